@@ -1,0 +1,253 @@
+// Package demo generates tradestat's demo dataset: deterministic synthetic lots for Baoshan,
+// 2019–2023, calibrated so that the published figures (GUIDE §3: T1 for 2021, T2 for
+// January–August 2020) come out exactly, and loads it through the ordinary ingest path.
+//
+// Each lot gets a random type, place, day and size; the calibrated totals are then spread over
+// the lots in proportion to those sizes with integer arithmetic and a largest-remainder rule,
+// so the sums are exact to the 元 by construction, not by luck.
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"sort"
+
+	"tradestat"
+	"tradestat/ingest"
+	"tradestat/money"
+)
+
+// seed fixes the dataset: the same seed gives the same lots on every machine.
+const seed = 20211231
+
+// Year is the demo lots completed in one calendar year.
+type Year struct {
+	Year int
+	Lots []tradestat.Lot
+}
+
+// FileName is the name the year's lots are loaded under.
+func (y Year) FileName() string { return fmt.Sprintf("demo-%d.csv", y.Year) }
+
+// CSV renders the year's lots in the canonical layout.
+func (y Year) CSV() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := ingest.WriteCanonical(&buf, y.Lots); err != nil {
+		return nil, fmt.Errorf("render %s: %w", y.FileName(), err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Dataset generates the demo lots, grouped by year in date order.
+func Dataset() []Year {
+	byYear := map[int][]tradestat.Lot{}
+	for i, s := range segments() {
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		byYear[s.from.Year] = append(byYear[s.from.Year], s.generate(rng)...)
+	}
+	var years []Year
+	for y, lots := range byYear {
+		sort.SliceStable(lots, func(i, j int) bool { return lots[i].DealDate.Before(lots[j].DealDate) })
+		number(y, lots)
+		years = append(years, Year{Year: y, Lots: lots})
+	}
+	sort.Slice(years, func(i, j int) bool { return years[i].Year < years[j].Year })
+	return years
+}
+
+// Load loads the demo dataset through loader, one file per year. Loading it again replaces
+// every lot with itself, so no figure changes.
+func Load(ctx context.Context, loader *ingest.Loader) ([]ingest.Report, error) {
+	var reports []ingest.Report
+	for _, y := range Dataset() {
+		body, err := y.CSV()
+		if err != nil {
+			return reports, err
+		}
+		rep, err := loader.Load(ctx, ingest.Source{Name: y.FileName(), Body: bytes.NewReader(body), Demo: true})
+		if err != nil {
+			return reports, err
+		}
+		reports = append(reports, rep)
+	}
+	return reports, nil
+}
+
+// generate makes the segment's lots with its exact totals.
+func (s segment) generate(rng *rand.Rand) []tradestat.Lot {
+	lots := make([]tradestat.Lot, s.projects)
+	days := s.days()
+	sizes := make([]uint64, len(lots))
+	for i := range lots {
+		l := &lots[i]
+		l.Type = pick(rng, familyTypes(s.family))
+		l.PlaceCode = pick(rng, placeWeights())
+		l.RegionCode = l.PlaceCode
+		if l.PlaceCode == tradestat.CityCode { // city-level trades concern a project in some county
+			l.RegionCode = tradestat.Places()[1+rng.IntN(len(tradestat.Places())-1)].Code
+		}
+		l.DealDate = pick(rng, days)
+		// Sizes skewed like real lots: many small, a few large. Integers only.
+		sizes[i] = uint64((60 + rng.IntN(40)) * (4 + rng.IntN(40)) * (1 + rng.IntN(8)))
+	}
+	if s.savings > 0 && !anyKind(lots, tradestat.Tender) {
+		lots[0].Type = tradestat.Medicine // the family's savings need a tender-type lot
+	}
+	amounts := allocate(s.amount, sizes)
+	for i := range lots {
+		lots[i].Amount = money.Fen(amounts[i]) * money.Yuan
+	}
+	// Savings and premium are spread in proportion to amount × a random rate (1–4), so rates
+	// vary between lots but stay within a few times the segment's average.
+	spread := func(kind tradestat.Kind, total int64, set func(l *tradestat.Lot, yuan int64)) {
+		idx := indicesOf(lots, kind)
+		w := make([]uint64, len(idx))
+		for j, i := range idx {
+			w[j] = uint64(amounts[i]) * uint64(1+rng.IntN(4))
+		}
+		for j, v := range allocate(total, w) {
+			set(&lots[idx[j]], v)
+		}
+	}
+	spread(tradestat.Tender, s.savings, func(l *tradestat.Lot, v int64) { l.Budget = l.Amount + money.Fen(v)*money.Yuan })
+	spread(tradestat.Auction, s.premium, func(l *tradestat.Lot, v int64) { l.Reserve = l.Amount - money.Fen(v)*money.Yuan })
+	tender := indicesOf(lots, tradestat.Tender)
+	rng.Shuffle(len(tender), func(i, j int) { tender[i], tender[j] = tender[j], tender[i] })
+	for _, i := range tender[:s.online] {
+		lots[i].Online = true
+	}
+	return lots
+}
+
+// days lists the segment's days, each as often as its month's weight: fewer trades around the
+// Spring Festival, more in the second half as budgets must be spent.
+func (s segment) days() []tradestat.Date {
+	monthWeight := [13]int{0, 5, 4, 8, 8, 9, 9, 8, 8, 9, 9, 10, 13}
+	var out []tradestat.Date
+	for t := s.from.Time(); !t.After(s.to.Time()); t = t.AddDate(0, 0, 1) {
+		for range monthWeight[t.Month()] {
+			out = append(out, tradestat.DateOf(t))
+		}
+	}
+	return out
+}
+
+func familyTypes(f tradestat.Family) []tradestat.TradeType {
+	switch f {
+	case tradestat.FamilyConstruction:
+		return []tradestat.TradeType{tradestat.Construction}
+	case tradestat.FamilyProcurement:
+		return []tradestat.TradeType{tradestat.Procurement}
+	case tradestat.FamilyAuction: // land most often, mining rights least
+		return []tradestat.TradeType{tradestat.Land, tradestat.Land, tradestat.Land, tradestat.Land,
+			tradestat.StateProp, tradestat.StateProp, tradestat.Confiscated, tradestat.Confiscated, tradestat.Mining}
+	}
+	return []tradestat.TradeType{tradestat.Medicine, tradestat.Medicine, tradestat.Medicine, tradestat.OtherType, tradestat.OtherType}
+}
+
+// placeWeights repeats each place by its share of trades: the city centre most, 腾冲 and
+// 隆阳 next.
+func placeWeights() []string {
+	var out []string
+	for _, pw := range []struct {
+		code string
+		n    int
+	}{{"530500", 30}, {"530502", 20}, {"530521", 10}, {"530523", 10}, {"530524", 12}, {"530581", 18}} {
+		for range pw.n {
+			out = append(out, pw.code)
+		}
+	}
+	return out
+}
+
+func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
+
+func anyKind(lots []tradestat.Lot, k tradestat.Kind) bool { return len(indicesOf(lots, k)) > 0 }
+
+func indicesOf(lots []tradestat.Lot, k tradestat.Kind) []int {
+	var idx []int
+	for i, l := range lots {
+		if l.Type.Kind() == k {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// allocate splits total into parts proportional to weights that add up to total exactly:
+// each part is rounded down, and the units left over go to the parts with the largest
+// remainders (ties to the earlier part).
+func allocate(total int64, weights []uint64) []int64 {
+	parts := make([]int64, len(weights))
+	if total == 0 || len(weights) == 0 {
+		return parts
+	}
+	var sum uint64
+	for _, w := range weights {
+		sum += w
+	}
+	rems := make([]uint64, len(weights))
+	var given int64
+	for i, w := range weights {
+		hi, lo := bits.Mul64(uint64(total), w)
+		q, r := bits.Div64(hi, lo, sum) // total·w/sum ≤ total, so no overflow
+		parts[i], rems[i] = int64(q), r
+		given += int64(q)
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rems[order[a]] > rems[order[b]] })
+	for k := 0; given < total; k++ {
+		parts[order[k]]++
+		given++
+	}
+	return parts
+}
+
+// number gives the year's lots their codes and names in date order: project codes as the
+// platform prints them (BSGC2021-0001 …), one lot per project.
+func number(year int, lots []tradestat.Lot) {
+	seq := map[string]int{}
+	for i := range lots {
+		l := &lots[i]
+		prefix := typePrefix(l.Type)
+		seq[prefix]++
+		l.ProjectCode = fmt.Sprintf("BS%s%d-%04d", prefix, year, seq[prefix])
+		l.LotCode = "001"
+		subjects := typeSubjects(l.Type)
+		l.Name = tradestat.PlaceName(l.RegionCode) + subjects[seq[prefix]%len(subjects)]
+	}
+}
+
+func typePrefix(t tradestat.TradeType) string {
+	return map[tradestat.TradeType]string{
+		tradestat.Construction: "GC", tradestat.Procurement: "CG", tradestat.Land: "TD",
+		tradestat.Mining: "KY", tradestat.StateProp: "CQ", tradestat.Confiscated: "FM",
+		tradestat.Medicine: "YP", tradestat.OtherType: "QT",
+	}[t]
+}
+
+func typeSubjects(t tradestat.TradeType) []string {
+	switch t {
+	case tradestat.Construction:
+		return []string{"农村公路提升改造工程", "城区供水管网改造工程", "中学教学楼建设工程", "易地扶贫搬迁安置点配套工程", "河道综合治理工程", "老旧小区改造工程"}
+	case tradestat.Procurement:
+		return []string{"办公设备采购项目", "医疗设备采购项目", "信息化系统建设项目", "物业管理服务采购项目", "公务用车采购项目"}
+	case tradestat.Land:
+		return []string{"国有建设用地使用权挂牌出让", "商住用地使用权拍卖出让", "工业用地使用权挂牌出让"}
+	case tradestat.Mining:
+		return []string{"建筑用砂石矿采矿权出让", "石灰岩矿采矿权出让"}
+	case tradestat.StateProp:
+		return []string{"国有资产转让", "国有房产租赁权转让"}
+	case tradestat.Confiscated:
+		return []string{"罚没车辆拍卖", "罚没物资处置"}
+	case tradestat.Medicine:
+		return []string{"医用耗材集中采购", "药品集中采购"}
+	}
+	return []string{"特许经营权出让", "广告位使用权出让"}
+}

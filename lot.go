@@ -1,0 +1,102 @@
+// Package tradestat holds the domain of the product: lots that completed trading on a public
+// resource trading platform, their trade types and families, and the trading places of the
+// customer's city. Every other package (ingest, query, dashboard, demo) speaks these types, so
+// the rules that decide a published figure — which family a type belongs to, which lots have
+// savings and which a premium — live here once.
+package tradestat
+
+import (
+	"fmt"
+	"time"
+
+	"tradestat/money"
+)
+
+// Lot is one lot (标段/包) that completed trading: the unit counted in 交易项目数.
+type Lot struct {
+	ProjectCode string // 项目编号
+	LotCode     string // 标段(包)编号
+	Name        string // 项目名称
+	Type        TradeType
+	PlaceCode   string // 交易地点, GB/T 2260 code of the trading centre's jurisdiction
+	RegionCode  string // 项目所在区域, GB/T 2260 code; may be empty
+	DealDate    Date   // 成交/开标日期 in Asia/Shanghai
+	Budget      money.Fen
+	Reserve     money.Fen
+	Amount      money.Fen
+	Online      bool // 不见面开标
+	SourceFile  string
+	SourceRow   int
+}
+
+// ID is the lot's identity: a lot loaded again under the same ID replaces the earlier load.
+// Platforms number lots within a project, so the project code qualifies the lot code when
+// both are known.
+func (l Lot) ID() string {
+	if l.ProjectCode == "" {
+		return l.LotCode
+	}
+	if l.LotCode == "" {
+		return l.ProjectCode
+	}
+	return l.ProjectCode + "/" + l.LotCode
+}
+
+// Savings is 节约资金: budget − deal amount, for tender-type trades with a known budget only.
+func (l Lot) Savings() money.Fen {
+	if l.Type.Kind() != Tender || l.Budget == 0 {
+		return 0
+	}
+	return l.Budget - l.Amount
+}
+
+// Premium is 增价: deal amount − reserve price, for auction-type trades with a known reserve
+// price only.
+func (l Lot) Premium() money.Fen {
+	if l.Type.Kind() != Auction || l.Reserve == 0 {
+		return 0
+	}
+	return l.Amount - l.Reserve
+}
+
+// Date is a calendar day in Asia/Shanghai. It is kept as a plain civil date so that no
+// conversion between time zones can move a lot into another day, month or year.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateLayout is the canonical text form of a Date, the form ClickHouse's toDate parses.
+const DateLayout = "2006-01-02"
+
+// ParseDate parses a date in DateLayout and rejects impossible days such as 2021-02-30.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not of the form YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// DateOf is the civil date of t as written in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// String formats the date in DateLayout.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// Time is midnight of the date in Asia/Shanghai.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Shanghai) }
+
+// Before reports whether d is an earlier day than e.
+func (d Date) Before(e Date) bool { return d.String() < e.String() }
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Shanghai is Asia/Shanghai. China has had no daylight saving time since 1991, so a fixed
+// UTC+8 zone is exact for every date the product handles and needs no tzdata on the host.
+var Shanghai = time.FixedZone("Asia/Shanghai", 8*3600)

@@ -1,0 +1,116 @@
+// Package money keeps amounts exact: integer fen (分) from parsing to the last sum, and the one
+// place where amounts become the text of reports — 万元 and 亿元 by the published style
+// (GUIDE §3): integers without decimals, otherwise at most two decimals with trailing zeros
+// dropped. No float64 is used anywhere, so no figure can drift by a fen.
+package money
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Fen is an amount of money in fen (1 yuan = 100 fen).
+type Fen int64
+
+// Units of the amounts in exports and reports, in fen.
+const (
+	Yuan Fen = 100
+	Wan  Fen = 10000 * Yuan     // 万元
+	Yi   Fen = 100000000 * Yuan // 亿元
+)
+
+// Parse reads a decimal amount given in unit (Yuan or Wan) exactly. It accepts an optional
+// sign and as many decimals as the unit can hold in whole fen (2 for 元, 6 for 万元); more
+// would need rounding, and a figure that needs rounding is not exact input.
+func Parse(s string, unit Fen) (Fen, error) {
+	orig := s
+	s = strings.TrimSpace(s)
+	neg := false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	if intPart+frac == "" || !allDigits(intPart) || !allDigits(frac) {
+		return 0, fmt.Errorf("amount %q is not a number", orig)
+	}
+	scale := digitsOf(unit)
+	if len(frac) > scale {
+		return 0, fmt.Errorf("amount %q has more than %d decimals", orig, scale)
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("amount %q is out of range", orig)
+	}
+	if neg {
+		v = -v
+	}
+	return Fen(v), nil
+}
+
+// digitsOf is the number of decimal places of unit that whole fen can represent
+// (Yuan → 2, Wan → 6).
+func digitsOf(unit Fen) int {
+	n := 0
+	for u := unit; u > 1; u /= 10 {
+		n++
+	}
+	return n
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Wan formats f in 万元 by the report style: 1107371, 35303.82, 17338.8 (no unit suffix).
+func (f Fen) Wan() string { return format(f, Wan) }
+
+// Yi formats f in 亿元 by the report style: 110.74 (no unit suffix).
+func (f Fen) Yi() string { return format(f, Yi) }
+
+// Yuan formats f in 元 with exactly two decimals, the form of canonical files: 1234.50.
+func (f Fen) Yuan() string {
+	sign, a := "", int64(f)
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, a/100, a%100)
+}
+
+// format rounds f to two decimals of unit, half away from zero (四舍五入), and drops
+// trailing zeros.
+func format(f Fen, unit Fen) string {
+	sign := ""
+	a := int64(f)
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	step := int64(unit) / 100 // fen in 0.01 of the unit
+	hundredths := a / step
+	if (a%step)*2 >= step {
+		hundredths++
+	}
+	whole, rest := hundredths/100, hundredths%100
+	if hundredths == 0 {
+		sign = ""
+	}
+	switch {
+	case rest == 0:
+		return fmt.Sprintf("%s%d", sign, whole)
+	case rest%10 == 0:
+		return fmt.Sprintf("%s%d.%d", sign, whole, rest/10)
+	default:
+		return fmt.Sprintf("%s%d.%02d", sign, whole, rest)
+	}
+}

@@ -1,0 +1,109 @@
+package money
+
+import (
+	"testing"
+	"testing/quick"
+)
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		fen      Fen
+		wan, yi  string
+		yuanText string
+	}{
+		{1107371000000, "1107371", "110.74", "11073710000.00"}, // T1 deal amount
+		{35303820000, "35303.82", "3.53", "353038200.00"},      // T1 savings
+		{17338800000, "17338.8", "1.73", "173388000.00"},       // T1 premium
+		{136787346000000 / 100, "1367873.46", "136.79", "13678734600.00"},
+		{0, "0", "0", "0.00"},
+		{1, "0", "0", "0.01"},
+		{4999, "0", "0", "49.99"},       // 49.99 元 = 0.004999 万元 → 0
+		{5000, "0.01", "0", "50.00"},    // half rounds away from zero
+		{-5000, "-0.01", "0", "-50.00"}, // and so does a negative half
+		{-4999, "0", "0", "-49.99"},     // no "-0"
+		{995000, "1", "0", "9950.00"},   // 0.995 万元 rounds up to 1
+		{10000000, "10", "0", "100000.00"},
+		{-35303820000, "-35303.82", "-3.53", "-353038200.00"},
+	}
+	for _, tt := range tests {
+		if got := tt.fen.Wan(); got != tt.wan {
+			t.Errorf("Fen(%d).Wan() = %q, want %q", tt.fen, got, tt.wan)
+		}
+		if got := tt.fen.Yi(); got != tt.yi {
+			t.Errorf("Fen(%d).Yi() = %q, want %q", tt.fen, got, tt.yi)
+		}
+		if got := tt.fen.Yuan(); got != tt.yuanText {
+			t.Errorf("Fen(%d).Yuan() = %q, want %q", tt.fen, got, tt.yuanText)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in      string
+		unit    Fen
+		want    Fen
+		wantErr bool
+	}{
+		{"1234.5", Yuan, 123450, false},
+		{"1234.56", Yuan, 123456, false},
+		{" 0.01 ", Yuan, 1, false},
+		{"-12", Yuan, -1200, false},
+		{"+12.", Yuan, 1200, false},
+		{".5", Yuan, 50, false},
+		{"000", Yuan, 0, false},
+		{"35303.82", Wan, 35303820000, false},
+		{"1.000001", Wan, 1000001, false},
+		{"92233720368547758.07", Yuan, 9223372036854775807, false},
+		{"92233720368547758.08", Yuan, 0, true},
+		{"1.234", Yuan, 0, true}, // a thousandth of a yuan is not a whole fen
+		{"1.0000001", Wan, 0, true},
+		{"", Yuan, 0, true},
+		{".", Yuan, 0, true},
+		{"-", Yuan, 0, true},
+		{"待定", Yuan, 0, true},
+		{"1,000", Yuan, 0, true},
+		{"1e6", Yuan, 0, true},
+		{"1.2.3", Yuan, 0, true},
+	}
+	for _, tt := range tests {
+		got, err := Parse(tt.in, tt.unit)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("Parse(%q, %d) = %d, %v; want %d, error %v", tt.in, tt.unit, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestYuanRoundTrip: every amount written in canonical 元 text reads back to the same fen.
+func TestYuanRoundTrip(t *testing.T) {
+	f := func(v int64) bool {
+		if v == -1<<63 {
+			return true // has no positive counterpart; amounts never come near it
+		}
+		got, err := Parse(Fen(v).Yuan(), Yuan)
+		return err == nil && got == Fen(v)
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestWanIsRoundedYuan: Wan agrees with rounding the exact value half away from zero, checked
+// against an independent computation in 元 text.
+func TestWanIsRoundedYuan(t *testing.T) {
+	f := func(v int32) bool {
+		fen := Fen(v) * 1000
+		parsed, err := Parse(fen.Wan(), Wan)
+		if err != nil {
+			return false
+		}
+		diff := parsed - fen
+		if diff < 0 {
+			diff = -diff
+		}
+		return diff*2 <= Wan/100
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,222 @@
+// Package warehouse connects tradestat to ClickHouse and keeps the database's schema current
+// with embedded, ordered migrations. Reads live in package query and writes in package ingest;
+// this package owns only the connection and the DDL.
+package warehouse
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// Config says where the ClickHouse server is and which database tradestat uses.
+type Config struct {
+	Addr     string // native protocol host:port
+	User     string
+	Password string
+	Database string
+}
+
+// ConfigFromEnv reads the configuration contract (TRADESTAT_CLICKHOUSE,
+// TRADESTAT_CLICKHOUSE_USER, TRADESTAT_CLICKHOUSE_PASSWORD, TRADESTAT_DATABASE) with its
+// defaults. getenv is os.Getenv in production; tests pass their own.
+func ConfigFromEnv(getenv func(string) string) Config {
+	c := Config{
+		Addr:     getenv("TRADESTAT_CLICKHOUSE"),
+		User:     getenv("TRADESTAT_CLICKHOUSE_USER"),
+		Password: getenv("TRADESTAT_CLICKHOUSE_PASSWORD"),
+		Database: getenv("TRADESTAT_DATABASE"),
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:9000"
+	}
+	if c.User == "" {
+		c.User = "default"
+	}
+	if c.Database == "" {
+		c.Database = "tradestat"
+	}
+	return c
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidDatabaseName reports whether name can be used as a database name. The name is part of
+// DDL, where no parameter can be bound, so only plain identifiers are allowed.
+func ValidDatabaseName(name string) error {
+	if !identifier.MatchString(name) {
+		return fmt.Errorf("database name %q: use letters, digits and underscores only", name)
+	}
+	return nil
+}
+
+// Connect opens a native-protocol connection to cfg.Database without touching the schema.
+func Connect(ctx context.Context, cfg Config) (driver.Conn, error) {
+	return connect(ctx, cfg, cfg.Database)
+}
+
+func connect(ctx context.Context, cfg Config, database string) (driver.Conn, error) {
+	conn, err := clickhouse.Open(&clickhouse.Options{
+		Addr:     []string{cfg.Addr},
+		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (GUIDE §5)
+		Auth:     clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
+		// A bounded read timeout: a statement that 18.16 cannot answer must fail, not hang.
+		DialTimeout:     5 * time.Second,
+		ReadTimeout:     60 * time.Second,
+		MaxOpenConns:    16,
+		MaxIdleConns:    4,
+		ConnMaxLifetime: time.Hour,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)
+	}
+	if err := conn.Ping(ctx); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("clickhouse at %s does not answer: %w", cfg.Addr, err)
+	}
+	return conn, nil
+}
+
+// Open creates cfg.Database if needed, brings its schema up to date and returns a connection
+// to it. Every subcommand that needs the tables calls it.
+func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
+	if err := ValidDatabaseName(cfg.Database); err != nil {
+		return nil, err
+	}
+	admin, err := connect(ctx, cfg, "default")
+	if err != nil {
+		return nil, err
+	}
+	err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+cfg.Database)
+	admin.Close()
+	if err != nil {
+		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
+	}
+	conn, err := connect(ctx, cfg, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	if err := Migrate(ctx, conn); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// DropDatabase removes a database and everything in it; tests use it to clean up the fresh
+// database each run gets.
+func DropDatabase(ctx context.Context, cfg Config, name string) error {
+	if err := ValidDatabaseName(name); err != nil {
+		return err
+	}
+	conn, err := connect(ctx, cfg, "default")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+		return fmt.Errorf("drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one embedded DDL file, applied once per database in version order.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the embedded migrations in version order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a version number and _", e.Name())
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: e.Name(), SQL: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// Migrate applies the migrations the database has not had yet. Each file holds one statement
+// written to be idempotent (IF NOT EXISTS), so two processes migrating at once do no harm.
+func Migrate(ctx context.Context, conn driver.Conn) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	// The first migration creates the table that records the others.
+	if err := conn.Exec(ctx, ms[0].SQL); err != nil {
+		return fmt.Errorf("migration %s: %w", ms[0].Name, err)
+	}
+	applied := map[uint32]bool{}
+	rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	for _, m := range ms {
+		if applied[uint32(m.Version)] {
+			continue
+		}
+		if err := conn.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if err := record(ctx, conn, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record notes a migration as applied. A batch with named columns: an inline INSERT ... VALUES
+// hangs on 18.16 (GUIDE §5).
+func record(ctx context.Context, conn driver.Conn, m Migration) error {
+	batch, err := conn.PrepareBatch(ctx, "INSERT INTO schema_migrations (version, name, applied_at)")
+	if err != nil {
+		return fmt.Errorf("record migration %s: %w", m.Name, err)
+	}
+	defer batch.Close()
+	if err := batch.Append(uint32(m.Version), m.Name, time.Now()); err != nil {
+		return fmt.Errorf("record migration %s: %w", m.Name, err)
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("record migration %s: %w", m.Name, err)
+	}
+	return nil
+}
