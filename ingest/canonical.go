@@ -92,16 +92,17 @@ func parseCanonical(file string, r io.Reader) (parsed, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		p.read++
 		if err != nil {
 			var pe *csv.ParseError
+			line := 0
 			if errors.As(err, &pe) {
-				line = pe.Line
+				line = pe.StartLine
 			}
 			p.rejects = append(p.rejects, Reject{File: file, Row: line, Reason: "not valid CSV: " + err.Error()})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if isBlank(rec) || isSummary(rec) {
 			p.skipped++
 			continue

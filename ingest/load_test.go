@@ -1,0 +1,92 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+	"tradestat/query"
+	"tradestat/internal/tradestattest"
+)
+
+func TestLoadFileAccountsAndReplaces(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn)
+	store := query.New(conn)
+	year := tradestattest.Year(t, 2021)
+
+	rep, err := loader.LoadFile(ctx, "testdata/mixed.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Read != 14 || rep.Loaded != 3 || rep.Rejected != 8 || rep.Skipped != 2 || rep.Duplicates != 1 || !rep.Balanced() {
+		t.Fatalf("report: %s (balanced %v)", rep, rep.Balanced())
+	}
+	first, err := store.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := query.Totals{Projects: 3, Amount: 96000000 + 18000050 + 560000000, Savings: 4000000 + 1999950, Premium: 60000000, Online: 1}
+	if first != want {
+		t.Fatalf("after first load: got %+v, want %+v", first, want)
+	}
+
+	// The same file again: recorded as a second batch, no figure changes.
+	if _, err := loader.LoadFile(ctx, "testdata/mixed.csv"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := store.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != first {
+		t.Errorf("after loading the same file twice: got %+v, want %+v", again, first)
+	}
+	var batches, readSum uint64
+	if err := conn.QueryRow(ctx, "SELECT count(), sum(rows_read) FROM ingest_batches WHERE file_name = 'mixed.csv'").Scan(&batches, &readSum); err != nil {
+		t.Fatal(err)
+	}
+	if batches != 2 || readSum != 28 {
+		t.Errorf("ingest_batches: %d batches, %d rows read; want 2 and 28", batches, readSum)
+	}
+
+	// A later file moves a lot to 2022 and changes its amount: the newest load wins, and the
+	// lot is counted in 2022 only, even though both versions are still stored unmerged.
+	moved := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan,budget_yuan\n" +
+		"BSGC2021-0001,001,工程建设,530502,2022-01-10,900000.00,1000000.00\n"
+	if _, err := loader.Load(ctx, ingest.Source{Name: "moved.csv", Body: bytes.NewReader([]byte(moved))}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := store.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAfter := query.Totals{Projects: 2, Amount: 18000050 + 560000000, Savings: 1999950, Premium: 60000000}
+	if after != wantAfter {
+		t.Errorf("2021 after the lot moved: got %+v, want %+v", after, wantAfter)
+	}
+	next, err := store.Summary(ctx, tradestattest.Year(t, 2022))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next != (query.Totals{Projects: 1, Amount: 90000000, Savings: 10000000}) {
+		t.Errorf("2022 after the lot moved: got %+v", next)
+	}
+}
+
+func TestLoadFileUnreadable(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	loader := ingest.NewLoader(conn)
+	for _, path := range []string{"testdata/empty.csv", "testdata/missing-amount.csv", "testdata/no-such-file.csv"} {
+		if _, err := loader.LoadFile(context.Background(), path); err == nil {
+			t.Errorf("%s: loaded without error", path)
+		}
+	}
+	if _, err := os.Stat("testdata/no-such-file.csv"); err == nil {
+		t.Fatal("testdata/no-such-file.csv must not exist")
+	}
+}

@@ -1,0 +1,291 @@
+// Package query computes the report figures from the lots table and holds all of tradestat's
+// reading SQL. Every read deduplicates with FINAL, so a lot loaded twice is counted once even
+// before ClickHouse has merged its parts, and every bound value goes through client-side
+// parameters in the forms that work on 18.16 and current ClickHouse alike (GUIDE §5): dates as
+// toDate(?) with a YYYY-MM-DD string, never a time.Time.
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat"
+	"tradestat/money"
+)
+
+// Store answers questions about the loaded lots.
+type Store struct {
+	conn driver.Conn
+}
+
+// New returns a Store reading through conn.
+func New(conn driver.Conn) *Store { return &Store{conn: conn} }
+
+// Filter selects lots: completed within [From, To] (inclusive) and, where set, at one place,
+// level, family or trade type.
+type Filter struct {
+	From, To tradestat.Date
+	Place    string // GB/T 2260 code
+	Level    string // tradestat.LevelCity or LevelCounty
+	Family   tradestat.Family
+	Type     tradestat.TradeType
+}
+
+// where renders the filter as a WHERE clause with its bound arguments.
+func (f Filter) where() (string, []any) {
+	conds := []string{"deal_date >= toDate(?)", "deal_date <= toDate(?)"}
+	args := []any{f.From.String(), f.To.String()}
+	if f.Place != "" {
+		conds, args = append(conds, "place_code = ?"), append(args, f.Place)
+	}
+	switch f.Level {
+	case tradestat.LevelCity:
+		conds, args = append(conds, "place_code = ?"), append(args, tradestat.CityCode)
+	case tradestat.LevelCounty:
+		conds, args = append(conds, "place_code != ?"), append(args, tradestat.CityCode)
+	}
+	if f.Family != "" {
+		conds, args = append(conds, "family = ?"), append(args, string(f.Family))
+	}
+	if f.Type != "" {
+		conds, args = append(conds, "trade_type = ?"), append(args, string(f.Type))
+	}
+	return "WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Totals are the five report figures of a set of lots.
+type Totals struct {
+	Projects int64
+	Amount   money.Fen
+	Savings  money.Fen
+	Premium  money.Fen
+	Online   int64
+}
+
+// Add returns the sum of two Totals.
+func (t Totals) Add(u Totals) Totals {
+	return Totals{t.Projects + u.Projects, t.Amount + u.Amount, t.Savings + u.Savings, t.Premium + u.Premium, t.Online + u.Online}
+}
+
+const totalsColumns = "count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online)"
+
+// scanTotals reads the totalsColumns, in their order, after dest.
+func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
+	var (
+		t                 Totals
+		n, online         uint64
+		amount, sav, prem int64
+	)
+	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online)...); err != nil {
+		return t, err
+	}
+	return Totals{int64(n), money.Fen(amount), money.Fen(sav), money.Fen(prem), int64(online)}, nil
+}
+
+// Summary is the five figures of the lots the filter selects.
+func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
+	where, args := f.where()
+	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM lots FINAL "+where, args...)
+	t, err := scanTotals(row)
+	if err != nil {
+		return t, fmt.Errorf("summary: %w", err)
+	}
+	return t, nil
+}
+
+// Dimension is what a breakdown groups by.
+type Dimension string
+
+// The dimensions of a breakdown.
+const (
+	ByYear   Dimension = "year"
+	ByMonth  Dimension = "month"
+	ByPlace  Dimension = "place"
+	ByLevel  Dimension = "level"
+	ByType   Dimension = "type"
+	ByFamily Dimension = "family"
+)
+
+// ParseDimension accepts the name of a dimension.
+func ParseDimension(s string) (Dimension, error) {
+	for _, d := range []Dimension{ByYear, ByMonth, ByPlace, ByLevel, ByType, ByFamily} {
+		if string(d) == s {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("unknown breakdown %q (want year, month, place, level, type or family)", s)
+}
+
+// keyExpr is the SQL expression a dimension groups by; only these fixed expressions are
+// ever put into SQL text.
+func (d Dimension) keyExpr() (string, []any) {
+	switch d {
+	case ByYear:
+		return "toString(toYear(deal_date))", nil
+	case ByMonth:
+		return "toString(toYYYYMM(deal_date))", nil
+	case ByPlace:
+		return "place_code", nil
+	case ByLevel:
+		return "if(place_code = ?, ?, ?)", []any{tradestat.CityCode, tradestat.LevelCity, tradestat.LevelCounty}
+	case ByType:
+		return "trade_type", nil
+	}
+	return "family", nil
+}
+
+// Row is one group of a breakdown.
+type Row struct {
+	Key  string // year "2021", month "2021-03", place code, level, type or family name
+	Name string // how reports name the key: 2021年, 2021年3月, 腾冲市, …
+	Totals
+}
+
+// Breakdown groups the filtered lots by d. Every key the dimension can take within the filter
+// is listed, with zeros where no lot is, in the order reports list them, so that charts and
+// tables keep their shape; the rows add up to the Summary of the same filter.
+func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
+	key, keyArgs := d.keyExpr()
+	where, args := f.where()
+	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+totalsColumns+" FROM lots FINAL "+where+" GROUP BY k",
+		append(keyArgs, args...)...)
+	if err != nil {
+		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+	}
+	defer rows.Close()
+	got := map[string]Totals{}
+	for rows.Next() {
+		var k string
+		t, err := scanTotals(rows, &k)
+		if err != nil {
+			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+		}
+		if d == ByMonth && len(k) == 6 {
+			k = k[:4] + "-" + k[4:]
+		}
+		got[k] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+	}
+	var out []Row
+	var total Totals
+	for _, k := range d.keys(f, got) {
+		r := Row{Key: k, Name: d.name(k), Totals: got[k]}
+		total = total.Add(r.Totals)
+		out = append(out, r)
+	}
+	return out, total, nil
+}
+
+// keys lists the keys of a breakdown in report order: the fixed domain lists for places,
+// levels, types and families, every year or month of the filter's period, and any key found
+// in the data beyond those (a place code not in the list, say), so no lot is ever dropped.
+func (d Dimension) keys(f Filter, got map[string]Totals) []string {
+	var keys []string
+	switch d {
+	case ByYear:
+		for y := f.From.Year; y <= f.To.Year; y++ {
+			keys = append(keys, fmt.Sprint(y))
+		}
+	case ByMonth:
+		for t := time.Date(f.From.Year, f.From.Month, 1, 0, 0, 0, 0, time.UTC); !t.After(f.To.Time()); t = t.AddDate(0, 1, 0) {
+			keys = append(keys, t.Format("2006-01"))
+		}
+	case ByPlace:
+		for _, p := range tradestat.Places() {
+			keys = append(keys, p.Code)
+		}
+	case ByLevel:
+		keys = tradestat.Levels()
+	case ByType:
+		for _, t := range tradestat.TradeTypes() {
+			keys = append(keys, string(t))
+		}
+	case ByFamily:
+		for _, fam := range tradestat.Families() {
+			keys = append(keys, string(fam))
+		}
+	}
+	listed := map[string]bool{}
+	for _, k := range keys {
+		listed[k] = true
+	}
+	var extra []string
+	for k := range got {
+		if !listed[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	return append(keys, extra...)
+}
+
+// name is how reports write a key.
+func (d Dimension) name(key string) string {
+	switch d {
+	case ByYear:
+		return key + "年"
+	case ByMonth:
+		if t, err := time.Parse("2006-01", key); err == nil {
+			return fmt.Sprintf("%d年%d月", t.Year(), t.Month())
+		}
+	case ByPlace:
+		return tradestat.PlaceName(key)
+	}
+	return key
+}
+
+// Extent is the first and last completion date in the data; ok is false when there are no lots.
+func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, err error) {
+	var n uint64
+	var lo, hi string
+	row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM lots FINAL")
+	if err := row.Scan(&n, &lo, &hi); err != nil {
+		return from, to, false, fmt.Errorf("data extent: %w", err)
+	}
+	if n == 0 {
+		return from, to, false, nil
+	}
+	if from, err = tradestat.ParseDate(lo); err != nil {
+		return from, to, false, fmt.Errorf("data extent: %w", err)
+	}
+	if to, err = tradestat.ParseDate(hi); err != nil {
+		return from, to, false, fmt.Errorf("data extent: %w", err)
+	}
+	return from, to, true, nil
+}
+
+// Freshness says how current the data is: the latest completion date and the last load.
+type Freshness struct {
+	LatestDeal tradestat.Date
+	LastLoad   time.Time // zero when nothing was ever loaded
+	Demo       bool      // some loaded file is the synthetic demo dataset
+}
+
+// Freshness reads when the data was last loaded and whether it includes the demo dataset.
+func (s *Store) Freshness(ctx context.Context) (Freshness, error) {
+	var fr Freshness
+	var n, demo uint64
+	var last time.Time
+	row := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches")
+	if err := row.Scan(&n, &last, &demo); err != nil {
+		return fr, fmt.Errorf("freshness: %w", err)
+	}
+	if n > 0 {
+		fr.LastLoad, fr.Demo = last.In(tradestat.Shanghai), demo > 0
+	}
+	_, to, ok, err := s.Extent(ctx)
+	if err != nil {
+		return fr, err
+	}
+	if ok {
+		fr.LatestDeal = to
+	}
+	return fr, nil
+}
