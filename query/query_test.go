@@ -1,0 +1,163 @@
+package query_test
+
+import (
+	"context"
+	"testing"
+
+	"tradestat"
+	"tradestat/demo"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+	"tradestat/internal/tradestattest"
+	"tradestat/money"
+	"tradestat/query"
+)
+
+// loadDemo gives the test a fresh database holding the demo dataset.
+func loadDemo(t *testing.T) *query.Store {
+	t.Helper()
+	conn, _ := chtest.Open(t)
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	return query.New(conn)
+}
+
+// expected sums the demo lots in Go, independently of the SQL, for the lots f selects.
+func expected(f query.Filter) query.Totals {
+	var t query.Totals
+	for _, y := range demo.Dataset() {
+		for _, l := range y.Lots {
+			if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
+				f.Place != "" && l.PlaceCode != f.Place ||
+				f.Level != "" && tradestat.Level(l.PlaceCode) != f.Level ||
+				f.Family != "" && l.Type.Family() != f.Family ||
+				f.Type != "" && l.Type != f.Type {
+				continue
+			}
+			t.Projects++
+			t.Amount += l.Amount
+			t.Savings += l.Savings()
+			t.Premium += l.Premium()
+			if l.Online {
+				t.Online++
+			}
+		}
+	}
+	return t
+}
+
+func TestSummary(t *testing.T) {
+	store := loadDemo(t)
+	ctx := context.Background()
+	y2021 := tradestattest.Year(t, 2021)
+	withPlace := y2021
+	withPlace.Place = "530581"
+	city := y2021
+	city.Level = tradestat.LevelCity
+	county := y2021
+	county.Level = tradestat.LevelCounty
+	land := tradestattest.Period(t, "2019-01-01", "2023-12-31")
+	land.Type = tradestat.Land
+	proc := tradestattest.Period(t, "2020-01-01", "2020-08-31")
+	proc.Family = tradestat.FamilyProcurement
+	tests := []struct {
+		name   string
+		filter query.Filter
+		want   *query.Totals // nil: compare with the independent Go sum only
+	}{
+		{"T1 2021", y2021, &query.Totals{Projects: 1651, Amount: 1107371 * money.Wan, Savings: 3530382 * money.Wan / 100, Premium: 173388 * money.Wan / 10, Online: 289}},
+		{"T2 procurement", proc, &query.Totals{Projects: 406, Amount: 7174271 * money.Wan / 100, Savings: 481593 * money.Wan / 100, Online: expected(proc).Online}},
+		{"one place", withPlace, nil},
+		{"city level", city, nil},
+		{"county level", county, nil},
+		{"one type, all years", land, nil},
+		{"a single day", tradestattest.Period(t, "2021-12-31", "2021-12-31"), nil},
+		{"no lots", tradestattest.Year(t, 2030), &query.Totals{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := store.Summary(ctx, tt.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want != nil && got != *tt.want {
+				t.Errorf("got %+v, want %+v", got, *tt.want)
+			}
+			if exp := expected(tt.filter); got != exp {
+				t.Errorf("got %+v, the lots add up to %+v", got, exp)
+			}
+		})
+	}
+}
+
+// TestBreakdownAddsUp: for every dimension, the rows add up to the Summary of the same filter,
+// and each row equals the Summary narrowed to its key.
+func TestBreakdownAddsUp(t *testing.T) {
+	store := loadDemo(t)
+	ctx := context.Background()
+	f := tradestattest.Period(t, "2020-01-01", "2021-12-31")
+	sum, err := store.Summary(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows := map[query.Dimension]int{query.ByYear: 2, query.ByMonth: 24, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
+	for dim, n := range wantRows {
+		rows, total, err := store.Breakdown(ctx, f, dim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != n {
+			t.Errorf("by %s: %d rows, want %d", dim, len(rows), n)
+		}
+		if total != sum {
+			t.Errorf("by %s: total %+v, summary %+v", dim, total, sum)
+		}
+		for _, r := range rows {
+			narrowed := f
+			switch dim {
+			case query.ByPlace:
+				narrowed.Place = r.Key
+			case query.ByLevel:
+				narrowed.Level = r.Key
+			case query.ByType:
+				narrowed.Type = tradestat.TradeType(r.Key)
+			case query.ByFamily:
+				narrowed.Family = tradestat.Family(r.Key)
+			case query.ByYear:
+				narrowed = tradestattest.Period(t, r.Key+"-01-01", r.Key+"-12-31")
+			default:
+				continue
+			}
+			if exp := expected(narrowed); r.Totals != exp {
+				t.Errorf("by %s, %s (%s): got %+v, the lots add up to %+v", dim, r.Key, r.Name, r.Totals, exp)
+			}
+		}
+	}
+	rows, _, err := store.Breakdown(ctx, f, query.ByMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Key != "2020-01" || rows[0].Name != "2020年1月" || rows[23].Key != "2021-12" {
+		t.Errorf("months: first %s %s, last %s", rows[0].Key, rows[0].Name, rows[23].Key)
+	}
+}
+
+func TestExtentAndFreshness(t *testing.T) {
+	store := loadDemo(t)
+	ctx := context.Background()
+	from, to, ok, err := store.Extent(ctx)
+	if err != nil || !ok {
+		t.Fatalf("extent: %v %v", ok, err)
+	}
+	if from.Year != 2019 || to.Year != 2023 {
+		t.Errorf("extent %s..%s, want 2019..2023", from, to)
+	}
+	fr, err := store.Freshness(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fr.Demo || fr.LatestDeal != to || fr.LastLoad.IsZero() {
+		t.Errorf("freshness %+v", fr)
+	}
+}
