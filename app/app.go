@@ -1,0 +1,227 @@
+// Package app wires tradestat's parts into the subcommands of the one binary:
+//
+//	tradestat ingest FILE...             load transaction files
+//	tradestat demo [--out DIR]           load (or write) the demo dataset
+//	tradestat serve [--addr HOST:PORT]   the dashboard and the API
+//
+// Every subcommand reads the configuration contract (TRADESTAT_CLICKHOUSE,
+// TRADESTAT_CLICKHOUSE_USER, TRADESTAT_CLICKHOUSE_PASSWORD, TRADESTAT_DATABASE), which flags
+// override, and creates the database and its tables when they are missing.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat/dashboard"
+	"tradestat/demo"
+	"tradestat/ingest"
+	"tradestat/query"
+	"tradestat/warehouse"
+)
+
+const usage = `usage: tradestat <command> [flags]
+
+commands:
+  ingest FILE...   load transaction files (canonical CSV layout)
+  demo             load the demo dataset (2019–2023, calibrated to the published figures)
+  serve            serve the dashboard and the API
+
+Run "tradestat <command> -h" for the flags of a command.
+`
+
+// errUsage marks a command line that could not be understood; Main exits 2 for it.
+var errUsage = errors.New("usage")
+
+// Main runs one subcommand and returns the process exit status: 0 on success, 1 on failure,
+// 2 for a command line it does not understand. SIGINT and SIGTERM cancel the command.
+func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := Run(ctx, args, stdout, stderr, getenv)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		return 2
+	default:
+		fmt.Fprintln(stderr, "tradestat:", err)
+		return 1
+	}
+}
+
+// Run runs the subcommand named by args[0].
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cfg := warehouse.ConfigFromEnv(getenv)
+	fs := flag.NewFlagSet("tradestat "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "clickhouse", cfg.Addr, "ClickHouse native-protocol address host:port (TRADESTAT_CLICKHOUSE)")
+	fs.StringVar(&cfg.User, "user", cfg.User, "ClickHouse user (TRADESTAT_CLICKHOUSE_USER)")
+	fs.StringVar(&cfg.Password, "password", cfg.Password, "ClickHouse password (TRADESTAT_CLICKHOUSE_PASSWORD)")
+	fs.StringVar(&cfg.Database, "database", cfg.Database, "database name (TRADESTAT_DATABASE)")
+	switch args[0] {
+	case "ingest":
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			fmt.Fprintln(stderr, "usage: tradestat ingest [flags] FILE...")
+			return errUsage
+		}
+		return runIngest(ctx, cfg, fs.Args(), stdout, stderr)
+	case "demo":
+		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return runDemo(ctx, cfg, *out, stdout)
+	case "serve":
+		addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return runServe(ctx, cfg, *addr, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "tradestat: unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}
+
+func runIngest(ctx context.Context, cfg warehouse.Config, files []string, stdout, stderr io.Writer) error {
+	conn, err := warehouse.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	loader := ingest.NewLoader(conn)
+	failed := 0
+	for _, f := range files {
+		rep, err := loader.LoadFile(ctx, f)
+		if err != nil {
+			fmt.Fprintln(stderr, "tradestat:", err)
+			failed++
+			continue
+		}
+		for _, r := range rep.Rejects {
+			fmt.Fprintln(stderr, "rejected:", r.Error())
+		}
+		if len(rep.IgnoredColumns) > 0 {
+			fmt.Fprintf(stderr, "%s: ignored columns that are not canonical: %v\n", rep.File, rep.IgnoredColumns)
+		}
+		fmt.Fprintln(stdout, rep.String())
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be loaded", failed, len(files))
+	}
+	return nil
+}
+
+func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Writer) error {
+	if out != "" {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+		for _, y := range demo.Dataset() {
+			body, err := y.CSV()
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(out, y.FileName())
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "wrote %s (%d lots)\n", path, len(y.Lots))
+		}
+		return nil
+	}
+	conn, err := warehouse.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	reports, err := demo.Load(ctx, ingest.NewLoader(conn))
+	for _, r := range reports {
+		fmt.Fprintln(stdout, r.String())
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo dataset loaded into database %s at %s\n", cfg.Database, cfg.Addr)
+	return nil
+}
+
+func runServe(ctx context.Context, cfg warehouse.Config, addr string, stdout, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	svc, err := Start(ctx, cfg, addr, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "tradestat dashboard: %s (ClickHouse %s, database %s)\n", svc.URL, cfg.Addr, cfg.Database)
+	select {
+	case <-ctx.Done():
+	case err := <-svc.done:
+		svc.conn.Close()
+		return err
+	}
+	fmt.Fprintln(stdout, "shutting down")
+	return svc.Close()
+}
+
+// Service is the running dashboard with its database connection: the real wiring, which
+// `tradestat serve` runs and tests start on port 0.
+type Service struct {
+	URL  string
+	conn driver.Conn
+	srv  *dashboard.Server
+	done chan error
+}
+
+// Start opens the database (migrating it), listens on addr and serves in the background.
+func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Logger) (*Service, error) {
+	conn, err := warehouse.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := dashboard.New(query.New(conn), log)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s := &Service{URL: "http://" + ln.Addr().String(), conn: conn, srv: srv, done: make(chan error, 1)}
+	go func() { s.done <- srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close lets requests in flight finish (up to 10 s), then closes the database connection.
+func (s *Service) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if cerr := s.conn.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -1,0 +1,120 @@
+// Package dashboard is tradestat's web front: the overview page for leadership, with the five
+// figures rendered server-side as copyable text and go-echarts charts, and the JSON API. Every
+// script and style sheet is served from the binary itself (ECharts comes from the npm registry
+// at build time), because the product runs on isolated intranets with no CDN.
+package dashboard
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"tradestat/query"
+)
+
+//go:embed assets
+var assetFiles embed.FS
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// echartsAsset is where the ECharts build copied from node_modules is embedded; `make assets`
+// puts it there.
+const echartsAsset = "assets/vendor/echarts.min.js"
+
+// queryTimeout bounds every request's database work, so a slow or stuck server gives the
+// user an error instead of a page that never loads.
+const queryTimeout = 15 * time.Second
+
+// Server is the dashboard and API over one query.Store.
+type Server struct {
+	app   *fiber.App
+	store *query.Store
+	log   *slog.Logger
+	pages *template.Template
+}
+
+// New builds the server. It fails when the binary was built without the ECharts asset,
+// rather than serving pages whose charts cannot draw.
+func New(store *query.Store, log *slog.Logger) (*Server, error) {
+	if _, err := fs.Stat(assetFiles, echartsAsset); err != nil {
+		return nil, fmt.Errorf("the ECharts asset is missing from this build (%s): build with `make build`, which installs it from the npm registry", echartsAsset)
+	}
+	pages, err := template.ParseFS(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	s := &Server{store: store, log: log, pages: pages}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "tradestat",
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+	})
+	assets, err := fs.Sub(assetFiles, "assets")
+	if err != nil {
+		return nil, err
+	}
+	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
+	s.app.Get("/", s.overview)
+	s.app.Get("/api/v1/summary", s.summary)
+	s.app.Get("/api/v1/breakdown", s.breakdown)
+	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	return s, nil
+}
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// requestContext derives the database context of a request: cancelled with the request and
+// bounded by queryTimeout.
+func (s *Server) requestContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.UserContext(), queryTimeout)
+}
+
+// handleError is the one place errors become HTTP statuses: a bad request is 400 with its
+// message, a fiber error (404, 405 …) keeps its status, anything else is logged and answered
+// with a 500 that shows no internals.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	code, msg := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
+	var bad badRequest
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &bad):
+		code, msg = fiber.StatusBadRequest, bad.msg
+	case errors.As(err, &fe):
+		code, msg = fe.Code, fe.Message
+	default:
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return c.Status(code).JSON(fiber.Map{"error": msg})
+	}
+	c.Status(code)
+	return s.render(c, "error.html", map[string]any{"Code": code, "Message": msg})
+}
+
+func (s *Server) render(c *fiber.Ctx, name string, data any) error {
+	var b strings.Builder
+	if err := s.pages.ExecuteTemplate(&b, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Type("html", "utf-8")
+	return c.SendString(b.String())
+}

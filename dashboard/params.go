@@ -1,0 +1,111 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat"
+	"tradestat/query"
+)
+
+// badRequest is an error in what the client asked for; the error handler answers it with 400
+// and its message, never with a 500.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+func badf(format string, args ...any) error { return badRequest{fmt.Sprintf(format, args...)} }
+
+// filterFrom parses the filter parameters shared by the pages and the API: a period given as
+// from/to (YYYY-MM-DD) or as year, and optionally place, level, family and type. A missing
+// period means all the data there is.
+func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Filter, error) {
+	var f query.Filter
+	from, to, year := c.Query("from"), c.Query("to"), c.Query("year")
+	switch {
+	case year != "" && (from != "" || to != ""):
+		return f, badf("give either year or from/to, not both")
+	case year != "":
+		y, err := strconv.Atoi(year)
+		if err != nil || y < 1990 || y > 2100 {
+			return f, badf("year %q: want a year between 1990 and 2100", year)
+		}
+		f.From, f.To = tradestat.Date{Year: y, Month: 1, Day: 1}, tradestat.Date{Year: y, Month: 12, Day: 31}
+	default:
+		lo, hi, err := dataExtent(ctx, store)
+		if err != nil {
+			return f, err
+		}
+		f.From, f.To = lo, hi
+		if from != "" {
+			if f.From, err = parseDateParam("from", from); err != nil {
+				return f, err
+			}
+		}
+		if to != "" {
+			if f.To, err = parseDateParam("to", to); err != nil {
+				return f, err
+			}
+		}
+		if f.To.Before(f.From) {
+			return f, badf("from %s is after to %s", f.From, f.To)
+		}
+	}
+	if s := c.Query("place"); s != "" {
+		p, err := tradestat.ParsePlace(s)
+		if err != nil {
+			return f, badRequest{err.Error()}
+		}
+		f.Place = p.Code
+	}
+	if s := c.Query("level"); s != "" {
+		l, err := tradestat.ParseLevel(s)
+		if err != nil {
+			return f, badRequest{err.Error()}
+		}
+		f.Level = l
+	}
+	if s := c.Query("family"); s != "" {
+		fam, err := tradestat.ParseFamily(s)
+		if err != nil {
+			return f, badRequest{err.Error()}
+		}
+		f.Family = fam
+	}
+	if s := c.Query("type"); s != "" {
+		t, err := tradestat.ParseTradeType(s)
+		if err != nil {
+			return f, badRequest{err.Error()}
+		}
+		f.Type = t
+	}
+	return f, nil
+}
+
+func parseDateParam(name, s string) (tradestat.Date, error) {
+	d, err := tradestat.ParseDate(s)
+	if err != nil {
+		return d, badf("%s: %v", name, err)
+	}
+	if d.Year < 1990 || d.Year > 2100 {
+		return d, badf("%s: %s is outside the years 1990–2100", name, s)
+	}
+	return d, nil
+}
+
+// dataExtent is the period the data covers, or today when there is no data yet.
+func dataExtent(ctx context.Context, store *query.Store) (tradestat.Date, tradestat.Date, error) {
+	lo, hi, ok, err := store.Extent(ctx)
+	if err != nil {
+		return lo, hi, err
+	}
+	if !ok {
+		today := tradestat.DateOf(time.Now().In(tradestat.Shanghai))
+		return today, today, nil
+	}
+	return lo, hi, nil
+}
