@@ -8,8 +8,8 @@ import (
 
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
-	"tradestat/query"
 	"tradestat/internal/tradestattest"
+	"tradestat/query"
 )
 
 func TestLoadFileAccountsAndReplaces(t *testing.T) {

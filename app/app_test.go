@@ -1,0 +1,192 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"tradestat/app"
+	"tradestat/demo"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+)
+
+// startDemo starts the real wiring on port 0 over a fresh database holding the demo dataset.
+func startDemo(t *testing.T) *app.Service {
+	t.Helper()
+	conn, cfg := chtest.Open(t)
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := svc.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return svc
+}
+
+func get(t *testing.T, rawURL string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// TestPublishedFiguresThroughAPI: the API gives T1 and T2 exactly (golden files in testdata).
+func TestPublishedFiguresThroughAPI(t *testing.T) {
+	svc := startDemo(t)
+
+	want, err := os.ReadFile("testdata/t1-summary.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, svc.URL+"/api/v1/summary?from=2021-01-01&to=2021-12-31")
+	if code != 200 || strings.TrimSpace(string(body)) != strings.TrimSpace(string(want)) {
+		t.Errorf("T1 summary: %d\n got %s\nwant %s", code, body, want)
+	}
+
+	var golden struct {
+		From, To string
+		Rows     map[string]map[string]any
+		Total    map[string]any
+	}
+	b, err := os.ReadFile("testdata/t2-families.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	code, body = get(t, svc.URL+"/api/v1/breakdown?by=family&from="+golden.From+"&to="+golden.To)
+	if code != 200 {
+		t.Fatalf("T2 breakdown: %d %s", code, body)
+	}
+	var got struct {
+		By, From, To string
+		Rows         []map[string]any
+		Total        map[string]any
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.By != "family" || got.From != golden.From || got.To != golden.To || len(got.Rows) != 4 {
+		t.Fatalf("T2 breakdown header: %s", body)
+	}
+	for _, row := range got.Rows {
+		key := row["key"].(string)
+		want, published := golden.Rows[key]
+		if !published {
+			if row["projects"].(float64) != 0 {
+				t.Errorf("T2: family %s has lots, but none were published", key)
+			}
+			continue
+		}
+		compare(t, "T2 "+key, row, want)
+	}
+	compare(t, "T2 total", got.Total, golden.Total)
+
+	// The summary of the same period agrees with the breakdown's total.
+	code, body = get(t, svc.URL+"/api/v1/summary?from=2020-01-01&to=2020-08-31")
+	var sum map[string]any
+	if err := json.Unmarshal(body, &sum); code != 200 || err != nil {
+		t.Fatalf("T2 summary: %d %v", code, err)
+	}
+	compare(t, "T2 summary", sum, golden.Total)
+}
+
+func compare(t *testing.T, what string, got, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %s = %v, want %v", what, k, got[k], w)
+		}
+	}
+}
+
+// TestBadRequests: every malformed parameter is a 400 with a JSON message naming the problem.
+func TestBadRequests(t *testing.T) {
+	svc := startDemo(t)
+	tests := []struct {
+		path, mention string
+	}{
+		{"/api/v1/summary?from=2021-13-01&to=2021-12-31", "from"},
+		{"/api/v1/summary?from=2021-02-30", "2021-02-30"},
+		{"/api/v1/summary?from=2021-12-31&to=2021-01-01", "after"},
+		{"/api/v1/summary?from=1900-01-01", "1990"},
+		{"/api/v1/summary?year=2021&from=2021-01-01", "either"},
+		{"/api/v1/summary?year=二〇二一", "year"},
+		{"/api/v1/summary?place=110000", "110000"},
+		{"/api/v1/summary?place=" + url.QueryEscape("530500' OR 1=1 --"), "place"},
+		{"/api/v1/summary?family=" + url.QueryEscape("工程"), "family"},
+		{"/api/v1/summary?level=province", "level"},
+		{"/api/v1/summary?type=" + url.QueryEscape("房屋租赁"), "trade type"},
+		{"/api/v1/breakdown?by=county", "county"},
+		{"/api/v1/breakdown?by=" + url.QueryEscape("place_code; DROP TABLE lots"), "breakdown"},
+		{"/api/v1/breakdown", "breakdown"},
+	}
+	for _, tt := range tests {
+		code, body := get(t, svc.URL+tt.path)
+		var msg struct{ Error string }
+		if err := json.Unmarshal(body, &msg); code != 400 || err != nil || !strings.Contains(msg.Error, tt.mention) {
+			t.Errorf("%s: %d %s; want 400 with a message mentioning %q", tt.path, code, body, tt.mention)
+		}
+	}
+	code, body := get(t, svc.URL+"/?year=abc")
+	if code != 400 || !strings.Contains(string(body), "year") {
+		t.Errorf("overview with a bad year: %d %s", code, body)
+	}
+	if code, _ := get(t, svc.URL+"/no-such-page"); code != 404 {
+		t.Errorf("unknown page: %d, want 404", code)
+	}
+	// Nothing above changed a figure.
+	code, body = get(t, svc.URL+"/api/v1/summary?year=2021")
+	if code != 200 || !strings.Contains(string(body), `"projects":1651,`) {
+		t.Errorf("after the bad requests: %d %s", code, body)
+	}
+}
+
+// TestOverviewServerSide: the five figures are in the page's HTML itself, readable without
+// JavaScript, and no element refers to another host.
+func TestOverviewServerSide(t *testing.T) {
+	svc := startDemo(t)
+	code, body := get(t, svc.URL+"/?year=2021")
+	if code != 200 {
+		t.Fatalf("overview: %d", code)
+	}
+	page := string(body)
+	for _, want := range []string{
+		`<span class="value">1651</span><span class="unit">个</span>`,
+		`<span class="value">1107371</span><span class="unit">万元</span>`,
+		`<span class="value">35303.82</span><span class="unit">万元</span>`,
+		`<span class="value">17338.8</span><span class="unit">万元</span>`,
+		`<span class="value">289</span><span class="unit">个</span>`,
+		`示例数据`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"http://", "https://", "//cdn"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("overview refers to an external URL (%s)", bad)
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium (Debian's package, which make test installs) and returns a
+// context for driving it, plus what the page did: console errors, exceptions and every URL
+// it requested.
+func browser(t *testing.T) (context.Context, *pageLog) {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("the browser test needs Debian's chromium (make test installs it): %v", err)
+	}
+	// Not t.TempDir: Chromium's helper processes may still write there for a moment after the
+	// browser is closed, which would fail TempDir's cleanup.
+	profile, err := os.MkdirTemp("", "tradestat-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // root in CI containers
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), // this machine reaches no outside host
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(profile),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+
+	pl := &pageLog{}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				pl.add(&pl.errors, "console.error: "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			pl.add(&pl.errors, "exception: "+ev.ExceptionDetails.Error())
+		case *network.EventRequestWillBeSent:
+			pl.add(&pl.requests, ev.Request.URL)
+		case *network.EventLoadingFailed:
+			pl.add(&pl.errors, "request failed: "+ev.ErrorText)
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 {
+				pl.add(&pl.errors, fmt.Sprintf("HTTP %d for %s", int(ev.Response.Status), ev.Response.URL))
+			}
+		}
+	})
+	if err := chromedp.Run(ctx, network.Enable()); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx, pl
+}
+
+type pageLog struct {
+	mu               sync.Mutex
+	errors, requests []string
+}
+
+func (p *pageLog) add(to *[]string, s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	*to = append(*to, s)
+}
+
+// check fails the test for any console error, exception or failed request, and for any
+// request to a host that is not loopback.
+func (p *pageLog) check(t *testing.T) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.errors {
+		t.Errorf("page error: %s", e)
+	}
+	if len(p.requests) == 0 {
+		t.Error("no request was seen: the network listener is not working")
+	}
+	for _, r := range p.requests {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme == "data" || u.Scheme == "blob" {
+			continue
+		}
+		if h := u.Hostname(); h != "127.0.0.1" && h != "localhost" && h != "::1" {
+			t.Errorf("request off loopback: %s", r)
+		}
+	}
+}
+
+// artifact is where screenshots go: $TRADESTAT_ARTIFACTS (make test sets it) or a temp dir.
+func artifact(t *testing.T, name string) string {
+	dir := os.Getenv("TRADESTAT_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, name)
+}
+
+// paintedCanvases counts the chart canvases with drawn pixels, sampling each canvas.
+const paintedCanvases = `(() => {
+  let painted = 0;
+  for (const c of document.querySelectorAll("canvas")) {
+    if (c.width === 0 || c.height === 0) continue;
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) n++;
+    if (n > 100) painted++;
+  }
+  return painted;
+})()`
+
+func TestDashboardInBrowser(t *testing.T) {
+	svc := startDemo(t)
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", 1920, 1080}, {"phone", 375, 812}} {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx, pl := browser(t)
+			var kpis string
+			var painted, scrollWidth, clientWidth int
+			var shot []byte
+			err := chromedp.Run(ctx,
+				chromedp.EmulateViewport(vp.width, vp.height),
+				chromedp.Navigate(svc.URL+"/?year=2021"),
+				chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+				chromedp.WaitVisible("#chart_families canvas", chromedp.ByQuery),
+				chromedp.Sleep(1500*time.Millisecond), // ECharts animates its first paint
+				chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+				chromedp.Evaluate(paintedCanvases, &painted),
+				chromedp.Evaluate(`document.documentElement.scrollWidth`, &scrollWidth),
+				chromedp.Evaluate(`document.documentElement.clientWidth`, &clientWidth),
+				chromedp.FullScreenshot(&shot, 100), // quality 100: PNG,
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(kpis), "")
+			for _, want := range []string{"1651个", "1107371万元", "35303.82万元", "17338.8万元", "289个"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("KPI cards show %q, lacking %s", flat, want)
+				}
+			}
+			if painted != 3 {
+				t.Errorf("%d chart canvases have pixels drawn, want 3", painted)
+			}
+			if scrollWidth > clientWidth {
+				t.Errorf("page scrolls sideways: %d px wide in a %d px viewport", scrollWidth, clientWidth)
+			}
+			path := artifact(t, fmt.Sprintf("overview-%dx%d.png", vp.width, vp.height))
+			if err := os.WriteFile(path, shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot: %s", path)
+			pl.check(t)
+		})
+	}
+}
