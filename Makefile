@@ -1,0 +1,39 @@
+# tradestat: the two commands of README.md are `make run` and `make test`.
+VAR  ?= $(CURDIR)/var
+ADDR ?= 127.0.0.1:8080
+export TRADESTAT_VAR := $(VAR)
+
+ECHARTS := dashboard/assets/vendor/echarts.min.js
+
+.PHONY: run test stop build assets demo-files
+
+## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
+run: build
+	deploy/clickhouse/local.sh start
+	bin/tradestat demo
+	bin/tradestat serve --addr $(ADDR)
+
+## test: install what the tests need, start ClickHouse, run every test
+test:
+	deploy/test.sh
+
+## stop: stop the local ClickHouse server that run or test started
+stop:
+	deploy/clickhouse/local.sh stop
+
+## build: one binary with every asset embedded
+build: assets
+	go build -o bin/tradestat ./cmd/tradestat
+
+## assets: ECharts from the npm registry (pinned by package-lock.json), embedded in the binary
+assets: $(ECHARTS)
+
+$(ECHARTS): dashboard/web/package.json dashboard/web/package-lock.json
+	deploy/deps.sh build
+	npm ci --prefix dashboard/web --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp dashboard/web/node_modules/echarts/dist/echarts.min.js $@
+
+## demo-files: write the demo dataset as canonical CSV files into var/demo
+demo-files: build
+	bin/tradestat demo --out $(VAR)/demo

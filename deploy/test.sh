@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make test`: everything the tests need, then every test.
+# Installs missing packages, builds the embedded front-end assets, starts the local ClickHouse
+# server (or reuses one that answers), checks formatting and vet, runs all Go tests (unit,
+# integration against the real server, headless Chromium), and stops the server again if this
+# script was the one that started it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+deploy/deps.sh test
+make --no-print-directory assets
+
+started=
+if ! deploy/clickhouse/local.sh status >/dev/null 2>&1; then
+  deploy/clickhouse/local.sh start
+  started=1
+fi
+cleanup() { [ -z "$started" ] || deploy/clickhouse/local.sh stop; }
+trap cleanup EXIT
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './var/*'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change: $unformatted" >&2
+  exit 1
+fi
+go vet ./...
+
+mkdir -p var
+export TRADESTAT_ARTIFACTS=${TRADESTAT_ARTIFACTS:-$PWD/var/artifacts}
+go test -count=1 ./... 2>&1 | tee var/test.log
+status=${PIPESTATUS[0]}
+echo "screenshots: $TRADESTAT_ARTIFACTS"
+exit "$status"
