@@ -69,6 +69,10 @@ start() {
   local cmd
   cmd=$(server_cmd) || { install_server; cmd=$(server_cmd); }
   client_cmd >/dev/null || install_server
+  if answers; then # a package's install script may have started its own service
+    log "a server answers at $addr after installing; reusing it"
+    return 0
+  fi
 
   mkdir -p "$var"/{data,tmp,user_files,format_schemas,log,etc}
   sed -e "s#@VAR@#$var#g" -e "s#@TCP_PORT@#$port#g" -e "s#@HTTP_PORT@#$http_port#g" \
@@ -77,8 +81,13 @@ start() {
 
   log "starting $cmd on $addr (data in $var)"
   # Detached from this shell and its output, so that make, CI and terminals never wait on it.
-  (cd "$var" && setsid nohup $cmd --config-file="$var/etc/config.xml" \
-      >"$var/log/stdout.log" 2>&1 </dev/null & echo $! >"$pidfile")
+  # setsid makes the server the leader of its own process group (no fork: a background job of
+  # a script is not a group leader), so $! is the server and stop can signal the whole group,
+  # including a watchdog process that newer ClickHouse builds fork.
+  cd "$var"
+  setsid nohup $cmd --config-file="$var/etc/config.xml" >"$var/log/stdout.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  cd - >/dev/null
   local i
   for i in $(seq 1 120); do
     if answers; then log "ready after ${i}x0.5s"; return 0; fi
@@ -99,9 +108,9 @@ stop() {
   local pid i
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
+    kill -- "-$pid" 2>/dev/null || kill "$pid"
     for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    if kill -0 "$pid" 2>/dev/null; then kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid"; fi
     log "stopped (pid $pid)"
   fi
   rm -f "$pidfile"
