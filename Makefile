@@ -11,6 +11,7 @@ ECHARTS := dashboard/assets/vendor/echarts.min.js
 run: build
 	deploy/clickhouse/local.sh start
 	bin/tradestat demo
+	@echo "published 2021 figures: http://$(ADDR)/?year=2021"
 	bin/tradestat serve --addr $(ADDR)
 
 ## test: install what the tests need, start ClickHouse, run every test
