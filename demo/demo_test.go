@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/internal/tradestattest"
 	"tradestat/money"
+	"tradestat/query"
 )
 
 type figures struct {
@@ -44,54 +46,36 @@ func loadPublished(t *testing.T) published {
 	return p
 }
 
-// sum adds up the generated lots in [from, to] that keep returns true for.
-func sum(t *testing.T, from, to string, keep func(tradestat.Lot) bool) figures {
-	t.Helper()
-	f, err := tradestat.ParseDate(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := tradestat.ParseDate(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got figures
+// sum adds up the generated lots that f selects.
+func sum(f query.Filter) figures {
+	var lots []tradestat.Lot
 	for _, y := range Dataset() {
-		for _, l := range y.Lots {
-			if l.DealDate.Before(f) || e.Before(l.DealDate) || !keep(l) {
-				continue
-			}
-			got.Projects++
-			got.Amount += l.Amount
-			got.Savings += l.Savings()
-			got.Premium += l.Premium()
-			if l.Online {
-				got.Online++
-			}
-		}
+		lots = append(lots, y.Lots...)
 	}
-	return got
+	t := tradestattest.Sum(lots, f)
+	return figures{int(t.Projects), t.Amount, t.Savings, t.Premium, int(t.Online)}
 }
-
-func all(tradestat.Lot) bool { return true }
 
 func TestReproducesT1(t *testing.T) {
 	p := loadPublished(t)
-	if got := sum(t, p.T1.From, p.T1.To, all); got != p.T1.figures {
+	if got := sum(tradestattest.Period(t, p.T1.From, p.T1.To)); got != p.T1.figures {
 		t.Errorf("2021: got %+v, published %+v", got, p.T1.figures)
 	}
 }
 
 func TestReproducesT2(t *testing.T) {
 	p := loadPublished(t)
+	period := tradestattest.Period(t, p.T2.From, p.T2.To)
 	for fam, want := range p.T2.Families {
-		got := sum(t, p.T2.From, p.T2.To, func(l tradestat.Lot) bool { return string(l.Type.Family()) == fam })
+		f := period
+		f.Family = tradestat.Family(fam)
+		got := sum(f)
 		got.Online = 0 // not published for T2
 		if got != want {
 			t.Errorf("2020-01..08 %s: got %+v, published %+v", fam, got, want)
 		}
 	}
-	got := sum(t, p.T2.From, p.T2.To, all)
+	got := sum(period)
 	got.Online = 0
 	if got != p.T2.Total {
 		t.Errorf("2020-01..08 total: got %+v, published %+v", got, p.T2.Total)

@@ -25,26 +25,11 @@ func loadDemo(t *testing.T) *query.Store {
 
 // expected sums the demo lots in Go, independently of the SQL, for the lots f selects.
 func expected(f query.Filter) query.Totals {
-	var t query.Totals
+	var lots []tradestat.Lot
 	for _, y := range demo.Dataset() {
-		for _, l := range y.Lots {
-			if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
-				f.Place != "" && l.PlaceCode != f.Place ||
-				f.Level != "" && tradestat.Level(l.PlaceCode) != f.Level ||
-				f.Family != "" && l.Type.Family() != f.Family ||
-				f.Type != "" && l.Type != f.Type {
-				continue
-			}
-			t.Projects++
-			t.Amount += l.Amount
-			t.Savings += l.Savings()
-			t.Premium += l.Premium()
-			if l.Online {
-				t.Online++
-			}
-		}
+		lots = append(lots, y.Lots...)
 	}
-	return t
+	return tradestattest.Sum(lots, f)
 }
 
 func TestSummary(t *testing.T) {

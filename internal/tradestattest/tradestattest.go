@@ -28,3 +28,26 @@ func Period(t testing.TB, from, to string) query.Filter {
 	}
 	return query.Filter{From: f, To: e}
 }
+
+// Sum adds up, in Go and independently of any SQL, the lots that f selects: the reference the
+// query layer's figures are checked against.
+func Sum(lots []tradestat.Lot, f query.Filter) query.Totals {
+	var t query.Totals
+	for _, l := range lots {
+		if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
+			f.Place != "" && l.PlaceCode != f.Place ||
+			f.Level != "" && tradestat.Level(l.PlaceCode) != f.Level ||
+			f.Family != "" && l.Type.Family() != f.Family ||
+			f.Type != "" && l.Type != f.Type {
+			continue
+		}
+		t.Projects++
+		t.Amount += l.Amount
+		t.Savings += l.Savings()
+		t.Premium += l.Premium()
+		if l.Online {
+			t.Online++
+		}
+	}
+	return t
+}
