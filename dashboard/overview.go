@@ -41,14 +41,14 @@ type overviewPage struct {
 func (s *Server) overview(c *fiber.Ctx) error {
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	lo, hi, err := dataExtent(ctx, s.store)
+	lo, hi, hasData, err := dataExtent(ctx, s.store)
 	if err != nil {
 		return err
 	}
 	year := hi.Year
 	if y := c.Query("year"); y != "" {
-		if year, err = strconv.Atoi(y); err != nil || year < 1990 || year > 2100 {
-			return badf("year %q: want a year between 1990 and 2100", y)
+		if year, err = parseYear(y); err != nil {
+			return err
 		}
 	}
 	yearFilter := query.Filter{From: tradestat.Date{Year: year, Month: 1, Day: 1}, To: tradestat.Date{Year: year, Month: 12, Day: 31}}
@@ -69,9 +69,12 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fr, err := s.store.Freshness(ctx)
+	fr, err := s.store.LoadInfo(ctx)
 	if err != nil {
 		return err
+	}
+	if hasData {
+		fr.LatestDeal = hi
 	}
 	page := overviewPage{
 		Year: year,

@@ -30,13 +30,13 @@ func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Fi
 	case year != "" && (from != "" || to != ""):
 		return f, badf("give either year or from/to, not both")
 	case year != "":
-		y, err := strconv.Atoi(year)
-		if err != nil || y < 1990 || y > 2100 {
-			return f, badf("year %q: want a year between 1990 and 2100", year)
+		y, err := parseYear(year)
+		if err != nil {
+			return f, err
 		}
 		f.From, f.To = tradestat.Date{Year: y, Month: 1, Day: 1}, tradestat.Date{Year: y, Month: 12, Day: 31}
 	default:
-		lo, hi, err := dataExtent(ctx, store)
+		lo, hi, _, err := dataExtent(ctx, store)
 		if err != nil {
 			return f, err
 		}
@@ -86,6 +86,15 @@ func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Fi
 	return f, nil
 }
 
+// parseYear reads a year parameter within the years a Date column and the data can hold.
+func parseYear(s string) (int, error) {
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1990 || y > 2100 {
+		return 0, badf("year %q: want a year between 1990 and 2100", s)
+	}
+	return y, nil
+}
+
 func parseDateParam(name, s string) (tradestat.Date, error) {
 	d, err := tradestat.ParseDate(s)
 	if err != nil {
@@ -97,15 +106,12 @@ func parseDateParam(name, s string) (tradestat.Date, error) {
 	return d, nil
 }
 
-// dataExtent is the period the data covers, or today when there is no data yet.
-func dataExtent(ctx context.Context, store *query.Store) (tradestat.Date, tradestat.Date, error) {
-	lo, hi, ok, err := store.Extent(ctx)
-	if err != nil {
-		return lo, hi, err
+// dataExtent is the period the data covers; when there is no data yet (ok false) it is today.
+func dataExtent(ctx context.Context, store *query.Store) (lo, hi tradestat.Date, ok bool, err error) {
+	lo, hi, ok, err = store.Extent(ctx)
+	if err != nil || ok {
+		return lo, hi, ok, err
 	}
-	if !ok {
-		today := tradestat.DateOf(time.Now().In(tradestat.Shanghai))
-		return today, today, nil
-	}
-	return lo, hi, nil
+	today := tradestat.DateOf(time.Now().In(tradestat.Shanghai))
+	return today, today, false, nil
 }

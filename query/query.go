@@ -263,29 +263,22 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 
 // Freshness says how current the data is: the latest completion date and the last load.
 type Freshness struct {
-	LatestDeal tradestat.Date
-	LastLoad   time.Time // zero when nothing was ever loaded
-	Demo       bool      // some loaded file is the synthetic demo dataset
+	LatestDeal tradestat.Date // zero when there are no lots; filled from Extent by callers that have it
+	LastLoad   time.Time      // zero when nothing was ever loaded
+	Demo       bool           // some loaded file is the synthetic demo dataset
 }
 
-// Freshness reads when the data was last loaded and whether it includes the demo dataset.
-func (s *Store) Freshness(ctx context.Context) (Freshness, error) {
+// LoadInfo reads when data was last loaded and whether it includes the demo dataset.
+func (s *Store) LoadInfo(ctx context.Context) (Freshness, error) {
 	var fr Freshness
 	var n, demo uint64
 	var last time.Time
 	row := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches")
 	if err := row.Scan(&n, &last, &demo); err != nil {
-		return fr, fmt.Errorf("freshness: %w", err)
+		return fr, fmt.Errorf("load info: %w", err)
 	}
 	if n > 0 {
 		fr.LastLoad, fr.Demo = last.In(tradestat.Shanghai), demo > 0
-	}
-	_, to, ok, err := s.Extent(ctx)
-	if err != nil {
-		return fr, err
-	}
-	if ok {
-		fr.LatestDeal = to
 	}
 	return fr, nil
 }
