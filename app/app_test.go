@@ -190,3 +190,21 @@ func TestOverviewServerSide(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyDatabase: before anything is loaded, pages and API answer with zeros, not errors.
+func TestEmptyDatabase(t *testing.T) {
+	_, cfg := chtest.Open(t)
+	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	code, body := get(t, svc.URL+"/")
+	if code != 200 || !strings.Contains(string(body), "尚无数据") || strings.Contains(string(body), "示例数据") {
+		t.Errorf("overview: %d %s", code, body)
+	}
+	code, body = get(t, svc.URL+"/api/v1/summary")
+	if code != 200 || !strings.Contains(string(body), `"projects":0,`) {
+		t.Errorf("summary: %d %s", code, body)
+	}
+}
