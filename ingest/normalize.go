@@ -1,0 +1,327 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/width"
+
+	"tradestat"
+	"tradestat/money"
+)
+
+// Normalisers turn the values of real exports (GUIDE §4) into domain values. Each takes the
+// cell text as exported and returns the value or an error that says what was wrong, which the
+// caller turns into a Reject naming file, row and column.
+
+// errEmpty marks a cell that holds no value (blank, or a placeholder such as "-" or "/").
+var errEmpty = errors.New("empty")
+
+// narrow folds full-width characters (０-９, ．, ，, （）, full-width space) to their ASCII forms
+// and trims white space, so every normaliser sees one spelling.
+func narrow(s string) string {
+	return strings.TrimSpace(width.Narrow.String(s))
+}
+
+// isPlaceholder reports cell text that platforms write for "no value".
+func isPlaceholder(s string) bool {
+	switch s {
+	case "", "-", "--", "—", "——", "/", "无", "空", "N/A", "n/a", "null", "NULL":
+		return true
+	}
+	return false
+}
+
+// parseAmount reads an amount exactly. unit is the column's unit (money.Yuan or money.Wan); a
+// unit written in the cell itself ("12.5万元", "3000元") takes precedence. Thousands separators,
+// ¥/￥, spaces and full-width digits are accepted; anything else that is not a plain decimal is
+// refused rather than guessed. excel marks a raw numeric XLSX cell, whose text may carry binary
+// floating-point noise (0.30000000000000004) that Excel itself never shows: it is rounded to
+// the 15 significant digits Excel displays, in decimal text, before parsing.
+func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
+	orig := s
+	s = narrow(s)
+	if isPlaceholder(s) {
+		return 0, errEmpty
+	}
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ',', ' ', '\u00a0', '¥', '￥', '\'':
+			return -1
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasSuffix(s, "万元"):
+		s, unit = strings.TrimSuffix(s, "万元"), money.Wan
+	case strings.HasSuffix(s, "万"):
+		s, unit = strings.TrimSuffix(s, "万"), money.Wan
+	case strings.HasSuffix(s, "元"):
+		s, unit = strings.TrimSuffix(s, "元"), money.Yuan
+	}
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") { // accounting negative
+		s = "-" + s[1 : len(s)-1]
+	}
+	if excel || strings.ContainsAny(s, "eE") {
+		var err error
+		if s, err = plainDecimal(s, excel); err != nil {
+			return 0, fmt.Errorf("amount %q is not a number", orig)
+		}
+	}
+	v, err := money.Parse(s, unit)
+	if err != nil {
+		if strings.Contains(err.Error(), "decimals") {
+			return 0, fmt.Errorf("amount %q has more decimals than whole fen allow", orig)
+		}
+		return 0, fmt.Errorf("amount %q is not a number", orig)
+	}
+	return v, nil
+}
+
+// plainDecimal rewrites a decimal that may use an exponent (1.5E+7) as plain digits, and with
+// round15 rounds it to 15 significant digits, all in decimal text: no float is involved.
+func plainDecimal(s string, round15 bool) (string, error) {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
+	exp := 0
+	if hasExp {
+		e, err := strconv.Atoi(expText)
+		if err != nil || e > 30 || e < -30 {
+			return "", fmt.Errorf("bad exponent")
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := intPart + frac
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", fmt.Errorf("not a number")
+	}
+	point := len(intPart) + exp // position of the decimal point within digits
+	// Drop leading zeros, keeping the point where it is.
+	for len(digits) > 1 && digits[0] == '0' {
+		digits, point = digits[1:], point-1
+	}
+	if round15 && len(digits) > 15 {
+		roundUp := digits[15] >= '5'
+		digits = digits[:15]
+		if roundUp {
+			b := []byte(digits)
+			i := len(b) - 1
+			for ; i >= 0 && b[i] == '9'; i-- {
+				b[i] = '0'
+			}
+			if i < 0 {
+				b = append([]byte{'1'}, b...)
+				point++
+			} else {
+				b[i]++
+			}
+			digits = string(b)
+		}
+	}
+	var out string
+	switch {
+	case point <= 0:
+		out = "0." + strings.Repeat("0", -point) + digits
+	case point >= len(digits):
+		out = digits + strings.Repeat("0", point-len(digits))
+	default:
+		out = digits[:point] + "." + digits[point:]
+	}
+	if strings.Contains(out, ".") {
+		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
+	}
+	if neg && strings.Trim(out, "0.") != "" {
+		out = "-" + out
+	}
+	return out, nil
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system as Excel counts it (serial 1 = 1900-01-01,
+// with the fictitious 1900-02-29 at 60; every real date from 1900-03-01 on is epoch + serial).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// parseDate reads a completion date in every form of GUIDE §4: 2021-03-01, 2021/3/1, 2021.3.1,
+// 2021年3月1日, 20210301, an Excel serial number (44256, or 44256.4375 with a time of day), each
+// optionally followed by a time; an RFC 3339 time with a zone is taken in Asia/Shanghai.
+// Impossible days (2021-02-30) are refused, never rolled over.
+func parseDate(s string) (tradestat.Date, error) {
+	orig := s
+	s = narrow(s)
+	if isPlaceholder(s) {
+		return tradestat.Date{}, errEmpty
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return checkYear(tradestat.DateOf(t.In(tradestat.Shanghai)), orig)
+	}
+	// A date followed by a time: keep the date part.
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		s = s[:i]
+	}
+	if serial, frac, _ := strings.Cut(s, "."); len(serial) == 5 && allDigits(serial) && allDigits(frac) {
+		n, _ := strconv.Atoi(serial)
+		if n < 61 {
+			return tradestat.Date{}, fmt.Errorf("date %q is an Excel serial before 1900-03-01", orig)
+		}
+		return checkYear(tradestat.DateOf(excelEpoch.AddDate(0, 0, n)), orig)
+	}
+	var y, m, d string
+	switch {
+	case len(s) == 8 && allDigits(s):
+		y, m, d = s[:4], s[4:6], s[6:]
+	case strings.Contains(s, "年"):
+		rest := strings.TrimSuffix(strings.TrimSuffix(s, "日"), "号")
+		var ok bool
+		if y, rest, ok = strings.Cut(rest, "年"); !ok {
+			break
+		}
+		m, d, _ = strings.Cut(rest, "月")
+	default:
+		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
+		if len(parts) == 3 {
+			y, m, d = parts[0], parts[1], parts[2]
+		}
+	}
+	if len(y) != 4 || !allDigits(y) || m == "" || d == "" || len(m) > 2 || len(d) > 2 || !allDigits(m) || !allDigits(d) {
+		return tradestat.Date{}, fmt.Errorf("date %q is not a date in a known form", orig)
+	}
+	yi, _ := strconv.Atoi(y)
+	mi, _ := strconv.Atoi(m)
+	di, _ := strconv.Atoi(d)
+	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
+	if t.Year() != yi || int(t.Month()) != mi || t.Day() != di {
+		return tradestat.Date{}, fmt.Errorf("date %q does not exist", orig)
+	}
+	return checkYear(tradestat.DateOf(t), orig)
+}
+
+func checkYear(d tradestat.Date, orig string) (tradestat.Date, error) {
+	if d.Year < 1990 || d.Year > 2100 {
+		return tradestat.Date{}, fmt.Errorf("date %q is outside the years 1990–2100", orig)
+	}
+	return d, nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parsePlace reads a trading place as a GB/T 2260 code (old 530522 腾冲县 = 腾冲市), a name
+// (腾冲, 腾冲县, 腾冲市), a prefixed name (保山市腾冲市, 云南省保山市隆阳区) or a centre's name
+// (腾冲市公共资源交易中心). 保山市 alone, 市本级 and 市级 are the city level.
+func parsePlace(s string) (tradestat.Place, error) {
+	orig := s
+	s = strings.ReplaceAll(narrow(s), " ", "")
+	if isPlaceholder(s) {
+		return tradestat.Place{}, errEmpty
+	}
+	if len(s) == 6 && allDigits(s) {
+		return tradestat.ParsePlace(s)
+	}
+	for _, suffix := range []string{"公共资源交易管理局", "公共资源交易中心", "公共资源交易分中心", "政务服务管理局", "交易中心", "分中心"} {
+		s = strings.TrimSuffix(s, suffix)
+	}
+	s = strings.TrimPrefix(s, "云南省")
+	if rest := strings.TrimPrefix(s, "保山市"); rest != s {
+		if rest == "" || rest == "本级" || rest == "级" {
+			return tradestat.ParsePlace(tradestat.CityCode)
+		}
+		s = rest
+	}
+	switch s {
+	case "保山", "市本级", "市级", "本级":
+		return tradestat.ParsePlace(tradestat.CityCode)
+	}
+	for _, p := range tradestat.Places()[1:] {
+		stem := strings.TrimRight(p.Name, "区县市")
+		for _, form := range []string{p.Name, stem, stem + "县", stem + "区", stem + "市"} {
+			if s == form {
+				return p, nil
+			}
+		}
+	}
+	return tradestat.Place{}, fmt.Errorf("place %q is not one of Baoshan's trading places", orig)
+}
+
+// parseRegion reads a project region like a place; a region outside Baoshan is kept as its
+// 6-digit code or, failing that, as written, since it is descriptive and no figure depends on it.
+func parseRegion(s string) string {
+	if p, err := parsePlace(s); err == nil {
+		return p.Code
+	}
+	return narrow(s)
+}
+
+// typeAliases maps names platforms use to the canonical trade type (GUIDE §4).
+func typeAliases() map[string]tradestat.TradeType {
+	m := map[string]tradestat.TradeType{}
+	for _, t := range tradestat.TradeTypes() {
+		m[string(t)] = t
+	}
+	add := func(t tradestat.TradeType, names ...string) {
+		for _, n := range names {
+			m[n] = t
+		}
+	}
+	add(tradestat.Construction, "建设工程", "工程", "工程建设项目", "工程招标", "建设工程招投标", "房建市政", "房屋建筑和市政工程", "交通工程", "水利工程")
+	add(tradestat.Procurement, "政府采购货物", "政府采购服务", "政府采购工程", "采购", "货物", "服务", "政采")
+	add(tradestat.Land, "土地出让", "土地", "土地使用权", "国有建设用地使用权出让", "土地交易", "土地使用权交易")
+	add(tradestat.Mining, "采矿权", "探矿权", "矿业权", "采矿权出让", "探矿权出让", "矿权")
+	add(tradestat.StateProp, "产权交易", "国有产权", "国有资产", "产权", "国有资产交易", "国有产权转让")
+	add(tradestat.Confiscated, "罚没物资", "罚没财物", "罚没", "罚没物品", "罚没物资处置")
+	add(tradestat.Medicine, "药品采购", "医用耗材", "药品", "耗材", "医用耗材采购", "药品耗材")
+	add(tradestat.OtherType, "其它", "其他交易", "其它交易")
+	return m
+}
+
+// parseTradeType maps a trade type as exported to the canonical type: by the alias table,
+// then by the telling word it contains (政府采购工程 is procurement, so 采购 is tried first).
+func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat.TradeType, error) {
+	orig := s
+	s = strings.ReplaceAll(narrow(s), " ", "")
+	if isPlaceholder(s) {
+		return "", errEmpty
+	}
+	if t, ok := aliases[s]; ok {
+		return t, nil
+	}
+	for _, rule := range []struct {
+		word string
+		t    tradestat.TradeType
+	}{
+		{"药品", tradestat.Medicine}, {"耗材", tradestat.Medicine},
+		{"政府采购", tradestat.Procurement},
+		{"矿", tradestat.Mining},
+		{"罚没", tradestat.Confiscated},
+		{"土地", tradestat.Land},
+		{"产权", tradestat.StateProp}, {"国有资产", tradestat.StateProp},
+		{"工程", tradestat.Construction},
+		{"采购", tradestat.Procurement},
+	} {
+		if strings.Contains(s, rule.word) {
+			return rule.t, nil
+		}
+	}
+	return "", fmt.Errorf("trade type %q is not a known type or alias", orig)
+}
+
+// parseFlag reads the online-opening flag in every form of GUIDE §4.
+func parseFlag(s string) (bool, error) {
+	v := strings.ToLower(strings.ReplaceAll(narrow(s), " ", ""))
+	switch v {
+	case "", "否", "n", "no", "0", "false", "×", "x", "✗", "现场", "现场开标", "线下", "非不见面", "不是":
+		return false, nil
+	case "是", "y", "yes", "1", "true", "√", "✓", "✔", "不见面开标", "不见面", "网上开标", "网上", "远程", "远程开标", "线上", "在线", "线上开标", "电子开标":
+		return true, nil
+	}
+	return false, fmt.Errorf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
+}

@@ -1,0 +1,236 @@
+package ingest
+
+import (
+	"errors"
+	"testing"
+
+	"tradestat"
+	"tradestat/money"
+)
+
+func TestParseAmount(t *testing.T) {
+	tests := []struct {
+		in    string
+		unit  money.Fen
+		excel bool
+		want  money.Fen
+		err   string // "" ok, "empty", or "error"
+	}{
+		{"950000.00", money.Yuan, false, 95000000, ""},
+		{"1,107,371.5", money.Yuan, false, 110737150, ""},
+		{"¥1,234.56", money.Yuan, false, 123456, ""},
+		{"￥ 1 234.56", money.Yuan, false, 123456, ""},
+		{"１２３４．５６", money.Yuan, false, 123456, ""}, // full-width digits and point
+		{"１，２３４", money.Yuan, false, 123400, ""},
+		{"35303.82", money.Wan, false, 35303820000, ""},
+		{"0.000001", money.Wan, false, 1, ""},
+		{"12.5万元", money.Yuan, false, 125000 * 100, ""}, // unit in the cell wins
+		{"12.5万", money.Yuan, false, 125000 * 100, ""},
+		{"3000元", money.Wan, false, 300000, ""},
+		{"(100.00)", money.Yuan, false, -10000, ""},
+		{"1.5E+7", money.Yuan, false, 1500000000, ""},
+		{"1234.5600000000001", money.Yuan, true, 123456, ""}, // Excel binary noise
+		{"0.30000000000000004", money.Yuan, true, 30, ""},
+		{"775064.72", money.Wan, true, 775064720000, ""},
+		{"9999.9999999999999", money.Yuan, true, 1000000, ""}, // rounds up through the nines
+		{"1.23E-2", money.Yuan, true, 0, "error"}, // 1.23 fen is not whole
+		{"1234.5600000000001", money.Yuan, false, 0, "error"}, // typed text is not rounded
+		{"1.234", money.Yuan, false, 0, "error"},
+		{"待定", money.Yuan, false, 0, "error"},
+		{"约100万", money.Yuan, false, 0, "error"},
+		{"12-34", money.Yuan, false, 0, "error"},
+		{"1e999", money.Yuan, false, 0, "error"},
+		{"", money.Yuan, false, 0, "empty"},
+		{"  ", money.Yuan, false, 0, "empty"},
+		{"-", money.Yuan, false, 0, "empty"},
+		{"／", money.Yuan, false, 0, "empty"},
+		{"无", money.Yuan, false, 0, "empty"},
+	}
+	for _, tt := range tests {
+		got, err := parseAmount(tt.in, tt.unit, tt.excel)
+		switch {
+		case tt.err == "empty" && !errors.Is(err, errEmpty),
+			tt.err == "error" && (err == nil || errors.Is(err, errEmpty)),
+			tt.err == "" && (err != nil || got != tt.want):
+			t.Errorf("parseAmount(%q, %d, %v) = %d, %v; want %d, %s", tt.in, tt.unit, tt.excel, got, err, tt.want, tt.err)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2021-03-01", "2021-03-01"},
+		{"2021/3/1", "2021-03-01"},
+		{"2021.3.1", "2021-03-01"},
+		{"2021年3月1日", "2021-03-01"},
+		{"2021年03月01号", "2021-03-01"},
+		{"20210301", "2021-03-01"},
+		{"2021-03-01 09:30:00", "2021-03-01"},
+		{"2021/3/1 9:30", "2021-03-01"},
+		{"2021-02-28T20:00:00Z", "2021-03-01"}, // 04:00 in Shanghai
+		{"44256", "2021-03-01"},                // Excel serial
+		{"44256.75", "2021-03-01"},
+		{"２０２１－０３－０１", "2021-03-01"},
+		{"2020-02-29", "2020-02-29"},
+		{"2021-02-29", ""},
+		{"2021-02-30", ""},
+		{"2021-13-01", ""},
+		{"2021年3月", ""},
+		{"21-3-1", ""},
+		{"1899-12-31", ""},
+		{"00059", ""},
+		{"下月初", ""},
+		{"", "empty"},
+	}
+	for _, tt := range tests {
+		got, err := parseDate(tt.in)
+		switch tt.want {
+		case "empty":
+			if !errors.Is(err, errEmpty) {
+				t.Errorf("parseDate(%q) = %v, %v; want empty", tt.in, got, err)
+			}
+		case "":
+			if err == nil {
+				t.Errorf("parseDate(%q) = %v; want an error", tt.in, got)
+			}
+		default:
+			if err != nil || got.String() != tt.want {
+				t.Errorf("parseDate(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+			}
+		}
+	}
+}
+
+func TestParsePlace(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"530581", "530581"},
+		{"530522", "530581"},
+		{"腾冲", "530581"},
+		{"腾冲县", "530581"},
+		{"腾冲市", "530581"},
+		{"保山市腾冲市", "530581"},
+		{"云南省保山市隆阳区", "530502"},
+		{"隆阳", "530502"},
+		{"施甸县公共资源交易中心", "530521"},
+		{"保山市公共资源交易中心", "530500"},
+		{"保山市", "530500"},
+		{"市本级", "530500"},
+		{"龙陵县", "530523"},
+		{"昌宁", "530524"},
+		{"（昌宁县）", ""},
+		{"昆明市", ""},
+		{"110000", ""},
+		{"", "empty"},
+	}
+	for _, tt := range tests {
+		got, err := parsePlace(tt.in)
+		switch tt.want {
+		case "empty":
+			if !errors.Is(err, errEmpty) {
+				t.Errorf("parsePlace(%q) = %v, %v; want empty", tt.in, got, err)
+			}
+		case "":
+			if err == nil {
+				t.Errorf("parsePlace(%q) = %v; want an error", tt.in, got)
+			}
+		default:
+			if err != nil || got.Code != tt.want {
+				t.Errorf("parsePlace(%q) = %v, %v; want %s", tt.in, got, err, tt.want)
+			}
+		}
+	}
+	if got := parseRegion("昆明市五华区"); got != "昆明市五华区" {
+		t.Errorf("parseRegion keeps a region outside Baoshan as written: got %q", got)
+	}
+	if got := parseRegion("腾冲县"); got != "530581" {
+		t.Errorf("parseRegion(腾冲县) = %q", got)
+	}
+}
+
+func TestParseTradeType(t *testing.T) {
+	aliases := typeAliases()
+	tests := []struct {
+		in   string
+		want tradestat.TradeType
+	}{
+		{"工程建设", tradestat.Construction},
+		{"建设工程", tradestat.Construction},
+		{"工程", tradestat.Construction},
+		{"房屋建筑工程", tradestat.Construction},
+		{"政府采购货物", tradestat.Procurement},
+		{"政府采购工程", tradestat.Procurement},
+		{"土地出让", tradestat.Land},
+		{"采矿权", tradestat.Mining},
+		{"探矿权出让", tradestat.Mining},
+		{"产权交易", tradestat.StateProp},
+		{"罚没物资", tradestat.Confiscated},
+		{"药品集中采购", tradestat.Medicine},
+		{"其它", tradestat.OtherType},
+		{" 政府 采购 ", tradestat.Procurement},
+		{"房屋租赁", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, err := parseTradeType(tt.in, aliases)
+		if got != tt.want || (tt.want == "") != (err != nil) {
+			t.Errorf("parseTradeType(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseFlag(t *testing.T) {
+	yes := []string{"是", "Y", "y", "YES", "1", "√", "✓", "不见面开标", "网上开标", "远程", "线上", "１"}
+	no := []string{"", "否", "N", "0", "×", "X", "现场", "现场开标", "线下"}
+	for _, s := range yes {
+		if v, err := parseFlag(s); err != nil || !v {
+			t.Errorf("parseFlag(%q) = %v, %v; want true", s, v, err)
+		}
+	}
+	for _, s := range no {
+		if v, err := parseFlag(s); err != nil || v {
+			t.Errorf("parseFlag(%q) = %v, %v; want false", s, v, err)
+		}
+	}
+	for _, s := range []string{"maybe", "2", "待定"} {
+		if _, err := parseFlag(s); err == nil {
+			t.Errorf("parseFlag(%q): want an error", s)
+		}
+	}
+}
+
+// FuzzParseAmount: never panics; whatever it accepts is exact (its canonical text reads back
+// to the same fen), and the same input in 万元 is 10000 times the value in 元.
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"1,234.56", "¥0.01", "12.5万元", "1.5E+7", "１２３", "(5)", "待定", ""} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, excel bool) {
+		v, err := parseAmount(s, money.Yuan, excel)
+		if err != nil {
+			return
+		}
+		back, err := money.Parse(v.Yuan(), money.Yuan)
+		if err != nil || back != v {
+			t.Fatalf("parseAmount(%q) = %d, which does not round-trip (%d, %v)", s, v, back, err)
+		}
+	})
+}
+
+// FuzzParseDate: never panics; whatever it accepts is a real day within range whose canonical
+// text parses back to the same day.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2021-03-01", "2021/3/1", "2021年3月1日", "20210301", "44256.5", "2021-02-28T20:00:00Z", "2021-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseDate(s)
+		if err != nil {
+			return
+		}
+		back, err := tradestat.ParseDate(d.String())
+		if err != nil || back != d || d.Year < 1990 || d.Year > 2100 {
+			t.Fatalf("parseDate(%q) = %v, which does not round-trip (%v, %v)", s, d, back, err)
+		}
+	})
+}
