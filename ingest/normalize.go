@@ -63,7 +63,7 @@ func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
 		s, unit = strings.TrimSuffix(s, "元"), money.Yuan
 	}
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") { // accounting negative
-		s = "-" + s[1 : len(s)-1]
+		s = "-" + s[1:len(s)-1]
 	}
 	if excel || strings.ContainsAny(s, "eE") {
 		var err error

@@ -33,7 +33,7 @@ func TestParseAmount(t *testing.T) {
 		{"0.30000000000000004", money.Yuan, true, 30, ""},
 		{"775064.72", money.Wan, true, 775064720000, ""},
 		{"9999.9999999999999", money.Yuan, true, 1000000, ""}, // rounds up through the nines
-		{"1.23E-2", money.Yuan, true, 0, "error"}, // 1.23 fen is not whole
+		{"1.23E-2", money.Yuan, true, 0, "error"},             // 1.23 fen is not whole
 		{"1234.5600000000001", money.Yuan, false, 0, "error"}, // typed text is not rounded
 		{"1.234", money.Yuan, false, 0, "error"},
 		{"待定", money.Yuan, false, 0, "error"},
