@@ -67,7 +67,7 @@ func Load(ctx context.Context, loader *ingest.Loader) ([]ingest.Report, error) {
 		if err != nil {
 			return reports, err
 		}
-		rep, err := loader.Load(ctx, ingest.Source{Name: y.FileName(), Body: bytes.NewReader(body), Demo: true})
+		rep, err := loader.Load(ctx, ingest.Source{Name: y.FileName(), Data: body, Demo: true}, ingest.Options{})
 		if err != nil {
 			return reports, err
 		}

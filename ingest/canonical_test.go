@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -14,48 +15,69 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the .golden files from the current output")
 
-// render writes what parsing a file gave, in the form of the .golden files.
-func render(file string, p parsed, err error) string {
+// scanGolden scans a file without a database and renders what came of every row, in the
+// form of the .golden files.
+func scanGolden(t *testing.T, path string, opts Options) string {
+	t.Helper()
 	var b strings.Builder
+	var rejects []Reject
+	opts.Rejects = func(r Reject) error { rejects = append(rejects, r); return nil }
+	var lots []tradestat.Lot
+	rep := Report{File: filepath.Base(path)}
+	err := scan(context.Background(), SourceFromPath(path), opts, &rep, func(l tradestat.Lot) error {
+		lots = append(lots, l)
+		return nil
+	})
 	if err != nil {
-		fmt.Fprintf(&b, "error: %v\n", err)
+		fmt.Fprintf(&b, "error (unreadable %v): %v\n", IsUnreadable(err), err)
 		return b.String()
 	}
-	rep := Report{File: file, Read: p.read, Loaded: len(p.lots), Rejected: len(p.rejects), Skipped: p.skipped, Duplicates: p.duplicates, Rejects: p.rejects}
 	fmt.Fprintln(&b, rep.String())
-	if !rep.Balanced() {
+	fmt.Fprintf(&b, "format: %s; sheets: %v\n", rep.Format, rep.Sheets)
+	if !rep.Balanced() || rep.Rejected != len(rejects) {
 		fmt.Fprintln(&b, "UNBALANCED")
 	}
-	if len(p.ignored) > 0 {
-		fmt.Fprintf(&b, "ignored columns: %s\n", strings.Join(p.ignored, ", "))
+	for _, n := range rep.Notes {
+		fmt.Fprintln(&b, "note:", n)
 	}
-	for _, r := range p.rejects {
+	for _, r := range rejects {
 		fmt.Fprintln(&b, r.Error())
 	}
-	for _, l := range p.lots {
-		fmt.Fprintf(&b, "lot %s row %d %s %s %s budget %s reserve %s amount %s savings %s premium %s online %v\n",
-			l.ID(), l.SourceRow, l.Type, l.PlaceCode, l.DealDate, l.Budget.Yuan(), l.Reserve.Yuan(),
-			l.Amount.Yuan(), l.Savings().Yuan(), l.Premium().Yuan(), l.Online)
+	for _, l := range lots {
+		fmt.Fprintf(&b, "lot %s row %d %s %s region %s %s budget %s reserve %s amount %s savings %s premium %s online %v name %s\n",
+			l.ID(), l.SourceRow, l.Type, l.PlaceCode, l.RegionCode, l.DealDate, l.Budget.Yuan(), l.Reserve.Yuan(),
+			l.Amount.Yuan(), l.Savings().Yuan(), l.Premium().Yuan(), l.Online, l.Name)
 	}
 	return b.String()
 }
 
-// TestParseCanonical parses every testdata/*.csv and compares with its .golden file.
-func TestParseCanonical(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.csv")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test files: %v", err)
+// TestScanGolden scans every file in testdata (CSV in several encodings, XLSX, broken files)
+// and compares with its .golden file. A file's options come from the name: "place-530521"
+// in it means --place 530521.
+func TestScanGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.*")
+	if err != nil {
+		t.Fatal(err)
 	}
+	n := 0
 	for _, path := range files {
+		if strings.HasSuffix(path, ".golden") || strings.HasSuffix(path, ".mapping") {
+			continue
+		}
+		n++
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
+			var opts Options
+			if i := strings.Index(path, "place-"); i >= 0 {
+				opts.Place = path[i+6 : i+12]
 			}
-			name := filepath.Base(path)
-			p, perr := parseCanonical(name, bytes.NewReader(data))
-			got := render(name, p, perr)
-			golden := strings.TrimSuffix(path, ".csv") + ".golden"
+			base := strings.TrimSuffix(path, filepath.Ext(path))
+			if _, err := os.Stat(base + ".mapping"); err == nil {
+				if opts.Mapping, err = LoadMapping(base + ".mapping"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := scanGolden(t, path, opts)
+			golden := base + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -63,16 +85,19 @@ func TestParseCanonical(t *testing.T) {
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
-				t.Fatalf("%v (run go test ./ingest -run TestParseCanonical -update to create it)", err)
+				t.Fatalf("%v (run go test ./ingest -run TestScanGolden -update to create it)", err)
 			}
 			if got != string(want) {
 				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}
 		})
 	}
+	if n < 5 {
+		t.Fatalf("only %d test files", n)
+	}
 }
 
-// TestCanonicalRoundTrip: what WriteCanonical writes, parseCanonical reads back unchanged.
+// TestCanonicalRoundTrip: what WriteCanonical writes, the reader reads back unchanged.
 func TestCanonicalRoundTrip(t *testing.T) {
 	d, _ := tradestat.ParseDate("2021-06-30")
 	lots := []tradestat.Lot{
@@ -84,17 +109,19 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	if err := WriteCanonical(&buf, lots); err != nil {
 		t.Fatal(err)
 	}
-	p, err := parseCanonical("rt.csv", &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.lots) != len(lots) || len(p.rejects) != 0 {
-		t.Fatalf("got %d lots, %d rejects: %v", len(p.lots), len(p.rejects), p.rejects)
+	var got []tradestat.Lot
+	var rep Report
+	err := scan(context.Background(), Source{Name: "rt.csv", Data: buf.Bytes()}, Options{}, &rep, func(l tradestat.Lot) error {
+		got = append(got, l)
+		return nil
+	})
+	if err != nil || rep.Rejected != 0 || len(got) != len(lots) {
+		t.Fatalf("got %d lots, report %+v, %v", len(got), rep, err)
 	}
 	for i, want := range lots {
 		want.SourceFile, want.SourceRow = "rt.csv", i+2
-		if p.lots[i] != want {
-			t.Errorf("lot %d: got %+v, want %+v", i, p.lots[i], want)
+		if got[i] != want {
+			t.Errorf("lot %d: got %+v, want %+v", i, got[i], want)
 		}
 	}
 }

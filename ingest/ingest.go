@@ -1,6 +1,11 @@
-// Package ingest loads transaction files into ClickHouse. It validates every row, accounts for
-// every row (loaded, rejected with a reason, skipped as blank or summary, or merged as a
-// duplicate) and holds all of tradestat's writing SQL.
+// Package ingest loads transaction files into ClickHouse: CSV (UTF-8, UTF-16 or GBK/GB18030)
+// and XLSX exports as trading platforms write them (GUIDE §4). It finds the header row, maps
+// columns by a built-in alias table (or a mapping file), normalises every value exactly,
+// accounts for every row (loaded, rejected with a reason, skipped as blank or summary, or
+// merged as a duplicate) and holds all of tradestat's writing SQL.
+//
+// Files are streamed: rows are parsed and validated in one goroutine while bounded columnar
+// batches are sent in another, so memory stays flat whatever the file size.
 package ingest
 
 import (
@@ -9,10 +14,13 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
-	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -21,7 +29,7 @@ import (
 )
 
 // DefaultBatchSize bounds how many rows one INSERT carries, and so the client's memory.
-const DefaultBatchSize = 20000
+const DefaultBatchSize = 50000
 
 // Loader writes lots into the lots table and records each file in ingest_batches.
 type Loader struct {
@@ -35,49 +43,141 @@ func NewLoader(conn driver.Conn) *Loader {
 	return &Loader{conn: conn, batchSize: DefaultBatchSize, now: time.Now}
 }
 
-// Source is one file to load.
+// Source is one file to load: a path, or bytes already in memory.
 type Source struct {
-	Name string    // shown in reports and stored with every lot; the base name of a path
-	Body io.Reader // the file's bytes
-	Demo bool      // marks the synthetic demo dataset, which the dashboard labels 示例数据
+	Name string // shown in reports and stored with every lot
+	Path string // read from this file when set
+	Data []byte // otherwise these bytes
+	Demo bool   // the synthetic demo dataset, which the dashboard labels 示例数据
+}
+
+func (s Source) open() (io.ReadCloser, int64, error) {
+	if s.Path == "" {
+		return io.NopCloser(bytes.NewReader(s.Data)), int64(len(s.Data)), nil
+	}
+	f, err := os.Open(s.Path)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// Options say how to read a file.
+type Options struct {
+	Sheet   string  // read only this XLSX sheet; "" reads every sheet that holds lots
+	Place   string  // trading place for files that have no such column (a one-centre export)
+	Mapping Mapping // header → field entries beyond the built-in aliases
+	// Rejects receives every rejected row, in file order (the CLI writes the reject report).
+	Rejects func(Reject) error
+	// Progress is called every progressEvery rows and at the end.
+	Progress func(Progress)
+}
+
+// Progress is how far a load has come.
+type Progress struct {
+	Rows  int64 // data rows read so far
+	Bytes int64 // bytes of the file read so far (CSV; 0 for XLSX, which is read whole)
+	Total int64 // size of the file
+}
+
+const progressEvery = 20000
+
+// SourceFromPath names a file source by its base name.
+func SourceFromPath(path string) Source {
+	name := path
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		name = path[i+1:]
+	}
+	return Source{Name: name, Path: path}
 }
 
 // LoadFile loads the file at path.
-func (l *Loader) LoadFile(ctx context.Context, path string) (Report, error) {
-	f, err := os.Open(path)
+func (l *Loader) LoadFile(ctx context.Context, path string, opts Options) (Report, error) {
+	return l.Load(ctx, SourceFromPath(path), opts)
+}
+
+// Hash returns the size and SHA-256 of a source's content: its identity for the worker.
+func Hash(src Source) (int64, string, error) {
+	r, _, err := src.open()
 	if err != nil {
-		return Report{File: path}, fmt.Errorf("open %s: %w", path, err)
+		return 0, "", unreadablef("%s: %v", src.Name, err)
 	}
-	defer f.Close()
-	return l.Load(ctx, Source{Name: filepath.Base(path), Body: f})
+	defer r.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return 0, "", unreadablef("%s: %v", src.Name, err)
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// IsUnreadable reports an error that means the file could not be read at all (not a valid
+// CSV or XLSX, no header row, missing required columns), as opposed to a failure of the
+// database, after which the same file may well load.
+func IsUnreadable(err error) bool {
+	var u *unreadableError
+	return errors.As(err, &u)
 }
 
 // Load reads src, loads its valid lots and records the batch. An error means the file could
-// not be read or written at all; row problems are in the Report's Rejects.
-func (l *Loader) Load(ctx context.Context, src Source) (Report, error) {
+// not be read (IsUnreadable) or written; row problems are rejects and never stop the file.
+func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
 	rep := Report{File: src.Name, BatchID: newBatchID()}
 	started := l.now()
-	data, err := io.ReadAll(src.Body)
-	if err != nil {
-		return rep, fmt.Errorf("read %s: %w", src.Name, err)
+	var err error
+	if rep.Size, rep.SHA256, err = Hash(src); err != nil {
+		return rep, err
 	}
-	sum := sha256.Sum256(data)
-	rep.Size, rep.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 
-	p, err := parseCanonical(src.Name, bytes.NewReader(data))
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	chunks := make(chan *chunk, 1)
+	sent := make(chan error, 1)
+	go func() {
+		var err error
+		for c := range chunks {
+			if err == nil {
+				if err = l.insertChunk(ctx, c); err != nil {
+					cancel(err)
+				}
+			}
+		}
+		sent <- err
+	}()
+
+	// The version orders loads of the same lot: the newest load wins, and within a file the
+	// later row (ReplacingMergeTree keeps the highest version).
+	version := uint64(started.UnixNano())
+	cur := newChunk(l.batchSize)
+	err = scan(ctx, src, opts, &rep, func(lot tradestat.Lot) error {
+		version++
+		cur.add(lot, rep.BatchID, version)
+		if cur.len() < l.batchSize {
+			return nil
+		}
+		select {
+		case chunks <- cur:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		cur = newChunk(l.batchSize)
+		return nil
+	})
+	if err == nil && cur.len() > 0 {
+		chunks <- cur
+	}
+	close(chunks)
+	if serr := <-sent; serr != nil {
+		return rep, fmt.Errorf("load %s: %w", src.Name, serr)
+	}
 	if err != nil {
 		return rep, err
 	}
-	rep.Read, rep.Skipped, rep.Duplicates = p.read, p.skipped, p.duplicates
-	rep.Rejects, rep.Rejected, rep.IgnoredColumns = p.rejects, len(p.rejects), p.ignored
-
-	// The version orders loads of the same lot: the newest load wins (ReplacingMergeTree).
-	version := uint64(started.UnixNano())
-	if err := l.insertLots(ctx, p.lots, rep.BatchID, version); err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
-	}
-	rep.Loaded = len(p.lots)
 	if err := l.insertBatch(ctx, rep, src.Demo, started, l.now()); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
@@ -90,67 +190,168 @@ func newBatchID() string {
 	return hex.EncodeToString(b)
 }
 
-const insertLotsSQL = `INSERT INTO lots (lot_id, project_code, lot_code, name, trade_type, family,
-	place_code, region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen,
-	premium_fen, online, source_file, source_row, batch_id, version)`
-
-// insertLots writes lots in bounded batches. The columns are named: 18.16 refuses a batch
-// without them (GUIDE §5).
-func (l *Loader) insertLots(ctx context.Context, lots []tradestat.Lot, batchID string, version uint64) error {
-	for start := 0; start < len(lots); start += l.batchSize {
-		end := min(start+l.batchSize, len(lots))
-		if err := l.insertChunk(ctx, lots[start:end], batchID, version); err != nil {
-			return err
-		}
-	}
-	return nil
+// countingReader counts the bytes read through it, for progress.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
 }
 
-func (l *Loader) insertChunk(ctx context.Context, lots []tradestat.Lot, batchID string, version uint64) error {
-	batch, err := l.conn.PrepareBatch(ctx, insertLotsSQL)
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// scan reads every table of src and calls emit for each valid lot, in file order (a lot that
+// appears again is emitted again: the later row wins). It fills in rep's accounting.
+func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(tradestat.Lot) error) error {
+	r, size, err := src.open()
 	if err != nil {
-		return fmt.Errorf("prepare insert: %w", err)
+		return unreadablef("%s: %v", src.Name, err)
 	}
-	defer batch.Close()
-	for _, lot := range lots {
-		var online uint8
-		if lot.Online {
-			online = 1
-		}
-		d := lot.DealDate
-		err := batch.Append(lot.ID(), lot.ProjectCode, lot.LotCode, lot.Name, string(lot.Type),
-			string(lot.Type.Family()), lot.PlaceCode, lot.RegionCode,
-			time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC),
-			int64(lot.Budget), int64(lot.Reserve), int64(lot.Amount), int64(lot.Savings()),
-			int64(lot.Premium()), online, lot.SourceFile, uint32(lot.SourceRow), batchID, version)
+	defer r.Close()
+	cr := &countingReader{r: r}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(cr, head)
+	body := io.MultiReader(bytes.NewReader(head[:n]), cr)
+
+	var tables []table
+	switch fileKind(src.Name, head[:n]) {
+	case "xls":
+		return unreadablef("%s is a legacy Excel 97–2003 workbook (.xls); open it in Excel or WPS and save it as .xlsx, then load that", src.Name)
+	case "xlsx":
+		f, ts, err := openXLSX(body, opts.Sheet)
 		if err != nil {
-			return fmt.Errorf("row %d: %w", lot.SourceRow, err)
+			return fmt.Errorf("%s: %w", src.Name, err)
+		}
+		defer f.Close()
+		tables, rep.Format = ts, "XLSX"
+	default:
+		t, err := newCSVTable(body)
+		if err != nil {
+			return unreadablef("%s: %v", src.Name, err)
+		}
+		tables, rep.Format = []table{t}, "CSV ("+t.encoding+")"
+	}
+
+	types := typeAliases()
+	known := aliases()
+	seen := map[uint64]struct{}{}
+	var rows int64
+	progress := func() {
+		if opts.Progress != nil {
+			opts.Progress(Progress{Rows: rows, Bytes: cr.n.Load(), Total: size})
 		}
 	}
-	if err := batch.Send(); err != nil {
-		return fmt.Errorf("insert lots: %w", err)
+	var headerProblems []string
+	for _, t := range tables {
+		conv, err := findHeader(t, src.Name, known, opts)
+		if err != nil {
+			if t.Sheet() == "" || opts.Sheet != "" {
+				return unreadablef("%s: %v", src.Name, err)
+			}
+			headerProblems = append(headerProblems, fmt.Sprintf("sheet %s: %v", t.Sheet(), err))
+			continue
+		}
+		conv.types = types
+		if t.Sheet() != "" {
+			rep.Sheets = append(rep.Sheets, t.Sheet())
+		}
+		if len(conv.l.ignored) > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%signored columns: %s", sheetPrefix(t), strings.Join(conv.l.ignored, ", ")))
+		}
+		for {
+			rec, line, err := t.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err := ctx.Err(); err != nil {
+				return context.Cause(ctx)
+			}
+			rep.Read++
+			rows++
+			if rows%progressEvery == 0 {
+				progress()
+			}
+			var rej *Reject
+			switch {
+			case err != nil:
+				rej = &Reject{File: src.Name, Sheet: t.Sheet(), Row: line, Reason: "not valid CSV: " + err.Error()}
+			case conv.classify(rec) == rowSkipped:
+				rep.Skipped++
+				continue
+			}
+			var lot tradestat.Lot
+			if rej == nil {
+				lot, rej = conv.lot(rec, line)
+			}
+			if rej != nil {
+				rep.Rejected++
+				if len(rep.FirstRejects) < maxFirstRejects {
+					rep.FirstRejects = append(rep.FirstRejects, *rej)
+				}
+				if opts.Rejects != nil {
+					if err := opts.Rejects(*rej); err != nil {
+						return fmt.Errorf("reject report: %w", err)
+					}
+				}
+				continue
+			}
+			h := fnv.New64a()
+			h.Write([]byte(lot.ID()))
+			if _, dup := seen[h.Sum64()]; dup {
+				rep.Duplicates++
+			} else {
+				seen[h.Sum64()] = struct{}{}
+				rep.Loaded++
+			}
+			if err := emit(lot); err != nil {
+				return err
+			}
+		}
+	}
+	progress()
+	if len(rep.Sheets) == 0 && len(headerProblems) > 0 {
+		return unreadablef("%s: no sheet holds lots: %s", src.Name, strings.Join(headerProblems, "; "))
+	}
+	for _, p := range headerProblems {
+		rep.Notes = append(rep.Notes, p+" (not read)")
 	}
 	return nil
 }
 
-func (l *Loader) insertBatch(ctx context.Context, rep Report, demo bool, started, finished time.Time) error {
-	batch, err := l.conn.PrepareBatch(ctx, `INSERT INTO ingest_batches (batch_id, file_name,
-		file_size, sha256, demo, started_at, finished_at, rows_read, loaded, rejected, skipped, duplicates)`)
-	if err != nil {
-		return fmt.Errorf("prepare batch record: %w", err)
+func sheetPrefix(t table) string {
+	if t.Sheet() == "" {
+		return ""
 	}
-	defer batch.Close()
-	var d uint8
-	if demo {
-		d = 1
+	return "sheet " + t.Sheet() + ": "
+}
+
+// findHeader reads rows until the header row: the first row within maxHeaderSearch rows
+// whose cells name every column a lot needs. Title rows, notes and blank rows above it are
+// not data and are not counted.
+func findHeader(t table, file string, known map[string]field, opts Options) (*converter, error) {
+	best, bestN := layout{}, -1
+	for i := 0; i < maxHeaderSearch; i++ {
+		rec, line, err := t.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			continue // a broken line above the header is a title or note, not data
+		}
+		l, n := matchHeader(rec, known, opts.Mapping)
+		if n >= 3 && len(l.missing(opts.Place != "")) == 0 {
+			l.headerLine = line
+			return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place}, nil
+		}
+		if n > bestN {
+			best, bestN = l, n
+		}
 	}
-	if err := batch.Append(rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, d, started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped),
-		uint64(rep.Duplicates)); err != nil {
-		return fmt.Errorf("batch record: %w", err)
+	if bestN <= 0 {
+		return nil, fmt.Errorf("no header row found in the first %d rows (no known column names; see tradestat ingest --dry-run, or give --mapping)", maxHeaderSearch)
 	}
-	if err := batch.Send(); err != nil {
-		return fmt.Errorf("insert batch record: %w", err)
-	}
-	return nil
+	return nil, fmt.Errorf("no header row with every needed column in the first %d rows; the best candidate lacks %s (give --mapping for columns named otherwise)",
+		maxHeaderSearch, strings.Join(best.missing(opts.Place != ""), ", "))
 }

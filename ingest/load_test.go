@@ -1,7 +1,6 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"testing"
@@ -19,7 +18,7 @@ func TestLoadFileAccountsAndReplaces(t *testing.T) {
 	store := query.New(conn)
 	year := tradestattest.Year(t, 2021)
 
-	rep, err := loader.LoadFile(ctx, "testdata/mixed.csv")
+	rep, err := loader.LoadFile(ctx, "testdata/mixed.csv", ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +35,7 @@ func TestLoadFileAccountsAndReplaces(t *testing.T) {
 	}
 
 	// The same file again: recorded as a second batch, no figure changes.
-	if _, err := loader.LoadFile(ctx, "testdata/mixed.csv"); err != nil {
+	if _, err := loader.LoadFile(ctx, "testdata/mixed.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	again, err := store.Summary(ctx, year)
@@ -58,7 +57,7 @@ func TestLoadFileAccountsAndReplaces(t *testing.T) {
 	// lot is counted in 2022 only, even though both versions are still stored unmerged.
 	moved := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan,budget_yuan\n" +
 		"BSGC2021-0001,001,工程建设,530502,2022-01-10,900000.00,1000000.00\n"
-	if _, err := loader.Load(ctx, ingest.Source{Name: "moved.csv", Body: bytes.NewReader([]byte(moved))}); err != nil {
+	if _, err := loader.Load(ctx, ingest.Source{Name: "moved.csv", Data: []byte(moved)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	after, err := store.Summary(ctx, year)
@@ -82,7 +81,7 @@ func TestLoadFileUnreadable(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	loader := ingest.NewLoader(conn)
 	for _, path := range []string{"testdata/empty.csv", "testdata/missing-amount.csv", "testdata/no-such-file.csv"} {
-		if _, err := loader.LoadFile(context.Background(), path); err == nil {
+		if _, err := loader.LoadFile(context.Background(), path, ingest.Options{}); err == nil {
 			t.Errorf("%s: loaded without error", path)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -23,7 +24,12 @@ var errEmpty = errors.New("empty")
 // narrow folds full-width characters (０-９, ．, ，, （）, full-width space) to their ASCII forms
 // and trims white space, so every normaliser sees one spelling.
 func narrow(s string) string {
-	return strings.TrimSpace(width.Narrow.String(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.TrimSpace(width.Narrow.String(s))
+		}
+	}
+	return strings.TrimSpace(s) // ASCII: nothing to fold, and no allocation on the hot path
 }
 
 // isPlaceholder reports cell text that platforms write for "no value".

@@ -1,14 +1,17 @@
 package ingest
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 )
 
-// Reject is a data row that was not loaded, and why: it names the file, the row as a
-// spreadsheet shows it (the header is row 1), the column and the value.
+// Reject is a data row that was not loaded, and why: it names the file, the sheet of a
+// workbook, the row as a spreadsheet shows it, the column and the value.
 type Reject struct {
 	File   string
+	Sheet  string
 	Row    int
 	Column string
 	Value  string
@@ -17,37 +20,90 @@ type Reject struct {
 
 // Error formats the reject as one line a user can act on.
 func (r Reject) Error() string {
-	if r.Column == "" {
-		return fmt.Sprintf("%s: row %d: %s", r.File, r.Row, r.Reason)
+	where := r.File
+	if r.Sheet != "" {
+		where += " [" + r.Sheet + "]"
 	}
-	return fmt.Sprintf("%s: row %d, column %s, value %s: %s", r.File, r.Row, r.Column, strconv.Quote(r.Value), r.Reason)
+	if r.Column == "" {
+		return fmt.Sprintf("%s: row %d: %s", where, r.Row, r.Reason)
+	}
+	return fmt.Sprintf("%s: row %d, column %s, value %s: %s", where, r.Row, r.Column, strconv.Quote(r.Value), r.Reason)
 }
 
 // Report accounts for every data row of one file:
 // Read = Loaded + Rejected + Skipped + Duplicates.
 type Report struct {
-	File    string
-	BatchID string
-	Size    int64
-	SHA256  string
+	File     string
+	BatchID  string
+	Size     int64
+	SHA256   string
+	Format   string   // CSV (UTF-8), CSV (GB18030), XLSX …
+	Sheets   []string // the sheets lots were read from
+	Notes    []string // sheets passed over, columns ignored …
+	Previous string   // batch ID of an earlier complete load of the same content, if any
 
-	Read       int // data rows below the header
+	Read       int // data rows below the header row(s)
 	Loaded     int // distinct lots written
-	Rejected   int // rows not loaded, each with a Reject
-	Skipped    int // blank rows and summary rows (合计/总计/小计)
+	Rejected   int // rows not loaded, each reported as a Reject
+	Skipped    int // blank rows, summary rows (合计/总计/小计), footer notes, repeated headers
 	Duplicates int // rows of a lot that a later row of the same file replaced
 
-	Rejects        []Reject
-	IgnoredColumns []string // header cells that are not canonical columns
+	FirstRejects []Reject // the first rejects, for a summary on screen; all go to Options.Rejects
 }
+
+// maxFirstRejects is how many rejects a Report keeps; the reject report has them all.
+const maxFirstRejects = 20
 
 // Balanced reports whether the counts add up, as they must.
 func (r Report) Balanced() bool {
-	return r.Read == r.Loaded+r.Rejected+r.Skipped+r.Duplicates && r.Rejected == len(r.Rejects)
+	return r.Read == r.Loaded+r.Rejected+r.Skipped+r.Duplicates
 }
 
 // String is the one-line account printed after each file.
 func (r Report) String() string {
 	return fmt.Sprintf("%s: %d rows read = %d loaded + %d rejected + %d skipped (blank/summary) + %d duplicates merged",
 		r.File, r.Read, r.Loaded, r.Rejected, r.Skipped, r.Duplicates)
+}
+
+// RejectWriter writes a reject report: CSV in UTF-8 with a BOM, so that Excel on Chinese
+// Windows opens it correctly, with cells that could run as formulas neutralised.
+type RejectWriter struct {
+	w *csv.Writer
+	n int
+}
+
+// NewRejectWriter starts a reject report on w.
+func NewRejectWriter(w io.Writer) (*RejectWriter, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"文件", "工作表", "行号", "列", "值", "原因"}); err != nil {
+		return nil, err
+	}
+	return &RejectWriter{w: cw}, nil
+}
+
+// Write adds one reject.
+func (rw *RejectWriter) Write(r Reject) error {
+	rw.n++
+	return rw.w.Write([]string{safeCell(r.File), safeCell(r.Sheet), strconv.Itoa(r.Row), safeCell(r.Column), safeCell(r.Value), safeCell(r.Reason)})
+}
+
+// Close flushes the report.
+func (rw *RejectWriter) Close() error {
+	rw.w.Flush()
+	return rw.w.Error()
+}
+
+// safeCell neutralises text Excel would run as a formula (formula injection): a leading =, +,
+// -, @, tab or carriage return gets a leading apostrophe.
+func safeCell(s string) string {
+	if s != "" {
+		switch s[0] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return "'" + s
+		}
+	}
+	return s
 }

@@ -1,0 +1,183 @@
+package ingest
+
+import (
+	"errors"
+	"strings"
+
+	"tradestat"
+	"tradestat/money"
+)
+
+// rowKind is what a data row turned out to be.
+type rowKind int
+
+const (
+	rowLot     rowKind = iota
+	rowReject          // not loaded; see the Reject
+	rowSkipped         // blank, a summary row (合计/总计/小计), a footer note or a repeated header
+)
+
+// converter turns the data rows of one table into lots, by the table's layout.
+type converter struct {
+	file, sheet  string
+	l            layout
+	excel        bool
+	defaultPlace string
+	types        map[string]tradestat.TradeType
+}
+
+func (c *converter) get(rec []string, f field) string {
+	i := c.l.at[f]
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+func (c *converter) reject(rec []string, line int, f field, reason string) *Reject {
+	col := ""
+	if i := c.l.at[f]; i >= 0 {
+		col = c.l.columns[c.colIndex(f)].header
+	}
+	return &Reject{File: c.file, Sheet: c.sheet, Row: line, Column: col, Value: c.get(rec, f), Reason: reason}
+}
+
+func (c *converter) colIndex(f field) int {
+	for i, col := range c.l.columns {
+		if col.field == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// summaryWords start the rows that total lots rather than being one.
+var summaryWords = []string{"合计", "总计", "小计", "本页合计", "累计", "总合计"}
+
+// classify tells blank rows, summary rows, footers and repeated header rows from data rows.
+func (c *converter) classify(rec []string) rowKind {
+	nonEmpty := 0
+	for i, cell := range rec {
+		cell = strings.ReplaceAll(narrow(cell), " ", "")
+		if cell == "" {
+			continue
+		}
+		nonEmpty++
+		if nonEmpty <= 3 {
+			for _, w := range summaryWords {
+				if strings.HasPrefix(cell, w) {
+					return rowSkipped
+				}
+			}
+		}
+		if i == c.l.at[fAmount] && cell == strings.ReplaceAll(narrow(c.l.columns[c.colIndex(fAmount)].header), " ", "") {
+			return rowSkipped // the header again, as paged exports repeat it
+		}
+	}
+	if nonEmpty == 0 {
+		return rowSkipped
+	}
+	noIdentity := c.get(rec, fProjectCode) == "" && c.get(rec, fLotCode) == "" && c.get(rec, fDealCode) == ""
+	if noIdentity && c.get(rec, fAmount) == "" && nonEmpty <= 2 {
+		return rowSkipped // a note below the table: 制表人, 注, 数据来源 …
+	}
+	return rowLot
+}
+
+// lot converts one data row. Every check happens before anything is kept, so a row is
+// either a whole lot or a reject: never half-loaded.
+func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
+	lot := tradestat.Lot{
+		ProjectCode: c.get(rec, fProjectCode),
+		LotCode:     c.get(rec, fLotCode),
+		Name:        c.get(rec, fName),
+		SourceFile:  c.file,
+		SourceRow:   line,
+	}
+	if lot.ProjectCode == "" && lot.LotCode == "" {
+		lot.LotCode = c.get(rec, fDealCode)
+	}
+	if lot.ID() == "" {
+		f := fLotCode
+		if c.l.at[f] < 0 {
+			f = fProjectCode
+		}
+		return lot, c.reject(rec, line, f, "missing lot identity: no project, lot or deal code")
+	}
+	if cur := c.get(rec, fCurrency); cur != "" {
+		switch strings.ToUpper(narrow(cur)) {
+		case "CNY", "RMB", "156", "人民币", "元":
+		default:
+			return lot, c.reject(rec, line, fCurrency, "currency is not 人民币 (CNY); convert before loading")
+		}
+	}
+	t, err := parseTradeType(c.get(rec, fType), c.types)
+	if err != nil {
+		return lot, c.reject(rec, line, fType, reason(err, "missing trade type"))
+	}
+	lot.Type = t
+	placeText := c.get(rec, fPlace)
+	if placeText == "" {
+		placeText = c.defaultPlace
+	}
+	p, err := parsePlace(placeText)
+	if err != nil {
+		return lot, c.reject(rec, line, fPlace, reason(err, "missing trading place (give --place CODE for a one-centre file)"))
+	}
+	lot.PlaceCode = p.Code
+	if r := c.get(rec, fRegion); r != "" {
+		lot.RegionCode = parseRegion(r)
+	}
+	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
+		return lot, c.reject(rec, line, fDate, reason(err, "missing completion date"))
+	}
+	rowUnit := money.Fen(0)
+	if u := c.get(rec, fPriceUnit); u != "" {
+		switch strings.ToLower(narrow(u)) {
+		case "元", "yuan", "1", "cny":
+			rowUnit = money.Yuan
+		case "万元", "wan", "2":
+			rowUnit = money.Wan
+		default:
+			return lot, c.reject(rec, line, fPriceUnit, "price unit is not 元 or 万元")
+		}
+	}
+	for _, a := range []struct {
+		f   field
+		dst *money.Fen
+	}{{fAmount, &lot.Amount}, {fBudget, &lot.Budget}, {fReserve, &lot.Reserve}} {
+		if c.l.at[a.f] < 0 {
+			continue
+		}
+		unit := c.l.unit[a.f]
+		if rowUnit != 0 {
+			unit = rowUnit
+		}
+		v, err := parseAmount(c.get(rec, a.f), unit, c.excel)
+		if errors.Is(err, errEmpty) {
+			if a.f == fAmount {
+				return lot, c.reject(rec, line, a.f, "missing deal amount")
+			}
+			continue
+		}
+		if err != nil {
+			return lot, c.reject(rec, line, a.f, err.Error())
+		}
+		if v < 0 {
+			return lot, c.reject(rec, line, a.f, "amount is negative")
+		}
+		*a.dst = v
+	}
+	if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
+		return lot, c.reject(rec, line, fOnline, err.Error())
+	}
+	return lot, nil
+}
+
+// reason is err's message, or the given text when the cell was empty.
+func reason(err error, empty string) string {
+	if errors.Is(err, errEmpty) {
+		return empty
+	}
+	return err.Error()
+}

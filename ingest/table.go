@@ -1,0 +1,216 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// table is one grid of cells to read lots from: a CSV file or one XLSX sheet.
+type table interface {
+	// Read returns the next row and its row number as a spreadsheet shows it (1-based);
+	// io.EOF after the last row.
+	Read() ([]string, int, error)
+	// Sheet names the XLSX sheet; "" for CSV.
+	Sheet() string
+	// Excel reports raw XLSX cells, whose numbers may carry binary floating-point noise.
+	Excel() bool
+}
+
+// unreadableError is a file that cannot be read at all (as opposed to rows that are bad):
+// not CSV or XLSX, no header row, a required column missing.
+type unreadableError struct{ msg string }
+
+func (e *unreadableError) Error() string { return e.msg }
+
+func unreadablef(format string, args ...any) error {
+	return &unreadableError{fmt.Sprintf(format, args...)}
+}
+
+// fileKind tells how to read a file from its name and first bytes.
+func fileKind(name string, head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "xlsx"
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return "xls"
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		return "xlsx"
+	case ".xls":
+		return "xls"
+	}
+	return "csv"
+}
+
+// csvTable reads a CSV file in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030,
+// detected from the bytes, with comma or tab separators.
+type csvTable struct {
+	r        *csv.Reader
+	encoding string
+}
+
+// sniffSize is how much of a CSV file is examined to tell its encoding and separator.
+const sniffSize = 1 << 20
+
+func newCSVTable(r io.Reader) (*csvTable, error) {
+	br := bufio.NewReaderSize(r, sniffSize)
+	head, err := br.Peek(sniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	var src io.Reader = br
+	enc := "UTF-8"
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+		head = head[3:]
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		enc = "UTF-16"
+		src = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+		head = nil
+	case !validUTF8Prefix(head):
+		// GB18030 is a superset of GBK and GB2312, so one decoder reads all three.
+		enc = "GB18030"
+		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		head, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(head[:min(len(head), 64<<10)])
+	}
+	c := csv.NewReader(src)
+	c.FieldsPerRecord = -1
+	c.LazyQuotes = true // exports quote carelessly; a stray quote must not swallow the file
+	if firstLine, _, _ := bytes.Cut(head, []byte("\n")); bytes.Count(firstLine, []byte("\t")) > bytes.Count(firstLine, []byte(",")) {
+		c.Comma = '\t'
+	}
+	c.ReuseRecord = false
+	return &csvTable{r: c, encoding: enc}, nil
+}
+
+// validUTF8Prefix is utf8.Valid, forgiving a character cut off at the end of the sample.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+func (t *csvTable) Read() ([]string, int, error) {
+	rec, err := t.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, pe.StartLine, err
+		}
+		return nil, 0, err
+	}
+	line, _ := t.r.FieldPos(0)
+	return rec, line, nil
+}
+
+func (t *csvTable) Sheet() string { return "" }
+func (t *csvTable) Excel() bool   { return false }
+
+// sheetTable reads one XLSX sheet with raw cell values: an Excel date is its serial number
+// and a number its stored value, never their display format. Merged cells lend their value to
+// every cell they cover, so a merged 交易类型 cell spanning rows applies to each row.
+type sheetTable struct {
+	name   string
+	rows   *excelize.Rows
+	line   int
+	merged map[int]map[int]string // row → column → value, for the cells merged ranges cover
+}
+
+func (t *sheetTable) Read() ([]string, int, error) {
+	if !t.rows.Next() {
+		if err := t.rows.Error(); err != nil {
+			return nil, t.line, err
+		}
+		return nil, t.line, io.EOF
+	}
+	t.line++
+	rec, err := t.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, t.line, err
+	}
+	for col, v := range t.merged[t.line] {
+		for len(rec) <= col {
+			rec = append(rec, "")
+		}
+		if rec[col] == "" {
+			rec[col] = v
+		}
+	}
+	return rec, t.line, nil
+}
+
+func (t *sheetTable) Sheet() string { return t.name }
+func (t *sheetTable) Excel() bool   { return true }
+
+// openXLSX opens a workbook and returns one table per sheet (or only the named sheet).
+func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, nil, unreadablef("not a readable XLSX workbook: %v", err)
+	}
+	names := f.GetSheetList()
+	if sheet != "" {
+		found := false
+		for _, n := range names {
+			found = found || n == sheet
+		}
+		if !found {
+			f.Close()
+			return nil, nil, unreadablef("no sheet %q (sheets: %s)", sheet, strings.Join(names, ", "))
+		}
+		names = []string{sheet}
+	}
+	var tables []table
+	for _, n := range names {
+		rows, err := f.Rows(n)
+		if err != nil {
+			f.Close()
+			return nil, nil, unreadablef("sheet %s: %v", n, err)
+		}
+		merged := map[int]map[int]string{}
+		ranges, err := f.GetMergeCells(n)
+		if err != nil {
+			f.Close()
+			return nil, nil, unreadablef("sheet %s: merged cells: %v", n, err)
+		}
+		for _, m := range ranges {
+			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			v, _ := f.GetCellValue(n, m.GetStartAxis(), excelize.Options{RawCellValue: true})
+			for row := r1; row <= r2; row++ {
+				for col := c1; col <= c2; col++ {
+					if row == r1 && col == c1 {
+						continue
+					}
+					if merged[row] == nil {
+						merged[row] = map[int]string{}
+					}
+					merged[row][col-1] = v
+				}
+			}
+		}
+		tables = append(tables, &sheetTable{name: n, rows: rows, merged: merged})
+	}
+	return f, tables, nil
+}
