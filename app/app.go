@@ -35,7 +35,8 @@ import (
 const usage = `usage: tradestat <command> [flags]
 
 commands:
-  ingest FILE...   load transaction files (canonical CSV layout)
+  ingest FILE...   load transaction files (CSV in UTF-8/GBK, XLSX) exported by trading platforms
+  ingest --watch DIR   run as the ingest worker on an inbox directory
   demo             load the demo dataset (2019–2023, calibrated to the published figures)
   serve            serve the dashboard and the API
 
@@ -77,14 +78,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database name (TRADESTAT_DATABASE)")
 	switch args[0] {
 	case "ingest":
-		if err := fs.Parse(args[1:]); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			fmt.Fprintln(stderr, "usage: tradestat ingest [flags] FILE...")
-			return errUsage
-		}
-		return runIngest(ctx, cfg, fs.Args(), stdout, stderr)
+		return runIngest(ctx, cfg, fs, args[1:], stdout, stderr, getenv)
 	case "demo":
 		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
 		if err := fs.Parse(args[1:]); err != nil {
@@ -103,35 +97,6 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fmt.Fprintf(stderr, "tradestat: unknown command %q\n\n%s", args[0], usage)
 	return errUsage
-}
-
-func runIngest(ctx context.Context, cfg warehouse.Config, files []string, stdout, stderr io.Writer) error {
-	conn, err := warehouse.Open(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	loader := ingest.NewLoader(conn)
-	failed := 0
-	for _, f := range files {
-		rep, err := loader.LoadFile(ctx, f)
-		if err != nil {
-			fmt.Fprintln(stderr, "tradestat:", err)
-			failed++
-			continue
-		}
-		for _, r := range rep.Rejects {
-			fmt.Fprintln(stderr, "rejected:", r.Error())
-		}
-		if len(rep.IgnoredColumns) > 0 {
-			fmt.Fprintf(stderr, "%s: ignored columns that are not canonical: %v\n", rep.File, rep.IgnoredColumns)
-		}
-		fmt.Fprintln(stdout, rep.String())
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be loaded", failed, len(files))
-	}
-	return nil
 }
 
 func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Writer) error {

@@ -125,3 +125,18 @@ func TestCanonicalRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestInspect: --dry-run shows the header row, the mapping with units and normalised rows.
+func TestInspect(t *testing.T) {
+	var b strings.Builder
+	if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{}, &b, 3); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ amount [万元]",
+		"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | 成交 9505000.00元", "sheet 说明:", "not read", "nothing was loaded"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -202,37 +202,65 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// scan reads every table of src and calls emit for each valid lot, in file order (a lot that
-// appears again is emitted again: the later row wins). It fills in rep's accounting.
-func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(tradestat.Lot) error) error {
+// fileTables is an open file as the tables it holds.
+type fileTables struct {
+	tables  []table
+	format  string
+	counter *countingReader
+	size    int64
+	closers []io.Closer
+}
+
+// Close releases the file.
+func (f *fileTables) Close() {
+	for _, c := range f.closers {
+		c.Close()
+	}
+}
+
+// openTables opens src as a workbook (every sheet, or opts.Sheet) or as a CSV file, telling
+// them by their first bytes and name.
+func openTables(src Source, opts Options) (*fileTables, error) {
 	r, size, err := src.open()
 	if err != nil {
-		return unreadablef("%s: %v", src.Name, err)
+		return nil, unreadablef("%s: %v", src.Name, err)
 	}
-	defer r.Close()
-	cr := &countingReader{r: r}
+	ft := &fileTables{counter: &countingReader{r: r}, size: size, closers: []io.Closer{r}}
 	head := make([]byte, 8)
-	n, _ := io.ReadFull(cr, head)
-	body := io.MultiReader(bytes.NewReader(head[:n]), cr)
-
-	var tables []table
+	n, _ := io.ReadFull(ft.counter, head)
+	body := io.MultiReader(bytes.NewReader(head[:n]), ft.counter)
 	switch fileKind(src.Name, head[:n]) {
 	case "xls":
-		return unreadablef("%s is a legacy Excel 97–2003 workbook (.xls); open it in Excel or WPS and save it as .xlsx, then load that", src.Name)
+		ft.Close()
+		return nil, unreadablef("%s is a legacy Excel 97–2003 workbook (.xls); open it in Excel or WPS and save it as .xlsx, then load that", src.Name)
 	case "xlsx":
 		f, ts, err := openXLSX(body, opts.Sheet)
 		if err != nil {
-			return fmt.Errorf("%s: %w", src.Name, err)
+			ft.Close()
+			return nil, fmt.Errorf("%s: %w", src.Name, err)
 		}
-		defer f.Close()
-		tables, rep.Format = ts, "XLSX"
+		ft.tables, ft.format, ft.closers = ts, "XLSX", append(ft.closers, f)
 	default:
 		t, err := newCSVTable(body)
 		if err != nil {
-			return unreadablef("%s: %v", src.Name, err)
+			ft.Close()
+			return nil, unreadablef("%s: %v", src.Name, err)
 		}
-		tables, rep.Format = []table{t}, "CSV ("+t.encoding+")"
+		ft.tables, ft.format = []table{t}, "CSV ("+t.encoding+")"
 	}
+	return ft, nil
+}
+
+// scan reads every table of src and calls emit for each valid lot, in file order (a lot that
+// appears again is emitted again: the later row wins). It fills in rep's accounting.
+func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(tradestat.Lot) error) error {
+	ft, err := openTables(src, opts)
+	if err != nil {
+		return err
+	}
+	defer ft.Close()
+	tables, cr, size := ft.tables, ft.counter, ft.size
+	rep.Format = ft.format
 
 	types := typeAliases()
 	known := aliases()

@@ -331,3 +331,6 @@ func parseFlag(s string) (bool, error) {
 	}
 	return false, fmt.Errorf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
 }
+
+// ParsePlaceName reads a trading place given by name, as exports and --place write it.
+func ParsePlaceName(s string) (tradestat.Place, error) { return parsePlace(s) }
