@@ -34,13 +34,13 @@ const DefaultBatchSize = 50000
 // Loader writes lots into the lots table and records each file in ingest_batches.
 type Loader struct {
 	conn      driver.Conn
-	batchSize int
+	BatchSize int // rows per INSERT; DefaultBatchSize unless set
 	now       func() time.Time
 }
 
 // NewLoader returns a Loader writing through conn.
 func NewLoader(conn driver.Conn) *Loader {
-	return &Loader{conn: conn, batchSize: DefaultBatchSize, now: time.Now}
+	return &Loader{conn: conn, BatchSize: DefaultBatchSize, now: time.Now}
 }
 
 // Source is one file to load: a path, or bytes already in memory.
@@ -153,11 +153,11 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	// The version orders loads of the same lot: the newest load wins, and within a file the
 	// later row (ReplacingMergeTree keeps the highest version).
 	version := uint64(started.UnixNano())
-	cur := newChunk(l.batchSize)
+	cur := newChunk(l.BatchSize)
 	err = scan(ctx, src, opts, &rep, func(lot tradestat.Lot) error {
 		version++
 		cur.add(lot, rep.BatchID, version)
-		if cur.len() < l.batchSize {
+		if cur.len() < l.BatchSize {
 			return nil
 		}
 		select {
@@ -165,7 +165,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
-		cur = newChunk(l.batchSize)
+		cur = newChunk(l.BatchSize)
 		return nil
 	})
 	if err == nil && cur.len() > 0 {

@@ -30,6 +30,8 @@ type Worker struct {
 	Poll, Settle time.Duration
 	// MaxBackoff bounds the wait between retries while ClickHouse is unreachable.
 	MaxBackoff time.Duration
+	// BatchSize is the rows per INSERT; DefaultBatchSize when zero.
+	BatchSize int
 
 	conn   driver.Conn
 	loader *Loader
@@ -92,6 +94,9 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 				return err
 			}
 			w.conn, w.loader = conn, NewLoader(conn)
+			if w.BatchSize > 0 {
+				w.loader.BatchSize = w.BatchSize
+			}
 		}
 		if err := w.process(ctx, name); err != nil {
 			return err
@@ -163,6 +168,9 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	opts.Rejects = rw.Write
 	var last time.Time
 	opts.Progress = func(p Progress) { // plain lines for logs, at most one every 5 s
+		if w.Options.Progress != nil {
+			w.Options.Progress(p)
+		}
 		if time.Since(last) >= 5*time.Second {
 			last = time.Now()
 			w.Log.Info("loading", "file", name, "rows", p.Rows, "bytes", p.Bytes, "of", p.Total)
