@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test stop build assets demo-files
+.PHONY: run test stop build assets demo-files bench-ingest
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 run: build
@@ -38,3 +38,7 @@ $(ECHARTS): dashboard/web/package.json dashboard/web/package-lock.json
 ## demo-files: write the demo dataset as canonical CSV files into var/demo
 demo-files: build
 	bin/tradestat demo --out $(VAR)/demo
+
+## bench-ingest: tradestat ingest against clickhouse-client on 1M lots (BIG=1: 10M, > 1 GB)
+bench-ingest:
+	deploy/bench-ingest.sh

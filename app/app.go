@@ -78,11 +78,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database name (TRADESTAT_DATABASE)")
 	switch args[0] {
 	case "ingest":
-		return runIngest(ctx, cfg, fs, args[1:], stdout, stderr, getenv)
+		return runIngest(ctx, &cfg, fs, args[1:], stdout, stderr)
 	case "demo":
 		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
+		scale := fs.Int("scale", 0, "instead of the calibrated dataset, N synthetic lots for measuring speed")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
+		}
+		if *scale > 0 {
+			return runScaled(ctx, cfg, *scale, *out, stdout, stderr)
 		}
 		return runDemo(ctx, cfg, *out, stdout)
 	case "serve":
@@ -123,6 +127,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 	}
 	defer conn.Close()
 	reports, err := demo.Load(ctx, ingest.NewLoader(conn))
+
 	for _, r := range reports {
 		fmt.Fprintln(stdout, r.String())
 	}

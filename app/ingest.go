@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -21,7 +22,7 @@ import (
 // runIngest is `tradestat ingest`: load files, inspect them (--dry-run), or run as the inbox
 // worker (--watch). Exit status 0 when every file was processed, even with rejects; non-zero
 // when a file could not be read at all or the database failed.
-func runIngest(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	sheet := fs.String("sheet", "", "read only this XLSX sheet (default: every sheet that holds lots)")
 	place := fs.String("place", "", "trading place (GB/T 2260 code or name) for files without a place column")
 	mappingFile := fs.String("mapping", "", "CSV file of `header,field[,unit]` lines for columns the built-in aliases do not know")
@@ -58,13 +59,14 @@ func runIngest(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args
 		}
 		w := &ingest.Worker{
 			Inbox:      *watch,
-			Connect:    func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) },
+			Connect:    func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, *cfg) },
 			Options:    opts,
 			Log:        slog.New(slog.NewTextHandler(stderr, nil)),
 			Poll:       2 * time.Second,
 			Settle:     2 * time.Second,
 			MaxBackoff: time.Minute,
 		}
+		boundMemory()
 		w.Log.Info("ingest worker watching inbox", "dir", *watch, "clickhouse", cfg.Addr, "database", cfg.Database)
 		return w.Run(ctx)
 	}
@@ -72,6 +74,7 @@ func runIngest(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args
 		fs.Usage()
 		return errUsage
 	}
+	boundMemory()
 	if *dryRun {
 		for _, f := range fs.Args() {
 			if err := ingest.Inspect(ingest.SourceFromPath(f), opts, stdout, *rows); err != nil {
@@ -80,7 +83,7 @@ func runIngest(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args
 		}
 		return nil
 	}
-	conn, err := warehouse.Open(ctx, cfg)
+	conn, err := warehouse.Open(ctx, *cfg)
 	if err != nil {
 		return err
 	}
@@ -179,4 +182,17 @@ func rate(rows int64, since time.Time) float64 {
 		return 0
 	}
 	return float64(rows) / s
+}
+
+// ingestMemoryLimit is the heap a load may use. Loads stream, so their live heap is small and
+// flat; with the collector paced by this limit instead of by heap growth (GOGC), a load
+// collects rarely and still stays under it, whatever the file size.
+const ingestMemoryLimit = 150 << 20
+
+// boundMemory applies ingestMemoryLimit unless GOGC or GOMEMLIMIT say otherwise.
+func boundMemory() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(ingestMemoryLimit)
+	}
 }

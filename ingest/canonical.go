@@ -34,23 +34,50 @@ func CanonicalColumns() []string {
 
 // WriteCanonical writes lots as a canonical CSV (UTF-8, no BOM, header first).
 func WriteCanonical(w io.Writer, lots []tradestat.Lot) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CanonicalColumns()); err != nil {
-		return err
-	}
+	cw := NewCanonicalWriter(w)
 	for _, l := range lots {
-		online := "0"
-		if l.Online {
-			online = "1"
-		}
-		rec := []string{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.PlaceCode, l.RegionCode,
-			l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(l); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
+}
+
+// CanonicalWriter streams lots as a canonical CSV, for files too large to hold in memory.
+type CanonicalWriter struct {
+	cw      *csv.Writer
+	started bool
+}
+
+// NewCanonicalWriter starts a canonical CSV on w; the header goes out with the first lot.
+func NewCanonicalWriter(w io.Writer) *CanonicalWriter { return &CanonicalWriter{cw: csv.NewWriter(w)} }
+
+// Write adds one lot.
+func (c *CanonicalWriter) Write(l tradestat.Lot) error {
+	if !c.started {
+		c.started = true
+		if err := c.cw.Write(CanonicalColumns()); err != nil {
+			return err
+		}
+	}
+	online := "0"
+	if l.Online {
+		online = "1"
+	}
+	return c.cw.Write([]string{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.PlaceCode, l.RegionCode,
+		l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online})
+}
+
+// Flush writes out what is buffered (and the header, for a file of no lots).
+func (c *CanonicalWriter) Flush() error {
+	if !c.started {
+		c.started = true
+		if err := c.cw.Write(CanonicalColumns()); err != nil {
+			return err
+		}
+	}
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 func optionalYuan(f money.Fen) string {

@@ -32,6 +32,11 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 		fmt.Fprintf(&b, "error (unreadable %v): %v\n", IsUnreadable(err), err)
 		return b.String()
 	}
+	ids := map[string]bool{} // what the server counts after a load: distinct lots
+	for _, l := range lots {
+		ids[l.ID()] = true
+	}
+	rep.Loaded, rep.Duplicates = len(ids), rep.valid-len(ids)
 	fmt.Fprintln(&b, rep.String())
 	fmt.Fprintf(&b, "format: %s; sheets: %v\n", rep.Format, rep.Sheets)
 	if !rep.Balanced() || rep.Rejected != len(rejects) {

@@ -16,7 +16,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -130,9 +130,6 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	rep := Report{File: src.Name, BatchID: newBatchID()}
 	started := l.now()
 	var err error
-	if rep.Size, rep.SHA256, err = Hash(src); err != nil {
-		return rep, err
-	}
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -178,6 +175,12 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	if err != nil {
 		return rep, err
 	}
+	// Duplicates are counted by the server, which holds every row sent, rather than in a
+	// client-side set that would grow with the file.
+	if rep.Loaded, err = l.distinctLots(ctx, rep.BatchID); err != nil {
+		return rep, fmt.Errorf("load %s: %w", src.Name, err)
+	}
+	rep.Duplicates = rep.valid - rep.Loaded
 	if err := l.insertBatch(ctx, rep, src.Demo, started, l.now()); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
@@ -190,15 +193,18 @@ func newBatchID() string {
 	return hex.EncodeToString(b)
 }
 
-// countingReader counts the bytes read through it, for progress.
+// countingReader counts the bytes read through it, for progress, and hashes them, so that a
+// file's SHA-256 costs no second pass over it.
 type countingReader struct {
 	r io.Reader
 	n atomic.Int64
+	h hash.Hash
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
+	c.h.Write(p[:n])
 	return n, err
 }
 
@@ -225,7 +231,7 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 	if err != nil {
 		return nil, unreadablef("%s: %v", src.Name, err)
 	}
-	ft := &fileTables{counter: &countingReader{r: r}, size: size, closers: []io.Closer{r}}
+	ft := &fileTables{counter: &countingReader{r: r, h: sha256.New()}, size: size, closers: []io.Closer{r}}
 	head := make([]byte, 8)
 	n, _ := io.ReadFull(ft.counter, head)
 	body := io.MultiReader(bytes.NewReader(head[:n]), ft.counter)
@@ -264,7 +270,6 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 
 	types := typeAliases()
 	known := aliases()
-	seen := map[uint64]struct{}{}
 	var rows int64
 	progress := func() {
 		if opts.Progress != nil {
@@ -288,57 +293,41 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 		if len(conv.l.ignored) > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("%signored columns: %s", sheetPrefix(t), strings.Join(conv.l.ignored, ", ")))
 		}
-		for {
-			rec, line, err := t.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err := ctx.Err(); err != nil {
-				return context.Cause(ctx)
-			}
+		err = convertRows(ctx, t, conv, func(r rowResult) error {
 			rep.Read++
 			rows++
 			if rows%progressEvery == 0 {
 				progress()
 			}
-			var rej *Reject
-			switch {
-			case err != nil:
-				rej = &Reject{File: src.Name, Sheet: t.Sheet(), Row: line, Reason: "not valid CSV: " + err.Error()}
-			case conv.classify(rec) == rowSkipped:
+			switch r.kind {
+			case rowSkipped:
 				rep.Skipped++
-				continue
-			}
-			var lot tradestat.Lot
-			if rej == nil {
-				lot, rej = conv.lot(rec, line)
-			}
-			if rej != nil {
+				return nil
+			case rowReject:
 				rep.Rejected++
 				if len(rep.FirstRejects) < maxFirstRejects {
-					rep.FirstRejects = append(rep.FirstRejects, *rej)
+					rep.FirstRejects = append(rep.FirstRejects, *r.reject)
 				}
 				if opts.Rejects != nil {
-					if err := opts.Rejects(*rej); err != nil {
+					if err := opts.Rejects(*r.reject); err != nil {
 						return fmt.Errorf("reject report: %w", err)
 					}
 				}
-				continue
+				return nil
 			}
-			h := fnv.New64a()
-			h.Write([]byte(lot.ID()))
-			if _, dup := seen[h.Sum64()]; dup {
-				rep.Duplicates++
-			} else {
-				seen[h.Sum64()] = struct{}{}
-				rep.Loaded++
-			}
-			if err := emit(lot); err != nil {
-				return err
-			}
+			rep.valid++
+			return emit(r.lot)
+		})
+		if err != nil {
+			return err
 		}
 	}
 	progress()
+	// The hash covers the whole file, including whatever follows the last row read.
+	if _, err := io.Copy(io.Discard, cr); err != nil {
+		return unreadablef("%s: %v", src.Name, err)
+	}
+	rep.Size, rep.SHA256 = cr.n.Load(), hex.EncodeToString(cr.h.Sum(nil))
 	if len(rep.Sheets) == 0 && len(headerProblems) > 0 {
 		return unreadablef("%s: no sheet holds lots: %s", src.Name, strings.Join(headerProblems, "; "))
 	}

@@ -55,27 +55,30 @@ func (c *converter) colIndex(f field) int {
 var summaryWords = []string{"合计", "总计", "小计", "本页合计", "累计", "总合计"}
 
 // classify tells blank rows, summary rows, footers and repeated header rows from data rows.
+// It runs on every row, so it looks closely only at the first cells and the amount cell.
 func (c *converter) classify(rec []string) rowKind {
 	nonEmpty := 0
-	for i, cell := range rec {
-		cell = strings.ReplaceAll(narrow(cell), " ", "")
-		if cell == "" {
+	for _, cell := range rec {
+		if strings.TrimSpace(cell) == "" {
 			continue
 		}
 		nonEmpty++
-		if nonEmpty <= 3 {
-			for _, w := range summaryWords {
-				if strings.HasPrefix(cell, w) {
-					return rowSkipped
-				}
-			}
+		if nonEmpty > 3 {
+			continue
 		}
-		if i == c.l.at[fAmount] && cell == strings.ReplaceAll(narrow(c.l.columns[c.colIndex(fAmount)].header), " ", "") {
-			return rowSkipped // the header again, as paged exports repeat it
+		cell = strings.ReplaceAll(narrow(cell), " ", "")
+		for _, w := range summaryWords {
+			if strings.HasPrefix(cell, w) {
+				return rowSkipped
+			}
 		}
 	}
 	if nonEmpty == 0 {
 		return rowSkipped
+	}
+	if amount := c.get(rec, fAmount); amount != "" && !startsLikeNumber(amount) &&
+		headerKey(amount) == headerKey(c.l.columns[c.colIndex(fAmount)].header) {
+		return rowSkipped // the header again, as paged exports repeat it
 	}
 	noIdentity := c.get(rec, fProjectCode) == "" && c.get(rec, fLotCode) == "" && c.get(rec, fDealCode) == ""
 	if noIdentity && c.get(rec, fAmount) == "" && nonEmpty <= 2 {
@@ -83,6 +86,8 @@ func (c *converter) classify(rec []string) rowKind {
 	}
 	return rowLot
 }
+
+func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }
 
 // lot converts one data row. Every check happens before anything is kept, so a row is
 // either a whole lot or a reject: never half-loaded.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -24,12 +23,15 @@ var errEmpty = errors.New("empty")
 // narrow folds full-width characters (０-９, ．, ，, （）, full-width space) to their ASCII forms
 // and trims white space, so every normaliser sees one spelling.
 func narrow(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+	// Only the ideographic space U+3000 (E3 80 80 in UTF-8) and the full-width forms
+	// U+FF01–U+FFEE (EF BC 81 – EF BF AE) fold. A byte scan finds them; Chinese text without
+	// them, the common case, is returned without a transform.
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == 0xEF && s[i+1] >= 0xBC && s[i+1] <= 0xBF || s[i] == 0xE3 && s[i+1] == 0x80 && s[i+2] == 0x80 {
 			return strings.TrimSpace(width.Narrow.String(s))
 		}
 	}
-	return strings.TrimSpace(s) // ASCII: nothing to fold, and no allocation on the hot path
+	return strings.TrimSpace(s)
 }
 
 // isPlaceholder reports cell text that platforms write for "no value".
@@ -161,8 +163,10 @@ func parseDate(s string) (tradestat.Date, error) {
 	if isPlaceholder(s) {
 		return tradestat.Date{}, errEmpty
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return checkYear(tradestat.DateOf(t.In(tradestat.Shanghai)), orig)
+	if strings.ContainsAny(s, "TZ+") {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return checkYear(tradestat.DateOf(t.In(tradestat.Shanghai)), orig)
+		}
 	}
 	// A date followed by a time: keep the date part.
 	if i := strings.IndexAny(s, " T"); i > 0 {
@@ -187,9 +191,11 @@ func parseDate(s string) (tradestat.Date, error) {
 		}
 		m, d, _ = strings.Cut(rest, "月")
 	default:
-		parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
-		if len(parts) == 3 {
-			y, m, d = parts[0], parts[1], parts[2]
+		if i := strings.IndexAny(s, "-/."); i > 0 {
+			sep := s[i : i+1]
+			if parts := strings.Split(s, sep); len(parts) == 3 {
+				y, m, d = parts[0], parts[1], parts[2]
+			}
 		}
 	}
 	if len(y) != 4 || !allDigits(y) || m == "" || d == "" || len(m) > 2 || len(d) > 2 || !allDigits(m) || !allDigits(d) {

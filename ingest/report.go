@@ -49,6 +49,8 @@ type Report struct {
 	Duplicates int // rows of a lot that a later row of the same file replaced
 
 	FirstRejects []Reject // the first rejects, for a summary on screen; all go to Options.Rejects
+
+	valid int // rows that became lots: Loaded + Duplicates
 }
 
 // maxFirstRejects is how many rejects a Report keeps; the reject report has them all.

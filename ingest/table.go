@@ -93,7 +93,7 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 	if firstLine, _, _ := bytes.Cut(head, []byte("\n")); bytes.Count(firstLine, []byte("\t")) > bytes.Count(firstLine, []byte(",")) {
 		c.Comma = '\t'
 	}
-	c.ReuseRecord = false
+	c.ReuseRecord = false // rows are converted concurrently, after later rows were read
 	return &csvTable{r: c, encoding: enc}, nil
 }
 

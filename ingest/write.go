@@ -122,3 +122,13 @@ func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error)
 	}
 	return id, nil
 }
+
+// distinctLots counts the distinct lots a batch wrote. A background merge may already have
+// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
+func (l *Loader) distinctLots(ctx context.Context, batchID string) (int, error) {
+	var n uint64
+	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(lot_id) FROM lots WHERE batch_id = ?", batchID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count distinct lots: %w", err)
+	}
+	return int(n), nil
+}

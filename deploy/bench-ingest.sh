@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `make bench-ingest`: tradestat ingest against clickhouse-client on the same server and the
+# same file. Generates ROWS synthetic lots (default 1,000,000; BIG=1 for 10,000,000, a file
+# over 1 GB, to check that memory stays flat), loads them with `tradestat ingest` (full
+# validation and accounting) into a fresh database, loads the same CSV with
+#   clickhouse-client --query "INSERT INTO <same-shaped table> FORMAT CSVWithNames"
+# and prints rows/s of each, tradestat's peak RSS, and ingest_vs_clickhouse_client=<ratio>.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+rows=${ROWS:-1000000}
+[ "${BIG:-}" = 1 ] && rows=10000000
+db=tradestat_bench
+dir=var/bench
+mkdir -p "$dir"
+
+command -v /usr/bin/time >/dev/null 2>&1 || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >/dev/null; }
+make --no-print-directory build >/dev/null
+started=
+if ! deploy/clickhouse/local.sh status >/dev/null 2>&1; then deploy/clickhouse/local.sh start; started=1; fi
+trap '[ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
+client=clickhouse-client
+command -v clickhouse-client >/dev/null 2>&1 || client="clickhouse client"
+addr=${TRADESTAT_CLICKHOUSE:-127.0.0.1:9000}
+ch() { $client --host "${addr%:*}" --port "${addr##*:}" "$@"; }
+
+csv=$dir/demo-scale-$rows.csv
+[ -f "$csv" ] || bin/tradestat demo --scale "$rows" --out "$dir" >/dev/null 2>&1
+bytes=$(stat -c %s "$csv")
+
+ch --query "DROP DATABASE IF EXISTS $db"
+t0=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$dir/rss.txt" bin/tradestat ingest --database "$db" --reports "$dir" "$csv" >"$dir/ingest.txt" 2>/dev/null
+t1=$(date +%s.%N)
+ch --query "CREATE TABLE $db.raw (project_code String, lot_code String, name String, trade_type String,
+  place_code String, region_code String, deal_date Date, budget_yuan String, reserve_yuan String,
+  amount_yuan String, online UInt8) ENGINE = MergeTree() ORDER BY project_code"
+t2=$(date +%s.%N)
+ch --query "INSERT INTO $db.raw FORMAT CSVWithNames" <"$csv"
+t3=$(date +%s.%N)
+loaded=$(ch --query "SELECT count() FROM $db.lots FINAL")
+rss_kb=$(tail -n 1 "$dir/rss.txt")
+ch --query "DROP DATABASE IF EXISTS $db"
+
+awk -v rows="$rows" -v bytes="$bytes" -v a="$(awk "BEGIN{print $t1-$t0}")" \
+    -v b="$(awk "BEGIN{print $t3-$t2}")" -v rss="$rss_kb" -v loaded="$loaded" 'BEGIN {
+  printf "file: %d lots, %.1f MB; lots table after tradestat ingest: %d\n\n", rows, bytes/1048576, loaded
+  printf "%-44s %10s %12s %14s\n", "loader", "seconds", "rows/s", "peak RSS MB"
+  printf "%-44s %10.2f %12.0f %14.1f\n", "tradestat ingest (validate, account, load)", a, rows/a, rss/1024
+  printf "%-44s %10.2f %12.0f %14s\n", "clickhouse-client INSERT ... FORMAT CSV", b, rows/b, "-"
+  printf "\ningest_vs_clickhouse_client=%.2f\n", (rows/a)/(rows/b)
+}'
