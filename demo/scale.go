@@ -22,7 +22,7 @@ func WriteScaled(w io.Writer, n int, progress func(done int)) error {
 	cw := ingest.NewCanonicalWriter(w)
 	for i := range n {
 		t := types[rng.IntN(len(types))]
-		amount := money.Fen((1 + rng.IntN(5000)) * (1 + rng.IntN(200))) * 100 * money.Yuan / 100
+		amount := money.Fen((1+rng.IntN(5000))*(1+rng.IntN(200))) * 100 * money.Yuan / 100
 		l := tradestat.Lot{
 			ProjectCode: fmt.Sprintf("S%s%09d", typePrefix(t), i),
 			LotCode:     "001",
