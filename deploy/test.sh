@@ -29,5 +29,11 @@ mkdir -p var
 export TRADESTAT_ARTIFACTS=${TRADESTAT_ARTIFACTS:-$PWD/var/artifacts}
 go test -count=1 ./... 2>&1 | tee var/test.log
 status=${PIPESTATUS[0]}
+# The fuzz targets, briefly (FUZZTIME=5m make test for a longer run): each must find nothing.
+for target in FuzzParseAmount FuzzParseDate FuzzConvertRow; do
+  [ "$status" = 0 ] || break
+  go test ./ingest -run '^$' -fuzz "^$target\$" -fuzztime "${FUZZTIME:-10s}" 2>&1 | tail -n 2 | tee -a var/test.log
+  status=${PIPESTATUS[0]}
+done
 echo "screenshots: $TRADESTAT_ARTIFACTS"
 exit "$status"

@@ -234,3 +234,34 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzConvertRow: any row of cells under a known header converts to a lot, a reject or a
+// skip without panicking, and a lot it yields is whole: an identity, a known type and place,
+// a real date and no negative amount.
+func FuzzConvertRow(f *testing.F) {
+	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
+	l, _ := matchHeader(header, aliases(), nil)
+	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases()}
+	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
+	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
+	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")
+	f.Add("3", "P3", "", "罚没", "保山市", "2021年13月1日", "-", "x", "待定", "maybe")
+	f.Fuzz(func(t *testing.T, a, b, c, d, e, g, h, i, j, k string) {
+		r := convertRow(conv, []string{a, b, c, d, e, g, h, i, j, k}, 2, nil)
+		switch r.kind {
+		case rowReject:
+			if r.reject == nil || r.reject.Reason == "" {
+				t.Fatal("a reject without a reason")
+			}
+		case rowLot:
+			lot := r.lot
+			if lot.ID() == "" || lot.Type == "" || lot.PlaceCode == "" || lot.DealDate.IsZero() ||
+				lot.Amount < 0 || lot.Budget < 0 || lot.Reserve < 0 {
+				t.Fatalf("an incomplete lot: %+v", lot)
+			}
+			if _, err := tradestat.ParsePlace(lot.PlaceCode); err != nil {
+				t.Fatalf("lot with place %q: %v", lot.PlaceCode, err)
+			}
+		}
+	})
+}
