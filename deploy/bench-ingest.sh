@@ -39,14 +39,24 @@ t2=$(date +%s.%N)
 ch --query "INSERT INTO $db.raw FORMAT CSVWithNames" <"$csv"
 t3=$(date +%s.%N)
 loaded=$(ch --query "SELECT count() FROM $db.lots FINAL")
+# The server's own ceiling for the table tradestat fills: the stored rows, already converted,
+# inserted by clickhouse-client into a copy of the lots table.
+ch --query "SELECT * FROM $db.lots FORMAT TabSeparated" >"$dir/lots.tsv"
+ch --query "CREATE TABLE $db.lots_copy AS $db.lots"
+t4=$(date +%s.%N)
+ch --query "INSERT INTO $db.lots_copy FORMAT TabSeparated" <"$dir/lots.tsv"
+t5=$(date +%s.%N)
+rm -f "$dir/lots.tsv"
 rss_kb=$(tail -n 1 "$dir/rss.txt")
 ch --query "DROP DATABASE IF EXISTS $db"
 
 awk -v rows="$rows" -v bytes="$bytes" -v a="$(awk "BEGIN{print $t1-$t0}")" \
-    -v b="$(awk "BEGIN{print $t3-$t2}")" -v rss="$rss_kb" -v loaded="$loaded" 'BEGIN {
+    -v b="$(awk "BEGIN{print $t3-$t2}")" -v c="$(awk "BEGIN{print $t5-$t4}")" -v rss="$rss_kb" -v loaded="$loaded" 'BEGIN {
   printf "file: %d lots, %.1f MB; lots table after tradestat ingest: %d\n\n", rows, bytes/1048576, loaded
   printf "%-44s %10s %12s %14s\n", "loader", "seconds", "rows/s", "peak RSS MB"
   printf "%-44s %10.2f %12.0f %14.1f\n", "tradestat ingest (validate, account, load)", a, rows/a, rss/1024
   printf "%-44s %10.2f %12.0f %14s\n", "clickhouse-client INSERT ... FORMAT CSV", b, rows/b, "-"
-  printf "\ningest_vs_clickhouse_client=%.2f\n", (rows/a)/(rows/b)
+  printf "%-44s %10.2f %12.0f %14s\n", "  (reference: converted rows into lots-shaped)", c, rows/c, "-"
+  printf "\nthe server alone takes lots-shaped rows at %.2f of the CSV-shaped rate: a ceiling for any client\n", b/c
+  printf "ingest_vs_clickhouse_client=%.2f\n", (rows/a)/(rows/b)
 }'
