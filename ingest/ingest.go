@@ -131,8 +131,11 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	started := l.now()
 	var err error
 
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	// The scan stops when sending fails. Database calls use the caller's ctx, never scanCtx:
+	// the driver ties a connection to the context it was used with, and cancelling that
+	// context after the call returned would close a connection already back in the pool.
+	scanCtx, stopScan := context.WithCancelCause(ctx)
+	defer stopScan(nil)
 	chunks := make(chan *chunk, 1)
 	sent := make(chan error, 1)
 	go func() {
@@ -140,7 +143,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		for c := range chunks {
 			if err == nil {
 				if err = l.insertChunk(ctx, c); err != nil {
-					cancel(err)
+					stopScan(err)
 				}
 			}
 		}
@@ -151,7 +154,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	// later row (ReplacingMergeTree keeps the highest version).
 	version := uint64(started.UnixNano())
 	cur := newChunk(l.BatchSize)
-	err = scan(ctx, src, opts, &rep, func(lot tradestat.Lot) error {
+	err = scan(scanCtx, src, opts, &rep, func(lot tradestat.Lot) error {
 		version++
 		cur.add(lot, rep.BatchID, version)
 		if cur.len() < l.BatchSize {
@@ -159,8 +162,8 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		}
 		select {
 		case chunks <- cur:
-		case <-ctx.Done():
-			return context.Cause(ctx)
+		case <-scanCtx.Done():
+			return context.Cause(scanCtx)
 		}
 		cur = newChunk(l.BatchSize)
 		return nil
