@@ -55,13 +55,15 @@ func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
 	if isPlaceholder(s) {
 		return 0, errEmpty
 	}
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case ',', ' ', '\u00a0', '¥', '￥', '\'':
-			return -1
-		}
-		return r
-	}, s)
+	if strings.ContainsAny(s, ", \u00a0¥￥'") {
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case ',', ' ', '\u00a0', '¥', '￥', '\'':
+				return -1
+			}
+			return r
+		}, s)
+	}
 	switch {
 	case strings.HasSuffix(s, "万元"):
 		s, unit = strings.TrimSuffix(s, "万元"), money.Wan
@@ -179,6 +181,12 @@ func parseDate(s string) (tradestat.Date, error) {
 		}
 		return checkYear(tradestat.DateOf(excelEpoch.AddDate(0, 0, n)), orig)
 	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
+		// YYYY-MM-DD, the canonical form, parsed without allocating.
+		yi := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+		mi, di := int(s[5]-'0')*10+int(s[6]-'0'), int(s[8]-'0')*10+int(s[9]-'0')
+		return civilDate(yi, mi, di, orig)
+	}
 	var y, m, d string
 	switch {
 	case len(s) == 8 && allDigits(s):
@@ -204,8 +212,14 @@ func parseDate(s string) (tradestat.Date, error) {
 	yi, _ := strconv.Atoi(y)
 	mi, _ := strconv.Atoi(m)
 	di, _ := strconv.Atoi(d)
-	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
-	if t.Year() != yi || int(t.Month()) != mi || t.Day() != di {
+	return civilDate(yi, mi, di, orig)
+}
+
+// civilDate checks that y-m-d is a real day within range: 2021-02-30 is refused, not rolled
+// over into March.
+func civilDate(y, m, d int, orig string) (tradestat.Date, error) {
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return tradestat.Date{}, fmt.Errorf("date %q does not exist", orig)
 	}
 	return checkYear(tradestat.DateOf(t), orig)
@@ -328,6 +342,12 @@ func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat
 
 // parseFlag reads the online-opening flag in every form of GUIDE §4.
 func parseFlag(s string) (bool, error) {
+	switch s { // the common spellings, without allocating
+	case "", "0", "否", "N":
+		return false, nil
+	case "1", "是", "Y":
+		return true, nil
+	}
 	v := strings.ToLower(strings.ReplaceAll(narrow(s), " ", ""))
 	switch v {
 	case "", "否", "n", "no", "0", "false", "×", "x", "✗", "现场", "现场开标", "线下", "非不见面", "不是":

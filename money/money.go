@@ -6,7 +6,7 @@ package money
 
 import (
 	"fmt"
-	"strconv"
+	"math"
 	"strings"
 )
 
@@ -39,17 +39,24 @@ func Parse(s string, unit Fen) (Fen, error) {
 	if len(frac) > scale {
 		return 0, fmt.Errorf("amount %q has more than %d decimals", orig, scale)
 	}
-	frac += strings.Repeat("0", scale-len(frac))
-	digits := strings.TrimLeft(intPart+frac, "0")
-	if digits == "" {
-		return 0, nil
-	}
-	v, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("amount %q is out of range", orig)
+	// Accumulate the digits of intPart and frac, padded to scale, with overflow checks; no
+	// string is built, since this runs for every amount of every loaded row.
+	var v uint64
+	for i := 0; i < len(intPart)+scale; i++ {
+		var c byte = '0'
+		switch {
+		case i < len(intPart):
+			c = intPart[i]
+		case i-len(intPart) < len(frac):
+			c = frac[i-len(intPart)]
+		}
+		if v > (math.MaxInt64-uint64(c-'0'))/10 {
+			return 0, fmt.Errorf("amount %q is out of range", orig)
+		}
+		v = v*10 + uint64(c-'0')
 	}
 	if neg {
-		v = -v
+		return Fen(-int64(v)), nil
 	}
 	return Fen(v), nil
 }
