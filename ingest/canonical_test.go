@@ -145,3 +145,43 @@ func TestInspect(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetOption: --sheet reads only the named sheet; a sheet without lots, or one that does
+// not exist, makes the file unreadable with a message naming it.
+func TestSheetOption(t *testing.T) {
+	for _, tt := range []struct {
+		sheet, wantErr string
+		lots           int
+	}{{"2021年", "", 6}, {"说明", "no header row", 0}, {"2022年", `no sheet "2022年"`, 0}} {
+		var rep Report
+		n := 0
+		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Sheet: tt.sheet}, &rep,
+			func(tradestat.Lot) error { n++; return nil })
+		if tt.wantErr == "" && (err != nil || n != tt.lots) || tt.wantErr != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("--sheet %s: %d lots, %v", tt.sheet, n, err)
+		}
+	}
+}
+
+// TestRejectWriter: the reject report opens in Excel on Chinese Windows (BOM) and no value
+// from a file can run as a formula there.
+func TestRejectWriter(t *testing.T) {
+	var b bytes.Buffer
+	rw, err := NewRejectWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Write(Reject{File: "a.csv", Row: 3, Column: "成交金额", Value: "=HYPERLINK(\"http://x\")", Reason: "amount is not a number"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Write(Reject{File: "@b.csv", Row: 4, Value: "-1+1", Reason: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "\uFEFF文件,工作表,行号,列,值,原因\na.csv,,3,成交金额,\"'=HYPERLINK(\"\"http://x\"\")\",amount is not a number\n'@b.csv,,4,,'-1+1,x\n"
+	if b.String() != want {
+		t.Errorf("got %q\nwant %q", b.String(), want)
+	}
+}

@@ -78,9 +78,9 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 		_, _ = br.Discard(3)
 		head = head[3:]
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		enc = "UTF-16"
+		enc = "UTF-16" // Excel's "Unicode text"; the BOM gives the byte order
 		src = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
-		head = nil
+		head, _ = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(head[:min(len(head), 64<<10)&^1])
 	case !validUTF8Prefix(head):
 		// GB18030 is a superset of GBK and GB2312, so one decoder reads all three.
 		enc = "GB18030"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 func main() {
@@ -17,6 +18,9 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := gbk("testdata/gbk-place-530521.csv"); err != nil {
+		log.Fatal(err)
+	}
+	if err := utf16TSV("testdata/unicode-text.txt"); err != nil {
 		log.Fatal(err)
 	}
 	// An Excel 97–2003 compound-document signature, which the reader must refuse clearly.
@@ -100,6 +104,18 @@ func gbk(path string) error {
 		"SDGC2021-002,未填日期的工程,工程,,100000,90000,N\r\n" +
 		"合计,,,,,1347500.50,\r\n"
 	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(text))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// utf16TSV writes what Excel's "Unicode text" export gives: UTF-16LE with a BOM, tab-separated.
+func utf16TSV(path string) error {
+	text := "项目编号\t交易类型\t交易地点\t成交日期\t成交金额（万元）\n" +
+		"LL2021-001\t工程建设\t龙陵县\t2021-07-01\t１２.３４\n" +
+		"LL2021-002\t政府采购\t龙陵\t2021/7/2\t0.5\n"
+	b, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(text))
 	if err != nil {
 		return err
 	}
