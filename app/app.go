@@ -127,7 +127,6 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 	}
 	defer conn.Close()
 	reports, err := demo.Load(ctx, ingest.NewLoader(conn))
-
 	for _, r := range reports {
 		fmt.Fprintln(stdout, r.String())
 	}
