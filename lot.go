@@ -59,6 +59,20 @@ func (l Lot) Premium() money.Fen {
 	return l.Amount - l.Reserve
 }
 
+// CheckPrices refuses prices that cannot both be right: a tender-type lot awarded above its
+// budget or ceiling price (bids above 最高投标限价 are void), or an auction-type lot sold below
+// its reserve price. Such a pair most often means one column is in 万元 and the other in 元;
+// loading it would turn savings or premium negative and silently lower a published figure.
+func (l Lot) CheckPrices() error {
+	switch {
+	case l.Type.Kind() == Tender && l.Budget > 0 && l.Amount > l.Budget:
+		return fmt.Errorf("deal amount %s元 exceeds the budget or ceiling price %s元: check the units of both columns", l.Amount.Yuan(), l.Budget.Yuan())
+	case l.Type.Kind() == Auction && l.Reserve > 0 && l.Amount < l.Reserve:
+		return fmt.Errorf("deal amount %s元 is below the reserve price %s元: check the units of both columns", l.Amount.Yuan(), l.Reserve.Yuan())
+	}
+	return nil
+}
+
 // Date is a calendar day in Asia/Shanghai. It is kept as a plain civil date so that no
 // conversion between time zones can move a lot into another day, month or year.
 type Date struct {

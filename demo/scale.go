@@ -19,14 +19,18 @@ func WriteScaled(w io.Writer, n int, progress func(done int)) error {
 	places := placeWeights()
 	types := tradestat.TradeTypes()
 	first := day(2019, 1, 1).Time()
+	prefixes, subjects := map[tradestat.TradeType]string{}, map[tradestat.TradeType][]string{}
+	for _, t := range types {
+		prefixes[t], subjects[t] = typePrefix(t), typeSubjects(t)
+	}
 	cw := ingest.NewCanonicalWriter(w)
 	for i := range n {
 		t := types[rng.IntN(len(types))]
 		amount := money.Fen((1+rng.IntN(5000))*(1+rng.IntN(200))) * 100 * money.Yuan / 100
 		l := tradestat.Lot{
-			ProjectCode: fmt.Sprintf("S%s%09d", typePrefix(t), i),
+			ProjectCode: fmt.Sprintf("S%s%09d", prefixes[t], i),
 			LotCode:     "001",
-			Name:        typeSubjects(t)[i%len(typeSubjects(t))],
+			Name:        subjects[t][i%len(subjects[t])],
 			Type:        t,
 			PlaceCode:   places[rng.IntN(len(places))],
 			DealDate:    tradestat.DateOf(first.Add(time.Duration(rng.IntN(5*365)) * 24 * time.Hour)),

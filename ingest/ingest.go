@@ -273,10 +273,9 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 
 	types := typeAliases()
 	known := aliases()
-	var rows int64
 	progress := func() {
 		if opts.Progress != nil {
-			opts.Progress(Progress{Rows: rows, Bytes: cr.n.Load(), Total: size})
+			opts.Progress(Progress{Rows: int64(rep.Read), Bytes: cr.n.Load(), Total: size})
 		}
 	}
 	var headerProblems []string
@@ -298,8 +297,7 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 		}
 		err = convertRows(ctx, t, conv, func(r rowResult) error {
 			rep.Read++
-			rows++
-			if rows%progressEvery == 0 {
+			if rep.Read%progressEvery == 0 {
 				progress()
 			}
 			switch r.kind {

@@ -176,6 +176,9 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
 		return lot, c.reject(rec, line, fOnline, err.Error())
 	}
+	if err := lot.CheckPrices(); err != nil {
+		return lot, c.reject(rec, line, fAmount, err.Error())
+	}
 	return lot, nil
 }
 

@@ -256,7 +256,7 @@ func FuzzConvertRow(f *testing.F) {
 		case rowLot:
 			lot := r.lot
 			if lot.ID() == "" || lot.Type == "" || lot.PlaceCode == "" || lot.DealDate.IsZero() ||
-				lot.Amount < 0 || lot.Budget < 0 || lot.Reserve < 0 {
+				lot.Amount < 0 || lot.Budget < 0 || lot.Reserve < 0 || lot.Savings() < 0 || lot.Premium() < 0 {
 				t.Fatalf("an incomplete lot: %+v", lot)
 			}
 			if _, err := tradestat.ParsePlace(lot.PlaceCode); err != nil {

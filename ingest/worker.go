@@ -39,11 +39,6 @@ type Worker struct {
 
 // Run processes the inbox until ctx is cancelled.
 func (w *Worker) Run(ctx context.Context) error {
-	for _, d := range []string{"done", "failed"} {
-		if err := os.MkdirAll(filepath.Join(w.Inbox, d), 0o755); err != nil {
-			return fmt.Errorf("inbox: %w", err)
-		}
-	}
 	defer w.close()
 	backoff := time.Second
 	for {
