@@ -48,11 +48,11 @@ settle
 t2=$(date +%s.%N)
 ch --query "INSERT INTO $db.raw FORMAT CSVWithNames" <"$csv"
 t3=$(date +%s.%N)
-loaded=$(ch --query "SELECT count() FROM $db.lots FINAL")
+loaded=$(ch --query "SELECT count() FROM $db.deals FINAL")
 # The server's own ceiling for the table tradestat fills: the stored rows, already converted,
 # inserted by clickhouse-client into a copy of the lots table.
-ch --query "SELECT * FROM $db.lots FORMAT TabSeparated" >"$dir/lots.tsv"
-ch --query "CREATE TABLE $db.lots_copy AS $db.lots"
+ch --query "SELECT * FROM $db.deals FORMAT TabSeparated" >"$dir/lots.tsv"
+ch --query "CREATE TABLE $db.lots_copy AS $db.deals"
 settle
 t4=$(date +%s.%N)
 ch --query "INSERT INTO $db.lots_copy FORMAT TabSeparated" <"$dir/lots.tsv"

@@ -255,7 +255,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 		once.Do(func() { // cut once some batches have landed
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 				var n uint64
-				if err := direct.QueryRow(ctx, "SELECT count() FROM lots").Scan(&n); err == nil && n > 0 {
+				if err := direct.QueryRow(ctx, "SELECT count() FROM deals").Scan(&n); err == nil && n > 0 {
 					break
 				}
 			}
@@ -269,7 +269,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 		t.Fatalf("the interrupted file left the inbox: %v", err)
 	}
 	var stored uint64
-	if err := direct.QueryRow(ctx, "SELECT count() FROM lots").Scan(&stored); err != nil {
+	if err := direct.QueryRow(ctx, "SELECT count() FROM deals").Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
 	if stored == 0 || stored >= n {

@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -127,7 +128,8 @@ func IsUnreadable(err error) bool {
 // Load reads src, loads its valid lots and records the batch. An error means the file could
 // not be read (IsUnreadable) or written; row problems are rejects and never stop the file.
 func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
-	rep := Report{File: src.Name, BatchID: newBatchID()}
+	batch := newBatch()
+	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch)}
 	started := l.now()
 	var err error
 
@@ -156,7 +158,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	cur := newChunk(l.BatchSize)
 	err = scan(scanCtx, src, opts, &rep, func(lot tradestat.Lot) error {
 		version++
-		cur.add(lot, rep.BatchID, version)
+		cur.add(lot, batch, version)
 		if cur.len() < l.BatchSize {
 			return nil
 		}
@@ -180,7 +182,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	}
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
 	// client-side set that would grow with the file.
-	if rep.Loaded, err = l.distinctLots(ctx, rep.BatchID); err != nil {
+	if rep.Loaded, err = l.distinctLots(ctx, batch); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	rep.Duplicates = rep.valid - rep.Loaded
@@ -190,10 +192,16 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	return rep, nil
 }
 
-func newBatchID() string {
+// newBatch picks a load's identity: random, so that loads from several workers never
+// collide, and never 0, which marks no load.
+func newBatch() uint64 {
 	b := make([]byte, 8)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
+	for {
+		_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+		if n := binary.BigEndian.Uint64(b); n != 0 {
+			return n
+		}
+	}
 }
 
 // countingReader counts the bytes read through it, for progress, and hashes them, so that a

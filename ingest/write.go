@@ -8,51 +8,47 @@ import (
 	"tradestat"
 )
 
-// The columns of an insert into lots, in the order chunk fills them. They are named: 18.16
+// The columns of an insert into deals, in the order chunk fills them. They are named: 18.16
 // refuses a batch without them (GUIDE §5).
-const insertLotsSQL = `INSERT INTO lots (lot_id, project_code, lot_code, name, trade_type, family,
-	place_code, region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen,
-	premium_fen, online, source_file, source_row, batch_id, version)`
+const insertDealsSQL = `INSERT INTO deals (project_code, lot_code, name, trade_type, place_code,
+	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
+	batch_id, source_row, version)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
 // append per column instead of one reflective append per row (GUIDE §5: the row-wise path
 // is what makes clickhouse-go several times slower than clickhouse-client).
 type chunk struct {
-	ids, projects, lots, names, types, families, places, regions []string
-	dates                                                        []time.Time
-	budget, reserve, amount, savings, premium                    []int64
-	online                                                       []uint8
-	files                                                        []string
-	rows                                                         []uint32
-	batches                                                      []string
-	versions                                                     []uint64
+	projects, lots, names, types, places, regions []string
+	dates                                         []time.Time
+	budget, reserve, amount, savings, premium     []int64
+	online                                        []uint8
+	batches                                       []uint64
+	rows                                          []uint32
+	versions                                      []uint64
 }
 
 func newChunk(n int) *chunk {
 	return &chunk{
-		ids: make([]string, 0, n), projects: make([]string, 0, n), lots: make([]string, 0, n),
-		names: make([]string, 0, n), types: make([]string, 0, n), families: make([]string, 0, n),
-		places: make([]string, 0, n), regions: make([]string, 0, n), dates: make([]time.Time, 0, n),
-		budget: make([]int64, 0, n), reserve: make([]int64, 0, n), amount: make([]int64, 0, n),
-		savings: make([]int64, 0, n), premium: make([]int64, 0, n), online: make([]uint8, 0, n),
-		files: make([]string, 0, n), rows: make([]uint32, 0, n), batches: make([]string, 0, n),
+		projects: make([]string, 0, n), lots: make([]string, 0, n), names: make([]string, 0, n),
+		types: make([]string, 0, n), places: make([]string, 0, n), regions: make([]string, 0, n),
+		dates: make([]time.Time, 0, n), budget: make([]int64, 0, n), reserve: make([]int64, 0, n),
+		amount: make([]int64, 0, n), savings: make([]int64, 0, n), premium: make([]int64, 0, n),
+		online: make([]uint8, 0, n), batches: make([]uint64, 0, n), rows: make([]uint32, 0, n),
 		versions: make([]uint64, 0, n),
 	}
 }
 
-func (c *chunk) len() int { return len(c.ids) }
+func (c *chunk) len() int { return len(c.projects) }
 
-func (c *chunk) add(l tradestat.Lot, batchID string, version uint64) {
+func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	var online uint8
 	if l.Online {
 		online = 1
 	}
-	c.ids = append(c.ids, l.ID())
 	c.projects = append(c.projects, l.ProjectCode)
 	c.lots = append(c.lots, l.LotCode)
 	c.names = append(c.names, l.Name)
 	c.types = append(c.types, string(l.Type))
-	c.families = append(c.families, string(l.Type.Family()))
 	c.places = append(c.places, l.PlaceCode)
 	c.regions = append(c.regions, l.RegionCode)
 	// A civil date as UTC midnight: the driver turns it into the same day whatever the zone.
@@ -63,28 +59,26 @@ func (c *chunk) add(l tradestat.Lot, batchID string, version uint64) {
 	c.savings = append(c.savings, int64(l.Savings()))
 	c.premium = append(c.premium, int64(l.Premium()))
 	c.online = append(c.online, online)
-	c.files = append(c.files, l.SourceFile)
+	c.batches = append(c.batches, batch)
 	c.rows = append(c.rows, uint32(l.SourceRow))
-	c.batches = append(c.batches, batchID)
 	c.versions = append(c.versions, version)
 }
 
 func (l *Loader) insertChunk(ctx context.Context, c *chunk) error {
-	batch, err := l.conn.PrepareBatch(ctx, insertLotsSQL)
+	batch, err := l.conn.PrepareBatch(ctx, insertDealsSQL)
 	if err != nil {
 		return fmt.Errorf("prepare insert: %w", err)
 	}
 	defer batch.Close()
-	cols := []any{c.ids, c.projects, c.lots, c.names, c.types, c.families, c.places, c.regions,
-		c.dates, c.budget, c.reserve, c.amount, c.savings, c.premium, c.online, c.files, c.rows,
-		c.batches, c.versions}
+	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
+		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions}
 	for i, col := range cols {
 		if err := batch.Column(i).Append(col); err != nil {
-			return fmt.Errorf("insert lots, column %d: %w", i, err)
+			return fmt.Errorf("insert deals, column %d: %w", i, err)
 		}
 	}
 	if err := batch.Send(); err != nil {
-		return fmt.Errorf("insert lots: %w", err)
+		return fmt.Errorf("insert deals: %w", err)
 	}
 	return nil
 }
@@ -125,9 +119,9 @@ func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error)
 
 // distinctLots counts the distinct lots a batch wrote. A background merge may already have
 // dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
-func (l *Loader) distinctLots(ctx context.Context, batchID string) (int, error) {
+func (l *Loader) distinctLots(ctx context.Context, batch uint64) (int, error) {
 	var n uint64
-	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(lot_id) FROM lots WHERE batch_id = ?", batchID).Scan(&n); err != nil {
+	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM deals WHERE batch_id = ?", batch).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count distinct lots: %w", err)
 	}
 	return int(n), nil

@@ -1,4 +1,4 @@
-// Package query computes the report figures from the lots table and holds all of tradestat's
+// Package query computes the report figures from the deals table and holds all of tradestat's
 // reading SQL. Every read deduplicates with FINAL, so a lot loaded twice is counted once even
 // before ClickHouse has merged its parts, and every bound value goes through client-side
 // parameters in the forms that work on 18.16 and current ClickHouse alike (GUIDE §5): dates as
@@ -50,7 +50,7 @@ func (f Filter) where() (string, []any) {
 		conds, args = append(conds, "place_code != ?"), append(args, tradestat.CityCode)
 	}
 	if f.Family != "" {
-		conds, args = append(conds, "family = ?"), append(args, string(f.Family))
+		conds, args = append(conds, "has(?, trade_type)"), append(args, familyTypes(f.Family))
 	}
 	if f.Type != "" {
 		conds, args = append(conds, "trade_type = ?"), append(args, string(f.Type))
@@ -90,7 +90,7 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	where, args := f.where()
-	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM lots FINAL "+where, args...)
+	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, args...)
 	t, err := scanTotals(row)
 	if err != nil {
 		return t, fmt.Errorf("summary: %w", err)
@@ -136,7 +136,28 @@ func (d Dimension) keyExpr() (string, []any) {
 	case ByType:
 		return "trade_type", nil
 	}
-	return "family", nil
+	types, families := familyTable()
+	return "transform(trade_type, ?, ?, '')", []any{types, families}
+}
+
+// familyTable lists every trade type beside its family. The family is not stored: it follows
+// from the type by the domain's rule, given to the server as two bound arrays.
+func familyTable() (types, families []string) {
+	for _, t := range tradestat.TradeTypes() {
+		types, families = append(types, string(t)), append(families, string(t.Family()))
+	}
+	return types, families
+}
+
+// familyTypes lists the trade types of a family.
+func familyTypes(f tradestat.Family) []string {
+	var types []string
+	for _, t := range tradestat.TradeTypes() {
+		if t.Family() == f {
+			types = append(types, string(t))
+		}
+	}
+	return types
 }
 
 // Row is one group of a breakdown.
@@ -152,7 +173,7 @@ type Row struct {
 func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
 	where, args := f.where()
-	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+totalsColumns+" FROM lots FINAL "+where+" GROUP BY k",
+	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+totalsColumns+" FROM deals FINAL "+where+" GROUP BY k",
 		append(keyArgs, args...)...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
@@ -245,7 +266,7 @@ func (d Dimension) name(key string) string {
 func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, err error) {
 	var n uint64
 	var lo, hi string
-	row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM lots FINAL")
+	row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM deals FINAL")
 	if err := row.Scan(&n, &lo, &hi); err != nil {
 		return from, to, false, fmt.Errorf("data extent: %w", err)
 	}

@@ -2,7 +2,9 @@ package warehouse_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
@@ -38,7 +40,7 @@ func TestMigrateTwice(t *testing.T) {
 	if n != uint64(len(ms)) || distinct != n {
 		t.Errorf("schema_migrations: %d rows, %d versions; want %d each", n, distinct, len(ms))
 	}
-	for _, table := range []string{"lots", "ingest_batches"} {
+	for _, table := range []string{"deals", "ingest_batches"} {
 		var exists uint8
 		if err := conn.QueryRow(ctx, "EXISTS TABLE "+table).Scan(&exists); err != nil || exists != 1 {
 			t.Errorf("table %s: exists=%d, %v", table, exists, err)
@@ -60,5 +62,65 @@ func TestConfig(t *testing.T) {
 		if err := warehouse.ValidDatabaseName(name); (err == nil) != ok {
 			t.Errorf("ValidDatabaseName(%q) = %v", name, err)
 		}
+	}
+}
+
+// TestDealsFromLots: a database made before migration 004 keeps every lot, with its load's
+// batch ID read as the same number the loader now writes, when 005 and 006 run on it.
+func TestDealsFromLots(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := map[string]string{}
+	for _, m := range ms {
+		sql[m.Name] = m.SQL
+	}
+	if err := conn.Exec(ctx, sql["002_lots.sql"]); err != nil {
+		t.Fatal(err)
+	}
+	batch, err := conn.PrepareBatch(ctx, `INSERT INTO lots (lot_id, project_code, lot_code, name,
+		trade_type, family, place_code, region_code, deal_date, budget_fen, reserve_fen, amount_fen,
+		savings_fen, premium_fen, online, source_file, source_row, batch_id, version)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2021, 3, 9, 0, 0, 0, 0, time.UTC)
+	for _, row := range [][]any{
+		{"P1/001", "P1", "001", "道路工程", "工程建设", "工程建设", "530500", "530502", day, int64(100), int64(0), int64(90), int64(10), int64(0), uint8(1), "a.csv", uint32(3), "e5fb8425c81a6105", uint64(7)},
+		{"P1/001", "P1", "001", "道路工程", "工程建设", "工程建设", "530500", "530502", day, int64(100), int64(0), int64(80), int64(20), int64(0), uint8(1), "b.csv", uint32(4), "0000000000000001", uint64(8)},
+		{"P2/001", "P2", "001", "土地出让", "土地使用权出让", "土地、罚没财物、矿业权和国有产权交易", "530500", "530502", day, int64(0), int64(50), int64(60), int64(0), int64(10), uint8(0), "a.csv", uint32(5), "e5fb8425c81a6105", uint64(9)},
+	} {
+		if err := batch.Append(row...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"005_deals_from_lots.sql", "006_drop_lots.sql"} {
+		if err := conn.Exec(ctx, sql[name]); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	var n, amount, savings int64
+	var batches []uint64
+	if err := conn.QueryRow(ctx, "SELECT toInt64(count()), sum(amount_fen), sum(savings_fen) FROM deals FINAL").Scan(&n, &amount, &savings); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || amount != 140 || savings != 20 {
+		t.Errorf("deals after 005: %d lots, amount %d, savings %d; want 2, 140, 20 (P1/001 from its newer load)", n, amount, savings)
+	}
+	if err := conn.QueryRow(ctx, "SELECT groupArray(batch_id) FROM (SELECT batch_id FROM deals FINAL ORDER BY project_code)").Scan(&batches); err != nil {
+		t.Fatal(err)
+	}
+	if want := []uint64{1, 0xe5fb8425c81a6105}; fmt.Sprint(batches) != fmt.Sprint(want) {
+		t.Errorf("batch IDs %v, want %v", batches, want)
+	}
+	var lots uint8
+	if err := conn.QueryRow(ctx, "EXISTS TABLE lots").Scan(&lots); err != nil || lots != 0 {
+		t.Errorf("lots still exists (%d, %v)", lots, err)
 	}
 }
