@@ -247,7 +247,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	defer direct.Close()
 	var once sync.Once
 	w := &ingest.Worker{Inbox: inbox, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
-		BatchSize: 5000, Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, viaProxy) }}
+		BatchSize: 5000, InsertRows: 10000, Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, viaProxy) }}
 	w.Options.Progress = func(pr ingest.Progress) {
 		if pr.Rows < 40000 {
 			return

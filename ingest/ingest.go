@@ -29,19 +29,25 @@ import (
 	"tradestat"
 )
 
-// DefaultBatchSize bounds how many rows one INSERT carries, and so the client's memory.
+// DefaultBatchSize is how many rows travel in one block: it bounds the client's memory.
 const DefaultBatchSize = 50000
+
+// DefaultInsertRows is how many rows one INSERT carries before it is ended and the next
+// begins: the server's own block size (min_insert_block_size_rows), so that each INSERT
+// becomes one part, without one INSERT spanning a whole file of any size.
+const DefaultInsertRows = 1 << 20
 
 // Loader writes lots into the lots table and records each file in ingest_batches.
 type Loader struct {
-	conn      driver.Conn
-	BatchSize int // rows per INSERT; DefaultBatchSize unless set
-	now       func() time.Time
+	conn       driver.Conn
+	BatchSize  int // rows per block sent; DefaultBatchSize unless set
+	InsertRows int // rows per INSERT; DefaultInsertRows unless set
+	now        func() time.Time
 }
 
 // NewLoader returns a Loader writing through conn.
 func NewLoader(conn driver.Conn) *Loader {
-	return &Loader{conn: conn, BatchSize: DefaultBatchSize, now: time.Now}
+	return &Loader{conn: conn, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now}
 }
 
 // Source is one file to load: a path, or bytes already in memory.
@@ -141,13 +147,19 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	chunks := make(chan *chunk, 1)
 	sent := make(chan error, 1)
 	go func() {
+		in := &inserter{conn: l.conn, limit: l.InsertRows}
 		var err error
 		for c := range chunks {
 			if err == nil {
-				if err = l.insertChunk(ctx, c); err != nil {
+				if err = in.write(ctx, c); err != nil {
 					stopScan(err)
 				}
 			}
+		}
+		if err == nil && context.Cause(scanCtx) == nil {
+			err = in.finish()
+		} else {
+			in.abort()
 		}
 		sent <- err
 	}()
@@ -170,7 +182,9 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		cur = newChunk(l.BatchSize)
 		return nil
 	})
-	if err == nil && cur.len() > 0 {
+	if err != nil {
+		stopScan(err) // the sender drops the INSERT under way rather than ending it
+	} else if cur.len() > 0 {
 		chunks <- cur
 	}
 	close(chunks)

@@ -2,7 +2,10 @@ package ingest_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"tradestat/ingest"
@@ -87,5 +90,37 @@ func TestLoadFileUnreadable(t *testing.T) {
 	}
 	if _, err := os.Stat("testdata/no-such-file.csv"); err == nil {
 		t.Fatal("testdata/no-such-file.csv must not exist")
+	}
+}
+
+// TestLoadStoppedMidFile: a load that stops partway (here the reject report cannot be
+// written) drops the INSERT under way, so none of the blocks already sent becomes visible
+// as figures without its batch record.
+func TestLoadStoppedMidFile(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\n")
+	for i := range 3000 {
+		amount := "1000.00"
+		if i == 2500 {
+			amount = "待定"
+		}
+		fmt.Fprintf(&b, "P%05d,001,工程建设,530502,2021-06-01,%s\n", i, amount)
+	}
+	loader := ingest.NewLoader(conn)
+	loader.BatchSize = 500
+	stop := errors.New("disk full")
+	_, err := loader.Load(ctx, ingest.Source{Name: "stops.csv", Data: []byte(b.String())},
+		ingest.Options{Rejects: func(ingest.Reject) error { return stop }})
+	if !errors.Is(err, stop) {
+		t.Fatalf("load: %v, want the reject report's error", err)
+	}
+	var deals, batches uint64
+	if err := conn.QueryRow(ctx, "SELECT (SELECT count() FROM deals), (SELECT count() FROM ingest_batches)").Scan(&deals, &batches); err != nil {
+		t.Fatal(err)
+	}
+	if deals != 0 || batches != 0 {
+		t.Errorf("after a load stopped at row 2502: %d lots and %d batch records stored, want none", deals, batches)
 	}
 }

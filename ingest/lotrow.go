@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"tradestat"
 	"tradestat/money"
@@ -26,12 +27,14 @@ type converter struct {
 	types        map[string]tradestat.TradeType
 }
 
+// get is the cell of field f, "" when the table has no such column or the row is short.
+// convertRow has trimmed the cells.
 func (c *converter) get(rec []string, f field) string {
 	i := c.l.at[f]
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return strings.TrimSpace(rec[i])
+	return rec[i]
 }
 
 func (c *converter) reject(rec []string, line int, f field, reason string) *Reject {
@@ -59,11 +62,11 @@ var summaryWords = []string{"合计", "总计", "小计", "本页合计", "累�
 func (c *converter) classify(rec []string) rowKind {
 	nonEmpty := 0
 	for _, cell := range rec {
-		if strings.TrimSpace(cell) == "" {
+		if cell == "" {
 			continue
 		}
 		nonEmpty++
-		if nonEmpty > 3 {
+		if nonEmpty > 3 || !summaryStart(cell) {
 			continue
 		}
 		cell = strings.ReplaceAll(narrow(cell), " ", "")
@@ -85,6 +88,17 @@ func (c *converter) classify(rec []string) rowKind {
 		return rowSkipped // a note below the table: 制表人, 注, 数据来源 …
 	}
 	return rowLot
+}
+
+// summaryStart reports whether a trimmed cell begins with the first character of a summary
+// word, the cheap test that spares most cells the full one.
+func summaryStart(cell string) bool {
+	r, _ := utf8.DecodeRuneInString(cell)
+	switch r {
+	case '合', '总', '小', '本', '累':
+		return true
+	}
+	return false
 }
 
 func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }

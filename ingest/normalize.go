@@ -51,6 +51,9 @@ func isPlaceholder(s string) bool {
 // the 15 significant digits Excel displays, in decimal text, before parsing.
 func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
 	orig := s
+	if !excel && plainAmount(s) { // the common case: 1234.56, nothing to clean
+		return parseExact(s, unit, orig)
+	}
 	s = narrow(s)
 	if isPlaceholder(s) {
 		return 0, errEmpty
@@ -81,6 +84,28 @@ func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
 			return 0, fmt.Errorf("amount %q is not a number", orig)
 		}
 	}
+	return parseExact(s, unit, orig)
+}
+
+// plainAmount reports text that is digits with at most one decimal point.
+func plainAmount(s string) bool {
+	if s == "" || s[0] == '.' {
+		return false
+	}
+	points := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			points++
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return points <= 1
+}
+
+// parseExact parses cleaned amount text, naming the cell's text orig in errors.
+func parseExact(s string, unit money.Fen, orig string) (money.Fen, error) {
 	v, err := money.Parse(s, unit)
 	if err != nil {
 		if strings.Contains(err.Error(), "decimals") {
@@ -161,6 +186,9 @@ var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 // Impossible days (2021-02-30) are refused, never rolled over.
 func parseDate(s string) (tradestat.Date, error) {
 	orig := s
+	if isoDate(s) {
+		return civilISO(s, orig)
+	}
 	s = narrow(s)
 	if isPlaceholder(s) {
 		return tradestat.Date{}, errEmpty
@@ -181,11 +209,8 @@ func parseDate(s string) (tradestat.Date, error) {
 		}
 		return checkYear(tradestat.DateOf(excelEpoch.AddDate(0, 0, n)), orig)
 	}
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
-		// YYYY-MM-DD, the canonical form, parsed without allocating.
-		yi := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
-		mi, di := int(s[5]-'0')*10+int(s[6]-'0'), int(s[8]-'0')*10+int(s[9]-'0')
-		return civilDate(yi, mi, di, orig)
+	if isoDate(s) {
+		return civilISO(s, orig)
 	}
 	var y, m, d string
 	switch {
@@ -212,6 +237,18 @@ func parseDate(s string) (tradestat.Date, error) {
 	yi, _ := strconv.Atoi(y)
 	mi, _ := strconv.Atoi(m)
 	di, _ := strconv.Atoi(d)
+	return civilDate(yi, mi, di, orig)
+}
+
+// isoDate reports text in the canonical form YYYY-MM-DD.
+func isoDate(s string) bool {
+	return len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:])
+}
+
+// civilISO reads a date isoDate accepted, without allocating.
+func civilISO(s, orig string) (tradestat.Date, error) {
+	yi := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	mi, di := int(s[5]-'0')*10+int(s[6]-'0'), int(s[8]-'0')*10+int(s[9]-'0')
 	return civilDate(yi, mi, di, orig)
 }
 
@@ -246,6 +283,9 @@ func allDigits(s string) bool {
 // (腾冲市公共资源交易中心). 保山市 alone, 市本级 and 市级 are the city level.
 func parsePlace(s string) (tradestat.Place, error) {
 	orig := s
+	if len(s) == 6 && allDigits(s) {
+		return tradestat.ParsePlace(s)
+	}
 	s = strings.ReplaceAll(narrow(s), " ", "")
 	if isPlaceholder(s) {
 		return tradestat.Place{}, errEmpty
@@ -312,6 +352,9 @@ func typeAliases() map[string]tradestat.TradeType {
 // parseTradeType maps a trade type as exported to the canonical type: by the alias table,
 // then by the telling word it contains (政府采购工程 is procurement, so 采购 is tried first).
 func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat.TradeType, error) {
+	if t, ok := aliases[s]; ok {
+		return t, nil
+	}
 	orig := s
 	s = strings.ReplaceAll(narrow(s), " ", "")
 	if isPlaceholder(s) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"strings"
 
 	"tradestat"
 )
@@ -116,6 +117,9 @@ func newRowBatch() *rowBatch {
 func convertRow(conv *converter, rec []string, line int, readErr error) rowResult {
 	if readErr != nil {
 		return rowResult{kind: rowReject, reject: &Reject{File: conv.file, Sheet: conv.sheet, Row: line, Reason: "not valid CSV: " + readErr.Error()}}
+	}
+	for i, cell := range rec {
+		rec[i] = strings.TrimSpace(cell)
 	}
 	if conv.classify(rec) == rowSkipped {
 		return rowResult{kind: rowSkipped}

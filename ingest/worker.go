@@ -30,8 +30,9 @@ type Worker struct {
 	Poll, Settle time.Duration
 	// MaxBackoff bounds the wait between retries while ClickHouse is unreachable.
 	MaxBackoff time.Duration
-	// BatchSize is the rows per INSERT; DefaultBatchSize when zero.
-	BatchSize int
+	// BatchSize is the rows per block sent and InsertRows the rows per INSERT;
+	// DefaultBatchSize and DefaultInsertRows when zero.
+	BatchSize, InsertRows int
 
 	conn   driver.Conn
 	loader *Loader
@@ -91,6 +92,9 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 			w.conn, w.loader = conn, NewLoader(conn)
 			if w.BatchSize > 0 {
 				w.loader.BatchSize = w.BatchSize
+			}
+			if w.InsertRows > 0 {
+				w.loader.InsertRows = w.InsertRows
 			}
 		}
 		if err := w.process(ctx, name); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"tradestat"
 )
 
@@ -64,23 +66,63 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.versions = append(c.versions, version)
 }
 
-func (l *Loader) insertChunk(ctx context.Context, c *chunk) error {
-	batch, err := l.conn.PrepareBatch(ctx, insertDealsSQL)
-	if err != nil {
-		return fmt.Errorf("prepare insert: %w", err)
+// inserter streams chunks into deals as the blocks of a long INSERT. Each chunk is flushed as
+// it comes, so the client holds one chunk at a time, while the server squashes the blocks
+// into parts of up to limit rows (one part per INSERT): a few large parts instead of one small part per chunk,
+// which costs the server far less to write and then to merge. The driver keeps the columns'
+// buffers from block to block, so they stop growing after the first chunk.
+type inserter struct {
+	conn  driver.Conn
+	limit int // rows per INSERT
+	batch driver.Batch
+	rows  int
+}
+
+// write sends one chunk.
+func (in *inserter) write(ctx context.Context, c *chunk) error {
+	if in.batch == nil {
+		batch, err := in.conn.PrepareBatch(ctx, insertDealsSQL)
+		if err != nil {
+			return fmt.Errorf("prepare insert: %w", err)
+		}
+		in.batch = batch
 	}
-	defer batch.Close()
 	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
 		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions}
 	for i, col := range cols {
-		if err := batch.Column(i).Append(col); err != nil {
+		if err := in.batch.Column(i).Append(col); err != nil {
 			return fmt.Errorf("insert deals, column %d: %w", i, err)
 		}
 	}
-	if err := batch.Send(); err != nil {
+	if err := in.batch.Flush(); err != nil {
+		return fmt.Errorf("insert deals: %w", err)
+	}
+	if in.rows += c.len(); in.rows >= in.limit {
+		return in.finish()
+	}
+	return nil
+}
+
+// finish ends the INSERT under way: the server writes what it holds and confirms.
+func (in *inserter) finish() error {
+	if in.batch == nil {
+		return nil
+	}
+	err := in.batch.Send()
+	in.batch, in.rows = nil, 0
+	if err != nil {
 		return fmt.Errorf("insert deals: %w", err)
 	}
 	return nil
+}
+
+// abort drops the INSERT under way: the driver closes its connection, and the server
+// discards the blocks it had not yet written.
+func (in *inserter) abort() {
+	if in.batch != nil {
+		_ = in.batch.Abort() // its only error is "already sent"
+		in.batch = nil
+	}
 }
 
 func (l *Loader) insertBatch(ctx context.Context, rep Report, demo bool, started, finished time.Time) error {
