@@ -116,8 +116,10 @@ func (in *inserter) finish() error {
 	return nil
 }
 
-// abort drops the INSERT under way: the driver closes its connection, and the server
-// discards the blocks it had not yet written.
+// abort gives up the INSERT under way without ending it: the driver closes its connection.
+// The server may still write the blocks it had (18.16 takes a closed connection as the end
+// of the data), but without a batch record: the file counts as not loaded, and loading it
+// again replaces those rows with newer versions.
 func (in *inserter) abort() {
 	if in.batch != nil {
 		_ = in.batch.Abort() // its only error is "already sent"

@@ -50,7 +50,7 @@ func (f Filter) where() (string, []any) {
 		conds, args = append(conds, "place_code != ?"), append(args, tradestat.CityCode)
 	}
 	if f.Family != "" {
-		conds, args = append(conds, "has(?, trade_type)"), append(args, familyTypes(f.Family))
+		conds, args = append(conds, "has(?, toString(trade_type))"), append(args, familyTypes(f.Family))
 	}
 	if f.Type != "" {
 		conds, args = append(conds, "trade_type = ?"), append(args, string(f.Type))
@@ -134,10 +134,10 @@ func (d Dimension) keyExpr() (string, []any) {
 	case ByLevel:
 		return "if(place_code = ?, ?, ?)", []any{tradestat.CityCode, tradestat.LevelCity, tradestat.LevelCounty}
 	case ByType:
-		return "trade_type", nil
+		return "toString(trade_type)", nil
 	}
 	types, families := familyTable()
-	return "transform(trade_type, ?, ?, '')", []any{types, families}
+	return "transform(toString(trade_type), ?, ?, '')", []any{types, families}
 }
 
 // familyTable lists every trade type beside its family. The family is not stored: it follows

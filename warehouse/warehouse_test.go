@@ -3,9 +3,11 @@ package warehouse_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"tradestat"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
@@ -122,5 +124,22 @@ func TestDealsFromLots(t *testing.T) {
 	var lots uint8
 	if err := conn.QueryRow(ctx, "EXISTS TABLE lots").Scan(&lots); err != nil || lots != 0 {
 		t.Errorf("lots still exists (%d, %v)", lots, err)
+	}
+}
+
+// TestTradeTypeEnum: deals.trade_type holds exactly the canonical trade types, in their
+// order, so that every lot ingest accepts can be stored and every stored type read back.
+func TestTradeTypeEnum(t *testing.T) {
+	conn, cfg := chtest.Open(t)
+	var got string
+	if err := conn.QueryRow(context.Background(), "SELECT type FROM system.columns WHERE database = ? AND table = 'deals' AND name = 'trade_type'", cfg.Database).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for i, tt := range tradestat.TradeTypes() {
+		values = append(values, fmt.Sprintf("'%s' = %d", tt, i+1))
+	}
+	if want := "Enum8(" + strings.Join(values, ", ") + ")"; got != want {
+		t.Errorf("deals.trade_type is %s, want %s", got, want)
 	}
 }
