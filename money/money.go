@@ -50,7 +50,7 @@ func Parse(s string, unit Fen) (Fen, error) {
 		case i-len(intPart) < len(frac):
 			c = frac[i-len(intPart)]
 		}
-		if v > (math.MaxInt64-uint64(c-'0'))/10 {
+		if v >= math.MaxInt64/10 && v > (math.MaxInt64-uint64(c-'0'))/10 { // the constant test spares a division per digit
 			return 0, fmt.Errorf("amount %q is out of range", orig)
 		}
 		v = v*10 + uint64(c-'0')
