@@ -116,7 +116,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if lot.ProjectCode == "" && lot.LotCode == "" {
 		lot.LotCode = c.get(rec, fDealCode)
 	}
-	if lot.ID() == "" {
+	if lot.ProjectCode == "" && lot.LotCode == "" { // no identity (ID would build a string to say so)
 		f := fLotCode
 		if c.l.at[f] < 0 {
 			f = fProjectCode
