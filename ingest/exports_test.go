@@ -79,8 +79,8 @@ func TestLoadExports(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got != tt.want {
-					t.Errorf("round %d: figures %+v, want %+v", round, got, tt.want)
+				if got.Five() != tt.want {
+					t.Errorf("round %d: figures %+v, want %+v", round, got.Five(), tt.want)
 				}
 			}
 		})

@@ -7,6 +7,7 @@ package money
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 )
 
@@ -120,4 +121,31 @@ func format(f Fen, unit Fen) string {
 	default:
 		return fmt.Sprintf("%s%d.%02d", sign, whole, rest)
 	}
+}
+
+// Percent is num / den in percent with exactly two decimals, rounded half away from zero
+// ("3.19", "-12.50", "100.00"); ok is false when den is 0. The arithmetic is in integers wide
+// enough for national totals in fen times 10⁴: no float is involved.
+func Percent(num, den int64) (string, bool) {
+	if den == 0 {
+		return "", false
+	}
+	n, d := big.NewInt(num), big.NewInt(den)
+	n.Mul(n, big.NewInt(10000))
+	neg := n.Sign()*d.Sign() < 0
+	n.Abs(n)
+	d.Abs(d)
+	q, r := new(big.Int).QuoRem(n, d, new(big.Int))
+	if r.Lsh(r, 1).Cmp(d) >= 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	hundredths := q.String()
+	for len(hundredths) < 3 {
+		hundredths = "0" + hundredths
+	}
+	sign := ""
+	if neg && q.Sign() != 0 {
+		sign = "-"
+	}
+	return sign + hundredths[:len(hundredths)-2] + "." + hundredths[len(hundredths)-2:], true
 }

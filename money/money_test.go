@@ -1,6 +1,7 @@
 package money
 
 import (
+	"math"
 	"testing"
 	"testing/quick"
 )
@@ -105,5 +106,32 @@ func TestWanIsRoundedYuan(t *testing.T) {
 	}
 	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestPercent(t *testing.T) {
+	tests := []struct {
+		num, den int64
+		want     string
+		ok       bool
+	}{
+		{353038200, 1106740000, "31.90", true},
+		{1, 3, "33.33", true},
+		{2, 3, "66.67", true},
+		{1, 200, "0.50", true},
+		{1, 40000, "0.00", true}, // 0.0025%: rounds to zero, shown without a sign
+		{1, 20000, "0.01", true}, // 0.005% rounds half away from zero
+		{-1, 20000, "-0.01", true},
+		{-1, 40000, "0.00", true},
+		{5, -4, "-125.00", true},
+		{0, 7, "0.00", true},
+		{7, 0, "", false},
+		{math.MaxInt64, 1, "922337203685477580700.00", true}, // no overflow at any scale
+	}
+	for _, tt := range tests {
+		got, ok := Percent(tt.num, tt.den)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Percent(%d, %d) = %q, %v; want %q, %v", tt.num, tt.den, got, ok, tt.want, tt.ok)
+		}
 	}
 }

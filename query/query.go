@@ -58,39 +58,84 @@ func (f Filter) where() (string, []any) {
 	return "WHERE " + strings.Join(conds, " AND "), args
 }
 
-// Totals are the five report figures of a set of lots.
+// Totals are the five report figures of a set of lots, and the bases of their rates.
 type Totals struct {
 	Projects int64
 	Amount   money.Fen
 	Savings  money.Fen
 	Premium  money.Fen
 	Online   int64
+
+	// SavingsBase is the budget of the lots that have savings (tender-type lots with a
+	// budget): 节约率 = Savings / SavingsBase. PremiumBase is the reserve price of the lots
+	// that have a premium (auction-type lots with a reserve): 增值率 = Premium / PremiumBase.
+	// TenderLots counts tender-type lots, the ones an online opening applies to.
+	SavingsBase money.Fen
+	PremiumBase money.Fen
+	TenderLots  int64
 }
 
 // Add returns the sum of two Totals.
 func (t Totals) Add(u Totals) Totals {
-	return Totals{t.Projects + u.Projects, t.Amount + u.Amount, t.Savings + u.Savings, t.Premium + u.Premium, t.Online + u.Online}
+	return Totals{t.Projects + u.Projects, t.Amount + u.Amount, t.Savings + u.Savings, t.Premium + u.Premium,
+		t.Online + u.Online, t.SavingsBase + u.SavingsBase, t.PremiumBase + u.PremiumBase, t.TenderLots + u.TenderLots}
 }
 
-const totalsColumns = "count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online)"
+// Five is the five report figures alone, without the rate bases.
+func (t Totals) Five() Totals {
+	return Totals{Projects: t.Projects, Amount: t.Amount, Savings: t.Savings, Premium: t.Premium, Online: t.Online}
+}
+
+// SavingsRate is 节约率 in percent with two decimals ("3.19"); ok is false without a base.
+func (t Totals) SavingsRate() (string, bool) { return money.Percent(int64(t.Savings), int64(t.SavingsBase)) }
+
+// PremiumRate is 增值率 in percent with two decimals; ok is false without a base.
+func (t Totals) PremiumRate() (string, bool) { return money.Percent(int64(t.Premium), int64(t.PremiumBase)) }
+
+// OnlineRate is the share of tender-type lots opened online, in percent with two decimals.
+func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
+
+// totalsColumns are the aggregates scanTotals reads; totalsArgs are their bound values. The
+// kind of a trade type is the domain's rule, given to the server as arrays of type names.
+const totalsColumns = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
+	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
+	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
+	countIf(has(?, toString(trade_type)))`
+
+func totalsArgs() []any {
+	tender, auction := kindTypes(tradestat.Tender), kindTypes(tradestat.Auction)
+	return []any{tender, auction, tender}
+}
+
+// kindTypes lists the trade types of a benefit kind.
+func kindTypes(k tradestat.Kind) []string {
+	var types []string
+	for _, t := range tradestat.TradeTypes() {
+		if t.Kind() == k {
+			types = append(types, string(t))
+		}
+	}
+	return types
+}
 
 // scanTotals reads the totalsColumns, in their order, after dest.
 func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
 	var (
-		t                 Totals
-		n, online         uint64
-		amount, sav, prem int64
+		t                         Totals
+		n, online, tender         uint64
+		amount, sav, prem, sb, pb int64
 	)
-	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online)...); err != nil {
+	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online, &sb, &pb, &tender)...); err != nil {
 		return t, err
 	}
-	return Totals{int64(n), money.Fen(amount), money.Fen(sav), money.Fen(prem), int64(online)}, nil
+	return Totals{int64(n), money.Fen(amount), money.Fen(sav), money.Fen(prem), int64(online),
+		money.Fen(sb), money.Fen(pb), int64(tender)}, nil
 }
 
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	where, args := f.where()
-	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, args...)
+	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...)
 	t, err := scanTotals(row)
 	if err != nil {
 		return t, fmt.Errorf("summary: %w", err)
@@ -174,7 +219,7 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 	key, keyArgs := d.keyExpr()
 	where, args := f.where()
 	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+totalsColumns+" FROM deals FINAL "+where+" GROUP BY k",
-		append(keyArgs, args...)...)
+		append(append(keyArgs, totalsArgs()...), args...)...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 	}

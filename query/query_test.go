@@ -66,7 +66,7 @@ func TestSummary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.want != nil && got != *tt.want {
+			if tt.want != nil && got.Five() != *tt.want {
 				t.Errorf("got %+v, want %+v", got, *tt.want)
 			}
 			if exp := expected(tt.filter); got != exp {

@@ -48,6 +48,15 @@ func Sum(lots []tradestat.Lot, f query.Filter) query.Totals {
 		if l.Online {
 			t.Online++
 		}
+		if l.Type.Kind() == tradestat.Tender && l.Budget != 0 {
+			t.SavingsBase += l.Budget
+		}
+		if l.Type.Kind() == tradestat.Auction && l.Reserve != 0 {
+			t.PremiumBase += l.Reserve
+		}
+		if l.Type.Kind() == tradestat.Tender {
+			t.TenderLots++
+		}
 	}
 	return t
 }
