@@ -348,3 +348,132 @@ func (s *Store) LoadInfo(ctx context.Context) (Freshness, error) {
 	}
 	return fr, nil
 }
+
+// LotSort is a column the lot list can be sorted by; only these fixed expressions are ever
+// put into SQL text.
+type LotSort string
+
+// The sort columns of the lot list.
+const (
+	SortDate    LotSort = "date"
+	SortAmount  LotSort = "amount"
+	SortSavings LotSort = "savings"
+	SortPremium LotSort = "premium"
+	SortCode    LotSort = "code"
+)
+
+var lotSortExpr = map[LotSort]string{
+	SortDate: "deal_date", SortAmount: "amount_fen", SortSavings: "savings_fen",
+	SortPremium: "premium_fen", SortCode: "project_code",
+}
+
+// ParseLotSort accepts a sort column name; "" is the default, newest first.
+func ParseLotSort(s string) (LotSort, error) {
+	if s == "" {
+		return SortDate, nil
+	}
+	if _, ok := lotSortExpr[LotSort(s)]; !ok {
+		return "", fmt.Errorf("unknown sort %q (want date, amount, savings, premium or code)", s)
+	}
+	return LotSort(s), nil
+}
+
+// MaxPageSize bounds one page of the lot list.
+const MaxPageSize = 500
+
+// LotQuery selects one page of the lot list within a Filter.
+type LotQuery struct {
+	Search string // part of a project code, lot code or name; "" for every lot
+	Sort   LotSort
+	Asc    bool
+	Page   int // from 1
+	Size   int // lots per page, 1..MaxPageSize
+}
+
+// LotRow is one lot as the list shows it.
+type LotRow struct {
+	ProjectCode, LotCode, Name string
+	Type                       tradestat.TradeType
+	Place, Region              string
+	Date                       tradestat.Date
+	Budget, Reserve, Amount    money.Fen
+	Savings, Premium           money.Fen
+	Online                     bool
+}
+
+// LotPage is one page of lots and the totals of every lot the query selects (all pages): with
+// no search they are the Summary of the same filter, so a figure and its lot list agree.
+type LotPage struct {
+	Lots   []LotRow
+	Totals Totals
+}
+
+// Lots lists the lots behind a figure, one page at a time.
+func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
+	var page LotPage
+	sortExpr, ok := lotSortExpr[q.Sort]
+	if !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
+		return page, fmt.Errorf("lot list: bad page request %+v", q)
+	}
+	where, args := f.where()
+	if q.Search != "" {
+		where += " AND (positionCaseInsensitiveUTF8(project_code, ?) > 0 OR positionCaseInsensitiveUTF8(lot_code, ?) > 0 OR positionCaseInsensitiveUTF8(name, ?) > 0)"
+		args = append(args, q.Search, q.Search, q.Search)
+	}
+	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...)
+	var err error
+	if page.Totals, err = scanTotals(row); err != nil {
+		return page, fmt.Errorf("lot list totals: %w", err)
+	}
+	dir := "DESC"
+	if q.Asc {
+		dir = "ASC"
+	}
+	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
+	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code, name, toString(trade_type), place_code,
+		region_code, toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online
+		FROM deals FINAL `+where+` ORDER BY `+sortExpr+` `+dir+`, project_code, lot_code LIMIT ?, ?`,
+		append(args, (q.Page-1)*q.Size, q.Size)...)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			r                     LotRow
+			typ, date             string
+			bud, res, amt, sv, pr int64
+			online                uint8
+		)
+		if err := rows.Scan(&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
+			&bud, &res, &amt, &sv, &pr, &online); err != nil {
+			return page, fmt.Errorf("lot list: %w", err)
+		}
+		if r.Date, err = tradestat.ParseDate(date); err != nil {
+			return page, fmt.Errorf("lot list: %w", err)
+		}
+		r.Type, r.Online = tradestat.TradeType(typ), online == 1
+		r.Budget, r.Reserve, r.Amount, r.Savings, r.Premium = money.Fen(bud), money.Fen(res), money.Fen(amt), money.Fen(sv), money.Fen(pr)
+		page.Lots = append(page.Lots, r)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	return page, nil
+}
+
+// PreviousYear is the same period one year earlier, for year-on-year change. A period that
+// ends on a month's last day ends on that month's last day a year earlier too, so that
+// 2025-01-01..02-28 is compared with 2024-01-01..02-29; a 29 February start becomes the 28th.
+func (f Filter) PreviousYear() Filter {
+	g := f
+	g.From = tradestat.Date{Year: f.From.Year - 1, Month: f.From.Month, Day: min(f.From.Day, monthEnd(f.From.Year-1, f.From.Month))}
+	g.To = tradestat.Date{Year: f.To.Year - 1, Month: f.To.Month, Day: min(f.To.Day, monthEnd(f.To.Year-1, f.To.Month))}
+	if f.To.Day == monthEnd(f.To.Year, f.To.Month) {
+		g.To.Day = monthEnd(g.To.Year, g.To.Month)
+	}
+	return g
+}
+
+// monthEnd is the last day of a month.
+func monthEnd(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }

@@ -2,6 +2,7 @@ package query_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"tradestat"
@@ -144,5 +145,85 @@ func TestExtentAndFreshness(t *testing.T) {
 	}
 	if !fr.Demo || fr.LastLoad.IsZero() {
 		t.Errorf("freshness %+v", fr)
+	}
+}
+
+func TestPreviousYear(t *testing.T) {
+	tests := []struct{ from, to, wantFrom, wantTo string }{
+		{"2021-01-01", "2021-12-31", "2020-01-01", "2020-12-31"},
+		{"2025-01-01", "2025-02-28", "2024-01-01", "2024-02-29"},
+		{"2024-02-29", "2024-03-10", "2023-02-28", "2023-03-10"},
+		{"2024-01-01", "2024-02-29", "2023-01-01", "2023-02-28"},
+		{"2021-03-05", "2021-04-29", "2020-03-05", "2020-04-29"},
+	}
+	for _, tt := range tests {
+		got := tradestattest.Period(t, tt.from, tt.to).PreviousYear()
+		if got.From.String() != tt.wantFrom || got.To.String() != tt.wantTo {
+			t.Errorf("%s..%s a year earlier: %s..%s, want %s..%s", tt.from, tt.to, got.From, got.To, tt.wantFrom, tt.wantTo)
+		}
+	}
+}
+
+// TestLots: the lot list behind a figure pages through every lot exactly once, in order, and
+// its totals are the figure's.
+func TestLots(t *testing.T) {
+	store := loadDemo(t)
+	ctx := context.Background()
+	f := tradestattest.Year(t, 2021)
+	f.Place = "530581"
+	sum, err := store.Summary(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen query.Totals
+	ids := map[string]bool{}
+	var last money.Fen = -1
+	for page := 1; ; page++ {
+		p, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortAmount, Asc: true, Page: page, Size: 37})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Totals != sum {
+			t.Fatalf("page %d: totals %+v, the summary is %+v", page, p.Totals, sum)
+		}
+		if len(p.Lots) == 0 {
+			break
+		}
+		for _, l := range p.Lots {
+			id := l.ProjectCode + "/" + l.LotCode
+			if ids[id] || l.Amount < last || l.Place != "530581" || l.Date.Year != 2021 {
+				t.Fatalf("page %d: lot %s (amount %d after %d) repeated, out of order or outside the filter", page, id, l.Amount, last)
+			}
+			ids[id], last = true, l.Amount
+			seen.Projects++
+			seen.Amount += l.Amount
+			seen.Savings += l.Savings
+			seen.Premium += l.Premium
+			if l.Online {
+				seen.Online++
+			}
+		}
+	}
+	if seen != sum.Five() {
+		t.Errorf("the pages add up to %+v, the summary is %+v", seen, sum.Five())
+	}
+
+	// A search narrows the list and its totals together.
+	first, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortDate, Page: 1, Size: 1})
+	if err != nil || len(first.Lots) != 1 {
+		t.Fatalf("first lot: %v, %v", first, err)
+	}
+	code := first.Lots[0].ProjectCode
+	found, err := store.Lots(ctx, f, query.LotQuery{Search: strings.ToLower(code), Sort: query.SortDate, Page: 1, Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found.Lots) == 0 || found.Totals.Projects != int64(len(found.Lots)) || found.Lots[0].ProjectCode != code {
+		t.Errorf("search %q: %d lots, totals %+v", code, len(found.Lots), found.Totals)
+	}
+	for _, q := range []query.LotQuery{{Sort: query.SortDate, Page: 0, Size: 10}, {Sort: query.SortDate, Page: 1, Size: query.MaxPageSize + 1}, {Sort: "name; DROP TABLE deals", Page: 1, Size: 10}} {
+		if _, err := store.Lots(ctx, f, q); err == nil {
+			t.Errorf("%+v accepted", q)
+		}
 	}
 }
