@@ -145,6 +145,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	scanCtx, stopScan := context.WithCancelCause(ctx)
 	defer stopScan(nil)
 	chunks := make(chan *chunk, 1)
+	spare := make(chan *chunk, 2) // sent chunks, for reuse: two are in flight at most
 	sent := make(chan error, 1)
 	go func() {
 		in := &inserter{conn: l.conn, limit: l.InsertRows}
@@ -154,6 +155,11 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 				if err = in.write(ctx, c); err != nil {
 					stopScan(err)
 				}
+			}
+			c.reset()
+			select {
+			case spare <- c:
+			default:
 			}
 		}
 		if err == nil && context.Cause(scanCtx) == nil {
@@ -179,7 +185,11 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		case <-scanCtx.Done():
 			return context.Cause(scanCtx)
 		}
-		cur = newChunk(l.BatchSize)
+		select {
+		case cur = <-spare:
+		default:
+			cur = newChunk(l.BatchSize)
+		}
 		return nil
 	})
 	if err != nil {

@@ -38,11 +38,14 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 	workers := max(1, runtime.GOMAXPROCS(0))
 	work := make(chan *rowBatch, workers)
 	order := make(chan *rowBatch, workers*2)
+	// Handled batches come back for reuse: a batch's results are hundreds of kilobytes, and
+	// allocating them afresh for every 2048 rows is most of what the garbage collector does.
+	spare := make(chan *rowBatch, workers*3+1)
 
 	for range workers {
 		go func() {
 			for b := range work {
-				b.out = make([]rowResult, len(b.recs))
+				b.out = b.out[:len(b.recs)]
 				for i, rec := range b.recs {
 					b.out[i] = convertRow(conv, rec, b.lines[i], b.errs[i])
 				}
@@ -54,7 +57,16 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 	go func() {
 		defer close(order)
 		defer close(work)
-		b := newRowBatch()
+		next := func() *rowBatch {
+			select {
+			case b := <-spare:
+				b.recs, b.lines, b.errs, b.done = b.recs[:0], b.lines[:0], b.errs[:0], make(chan struct{})
+				return b
+			default:
+				return newRowBatch()
+			}
+		}
+		b := next()
 		flush := func() bool {
 			select {
 			case order <- b:
@@ -66,7 +78,7 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 			case <-ctx.Done():
 				return false
 			}
-			b = newRowBatch()
+			b = next()
 			return true
 		}
 		for {
@@ -101,6 +113,11 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 				return err
 			}
 		}
+		clear(b.out) // drop the lots' strings, so a spare batch keeps no file data alive
+		select {
+		case spare <- b:
+		default:
+		}
 	}
 	return <-readErr
 }
@@ -108,7 +125,7 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 func newRowBatch() *rowBatch {
 	return &rowBatch{
 		recs: make([][]string, 0, rowsPerBatch), lines: make([]int, 0, rowsPerBatch),
-		errs: make([]error, 0, rowsPerBatch), done: make(chan struct{}),
+		errs: make([]error, 0, rowsPerBatch), out: make([]rowResult, 0, rowsPerBatch), done: make(chan struct{}),
 	}
 }
 

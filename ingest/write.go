@@ -42,6 +42,16 @@ func newChunk(n int) *chunk {
 
 func (c *chunk) len() int { return len(c.projects) }
 
+// reset empties the chunk for reuse, dropping its strings so that it keeps no file data alive.
+func (c *chunk) reset() {
+	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions} {
+		clear(col)
+	}
+	c.projects, c.lots, c.names, c.types, c.places, c.regions = c.projects[:0], c.lots[:0], c.names[:0], c.types[:0], c.places[:0], c.regions[:0]
+	c.dates, c.budget, c.reserve, c.amount, c.savings, c.premium = c.dates[:0], c.budget[:0], c.reserve[:0], c.amount[:0], c.savings[:0], c.premium[:0]
+	c.online, c.batches, c.rows, c.versions = c.online[:0], c.batches[:0], c.rows[:0], c.versions[:0]
+}
+
 func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	var online uint8
 	if l.Online {
