@@ -87,10 +87,14 @@ func (t Totals) Five() Totals {
 }
 
 // SavingsRate is 节约率 in percent with two decimals ("3.19"); ok is false without a base.
-func (t Totals) SavingsRate() (string, bool) { return money.Percent(int64(t.Savings), int64(t.SavingsBase)) }
+func (t Totals) SavingsRate() (string, bool) {
+	return money.Percent(int64(t.Savings), int64(t.SavingsBase))
+}
 
 // PremiumRate is 增值率 in percent with two decimals; ok is false without a base.
-func (t Totals) PremiumRate() (string, bool) { return money.Percent(int64(t.Premium), int64(t.PremiumBase)) }
+func (t Totals) PremiumRate() (string, bool) {
+	return money.Percent(int64(t.Premium), int64(t.PremiumBase))
+}
 
 // OnlineRate is the share of tender-type lots opened online, in percent with two decimals.
 func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
