@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -145,50 +146,148 @@ const paintedCanvases = `(() => {
   return painted;
 })()`
 
+// pages are the views the browser test opens at every viewport, with the chart canvases
+// each must paint.
+var pages = []struct {
+	name, path string
+	canvases   int
+}{
+	{"overview", "/?year=2021", 8},
+	{"overview-filtered", "/?from=2020-01-01&to=2020-08-31&family=" + url.QueryEscape("政府采购") + "&psort=amount", 8},
+	{"lots", "/lots?year=2021&place=530581&sort=amount", 0},
+}
+
 func TestDashboardInBrowser(t *testing.T) {
 	svc := startDemo(t)
 	for _, vp := range []struct {
 		name          string
 		width, height int64
 	}{{"desktop", 1920, 1080}, {"phone", 375, 812}} {
-		t.Run(vp.name, func(t *testing.T) {
-			ctx, pl := browser(t)
-			var kpis string
-			var painted, scrollWidth, clientWidth int
-			var shot []byte
-			err := chromedp.Run(ctx,
-				chromedp.EmulateViewport(vp.width, vp.height),
-				chromedp.Navigate(svc.URL+"/?year=2021"),
-				chromedp.WaitVisible(".kpis", chromedp.ByQuery),
-				chromedp.WaitVisible("#chart_families canvas", chromedp.ByQuery),
-				chromedp.Sleep(1500*time.Millisecond), // ECharts animates its first paint
-				chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
-				chromedp.Evaluate(paintedCanvases, &painted),
-				chromedp.Evaluate(`document.documentElement.scrollWidth`, &scrollWidth),
-				chromedp.Evaluate(`document.documentElement.clientWidth`, &clientWidth),
-				chromedp.FullScreenshot(&shot, 100), // quality 100: PNG,
-			)
-			if err != nil {
-				t.Fatal(err)
-			}
-			flat := strings.Join(strings.Fields(kpis), "")
-			for _, want := range []string{"1651个", "1107371万元", "35303.82万元", "17338.8万元", "289个"} {
-				if !strings.Contains(flat, want) {
-					t.Errorf("KPI cards show %q, lacking %s", flat, want)
+		for _, pg := range pages {
+			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
+				ctx, pl := browser(t)
+				var text string
+				var painted, scrollWidth, clientWidth int
+				var shot []byte
+				actions := []chromedp.Action{
+					chromedp.EmulateViewport(vp.width, vp.height),
+					chromedp.Navigate(svc.URL + pg.path),
+					chromedp.WaitVisible("footer.fresh", chromedp.ByQuery),
 				}
-			}
-			if painted != 3 {
-				t.Errorf("%d chart canvases have pixels drawn, want 3", painted)
-			}
-			if scrollWidth > clientWidth {
-				t.Errorf("page scrolls sideways: %d px wide in a %d px viewport", scrollWidth, clientWidth)
-			}
-			path := artifact(t, fmt.Sprintf("overview-%dx%d.png", vp.width, vp.height))
-			if err := os.WriteFile(path, shot, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("screenshot: %s", path)
-			pl.check(t)
-		})
+				if pg.canvases > 0 {
+					actions = append(actions, chromedp.WaitVisible("#chart_online canvas", chromedp.ByQuery),
+						chromedp.Sleep(1500*time.Millisecond)) // ECharts animates its first paint
+				}
+				actions = append(actions,
+					chromedp.Text("main", &text, chromedp.ByQuery),
+					chromedp.Evaluate(paintedCanvases, &painted),
+					chromedp.Evaluate(`document.documentElement.scrollWidth`, &scrollWidth),
+					chromedp.Evaluate(`document.documentElement.clientWidth`, &clientWidth),
+					chromedp.FullScreenshot(&shot, 100))
+				if err := chromedp.Run(ctx, actions...); err != nil {
+					t.Fatal(err)
+				}
+				flat := strings.Join(strings.Fields(text), "")
+				if pg.name == "overview" {
+					for _, want := range []string{"1651个", "1107371万元", "35303.82万元", "17338.8万元", "289个", "节约率", "同比"} {
+						if !strings.Contains(flat, want) {
+							t.Errorf("the page lacks %s", want)
+						}
+					}
+				}
+				if !strings.Contains(flat, "数据截至") {
+					t.Error("the page does not say how current its data is")
+				}
+				if painted != pg.canvases {
+					t.Errorf("%d chart canvases have pixels drawn, want %d", painted, pg.canvases)
+				}
+				if scrollWidth > clientWidth {
+					t.Errorf("page scrolls sideways: %d px wide in a %d px viewport", scrollWidth, clientWidth)
+				}
+				path := artifact(t, fmt.Sprintf("%s-%dx%d.png", pg.name, vp.width, vp.height))
+				if err := os.WriteFile(path, shot, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				pl.check(t)
+			})
+		}
 	}
+}
+
+// barCentre finds where the first bar of a chart is drawn, in page coordinates.
+const barCentre = `((id) => {
+  const el = document.getElementById(id);
+  const chart = echarts.getInstanceByDom(el);
+  const v = chart.getOption().series[0].data[0];
+  const value = typeof v === "object" ? v.value : v;
+  const [x, y] = chart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, Number(value) / 2]);
+  const r = el.getBoundingClientRect();
+  return [r.left + x, r.top + y];
+})`
+
+// TestDrillDownAndLotList: clicking a trading place's bar narrows the view to that place, and
+// the lot list behind it totals exactly the figures the cards show.
+func TestDrillDownAndLotList(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	var at []float64
+	var location, kpis string
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(svc.URL+"/?year=2021"),
+		chromedp.WaitVisible("#chart_places canvas", chromedp.ByQuery),
+		chromedp.Sleep(1500*time.Millisecond),
+		chromedp.ScrollIntoView("#chart_places", chromedp.ByQuery),
+		chromedp.Evaluate(barCentre+`("chart_places")`, &at),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.MouseClickXY(at[0], at[1]),
+		chromedp.Sleep(500*time.Millisecond),
+		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+		chromedp.Location(&location),
+		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(location, "place=530500") || !strings.Contains(location, "year=2021") {
+		t.Fatalf("clicking the first place's bar led to %s, want the 2021 view of 530500", location)
+	}
+	_, body := get(t, svc.URL+"/api/v1/summary?year=2021&place=530500")
+	var want struct {
+		Projects   int64  `json:"projects"`
+		AmountWan  string `json:"amount_wan"`
+		SavingsWan string `json:"savings_wan"`
+		PremiumWan string `json:"premium_wan"`
+		Online     int64  `json:"online_openings"`
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(kpis), "")
+	for _, fig := range []string{fmt.Sprintf("交易项目%d个", want.Projects), "交易金额" + want.AmountWan + "万元", "节约资金" + want.SavingsWan + "万元"} {
+		if !strings.Contains(flat, fig) {
+			t.Errorf("after the drill-down the cards show %s, lacking %s", flat, fig)
+		}
+	}
+
+	// The lot list of this view: its totals are the cards' figures.
+	var figures map[string]string
+	err = chromedp.Run(ctx,
+		chromedp.Click(".more a", chromedp.ByQuery),
+		chromedp.WaitVisible("#totals", chromedp.ByQuery),
+		chromedp.Evaluate(`Object.fromEntries([...document.querySelectorAll("#totals [data-figure]")].map(e => [e.dataset.figure, e.textContent]))`, &figures),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFigures := map[string]string{"projects": fmt.Sprint(want.Projects), "amount": want.AmountWan, "savings": want.SavingsWan,
+		"premium": want.PremiumWan, "online": fmt.Sprint(want.Online)}
+	if fmt.Sprint(figures) != fmt.Sprint(wantFigures) {
+		t.Errorf("lot list totals %v, the cards' figures %v", figures, wantFigures)
+	}
+	pl.check(t)
 }

@@ -1,14 +1,9 @@
 package dashboard
 
 import (
-	"encoding/json"
-	"fmt"
-	"html/template"
+	"context"
 	"strconv"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
@@ -17,153 +12,241 @@ import (
 )
 
 // kpi is one figure card: the number and its unit as the report writes them, so that what a
-// user copies from the card is what the report says (1651个, 35303.82万元).
+// user copies from the card is what the report says (1651个, 35303.82万元), and its change
+// against the same period a year earlier.
 type kpi struct {
 	Label, Value, Unit string
+	Change             string // 同比 +3.25%, 同比 -0.52个百分点, or "" when there is nothing to compare
+	Trend              string // up, down or flat, for the arrow's colour
 }
 
-type chartHTML struct {
-	Element, Script template.HTML
+// choice is an option of a filter select.
+type choice struct{ Value, Label string }
+
+// filterForm is the filter form of a page: it submits to Action, showing View, with Keep
+// carried along as hidden fields.
+type filterForm struct {
+	Action                          string
+	View                            view
+	Years                           []int
+	Places, Levels, Families, Types []choice
+	Keep                            map[string]string
+}
+
+func newFilterForm(action string, v view, lo, hi tradestat.Date, keep map[string]string) filterForm {
+	f := filterForm{Action: action, View: v, Keep: keep}
+	for y := hi.Year; y >= lo.Year; y-- {
+		f.Years = append(f.Years, y)
+	}
+	for _, p := range tradestat.Places() {
+		f.Places = append(f.Places, choice{p.Code, p.Name})
+	}
+	for _, l := range tradestat.Levels() {
+		f.Levels = append(f.Levels, choice{l, l})
+	}
+	for _, fam := range tradestat.Families() {
+		f.Families = append(f.Families, choice{string(fam), string(fam)})
+	}
+	for _, t := range tradestat.TradeTypes() {
+		f.Types = append(f.Types, choice{string(t), string(t)})
+	}
+	return f
 }
 
 type overviewPage struct {
-	Year       int
-	Years      []int
-	KPIs       []kpi
-	Charts     []chartHTML
-	Freshness  query.Freshness
-	LastLoad   string
-	EchartsSrc string
+	View      view
+	Form      filterForm
+	KPIs      []kpi
+	Charts    []chart
+	Drill     any
+	Freshness freshness
+	LotsURL   string
+	PlaceSort string // "amount" when the place chart is sorted by amount
+	SortURL   string
+	Echarts   string
 }
 
-// overview serves GET /?year=YYYY: the chosen year's five figures and the charts by year,
-// trading place and family. Without a year it shows the latest year that has data.
+// freshness is the data's currency as every page shows it.
+type freshness struct {
+	LatestDeal string // the latest completion date in the data
+	LastLoad   string // the last ingest, Asia/Shanghai
+	Demo       bool
+}
+
+func (s *Server) freshness(ctx context.Context) (freshness, error) {
+	var fr freshness
+	_, hi, ok, err := dataExtent(ctx, s.store)
+	if err != nil {
+		return fr, err
+	}
+	info, err := s.store.LoadInfo(ctx)
+	if err != nil {
+		return fr, err
+	}
+	if ok {
+		fr.LatestDeal = hi.String()
+	}
+	if !info.LastLoad.IsZero() {
+		fr.LastLoad = info.LastLoad.Format("2006-01-02 15:04")
+	}
+	fr.Demo = info.Demo
+	return fr, nil
+}
+
+// overview serves GET /: the view's figures with their year-on-year change, and its charts.
+// Clicking a year, month, place, type or family narrows the view to it.
 func (s *Server) overview(c *fiber.Ctx) error {
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	lo, hi, hasData, err := dataExtent(ctx, s.store)
+	v, err := pageView(ctx, c, s.store)
 	if err != nil {
 		return err
 	}
-	year := hi.Year
-	if y := c.Query("year"); y != "" {
-		if year, err = parseYear(y); err != nil {
+	f := v.Filter
+	sum, err := s.store.Summary(ctx, f)
+	if err != nil {
+		return err
+	}
+	prev, err := s.store.Summary(ctx, f.PreviousYear())
+	if err != nil {
+		return err
+	}
+	lo, hi, _, err := dataExtent(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	// The annual trend keeps the view's filters but spans every year of data.
+	years := f
+	years.From = tradestat.Date{Year: min(lo.Year, f.From.Year), Month: 1, Day: 1}
+	years.To = tradestat.Date{Year: max(hi.Year, f.To.Year), Month: 12, Day: 31}
+	byYear, _, err := s.store.Breakdown(ctx, years, query.ByYear)
+	if err != nil {
+		return err
+	}
+	breakdowns := map[query.Dimension][]query.Row{}
+	for _, d := range []query.Dimension{query.ByMonth, query.ByPlace, query.ByType, query.ByFamily} {
+		if breakdowns[d], _, err = s.store.Breakdown(ctx, f, d); err != nil {
 			return err
 		}
 	}
-	yearFilter := query.Filter{From: tradestat.Date{Year: year, Month: 1, Day: 1}, To: tradestat.Date{Year: year, Month: 12, Day: 31}}
-	sum, err := s.store.Summary(ctx, yearFilter)
+	fr, err := s.freshness(ctx)
 	if err != nil {
 		return err
 	}
-	allYears := query.Filter{From: tradestat.Date{Year: min(lo.Year, year), Month: 1, Day: 1}, To: tradestat.Date{Year: max(hi.Year, year), Month: 12, Day: 31}}
-	byYear, _, err := s.store.Breakdown(ctx, allYears, query.ByYear)
-	if err != nil {
-		return err
+
+	places := breakdowns[query.ByPlace]
+	placeSort := ""
+	if c.Query("psort") == "amount" {
+		places, placeSort = sortByAmount(places), "amount"
+	} else if c.Query("psort") != "" {
+		return badf("psort %q: want amount or nothing", c.Query("psort"))
 	}
-	byPlace, _, err := s.store.Breakdown(ctx, yearFilter, query.ByPlace)
-	if err != nil {
-		return err
+	period := v.Period()
+	byKey := func(key string) func(query.Row) string {
+		return func(r query.Row) string { return v.url("/", key, r.Key) }
 	}
-	byFamily, _, err := s.store.Breakdown(ctx, yearFilter, query.ByFamily)
-	if err != nil {
-		return err
+	monthDrill := func(r query.Row) string {
+		d, _ := tradestat.ParseDate(r.Key + "-01") // the month keys are YYYY-MM
+		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: monthEnd(d.Year, d.Month)}.String())
 	}
-	fr, err := s.store.LoadInfo(ctx)
-	if err != nil {
-		return err
-	}
-	if hasData {
-		fr.LatestDeal = hi
+	charts := []chart{
+		amountAndProjects("chart_years", "历年交易情况", byYear, byKey("year")),
+		monthChart(period+"各月交易金额", breakdowns[query.ByMonth], monthDrill),
+		amountAndProjects("chart_places", period+"各交易中心交易情况", places, byKey("place")),
+		amountAndProjects("chart_types", period+"各交易类型交易情况", breakdowns[query.ByType], byKey("type")),
+		familyChart(period+"交易金额构成（万元）", breakdowns[query.ByFamily], byKey("family")),
+		ratesChart("chart_place_rates", period+"各交易中心节约率、增值率", places, byKey("place")),
+		ratesChart("chart_type_rates", period+"各交易类型节约率、增值率", breakdowns[query.ByType], byKey("type")),
+		onlineChart(period+"不见面开标占比（工程建设、政府采购、药品耗材）", sum),
 	}
 	page := overviewPage{
-		Year: year,
-		KPIs: []kpi{
-			{"交易项目", strconv.FormatInt(sum.Projects, 10), "个"},
-			{"交易金额", sum.Amount.Wan(), "万元"},
-			{"节约资金", sum.Savings.Wan(), "万元"},
-			{"增价", sum.Premium.Wan(), "万元"},
-			{"不见面开标", strconv.FormatInt(sum.Online, 10), "个"},
-		},
-		Charts: []chartHTML{
-			snippet(yearChart(byYear)),
-			snippet(placeChart(year, byPlace)),
-			snippet(familyChart(year, byFamily)),
-		},
-		Freshness:  fr,
-		EchartsSrc: "/" + echartsAsset,
+		View:      v,
+		KPIs:      kpis(sum, prev),
+		Charts:    charts,
+		Drill:     drillJSON(charts),
+		Freshness: fr,
+		LotsURL:   v.url("/lots"),
+		PlaceSort: placeSort,
+		Echarts:   "/" + echartsAsset,
 	}
-	for _, r := range byYear {
-		y, _ := strconv.Atoi(r.Key)
-		page.Years = append(page.Years, y)
+	if placeSort == "" {
+		page.SortURL = v.url("/", "psort", "amount")
+	} else {
+		page.SortURL = v.url("/", "psort", "")
 	}
-	if !fr.LastLoad.IsZero() {
-		page.LastLoad = fr.LastLoad.Format("2006-01-02 15:04")
+	page.Form = newFilterForm("/", v, lo, hi, nil)
+	if placeSort != "" {
+		page.Form.Keep = map[string]string{"psort": placeSort}
 	}
 	return s.render(c, "overview.html", page)
 }
 
-// snippet embeds a chart go-echarts rendered from our own figures into the page.
-func snippet(sn render.ChartSnippet) chartHTML {
-	return chartHTML{Element: template.HTML(sn.Element), Script: template.HTML(sn.Script)}
-}
-
-// wanValue is an amount in 万元 as a chart value: the exact decimal text as a JSON number,
-// never a float64 that could print 35303.819999.
-func wanValue(f money.Fen) json.Number { return json.Number(f.Wan()) }
-
-func baseOpts(id, title string) []charts.GlobalOpts {
-	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "340px"}),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 15}}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+// kpis are the five figures and three rates of a view, each with its change against the same
+// period a year earlier: a relative change for figures, percentage points for rates.
+func kpis(cur, prev query.Totals) []kpi {
+	count := func(label string, n, p int64) kpi {
+		k := kpi{Label: label, Value: strconv.FormatInt(n, 10), Unit: "个"}
+		k.Change, k.Trend = relChange(n, p)
+		return k
 	}
-}
-
-// amountAndProjects is a bar chart of deal amounts (万元) with the project counts as a line on
-// a second axis.
-func amountAndProjects(id, title string, rows []query.Row) render.ChartSnippet {
-	names := make([]string, len(rows))
-	amounts := make([]opts.BarData, len(rows))
-	counts := make([]opts.LineData, len(rows))
-	for i, r := range rows {
-		names[i] = r.Name
-		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
-		counts[i] = opts.LineData{Value: r.Projects}
+	wan := func(label string, n, p money.Fen) kpi {
+		k := kpi{Label: label, Value: n.Wan(), Unit: "万元"}
+		k.Change, k.Trend = relChange(int64(n), int64(p))
+		return k
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts(id, title),
-		charts.WithYAxisOpts(opts.YAxis{Name: "万元"}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "3%", ContainLabel: opts.Bool(true)}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: "个", Position: "right"})
-	bar.SetXAxis(names).AddSeries("交易金额（万元）", amounts)
-	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries("交易项目（个）", counts, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
-	bar.Overlap(line)
-	return bar.RenderSnippet()
-}
-
-func yearChart(rows []query.Row) render.ChartSnippet {
-	return amountAndProjects("chart_years", "历年交易情况", rows)
-}
-
-func placeChart(year int, rows []query.Row) render.ChartSnippet {
-	return amountAndProjects("chart_places", fmt.Sprintf("%d年各交易中心交易情况", year), rows)
-}
-
-// familyChart is the year's deal amount split by bulletin family.
-func familyChart(year int, rows []query.Row) render.ChartSnippet {
-	pie := charts.NewPie()
-	o := baseOpts("chart_families", fmt.Sprintf("%d年交易金额构成（万元）", year))
-	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}万元（{d}%）"}))
-	pie.SetGlobalOptions(o...)
-	var data []opts.PieData
-	for _, r := range rows {
-		if r.Projects > 0 {
-			data = append(data, opts.PieData{Name: r.Name, Value: wanValue(r.Amount)})
+	rate := func(label string, curRate func() (string, bool), prevRate func() (string, bool)) kpi {
+		r, ok := curRate()
+		if !ok {
+			return kpi{Label: label, Value: "—"}
 		}
+		k := kpi{Label: label, Value: r, Unit: "%"}
+		if p, ok := prevRate(); ok {
+			k.Change, k.Trend = pointChange(r, p)
+		}
+		return k
 	}
-	pie.AddSeries("交易金额", data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
-	return pie.RenderSnippet()
+	return []kpi{
+		count("交易项目", cur.Projects, prev.Projects),
+		wan("交易金额", cur.Amount, prev.Amount),
+		wan("节约资金", cur.Savings, prev.Savings),
+		wan("增价", cur.Premium, prev.Premium),
+		count("不见面开标", cur.Online, prev.Online),
+		rate("节约率", cur.SavingsRate, prev.SavingsRate),
+		rate("增值率", cur.PremiumRate, prev.PremiumRate),
+		rate("不见面开标率", cur.OnlineRate, prev.OnlineRate),
+	}
+}
+
+// relChange is the change from p to n in percent, as 同比 +3.25%; nothing when p is 0.
+func relChange(n, p int64) (string, string) {
+	pct, ok := money.Percent(n-p, p)
+	if !ok {
+		return "", ""
+	}
+	return "同比 " + signed(pct) + "%", trend(n - p)
+}
+
+// pointChange is the change between two rates in percentage points.
+func pointChange(cur, prev string) (string, string) {
+	c, _ := money.Parse(cur, money.Yuan) // rates have two decimals: read them as exact hundredths
+	p, _ := money.Parse(prev, money.Yuan)
+	d := c - p
+	return "同比 " + signed(d.Yuan()) + "个百分点", trend(int64(d))
+}
+
+func signed(s string) string {
+	if s != "" && s[0] != '-' && s != "0.00" {
+		return "+" + s
+	}
+	return s
+}
+
+func trend(d int64) string {
+	switch {
+	case d > 0:
+		return "up"
+	case d < 0:
+		return "down"
+	}
+	return "flat"
 }

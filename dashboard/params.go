@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -24,8 +25,19 @@ func badf(format string, args ...any) error { return badRequest{fmt.Sprintf(form
 // from/to (YYYY-MM-DD) or as year, and optionally place, level, family and type. A missing
 // period means all the data there is.
 func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Filter, error) {
+	params := url.Values{}
+	for _, k := range viewKeys {
+		if v := c.Query(k); v != "" {
+			params.Set(k, v)
+		}
+	}
+	return parseFilter(ctx, params, store)
+}
+
+// parseFilter reads the view parameters into a filter, each into a typed, validated value.
+func parseFilter(ctx context.Context, params url.Values, store *query.Store) (query.Filter, error) {
 	var f query.Filter
-	from, to, year := c.Query("from"), c.Query("to"), c.Query("year")
+	from, to, year := params.Get("from"), params.Get("to"), params.Get("year")
 	switch {
 	case year != "" && (from != "" || to != ""):
 		return f, badf("give either year or from/to, not both")
@@ -55,28 +67,28 @@ func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Fi
 			return f, badf("from %s is after to %s", f.From, f.To)
 		}
 	}
-	if s := c.Query("place"); s != "" {
+	if s := params.Get("place"); s != "" {
 		p, err := tradestat.ParsePlace(s)
 		if err != nil {
 			return f, badRequest{err.Error()}
 		}
 		f.Place = p.Code
 	}
-	if s := c.Query("level"); s != "" {
+	if s := params.Get("level"); s != "" {
 		l, err := tradestat.ParseLevel(s)
 		if err != nil {
 			return f, badRequest{err.Error()}
 		}
 		f.Level = l
 	}
-	if s := c.Query("family"); s != "" {
+	if s := params.Get("family"); s != "" {
 		fam, err := tradestat.ParseFamily(s)
 		if err != nil {
 			return f, badRequest{err.Error()}
 		}
 		f.Family = fam
 	}
-	if s := c.Query("type"); s != "" {
+	if s := params.Get("type"); s != "" {
 		t, err := tradestat.ParseTradeType(s)
 		if err != nil {
 			return f, badRequest{err.Error()}

@@ -1,0 +1,33 @@
+// tradestat page script: chart drill-down, resizing, and a clean URL for the filter form.
+(function () {
+  "use strict";
+  var drill = {};
+  var el = document.getElementById("drill");
+  if (el) { drill = JSON.parse(el.textContent || "{}"); }
+  document.querySelectorAll("[_echarts_instance_]").forEach(function (node) {
+    var chart = echarts.getInstanceByDom(node);
+    var links = drill[node.id];
+    if (!chart || !links) { return; }
+    chart.getZr().setCursorStyle("pointer");
+    chart.on("click", function (p) {
+      var to = links[p.dataIndex];
+      if (to) { window.location.assign(to); }
+    });
+  });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (node) {
+      var c = echarts.getInstanceByDom(node); if (c) { c.resize(); }
+    });
+  });
+  // The form sends only what is set, and a chosen year wins over a from–to period, so the
+  // URL stays short and means one thing.
+  document.querySelectorAll("form[data-filters]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var year = form.elements.year && form.elements.year.value;
+      Array.prototype.forEach.call(form.elements, function (f) {
+        if (!f.name) { return; }
+        if (f.value === "" || (year && (f.name === "from" || f.name === "to"))) { f.disabled = true; }
+      });
+    });
+  });
+})();

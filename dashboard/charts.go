@@ -1,0 +1,168 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"html/template"
+	"sort"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/render"
+
+	"tradestat/money"
+	"tradestat/query"
+)
+
+// chart is one go-echarts chart on a page, with where a click on each of its data points
+// leads (Drill[i] for the i-th category or slice; empty when the chart does not drill).
+type chart struct {
+	ID              string
+	Element, Script template.HTML
+	Drill           []string
+}
+
+func newChart(id string, sn render.ChartSnippet, drill []string) chart {
+	return chart{ID: id, Element: template.HTML(sn.Element), Script: template.HTML(sn.Script), Drill: drill}
+}
+
+// drillJSON is every chart's drill targets, by chart ID, for the page script.
+func drillJSON(cs []chart) template.JS {
+	m := map[string][]string{}
+	for _, c := range cs {
+		if len(c.Drill) > 0 {
+			m[c.ID] = c.Drill
+		}
+	}
+	b, _ := json.Marshal(m) // a map of strings always marshals
+	return template.JS(b)
+}
+
+// wanValue is an amount in 万元 as a chart value: the exact decimal text as a JSON number,
+// never a float64 that could print 35303.819999.
+func wanValue(f money.Fen) json.Number { return json.Number(f.Wan()) }
+
+// rateValue is a rate in percent as a chart value, or "-" (no bar) without a base.
+func rateValue(s string, ok bool) any {
+	if !ok {
+		return "-"
+	}
+	return json.Number(s)
+}
+
+func baseOpts(id, title string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "340px"}),
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 15}}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		// Report writers paste charts into documents: save as PNG, drawn in the browser.
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "保存为图片", Name: title}}}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "3%", Bottom: "40", ContainLabel: opts.Bool(true)}),
+	}
+}
+
+// amountAndProjects is a bar chart of deal amounts (万元) with the project counts as a line on
+// a second axis.
+func amountAndProjects(id, title string, rows []query.Row, drill func(query.Row) string) chart {
+	names := make([]string, len(rows))
+	amounts := make([]opts.BarData, len(rows))
+	counts := make([]opts.LineData, len(rows))
+	var links []string
+	for i, r := range rows {
+		names[i] = r.Name
+		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
+		counts[i] = opts.LineData{Value: r.Projects}
+		if drill != nil {
+			links = append(links, drill(r))
+		}
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOpts(id, title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: "个", Position: "right"})
+	bar.SetXAxis(names).AddSeries("交易金额（万元）", amounts)
+	line := charts.NewLine()
+	line.SetXAxis(names).AddSeries("交易项目（个）", counts, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	bar.Overlap(line)
+	return newChart(id, bar.RenderSnippet(), links)
+}
+
+// monthChart is the monthly deal amount with the running total on a second axis.
+func monthChart(title string, rows []query.Row, drill func(query.Row) string) chart {
+	names := make([]string, len(rows))
+	amounts := make([]opts.BarData, len(rows))
+	running := make([]opts.LineData, len(rows))
+	var cum money.Fen
+	var links []string
+	for i, r := range rows {
+		cum += r.Amount
+		names[i] = r.Name
+		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
+		running[i] = opts.LineData{Value: wanValue(cum)}
+		links = append(links, drill(r))
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOpts("chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: "累计万元", Position: "right"})
+	bar.SetXAxis(names).AddSeries("当月交易金额（万元）", amounts)
+	line := charts.NewLine()
+	line.SetXAxis(names).AddSeries("累计交易金额（万元）", running, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	bar.Overlap(line)
+	return newChart("chart_months", bar.RenderSnippet(), links)
+}
+
+// familyChart is the period's deal amount split by bulletin family.
+func familyChart(title string, rows []query.Row, drill func(query.Row) string) chart {
+	pie := charts.NewPie()
+	o := baseOpts("chart_families", title)
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}万元（{d}%）"}))
+	pie.SetGlobalOptions(o...)
+	var data []opts.PieData
+	var links []string
+	for _, r := range rows {
+		if r.Projects > 0 {
+			data = append(data, opts.PieData{Name: r.Name, Value: wanValue(r.Amount)})
+			links = append(links, drill(r))
+		}
+	}
+	pie.AddSeries("交易金额", data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
+	return newChart("chart_families", pie.RenderSnippet(), links)
+}
+
+// ratesChart is the savings rate and premium rate (percent) of each row.
+func ratesChart(id, title string, rows []query.Row, drill func(query.Row) string) chart {
+	var names []string
+	var savings, premium []opts.BarData
+	var links []string
+	for _, r := range rows {
+		names = append(names, r.Name)
+		savings = append(savings, opts.BarData{Value: rateValue(r.SavingsRate())})
+		premium = append(premium, opts.BarData{Value: rateValue(r.PremiumRate())})
+		links = append(links, drill(r))
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(append(baseOpts(id, title), charts.WithYAxisOpts(opts.YAxis{Name: "%"}))...)
+	bar.SetXAxis(names).AddSeries("节约率（%）", savings).AddSeries("增值率（%）", premium)
+	return newChart(id, bar.RenderSnippet(), links)
+}
+
+// onlineChart is the share of tender-type lots whose bids were opened online.
+func onlineChart(title string, t query.Totals) chart {
+	pie := charts.NewPie()
+	o := baseOpts("chart_online", title)
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}个（{d}%）"}))
+	pie.SetGlobalOptions(o...)
+	pie.AddSeries("开标方式", []opts.PieData{
+		{Name: "不见面开标", Value: t.Online},
+		{Name: "现场开标", Value: t.TenderLots - t.Online},
+	}, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
+	return newChart("chart_online", pie.RenderSnippet(), nil)
+}
+
+// sortByAmount orders breakdown rows by deal amount, largest first, keeping report order
+// among equals.
+func sortByAmount(rows []query.Row) []query.Row {
+	out := append([]query.Row(nil), rows...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Amount > out[j].Amount })
+	return out
+}

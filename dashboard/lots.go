@@ -1,0 +1,188 @@
+package dashboard
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat"
+	"tradestat/query"
+)
+
+// lotPageSize is how many lots the list page shows at once.
+const lotPageSize = 50
+
+// maxSearch bounds the search text: a code or part of a name is never long.
+const maxSearch = 100
+
+// lotRequest parses the lot list's own parameters: search, sort, direction, page and size.
+func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
+	q := query.LotQuery{Search: c.Query("q"), Page: 1, Size: defaultSize}
+	if utf8.RuneCountInString(q.Search) > maxSearch || !utf8.ValidString(q.Search) {
+		return q, badf("q: search for at most %d characters of a code or name", maxSearch)
+	}
+	var err error
+	if q.Sort, err = query.ParseLotSort(c.Query("sort")); err != nil {
+		return q, badRequest{err.Error()}
+	}
+	switch c.Query("dir") {
+	case "", "desc":
+	case "asc":
+		q.Asc = true
+	default:
+		return q, badf("dir %q: want asc or desc", c.Query("dir"))
+	}
+	if p := c.Query("page"); p != "" {
+		if q.Page, err = strconv.Atoi(p); err != nil || q.Page < 1 || q.Page > 1_000_000 {
+			return q, badf("page %q: want a page number from 1", p)
+		}
+	}
+	if n := c.Query("size"); n != "" {
+		if q.Size, err = strconv.Atoi(n); err != nil || q.Size < 1 || q.Size > query.MaxPageSize {
+			return q, badf("size %q: want 1 to %d lots a page", n, query.MaxPageSize)
+		}
+	}
+	return q, nil
+}
+
+// lotLine is a lot as the list page shows it.
+type lotLine struct {
+	query.LotRow
+	PlaceName string
+}
+
+type sortLink struct {
+	Label, URL, Mark string
+	Num              bool
+}
+
+type lotsPage struct {
+	View       view
+	Form       filterForm
+	Query      query.LotQuery
+	Lots       []lotLine
+	Totals     query.Totals
+	Pages      int
+	Prev, Next string
+	Sorts      []sortLink
+	Freshness  freshness
+	BackURL    string
+}
+
+// lots serves GET /lots: the lots behind the view's figures, a page at a time, sortable and
+// searchable. Its totals line is the view's figures (narrowed by the search, if any).
+func (s *Server) lots(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	v, err := pageView(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	q, err := lotRequest(c, lotPageSize)
+	if err != nil {
+		return err
+	}
+	res, err := s.store.Lots(ctx, v.Filter, q)
+	if err != nil {
+		return err
+	}
+	lo, hi, _, err := dataExtent(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	fr, err := s.freshness(ctx)
+	if err != nil {
+		return err
+	}
+	// The list's own state rides along with the view in every link it makes.
+	state := v
+	state.params = cloneValues(v.params)
+	for _, k := range []string{"q", "sort", "dir"} {
+		if val := c.Query(k); val != "" {
+			state.params.Set(k, val)
+		}
+	}
+	page := lotsPage{
+		View: v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
+		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir")}),
+	}
+	for k, val := range page.Form.Keep {
+		if val == "" {
+			delete(page.Form.Keep, k)
+		}
+	}
+	page.Pages = int((res.Totals.Projects + int64(q.Size) - 1) / int64(q.Size))
+	if q.Page > 1 {
+		page.Prev = state.url("/lots", "page", strconv.Itoa(q.Page-1))
+	}
+	if q.Page < page.Pages {
+		page.Next = state.url("/lots", "page", strconv.Itoa(q.Page+1))
+	}
+	for _, l := range res.Lots {
+		page.Lots = append(page.Lots, lotLine{LotRow: l, PlaceName: tradestat.PlaceName(l.Place)})
+	}
+	for _, col := range []struct {
+		label string
+		sort  query.LotSort
+		num   bool
+	}{{"项目编号", query.SortCode, false}, {"成交日期", query.SortDate, false}, {"成交金额（万元）", query.SortAmount, true},
+		{"节约资金（万元）", query.SortSavings, true}, {"增价（万元）", query.SortPremium, true}} {
+		dir, mark := "desc", ""
+		if q.Sort == col.sort {
+			if q.Asc {
+				mark = " ▲"
+			} else {
+				dir, mark = "asc", " ▼"
+			}
+		}
+		page.Sorts = append(page.Sorts, sortLink{Label: col.label, URL: state.url("/lots", "sort", string(col.sort), "dir", dir, "page", ""), Mark: mark, Num: col.num})
+	}
+	return s.render(c, "lots.html", page)
+}
+
+// lotsAPI serves GET /api/v1/lots: one page of the lot list as JSON, money in fen and 万元.
+func (s *Server) lotsAPI(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	f, err := filterFrom(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	q, err := lotRequest(c, lotPageSize)
+	if err != nil {
+		return err
+	}
+	res, err := s.store.Lots(ctx, f, q)
+	if err != nil {
+		return err
+	}
+	type lotJSON struct {
+		ProjectCode string `json:"project_code"`
+		LotCode     string `json:"lot_code"`
+		Name        string `json:"name"`
+		Type        string `json:"trade_type"`
+		Place       string `json:"place_code"`
+		Region      string `json:"region_code"`
+		Date        string `json:"deal_date"`
+		BudgetFen   int64  `json:"budget_fen"`
+		ReserveFen  int64  `json:"reserve_fen"`
+		AmountFen   int64  `json:"amount_fen"`
+		SavingsFen  int64  `json:"savings_fen"`
+		PremiumFen  int64  `json:"premium_fen"`
+		Online      bool   `json:"online"`
+	}
+	out := struct {
+		From  string      `json:"from"`
+		To    string      `json:"to"`
+		Page  int         `json:"page"`
+		Size  int         `json:"size"`
+		Total figuresJSON `json:"total"`
+		Lots  []lotJSON   `json:"lots"`
+	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figures(res.Totals), Lots: []lotJSON{}}
+	for _, l := range res.Lots {
+		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.Region, l.Date.String(),
+			int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})
+	}
+	return c.JSON(out)
+}

@@ -1,0 +1,135 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat"
+	"tradestat/query"
+)
+
+// viewKeys are the URL parameters that make up a view: its period and filters. Pages add
+// their own (the lot list's search, sort and page) on top.
+var viewKeys = []string{"year", "from", "to", "place", "level", "family", "type"}
+
+// view is what a dashboard page shows, as its URL says: the whole state is in the query
+// string, so a view can be bookmarked or shared and the browser's back and forward buttons
+// move between views. Every link and drill-down a page offers is built from it.
+type view struct {
+	Filter query.Filter
+	Year   int // the calendar year shown, or 0 for a from–to period
+	params url.Values
+}
+
+// pageView parses a page's view. Without any period it shows the latest year with data (the
+// page leadership opens in the morning); the API instead defaults to all the data.
+func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, error) {
+	params := url.Values{}
+	for _, k := range viewKeys {
+		if v := c.Query(k); v != "" {
+			params.Set(k, v)
+		}
+	}
+	if params.Get("year") == "" && params.Get("from") == "" && params.Get("to") == "" {
+		_, hi, _, err := dataExtent(ctx, store)
+		if err != nil {
+			return view{}, err
+		}
+		params.Set("year", fmt.Sprint(hi.Year))
+	}
+	f, err := parseFilter(ctx, params, store)
+	if err != nil {
+		return view{}, err
+	}
+	v := view{Filter: f, params: params}
+	if params.Get("year") != "" {
+		v.Year = f.From.Year
+	}
+	return v, nil
+}
+
+// url is the address of path showing this view with the given parameters changed: pairs of
+// key and value, an empty value removing the key. Setting a period replaces the other form.
+func (v view) url(path string, pairs ...string) string {
+	q := cloneValues(v.params)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, val := pairs[i], pairs[i+1]
+		switch k {
+		case "year":
+			q.Del("from")
+			q.Del("to")
+		case "from", "to":
+			q.Del("year")
+		}
+		if val == "" {
+			q.Del(k)
+		} else {
+			q.Set(k, val)
+		}
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// Param is a view parameter as given, for filling in the filter form.
+func (v view) Param(k string) string { return v.params.Get(k) }
+
+// Period names the view's period as reports do: 2021年, 2021年3月, or a date range.
+func (v view) Period() string {
+	f := v.Filter
+	switch {
+	case v.Year != 0:
+		return fmt.Sprintf("%d年", v.Year)
+	case f.From.Day == 1 && f.From.Year == f.To.Year && f.To.Day == monthEnd(f.To.Year, f.To.Month):
+		if f.From.Month == f.To.Month {
+			return fmt.Sprintf("%d年%d月", f.From.Year, f.From.Month)
+		}
+		return fmt.Sprintf("%d年%d至%d月", f.From.Year, f.From.Month, f.To.Month)
+	}
+	return fmt.Sprintf("%s至%s", f.From, f.To)
+}
+
+// Scope names the view's filters: 全市, 腾冲市, 县区级, 政府采购 …
+func (v view) Scope() string {
+	f := v.Filter
+	s := "全市"
+	switch {
+	case f.Place != "":
+		s = tradestat.PlaceName(f.Place)
+	case f.Level != "":
+		s = f.Level + "交易中心"
+	}
+	if f.Family != "" {
+		s += " · " + string(f.Family)
+	}
+	if f.Type != "" {
+		s += " · " + string(f.Type)
+	}
+	return s
+}
+
+func monthEnd(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// Hidden is the view's parameters, for a form that changes something else (the search) and
+// must keep the view.
+func (v view) Hidden() map[string]string {
+	out := map[string]string{}
+	for k := range v.params {
+		out[k] = v.params.Get(k)
+	}
+	return out
+}
