@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,7 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
+	refresh    sync.Mutex // one refreshDaily at a time
 }
 
 // NewLoader returns a Loader writing through conn.
@@ -213,6 +215,9 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	rep.Duplicates = rep.valid - rep.Loaded
+	if err := l.refreshDaily(ctx, batch); err != nil {
+		return rep, fmt.Errorf("load %s: %w", src.Name, err)
+	}
 	if err := l.insertBatch(ctx, rep, src.Demo, started, l.now()); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}

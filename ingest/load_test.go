@@ -8,10 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat/demo"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
 	"tradestat/query"
+	"tradestat/warehouse"
 )
 
 func TestLoadFileAccountsAndReplaces(t *testing.T) {
@@ -138,4 +142,126 @@ func TestLoadStoppedMidFile(t *testing.T) {
 	if want := (query.Totals{Projects: 2999, Amount: 2999 * 100000, TenderLots: 2999}); got != want {
 		t.Errorf("after loading again: %+v, want %+v", got, want)
 	}
+}
+
+// dailyGroups reads every non-empty (day, place, type) group of the pre-aggregated figures,
+// or the same groups summed from the lots themselves, as comparable lines.
+func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
+	t.Helper()
+	q := `SELECT toString(deal_date), place_code, toString(trade_type), toUInt64(sum(lots)), sum(amount_fen), sum(savings_fen),
+		sum(premium_fen), toUInt64(sum(online)), sum(budget_fen), sum(reserve_fen) FROM ` + table + ` FINAL
+		GROUP BY deal_date, place_code, trade_type HAVING sum(lots) > 0 ORDER BY deal_date, place_code, trade_type`
+	if table == "deals" {
+		q = `SELECT toString(deal_date), place_code, toString(trade_type), count(), sum(amount_fen), sum(savings_fen),
+			sum(premium_fen), toUInt64(sum(online)),
+			sumIf(budget_fen, budget_fen != 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
+			sumIf(reserve_fen, reserve_fen != 0 AND trade_type IN ('土地使用权出让', '矿业权出让', '国有产权交易', '罚没财物处置'))
+			FROM deals FINAL GROUP BY deal_date, place_code, trade_type ORDER BY deal_date, place_code, trade_type`
+	}
+	rows, err := conn.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var day, place, typ string
+		var lots, online uint64
+		var amount, savings, premium, budget, reserve int64
+		if err := rows.Scan(&day, &place, &typ, &lots, &amount, &savings, &premium, &online, &budget, &reserve); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(day, place, typ, lots, amount, savings, premium, online, budget, reserve))
+	}
+	return out
+}
+
+// TestDailyFollowsDeals: the pre-aggregated figures equal the lots' own sums for every day,
+// place and type after loads that move lots to another day, place and type, repeat a file,
+// and empty a group; and the backfill of migration 008 computes the same.
+func TestDailyFollowsDeals(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn)
+	if _, err := demo.Load(ctx, loader); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(ctx, `SELECT project_code, lot_code FROM deals FINAL
+		WHERE trade_type = '工程建设' AND toYear(deal_date) = 2021 ORDER BY project_code LIMIT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids [][2]string
+	for rows.Next() {
+		var p, l string
+		if err := rows.Scan(&p, &l); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, [2]string{p, l})
+	}
+	rows.Close()
+	if len(ids) != 3 {
+		t.Fatalf("%d lots to move", len(ids))
+	}
+	moves := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan,budget_yuan,reserve_yuan\n" +
+		ids[0][0] + "," + ids[0][1] + ",工程建设,530502,2019-07-04,1000.00,1200.00,\n" + // another day
+		ids[1][0] + "," + ids[1][1] + ",工程建设,530524,2021-02-03,2000.00,2100.00,\n" + // another place
+		ids[2][0] + "," + ids[2][1] + ",土地使用权出让,530581,2021-02-03,3000.00,,2500.00\n" + // another type and kind
+		"NEW-1,001,其他,530521,1995-01-01,10.00,,\n" // a day no lot had
+	for range 2 { // the same file twice changes nothing
+		if _, err := loader.Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The lot of 1995 moves on, emptying its group.
+	if _, err := loader.Load(ctx, ingest.Source{Name: "again.csv", Data: []byte(
+		"project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nNEW-1,001,其他,530521,1996-01-01,10.00\n")}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := dailyGroups(t, conn, "deals")
+	got := dailyGroups(t, conn, "daily")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("daily has %d groups, deals %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
+	}
+	var empty1995 uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM daily FINAL WHERE toYear(deal_date) = 1995 AND lots != 0").Scan(&empty1995); err != nil || empty1995 != 0 {
+		t.Errorf("the emptied 1995 group still counts lots (%d, %v)", empty1995, err)
+	}
+
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Name != "008_daily_from_deals.sql" {
+			continue
+		}
+		if err := conn.Exec(ctx, "CREATE TABLE daily_backfill AS daily"); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Exec(ctx, strings.Replace(m.SQL, "INSERT INTO daily ", "INSERT INTO daily_backfill ", 1)); err != nil {
+			t.Fatal(err)
+		}
+		if back := dailyGroups(t, conn, "daily_backfill"); strings.Join(back, "\n") != strings.Join(want, "\n") {
+			t.Errorf("the backfill differs from the lots:\n%s", firstDiff(back, want))
+		}
+		return
+	}
+	t.Fatal("no migration 008_daily_from_deals.sql")
+}
+
+func firstDiff(a, b []string) string {
+	for i := range max(len(a), len(b)) {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return fmt.Sprintf("got  %s\nwant %s", x, y)
+		}
+	}
+	return "(none)"
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -157,6 +158,78 @@ func (l *Loader) insertBatch(ctx context.Context, rep Report, demo bool, started
 		return fmt.Errorf("insert batch record: %w", err)
 	}
 	return nil
+}
+
+// The columns refreshDaily fills, in order.
+const dailyColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
+	online, budget_fen, reserve_fen, version`
+
+// refreshDaily recomputes the daily figures (migration 007) of every day a load touched: the
+// days its lots fall on and the days earlier versions of the same lots fell on, since a lot
+// that moved leaves one day and joins another. Each day's groups are first overwritten with
+// zeros, then with their sums from deals FINAL at a higher version, so a group whose lots all
+// moved away reads as zero and every other group reads as its lots add up.
+//
+// It runs before the load's batch record is written: a load cut off before the refresh is
+// loaded again in full, refresh included. Loads in one process refresh one at a time; two
+// processes loading lots of the same days at the same moment could leave a day computed
+// before the other's rows landed, which the next load of that day corrects.
+func (l *Loader) refreshDaily(ctx context.Context, batch uint64) error {
+	l.refresh.Lock()
+	defer l.refresh.Unlock()
+	rows, err := l.conn.Query(ctx, `SELECT DISTINCT toString(deal_date) FROM deals
+		WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE batch_id = ?)`, batch)
+	if err != nil {
+		return fmt.Errorf("days to refresh: %w", err)
+	}
+	var days []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			rows.Close()
+			return fmt.Errorf("days to refresh: %w", err)
+		}
+		days = append(days, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("days to refresh: %w", err)
+	}
+	if len(days) == 0 {
+		return nil
+	}
+	sort.Strings(days)
+	// The date range lets the server read only those days' granules; has() picks the days.
+	within := "deal_date >= toDate(?) AND deal_date <= toDate(?) AND has(?, toString(deal_date))"
+	lo, hi := days[0], days[len(days)-1]
+	version := uint64(l.now().UnixNano())
+	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
+		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE `+within,
+		version, lo, hi, days); err != nil {
+		return fmt.Errorf("refresh daily figures: %w", err)
+	}
+	tender, auction := kindTypes(tradestat.Tender), kindTypes(tradestat.Auction)
+	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
+		SELECT deal_date, place_code, trade_type, count(), sum(amount_fen), sum(savings_fen), sum(premium_fen),
+			sum(online), sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
+			sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))), ?
+		FROM deals FINAL WHERE `+within+` GROUP BY deal_date, place_code, trade_type`,
+		tender, auction, version+1, lo, hi, days); err != nil {
+		return fmt.Errorf("refresh daily figures: %w", err)
+	}
+	return nil
+}
+
+// kindTypes lists the trade types of a benefit kind, whose lots have savings (Tender) or a
+// premium (Auction), as Lot.Savings and Lot.Premium decide.
+func kindTypes(k tradestat.Kind) []string {
+	var types []string
+	for _, t := range tradestat.TradeTypes() {
+		if t.Kind() == k {
+			types = append(types, string(t))
+		}
+	}
+	return types
 }
 
 // CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to

@@ -99,17 +99,25 @@ func (t Totals) PremiumRate() (string, bool) {
 // OnlineRate is the share of tender-type lots opened online, in percent with two decimals.
 func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
 
-// totalsColumns are the aggregates scanTotals reads; totalsArgs are their bound values. The
-// kind of a trade type is the domain's rule, given to the server as arrays of type names.
+// totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
+// dailyTotalsColumns the same from daily, the figures pre-aggregated by day, place and type
+// (migration 007), which the panels read so that they never scan the lots. totalsArgs are
+// their bound values: the kind of a trade type is the domain's rule, given to the server as
+// arrays of type names.
 const totalsColumns = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
 	countIf(has(?, toString(trade_type)))`
 
+const dailyTotalsColumns = `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
+	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type)))`
+
 func totalsArgs() []any {
 	tender, auction := kindTypes(tradestat.Tender), kindTypes(tradestat.Auction)
 	return []any{tender, auction, tender}
 }
+
+func dailyTotalsArgs() []any { return []any{kindTypes(tradestat.Tender)} }
 
 // kindTypes lists the trade types of a benefit kind.
 func kindTypes(k tradestat.Kind) []string {
@@ -139,7 +147,7 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	where, args := f.where()
-	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...)
+	row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
 	t, err := scanTotals(row)
 	if err != nil {
 		return t, fmt.Errorf("summary: %w", err)
@@ -222,8 +230,8 @@ type Row struct {
 func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
 	where, args := f.where()
-	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+totalsColumns+" FROM deals FINAL "+where+" GROUP BY k",
-		append(append(keyArgs, totalsArgs()...), args...)...)
+	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM daily FINAL "+where+" GROUP BY k",
+		append(append(keyArgs, dailyTotalsArgs()...), args...)...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 	}
