@@ -47,7 +47,7 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
-	refresh    sync.Mutex // one refreshDaily at a time
+	refresh    sync.Mutex // one settle at a time
 }
 
 // NewLoader returns a Loader writing through conn.
@@ -211,13 +211,10 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	}
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
 	// client-side set that would grow with the file.
-	if rep.Loaded, err = l.distinctLots(ctx, batch); err != nil {
+	if rep.Loaded, err = l.settle(ctx, batch, rep.valid); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	rep.Duplicates = rep.valid - rep.Loaded
-	if err := l.refreshDaily(ctx, batch); err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
-	}
 	if err := l.insertBatch(ctx, rep, src.Demo, started, l.now()); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
