@@ -20,7 +20,8 @@ import (
 
 // Store answers questions about the loaded lots.
 type Store struct {
-	conn driver.Conn
+	conn  driver.Conn
+	cache cache
 }
 
 // New returns a Store reading through conn.
@@ -146,13 +147,15 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
-	where, args := f.where()
-	row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
-	t, err := scanTotals(row)
-	if err != nil {
-		return t, fmt.Errorf("summary: %w", err)
-	}
-	return t, nil
+	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func() (Totals, error) {
+		where, args := f.where()
+		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
+		t, err := scanTotals(row)
+		if err != nil {
+			return t, fmt.Errorf("summary: %w", err)
+		}
+		return t, nil
+	})
 }
 
 // Dimension is what a breakdown groups by.
@@ -228,6 +231,19 @@ type Row struct {
 // is listed, with zeros where no lot is, in the order reports list them, so that charts and
 // tables keep their shape; the rows add up to the Summary of the same filter.
 func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
+	type result struct {
+		rows  []Row
+		total Totals
+	}
+	r, err := cached(ctx, s, fmt.Sprintf("breakdown %s %+v", d, f), func() (result, error) {
+		rows, total, err := s.breakdown(ctx, f, d)
+		return result{rows, total}, err
+	})
+	// The rows are shared with the cache: callers get their own copy to sort or change.
+	return append([]Row(nil), r.rows...), r.total, err
+}
+
+func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
 	where, args := f.where()
 	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM daily FINAL "+where+" GROUP BY k",
@@ -321,22 +337,32 @@ func (d Dimension) name(key string) string {
 
 // Extent is the first and last completion date in the data; ok is false when there are no lots.
 func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, err error) {
-	var n uint64
-	var lo, hi string
-	row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM deals FINAL")
-	if err := row.Scan(&n, &lo, &hi); err != nil {
-		return from, to, false, fmt.Errorf("data extent: %w", err)
+	type extent struct {
+		from, to tradestat.Date
+		ok       bool
 	}
-	if n == 0 {
-		return from, to, false, nil
-	}
-	if from, err = tradestat.ParseDate(lo); err != nil {
-		return from, to, false, fmt.Errorf("data extent: %w", err)
-	}
-	if to, err = tradestat.ParseDate(hi); err != nil {
-		return from, to, false, fmt.Errorf("data extent: %w", err)
-	}
-	return from, to, true, nil
+	e, err := cached(ctx, s, "extent", func() (extent, error) {
+		var e extent
+		var n uint64
+		var lo, hi string
+		row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM daily FINAL WHERE lots != 0")
+		if err := row.Scan(&n, &lo, &hi); err != nil {
+			return e, fmt.Errorf("data extent: %w", err)
+		}
+		if n == 0 {
+			return e, nil
+		}
+		var err error
+		if e.from, err = tradestat.ParseDate(lo); err != nil {
+			return e, fmt.Errorf("data extent: %w", err)
+		}
+		if e.to, err = tradestat.ParseDate(hi); err != nil {
+			return e, fmt.Errorf("data extent: %w", err)
+		}
+		e.ok = true
+		return e, nil
+	})
+	return e.from, e.to, e.ok, err
 }
 
 // Freshness says how current the data is: the latest completion date and the last load.
