@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test stop build assets demo-files bench-ingest
+.PHONY: run test stop build assets demo-files bench-ingest bench-dashboard
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 run: build
@@ -42,3 +42,7 @@ demo-files: build
 ## bench-ingest: tradestat ingest against clickhouse-client on 1M lots (BIG=1: 10M, > 1 GB)
 bench-ingest:
 	deploy/bench-ingest.sh
+
+## bench-dashboard: overview p50/p99 cold and warm, API req/s, at 100k and 10M lots
+bench-dashboard:
+	deploy/bench-dashboard.sh

@@ -1,0 +1,28 @@
+// Command dashbench measures the dashboard over a loaded database; make bench-dashboard runs
+// it (deploy/bench-dashboard.sh).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"tradestat/internal/dashbench"
+	"tradestat/warehouse"
+)
+
+func main() {
+	cfg := warehouse.ConfigFromEnv(os.Getenv)
+	opts := dashbench.Options{}
+	flag.StringVar(&cfg.Database, "database", cfg.Database, "database to measure")
+	flag.IntVar(&opts.Samples, "samples", 200, "overview requests per measure")
+	flag.IntVar(&opts.Clients, "clients", 32, "concurrent API clients")
+	flag.DurationVar(&opts.Duration, "duration", 10*time.Second, "length of the API load")
+	flag.Parse()
+	if err := dashbench.Run(context.Background(), cfg, opts, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "dashbench:", err)
+		os.Exit(1)
+	}
+}
