@@ -141,6 +141,12 @@ func TestBadRequests(t *testing.T) {
 		{"/api/v1/breakdown?by=county", "county"},
 		{"/api/v1/breakdown?by=" + url.QueryEscape("place_code; DROP TABLE lots"), "breakdown"},
 		{"/api/v1/breakdown", "breakdown"},
+		{"/api/v1/lots?page=0", "page"},
+		{"/api/v1/lots?size=501", "size"},
+		{"/api/v1/lots?sort=" + url.QueryEscape("amount_fen; DROP TABLE deals"), "sort"},
+		{"/api/v1/lots?dir=up", "dir"},
+		{"/api/v1/lots?q=" + strings.Repeat("长", 101), "search"},
+		{"/api/v1/lots?q=%ff%fe", "search"},
 	}
 	for _, tt := range tests {
 		code, body := get(t, svc.URL+tt.path)
@@ -152,6 +158,11 @@ func TestBadRequests(t *testing.T) {
 	code, body := get(t, svc.URL+"/?year=abc")
 	if code != 400 || !strings.Contains(string(body), "year") {
 		t.Errorf("overview with a bad year: %d %s", code, body)
+	}
+	for _, page := range []string{"/lots?page=-1", "/screen?year=abc", "/?psort=zz", "/lots?place=999999"} {
+		if code, _ := get(t, svc.URL+page); code != 400 {
+			t.Errorf("%s: %d, want 400", page, code)
+		}
 	}
 	if code, _ := get(t, svc.URL+"/no-such-page"); code != 404 {
 		t.Errorf("unknown page: %d, want 404", code)

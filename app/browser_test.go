@@ -136,7 +136,7 @@ func artifact(t *testing.T, name string) string {
 // paintedCanvases counts the chart canvases with drawn pixels, sampling each canvas.
 const paintedCanvases = `(() => {
   let painted = 0;
-  for (const c of document.querySelectorAll("canvas")) {
+  for (const c of document.querySelectorAll(window.paintedScope || "canvas")) {
     if (c.width === 0 || c.height === 0) continue;
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
     let n = 0;
@@ -290,4 +290,49 @@ func TestDrillDownAndLotList(t *testing.T) {
 		t.Errorf("lot list totals %v, the cards' figures %v", figures, wantFigures)
 	}
 	pl.check(t)
+}
+
+// TestWallDisplay: /screen fills displays of any size without scrolling, shows the figures
+// and paints the first panel group's charts.
+func TestWallDisplay(t *testing.T) {
+	svc := startDemo(t)
+	for _, vp := range []struct{ width, height int64 }{{1920, 1080}, {1366, 768}, {3840, 2160}} {
+		t.Run(fmt.Sprintf("%dx%d", vp.width, vp.height), func(t *testing.T) {
+			ctx, pl := browser(t)
+			var text string
+			var painted int
+			var fits bool
+			var shot []byte
+			err := chromedp.Run(ctx,
+				chromedp.EmulateViewport(vp.width, vp.height),
+				chromedp.Navigate(svc.URL+"/screen?year=2021"),
+				chromedp.WaitVisible(".panel.shown canvas", chromedp.ByQuery),
+				chromedp.Sleep(1500*time.Millisecond),
+				chromedp.Text(".figures", &text, chromedp.ByQuery),
+				chromedp.Evaluate(`window.paintedScope = ".panel.shown canvas"; `+paintedCanvases, &painted),
+				chromedp.Evaluate(`(() => { const r = document.getElementById("stage").getBoundingClientRect();
+					return r.width <= innerWidth + 1 && r.height <= innerHeight + 1 && r.width >= innerWidth - 2 || r.height >= innerHeight - 2; })()`, &fits),
+				chromedp.CaptureScreenshot(&shot),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(text), "")
+			for _, want := range []string{"1651个", "1107371万元", "35303.82万元"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("the display lacks %s", want)
+				}
+			}
+			if painted != 2 {
+				t.Errorf("%d charts painted, want the 2 of the first panel group", painted)
+			}
+			if !fits {
+				t.Error("the 16:9 stage does not fit the display")
+			}
+			if err := os.WriteFile(artifact(t, fmt.Sprintf("screen-%dx%d.png", vp.width, vp.height)), shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			pl.check(t)
+		})
+	}
 }

@@ -49,10 +49,21 @@ func rateValue(s string, ok bool) any {
 	return json.Number(s)
 }
 
-func baseOpts(id, title string) []charts.GlobalOpts {
+// look is how charts are drawn: on a page, or large and dark on a wall display.
+type look struct {
+	theme    string
+	height   string
+	fontSize int
+}
+
+// pageLook is for pages on a desk or a phone; screenLook for the wall display.
+func pageLook() look   { return look{theme: "white", height: "340px", fontSize: 15} }
+func screenLook() look { return look{theme: "dark", height: "100%", fontSize: 26} }
+
+func baseOpts(lk look, id, title string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: "340px"}),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: 15}}),
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: lk.height, Theme: lk.theme, BackgroundColor: "transparent"}),
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: lk.fontSize}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		// Report writers paste charts into documents: save as PNG, drawn in the browser.
@@ -64,7 +75,7 @@ func baseOpts(id, title string) []charts.GlobalOpts {
 
 // amountAndProjects is a bar chart of deal amounts (万元) with the project counts as a line on
 // a second axis.
-func amountAndProjects(id, title string, rows []query.Row, drill func(query.Row) string) chart {
+func amountAndProjects(lk look, id, title string, rows []query.Row, drill func(query.Row) string) chart {
 	names := make([]string, len(rows))
 	amounts := make([]opts.BarData, len(rows))
 	counts := make([]opts.LineData, len(rows))
@@ -78,7 +89,7 @@ func amountAndProjects(id, title string, rows []query.Row, drill func(query.Row)
 		}
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts(id, title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
+	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
 	bar.ExtendYAxis(opts.YAxis{Name: "个", Position: "right"})
 	bar.SetXAxis(names).AddSeries("交易金额（万元）", amounts)
 	line := charts.NewLine()
@@ -88,7 +99,7 @@ func amountAndProjects(id, title string, rows []query.Row, drill func(query.Row)
 }
 
 // monthChart is the monthly deal amount with the running total on a second axis.
-func monthChart(title string, rows []query.Row, drill func(query.Row) string) chart {
+func monthChart(lk look, title string, rows []query.Row, drill func(query.Row) string) chart {
 	names := make([]string, len(rows))
 	amounts := make([]opts.BarData, len(rows))
 	running := make([]opts.LineData, len(rows))
@@ -102,7 +113,7 @@ func monthChart(title string, rows []query.Row, drill func(query.Row) string) ch
 		links = append(links, drill(r))
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts("chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
+	bar.SetGlobalOptions(append(baseOpts(lk, "chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
 	bar.ExtendYAxis(opts.YAxis{Name: "累计万元", Position: "right"})
 	bar.SetXAxis(names).AddSeries("当月交易金额（万元）", amounts)
 	line := charts.NewLine()
@@ -112,9 +123,9 @@ func monthChart(title string, rows []query.Row, drill func(query.Row) string) ch
 }
 
 // familyChart is the period's deal amount split by bulletin family.
-func familyChart(title string, rows []query.Row, drill func(query.Row) string) chart {
+func familyChart(lk look, title string, rows []query.Row, drill func(query.Row) string) chart {
 	pie := charts.NewPie()
-	o := baseOpts("chart_families", title)
+	o := baseOpts(lk, "chart_families", title)
 	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}万元（{d}%）"}))
 	pie.SetGlobalOptions(o...)
 	var data []opts.PieData
@@ -130,7 +141,7 @@ func familyChart(title string, rows []query.Row, drill func(query.Row) string) c
 }
 
 // ratesChart is the savings rate and premium rate (percent) of each row.
-func ratesChart(id, title string, rows []query.Row, drill func(query.Row) string) chart {
+func ratesChart(lk look, id, title string, rows []query.Row, drill func(query.Row) string) chart {
 	var names []string
 	var savings, premium []opts.BarData
 	var links []string
@@ -141,15 +152,15 @@ func ratesChart(id, title string, rows []query.Row, drill func(query.Row) string
 		links = append(links, drill(r))
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts(id, title), charts.WithYAxisOpts(opts.YAxis{Name: "%"}))...)
+	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: "%"}))...)
 	bar.SetXAxis(names).AddSeries("节约率（%）", savings).AddSeries("增值率（%）", premium)
 	return newChart(id, bar.RenderSnippet(), links)
 }
 
 // onlineChart is the share of tender-type lots whose bids were opened online.
-func onlineChart(title string, t query.Totals) chart {
+func onlineChart(lk look, title string, t query.Totals) chart {
 	pie := charts.NewPie()
-	o := baseOpts("chart_online", title)
+	o := baseOpts(lk, "chart_online", title)
 	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}个（{d}%）"}))
 	pie.SetGlobalOptions(o...)
 	pie.AddSeries("开标方式", []opts.PieData{

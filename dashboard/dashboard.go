@@ -71,6 +71,7 @@ func New(store *query.Store, log *slog.Logger) (*Server, error) {
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
 	s.app.Get("/", s.overview)
 	s.app.Get("/lots", s.lots)
+	s.app.Get("/screen", s.screen)
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)

@@ -150,14 +150,14 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: monthEnd(d.Year, d.Month)}.String())
 	}
 	charts := []chart{
-		amountAndProjects("chart_years", "历年交易情况", byYear, byKey("year")),
-		monthChart(period+"各月交易金额", breakdowns[query.ByMonth], monthDrill),
-		amountAndProjects("chart_places", period+"各交易中心交易情况", places, byKey("place")),
-		amountAndProjects("chart_types", period+"各交易类型交易情况", breakdowns[query.ByType], byKey("type")),
-		familyChart(period+"交易金额构成（万元）", breakdowns[query.ByFamily], byKey("family")),
-		ratesChart("chart_place_rates", period+"各交易中心节约率、增值率", places, byKey("place")),
-		ratesChart("chart_type_rates", period+"各交易类型节约率、增值率", breakdowns[query.ByType], byKey("type")),
-		onlineChart(period+"不见面开标占比（工程建设、政府采购、药品耗材）", sum),
+		amountAndProjects(pageLook(), "chart_years", "历年交易情况", byYear, byKey("year")),
+		monthChart(pageLook(), period+"各月交易金额", breakdowns[query.ByMonth], monthDrill),
+		amountAndProjects(pageLook(), "chart_places", period+"各交易中心交易情况", places, byKey("place")),
+		amountAndProjects(pageLook(), "chart_types", period+"各交易类型交易情况", breakdowns[query.ByType], byKey("type")),
+		familyChart(pageLook(), period+"交易金额构成（万元）", breakdowns[query.ByFamily], byKey("family")),
+		ratesChart(pageLook(), "chart_place_rates", period+"各交易中心节约率、增值率", places, byKey("place")),
+		ratesChart(pageLook(), "chart_type_rates", period+"各交易类型节约率、增值率", breakdowns[query.ByType], byKey("type")),
+		onlineChart(pageLook(), period+"不见面开标占比（工程建设、政府采购、药品耗材）", sum),
 	}
 	page := overviewPage{
 		View:      v,
