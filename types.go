@@ -54,6 +54,18 @@ func (t TradeType) Kind() Kind {
 	return NeitherKind
 }
 
+// TypeNames lists the names of the trade types of a benefit kind, in report order: the
+// arrays SQL binds to tell tender-type lots (savings) and auction-type lots (premium) apart.
+func TypeNames(k Kind) []string {
+	var names []string
+	for _, t := range TradeTypes() {
+		if t.Kind() == k {
+			names = append(names, string(t))
+		}
+	}
+	return names
+}
+
 // Family is the grouping that published bulletins report by.
 type Family string
 

@@ -196,7 +196,7 @@ func (l *Loader) settle(ctx context.Context, batch uint64, valid int) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	tender, auction := kindTypes(tradestat.Tender), kindTypes(tradestat.Auction)
+	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	version := uint64(l.now().UnixNano())
 	var (
 		loaded    int
@@ -240,18 +240,6 @@ func (l *Loader) emptyBefore(ctx context.Context, batch uint64) (bool, error) {
 		return false, fmt.Errorf("earlier lots: %w", err)
 	}
 	return other == 0, nil
-}
-
-// kindTypes lists the trade types of a benefit kind, whose lots have savings (Tender) or a
-// premium (Auction), as Lot.Savings and Lot.Premium decide.
-func kindTypes(k tradestat.Kind) []string {
-	var types []string
-	for _, t := range tradestat.TradeTypes() {
-		if t.Kind() == k {
-			types = append(types, string(t))
-		}
-	}
-	return types
 }
 
 // CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to

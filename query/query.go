@@ -114,22 +114,11 @@ const dailyTotalsColumns = `sum(lots), sum(amount_fen), sum(savings_fen), sum(pr
 	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type)))`
 
 func totalsArgs() []any {
-	tender, auction := kindTypes(tradestat.Tender), kindTypes(tradestat.Auction)
+	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	return []any{tender, auction, tender}
 }
 
-func dailyTotalsArgs() []any { return []any{kindTypes(tradestat.Tender)} }
-
-// kindTypes lists the trade types of a benefit kind.
-func kindTypes(k tradestat.Kind) []string {
-	var types []string
-	for _, t := range tradestat.TradeTypes() {
-		if t.Kind() == k {
-			types = append(types, string(t))
-		}
-	}
-	return types
-}
+func dailyTotalsArgs() []any { return []any{tradestat.TypeNames(tradestat.Tender)} }
 
 // scanTotals reads the totalsColumns, in their order, after dest.
 func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
