@@ -99,6 +99,21 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
+// DaysIn is the length of a month of the Gregorian calendar (29 February in years divisible
+// by 4, except centuries not divisible by 400).
+func DaysIn(year int, m time.Month) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
 // String formats the date in DateLayout.
 func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 

@@ -147,7 +147,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	}
 	monthDrill := func(r query.Row) string {
 		d, _ := tradestat.ParseDate(r.Key + "-01") // the month keys are YYYY-MM
-		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: monthEnd(d.Year, d.Month)}.String())
+		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: tradestat.DaysIn(d.Year, d.Month)}.String())
 	}
 	charts := []chart{
 		amountAndProjects(pageLook(), "chart_years", "历年交易情况", byYear, byKey("year")),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -86,7 +85,7 @@ func (v view) Period() string {
 	switch {
 	case v.Year != 0:
 		return fmt.Sprintf("%d年", v.Year)
-	case f.From.Day == 1 && f.From.Year == f.To.Year && f.To.Day == monthEnd(f.To.Year, f.To.Month):
+	case f.From.Day == 1 && f.From.Year == f.To.Year && f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month):
 		if f.From.Month == f.To.Month {
 			return fmt.Sprintf("%d年%d月", f.From.Year, f.From.Month)
 		}
@@ -113,8 +112,6 @@ func (v view) Scope() string {
 	}
 	return s
 }
-
-func monthEnd(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
 
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}

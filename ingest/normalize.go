@@ -255,24 +255,10 @@ func civilISO(s, orig string) (tradestat.Date, error) {
 // civilDate checks that y-m-d is a real day within range: 2021-02-30 is refused, not rolled
 // over into March.
 func civilDate(y, m, d int, orig string) (tradestat.Date, error) {
-	if m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	if m < 1 || m > 12 || d < 1 || d > tradestat.DaysIn(y, time.Month(m)) {
 		return tradestat.Date{}, fmt.Errorf("date %q does not exist", orig)
 	}
 	return checkYear(tradestat.Date{Year: y, Month: time.Month(m), Day: d}, orig)
-}
-
-// daysIn is the length of a month of the proleptic Gregorian calendar.
-func daysIn(y int, m time.Month) int {
-	switch m {
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
 }
 
 func checkYear(d tradestat.Date, orig string) (tradestat.Date, error) {

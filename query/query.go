@@ -494,13 +494,10 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 // 2025-01-01..02-28 is compared with 2024-01-01..02-29; a 29 February start becomes the 28th.
 func (f Filter) PreviousYear() Filter {
 	g := f
-	g.From = tradestat.Date{Year: f.From.Year - 1, Month: f.From.Month, Day: min(f.From.Day, monthEnd(f.From.Year-1, f.From.Month))}
-	g.To = tradestat.Date{Year: f.To.Year - 1, Month: f.To.Month, Day: min(f.To.Day, monthEnd(f.To.Year-1, f.To.Month))}
-	if f.To.Day == monthEnd(f.To.Year, f.To.Month) {
-		g.To.Day = monthEnd(g.To.Year, g.To.Month)
+	g.From = tradestat.Date{Year: f.From.Year - 1, Month: f.From.Month, Day: min(f.From.Day, tradestat.DaysIn(f.From.Year-1, f.From.Month))}
+	g.To = tradestat.Date{Year: f.To.Year - 1, Month: f.To.Month, Day: min(f.To.Day, tradestat.DaysIn(f.To.Year-1, f.To.Month))}
+	if f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month) {
+		g.To.Day = tradestat.DaysIn(g.To.Year, g.To.Month)
 	}
 	return g
 }
-
-// monthEnd is the last day of a month.
-func monthEnd(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
