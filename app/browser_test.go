@@ -155,6 +155,8 @@ var pages = []struct {
 	{"overview", "/?year=2021", 8},
 	{"overview-filtered", "/?from=2020-01-01&to=2020-08-31&family=" + url.QueryEscape("政府采购") + "&psort=amount", 8},
 	{"lots", "/lots?year=2021&place=530581&sort=amount", 0},
+	{"overview-en", "/?year=2021&lang=en", 8},
+	{"lots-en", "/lots?year=2021&lang=en&q=BSGC", 0},
 }
 
 func TestDashboardInBrowser(t *testing.T) {
@@ -195,8 +197,8 @@ func TestDashboardInBrowser(t *testing.T) {
 						}
 					}
 				}
-				if !strings.Contains(flat, "数据截至") {
-					t.Error("the page does not say how current its data is")
+				if !strings.Contains(flat, "2023-12-31") {
+					t.Error("the page does not say how current its data is (the latest deal, 2023-12-31)")
 				}
 				if painted != pg.canvases {
 					t.Errorf("%d chart canvases have pixels drawn, want %d", painted, pg.canvases)
@@ -335,4 +337,63 @@ func TestWallDisplay(t *testing.T) {
 			pl.check(t)
 		})
 	}
+}
+
+// TestLanguageSwitch: the switch in the header turns a view into English and back, keeping
+// the view and every figure.
+func TestLanguageSwitch(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	var htmlLang, kpis, location string
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(svc.URL+"/?year=2021&place=530581"),
+		chromedp.WaitVisible("a.lang", chromedp.ByQuery),
+		chromedp.Click("a.lang", chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.lang`, &htmlLang),
+		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		chromedp.Location(&location),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if htmlLang != "en" || !strings.Contains(location, "lang=en") || !strings.Contains(location, "place=530581") {
+		t.Fatalf("after the switch: lang %q at %s", htmlLang, location)
+	}
+	_, body := get(t, svc.URL+"/api/v1/summary?year=2021&place=530581")
+	var want struct {
+		Projects  int64  `json:"projects"`
+		AmountWan string `json:"amount_wan"`
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(kpis), " ")
+	for _, w := range []string{fmt.Sprintf("Projects %d", want.Projects), "Deal amount " + want.AmountWan, "Savings rate", "YoY"} {
+		if !strings.Contains(flat, w) {
+			t.Errorf("English cards %q lack %q", flat, w)
+		}
+	}
+	for _, r := range flat {
+		if r >= 0x4e00 && r <= 0x9fff {
+			t.Errorf("English cards still hold Chinese: %q", flat)
+			break
+		}
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click("a.lang", chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.lang`, &htmlLang),
+		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if htmlLang != "zh-CN" || !strings.Contains(strings.Join(strings.Fields(kpis), ""), fmt.Sprintf("交易项目%d个", want.Projects)) {
+		t.Errorf("back in Chinese: lang %q, cards %q", htmlLang, kpis)
+	}
+	pl.check(t)
 }

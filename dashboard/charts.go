@@ -8,6 +8,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/render"
+	"github.com/go-echarts/go-echarts/v2/types"
 
 	"tradestat/money"
 	"tradestat/query"
@@ -54,11 +55,12 @@ type look struct {
 	theme    string
 	height   string
 	fontSize int
+	l        lang
 }
 
 // pageLook is for pages on a desk or a phone; screenLook for the wall display.
-func pageLook() look   { return look{theme: "white", height: "340px", fontSize: 15} }
-func screenLook() look { return look{theme: "dark", height: "100%", fontSize: 26} }
+func pageLook(l lang) look   { return look{theme: "white", height: "340px", fontSize: 15, l: l} }
+func screenLook(l lang) look { return look{theme: "dark", height: "100%", fontSize: 26, l: l} }
 
 func baseOpts(lk look, id, title string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
@@ -68,7 +70,7 @@ func baseOpts(lk look, id, title string) []charts.GlobalOpts {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		// Report writers paste charts into documents: save as PNG, drawn in the browser.
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
-			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: "保存为图片", Name: title}}}),
+			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: lk.l.T("保存为图片"), Name: title}}}),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "3%", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	}
 }
@@ -81,7 +83,7 @@ func amountAndProjects(lk look, id, title string, rows []query.Row, drill func(q
 	counts := make([]opts.LineData, len(rows))
 	var links []string
 	for i, r := range rows {
-		names[i] = r.Name
+		names[i] = lk.l.rowName(r)
 		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
 		counts[i] = opts.LineData{Value: r.Projects}
 		if drill != nil {
@@ -89,11 +91,11 @@ func amountAndProjects(lk look, id, title string, rows []query.Row, drill func(q
 		}
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: "个", Position: "right"})
-	bar.SetXAxis(names).AddSeries("交易金额（万元）", amounts)
+	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: lk.l.T("万元")}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: lk.l.unit("个"), Position: "right"})
+	bar.SetXAxis(names).AddSeries(lk.l.T("交易金额（万元）"), amounts)
 	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries("交易项目（个）", counts, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	line.SetXAxis(names).AddSeries(lk.l.T("交易项目（个）"), counts, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
 	return newChart(id, bar.RenderSnippet(), links)
 }
@@ -107,17 +109,17 @@ func monthChart(lk look, title string, rows []query.Row, drill func(query.Row) s
 	var links []string
 	for i, r := range rows {
 		cum += r.Amount
-		names[i] = r.Name
+		names[i] = lk.l.rowName(r)
 		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
 		running[i] = opts.LineData{Value: wanValue(cum)}
 		links = append(links, drill(r))
 	}
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(baseOpts(lk, "chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: "万元"}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: "累计万元", Position: "right"})
-	bar.SetXAxis(names).AddSeries("当月交易金额（万元）", amounts)
+	bar.SetGlobalOptions(append(baseOpts(lk, "chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: lk.l.T("万元")}))...)
+	bar.ExtendYAxis(opts.YAxis{Name: lk.l.T("累计万元"), Position: "right"})
+	bar.SetXAxis(names).AddSeries(lk.l.T("当月交易金额（万元）"), amounts)
 	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries("累计交易金额（万元）", running, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	line.SetXAxis(names).AddSeries(lk.l.T("累计交易金额（万元）"), running, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
 	return newChart("chart_months", bar.RenderSnippet(), links)
 }
@@ -126,17 +128,17 @@ func monthChart(lk look, title string, rows []query.Row, drill func(query.Row) s
 func familyChart(lk look, title string, rows []query.Row, drill func(query.Row) string) chart {
 	pie := charts.NewPie()
 	o := baseOpts(lk, "chart_families", title)
-	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}万元（{d}%）"}))
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.unit("万元") + "（{d}%）")}))
 	pie.SetGlobalOptions(o...)
 	var data []opts.PieData
 	var links []string
 	for _, r := range rows {
 		if r.Projects > 0 {
-			data = append(data, opts.PieData{Name: r.Name, Value: wanValue(r.Amount)})
+			data = append(data, opts.PieData{Name: lk.l.rowName(r), Value: wanValue(r.Amount)})
 			links = append(links, drill(r))
 		}
 	}
-	pie.AddSeries("交易金额", data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
+	pie.AddSeries(lk.l.T("交易金额"), data, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
 	return newChart("chart_families", pie.RenderSnippet(), links)
 }
 
@@ -146,14 +148,14 @@ func ratesChart(lk look, id, title string, rows []query.Row, drill func(query.Ro
 	var savings, premium []opts.BarData
 	var links []string
 	for _, r := range rows {
-		names = append(names, r.Name)
+		names = append(names, lk.l.rowName(r))
 		savings = append(savings, opts.BarData{Value: rateValue(r.SavingsRate())})
 		premium = append(premium, opts.BarData{Value: rateValue(r.PremiumRate())})
 		links = append(links, drill(r))
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: "%"}))...)
-	bar.SetXAxis(names).AddSeries("节约率（%）", savings).AddSeries("增值率（%）", premium)
+	bar.SetXAxis(names).AddSeries(lk.l.T("节约率（%）"), savings).AddSeries(lk.l.T("增值率（%）"), premium)
 	return newChart(id, bar.RenderSnippet(), links)
 }
 
@@ -161,11 +163,11 @@ func ratesChart(lk look, id, title string, rows []query.Row, drill func(query.Ro
 func onlineChart(lk look, title string, t query.Totals) chart {
 	pie := charts.NewPie()
 	o := baseOpts(lk, "chart_online", title)
-	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{b}<br/>{c}个（{d}%）"}))
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.unit("个") + "（{d}%）")}))
 	pie.SetGlobalOptions(o...)
-	pie.AddSeries("开标方式", []opts.PieData{
-		{Name: "不见面开标", Value: t.Online},
-		{Name: "现场开标", Value: t.TenderLots - t.Online},
+	pie.AddSeries(lk.l.T("不见面开标"), []opts.PieData{
+		{Name: lk.l.T("不见面开标"), Value: t.Online},
+		{Name: lk.l.T("现场开标"), Value: t.TenderLots - t.Online},
 	}, charts.WithPieChartOpts(opts.PieChart{Radius: []string{"35%", "62%"}}))
 	return newChart("chart_online", pie.RenderSnippet(), nil)
 }

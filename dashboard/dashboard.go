@@ -110,7 +110,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(code).JSON(fiber.Map{"error": msg})
 	}
 	c.Status(code)
-	return s.render(c, "error.html", map[string]any{"Code": code, "Message": msg})
+	l, _ := parseLang(c.Query("lang")) // a bad lang reads as Chinese here
+	return s.render(c, "error.html", map[string]any{"Code": code, "Message": msg, "L": l})
 }
 
 func (s *Server) render(c *fiber.Ctx, name string, data any) error {

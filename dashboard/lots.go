@@ -58,6 +58,7 @@ type sortLink struct {
 }
 
 type lotsPage struct {
+	chrome
 	View       view
 	Form       filterForm
 	Query      query.LotQuery
@@ -104,7 +105,8 @@ func (s *Server) lots(c *fiber.Ctx) error {
 		}
 	}
 	page := lotsPage{
-		View: v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
+		chrome: chrome{Sub: "项目明细", Nav: []choice{{v.url("/"), "返回统计"}}, LangURL: v.LangURL("/lots")},
+		View:   v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
 		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir")}),
 	}
 	for k, val := range page.Form.Keep {

@@ -53,7 +53,15 @@ func newFilterForm(action string, v view, lo, hi tradestat.Date, keep map[string
 	return f
 }
 
+// chrome is what every page's header needs: its subtitle, its links and the other language.
+type chrome struct {
+	Sub     string
+	Nav     []choice
+	LangURL string
+}
+
 type overviewPage struct {
+	chrome
 	View      view
 	Form      filterForm
 	KPIs      []kpi
@@ -141,7 +149,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	} else if c.Query("psort") != "" {
 		return badf("psort %q: want amount or nothing", c.Query("psort"))
 	}
-	period := v.Period()
+	period, lk, t := v.Period(), pageLook(v.L), v.L.T
 	byKey := func(key string) func(query.Row) string {
 		return func(r query.Row) string { return v.url("/", key, r.Key) }
 	}
@@ -150,18 +158,19 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: tradestat.DaysIn(d.Year, d.Month)}.String())
 	}
 	charts := []chart{
-		amountAndProjects(pageLook(), "chart_years", "历年交易情况", byYear, byKey("year")),
-		monthChart(pageLook(), period+"各月交易金额", breakdowns[query.ByMonth], monthDrill),
-		amountAndProjects(pageLook(), "chart_places", period+"各交易中心交易情况", places, byKey("place")),
-		amountAndProjects(pageLook(), "chart_types", period+"各交易类型交易情况", breakdowns[query.ByType], byKey("type")),
-		familyChart(pageLook(), period+"交易金额构成（万元）", breakdowns[query.ByFamily], byKey("family")),
-		ratesChart(pageLook(), "chart_place_rates", period+"各交易中心节约率、增值率", places, byKey("place")),
-		ratesChart(pageLook(), "chart_type_rates", period+"各交易类型节约率、增值率", breakdowns[query.ByType], byKey("type")),
-		onlineChart(pageLook(), period+"不见面开标占比（工程建设、政府采购、药品耗材）", sum),
+		amountAndProjects(lk, "chart_years", t("历年交易情况"), byYear, byKey("year")),
+		monthChart(lk, period+t("各月交易金额"), breakdowns[query.ByMonth], monthDrill),
+		amountAndProjects(lk, "chart_places", period+t("各交易中心交易情况"), places, byKey("place")),
+		amountAndProjects(lk, "chart_types", period+t("各交易类型交易情况"), breakdowns[query.ByType], byKey("type")),
+		familyChart(lk, period+t("交易金额构成（万元）"), breakdowns[query.ByFamily], byKey("family")),
+		ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), places, byKey("place")),
+		ratesChart(lk, "chart_type_rates", period+t("各交易类型节约率、增值率"), breakdowns[query.ByType], byKey("type")),
+		onlineChart(lk, period+t("不见面开标占比（工程建设、政府采购、药品耗材）"), sum),
 	}
 	page := overviewPage{
+		chrome:    chrome{Nav: []choice{{v.url("/lots"), "项目明细"}}, LangURL: v.LangURL("/")},
 		View:      v,
-		KPIs:      kpis(sum, prev),
+		KPIs:      kpis(v.L, sum, prev),
 		Charts:    charts,
 		Drill:     drillJSON(charts),
 		Freshness: fr,
@@ -183,25 +192,25 @@ func (s *Server) overview(c *fiber.Ctx) error {
 
 // kpis are the five figures and three rates of a view, each with its change against the same
 // period a year earlier: a relative change for figures, percentage points for rates.
-func kpis(cur, prev query.Totals) []kpi {
+func kpis(l lang, cur, prev query.Totals) []kpi {
 	count := func(label string, n, p int64) kpi {
-		k := kpi{Label: label, Value: strconv.FormatInt(n, 10), Unit: "个"}
-		k.Change, k.Trend = relChange(n, p)
+		k := kpi{Label: l.T(label), Value: strconv.FormatInt(n, 10), Unit: l.unit("个")}
+		k.Change, k.Trend = relChange(l, n, p)
 		return k
 	}
 	wan := func(label string, n, p money.Fen) kpi {
-		k := kpi{Label: label, Value: n.Wan(), Unit: "万元"}
-		k.Change, k.Trend = relChange(int64(n), int64(p))
+		k := kpi{Label: l.T(label), Value: n.Wan(), Unit: l.unit("万元")}
+		k.Change, k.Trend = relChange(l, int64(n), int64(p))
 		return k
 	}
 	rate := func(label string, curRate func() (string, bool), prevRate func() (string, bool)) kpi {
 		r, ok := curRate()
 		if !ok {
-			return kpi{Label: label, Value: "—"}
+			return kpi{Label: l.T(label), Value: "—"}
 		}
-		k := kpi{Label: label, Value: r, Unit: "%"}
+		k := kpi{Label: l.T(label), Value: r, Unit: "%"}
 		if p, ok := prevRate(); ok {
-			k.Change, k.Trend = pointChange(r, p)
+			k.Change, k.Trend = pointChange(l, r, p)
 		}
 		return k
 	}
@@ -218,20 +227,20 @@ func kpis(cur, prev query.Totals) []kpi {
 }
 
 // relChange is the change from p to n in percent, as 同比 +3.25%; nothing when p is 0.
-func relChange(n, p int64) (string, string) {
+func relChange(l lang, n, p int64) (string, string) {
 	pct, ok := money.Percent(n-p, p)
 	if !ok {
 		return "", ""
 	}
-	return "同比 " + signed(pct) + "%", trend(n - p)
+	return l.yoy(signed(pct), false), trend(n - p)
 }
 
 // pointChange is the change between two rates in percentage points.
-func pointChange(cur, prev string) (string, string) {
+func pointChange(l lang, cur, prev string) (string, string) {
 	c, _ := money.Parse(cur, money.Yuan) // rates have two decimals: read them as exact hundredths
 	p, _ := money.Parse(prev, money.Yuan)
 	d := c - p
-	return "同比 " + signed(d.Yuan()) + "个百分点", trend(int64(d))
+	return l.yoy(signed(d.Yuan()), true), trend(int64(d))
 }
 
 func signed(s string) string {

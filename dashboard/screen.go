@@ -52,18 +52,18 @@ func (s *Server) screen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lk, period := screenLook(), v.Period()
+	lk, period, t := screenLook(v.L), v.Period(), v.L.T
 	none := func(query.Row) string { return "" }
 	page := screenPage{
-		View: v, KPIs: kpis(sum, prev), Freshness: fr, Refresh: screenRefresh, Rotate: screenRotate,
+		View: v, KPIs: kpis(v.L, sum, prev), Freshness: fr, Refresh: screenRefresh, Rotate: screenRotate,
 		Echarts: "/" + echartsAsset,
 		Panels: [][]chart{
-			{monthChart(lk, period+"各月交易金额", rows[query.ByMonth], none),
-				amountAndProjects(lk, "chart_places", period+"各交易中心", rows[query.ByPlace], nil)},
-			{amountAndProjects(lk, "chart_types", period+"各交易类型", rows[query.ByType], nil),
-				familyChart(lk, period+"交易金额构成（万元）", rows[query.ByFamily], none)},
-			{ratesChart(lk, "chart_place_rates", period+"各交易中心节约率、增值率", rows[query.ByPlace], none),
-				onlineChart(lk, period+"不见面开标占比", sum)},
+			{monthChart(lk, period+t("各月交易金额"), rows[query.ByMonth], none),
+				amountAndProjects(lk, "chart_places", period+t("各交易中心"), rows[query.ByPlace], nil)},
+			{amountAndProjects(lk, "chart_types", period+t("各交易类型"), rows[query.ByType], nil),
+				familyChart(lk, period+t("交易金额构成（万元）"), rows[query.ByFamily], none)},
+			{ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), rows[query.ByPlace], none),
+				onlineChart(lk, period+t("不见面开标占比"), sum)},
 		},
 	}
 	return s.render(c, "screen.html", page)

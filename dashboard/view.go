@@ -20,7 +20,8 @@ var viewKeys = []string{"year", "from", "to", "place", "level", "family", "type"
 // move between views. Every link and drill-down a page offers is built from it.
 type view struct {
 	Filter query.Filter
-	Year   int // the calendar year shown, or 0 for a from–to period
+	Year   int  // the calendar year shown, or 0 for a from–to period
+	L      lang // the page's language
 	params url.Values
 }
 
@@ -33,6 +34,13 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 			params.Set(k, v)
 		}
 	}
+	l, err := parseLang(c.Query("lang"))
+	if err != nil {
+		return view{}, err
+	}
+	if l == en {
+		params.Set("lang", "en")
+	}
 	if params.Get("year") == "" && params.Get("from") == "" && params.Get("to") == "" {
 		_, hi, _, err := dataExtent(ctx, store)
 		if err != nil {
@@ -44,11 +52,19 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 	if err != nil {
 		return view{}, err
 	}
-	v := view{Filter: f, params: params}
+	v := view{Filter: f, L: l, params: params}
 	if params.Get("year") != "" {
 		v.Year = f.From.Year
 	}
 	return v, nil
+}
+
+// LangURL is this page in the other language.
+func (v view) LangURL(path string) string {
+	if v.L == en {
+		return v.url(path, "lang", "")
+	}
+	return v.url(path, "lang", "en")
 }
 
 // url is the address of path showing this view with the given parameters changed: pairs of
@@ -81,6 +97,9 @@ func (v view) Param(k string) string { return v.params.Get(k) }
 
 // Period names the view's period as reports do: 2021年, 2021年3月, or a date range.
 func (v view) Period() string {
+	if v.L == en {
+		return periodEN(v)
+	}
 	f := v.Filter
 	switch {
 	case v.Year != 0:
@@ -96,19 +115,19 @@ func (v view) Period() string {
 
 // Scope names the view's filters: 全市, 腾冲市, 县区级, 政府采购 …
 func (v view) Scope() string {
-	f := v.Filter
-	s := "全市"
+	f, t := v.Filter, v.L.T
+	s := t("全市")
 	switch {
 	case f.Place != "":
-		s = tradestat.PlaceName(f.Place)
+		s = t(tradestat.PlaceName(f.Place))
 	case f.Level != "":
-		s = f.Level + "交易中心"
+		s = t(f.Level + "交易中心")
 	}
 	if f.Family != "" {
-		s += " · " + string(f.Family)
+		s += " · " + t(string(f.Family))
 	}
 	if f.Type != "" {
-		s += " · " + string(f.Type)
+		s += " · " + t(string(f.Type))
 	}
 	return s
 }

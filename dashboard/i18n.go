@@ -1,0 +1,318 @@
+package dashboard
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"tradestat"
+	"tradestat/query"
+)
+
+// lang is the language a page is written in: Chinese, the default and the language of the
+// reports, or English (?lang=en). Figures are the same in both; only words change.
+type lang string
+
+const (
+	zh lang = ""
+	en lang = "en"
+)
+
+func parseLang(s string) (lang, error) {
+	switch s {
+	case "", "zh", "zh-CN":
+		return zh, nil
+	case "en":
+		return en, nil
+	}
+	return zh, badf("lang %q: want zh or en", s)
+}
+
+// T is a Chinese text of the interface in the page's language.
+func (l lang) T(s string) string {
+	if l != en {
+		return s
+	}
+	if e, ok := english(s); ok {
+		return e
+	}
+	return s
+}
+
+// HTML is the page's lang attribute.
+func (l lang) HTML() string {
+	if l == en {
+		return "en"
+	}
+	return "zh-CN"
+}
+
+// headData is what the head template needs.
+type headData struct {
+	Title string
+	L     lang
+}
+
+// Head is the head template's data for a page titled title.
+func (l lang) Head(title string) headData { return headData{Title: title, L: l} }
+
+// rowName is how a breakdown row is labelled: as reports write it in Chinese, and in English
+// a year as 2021, a month as Mar 2021 and names translated.
+func (l lang) rowName(r query.Row) string {
+	if l != en {
+		return r.Name
+	}
+	if len(r.Key) == 4 && strings.HasSuffix(r.Name, "年") {
+		return r.Key
+	}
+	if t, err := time.Parse("2006-01", r.Key); err == nil {
+		return t.Format("Jan 2006")
+	}
+	return l.T(r.Name)
+}
+
+// unit is a KPI unit in the page's language.
+func (l lang) unit(zhUnit string) string {
+	if l != en {
+		return zhUnit
+	}
+	switch zhUnit {
+	case "个":
+		return ""
+	case "万元":
+		return " ×10k yuan"
+	}
+	return zhUnit
+}
+
+// yoy phrases a year-on-year change: 同比 +3.25% / YoY +3.25%, in points for rates.
+func (l lang) yoy(change string, points bool) string {
+	switch {
+	case l == en && points:
+		return "YoY " + change + " pp"
+	case l == en:
+		return "YoY " + change + "%"
+	case points:
+		return "同比 " + change + "个百分点"
+	}
+	return "同比 " + change + "%"
+}
+
+// periodEN names a view's period in English.
+func periodEN(v view) string {
+	f := v.Filter
+	switch {
+	case v.Year != 0:
+		return fmt.Sprint(v.Year)
+	case f.From.Day == 1 && f.From.Year == f.To.Year && f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month):
+		from := time.Date(f.From.Year, f.From.Month, 1, 0, 0, 0, 0, time.UTC)
+		if f.From.Month == f.To.Month {
+			return from.Format("January 2006")
+		}
+		return fmt.Sprintf("%s–%s %d", from.Format("Jan"), f.To.Month.String()[:3], f.From.Year)
+	}
+	return fmt.Sprintf("%s to %s", f.From, f.To)
+}
+
+// english is the English of the interface's Chinese texts, and of the domain's names.
+func english(s string) (string, bool) {
+	switch s {
+	// Pages and forms.
+	case "保山市公共资源交易统计":
+		return "Baoshan Public Resource Trading Statistics", true
+	case "保山市公共资源交易数据大屏":
+		return "Baoshan Public Resource Trading — Wall Display", true
+	case "项目明细":
+		return "Lots", true
+	case "返回统计":
+		return "Back to the figures", true
+	case "示例数据":
+		return "demo data", true
+	case "由 tradestat demo 生成的模拟数据，合计与公开数据一致":
+		return "Synthetic data from tradestat demo; its totals equal the published figures", true
+	case "年份":
+		return "Year", true
+	case "自定义期间":
+		return "Custom period", true
+	case "自":
+		return "From", true
+	case "至":
+		return "To", true
+	case "交易中心":
+		return "Centre", true
+	case "级别":
+		return "Level", true
+	case "类别":
+		return "Family", true
+	case "交易类型":
+		return "Trade type", true
+	case "全部":
+		return "All", true
+	case "查询":
+		return "Apply", true
+	case "重置":
+		return "Reset", true
+	case "搜索":
+		return "Search", true
+	case "项目编号、标段编号或名称":
+		return "project code, lot code or name", true
+	case "统计期间":
+		return "Period", true
+	case "同比为与上年同期相比。":
+		return "YoY compares with the same period a year earlier.", true
+	case "查看这些数字背后的项目明细 →":
+		return "See the lots behind these figures →", true
+	case "点击图表中的年份、月份、交易中心、类型可缩小范围。":
+		return "Click a year, month, centre or type in a chart to narrow the view.", true
+	case "按金额排序":
+		return "Sort by amount", true
+	case "按默认顺序":
+		return "Default order", true
+	case "数据截至":
+		return "Data up to", true
+	case "最近导入":
+		return "last load", true
+	case "尚无数据":
+		return "No data yet", true
+	case "没有符合条件的项目。":
+		return "No lots match.", true
+	case "上一页":
+		return "Previous", true
+	case "下一页":
+		return "Next", true
+	case "第":
+		return "Page", true
+	case "页，每页":
+		return "·", true
+	case "个":
+		return "lots a page", true
+	case "共":
+		return "In all", true
+	case "主要指标":
+		return "Key figures", true
+	case "出错了":
+		return "Something went wrong", true
+	case "返回首页":
+		return "Back to the overview", true
+	case "每300秒刷新":
+		return "refreshes every 300 s", true
+	// Figures.
+	case "交易项目":
+		return "Projects", true
+	case "交易金额":
+		return "Deal amount", true
+	case "节约资金":
+		return "Savings", true
+	case "增价":
+		return "Premium", true
+	case "不见面开标":
+		return "Online openings", true
+	case "节约率":
+		return "Savings rate", true
+	case "增值率":
+		return "Premium rate", true
+	case "不见面开标率":
+		return "Online-opening rate", true
+	case "项目编号":
+		return "Project code", true
+	case "标段编号":
+		return "Lot code", true
+	case "项目名称":
+		return "Name", true
+	case "成交日期":
+		return "Deal date", true
+	case "成交金额（万元）":
+		return "Amount (10k yuan)", true
+	case "节约资金（万元）":
+		return "Savings (10k yuan)", true
+	case "增价（万元）":
+		return "Premium (10k yuan)", true
+	case "预算/控制价（万元）":
+		return "Budget (10k yuan)", true
+	case "起始价（万元）":
+		return "Reserve (10k yuan)", true
+	case "是":
+		return "yes", true
+	case "否":
+		return "no", true
+	// Charts.
+	case "历年交易情况":
+		return "Deals by year", true
+	case "各月交易金额":
+		return " — deal amount by month", true
+	case "各交易中心交易情况", "各交易中心":
+		return " — deals by centre", true
+	case "各交易类型交易情况", "各交易类型":
+		return " — deals by trade type", true
+	case "交易金额构成（万元）":
+		return " — deal amount by family (10k yuan)", true
+	case "各交易中心节约率、增值率":
+		return " — savings and premium rates by centre", true
+	case "各交易类型节约率、增值率":
+		return " — savings and premium rates by trade type", true
+	case "不见面开标占比（工程建设、政府采购、药品耗材）", "不见面开标占比":
+		return " — online openings of tender-type lots", true
+	case "交易金额（万元）":
+		return "Deal amount (10k yuan)", true
+	case "交易项目（个）":
+		return "Projects", true
+	case "当月交易金额（万元）":
+		return "Month (10k yuan)", true
+	case "累计交易金额（万元）":
+		return "Running total (10k yuan)", true
+	case "节约率（%）":
+		return "Savings rate (%)", true
+	case "增值率（%）":
+		return "Premium rate (%)", true
+	case "现场开标":
+		return "On site", true
+	case "保存为图片":
+		return "Save as image", true
+	case "万元":
+		return "10k yuan", true
+	case "累计万元":
+		return "total, 10k yuan", true
+	// The domain's names.
+	case "全市":
+		return "All Baoshan", true
+	case "保山市":
+		return "Baoshan (city level)", true
+	case "隆阳区":
+		return "Longyang", true
+	case "施甸县":
+		return "Shidian", true
+	case "龙陵县":
+		return "Longling", true
+	case "昌宁县":
+		return "Changning", true
+	case "腾冲市":
+		return "Tengchong", true
+	case "市级":
+		return "City level", true
+	case "县区级":
+		return "County level", true
+	case "市级交易中心":
+		return "City-level centre", true
+	case "县区级交易中心":
+		return "County-level centres", true
+	case "工程建设":
+		return "Construction", true
+	case "政府采购":
+		return "Government procurement", true
+	case "土地使用权出让":
+		return "Land use rights", true
+	case "矿业权出让":
+		return "Mining rights", true
+	case "国有产权交易":
+		return "State-owned property", true
+	case "罚没财物处置":
+		return "Confiscated property", true
+	case "药品及医用耗材采购":
+		return "Medicines and consumables", true
+	case "其他":
+		return "Other", true
+	case "土地、罚没财物、矿业权和国有产权":
+		return "Land, confiscated property, mining and state property", true
+	}
+	return "", false
+}
