@@ -2,8 +2,9 @@
 # `make test`: everything the tests need, then every test.
 # Installs missing packages, builds the embedded front-end assets, starts the local ClickHouse
 # server (or reuses one that answers), checks formatting and vet, runs all Go tests (unit,
-# integration against the real server, headless Chromium), and stops the server again if this
-# script was the one that started it.
+# integration against the real server, headless Chromium), the conformance test of the SQL on
+# the current ClickHouse engine (chdb), the fuzz targets briefly, and stops the server again if
+# this script was the one that started it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +30,13 @@ mkdir -p var
 export TRADESTAT_ARTIFACTS=${TRADESTAT_ARTIFACTS:-$PWD/var/artifacts}
 go test -count=1 ./... 2>&1 | tee var/test.log
 status=${PIPESTATUS[0]}
+# The same SQL on the current engine: libchdb.so from the npm registry (fetched once into var/).
+if [ "$status" = 0 ]; then
+  lib=$(deploy/chdb.sh)
+  go vet -tags chdb ./internal/conformance
+  CHDB_LIB_PATH=$lib go test -count=1 -tags chdb -v ./internal/conformance 2>&1 | tail -n 4 | tee -a var/test.log
+  status=${PIPESTATUS[0]}
+fi
 # The fuzz targets, briefly (FUZZTIME=5m make test for a longer run): each must find nothing.
 for target in FuzzParseAmount FuzzParseDate FuzzConvertRow; do
   [ "$status" = 0 ] || break

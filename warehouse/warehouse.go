@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"regexp"
 	"sort"
 	"strconv"
@@ -24,6 +25,10 @@ type Config struct {
 	User     string
 	Password string
 	Database string
+	// DriverLog, when set, receives the driver's records, among them every statement it sends
+	// with its arguments bound ("sending query"): the conformance test replays those on the
+	// current engine.
+	DriverLog *slog.Logger
 }
 
 // ConfigFromEnv reads the configuration contract (TRADESTAT_CLICKHOUSE,
@@ -75,6 +80,7 @@ func connect(ctx context.Context, cfg Config, database string) (driver.Conn, err
 		MaxOpenConns:    16,
 		MaxIdleConns:    4,
 		ConnMaxLifetime: time.Hour,
+		Logger:          cfg.DriverLog,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse at %s: %w", cfg.Addr, err)

@@ -1,0 +1,254 @@
+//go:build chdb
+
+package conformance_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chdb-io/chdb-go/chdb"
+
+	"tradestat"
+	"tradestat/demo"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+	"tradestat/internal/tradestattest"
+	"tradestat/query"
+	"tradestat/warehouse"
+)
+
+// recorder keeps every statement the driver sends, with its arguments bound.
+type recorder struct {
+	mu    sync.Mutex
+	sqls  []string
+	attrs []slog.Attr
+}
+
+func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *recorder) WithAttrs(a []slog.Attr) slog.Handler      { return r }
+func (r *recorder) WithGroup(string) slog.Handler             { return r }
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	if rec.Message != "sending query" {
+		return nil
+	}
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key == "query" {
+			r.mu.Lock()
+			r.sqls = append(r.sqls, a.Value.String())
+			r.mu.Unlock()
+		}
+		return true
+	})
+	return nil
+}
+
+func (r *recorder) statements() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sqls...)
+}
+
+// legacy runs sql on the 18.16 server with clickhouse-client, as tab-separated text.
+func legacy(t *testing.T, cfg warehouse.Config, sql string) (string, error) {
+	t.Helper()
+	host, port, _ := strings.Cut(cfg.Addr, ":")
+	out, err := exec.Command("clickhouse-client", "--host", host, "--port", port, "--database", cfg.Database,
+		"--format", "TabSeparated", "--query", sql).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%v: %s", err, out)
+	}
+	return string(out), nil
+}
+
+// current runs sql on chdb in database db, as tab-separated text.
+func current(s *chdb.Session, db, sql string) (string, error) {
+	res, err := s.Query("USE "+db+"; "+sql, "TabSeparated")
+	if err != nil {
+		return "", err
+	}
+	defer res.Free()
+	if err := res.Error(); err != nil {
+		return "", err
+	}
+	return res.String(), nil
+}
+
+// sortedLines makes results comparable whatever order a GROUP BY returned them in.
+func sortedLines(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}
+
+func TestSameResultsOnCurrentClickHouse(t *testing.T) {
+	if os.Getenv("CHDB_LIB_PATH") == "" {
+		t.Fatal("CHDB_LIB_PATH must name libchdb.so (deploy/chdb.sh fetches it)")
+	}
+	ctx := context.Background()
+
+	// The fixture on 18.16: the demo dataset, then through a recording connection a file that
+	// moves lots to other days, places and types, so FINAL and the daily refresh matter.
+	conn, cfg := chtest.Open(t)
+	if _, err := demo.Load(ctx, ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	recCfg := cfg
+	recCfg.DriverLog = slog.New(rec)
+	recConn, err := warehouse.Connect(ctx, recCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recConn.Close()
+	moves := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan,budget_yuan,reserve_yuan,online\n" +
+		"BSGC2021-0001,001,工程建设,530502,2019-07-04,1000.00,1200.00,,是\n" +
+		"BSTD2021-0001,001,土地使用权出让,530581,2021-02-03,3000.00,,2500.00,否\n" +
+		"NEW-1,001,其他,530521,1995-01-01,10.00,,,\n" +
+		"NEW-1,001,其他,530521,1996-01-01,10.00,,,\n" // a duplicate: the full refresh
+	if _, err := ingest.NewLoader(recConn).Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Every dashboard question, through the recording connection.
+	store := query.New(recConn)
+	y2021 := tradestattest.Year(t, 2021)
+	filters := []query.Filter{y2021, tradestattest.Period(t, "2019-01-01", "2023-12-31"), tradestattest.Period(t, "2020-01-01", "2020-08-31")}
+	for _, mod := range []func(*query.Filter){
+		func(f *query.Filter) { f.Place = "530581" },
+		func(f *query.Filter) { f.Level = tradestat.LevelCounty },
+		func(f *query.Filter) { f.Family = tradestat.FamilyAuction },
+		func(f *query.Filter) { f.Type = tradestat.Procurement },
+	} {
+		f := y2021
+		mod(&f)
+		filters = append(filters, f)
+	}
+	for _, f := range filters {
+		if _, err := store.Summary(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Summary(ctx, f.PreviousYear()); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range []query.Dimension{query.ByYear, query.ByMonth, query.ByPlace, query.ByLevel, query.ByType, query.ByFamily} {
+			if _, _, err := store.Breakdown(ctx, f, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, q := range []query.LotQuery{
+			{Sort: query.SortDate, Page: 1, Size: 50},
+			{Sort: query.SortAmount, Asc: true, Page: 3, Size: 20},
+			{Search: "bsgc", Sort: query.SortCode, Page: 1, Size: 10},
+			{Search: "道路", Sort: query.SortSavings, Page: 1, Size: 10},
+		} {
+			if _, err := store.Lots(ctx, f, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, _, _, err := store.Extent(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.LoadInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same schema and rows on the current engine: every migration, then the tables' rows.
+	session, err := chdb.NewSession(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Cleanup()
+	const db = "conformance"
+	if _, err := current(session, "default", "CREATE DATABASE IF NOT EXISTS "+db); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if _, err := current(session, db, m.SQL); err != nil {
+			t.Fatalf("migration %s on the current engine: %v", m.Name, err)
+		}
+	}
+	dir := t.TempDir()
+	for _, table := range []string{"deals", "daily", "ingest_batches", "schema_migrations"} {
+		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := legacy(t, cfg, "SELECT * FROM "+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, table+".tsv")
+		if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := current(session, db, "TRUNCATE TABLE "+table); err != nil {
+			t.Fatal(err)
+		}
+		sql := fmt.Sprintf("INSERT INTO %s SELECT * FROM file('%s', 'TabSeparated', '%s')", table, path, strings.TrimSpace(structure))
+		if _, err := current(session, db, sql); err != nil {
+			t.Fatalf("copy %s to the current engine: %v", table, err)
+		}
+	}
+
+	// Every recorded read gives the same rows on both; every recorded write with a SELECT
+	// runs on the current engine too (last, since it changes the rows).
+	var reads, writes int
+	var later []string
+	seen := map[string]bool{}
+	for _, sql := range rec.statements() {
+		if seen[sql] {
+			continue
+		}
+		seen[sql] = true
+		trimmed := strings.TrimSpace(sql)
+		switch {
+		case strings.HasPrefix(trimmed, "SELECT"):
+			want, err := legacy(t, cfg, trimmed)
+			if err != nil {
+				t.Fatalf("18.16 refused its own statement %s: %v", trimmed, err)
+			}
+			got, err := current(session, db, trimmed)
+			if err != nil {
+				t.Errorf("the current engine refuses:\n%s\n%v", trimmed, err)
+				continue
+			}
+			if sortedLines(got) != sortedLines(want) {
+				t.Errorf("different results for\n%s\n18.16:\n%s\ncurrent:\n%s", trimmed, want, got)
+			}
+			reads++
+		case strings.HasPrefix(trimmed, "INSERT") && strings.Contains(trimmed, "SELECT"):
+			later = append(later, trimmed)
+		}
+	}
+	for _, sql := range later {
+		if _, err := current(session, db, sql); err != nil {
+			t.Errorf("the current engine refuses:\n%s\n%v", sql, err)
+		}
+		writes++
+	}
+	if reads < 50 || writes < 2 {
+		t.Errorf("only %d reads and %d writes were compared: the recording missed statements", reads, writes)
+	}
+	t.Logf("%d reads gave the same results on 18.16 and %s; %d writes ran on both", reads, engineVersion(session), writes)
+}
+
+func engineVersion(s *chdb.Session) string {
+	v, err := current(s, "default", "SELECT version()")
+	if err != nil {
+		return "the current engine"
+	}
+	return "ClickHouse " + strings.TrimSpace(v)
+}
