@@ -397,3 +397,52 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	pl.check(t)
 }
+
+// TestFilterForm: each filter of the form, chosen and applied in the browser, narrows the
+// view in the URL and on the cards to what the API says of the same filter.
+func TestFilterForm(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ name, value string }{
+		{"place", "530581"}, {"level", "县区级"}, {"family", "政府采购"}, {"type", "土地使用权出让"},
+		{"from", "2021-03-01"},
+	} {
+		var location, kpis string
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(svc.URL+"/?year=2021"),
+			chromedp.WaitVisible("form.filters", chromedp.ByQuery),
+			chromedp.SetValue(`form.filters [name="`+f.name+`"]`, f.value, chromedp.ByQuery),
+			chromedp.SetValue(`form.filters [name="year"]`, map[bool]string{true: "", false: "2021"}[f.name == "from"], chromedp.ByQuery),
+			chromedp.Click(`form.filters button[type="submit"]`, chromedp.ByQuery),
+			chromedp.Sleep(300*time.Millisecond),
+			chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+			chromedp.Location(&location),
+			chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		if !strings.Contains(location, f.name+"="+url.QueryEscape(f.value)) || strings.Contains(location, "=&") {
+			t.Errorf("%s: the form led to %s", f.name, location)
+			continue
+		}
+		api := "/api/v1/summary?year=2021&" + f.name + "=" + url.QueryEscape(f.value)
+		if f.name == "from" {
+			api = "/api/v1/summary?from=2021-03-01&to=2023-12-31"
+		}
+		_, body := get(t, svc.URL+api)
+		var want struct {
+			Projects int64 `json:"projects"`
+		}
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatal(err)
+		}
+		if flat := strings.Join(strings.Fields(kpis), ""); !strings.Contains(flat, fmt.Sprintf("交易项目%d个", want.Projects)) {
+			t.Errorf("%s=%s: cards %s, the API counts %d projects", f.name, f.value, flat, want.Projects)
+		}
+	}
+	pl.check(t)
+}

@@ -6,6 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"tradestat/demo"
 	"tradestat/ingest"
@@ -31,7 +35,9 @@ func runScaled(ctx context.Context, cfg warehouse.Config, n int, out string, std
 	if err != nil {
 		return err
 	}
-	err = demo.WriteScaled(f, n, func(done int) { fmt.Fprintf(stderr, "generated %d of %d lots\n", done, n) })
+	progress, finish := countProgress("generating lots", n, stderr)
+	err = demo.WriteScaled(f, n, progress)
+	finish()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -48,4 +54,24 @@ func runScaled(ctx context.Context, cfg warehouse.Config, n int, out string, std
 	}
 	defer conn.Close()
 	return ingestFile(ctx, ingest.NewLoader(conn), path, ingest.Options{}, dir, stdout, stderr)
+}
+
+// countProgress shows progress through n items: a bar (count, rate, ETA) on a terminal,
+// plain lines every few seconds otherwise. It returns the func to report a count with and the
+// func that ends the display.
+func countProgress(what string, n int, stderr io.Writer) (func(int), func()) {
+	start := time.Now()
+	if f, ok := stderr.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		var last time.Time
+		return func(done int) {
+			if time.Since(last) >= 5*time.Second || done == n {
+				last = time.Now()
+				fmt.Fprintf(stderr, "%s: %d of %d, %.0f/s\n", what, done, n, rate(int64(done), start))
+			}
+		}, func() {}
+	}
+	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+	return func(done int) { _ = bar.Set(done) }, func() { _ = bar.Finish() }
 }

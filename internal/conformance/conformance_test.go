@@ -27,13 +27,12 @@ import (
 
 // recorder keeps every statement the driver sends, with its arguments bound.
 type recorder struct {
-	mu    sync.Mutex
-	sqls  []string
-	attrs []slog.Attr
+	mu   sync.Mutex
+	sqls []string
 }
 
 func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
-func (r *recorder) WithAttrs(a []slog.Attr) slog.Handler     { return r }
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler       { return r }
 func (r *recorder) WithGroup(string) slog.Handler            { return r }
 func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
 	if rec.Message != "sending query" {
