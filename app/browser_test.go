@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"tradestat/money"
 )
 
 // browser starts headless Chromium (Debian's package, which make test installs) and returns a
@@ -443,6 +445,42 @@ func TestFilterForm(t *testing.T) {
 		if flat := strings.Join(strings.Fields(kpis), ""); !strings.Contains(flat, fmt.Sprintf("交易项目%d个", want.Projects)) {
 			t.Errorf("%s=%s: cards %s, the API counts %d projects", f.name, f.value, flat, want.Projects)
 		}
+	}
+	pl.check(t)
+}
+
+// TestTooltipYi: the page's 亿元 text for chart tooltips, made in the browser, is the Go
+// money package's for every amount tried.
+func TestTooltipYi(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	var wan []string
+	var want []string
+	for _, f := range []money.Fen{1107371 * money.Wan, 3530382 * money.Wan / 100, 173388 * money.Wan / 10, money.Wan * 10000,
+		money.Wan * 99995, 9999499 * money.Wan / 100, 9994999 * money.Wan / 100, 1234550 * money.Wan / 100, 136787346 * money.Wan / 100,
+		-25000 * money.Wan, 4999 * money.Wan / 100, 150 * money.Wan, 123456789012 * money.Wan / 100} {
+		wan, want = append(wan, f.Wan()), append(want, f.Yi())
+	}
+	var got []string
+	var tip string
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(svc.URL+"/?year=2021"),
+		chromedp.WaitVisible("#chart_years canvas", chromedp.ByQuery),
+		chromedp.Evaluate(`[`+strings.Join(wan, ",")+`].map(window.tradestat.yi)`, &got),
+		chromedp.Evaluate(`echarts.getInstanceByDom(document.getElementById("chart_years")).dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 2})`, nil),
+		chromedp.Sleep(500*time.Millisecond),
+		chromedp.Evaluate(`document.getElementById("chart_years").innerText`, &tip),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The 2021 bar of the annual chart: 1107371万元, 110.74亿元.
+	if !strings.Contains(tip, "1107371（110.74亿元）") {
+		t.Errorf("the tooltip of 2021 reads %q", tip)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("亿元 in the browser %v, in Go %v (from 万元 %v)", got, want, wan)
 	}
 	pl.check(t)
 }

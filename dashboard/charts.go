@@ -67,7 +67,9 @@ func baseOpts(lk look, id, title string) []charts.GlobalOpts {
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: lk.height, Theme: lk.theme, BackgroundColor: "transparent"}),
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: lk.fontSize}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		// Amounts in 万元, and in 亿元 too from 1亿元 up (assets/money.js, GUIDE §3).
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
+			Formatter: opts.FuncOpts("function (params) { return window.tradestat.tooltip(params); }")}),
 		// Report writers paste charts into documents: save as PNG, drawn in the browser.
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: lk.l.T("保存为图片"), Name: title}}}),
