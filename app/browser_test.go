@@ -300,7 +300,7 @@ func TestDrillDownAndLotList(t *testing.T) {
 // and paints the first panel group's charts.
 func TestWallDisplay(t *testing.T) {
 	svc := startDemo(t)
-	for _, vp := range []struct{ width, height int64 }{{1920, 1080}, {1366, 768}, {3840, 2160}} {
+	for _, vp := range []struct{ width, height int64 }{{1920, 1080}, {1366, 768}, {3840, 2160}, {375, 812}} {
 		t.Run(fmt.Sprintf("%dx%d", vp.width, vp.height), func(t *testing.T) {
 			ctx, pl := browser(t)
 			var text string
@@ -315,7 +315,7 @@ func TestWallDisplay(t *testing.T) {
 				chromedp.Text(".figures", &text, chromedp.ByQuery),
 				chromedp.Evaluate(`window.paintedScope = ".panel.shown canvas"; `+paintedCanvases, &painted),
 				chromedp.Evaluate(`(() => { const r = document.getElementById("stage").getBoundingClientRect();
-					return r.width <= innerWidth + 1 && r.height <= innerHeight + 1 && r.width >= innerWidth - 2 || r.height >= innerHeight - 2; })()`, &fits),
+					return r.width <= innerWidth + 1 && r.height <= innerHeight + 1 && (r.width >= innerWidth - 2 || r.height >= innerHeight - 2); })()`, &fits),
 				chromedp.CaptureScreenshot(&shot),
 			)
 			if err != nil {
