@@ -1,0 +1,264 @@
+// Package report writes the figures as the documents write them: whole sentences a report
+// writer pastes into a self-evaluation report (the annual style of the seed) or a monthly
+// economic bulletin (the bulletin style), with the period phrased the way those documents
+// phrase it and every amount in the money package's 万元 form. The page, the API and the CLI
+// all take their text from here, so they cannot disagree.
+package report
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"tradestat"
+	"tradestat/money"
+	"tradestat/query"
+)
+
+// Style is a kind of document.
+type Style string
+
+// The styles.
+const (
+	Annual   Style = "annual"   // 2021年1至12月，全市各级交易中心累计完成交易项目1651个，…
+	Bulletin Style = "bulletin" // 1-8月，全市共完成公共资源交易项目1300个，… 其中：…
+)
+
+// ParseStyle accepts a style name; "" is the annual style.
+func ParseStyle(s string) (Style, error) {
+	switch Style(s) {
+	case "", Annual:
+		return Annual, nil
+	case Bulletin:
+		return Bulletin, nil
+	}
+	return "", fmt.Errorf("unknown style %q (want annual or bulletin)", s)
+}
+
+// Input is what the text is written from: the period and filters, and the figures of the
+// query layer for them.
+type Input struct {
+	Filter   query.Filter
+	Total    query.Totals
+	Families []query.Row // by family, for the bulletin style
+	Levels   []query.Row // by level, for the bulletin style
+}
+
+// Sentences writes the text of a style: each element a sentence or paragraph a writer copies
+// whole.
+func Sentences(style Style, in Input) []string {
+	if style == Bulletin {
+		return bulletin(in)
+	}
+	return annual(in)
+}
+
+// annual is the seed's form: the figures of the period, then the online openings.
+func annual(in Input) []string {
+	t := in.Total
+	subject := annualSubject(in.Filter)
+	period := AnnualPeriod(in.Filter.From, in.Filter.To)
+	if t.Projects == 0 {
+		return []string{fmt.Sprintf("%s，%s未完成%s交易项目。", period, subject, category(in.Filter))}
+	}
+	s := fmt.Sprintf("%s，%s累计完成%s交易项目%d个，交易金额%s万元", period, subject, category(in.Filter), t.Projects, t.Amount.Wan())
+	if t.Savings != 0 {
+		s += "，节约资金" + t.Savings.Wan() + "万元"
+	}
+	if t.Premium != 0 {
+		s += "，增价" + t.Premium.Wan() + "万元"
+	}
+	out := []string{s + "。"}
+	if t.Online > 0 {
+		out = append(out, "服务网上不见面开标项目"+strconv.FormatInt(t.Online, 10)+"个。")
+	}
+	return out
+}
+
+// bulletin is the monthly bulletin's form: the totals, then one clause per family that has
+// lots, then the split by centre level.
+func bulletin(in Input) []string {
+	t := in.Total
+	period := BulletinPeriod(in.Filter.From, in.Filter.To)
+	subject := bulletinSubject(in.Filter)
+	if t.Projects == 0 {
+		return []string{fmt.Sprintf("%s，%s未完成公共资源交易项目。", period, subject)}
+	}
+	s := fmt.Sprintf("%s，%s共完成公共资源交易项目%d个，成交金额%s万元", period, subject, t.Projects, t.Amount.Wan())
+	if t.Savings != 0 {
+		s += "，节约资金" + t.Savings.Wan() + "万元"
+	}
+	s += "。"
+	var clauses []string
+	for _, r := range in.Families {
+		if r.Projects == 0 {
+			continue
+		}
+		fam := tradestat.Family(r.Key)
+		c := fmt.Sprintf("%s%d个，%s%s万元", familyLabel(fam), r.Projects, amountWord(fam), r.Amount.Wan())
+		if r.Savings != 0 {
+			c += "，节约资金" + r.Savings.Wan() + "万元"
+		}
+		if r.Premium != 0 {
+			c += "，增价" + r.Premium.Wan() + "万元"
+		}
+		clauses = append(clauses, c)
+	}
+	if len(clauses) > 0 {
+		s += "其中：" + strings.Join(clauses, "；") + "。"
+	}
+	out := []string{s}
+	var levels []string
+	for _, r := range in.Levels {
+		if r.Projects == 0 {
+			continue
+		}
+		levels = append(levels, fmt.Sprintf("%s交易中心完成项目%d个，成交金额%s万元", levelLabel(r.Key), r.Projects, r.Amount.Wan()))
+	}
+	if len(levels) > 1 {
+		out = append(out, "分级看，"+strings.Join(levels, "；")+"。")
+	}
+	return out
+}
+
+func familyLabel(f tradestat.Family) string {
+	switch f {
+	case tradestat.FamilyConstruction, tradestat.FamilyProcurement:
+		return string(f) + "项目"
+	}
+	return string(f) + "交易项目"
+}
+
+// amountWord is what the bulletin calls a family's deal amount: construction is awarded
+// (中标), the others are dealt (成交).
+func amountWord(f tradestat.Family) string {
+	if f == tradestat.FamilyConstruction {
+		return "中标金额"
+	}
+	return "成交金额"
+}
+
+func levelLabel(l string) string {
+	if l == tradestat.LevelCounty {
+		return "县（区）级"
+	}
+	return l
+}
+
+// annualSubject is who did the trading: 全市各级交易中心, a county's centre, or a level's.
+func annualSubject(f query.Filter) string {
+	switch {
+	case f.Place == tradestat.CityCode:
+		return "市级交易中心"
+	case f.Place != "":
+		return tradestat.PlaceName(f.Place) + "交易中心"
+	case f.Level != "":
+		return levelLabel(f.Level) + "交易中心"
+	}
+	return "全市各级交易中心"
+}
+
+func bulletinSubject(f query.Filter) string {
+	switch {
+	case f.Place == tradestat.CityCode:
+		return "市本级"
+	case f.Place != "":
+		return tradestat.PlaceName(f.Place)
+	case f.Level != "":
+		return levelLabel(f.Level) + "交易中心"
+	}
+	return "全市"
+}
+
+// category names the kind of lots counted when the view is narrowed to a family or type.
+func category(f query.Filter) string {
+	switch {
+	case f.Type != "":
+		return string(f.Type)
+	case f.Family != "":
+		return string(f.Family)
+	}
+	return ""
+}
+
+// AnnualPeriod phrases a period as annual reports do: 2021年1至12月, 2021年3月,
+// 2021年3至5月, or a date range.
+func AnnualPeriod(from, to tradestat.Date) string {
+	if m1, m2, ok := wholeMonths(from, to); ok {
+		if m1 == m2 {
+			return fmt.Sprintf("%d年%d月", from.Year, m1)
+		}
+		return fmt.Sprintf("%d年%d至%d月", from.Year, m1, m2)
+	}
+	return dateRange(from, to)
+}
+
+// BulletinPeriod phrases a period as a bulletin within its year does: 全年, 1-8月, 8月,
+// 3-5月, or a date range.
+func BulletinPeriod(from, to tradestat.Date) string {
+	if m1, m2, ok := wholeMonths(from, to); ok {
+		switch {
+		case m1 == 1 && m2 == 12:
+			return "全年"
+		case m1 == m2:
+			return fmt.Sprintf("%d月", m1)
+		}
+		return fmt.Sprintf("%d-%d月", m1, m2)
+	}
+	return dateRange(from, to)
+}
+
+// wholeMonths reports a period of whole months within one year.
+func wholeMonths(from, to tradestat.Date) (time.Month, time.Month, bool) {
+	ok := from.Year == to.Year && from.Day == 1 && to.Day == tradestat.DaysIn(to.Year, to.Month) && from.Month <= to.Month
+	return from.Month, to.Month, ok
+}
+
+func dateRange(from, to tradestat.Date) string {
+	d := func(x tradestat.Date) string { return fmt.Sprintf("%d年%d月%d日", x.Year, x.Month, x.Day) }
+	if from == to {
+		return d(from)
+	}
+	return d(from) + "至" + d(to)
+}
+
+// Figure is one figure as a report writes it, for the copy buttons beside each: 1651个,
+// 1107371万元, 110.74亿元.
+type Figure struct {
+	Label, Text string
+}
+
+// Figures are the five figures of a total in their report form, amounts also in 亿元 from
+// 1亿元 up (GUIDE §3).
+func Figures(t query.Totals) []Figure {
+	amount := func(label string, f money.Fen) []Figure {
+		out := []Figure{{label, f.Wan() + "万元"}}
+		if f >= money.Yi || f <= -money.Yi {
+			out = append(out, Figure{label + "（亿元）", f.Yi() + "亿元"})
+		}
+		return out
+	}
+	out := []Figure{{"交易项目", strconv.FormatInt(t.Projects, 10) + "个"}}
+	out = append(out, amount("交易金额", t.Amount)...)
+	out = append(out, amount("节约资金", t.Savings)...)
+	out = append(out, amount("增价", t.Premium)...)
+	return append(out, Figure{"不见面开标", strconv.FormatInt(t.Online, 10) + "个"})
+}
+
+// Gather asks the query layer for what the text of a filter is written from.
+func Gather(ctx context.Context, store *query.Store, f query.Filter) (Input, error) {
+	in := Input{Filter: f}
+	var err error
+	if in.Total, err = store.Summary(ctx, f); err != nil {
+		return in, err
+	}
+	if in.Families, _, err = store.Breakdown(ctx, f, query.ByFamily); err != nil {
+		return in, err
+	}
+	if in.Levels, _, err = store.Breakdown(ctx, f, query.ByLevel); err != nil {
+		return in, err
+	}
+	return in, nil
+}
