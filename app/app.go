@@ -2,6 +2,7 @@
 //
 //	tradestat ingest FILE...             load transaction files
 //	tradestat demo [--out DIR]           load (or write) the demo dataset
+//	tradestat report [--style S] [--from --to …]   the figures as sentences for a document
 //	tradestat serve [--addr HOST:PORT]   the dashboard and the API
 //
 // Every subcommand reads the configuration contract (TRADESTAT_CLICKHOUSE,
@@ -38,6 +39,7 @@ commands:
   ingest FILE...   load transaction files (CSV in UTF-8/GBK, XLSX) exported by trading platforms
   ingest --watch DIR   run as the ingest worker on an inbox directory
   demo             load the demo dataset (2019–2023, calibrated to the published figures)
+  report           the figures of a period as sentences for a report (--style annual|bulletin)
   serve            serve the dashboard and the API
 
 Run "tradestat <command> -h" for the flags of a command.
@@ -89,6 +91,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return runScaled(ctx, cfg, *scale, *out, stdout, stderr)
 		}
 		return runDemo(ctx, cfg, *out, stdout)
+	case "report":
+		return runReport(ctx, cfg, fs, args[1:], stdout)
 	case "serve":
 		addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
 		if err := fs.Parse(args[1:]); err != nil {

@@ -147,6 +147,8 @@ func TestBadRequests(t *testing.T) {
 		{"/api/v1/lots?dir=up", "dir"},
 		{"/api/v1/lots?q=" + strings.Repeat("长", 101), "search"},
 		{"/api/v1/lots?q=%ff%fe", "search"},
+		{"/api/v1/report?style=" + url.QueryEscape("<script>"), "style"},
+		{"/api/v1/report?year=2021&to=2021-05-01", "either"},
 	}
 	for _, tt := range tests {
 		code, body := get(t, svc.URL+tt.path)
@@ -159,7 +161,7 @@ func TestBadRequests(t *testing.T) {
 	if code != 400 || !strings.Contains(string(body), "year") {
 		t.Errorf("overview with a bad year: %d %s", code, body)
 	}
-	for _, page := range []string{"/lots?page=-1", "/screen?year=abc", "/?psort=zz", "/lots?place=999999"} {
+	for _, page := range []string{"/lots?page=-1", "/screen?year=abc", "/?psort=zz", "/lots?place=999999", "/report?style=weekly", "/?lang=fr"} {
 		if code, _ := get(t, svc.URL+page); code != 400 {
 			t.Errorf("%s: %d, want 400", page, code)
 		}
@@ -217,5 +219,29 @@ func TestEmptyDatabase(t *testing.T) {
 	code, body = get(t, svc.URL+"/api/v1/summary")
 	if code != 200 || !strings.Contains(string(body), `"projects":0,`) {
 		t.Errorf("summary: %d %s", code, body)
+	}
+}
+
+// TestReportAPI: the report text through the API is the golden text of the report package.
+func TestReportAPI(t *testing.T) {
+	svc := startDemo(t)
+	for _, tt := range []struct{ path, golden string }{
+		{"/api/v1/report?year=2021", "../report/testdata/t1-annual.golden"},
+		{"/api/v1/report?from=2020-01-01&to=2020-08-31&style=bulletin", "../report/testdata/t2-bulletin.golden"},
+	} {
+		code, body := get(t, svc.URL+tt.path)
+		var got struct {
+			Sentences []string `json:"sentences"`
+		}
+		if err := json.Unmarshal(body, &got); code != 200 || err != nil {
+			t.Fatalf("%s: %d %s", tt.path, code, body)
+		}
+		want, err := os.ReadFile(tt.golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got.Sentences, "\n")+"\n" != string(want) {
+			t.Errorf("%s: %q, want %s", tt.path, got.Sentences, want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -159,6 +160,7 @@ var pages = []struct {
 	{"lots", "/lots?year=2021&place=530581&sort=amount", 0},
 	{"overview-en", "/?year=2021&lang=en", 8},
 	{"lots-en", "/lots?year=2021&lang=en&q=BSGC", 0},
+	{"report", "/report?from=2020-01-01&to=2020-08-31&style=bulletin", 0},
 }
 
 func TestDashboardInBrowser(t *testing.T) {
@@ -481,6 +483,33 @@ func TestTooltipYi(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("亿元 in the browser %v, in Go %v (from 万元 %v)", got, want, wan)
+	}
+	pl.check(t)
+}
+
+// TestCopyButton: a copy button puts exactly the sentence shown on the clipboard.
+func TestCopyButton(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	var shown, copied string
+	err := chromedp.Run(ctx,
+		cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite,
+			cdpbrowser.PermissionTypeClipboardSanitizedWrite}).WithOrigin(svc.URL),
+		chromedp.Navigate(svc.URL+"/report?year=2021"),
+		chromedp.WaitVisible("#sentence-0", chromedp.ByQuery),
+		chromedp.Text("#sentence-0", &shown, chromedp.ByQuery),
+		chromedp.Click(`button[data-copy="sentence-0"]`, chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`navigator.clipboard.readText()`, &copied, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "2021年1至12月，全市各级交易中心累计完成交易项目1651个，交易金额1107371万元，节约资金35303.82万元，增价17338.8万元。"
+	if shown != want || copied != want {
+		t.Errorf("shown %q, copied %q; want both %q", shown, copied, want)
 	}
 	pl.check(t)
 }

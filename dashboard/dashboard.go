@@ -72,6 +72,8 @@ func New(store *query.Store, log *slog.Logger) (*Server, error) {
 	s.app.Get("/", s.overview)
 	s.app.Get("/lots", s.lots)
 	s.app.Get("/screen", s.screen)
+	s.app.Get("/report", s.reportText)
+	s.app.Get("/api/v1/report", s.reportAPI)
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)

@@ -196,6 +196,24 @@ func english(s string) (string, bool) {
 		return "Back to the overview", true
 	case "每300秒刷新":
 		return "refreshes every 300 s", true
+	case "报告文字":
+		return "Report text", true
+	case "年度报告（自评报告）":
+		return "Annual report style", true
+	case "月度简报":
+		return "Monthly bulletin style", true
+	case "可复制的句子":
+		return "Sentences to copy", true
+	case "可复制的数字":
+		return "Figures to copy", true
+	case "复制":
+		return "Copy", true
+	case "交易金额（亿元）":
+		return "Deal amount (100M yuan)", true
+	case "节约资金（亿元）":
+		return "Savings (100M yuan)", true
+	case "增价（亿元）":
+		return "Premium (100M yuan)", true
 	// Figures.
 	case "交易项目":
 		return "Projects", true

@@ -168,7 +168,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		onlineChart(lk, period+t("不见面开标占比（工程建设、政府采购、药品耗材）"), sum),
 	}
 	page := overviewPage{
-		chrome:    chrome{Nav: []choice{{v.url("/lots"), "项目明细"}}, LangURL: v.LangURL("/")},
+		chrome:    chrome{Nav: []choice{{v.url("/lots"), "项目明细"}, {v.url("/report"), "报告文字"}}, LangURL: v.LangURL("/")},
 		View:      v,
 		KPIs:      kpis(v.L, sum, prev),
 		Charts:    charts,

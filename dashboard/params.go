@@ -31,11 +31,13 @@ func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Fi
 			params.Set(k, v)
 		}
 	}
-	return parseFilter(ctx, params, store)
+	return ParseFilter(ctx, params, store)
 }
 
-// parseFilter reads the view parameters into a filter, each into a typed, validated value.
-func parseFilter(ctx context.Context, params url.Values, store *query.Store) (query.Filter, error) {
+// ParseFilter reads view parameters (year or from/to, place, level, family, type) into a
+// filter, each into a typed, validated value; the CLI shares it with the pages and the API.
+// Without a period it is all the data there is.
+func ParseFilter(ctx context.Context, params url.Values, store *query.Store) (query.Filter, error) {
 	var f query.Filter
 	from, to, year := params.Get("from"), params.Get("to"), params.Get("year")
 	switch {

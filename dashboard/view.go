@@ -48,7 +48,7 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 		}
 		params.Set("year", fmt.Sprint(hi.Year))
 	}
-	f, err := parseFilter(ctx, params, store)
+	f, err := ParseFilter(ctx, params, store)
 	if err != nil {
 		return view{}, err
 	}

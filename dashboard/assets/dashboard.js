@@ -19,6 +19,28 @@
       var c = echarts.getInstanceByDom(node); if (c) { c.resize(); }
     });
   });
+  // Copy buttons copy exactly the text of their target, through the clipboard API where the
+  // page is a secure context and a selected text area elsewhere (plain http on an intranet).
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text; area.setAttribute("readonly", ""); area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area); area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var label = button.textContent;
+    button.addEventListener("click", function () {
+      var target = document.getElementById(button.dataset.copy);
+      copyText(target.textContent).then(function () {
+        button.textContent = "✓"; setTimeout(function () { button.textContent = label; }, 1500);
+      }, function () { button.textContent = "✗"; });
+    });
+  });
   // The form sends only what is set, and a chosen year wins over a from–to period, so the
   // URL stays short and means one thing.
   document.querySelectorAll("form[data-filters]").forEach(function (form) {

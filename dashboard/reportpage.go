@@ -1,0 +1,92 @@
+package dashboard
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat/report"
+)
+
+type reportPage struct {
+	chrome
+	View      view
+	Form      filterForm
+	Style     report.Style
+	StyleURLs []choice // the other styles of the same view
+	Sentences []string
+	Figures   []report.Figure
+	Freshness freshness
+}
+
+// reportText serves GET /report: the view's figures as the sentences documents use (the
+// annual style of the self-evaluation report, or the bulletin style), each figure and each
+// sentence with a button that copies exactly the text shown. The text is Chinese in both
+// page languages: it goes into Chinese documents.
+func (s *Server) reportText(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	v, err := pageView(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	style, err := report.ParseStyle(c.Query("style"))
+	if err != nil {
+		return badRequest{err.Error()}
+	}
+	in, err := report.Gather(ctx, s.store, v.Filter)
+	if err != nil {
+		return err
+	}
+	lo, hi, _, err := dataExtent(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	fr, err := s.freshness(ctx)
+	if err != nil {
+		return err
+	}
+	page := reportPage{
+		chrome: chrome{Sub: "报告文字", Nav: []choice{{v.url("/"), "返回统计"}, {v.url("/lots"), "项目明细"}}, LangURL: v.LangURL("/report")},
+		View:   v, Style: style, Sentences: report.Sentences(style, in), Figures: report.Figures(in.Total), Freshness: fr,
+		Form: newFilterForm("/report", v, lo, hi, map[string]string{"style": string(style)}),
+	}
+	for _, st := range []struct {
+		style report.Style
+		label string
+	}{{report.Annual, "年度报告（自评报告）"}, {report.Bulletin, "月度简报"}} {
+		page.StyleURLs = append(page.StyleURLs, choice{v.url("/report", "style", string(st.style)), st.label})
+	}
+	return s.render(c, "report.html", page)
+}
+
+// reportAPI serves GET /api/v1/report: the same sentences and figures as JSON.
+func (s *Server) reportAPI(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	f, err := filterFrom(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	style, err := report.ParseStyle(c.Query("style"))
+	if err != nil {
+		return badRequest{err.Error()}
+	}
+	in, err := report.Gather(ctx, s.store, f)
+	if err != nil {
+		return err
+	}
+	type figureJSON struct {
+		Label string `json:"label"`
+		Text  string `json:"text"`
+	}
+	out := struct {
+		From      string       `json:"from"`
+		To        string       `json:"to"`
+		Style     string       `json:"style"`
+		Sentences []string     `json:"sentences"`
+		Figures   []figureJSON `json:"figures"`
+	}{From: f.From.String(), To: f.To.String(), Style: string(style), Sentences: report.Sentences(style, in)}
+	for _, fg := range report.Figures(in.Total) {
+		out.Figures = append(out.Figures, figureJSON{fg.Label, fg.Text})
+	}
+	return c.JSON(out)
+}
