@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,13 @@ import (
 // startDemo starts the real wiring on port 0 over a fresh database holding the demo dataset.
 func startDemo(t *testing.T) *app.Service {
 	t.Helper()
+	svc, _ := startDemoConn(t)
+	return svc
+}
+
+// startDemoConn is startDemo, also giving a connection to the service's database.
+func startDemoConn(t *testing.T) (*app.Service, driver.Conn) {
+	t.Helper()
 	conn, cfg := chtest.Open(t)
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
 		t.Fatal(err)
@@ -33,7 +41,7 @@ func startDemo(t *testing.T) *app.Service {
 			t.Errorf("close: %v", err)
 		}
 	})
-	return svc
+	return svc, conn
 }
 
 func get(t *testing.T, rawURL string) (int, []byte) {

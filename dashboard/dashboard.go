@@ -74,6 +74,8 @@ func New(store *query.Store, log *slog.Logger) (*Server, error) {
 	s.app.Get("/screen", s.screen)
 	s.app.Get("/report", s.reportText)
 	s.app.Get("/api/v1/report", s.reportAPI)
+	s.app.Get("/export/indicators", s.exportIndicators)
+	s.app.Get("/export/lots", s.exportLots)
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)

@@ -214,6 +214,18 @@ func english(s string) (string, bool) {
 		return "Savings (100M yuan)", true
 	case "增价（亿元）":
 		return "Premium (100M yuan)", true
+	case "导出":
+		return "Download", true
+	case "导出明细":
+		return "Download the lots", true
+	case "效益指标 Excel":
+		return "Indicators (Excel)", true
+	case "效益指标 CSV":
+		return "Indicators (CSV)", true
+	case "项目明细 Excel":
+		return "Lots (Excel)", true
+	case "项目明细 CSV":
+		return "Lots (CSV)", true
 	// Figures.
 	case "交易项目":
 		return "Projects", true

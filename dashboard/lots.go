@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -69,6 +70,7 @@ type lotsPage struct {
 	Sorts      []sortLink
 	Freshness  freshness
 	BackURL    string
+	Exports    []choice
 }
 
 // lots serves GET /lots: the lots behind the view's figures, a page at a time, sortable and
@@ -113,6 +115,9 @@ func (s *Server) lots(c *fiber.Ctx) error {
 		if val == "" {
 			delete(page.Form.Keep, k)
 		}
+	}
+	for _, f := range []string{"xlsx", "csv"} {
+		page.Exports = append(page.Exports, choice{state.url("/export/lots", "format", f, "sort", "", "dir", "", "page", ""), strings.ToUpper(f)})
 	}
 	page.Pages = int((res.Totals.Projects + int64(q.Size) - 1) / int64(q.Size))
 	if q.Page > 1 {

@@ -69,7 +69,8 @@ type overviewPage struct {
 	Drill     any
 	Freshness freshness
 	LotsURL   string
-	PlaceSort string // "amount" when the place chart is sorted by amount
+	Exports   []choice // the view's downloads
+	PlaceSort string   // "amount" when the place chart is sorted by amount
 	SortURL   string
 	Echarts   string
 }
@@ -175,6 +176,12 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		Drill:     drillJSON(charts),
 		Freshness: fr,
 		LotsURL:   v.url("/lots"),
+		Exports: []choice{
+			{v.url("/export/indicators", "by", "year,month,place,level,type,family"), "效益指标 Excel"},
+			{v.url("/export/indicators", "by", "place", "format", "csv"), "效益指标 CSV"},
+			{v.url("/export/lots"), "项目明细 Excel"},
+			{v.url("/export/lots", "format", "csv"), "项目明细 CSV"},
+		},
 		PlaceSort: placeSort,
 		Echarts:   "/" + echartsAsset,
 	}

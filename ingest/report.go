@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"tradestat/safecell"
 )
 
 // Reject is a data row that was not loaded, and why: it names the file, the sheet of a
@@ -89,23 +91,11 @@ func NewRejectWriter(w io.Writer) (*RejectWriter, error) {
 // Write adds one reject.
 func (rw *RejectWriter) Write(r Reject) error {
 	rw.n++
-	return rw.w.Write([]string{safeCell(r.File), safeCell(r.Sheet), strconv.Itoa(r.Row), safeCell(r.Column), safeCell(r.Value), safeCell(r.Reason)})
+	return rw.w.Write([]string{safecell.Text(r.File), safecell.Text(r.Sheet), strconv.Itoa(r.Row), safecell.Text(r.Column), safecell.Text(r.Value), safecell.Text(r.Reason)})
 }
 
 // Close flushes the report.
 func (rw *RejectWriter) Close() error {
 	rw.w.Flush()
 	return rw.w.Error()
-}
-
-// safeCell neutralises text Excel would run as a formula (formula injection): a leading =, +,
-// -, @, tab or carriage return gets a leading apostrophe.
-func safeCell(s string) string {
-	if s != "" {
-		switch s[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return "'" + s
-		}
-	}
-	return s
 }

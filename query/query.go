@@ -442,11 +442,7 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	if !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
 		return page, fmt.Errorf("lot list: bad page request %+v", q)
 	}
-	where, args := f.where()
-	if q.Search != "" {
-		where += " AND (positionCaseInsensitiveUTF8(project_code, ?) > 0 OR positionCaseInsensitiveUTF8(lot_code, ?) > 0 OR positionCaseInsensitiveUTF8(name, ?) > 0)"
-		args = append(args, q.Search, q.Search, q.Search)
-	}
+	where, args := f.searchWhere(q.Search)
 	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...)
 	var err error
 	if page.Totals, err = scanTotals(row); err != nil {
@@ -457,30 +453,17 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		dir = "ASC"
 	}
 	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
-	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code, name, toString(trade_type), place_code,
-		region_code, toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online
-		FROM deals FINAL `+where+` ORDER BY `+sortExpr+` `+dir+`, project_code, lot_code LIMIT ?, ?`,
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+` ORDER BY `+sortExpr+` `+dir+`, project_code, lot_code LIMIT ?, ?`,
 		append(args, (q.Page-1)*q.Size, q.Size)...)
 	if err != nil {
 		return page, fmt.Errorf("lot list: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var (
-			r                     LotRow
-			typ, date             string
-			bud, res, amt, sv, pr int64
-			online                uint8
-		)
-		if err := rows.Scan(&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
-			&bud, &res, &amt, &sv, &pr, &online); err != nil {
+		r, err := scanLot(rows)
+		if err != nil {
 			return page, fmt.Errorf("lot list: %w", err)
 		}
-		if r.Date, err = tradestat.ParseDate(date); err != nil {
-			return page, fmt.Errorf("lot list: %w", err)
-		}
-		r.Type, r.Online = tradestat.TradeType(typ), online == 1
-		r.Budget, r.Reserve, r.Amount, r.Savings, r.Premium = money.Fen(bud), money.Fen(res), money.Fen(amt), money.Fen(sv), money.Fen(pr)
 		page.Lots = append(page.Lots, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -500,4 +483,65 @@ func (f Filter) PreviousYear() Filter {
 		g.To.Day = tradestat.DaysIn(g.To.Year, g.To.Month)
 	}
 	return g
+}
+
+// EachLot streams every lot a filter and search select, in project and lot order, to emit:
+// the driver reads the result block by block, so any number of lots passes through without
+// being held. It stops at emit's first error.
+func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(LotRow) error) error {
+	where, args := f.searchWhere(search)
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+` ORDER BY project_code, lot_code`, args...)
+	if err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanLot(rows)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	return nil
+}
+
+// lotColumns are what scanLot reads.
+const lotColumns = `project_code, lot_code, name, toString(trade_type), place_code, region_code,
+	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online`
+
+// scanLot reads one row of lotColumns.
+func scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
+	var (
+		r                     LotRow
+		typ, date             string
+		bud, res, amt, sv, pr int64
+		online                uint8
+	)
+	if err := rows.Scan(&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
+		&bud, &res, &amt, &sv, &pr, &online); err != nil {
+		return r, err
+	}
+	var err error
+	if r.Date, err = tradestat.ParseDate(date); err != nil {
+		return r, err
+	}
+	r.Type, r.Online = tradestat.TradeType(typ), online == 1
+	r.Budget, r.Reserve, r.Amount, r.Savings, r.Premium = money.Fen(bud), money.Fen(res), money.Fen(amt), money.Fen(sv), money.Fen(pr)
+	return r, nil
+}
+
+// searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
+// name contains search (any case); "" narrows nothing.
+func (f Filter) searchWhere(search string) (string, []any) {
+	where, args := f.where()
+	if search == "" {
+		return where, args
+	}
+	return where + " AND (positionCaseInsensitiveUTF8(project_code, ?) > 0 OR positionCaseInsensitiveUTF8(lot_code, ?) > 0 OR positionCaseInsensitiveUTF8(name, ?) > 0)",
+		append(args, search, search, search)
 }

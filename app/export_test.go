@@ -1,0 +1,155 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"tradestat/ingest"
+)
+
+type breakdownAPI struct {
+	Rows []struct {
+		Name       string `json:"name"`
+		Projects   int64  `json:"projects"`
+		AmountWan  string `json:"amount_wan"`
+		SavingsWan string `json:"savings_wan"`
+		PremiumWan string `json:"premium_wan"`
+		Online     int64  `json:"online_openings"`
+	} `json:"rows"`
+	Total struct {
+		Projects   int64  `json:"projects"`
+		AmountWan  string `json:"amount_wan"`
+		SavingsWan string `json:"savings_wan"`
+		PremiumWan string `json:"premium_wan"`
+		Online     int64  `json:"online_openings"`
+	} `json:"total"`
+}
+
+// apiLines is the breakdown the API gives, as the lines an export must hold: name, projects,
+// amount, savings, premium, online openings; the totals last.
+func apiLines(t *testing.T, base, by string) [][]string {
+	t.Helper()
+	_, body := get(t, base+"/api/v1/breakdown?year=2021&by="+by)
+	var b breakdownAPI
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, r := range b.Rows {
+		out = append(out, []string{r.Name, itoa(r.Projects), r.AmountWan, r.SavingsWan, r.PremiumWan, itoa(r.Online)})
+	}
+	return append(out, []string{"合计", itoa(b.Total.Projects), b.Total.AmountWan, b.Total.SavingsWan, b.Total.PremiumWan, itoa(b.Total.Online)})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestIndicatorsXLSX: the workbook, re-read with excelize, holds cell by cell what the API
+// says: a sheet per grouping, real numbers, a title, a frozen header, totals and a footer.
+func TestIndicatorsXLSX(t *testing.T) {
+	svc := startDemo(t)
+	code, body := get(t, svc.URL+"/export/indicators?year=2021&by=place,family")
+	if code != 200 {
+		t.Fatalf("export: %d %s", code, body)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if sheets := x.GetSheetList(); strings.Join(sheets, ",") != "按交易中心,按类别" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	for sheet, by := range map[string]string{"按交易中心": "place", "按类别": "family"} {
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(rows[0][0], "2021年") || rows[1][0] != "分组" {
+			t.Errorf("%s: title %q, header %q", sheet, rows[0], rows[1])
+		}
+		want := apiLines(t, svc.URL, by)
+		for i, w := range want {
+			got := rows[2+i]
+			// Columns: name, projects, amount, savings, savings rate, premium, premium rate, online.
+			line := []string{got[0], got[1], got[2], got[3], got[5], got[7]}
+			if strings.Join(line, "|") != strings.Join(w, "|") {
+				t.Errorf("%s row %d: %v, the API says %v", sheet, i+3, line, w)
+			}
+			for _, col := range []string{"B", "C", "D", "H"} {
+				cell := col + itoa(int64(3+i))
+				if typ, _ := x.GetCellType(sheet, cell); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+					t.Errorf("%s %s is %v, not a number", sheet, cell, typ)
+				}
+			}
+		}
+		if footer := rows[len(rows)-1][0]; !strings.HasPrefix(footer, "数据来源") || !strings.Contains(footer, "导出时间") {
+			t.Errorf("%s footer %q", sheet, footer)
+		}
+		panes, err := x.GetPanes(sheet)
+		if err != nil || !panes.Freeze || panes.YSplit != 2 {
+			t.Errorf("%s: header not frozen (%+v, %v)", sheet, panes, err)
+		}
+	}
+}
+
+// TestIndicatorsCSV: the CSV opens as Excel on Chinese Windows opens it — a UTF-8 BOM, comma
+// separated, valid UTF-8 — and holds what the API says.
+func TestIndicatorsCSV(t *testing.T) {
+	svc := startDemo(t)
+	code, body := get(t, svc.URL+"/export/indicators?year=2021&by=type&format=csv")
+	if code != 200 || !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) || !utf8.Valid(body) {
+		t.Fatalf("export: %d, BOM %v, UTF-8 %v", code, bytes.HasPrefix(body, []byte("\xef\xbb\xbf")), utf8.Valid(body))
+	}
+	r := csv.NewReader(bytes.NewReader(body[3:]))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := apiLines(t, svc.URL, "type")
+	for i, w := range want {
+		got := recs[2+i]
+		line := []string{got[0], got[1], got[2], got[3], got[5], got[7]}
+		if strings.Join(line, "|") != strings.Join(w, "|") {
+			t.Errorf("row %d: %v, the API says %v", i+3, line, w)
+		}
+	}
+}
+
+// TestExportFormulaInjection: text that Excel would run as a formula reaches neither export
+// as one.
+func TestExportFormulaInjection(t *testing.T) {
+	svc, conn := startDemoConn(t)
+	hostile := "project_code,lot_code,name,trade_type,place_code,deal_date,amount_yuan\n" +
+		"\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",001,\"=1+1\",工程建设,530502,2021-05-01,100.00\n" +
+		"+86,@SUM,-cmd,工程建设,530502,2021-05-02,100.00\n"
+	if _, err := ingest.NewLoader(conn).Load(context.Background(), ingest.Source{Name: "hostile.csv", Data: []byte(hostile)}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, svc.URL+"/export/lots?year=2021&format=csv&q="+url.QueryEscape("HYPERLINK"))
+	if !strings.Contains(string(body), "'=HYPERLINK") || !strings.Contains(string(body), "'=1+1") {
+		t.Errorf("CSV: %s", body)
+	}
+	_, body = get(t, svc.URL+"/export/lots?year=2021&q="+url.QueryEscape("@SUM"))
+	x, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("项目明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 3 || rows[2][0] != "'+86" || rows[2][1] != "'@SUM" || rows[2][2] != "'-cmd" {
+		t.Errorf("XLSX rows %q", rows)
+	}
+}

@@ -1,0 +1,112 @@
+package dashboard
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat/export"
+	"tradestat/query"
+)
+
+// exportTimeout bounds a streamed export: a million lots take seconds, not minutes.
+const exportTimeout = 10 * time.Minute
+
+// exportTitle names an export after its view.
+func exportTitle(what string, v view) string {
+	return fmt.Sprintf("保山市公共资源交易%s（%s，%s）", what, viewPeriodZH(v), viewScopeZH(v))
+}
+
+// viewPeriodZH and viewScopeZH are the view's period and scope in Chinese whatever the page
+// language: exports go into Chinese documents.
+func viewPeriodZH(v view) string { v.L = zh; return v.Period() }
+func viewScopeZH(v view) string  { v.L = zh; return v.Scope() }
+
+// attach sets the headers of a file download named name: an ASCII fallback and the UTF-8
+// name (RFC 6266), so that browsers save 保山市….xlsx.
+func attach(c *fiber.Ctx, f export.Format, name string) {
+	c.Set(fiber.HeaderContentType, f.ContentType())
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="tradestat-export.%s"; filename*=UTF-8''%s`,
+		f, strings.ReplaceAll(url.QueryEscape(name), "+", "%20")))
+}
+
+// exportIndicators serves GET /export/indicators?by=…&format=xlsx|csv plus the view: the
+// benefit indicators grouped each way asked (a sheet each in XLSX), with totals rows that
+// equal the dashboard's figures and each group's year-on-year change.
+func (s *Server) exportIndicators(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	v, err := pageView(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	format, err := export.ParseFormat(c.Query("format"))
+	if err != nil {
+		return badRequest{err.Error()}
+	}
+	var dims []query.Dimension
+	seen := map[query.Dimension]bool{}
+	for _, name := range strings.Split(c.Query("by", string(query.ByPlace)), ",") {
+		d, err := query.ParseDimension(strings.TrimSpace(name))
+		if err != nil {
+			return badRequest{err.Error()}
+		}
+		if !seen[d] {
+			seen[d] = true
+			dims = append(dims, d)
+		}
+	}
+	tables, err := export.Indicators(ctx, s.store, v.Filter, dims)
+	if err != nil {
+		return err
+	}
+	m := export.Meta{Title: exportTitle("效益指标", v), At: time.Now()}
+	var b strings.Builder
+	if err := export.WriteIndicators(&b, format, m, tables); err != nil {
+		return err
+	}
+	attach(c, format, export.Filename(m.Title, format))
+	return c.SendString(b.String())
+}
+
+// exportLots serves GET /export/lots?format=xlsx|csv plus the view and search: every lot
+// behind the view's figures, streamed from the server to the browser.
+func (s *Server) exportLots(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	v, err := pageView(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	format, err := export.ParseFormat(c.Query("format"))
+	if err != nil {
+		return badRequest{err.Error()}
+	}
+	search := c.Query("q")
+	if utf8.RuneCountInString(search) > maxSearch || !utf8.ValidString(search) {
+		return badf("q: search for at most %d characters of a code or name", maxSearch)
+	}
+	m := export.Meta{Title: exportTitle("项目明细", v), At: time.Now()}
+	attach(c, format, export.Filename(m.Title, format))
+	f, store, log := v.Filter, s.store, s.log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+		defer cancel()
+		err := export.WriteLots(w, format, m, func(emit func(query.LotRow) error) error {
+			return store.EachLot(ctx, f, search, emit)
+		})
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			log.Error("lot export cut short", "err", err)
+		}
+	})
+	return nil
+}

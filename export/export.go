@@ -1,0 +1,340 @@
+// Package export writes what analysts hand to finance and leadership: the benefit indicators
+// (效益指标) of a view grouped by year, month, place, level, type or family, and the lots behind
+// them, as XLSX (excelize: real numbers with number formats, a title, a frozen header, a
+// footer naming the source and the export time) and as CSV (UTF-8 with a BOM, which Excel on
+// Chinese Windows needs). Figures come from the query layer and are formatted by the money
+// package, so an export shows to the digit what the dashboard shows; every text cell goes
+// through safecell.
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tradestat"
+	"tradestat/money"
+	"tradestat/query"
+	"tradestat/safecell"
+)
+
+// Format is a file format of an export.
+type Format string
+
+// The formats.
+const (
+	XLSX Format = "xlsx"
+	CSV  Format = "csv"
+)
+
+// ParseFormat accepts a format name; "" is XLSX.
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case "", XLSX:
+		return XLSX, nil
+	case CSV:
+		return CSV, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want xlsx or csv)", s)
+}
+
+// ContentType is the media type of a format.
+func (f Format) ContentType() string {
+	if f == CSV {
+		return "text/csv; charset=utf-8"
+	}
+	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+}
+
+// Line is one group of an indicator table, with the same group a year earlier.
+type Line struct {
+	Name      string
+	Now, Prev query.Totals
+}
+
+// Table is the indicators of a view grouped one way.
+type Table struct {
+	By    query.Dimension
+	Lines []Line
+	Total Line
+}
+
+// dimensionNames are how titles and sheet names call the groupings.
+func dimensionName(d query.Dimension) string {
+	switch d {
+	case query.ByYear:
+		return "按年度"
+	case query.ByMonth:
+		return "按月份"
+	case query.ByPlace:
+		return "按交易中心"
+	case query.ByLevel:
+		return "按中心级别"
+	case query.ByType:
+		return "按交易类型"
+	}
+	return "按类别"
+}
+
+// Indicators gathers the tables of a view, one per grouping, each group beside the same group
+// in the same period a year earlier. Years and months are paired by position (2021 with
+// 2020, March with March); the other groupings by key.
+func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []query.Dimension) ([]Table, error) {
+	var tables []Table
+	for _, d := range dims {
+		rows, total, err := store.Breakdown(ctx, f, d)
+		if err != nil {
+			return nil, err
+		}
+		prevRows, prevTotal, err := store.Breakdown(ctx, f.PreviousYear(), d)
+		if err != nil {
+			return nil, err
+		}
+		byKey := map[string]query.Totals{}
+		for _, r := range prevRows {
+			byKey[r.Key] = r.Totals
+		}
+		t := Table{By: d, Total: Line{Name: "合计", Now: total, Prev: prevTotal}}
+		for i, r := range rows {
+			l := Line{Name: r.Name, Now: r.Totals, Prev: byKey[r.Key]}
+			if d == query.ByYear || d == query.ByMonth {
+				l.Prev = query.Totals{}
+				if i < len(prevRows) {
+					l.Prev = prevRows[i].Totals
+				}
+			}
+			t.Lines = append(t.Lines, l)
+		}
+		tables = append(tables, t)
+	}
+	return tables, nil
+}
+
+// columns are the headings of an indicator table after the group's name.
+func columns() []string {
+	return []string{"交易项目（个）", "交易金额（万元）", "节约资金（万元）", "节约率（%）", "增价（万元）", "增值率（%）",
+		"不见面开标（个）", "不见面开标率（%）", "交易项目同比（%）", "交易金额同比（%）"}
+}
+
+// cell is one value of a table: a count, an amount in 万元 or a percentage, as the exact
+// decimal text the money package writes ("" where there is no value, such as a rate without
+// a base).
+type cell struct {
+	text string
+	kind cellKind
+}
+
+type cellKind int
+
+const (
+	countCell cellKind = iota
+	wanCell
+	percentCell
+)
+
+func (l Line) cells() []cell {
+	pct := func(s string, ok bool) cell {
+		if !ok {
+			return cell{kind: percentCell}
+		}
+		return cell{s, percentCell}
+	}
+	n, p := l.Now, l.Prev
+	return []cell{
+		{strconv.FormatInt(n.Projects, 10), countCell},
+		{n.Amount.Wan(), wanCell},
+		{n.Savings.Wan(), wanCell},
+		pct(n.SavingsRate()),
+		{n.Premium.Wan(), wanCell},
+		pct(n.PremiumRate()),
+		{strconv.FormatInt(n.Online, 10), countCell},
+		pct(n.OnlineRate()),
+		pct(money.Percent(n.Projects-p.Projects, p.Projects)),
+		pct(money.Percent(int64(n.Amount-p.Amount), int64(p.Amount))),
+	}
+}
+
+// Meta names an export: its title and when it was made.
+type Meta struct {
+	Title string    // 保山市公共资源交易效益指标（2021年，全市）
+	At    time.Time // the export time
+}
+
+func (m Meta) footer() string {
+	return "数据来源：保山市各级公共资源交易中心交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
+}
+
+// WriteIndicators writes the tables in format f: a sheet per table in XLSX, sections one
+// after another in CSV.
+func WriteIndicators(w io.Writer, f Format, m Meta, tables []Table) error {
+	if f == CSV {
+		return indicatorsCSV(w, m, tables)
+	}
+	return indicatorsXLSX(w, m, tables)
+}
+
+func indicatorsCSV(w io.Writer, m Meta, tables []Table) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	for i, t := range tables {
+		if i > 0 {
+			cw.Write(nil) //nolint:errcheck // a csv.Writer keeps its first error for Flush
+		}
+		cw.Write([]string{safecell.Text(m.Title + "（" + dimensionName(t.By) + "）")}) //nolint:errcheck
+		cw.Write(append([]string{"分组"}, columns()...))                               //nolint:errcheck
+		for _, l := range append(t.Lines, t.Total) {
+			rec := []string{safecell.Text(l.Name)}
+			for _, c := range l.cells() {
+				rec = append(rec, c.text)
+			}
+			cw.Write(rec) //nolint:errcheck
+		}
+	}
+	cw.Write([]string{safecell.Text(m.footer())}) //nolint:errcheck
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func indicatorsXLSX(w io.Writer, m Meta, tables []Table) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	st, err := newStyles(x)
+	if err != nil {
+		return err
+	}
+	for i, t := range tables {
+		name := dimensionName(t.By)
+		if i == 0 {
+			if err := x.SetSheetName("Sheet1", name); err != nil {
+				return err
+			}
+		} else if _, err := x.NewSheet(name); err != nil {
+			return err
+		}
+		if err := writeTable(x, st, name, m, t); err != nil {
+			return fmt.Errorf("sheet %s: %w", name, err)
+		}
+	}
+	return x.Write(w)
+}
+
+// styles are the cell styles of an indicator sheet.
+type styles struct{ title, header, count, wan, percent, total, footer int }
+
+func newStyles(x *excelize.File) (styles, error) {
+	var s styles
+	var err error
+	mk := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = x.NewStyle(st)
+		return id
+	}
+	general, count, percent := "General", "0", "0.00"
+	s.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	s.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE4EE"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", WrapText: true}})
+	s.count = mk(&excelize.Style{CustomNumFmt: &count})
+	s.wan = mk(&excelize.Style{CustomNumFmt: &general})
+	s.percent = mk(&excelize.Style{CustomNumFmt: &percent})
+	s.total = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	s.footer = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "666666"}})
+	return s, err
+}
+
+func writeTable(x *excelize.File, st styles, sheet string, m Meta, t Table) error {
+	last, _ := excelize.ColumnNumberToName(len(columns()) + 1)
+	set := func(cellRef string, v any) error { return x.SetCellValue(sheet, cellRef, v) }
+	if err := set("A1", safecell.Text(m.Title+"（"+dimensionName(t.By)+"）")); err != nil {
+		return err
+	}
+	if err := x.MergeCell(sheet, "A1", last+"1"); err != nil {
+		return err
+	}
+	if err := x.SetCellStyle(sheet, "A1", "A1", st.title); err != nil {
+		return err
+	}
+	header := append([]any{"分组"}, anySlice(columns())...)
+	if err := x.SetSheetRow(sheet, "A2", &header); err != nil {
+		return err
+	}
+	if err := x.SetCellStyle(sheet, "A2", last+"2", st.header); err != nil {
+		return err
+	}
+	row := 3
+	for _, l := range append(t.Lines, t.Total) {
+		ref := func(col int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
+		if err := set(ref(1), safecell.Text(l.Name)); err != nil {
+			return err
+		}
+		for i, c := range l.cells() {
+			if c.text == "" {
+				continue
+			}
+			// A number, not text: the float nearest the exact decimal, which Excel shows as
+			// that decimal (excelize writes the shortest text that reads back the same).
+			v, err := strconv.ParseFloat(c.text, 64)
+			if err != nil {
+				return err
+			}
+			style := map[cellKind]int{countCell: st.count, wanCell: st.wan, percentCell: st.percent}[c.kind]
+			if err := set(ref(i+2), v); err != nil {
+				return err
+			}
+			if err := x.SetCellStyle(sheet, ref(i+2), ref(i+2), style); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	totalRow := strconv.Itoa(row - 1)
+	if err := x.SetCellStyle(sheet, "A"+totalRow, "A"+totalRow, st.total); err != nil {
+		return err
+	}
+	footer := "A" + strconv.Itoa(row+1)
+	if err := set(footer, safecell.Text(m.footer())); err != nil {
+		return err
+	}
+	if err := x.SetCellStyle(sheet, footer, footer, st.footer); err != nil {
+		return err
+	}
+	if err := x.SetColWidth(sheet, "A", "A", 34); err != nil {
+		return err
+	}
+	if err := x.SetColWidth(sheet, "B", last, 14); err != nil {
+		return err
+	}
+	if err := x.SetRowHeight(sheet, 2, 32); err != nil {
+		return err
+	}
+	return x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 2, XSplit: 1, TopLeftCell: "B3", ActivePane: "bottomRight"})
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// Filename is an export's file name: the title, sanitised for file systems.
+func Filename(title string, f Format) string {
+	r := strings.NewReplacer("/", "-", "\\", "-", ":", "-", "*", "", "?", "", "\"", "", "<", "", ">", "", "|", "", " ", "")
+	return r.Replace(title) + "." + string(f)
+}

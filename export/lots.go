@@ -1,0 +1,135 @@
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"tradestat"
+	"tradestat/query"
+	"tradestat/safecell"
+)
+
+// Lots is a source of lots in order: it calls emit for each, stopping at emit's first error.
+// query.Store.EachLot is one; it streams from the server, so an export of a million lots
+// never holds them all.
+type Lots func(emit func(query.LotRow) error) error
+
+func lotHeader() []string {
+	return []string{"项目编号", "标段编号", "项目名称", "交易类型", "交易中心", "项目所在区域", "成交日期",
+		"预算/控制价（万元）", "起始价（万元）", "成交金额（万元）", "节约资金（万元）", "增价（万元）", "不见面开标"}
+}
+
+// WriteLots streams lots in format f: CSV row by row; XLSX through excelize's stream writer,
+// which keeps rows beyond its buffer in a temporary file rather than in memory.
+func WriteLots(w io.Writer, f Format, m Meta, lots Lots) error {
+	if f == CSV {
+		return lotsCSV(w, m, lots)
+	}
+	return lotsXLSX(w, m, lots)
+}
+
+func lotText(l query.LotRow) []string {
+	online := "否"
+	if l.Online {
+		online = "是"
+	}
+	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), string(l.Type),
+		tradestat.PlaceName(l.Place), safecell.Text(tradestat.PlaceName(l.Region)), l.Date.String(),
+		l.Budget.Wan(), l.Reserve.Wan(), l.Amount.Wan(), l.Savings.Wan(), l.Premium.Wan(), online}
+}
+
+func lotsCSV(w io.Writer, m Meta, lots Lots) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.WriteString("\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(lotHeader()); err != nil {
+		return err
+	}
+	err := lots(func(l query.LotRow) error { return cw.Write(lotText(l)) })
+	if err != nil {
+		return err
+	}
+	if err := cw.Write([]string{safecell.Text(m.footer())}); err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	sheet := "项目明细"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	sw, err := x.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 2, 16); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(3, 3, 36); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(4, 13, 14); err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: bold, Value: safecell.Text(m.Title)}}); err != nil {
+		return err
+	}
+	var header []any
+	for _, h := range lotHeader() {
+		header = append(header, excelize.Cell{StyleID: bold, Value: h})
+	}
+	if err := sw.SetRow("A2", header); err != nil {
+		return err
+	}
+	row := 3
+	err = lots(func(l query.LotRow) error {
+		text := lotText(l)
+		cells := make([]any, len(text))
+		for i, t := range text {
+			cells[i] = t
+		}
+		// The amounts as numbers (columns H–L), each the float nearest the exact decimal.
+		for i := 7; i <= 11; i++ {
+			v, err := strconv.ParseFloat(text[i], 64)
+			if err != nil {
+				return err
+			}
+			cells[i] = v
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, row)
+		row++
+		return sw.SetRow(ref, cells)
+	})
+	if err != nil {
+		return err
+	}
+	ref, _ := excelize.CoordinatesToCellName(1, row+1)
+	if err := sw.SetRow(ref, []any{safecell.Text(m.footer())}); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
