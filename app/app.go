@@ -40,6 +40,7 @@ commands:
   ingest --watch DIR   run as the ingest worker on an inbox directory
   demo             load the demo dataset (2019–2023, calibrated to the published figures)
   report           the figures of a period as sentences for a report (--style annual|bulletin)
+  evaluation       the performance self-evaluation table of a year (XLSX)
   serve            serve the dashboard and the API
 
 Run "tradestat <command> -h" for the flags of a command.
@@ -95,10 +96,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runReport(ctx, cfg, fs, args[1:], stdout)
 	case "serve":
 		addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
+		targets := fs.String("targets", "", "the self-evaluation table's targets (CSV; default: tradestat's own, see evaluation/targets.csv)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		return runServe(ctx, cfg, *addr, stdout, stderr)
+		return runServe(ctx, cfg, *addr, *targets, stdout, stderr)
+	case "evaluation":
+		return runEvaluation(ctx, cfg, fs, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -141,9 +145,17 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 	return nil
 }
 
-func runServe(ctx context.Context, cfg warehouse.Config, addr string, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, cfg warehouse.Config, addr, targetsFile string, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	svc, err := Start(ctx, cfg, addr, log)
+	var opts []dashboard.Option
+	if targetsFile != "" {
+		ins, err := readTargets(targetsFile)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, dashboard.WithTargets(ins))
+	}
+	svc, err := Start(ctx, cfg, addr, log, opts...)
 	if err != nil {
 		return err
 	}
@@ -168,12 +180,12 @@ type Service struct {
 }
 
 // Start opens the database (migrating it), listens on addr and serves in the background.
-func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Logger) (*Service, error) {
+func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
 	conn, err := warehouse.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := dashboard.New(query.New(conn), log)
+	srv, err := dashboard.New(query.New(conn), log, opts...)
 	if err != nil {
 		conn.Close()
 		return nil, err

@@ -153,3 +153,34 @@ func TestExportFormulaInjection(t *testing.T) {
 		t.Errorf("XLSX rows %q", rows)
 	}
 }
+
+// TestEvaluationTable: the self-evaluation table of 2021 holds the published figures as its
+// actual values, each with its status.
+func TestEvaluationTable(t *testing.T) {
+	svc := startDemo(t)
+	code, body := get(t, svc.URL+"/export/evaluation?year=2021")
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows("绩效自评表")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows[2:] {
+		if len(r) >= 6 {
+			got[r[2]] = r[4] + " " + r[5]
+		}
+	}
+	for k, w := range map[string]string{"交易项目数": "1651个 达成", "交易金额": "110.74亿元 达成", "节约资金": "3.53亿元 达成",
+		"增价": "1.73亿元 达成", "不见面开标项目数": "289个 达成"} {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"tradestat/evaluation"
 	"tradestat/query"
 )
 
@@ -39,15 +41,23 @@ const queryTimeout = 15 * time.Second
 
 // Server is the dashboard and API over one query.Store.
 type Server struct {
-	app   *fiber.App
-	store *query.Store
-	log   *slog.Logger
-	pages *template.Template
+	app     *fiber.App
+	store   *query.Store
+	log     *slog.Logger
+	pages   *template.Template
+	targets []evaluation.Indicator // the self-evaluation table's indicators
 }
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithTargets sets the indicators of the self-evaluation table (the file the user edits);
+// without it the table uses evaluation.DefaultTargets.
+func WithTargets(ins []evaluation.Indicator) Option { return func(s *Server) { s.targets = ins } }
 
 // New builds the server. It fails when the binary was built without the ECharts asset,
 // rather than serving pages whose charts cannot draw.
-func New(store *query.Store, log *slog.Logger) (*Server, error) {
+func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) {
 	if _, err := fs.Stat(assetFiles, echartsAsset); err != nil {
 		return nil, fmt.Errorf("the ECharts asset is missing from this build (%s): build with `make build`, which installs it from the npm registry", echartsAsset)
 	}
@@ -56,6 +66,14 @@ func New(store *query.Store, log *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
 	s := &Server{store: store, log: log, pages: pages}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.targets == nil {
+		if s.targets, err = evaluation.ParseTargets(bytes.NewReader(evaluation.DefaultTargets)); err != nil {
+			return nil, fmt.Errorf("default targets: %w", err)
+		}
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "tradestat",
 		DisableStartupMessage: true,
@@ -76,6 +94,7 @@ func New(store *query.Store, log *slog.Logger) (*Server, error) {
 	s.app.Get("/api/v1/report", s.reportAPI)
 	s.app.Get("/export/indicators", s.exportIndicators)
 	s.app.Get("/export/lots", s.exportLots)
+	s.app.Get("/export/evaluation", s.exportEvaluation)
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat/evaluation"
 	"tradestat/export"
 	"tradestat/query"
 )
@@ -109,4 +110,26 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+// exportEvaluation serves GET /export/evaluation?year=YYYY (and the view's filters): the
+// performance self-evaluation table (项目支出绩效自评表) of the year, as XLSX.
+func (s *Server) exportEvaluation(c *fiber.Ctx) error {
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	v, err := pageView(ctx, c, s.store)
+	if err != nil {
+		return err
+	}
+	t, err := s.store.Summary(ctx, v.Filter)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("%s项目支出绩效自评表（%s）", viewPeriodZH(v), viewScopeZH(v))
+	var b strings.Builder
+	if err := evaluation.WriteXLSX(&b, title, evaluation.Evaluate(s.targets, t)); err != nil {
+		return err
+	}
+	attach(c, export.XLSX, export.Filename(title, export.XLSX))
+	return c.SendString(b.String())
 }

@@ -226,6 +226,8 @@ func english(s string) (string, bool) {
 		return "Lots (Excel)", true
 	case "项目明细 CSV":
 		return "Lots (CSV)", true
+	case "绩效自评表":
+		return "Self-evaluation table", true
 	// Figures.
 	case "交易项目":
 		return "Projects", true

@@ -181,6 +181,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 			{v.url("/export/indicators", "by", "place", "format", "csv"), "效益指标 CSV"},
 			{v.url("/export/lots"), "项目明细 Excel"},
 			{v.url("/export/lots", "format", "csv"), "项目明细 CSV"},
+			{v.url("/export/evaluation"), "绩效自评表"},
 		},
 		PlaceSort: placeSort,
 		Echarts:   "/" + echartsAsset,

@@ -1,0 +1,81 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"tradestat/evaluation"
+	"tradestat/query"
+	"tradestat/warehouse"
+)
+
+// readTargets reads a targets file for the self-evaluation table.
+func readTargets(path string) ([]evaluation.Indicator, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ins, err := evaluation.ParseTargets(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ins, nil
+}
+
+// runEvaluation is `tradestat evaluation --year YYYY [--targets FILE] [--out FILE]`: the
+// performance self-evaluation table of a year, written as XLSX.
+func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	year := fs.Int("year", 0, "the year evaluated")
+	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
+	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *year < 1990 || *year > 2100 {
+		return fmt.Errorf("--year: want a year between 1990 and 2100: %w", errUsage)
+	}
+	var ins []evaluation.Indicator
+	var err error
+	if *targetsFile != "" {
+		ins, err = readTargets(*targetsFile)
+	} else {
+		ins, err = evaluation.ParseTargets(bytes.NewReader(evaluation.DefaultTargets))
+	}
+	if err != nil {
+		return err
+	}
+	conn, err := warehouse.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	f := query.Filter{}
+	f.From.Year, f.From.Month, f.From.Day = *year, 1, 1
+	f.To.Year, f.To.Month, f.To.Day = *year, 12, 31
+	t, err := query.New(conn).Summary(ctx, f)
+	if err != nil {
+		return err
+	}
+	path := *out
+	if path == "" {
+		path = fmt.Sprintf("绩效自评表-%d.xlsx", *year)
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = evaluation.WriteXLSX(file, fmt.Sprintf("%d年项目支出绩效自评表", *year), evaluation.Evaluate(ins, t))
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", path)
+	return nil
+}
