@@ -136,6 +136,16 @@ func artifact(t *testing.T, name string) string {
 	return filepath.Join(dir, name)
 }
 
+// kpisText is the cards' text as a reader sees it, without their copy buttons.
+const kpisText = `(() => {
+  const c = document.querySelector(".kpis").cloneNode(true);
+  c.querySelectorAll("button").forEach(b => b.remove());
+  document.body.appendChild(c);
+  const text = c.innerText;
+  c.remove();
+  return text;
+})()`
+
 // paintedCanvases counts the chart canvases with drawn pixels, sampling each canvas.
 const paintedCanvases = `(() => {
   let painted = 0;
@@ -254,7 +264,7 @@ func TestDrillDownAndLotList(t *testing.T) {
 		chromedp.Sleep(500*time.Millisecond),
 		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
 		chromedp.Location(&location),
-		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		chromedp.Evaluate(kpisText, &kpis),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +293,7 @@ func TestDrillDownAndLotList(t *testing.T) {
 	// The lot list of this view: its totals are the cards' figures.
 	var figures map[string]string
 	err = chromedp.Run(ctx,
-		chromedp.Click(".more a", chromedp.ByQuery),
+		chromedp.Click("#lots-link", chromedp.ByQuery),
 		chromedp.WaitVisible("#totals", chromedp.ByQuery),
 		chromedp.Evaluate(`Object.fromEntries([...document.querySelectorAll("#totals [data-figure]")].map(e => [e.dataset.figure, e.textContent]))`, &figures),
 	)
@@ -357,7 +367,7 @@ func TestLanguageSwitch(t *testing.T) {
 		chromedp.Sleep(300*time.Millisecond),
 		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
 		chromedp.Evaluate(`document.documentElement.lang`, &htmlLang),
-		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		chromedp.Evaluate(kpisText, &kpis),
 		chromedp.Location(&location),
 	)
 	if err != nil {
@@ -391,7 +401,7 @@ func TestLanguageSwitch(t *testing.T) {
 		chromedp.Sleep(300*time.Millisecond),
 		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
 		chromedp.Evaluate(`document.documentElement.lang`, &htmlLang),
-		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		chromedp.Evaluate(kpisText, &kpis),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -424,7 +434,7 @@ func TestFilterForm(t *testing.T) {
 			chromedp.Sleep(300*time.Millisecond),
 			chromedp.WaitVisible(".kpis", chromedp.ByQuery),
 			chromedp.Location(&location),
-			chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+			chromedp.Evaluate(kpisText, &kpis),
 		)
 		if err != nil {
 			t.Fatalf("%s: %v", f.name, err)
@@ -510,6 +520,23 @@ func TestCopyButton(t *testing.T) {
 	const want = "2021年1至12月，全市各级交易中心累计完成交易项目1651个，交易金额1107371万元，节约资金35303.82万元，增价17338.8万元。"
 	if shown != want || copied != want {
 		t.Errorf("shown %q, copied %q; want both %q", shown, copied, want)
+	}
+	// A card's button copies the figure as the card shows it.
+	var card string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(svc.URL+"/?year=2021"),
+		chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+		chromedp.Click(`.kpi:nth-child(3) button.copy`, chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`navigator.clipboard.readText()`, &card, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card != "35303.82万元" {
+		t.Errorf("the savings card copied %q, want 35303.82万元", card)
 	}
 	pl.check(t)
 }

@@ -2,6 +2,7 @@ package money
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"testing/quick"
 )
@@ -133,5 +134,74 @@ func TestPercent(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("Percent(%d, %d) = %q, %v; want %q, %v", tt.num, tt.den, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestReportFormsProperties: for any amount, 万元 and 亿元 text never ends in a zero decimal
+// or a bare point (the report style drops trailing zeros), reads back within half a unit of
+// the last decimal of the exact value, and a whole amount of 万元 prints as an integer.
+func TestReportFormsProperties(t *testing.T) {
+	f := func(v int64) bool {
+		if v == -1<<63 {
+			return true
+		}
+		fen := Fen(v / 1000) // stay far from overflow when reading back
+		for _, u := range []struct {
+			unit Fen
+			text string
+		}{{Wan, fen.Wan()}, {Yi, fen.Yi()}} {
+			if strings.HasSuffix(u.text, ".") || strings.Contains(u.text, ".") && strings.HasSuffix(u.text, "0") {
+				return false
+			}
+			back, err := Parse(u.text, u.unit)
+			if err != nil {
+				return false
+			}
+			diff := back - fen
+			if diff < 0 {
+				diff = -diff
+			}
+			if diff*2 > u.unit/100 {
+				return false
+			}
+		}
+		whole := (fen / Wan) * Wan
+		return !strings.Contains(whole.Wan(), ".")
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestPercentProperties: Percent is the exact ratio rounded half away from zero to two
+// decimals — checked by multiplying back in integers — and is odd in its numerator.
+func TestPercentProperties(t *testing.T) {
+	f := func(num int32, den int32) bool {
+		if den == 0 {
+			_, ok := Percent(int64(num), 0)
+			return !ok
+		}
+		s, ok := Percent(int64(num), int64(den))
+		if !ok {
+			return false
+		}
+		h, err := Parse(s, Yuan) // hundredths of a percent, as integer "fen"
+		if err != nil {
+			return false
+		}
+		// |num·10000/den − h| ≤ 1/2, as |num·10000 − h·den| · 2 ≤ |den|.
+		d := int64(num)*10000 - int64(h)*int64(den)
+		if d < 0 {
+			d = -d
+		}
+		ad := int64(den)
+		if ad < 0 {
+			ad = -ad
+		}
+		neg, _ := Percent(-int64(num), int64(den))
+		return d*2 <= ad && (s == "0.00" && neg == "0.00" || neg == "-"+s || "-"+neg == s)
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 20000}); err != nil {
+		t.Error(err)
 	}
 }

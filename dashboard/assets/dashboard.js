@@ -32,11 +32,12 @@
       if (ok) { resolve(); } else { reject(new Error("copy refused")); }
     });
   }
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+  document.querySelectorAll("button[data-copy], button[data-copy-text]").forEach(function (button) {
     var label = button.textContent;
     button.addEventListener("click", function () {
-      var target = document.getElementById(button.dataset.copy);
-      copyText(target.textContent).then(function () {
+      var text = button.dataset.copyText;
+      if (text === undefined) { text = document.getElementById(button.dataset.copy).textContent; }
+      copyText(text).then(function () {
         button.textContent = "✓"; setTimeout(function () { button.textContent = label; }, 1500);
       }, function () { button.textContent = "✗"; });
     });
