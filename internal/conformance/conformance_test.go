@@ -153,6 +153,11 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 			}
 		}
 	}
+	for _, search := range []string{"", "bsgc"} {
+		if err := store.EachLot(ctx, y2021, search, func(query.LotRow) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, _, _, err := store.Extent(ctx); err != nil {
 		t.Fatal(err)
 	}
