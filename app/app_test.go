@@ -253,3 +253,44 @@ func TestReportAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityHeaders: every response forbids framing and sniffing, and a page's scripts run
+// only by its own nonce; oversized headers and bodies are refused with 4xx.
+func TestSecurityHeaders(t *testing.T) {
+	svc := startDemo(t)
+	for _, path := range []string{"/?year=2021", "/api/v1/summary", "/assets/style.css", "/no-such-page"} {
+		resp, err := http.Get(svc.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") ||
+			resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") != "same-origin" {
+			t.Errorf("%s: CSP %q, nosniff %q, referrer %q", path, csp, resp.Header.Get("X-Content-Type-Options"), resp.Header.Get("Referrer-Policy"))
+		}
+		if path == "/?year=2021" {
+			i := strings.Index(csp, "'nonce-")
+			nonce := csp[i+7 : i+7+strings.Index(csp[i+7:], "'")]
+			if n := strings.Count(string(body), `<script nonce="`+nonce+`"`); n != 8 {
+				t.Errorf("%d chart scripts carry the response's nonce, want 8", n)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", svc.URL+"/api/v1/summary", nil)
+	req.Header.Set("X-Filler", strings.Repeat("x", 16<<10))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+			t.Errorf("a 16 KiB header: %d, want 4xx", resp.StatusCode)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Post(svc.URL+"/api/v1/summary", "text/plain", strings.NewReader(strings.Repeat("x", 2<<20)))
+	if err == nil {
+		if resp.StatusCode != 413 && resp.StatusCode != 405 {
+			t.Errorf("a 2 MiB body: %d, want 413 (or 405 for the method)", resp.StatusCode)
+		}
+		resp.Body.Close()
+	}
+}

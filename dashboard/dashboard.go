@@ -7,7 +7,9 @@ package dashboard
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -23,6 +25,7 @@ import (
 
 	"tradestat/evaluation"
 	"tradestat/query"
+	"tradestat/warehouse"
 )
 
 //go:embed assets
@@ -79,6 +82,8 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           30 * time.Second,
+		BodyLimit:             1 << 20, // no request carries more than a form
+		ReadBufferSize:        8 << 10, // request line and headers; larger ones get 431
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 	})
@@ -86,6 +91,7 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.app.Use(s.secure)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
 	s.app.Get("/", s.overview)
 	s.app.Get("/lots", s.lots)
@@ -102,6 +108,32 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	return s, nil
 }
 
+// secure sets the headers every response carries: a Content-Security-Policy that lets the
+// page run only our own scripts and the chart scripts of this response (by a fresh nonce), and
+// be framed by no one; no MIME sniffing; no referrer to other sites.
+func (s *Server) secure(c *fiber.Ctx) error {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	nonce := base64.StdEncoding.EncodeToString(b)
+	c.Locals(nonceKey{}, nonce)
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'unsafe-inline'; "+
+		"img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	return c.Next()
+}
+
+type nonceKey struct{}
+
+// withNonce lets the chart scripts go-echarts wrote run under the response's CSP.
+func withNonce(c *fiber.Ctx, charts []chart) {
+	nonce, _ := c.Locals(nonceKey{}).(string)
+	for i := range charts {
+		charts[i].Script = template.HTML(strings.ReplaceAll(string(charts[i].Script), "<script", `<script nonce="`+nonce+`"`))
+	}
+}
+
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
@@ -115,8 +147,9 @@ func (s *Server) requestContext(c *fiber.Ctx) (context.Context, context.CancelFu
 }
 
 // handleError is the one place errors become HTTP statuses: a bad request is 400 with its
-// message, a fiber error (404, 405 …) keeps its status, anything else is logged and answered
-// with a 500 that shows no internals.
+// message, a fiber error (404, 405 …) keeps its status, an unreachable ClickHouse is 503 with
+// a message saying so (the page works again by itself once the server is back), anything
+// else is logged and answered with a 500 that shows no internals.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code, msg := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
 	var bad badRequest
@@ -126,6 +159,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code, msg = fiber.StatusBadRequest, bad.msg
 	case errors.As(err, &fe):
 		code, msg = fe.Code, fe.Message
+	case warehouse.Unavailable(err):
+		code, msg = fiber.StatusServiceUnavailable, "数据服务暂不可用，请稍后再试 (the data service is unavailable; try again shortly)"
+		c.Set(fiber.HeaderRetryAfter, "5")
+		s.log.Warn("ClickHouse unavailable", "method", c.Method(), "path", c.Path(), "err", err)
 	default:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}

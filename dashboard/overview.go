@@ -168,6 +168,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		ratesChart(lk, "chart_type_rates", period+t("各交易类型节约率、增值率"), breakdowns[query.ByType], byKey("type")),
 		onlineChart(lk, period+t("不见面开标占比（工程建设、政府采购、药品耗材）"), sum),
 	}
+	withNonce(c, charts)
 	page := overviewPage{
 		chrome:    chrome{Nav: []choice{{v.url("/lots"), "项目明细"}, {v.url("/report"), "报告文字"}}, LangURL: v.LangURL("/")},
 		View:      v,

@@ -66,5 +66,8 @@ func (s *Server) screen(c *fiber.Ctx) error {
 				onlineChart(lk, period+t("不见面开标占比"), sum)},
 		},
 	}
+	for _, p := range page.Panels {
+		withNonce(c, p)
+	}
 	return s.render(c, "screen.html", page)
 }

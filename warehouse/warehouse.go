@@ -6,13 +6,17 @@ package warehouse
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -225,4 +229,24 @@ func record(ctx context.Context, conn driver.Conn, m Migration) error {
 		return fmt.Errorf("record migration %s: %w", m.Name, err)
 	}
 	return nil
+}
+
+// Unavailable reports an error that means the ClickHouse server could not be reached or did
+// not answer in time (refused, reset or closed connections, timeouts), as opposed to an error
+// in what was asked. The dashboard answers these with 503, and they pass once the server is
+// back: the driver replaces broken connections by itself.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &opErr), errors.As(err, &netErr),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, clickhouse.ErrAcquireConnTimeout):
+		return true
+	}
+	return false
 }
