@@ -7,15 +7,18 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"tradestat/app"
 	"tradestat/demo"
 	"tradestat/ingest"
+	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
 
@@ -107,4 +110,72 @@ func TestClickHouseRestart(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestSIGTERM: the serve command, sent SIGTERM while a download is streaming, finishes the
+// download and exits 0.
+func TestSIGTERM(t *testing.T) {
+	conn, cfg := chtest.Open(t)
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir() + "/tradestat"
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/tradestat").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	port := freePort(t)
+	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port))
+	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if code, _ := getQuiet(url + "/healthz"); code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("serve did not come up: %s", stderr.String())
+		}
+	}
+	resp, err := http.Get(url + "/export/lots?format=csv&from=2019-01-01&to=2023-12-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the download in flight: %d, %v", resp.StatusCode, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if !strings.HasPrefix(lines[len(lines)-1], "数据来源") || len(lines) < 8000 {
+		t.Errorf("the download was cut: %d lines, last %q", len(lines), lines[len(lines)-1])
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve exited with %v after SIGTERM: %s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("serve did not exit within 20 s of SIGTERM")
+	}
+}
+
+// getQuiet is get without failing the test on a connection error.
+func getQuiet(url string) (int, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
