@@ -12,7 +12,7 @@ run: build
 	deploy/clickhouse/local.sh start
 	bin/tradestat demo
 	@echo "published 2021 figures: http://$(ADDR)/?year=2021"
-	bin/tradestat serve --addr $(ADDR)
+	bin/tradestat serve --addr $(ADDR) --auth off
 
 ## test: install what the tests need, start ClickHouse, run every test
 test:

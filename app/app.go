@@ -26,6 +26,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/auth"
 	"tradestat/dashboard"
 	"tradestat/demo"
 	"tradestat/ingest"
@@ -41,7 +42,8 @@ commands:
   demo             load the demo dataset (2019–2023, calibrated to the published figures)
   report           the figures of a period as sentences for a report (--style annual|bulletin)
   evaluation       the performance self-evaluation table of a year (XLSX)
-  serve            serve the dashboard and the API
+  serve            serve the dashboard and the API (--users FILE, or --auth off)
+  user             manage accounts: user add NAME ROLE, user screen LABEL (--users FILE)
 
 Run "tradestat <command> -h" for the flags of a command.
 `
@@ -59,6 +61,9 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		if err != errUsage && err != flag.ErrHelp {
+			fmt.Fprintln(stderr, "tradestat:", err)
+		}
 		return 2
 	default:
 		fmt.Fprintln(stderr, "tradestat:", err)
@@ -95,12 +100,18 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "report":
 		return runReport(ctx, cfg, fs, args[1:], stdout)
 	case "serve":
-		addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
-		targets := fs.String("targets", "", "the self-evaluation table's targets (CSV; default: tradestat's own, see evaluation/targets.csv)")
+		sc := serveConfig{}
+		fs.StringVar(&sc.addr, "addr", "127.0.0.1:8080", "address to serve the dashboard on")
+		fs.StringVar(&sc.targets, "targets", "", "the self-evaluation table's targets (CSV; default: tradestat's own, see evaluation/targets.csv)")
+		fs.StringVar(&sc.users, "users", getenv("TRADESTAT_USERS"), "accounts file (tradestat user add writes it; TRADESTAT_USERS)")
+		fs.StringVar(&sc.auth, "auth", orDefault(getenv("TRADESTAT_AUTH"), "on"), "on, or off for a single-user laptop or the local demo (TRADESTAT_AUTH)")
+		fs.BoolVar(&sc.secureCookies, "secure-cookies", false, "mark session cookies Secure (the server is behind HTTPS)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		return runServe(ctx, cfg, *addr, *targets, stdout, stderr)
+		return runServe(ctx, cfg, sc, stdout, stderr)
+	case "user":
+		return runUser(fs, args[1:], getenv, os.Stdin, stdout, stderr)
 	case "evaluation":
 		return runEvaluation(ctx, cfg, fs, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -145,16 +156,46 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 	return nil
 }
 
-func runServe(ctx context.Context, cfg warehouse.Config, addr, targetsFile string, stdout, stderr io.Writer) error {
+// serveConfig is what `tradestat serve` is told.
+type serveConfig struct {
+	addr, targets, users, auth string
+	secureCookies              bool
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	var opts []dashboard.Option
-	if targetsFile != "" {
-		ins, err := readTargets(targetsFile)
+	if sc.targets != "" {
+		ins, err := readTargets(sc.targets)
 		if err != nil {
 			return err
 		}
 		opts = append(opts, dashboard.WithTargets(ins))
 	}
+	switch sc.auth {
+	case "on":
+		if sc.users == "" {
+			return fmt.Errorf("serve: give --users FILE (tradestat user add writes it), or --auth off for a single-user laptop or the demo: %w", errUsage)
+		}
+		users, err := auth.Load(sc.users)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, dashboard.WithAuth(users, sc.secureCookies))
+	case "off":
+		fmt.Fprintln(stderr, "tradestat: WARNING: authentication is OFF (--auth off): anyone who can reach "+sc.addr+
+			" sees every page, lot list and export. Use this only on a single-user laptop or for the local demo.")
+	default:
+		return fmt.Errorf("--auth %q: want on or off: %w", sc.auth, errUsage)
+	}
+	addr := sc.addr
 	svc, err := Start(ctx, cfg, addr, log, opts...)
 	if err != nil {
 		return err

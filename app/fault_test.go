@@ -124,7 +124,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	port := freePort(t)
-	cmd := exec.Command(bin, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port))
+	cmd := exec.Command(bin, "serve", "--auth", "off", "--addr", fmt.Sprintf("127.0.0.1:%d", port))
 	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr

@@ -49,6 +49,7 @@ type Server struct {
 	log     *slog.Logger
 	pages   *template.Template
 	targets []evaluation.Indicator // the self-evaluation table's indicators
+	access  *access                // nil: --auth off
 }
 
 // Option configures a Server.
@@ -93,6 +94,8 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	}
 	s.app.Use(s.secure)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
+	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	s.routeAccess() // everything below needs an account (unless --auth off)
 	s.app.Get("/", s.overview)
 	s.app.Get("/lots", s.lots)
 	s.app.Get("/screen", s.screen)
@@ -104,7 +107,6 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)
-	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	return s, nil
 }
 

@@ -228,6 +228,14 @@ func english(s string) (string, bool) {
 		return "Lots (CSV)", true
 	case "绩效自评表":
 		return "Self-evaluation table", true
+	case "退出":
+		return "Sign out", true
+	case "登录":
+		return "Sign in", true
+	case "用户名":
+		return "User name", true
+	case "密码":
+		return "Password", true
 	// Figures.
 	case "交易项目":
 		return "Projects", true

@@ -107,7 +107,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 		}
 	}
 	page := lotsPage{
-		chrome: chrome{Sub: "项目明细", Nav: []choice{{v.url("/"), "返回统计"}}, LangURL: v.LangURL("/lots")},
+		chrome: s.chrome(c, "项目明细", v.LangURL("/lots"), choice{v.url("/"), "返回统计"}),
 		View:   v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
 		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir")}),
 	}

@@ -58,6 +58,8 @@ type chrome struct {
 	Sub     string
 	Nav     []choice
 	LangURL string
+	User    string // the signed-in account, for the sign-out form
+	CSRF    string
 }
 
 type overviewPage struct {
@@ -73,6 +75,12 @@ type overviewPage struct {
 	PlaceSort string   // "amount" when the place chart is sorted by amount
 	SortURL   string
 	Echarts   string
+}
+
+// chrome is a page's header: its subtitle, links, other language and signed-in account.
+func (s *Server) chrome(c *fiber.Ctx, sub, langURL string, nav ...choice) chrome {
+	user, token := s.who(c)
+	return chrome{Sub: sub, Nav: nav, LangURL: langURL, User: user, CSRF: token}
 }
 
 // freshness is the data's currency as every page shows it.
@@ -170,7 +178,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	}
 	withNonce(c, charts)
 	page := overviewPage{
-		chrome:    chrome{Nav: []choice{{v.url("/lots"), "项目明细"}, {v.url("/report"), "报告文字"}}, LangURL: v.LangURL("/")},
+		chrome:    s.chrome(c, "", v.LangURL("/"), choice{v.url("/lots"), "项目明细"}, choice{v.url("/report"), "报告文字"}),
 		View:      v,
 		KPIs:      kpis(v.L, sum, prev),
 		Charts:    charts,

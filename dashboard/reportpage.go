@@ -45,7 +45,7 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 		return err
 	}
 	page := reportPage{
-		chrome: chrome{Sub: "报告文字", Nav: []choice{{v.url("/"), "返回统计"}, {v.url("/lots"), "项目明细"}}, LangURL: v.LangURL("/report")},
+		chrome: s.chrome(c, "报告文字", v.LangURL("/report"), choice{v.url("/"), "返回统计"}, choice{v.url("/lots"), "项目明细"}),
 		View:   v, Style: style, Sentences: report.Sentences(style, in), Figures: report.Figures(in.Total), Freshness: fr,
 		Form: newFilterForm("/report", v, lo, hi, map[string]string{"style": string(style)}),
 	}

@@ -26,9 +26,9 @@ func Open(t testing.TB) (driver.Conn, warehouse.Config) {
 		t.Fatal(err)
 	}
 	cfg.Database = "tradestat_test_" + hex.EncodeToString(b)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := warehouse.Open(ctx, cfg)
+	// Not a context that is cancelled on return: the driver closes a pooled connection whose
+	// context ends after use, which would break the test's next query on it.
+	conn, err := warehouse.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("integration tests need a ClickHouse server (make test starts one): %v", err)
 	}

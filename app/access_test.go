@@ -1,0 +1,203 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tradestat/app"
+	"tradestat/auth"
+	"tradestat/dashboard"
+	"tradestat/demo"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+)
+
+// startWithAuth serves the demo data with access control: one account of each role and a
+// wall-display link, whose token it returns.
+func startWithAuth(t *testing.T) (*app.Service, string) {
+	t.Helper()
+	conn, cfg := chtest.Open(t)
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "users")
+	for _, u := range []struct {
+		name string
+		role auth.Role
+	}{{"viewer", auth.Viewer}, {"analyst", auth.Analyst}, {"admin", auth.Admin}} {
+		if err := auth.AddUser(file, u.name, u.role, u.name+" password 1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token, err := auth.AddScreen(file, "lobby")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := auth.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)), dashboard.WithAuth(users, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	return svc, token
+}
+
+// client is a browser-like client: cookies kept, redirects reported rather than followed.
+func client(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// signIn signs c in as name, returning the sign-in response.
+func signIn(t *testing.T, c *http.Client, base, name, password string) *http.Response {
+	t.Helper()
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no CSRF field on the sign-in page: %s", body)
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"name": {name}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/lots"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestRolePermissions: every route for every role — signed out, viewer, analyst, admin.
+func TestRolePermissions(t *testing.T) {
+	svc, _ := startWithAuth(t)
+	routes := []struct {
+		path    string
+		analyst bool // needs at least an analyst
+		public  bool
+	}{
+		{"/?year=2021", false, false}, {"/screen", false, false}, {"/report?year=2021", false, false},
+		{"/api/v1/summary", false, false}, {"/api/v1/breakdown?by=place", false, false}, {"/api/v1/report", false, false},
+		{"/lots", true, false}, {"/api/v1/lots", true, false}, {"/export/indicators", true, false},
+		{"/export/lots?format=csv", true, false}, {"/export/evaluation?year=2021", true, false},
+		{"/healthz", false, true}, {"/assets/style.css", false, true},
+	}
+	clients := map[string]*http.Client{"signed out": client(t)}
+	for _, role := range []string{"viewer", "analyst", "admin"} {
+		c := client(t)
+		if resp := signIn(t, c, svc.URL, role, role+" password 1"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: sign-in %d", role, resp.StatusCode)
+		}
+		clients[role] = c
+	}
+	for role, c := range clients {
+		for _, r := range routes {
+			resp, err := c.Get(svc.URL + r.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			want := http.StatusOK
+			switch {
+			case r.public:
+			case role == "signed out" && strings.HasPrefix(r.path, "/api/"):
+				want = http.StatusUnauthorized
+			case role == "signed out":
+				want = http.StatusFound
+			case role == "viewer" && r.analyst:
+				want = http.StatusForbidden
+			}
+			if resp.StatusCode != want {
+				t.Errorf("%s %s: %d, want %d", role, r.path, resp.StatusCode, want)
+			}
+			if want == http.StatusFound && !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+				t.Errorf("%s %s: sent to %q", role, r.path, resp.Header.Get("Location"))
+			}
+		}
+	}
+}
+
+// TestSessionsAndCSRF: the session cookie is HttpOnly and SameSite=Strict; a form without
+// its CSRF token is refused; a wrong password is refused and, past the limit, so is trying;
+// signing out ends the session; a screen link opens the wall display and nothing else.
+func TestSessionsAndCSRF(t *testing.T) {
+	svc, token := startWithAuth(t)
+	c := client(t)
+	resp := signIn(t, c, svc.URL, "analyst", "analyst password 1")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/lots" {
+		t.Fatalf("sign-in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "tradestat_session" {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode {
+		t.Errorf("session cookie %+v", session)
+	}
+	// Sign-out without the CSRF token is refused, and the session lives on.
+	resp, err := c.PostForm(svc.URL+"/logout", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("sign-out without the CSRF token: %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := c.Get(svc.URL + "/lots"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after a refused sign-out: %d", resp.StatusCode)
+	}
+	// Sign-out with it ends the session.
+	resp, _ = c.Get(svc.URL + "/?year=2021")
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		t.Fatal("no sign-out form on the page")
+	}
+	resp, _ = c.PostForm(svc.URL+"/logout", url.Values{"_csrf": {string(m[1])}})
+	resp.Body.Close()
+	if resp, _ := c.Get(svc.URL + "/lots"); resp.StatusCode != http.StatusFound {
+		t.Errorf("after signing out: %d, want 302 to sign in", resp.StatusCode)
+	}
+
+	// Wrong passwords: refused, then rate-limited.
+	w := client(t)
+	var codes []int
+	for range 7 {
+		codes = append(codes, signIn(t, w, svc.URL, "admin", "wrong password!").StatusCode)
+	}
+	if codes[0] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
+		t.Errorf("wrong sign-ins answered %v; want 401 first and 429 past the limit", codes)
+	}
+
+	// A screen link opens /screen only.
+	s := client(t)
+	if resp, _ := s.Get(svc.URL + "/screen?token=" + token); resp.StatusCode != http.StatusOK {
+		t.Errorf("screen link: %d", resp.StatusCode)
+	}
+	if resp, _ := s.Get(svc.URL + "/lots?token=" + token); resp.StatusCode != http.StatusFound {
+		t.Errorf("screen link on /lots: %d, want 302", resp.StatusCode)
+	}
+	if resp, _ := s.Get(svc.URL + "/screen?token=" + token + "0"); resp.StatusCode != http.StatusFound {
+		t.Errorf("a wrong screen link: %d, want 302", resp.StatusCode)
+	}
+}

@@ -1,0 +1,199 @@
+// Package auth holds who may use tradestat: accounts with a role and a bcrypt password hash,
+// and read-only links for wall displays, in a text file the administrator keeps (tradestat
+// user add writes it). One line an entry:
+//
+//	user:NAME:ROLE:BCRYPT-HASH
+//	screen:LABEL:SHA256-OF-TOKEN
+//
+// Roles nest: a viewer sees the dashboard and the wall display; an analyst also the lot lists
+// and the exports; an admin also uploads and ingest status. Screen links hold a random token
+// of which the file keeps only the hash, and open the wall display alone.
+package auth
+
+import (
+	"bufio"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role is what an account may do; a higher role may do everything a lower one may.
+type Role int
+
+// The roles, lowest first.
+const (
+	Viewer Role = iota + 1
+	Analyst
+	Admin
+)
+
+// ParseRole accepts a role name.
+func ParseRole(s string) (Role, error) {
+	switch s {
+	case "viewer":
+		return Viewer, nil
+	case "analyst":
+		return Analyst, nil
+	case "admin":
+		return Admin, nil
+	}
+	return 0, fmt.Errorf("unknown role %q (want viewer, analyst or admin)", s)
+}
+
+func (r Role) String() string {
+	switch r {
+	case Viewer:
+		return "viewer"
+	case Analyst:
+		return "analyst"
+	case Admin:
+		return "admin"
+	}
+	return "none"
+}
+
+// User is one account.
+type User struct {
+	Name string
+	Role Role
+	hash []byte
+}
+
+// Users is the accounts and screen links of a file.
+type Users struct {
+	users   map[string]User
+	screens map[string]string // token hash → label
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
+
+// Load reads a users file, naming the line of the first problem.
+func Load(path string) (*Users, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	u := &Users{users: map[string]User{}, screens: map[string]string{}}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		parts := strings.Split(text, ":")
+		switch {
+		case parts[0] == "user" && len(parts) == 4:
+			role, err := ParseRole(parts[2])
+			if err != nil || !nameRE.MatchString(parts[1]) || !strings.HasPrefix(parts[3], "$2") {
+				return nil, fmt.Errorf("%s line %d: want user:NAME:ROLE:BCRYPT-HASH", path, line)
+			}
+			u.users[parts[1]] = User{Name: parts[1], Role: role, hash: []byte(parts[3])}
+		case parts[0] == "screen" && len(parts) == 3 && len(parts[2]) == 64:
+			u.screens[parts[2]] = parts[1]
+		default:
+			return nil, fmt.Errorf("%s line %d: not a user: or screen: entry", path, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return u, nil
+}
+
+// dummyHash is compared against when the name is unknown, so that a wrong name takes as long
+// as a wrong password and does not tell which accounts exist.
+const dummyHash = "$2a$10$CrAfN4xazSGUFgrv.Isfaet.v3dKw1Lioo4IWtFph1F8/opWfr452"
+
+// Check returns the account of name if password is its password.
+func (u *Users) Check(name, password string) (User, bool) {
+	acct, ok := u.users[name]
+	hash := acct.hash
+	if !ok {
+		hash = []byte(dummyHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok {
+		return User{}, false
+	}
+	return acct, true
+}
+
+// Lookup returns the account named name.
+func (u *Users) Lookup(name string) (User, bool) {
+	acct, ok := u.users[name]
+	return acct, ok
+}
+
+// Screen reports whether token opens the wall display, and the link's label.
+func (u *Users) Screen(token string) (string, bool) {
+	sum := sha256.Sum256([]byte(token))
+	want := hex.EncodeToString(sum[:])
+	for h, label := range u.screens {
+		if subtle.ConstantTimeCompare([]byte(h), []byte(want)) == 1 {
+			return label, true
+		}
+	}
+	return "", false
+}
+
+// minPassword is the shortest password tradestat accepts.
+const minPassword = 10
+
+// AddUser sets an account in the users file at path (creating it), replacing any account
+// of the same name.
+func AddUser(path, name string, role Role, password string) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("user name %q: use letters, digits and _ . @ - (at most 64)", name)
+	}
+	if len([]rune(password)) < minPassword {
+		return fmt.Errorf("password: at least %d characters", minPassword)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	return rewrite(path, "user:"+name+":", fmt.Sprintf("user:%s:%s:%s", name, role, hash))
+}
+
+// AddScreen creates a wall-display link labelled label and returns its token, which is shown
+// once: the file keeps only its hash.
+func AddScreen(path, label string) (string, error) {
+	if !nameRE.MatchString(label) {
+		return "", fmt.Errorf("label %q: use letters, digits and _ . @ - (at most 64)", label)
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := hex.EncodeToString(b)
+	sum := sha256.Sum256([]byte(token))
+	return token, rewrite(path, "screen:"+label+":", "screen:"+label+":"+hex.EncodeToString(sum[:]))
+}
+
+// rewrite replaces the line starting with prefix by line, or appends it, writing the file
+// through a temporary file so a crash never leaves it half written.
+func rewrite(path, prefix, line string) error {
+	var lines []string
+	if data, err := os.ReadFile(path); err == nil {
+		for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+			if l != "" && !strings.HasPrefix(l, prefix) {
+				lines = append(lines, l)
+			}
+		}
+	} else if !os.IsNotExist(err) {
+		return err
+	}
+	lines = append(lines, line)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
