@@ -10,9 +10,9 @@ ECHARTS := dashboard/assets/vendor/echarts.min.js
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 run: build
 	deploy/clickhouse/local.sh start
-	bin/tradestat demo
+	TRADESTAT_CLICKHOUSE_USER=tradestat_writer bin/tradestat demo
 	@echo "published 2021 figures: http://$(ADDR)/?year=2021"
-	bin/tradestat serve --addr $(ADDR) --auth off
+	TRADESTAT_CLICKHOUSE_USER=tradestat_reader bin/tradestat serve --addr $(ADDR) --auth off
 
 ## test: install what the tests need, start ClickHouse, run every test
 test:

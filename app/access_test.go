@@ -18,6 +18,7 @@ import (
 	"tradestat/demo"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
+	"tradestat/warehouse"
 )
 
 // startWithAuth serves the demo data with access control: one account of each role and a
@@ -199,5 +200,35 @@ func TestSessionsAndCSRF(t *testing.T) {
 	}
 	if resp, _ := s.Get(svc.URL + "/screen?token=" + token + "0"); resp.StatusCode != http.StatusFound {
 		t.Errorf("a wrong screen link: %d, want 302", resp.StatusCode)
+	}
+}
+
+// TestReadOnlyDashboard: the dashboard serves the figures as the read-only user, which the
+// server refuses any write.
+func TestReadOnlyDashboard(t *testing.T) {
+	conn, cfg := chtest.Open(t)
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	reader := cfg
+	reader.User = "tradestat_reader"
+	svc, err := app.Start(context.Background(), reader, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	code, body := get(t, svc.URL+"/api/v1/summary?year=2021")
+	if code != 200 || !strings.Contains(string(body), `"projects":1651`) {
+		t.Errorf("as the reader: %d %s", code, body)
+	}
+	rconn, err := warehouse.Connect(context.Background(), reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rconn.Close()
+	for _, sql := range []string{"CREATE TABLE x (a UInt8) ENGINE = Memory", "DROP TABLE deals", "INSERT INTO ingest_batches (batch_id) SELECT 'x'"} {
+		if err := rconn.Exec(context.Background(), sql); !warehouse.ReadOnly(err) {
+			t.Errorf("%s as the reader: %v, want a read-only refusal", sql, err)
+		}
 	}
 }

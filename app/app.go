@@ -222,7 +222,12 @@ type Service struct {
 
 // Start opens the database (migrating it), listens on addr and serves in the background.
 func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
+	// The dashboard may connect as a read-only user, which may not create or migrate
+	// anything: then the database must have been set up by a writer already.
 	conn, err := warehouse.Open(ctx, cfg)
+	if warehouse.ReadOnly(err) {
+		conn, err = warehouse.OpenReader(ctx, cfg)
+	}
 	if err != nil {
 		return nil, err
 	}

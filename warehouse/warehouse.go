@@ -250,3 +250,37 @@ func Unavailable(err error) bool {
 	}
 	return false
 }
+
+// readOnlyCode is ClickHouse's error code for a statement a read-only user may not run.
+const readOnlyCode = 164
+
+// ReadOnly reports an error that says the user may only read.
+func ReadOnly(err error) bool {
+	var ex *clickhouse.Exception
+	return errors.As(err, &ex) && ex.Code == readOnlyCode
+}
+
+// OpenReader connects as a user that may only read (the dashboard's): it creates nothing,
+// and fails with a clear message when the database has not been set up and loaded by a
+// writer, or lacks a migration this build expects.
+func OpenReader(ctx context.Context, cfg Config) (driver.Conn, error) {
+	conn, err := Connect(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Migrations()
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	var applied uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM schema_migrations").Scan(&applied); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("database %s is not set up (load data with tradestat demo or ingest as a writer first): %w", cfg.Database, err)
+	}
+	if int(applied) < len(ms) {
+		conn.Close()
+		return nil, fmt.Errorf("database %s has %d of this build's %d migrations: run tradestat ingest (or demo) as a writer to bring it up to date", cfg.Database, applied, len(ms))
+	}
+	return conn, nil
+}
