@@ -142,10 +142,10 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
 
-// requestContext derives the database context of a request: cancelled with the request and
-// bounded by queryTimeout.
+// requestContext derives the database context of a request: cancelled with the request,
+// bounded by queryTimeout, and pinned to one generation of the data (query.Pinned).
 func (s *Server) requestContext(c *fiber.Ctx) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.UserContext(), queryTimeout)
+	return context.WithTimeout(query.Pinned(c.UserContext()), queryTimeout)
 }
 
 // handleError is the one place errors become HTTP statuses: a bad request is 400 with its

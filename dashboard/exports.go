@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -89,9 +88,9 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest{err.Error()}
 	}
-	search := c.Query("q")
-	if utf8.RuneCountInString(search) > maxSearch || !utf8.ValidString(search) {
-		return badf("q: search for at most %d characters of a code or name", maxSearch)
+	search, err := searchParam(c)
+	if err != nil {
+		return err
 	}
 	m := export.Meta{Title: exportTitle("项目明细", v), At: time.Now()}
 	attach(c, format, export.Filename(m.Title, format))

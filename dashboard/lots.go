@@ -17,13 +17,22 @@ const lotPageSize = 50
 // maxSearch bounds the search text: a code or part of a name is never long.
 const maxSearch = 100
 
+// searchParam is the q parameter: part of a code or name, of bounded length and valid UTF-8.
+func searchParam(c *fiber.Ctx) (string, error) {
+	q := c.Query("q")
+	if utf8.RuneCountInString(q) > maxSearch || !utf8.ValidString(q) {
+		return "", badf("q: search for at most %d characters of a code or name", maxSearch)
+	}
+	return q, nil
+}
+
 // lotRequest parses the lot list's own parameters: search, sort, direction, page and size.
 func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
-	q := query.LotQuery{Search: c.Query("q"), Page: 1, Size: defaultSize}
-	if utf8.RuneCountInString(q.Search) > maxSearch || !utf8.ValidString(q.Search) {
-		return q, badf("q: search for at most %d characters of a code or name", maxSearch)
-	}
+	q := query.LotQuery{Page: 1, Size: defaultSize}
 	var err error
+	if q.Search, err = searchParam(c); err != nil {
+		return q, err
+	}
 	if q.Sort, err = query.ParseLotSort(c.Query("sort")); err != nil {
 		return q, badRequest{err.Error()}
 	}

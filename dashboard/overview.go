@@ -110,6 +110,24 @@ func (s *Server) freshness(ctx context.Context) (freshness, error) {
 	return fr, nil
 }
 
+// viewFigures are what the overview and the wall display show of a view: its totals, the
+// same period a year earlier, and its breakdowns by dims.
+func (s *Server) viewFigures(ctx context.Context, f query.Filter, dims ...query.Dimension) (sum, prev query.Totals, rows map[query.Dimension][]query.Row, err error) {
+	if sum, err = s.store.Summary(ctx, f); err != nil {
+		return
+	}
+	if prev, err = s.store.Summary(ctx, f.PreviousYear()); err != nil {
+		return
+	}
+	rows = map[query.Dimension][]query.Row{}
+	for _, d := range dims {
+		if rows[d], _, err = s.store.Breakdown(ctx, f, d); err != nil {
+			return
+		}
+	}
+	return
+}
+
 // overview serves GET /: the view's figures with their year-on-year change, and its charts.
 // Clicking a year, month, place, type or family narrows the view to it.
 func (s *Server) overview(c *fiber.Ctx) error {
@@ -120,11 +138,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return err
 	}
 	f := v.Filter
-	sum, err := s.store.Summary(ctx, f)
-	if err != nil {
-		return err
-	}
-	prev, err := s.store.Summary(ctx, f.PreviousYear())
+	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByPlace, query.ByType, query.ByFamily)
 	if err != nil {
 		return err
 	}
@@ -139,12 +153,6 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	byYear, _, err := s.store.Breakdown(ctx, years, query.ByYear)
 	if err != nil {
 		return err
-	}
-	breakdowns := map[query.Dimension][]query.Row{}
-	for _, d := range []query.Dimension{query.ByMonth, query.ByPlace, query.ByType, query.ByFamily} {
-		if breakdowns[d], _, err = s.store.Breakdown(ctx, f, d); err != nil {
-			return err
-		}
 	}
 	fr, err := s.freshness(ctx)
 	if err != nil {

@@ -33,20 +33,9 @@ func (s *Server) screen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := v.Filter
-	sum, err := s.store.Summary(ctx, f)
+	sum, prev, rows, err := s.viewFigures(ctx, v.Filter, query.ByMonth, query.ByPlace, query.ByType, query.ByFamily)
 	if err != nil {
 		return err
-	}
-	prev, err := s.store.Summary(ctx, f.PreviousYear())
-	if err != nil {
-		return err
-	}
-	rows := map[query.Dimension][]query.Row{}
-	for _, d := range []query.Dimension{query.ByMonth, query.ByPlace, query.ByType, query.ByFamily} {
-		if rows[d], _, err = s.store.Breakdown(ctx, f, d); err != nil {
-			return err
-		}
 	}
 	fr, err := s.freshness(ctx)
 	if err != nil {

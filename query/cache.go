@@ -31,11 +31,35 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d/%d", n, last.Unix()), nil
 }
 
+// pin is one request's generation, read at its first cached call and reused by the rest.
+type pin struct {
+	once sync.Once
+	gen  string
+	err  error
+}
+
+type pinKey struct{}
+
+// Pinned returns a context under which every cached read asks for the data's generation
+// once, at the first read, rather than once per read: a page of a dozen panels costs one
+// look at ingest_batches, and all its panels describe the same state of the data.
+func Pinned(ctx context.Context) context.Context { return context.WithValue(ctx, pinKey{}, &pin{}) }
+
+// currentGeneration is the generation of ctx's pin, or the data's generation now.
+func (s *Store) currentGeneration(ctx context.Context) (string, error) {
+	p, ok := ctx.Value(pinKey{}).(*pin)
+	if !ok {
+		return s.generation(ctx)
+	}
+	p.once.Do(func() { p.gen, p.err = s.generation(ctx) })
+	return p.gen, p.err
+}
+
 // cached returns the result stored under key for the current generation, or computes and
 // stores it.
 func cached[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
 	var zero T
-	gen, err := s.generation(ctx)
+	gen, err := s.currentGeneration(ctx)
 	if err != nil {
 		return zero, err
 	}

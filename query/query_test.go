@@ -227,3 +227,37 @@ func TestLots(t *testing.T) {
 		}
 	}
 }
+
+// TestPinned: reads under one pinned context ask for the data's generation once, so they all
+// describe one state of the data; a new context sees a load that came in between.
+func TestPinned(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	store := query.New(conn)
+	ctx := context.Background()
+	year := tradestattest.Year(t, 2021)
+	load := func(code string) {
+		t.Helper()
+		csv := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\n" + code + ",001,工程建设,530502,2021-05-01,100.00\n"
+		if _, err := ingest.NewLoader(conn).Load(ctx, ingest.Source{Name: code + ".csv", Data: []byte(csv)}, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load("P1")
+	pinned := query.Pinned(ctx)
+	first, err := store.Summary(pinned, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load("P2")
+	again, err := store.Summary(pinned, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := store.Summary(query.Pinned(ctx), year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Projects != 1 || again != first || fresh.Projects != 2 {
+		t.Errorf("pinned %d then %d, a new context %d; want 1, 1, 2", first.Projects, again.Projects, fresh.Projects)
+	}
+}
