@@ -8,11 +8,12 @@ ECHARTS := dashboard/assets/vendor/echarts.min.js
 .PHONY: run test stop build assets demo-files bench-ingest bench-dashboard
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
+## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
 run: build
 	deploy/clickhouse/local.sh start
 	TRADESTAT_CLICKHOUSE_USER=tradestat_writer bin/tradestat demo
 	@echo "published 2021 figures: http://$(ADDR)/?year=2021"
-	TRADESTAT_CLICKHOUSE_USER=tradestat_reader bin/tradestat serve --addr $(ADDR) --auth off
+	deploy/serve-local.sh $(ADDR) $(VAR)/inbox
 
 ## test: install what the tests need, start ClickHouse, run every test
 test:

@@ -22,8 +22,9 @@ import (
 )
 
 // startWithAuth serves the demo data with access control: one account of each role and a
-// wall-display link, whose token it returns.
-func startWithAuth(t *testing.T) (*app.Service, string) {
+// wall-display link, whose token it returns, with the audit log and uploads of up to 1 MiB
+// into an inbox, whose path it returns with the database's configuration.
+func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
@@ -46,12 +47,14 @@ func startWithAuth(t *testing.T) (*app.Service, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)), dashboard.WithAuth(users, false))
+	inbox := filepath.Join(t.TempDir(), "inbox")
+	set := app.Setup{Writer: &cfg, RequireAudit: true, Inbox: inbox, UploadLimit: 1 << 20}
+	svc, err := app.StartWith(context.Background(), cfg, set, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)), dashboard.WithAuth(users, false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return svc, token
+	return svc, token, inbox, cfg
 }
 
 // client is a browser-like client: cookies kept, redirects reported rather than followed.
@@ -88,17 +91,20 @@ func signIn(t *testing.T, c *http.Client, base, name, password string) *http.Res
 
 // TestRolePermissions: every route for every role — signed out, viewer, analyst, admin.
 func TestRolePermissions(t *testing.T) {
-	svc, _ := startWithAuth(t)
+	svc, _, _, _ := startWithAuth(t)
 	routes := []struct {
 		path    string
 		analyst bool // needs at least an analyst
 		public  bool
+		admin   bool // needs an admin
 	}{
-		{"/?year=2021", false, false}, {"/screen", false, false}, {"/report?year=2021", false, false},
-		{"/api/v1/summary", false, false}, {"/api/v1/breakdown?by=place", false, false}, {"/api/v1/report", false, false},
-		{"/lots", true, false}, {"/api/v1/lots", true, false}, {"/export/indicators", true, false},
-		{"/export/lots?format=csv", true, false}, {"/export/evaluation?year=2021", true, false},
-		{"/healthz", false, true}, {"/assets/style.css", false, true},
+		{path: "/admin/ingest", admin: true}, {path: "/admin/audit", admin: true},
+		{path: "/admin/ingest/rejects?dir=done&file=x.csv", admin: true},
+		{path: "/?year=2021"}, {path: "/screen"}, {path: "/report?year=2021"},
+		{path: "/api/v1/summary"}, {path: "/api/v1/breakdown?by=place"}, {path: "/api/v1/report"},
+		{path: "/lots", analyst: true}, {path: "/api/v1/lots", analyst: true}, {path: "/export/indicators", analyst: true},
+		{path: "/export/lots?format=csv", analyst: true}, {path: "/export/evaluation?year=2021", analyst: true},
+		{path: "/healthz", public: true}, {path: "/assets/style.css", public: true},
 	}
 	clients := map[string]*http.Client{"signed out": client(t)}
 	for _, role := range []string{"viewer", "analyst", "admin"} {
@@ -122,8 +128,10 @@ func TestRolePermissions(t *testing.T) {
 				want = http.StatusUnauthorized
 			case role == "signed out":
 				want = http.StatusFound
-			case role == "viewer" && r.analyst:
+			case role == "viewer" && r.analyst, role != "admin" && r.admin:
 				want = http.StatusForbidden
+			case r.path == "/admin/ingest/rejects?dir=done&file=x.csv":
+				want = http.StatusNotFound // no such report, but the admin may ask
 			}
 			if resp.StatusCode != want {
 				t.Errorf("%s %s: %d, want %d", role, r.path, resp.StatusCode, want)
@@ -139,7 +147,7 @@ func TestRolePermissions(t *testing.T) {
 // its CSRF token is refused; a wrong password is refused and, past the limit, so is trying;
 // signing out ends the session; a screen link opens the wall display and nothing else.
 func TestSessionsAndCSRF(t *testing.T) {
-	svc, token := startWithAuth(t)
+	svc, token, _, _ := startWithAuth(t)
 	c := client(t)
 	resp := signIn(t, c, svc.URL, "analyst", "analyst password 1")
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/lots" {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/dashboard"
 	"tradestat/demo"
@@ -106,6 +107,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.StringVar(&sc.users, "users", getenv("TRADESTAT_USERS"), "accounts file (tradestat user add writes it; TRADESTAT_USERS)")
 		fs.StringVar(&sc.auth, "auth", orDefault(getenv("TRADESTAT_AUTH"), "on"), "on, or off for a single-user laptop or the local demo (TRADESTAT_AUTH)")
 		fs.BoolVar(&sc.secureCookies, "secure-cookies", false, "mark session cookies Secure (the server is behind HTTPS)")
+		fs.StringVar(&sc.writerUser, "writer-user", getenv("TRADESTAT_WRITER_USER"), "ClickHouse account that may write, for the audit log (default: --user; TRADESTAT_WRITER_USER)")
+		fs.StringVar(&sc.writerPassword, "writer-password", getenv("TRADESTAT_WRITER_PASSWORD"), "its password (TRADESTAT_WRITER_PASSWORD)")
+		fs.StringVar(&sc.inbox, "inbox", getenv("TRADESTAT_INBOX"), "the ingest worker's inbox (tradestat ingest --watch DIR): admins' uploads go there (TRADESTAT_INBOX)")
+		fs.Int64Var(&sc.uploadMiB, "upload-limit", 256, "largest upload, in MiB")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -160,6 +165,9 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 type serveConfig struct {
 	addr, targets, users, auth string
 	secureCookies              bool
+	writerUser, writerPassword string
+	inbox                      string
+	uploadMiB                  int64
 }
 
 func orDefault(v, def string) string {
@@ -195,8 +203,15 @@ func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout,
 	default:
 		return fmt.Errorf("--auth %q: want on or off: %w", sc.auth, errUsage)
 	}
-	addr := sc.addr
-	svc, err := Start(ctx, cfg, addr, log, opts...)
+	if sc.uploadMiB <= 0 {
+		return fmt.Errorf("--upload-limit %d: want a positive number of MiB: %w", sc.uploadMiB, errUsage)
+	}
+	writer := cfg
+	if sc.writerUser != "" {
+		writer.User, writer.Password = sc.writerUser, sc.writerPassword
+	}
+	set := Setup{Writer: &writer, RequireAudit: sc.auth == "on", Inbox: sc.inbox, UploadLimit: sc.uploadMiB << 20}
+	svc, err := StartWith(ctx, cfg, set, sc.addr, log, opts...)
 	if err != nil {
 		return err
 	}
@@ -204,24 +219,64 @@ func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout,
 	select {
 	case <-ctx.Done():
 	case err := <-svc.done:
-		svc.conn.Close()
+		svc.closeConns()
 		return err
 	}
 	fmt.Fprintln(stdout, "shutting down")
 	return svc.Close()
 }
 
-// Service is the running dashboard with its database connection: the real wiring, which
+// Service is the running dashboard with its database connections: the real wiring, which
 // `tradestat serve` runs and tests start on port 0.
 type Service struct {
-	URL  string
-	conn driver.Conn
-	srv  *dashboard.Server
-	done chan error
+	URL    string
+	conn   driver.Conn // reads
+	writer driver.Conn // the audit log; nil without one
+	audit  *audit.Log
+	srv    *dashboard.Server
+	done   chan error
 }
 
-// Start opens the database (migrating it), listens on addr and serves in the background.
+// Setup is what a Service is given beyond the reader's configuration.
+type Setup struct {
+	// Writer is an account that may write, for the audit log (and the migrations). When it
+	// cannot write, nothing is audited, which is refused when RequireAudit is set (access
+	// control is on: every sign-in, upload and export must be accountable).
+	Writer       *warehouse.Config
+	RequireAudit bool
+	// Inbox, when set, is the ingest worker's inbox, where admins' uploads of up to
+	// UploadLimit bytes go.
+	Inbox       string
+	UploadLimit int64
+}
+
+// Start opens the database (migrating it), listens on addr and serves in the background,
+// without an audit log or uploads.
 func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
+	return StartWith(ctx, cfg, Setup{}, addr, log, opts...)
+}
+
+// StartWith is Start with an audit log and uploads as set up.
+func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
+	s := &Service{done: make(chan error, 1)}
+	if set.Writer != nil {
+		w, err := warehouse.Open(ctx, *set.Writer)
+		switch {
+		case warehouse.ReadOnly(err):
+			log.Warn("the writer account may only read: nothing is audited", "user", set.Writer.User)
+		case err != nil:
+			return nil, err
+		default:
+			s.writer, s.audit = w, audit.New(w, log)
+			opts = append(opts, dashboard.WithAudit(s.audit))
+		}
+	}
+	if set.RequireAudit && s.audit == nil {
+		return nil, fmt.Errorf("with access control on, sign-ins, uploads and exports go into the audit log: give an account that may write it (--writer-user, TRADESTAT_WRITER_USER)")
+	}
+	if set.Inbox != "" {
+		opts = append(opts, dashboard.WithUploads(set.Inbox, set.UploadLimit))
+	}
 	// The dashboard may connect as a read-only user, which may not create or migrate
 	// anything: then the database must have been set up by a writer already.
 	conn, err := warehouse.Open(ctx, cfg)
@@ -229,21 +284,40 @@ func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Log
 		conn, err = warehouse.OpenReader(ctx, cfg)
 	}
 	if err != nil {
+		s.closeConns()
 		return nil, err
 	}
+	s.conn = conn
 	srv, err := dashboard.New(query.New(conn), log, opts...)
 	if err != nil {
-		conn.Close()
+		s.closeConns()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		conn.Close()
+		s.closeConns()
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s := &Service{URL: "http://" + ln.Addr().String(), conn: conn, srv: srv, done: make(chan error, 1)}
+	s.URL, s.srv = "http://"+ln.Addr().String(), srv
 	go func() { s.done <- srv.Serve(ln) }()
 	return s, nil
+}
+
+// closeConns writes what the audit log holds and closes the connections.
+func (s *Service) closeConns() error {
+	var err error
+	if s.audit != nil {
+		err = s.audit.Close()
+	}
+	for _, c := range []driver.Conn{s.conn, s.writer} {
+		if c == nil {
+			continue
+		}
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // Close lets requests in flight finish (up to 10 s), then closes the database connection.
@@ -251,7 +325,7 @@ func (s *Service) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
-	if cerr := s.conn.Close(); err == nil {
+	if cerr := s.closeConns(); err == nil {
 		err = cerr
 	}
 	return err

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"tradestat/audit"
 	"tradestat/auth"
 )
 
@@ -64,6 +65,8 @@ func requiredRole(path string) auth.Role {
 	switch {
 	case path == "/lots", path == "/api/v1/lots", strings.HasPrefix(path, "/export/"):
 		return auth.Analyst
+	case strings.HasPrefix(path, "/admin/"):
+		return auth.Admin
 	}
 	return auth.Viewer
 }
@@ -139,9 +142,14 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login checks a name and password and starts a new session (a new ID, so that an ID set
 // before signing in is worth nothing after).
 func (s *Server) login(c *fiber.Ctx) error {
-	user, ok := s.access.users.Check(c.FormValue("name"), c.FormValue("password"))
+	if s.audit != nil && s.audit.Ready() != nil {
+		return auditUnavailable()
+	}
+	name := c.FormValue("name")
+	user, ok := s.access.users.Check(name, c.FormValue("password"))
 	next := safeNext(c.FormValue("next"))
 	if !ok {
+		s.record(c, audit.Entry{Action: audit.LoginFailed, User: truncate(name, 64), Detail: "用户名或密码不正确", Status: fiber.StatusUnauthorized})
 		token, _ := c.Locals(csrfKey{}).(string)
 		c.Status(fiber.StatusUnauthorized)
 		return s.render(c, "login.html", loginPage{CSRF: token, Next: next, Error: "用户名或密码不正确"})
@@ -158,10 +166,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("signed in", "user", user.Name, "role", user.Role.String(), "ip", c.IP())
+	s.record(c, audit.Entry{Action: audit.Login, User: user.Name, Role: user.Role.String(), Status: fiber.StatusSeeOther})
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
+	s.record(c, audit.Entry{Action: audit.Logout, Status: fiber.StatusSeeOther})
 	if sess, err := s.access.sessions.Get(c); err == nil {
 		_ = sess.Destroy() // a session that cannot be found is already gone
 	}

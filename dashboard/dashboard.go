@@ -23,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"tradestat/audit"
 	"tradestat/evaluation"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -50,6 +51,8 @@ type Server struct {
 	pages   *template.Template
 	targets []evaluation.Indicator // the self-evaluation table's indicators
 	access  *access                // nil: --auth off
+	uploads *uploads               // nil: no uploads
+	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
 }
 
 // Option configures a Server.
@@ -83,16 +86,22 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           30 * time.Second,
-		BodyLimit:             1 << 20, // no request carries more than a form
-		ReadBufferSize:        8 << 10, // request line and headers; larger ones get 431
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           2 * time.Minute,
+		// Bodies up to BodyLimit are read before the handler; larger ones (an upload) are
+		// streamed, multipart files spilling to temporary files, so that an upload does not sit
+		// in memory. limitBody refuses a body over its route's bound before it is read.
+		BodyLimit:                    formBody,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadBufferSize:               8 << 10, // request line and headers; larger ones get 431
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
 	})
 	assets, err := fs.Sub(assetFiles, "assets")
 	if err != nil {
 		return nil, err
 	}
 	s.app.Use(s.secure)
+	s.app.Use(s.limitBody)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.routeAccess() // everything below needs an account (unless --auth off)
@@ -101,12 +110,18 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.app.Get("/screen", s.screen)
 	s.app.Get("/report", s.reportText)
 	s.app.Get("/api/v1/report", s.reportAPI)
-	s.app.Get("/export/indicators", s.exportIndicators)
-	s.app.Get("/export/lots", s.exportLots)
-	s.app.Get("/export/evaluation", s.exportEvaluation)
+	s.app.Get("/export/indicators", s.audited(s.exportIndicators))
+	s.app.Get("/export/lots", s.audited(s.exportLots))
+	s.app.Get("/export/evaluation", s.audited(s.exportEvaluation))
 	s.app.Get("/api/v1/lots", s.lotsAPI)
 	s.app.Get("/api/v1/summary", s.summary)
 	s.app.Get("/api/v1/breakdown", s.breakdown)
+	s.app.Get("/admin/ingest", s.ingestStatus)
+	s.app.Get("/admin/ingest/rejects", s.rejectReport)
+	s.app.Get("/admin/audit", s.auditLog)
+	if s.uploads != nil {
+		s.app.Post(uploadPath, s.upload)
+	}
 	return s, nil
 }
 

@@ -230,6 +230,77 @@ func english(s string) (string, bool) {
 		return "Self-evaluation table", true
 	case "退出":
 		return "Sign out", true
+	// Admin pages.
+	case "数据导入":
+		return "Data loading", true
+	case "审计日志":
+		return "Audit log", true
+	case "上传交易数据":
+		return "Upload transaction data", true
+	case "文件（CSV、TXT、TSV 或 XLSX）":
+		return "File (CSV, TXT, TSV or XLSX)", true
+	case "上传":
+		return "Upload", true
+	case "上限":
+		return "limit", true
+	case "文件进入导入目录，由导入进程按同样的规则加载并出具报告":
+		return "the file goes into the inbox, where the ingest worker loads it by the same rules and writes its report", true
+	case "已收到":
+		return "Received", true
+	case "，等待导入进程加载；本页每 5 秒刷新。":
+		return "; waiting for the ingest worker. This page refreshes every 5 s.", true
+	case "等待导入":
+		return "Waiting in the inbox", true
+	case "导入目录中没有等待的文件。":
+		return "No file is waiting in the inbox.", true
+	case "导入报告":
+		return "Load reports", true
+	case "已处理":
+		return "processed", true
+	case "无法读取":
+		return "could not be read", true
+	case "拒收报告":
+		return "reject report", true
+	case "尚无报告。":
+		return "No reports yet.", true
+	case "此服务器未开启上传（serve --inbox DIR）。":
+		return "Uploads are not set up on this server (serve --inbox DIR).", true
+	case "完成时间":
+		return "Finished", true
+	case "文件":
+		return "File", true
+	case "读取":
+		return "Read", true
+	case "加载":
+		return "Loaded", true
+	case "拒收":
+		return "Rejected", true
+	case "跳过":
+		return "Skipped", true
+	case "重复":
+		return "Duplicates", true
+	case "尚无导入。":
+		return "Nothing loaded yet.", true
+	case "时间":
+		return "Time", true
+	case "用户":
+		return "User", true
+	case "角色":
+		return "Role", true
+	case "地址":
+		return "Address", true
+	case "操作":
+		return "Action", true
+	case "路径":
+		return "Path", true
+	case "筛选条件":
+		return "Filters", true
+	case "详情":
+		return "Detail", true
+	case "状态":
+		return "Status", true
+	case "审计日志为空。":
+		return "The audit log is empty.", true
 	case "登录":
 		return "Sign in", true
 	case "用户名":

@@ -80,6 +80,10 @@ type overviewPage struct {
 // chrome is a page's header: its subtitle, links, other language and signed-in account.
 func (s *Server) chrome(c *fiber.Ctx, sub, langURL string, nav ...choice) chrome {
 	user, token := s.who(c)
+	if s.isAdmin(c) && sub != "数据导入" && sub != "审计日志" {
+		l, _ := parseLang(c.Query("lang"))
+		nav = append(nav, choice{langPath("/admin/ingest", l), "数据导入"})
+	}
 	return chrome{Sub: sub, Nav: nav, LangURL: langURL, User: user, CSRF: token}
 }
 

@@ -79,3 +79,32 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 	fmt.Fprintln(w, "\ndry run: nothing was loaded")
 	return nil
 }
+
+// Check tells, from its first rows, whether src is a file the worker can read at all: CSV or
+// XLSX (not a legacy .xls, not some other binary), with a row naming at least three known
+// columns in one of its tables. The dashboard checks uploads with it, so that a picture or a
+// PDF is refused at once with the worker's own reason. Whether every needed column is there
+// is left to the load, whose report says so: the worker may be told --place or --mapping.
+func Check(src Source, opts Options) error {
+	ft, err := openTables(src, opts)
+	if err != nil {
+		return err
+	}
+	defer ft.Close()
+	known := aliases()
+	for _, t := range ft.tables {
+		for i := 0; i < maxHeaderSearch; i++ {
+			rec, _, err := t.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			if _, n := matchHeader(rec, known, opts.Mapping); n >= 3 {
+				return nil
+			}
+		}
+	}
+	return unreadablef("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch)
+}

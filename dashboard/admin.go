@@ -1,0 +1,419 @@
+package dashboard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat"
+	"tradestat/audit"
+	"tradestat/auth"
+	"tradestat/ingest"
+	"tradestat/query"
+)
+
+// uploads is where files uploaded from the browser go: the inbox of the ingest worker
+// (`tradestat ingest --watch DIR`), so that an upload is loaded by exactly the worker's path,
+// with its accounting and its report, and the dashboard itself never writes lots.
+type uploads struct {
+	inbox string
+	limit int64 // bytes
+}
+
+// WithUploads lets admins upload export files of up to limit bytes into inbox, the directory
+// an ingest worker watches.
+func WithUploads(inbox string, limit int64) Option {
+	return func(s *Server) { s.uploads = &uploads{inbox: inbox, limit: limit} }
+}
+
+// WithAudit records sign-ins, uploads and exports in log.
+func WithAudit(log *audit.Log) Option { return func(s *Server) { s.audit = log } }
+
+// formBody bounds the body of every request but an upload: the largest is a sign-in form.
+const formBody = 1 << 20
+
+// multipartSlack is what an upload's body may carry beyond the file: the form's other fields
+// and the multipart boundaries.
+const multipartSlack = 64 << 10
+
+const uploadPath = "/admin/upload"
+
+// limitBody refuses a request body over its route's bound from the Content-Length header,
+// before any of it is read: an upload may be as large as the upload limit, anything else as
+// a form. An upload is also refused here unless it comes from an admin, so that no one else
+// can make the server spool a large body to disk (the CSRF check reads the whole form).
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	n := int64(c.Request().Header.ContentLength()) // -1: chunked, -2: no body
+	limit := int64(formBody)
+	if c.Path() == uploadPath && c.Method() == fiber.MethodPost {
+		if s.uploads == nil {
+			return fiber.NewError(fiber.StatusNotFound, "此服务器未开启上传 (uploads are not set up: serve --inbox DIR)")
+		}
+		if !s.isAdmin(c) {
+			c.Context().SetConnectionClose()
+			return fiber.NewError(fiber.StatusForbidden, "只有管理员可以上传文件 (only admins may upload)")
+		}
+		limit = s.uploads.limit + multipartSlack
+	}
+	if n == -1 || n > limit {
+		// The body is not read; the connection cannot carry another request after it.
+		c.Context().SetConnectionClose()
+	}
+	switch {
+	case n == -1:
+		return fiber.NewError(fiber.StatusLengthRequired, "请求须带 Content-Length (send a Content-Length)")
+	case n > limit:
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("请求过大：上限 %s (request body too large; the limit is %s)", sizeText(limit), sizeText(limit)))
+	}
+	return c.Next()
+}
+
+// sizeText is a byte count as people read it.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// uploadTypes are the file kinds the worker reads, by extension.
+var uploadTypes = map[string]bool{".csv": true, ".txt": true, ".tsv": true, ".xlsx": true, ".xlsm": true}
+
+// uploadName is the name an uploaded file is kept under in the inbox: the base name the
+// browser sent, without directories, control or invisible formatting characters (such as a
+// right-to-left override that would disguise the extension), leading dots (the worker skips
+// hidden files) or Excel's lock-file prefix, and with a known extension.
+func uploadName(sent string) (string, error) {
+	sent = sent[strings.LastIndexAny(sent, `/\`)+1:]
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
+			return -1
+		}
+		return r
+	}, sent)
+	name = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(name), "~$"), ". ")
+	if r := []rune(name); len(r) > 120 {
+		ext := filepath.Ext(name)
+		name = string(r[:120-len([]rune(ext))]) + ext
+	}
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case name == "" || name == ext:
+		return "", unsupported("文件名为空 (the file has no name)")
+	case ext == ".xls":
+		return "", unsupported(name + " 是旧版 Excel 97–2003 工作簿 (.xls)：请在 Excel 或 WPS 中另存为 .xlsx 后上传 (save it as .xlsx, then upload that)")
+	case !uploadTypes[ext]:
+		return "", unsupported(fmt.Sprintf("%s：只接受 CSV、TXT、TSV 或 XLSX 文件 (only CSV, TXT, TSV or XLSX exports)", name))
+	}
+	return name, nil
+}
+
+func unsupported(msg string) error { return fiber.NewError(fiber.StatusUnsupportedMediaType, msg) }
+
+// upload serves POST /admin/upload: the file is checked (size, extension, and from its first
+// rows that the worker can read it at all), then put into the inbox under its own name
+// (written under a hidden name first and renamed, so the worker never sees half a file), and
+// the admin is sent to the ingest status page, where the worker's report appears.
+func (s *Server) upload(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return badRequest{"请选择要上传的文件 (choose a file to upload)"}
+	}
+	name, err := uploadName(fh.Filename)
+	if err != nil {
+		return err
+	}
+	if fh.Size > s.uploads.limit {
+		return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("%s 过大：上限 %s (the file is larger than the upload limit)", name, sizeText(s.uploads.limit)))
+	}
+	if fh.Size == 0 {
+		return unsupported(name + " 是空文件 (the file is empty)")
+	}
+	if s.audit != nil {
+		if err := s.audit.Ready(); err != nil {
+			return auditUnavailable()
+		}
+	}
+	in, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	defer in.Close()
+	if err := os.MkdirAll(s.uploads.inbox, 0o755); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	tmp, err := os.CreateTemp(s.uploads.inbox, ".upload-*")
+	if err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // gone after the rename; removes a refused or broken upload
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), in)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
+		return unsupported(err.Error())
+	}
+	dest := filepath.Join(s.uploads.inbox, name)
+	if _, err := os.Stat(dest); err == nil { // one of that name still waits for the worker
+		name = time.Now().In(tradestat.Shanghai).Format("20060102-150405.000") + "-" + name
+		dest = filepath.Join(s.uploads.inbox, name)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return fmt.Errorf("upload %s: %w", name, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	s.record(c, audit.Entry{Action: audit.Upload, Detail: fmt.Sprintf("%s, %d bytes, SHA-256 %s", name, n, sum), Status: fiber.StatusSeeOther})
+	s.log.Info("uploaded into the inbox", "file", name, "bytes", n, "sha256", sum)
+	l, _ := parseLang(c.Query("lang"))
+	return c.Redirect(langPath("/admin/ingest?uploaded="+url.QueryEscape(name), l), fiber.StatusSeeOther)
+}
+
+// filedReport is an inbox file the worker has dealt with, and its report.
+type filedReport struct {
+	Name, Dir, Report string
+	Rejects           bool // a reject report lies beside it
+	When              string
+}
+
+type ingestPage struct {
+	chrome
+	View      view
+	Freshness freshness // unused: the header asks for it
+	CSRF      string
+	Uploads   bool
+	Limit     string
+	Uploaded  string
+	Waiting   []string      // in the inbox, not yet loaded
+	Filed     []filedReport // done/ and failed/, newest first
+	Batches   []query.Batch // every load, from ingest_batches
+}
+
+// maxListed bounds the files and loads the status page lists.
+const maxListed = 50
+
+// ingestStatus serves GET /admin/ingest: the upload form, the files waiting for the worker,
+// the worker's reports of the latest files it filed, and the latest loads of all sources.
+func (s *Server) ingestStatus(c *fiber.Ctx) error {
+	l, err := parseLang(c.Query("lang"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	batches, err := s.store.RecentBatches(ctx, maxListed)
+	if err != nil {
+		return err
+	}
+	v := view{L: l}
+	page := ingestPage{
+		chrome:   s.chrome(c, "数据导入", langPath("/admin/ingest", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/audit", l), "审计日志"}),
+		View:     v,
+		Uploaded: c.Query("uploaded"),
+		Batches:  batches,
+	}
+	page.CSRF = page.chrome.CSRF
+	if s.uploads != nil {
+		page.Uploads, page.Limit = true, sizeText(s.uploads.limit)
+		if page.Waiting, page.Filed, err = s.uploads.status(); err != nil {
+			return err
+		}
+	}
+	return s.render(c, "ingest.html", page)
+}
+
+// status lists the inbox's waiting files and the reports of its filed ones.
+func (u *uploads) status() (waiting []string, filed []filedReport, err error) {
+	entries, err := os.ReadDir(u.inbox)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("inbox: %w", err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			waiting = append(waiting, e.Name())
+		}
+	}
+	for _, dir := range []string{"done", "failed"} {
+		entries, err := os.ReadDir(filepath.Join(u.inbox, dir))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("inbox: %w", err)
+		}
+		names := map[string]bool{}
+		for _, e := range entries {
+			names[e.Name()] = true
+		}
+		for _, e := range entries {
+			name, ok := strings.CutSuffix(e.Name(), ".report.txt")
+			if !ok {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			body, err := os.ReadFile(filepath.Join(u.inbox, dir, e.Name()))
+			if err != nil {
+				continue // moved away meanwhile
+			}
+			filed = append(filed, filedReport{Name: name, Dir: dir, Report: string(body),
+				Rejects: names[name+".rejects.csv"], When: info.ModTime().In(tradestat.Shanghai).Format("2006-01-02 15:04:05")})
+		}
+	}
+	sort.Slice(filed, func(i, j int) bool { return filed[i].When > filed[j].When })
+	if len(filed) > maxListed {
+		filed = filed[:maxListed]
+	}
+	return waiting, filed, nil
+}
+
+// rejectReport serves GET /admin/ingest/rejects?dir=done&file=NAME: the reject report the
+// worker left beside a file. Only names the directory lists are served.
+func (s *Server) rejectReport(c *fiber.Ctx) error {
+	if s.uploads == nil {
+		return fiber.ErrNotFound
+	}
+	dir, file := c.Query("dir"), c.Query("file")
+	if dir != "done" && dir != "failed" {
+		return badf("dir %q: want done or failed", dir)
+	}
+	entries, err := os.ReadDir(filepath.Join(s.uploads.inbox, dir))
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	for _, e := range entries {
+		if e.Name() == file+".rejects.csv" && e.Type().IsRegular() {
+			c.Attachment(e.Name())
+			return c.SendFile(filepath.Join(s.uploads.inbox, dir, e.Name()))
+		}
+	}
+	return fiber.NewError(fiber.StatusNotFound, "没有这个文件的拒收报告 (no reject report for this file)")
+}
+
+type auditPage struct {
+	chrome
+	View      view
+	Freshness freshness // unused: the header asks for it
+	Entries   []query.AuditEntry
+}
+
+// maxAudit is how many entries the audit page shows.
+const maxAudit = 500
+
+// auditLog serves GET /admin/audit: the newest entries of the audit log.
+func (s *Server) auditLog(c *fiber.Ctx) error {
+	l, err := parseLang(c.Query("lang"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	entries, err := s.store.AuditLog(ctx, maxAudit)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "audit.html", auditPage{
+		chrome: s.chrome(c, "审计日志", langPath("/admin/audit", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/ingest", l), "数据导入"}),
+		View:   view{L: l}, Entries: entries,
+	})
+}
+
+// isAdmin tells whether this request may open the admin pages: an admin is signed in, or
+// access control is off.
+func (s *Server) isAdmin(c *fiber.Ctx) bool {
+	if s.access == nil {
+		return true
+	}
+	u, ok := s.sessionUser(c)
+	return ok && u.Role >= auth.Admin
+}
+
+// record writes e to the audit log, when there is one, completed with this request's path,
+// query string, address and (unless e names one) signed-in account.
+func (s *Server) record(c *fiber.Ctx, e audit.Entry) {
+	if s.audit == nil {
+		return
+	}
+	// fiber's strings point into buffers reused by the next request; the entry outlives this one.
+	e.Path, e.IP, e.User = strings.Clone(c.Path()), strings.Clone(c.IP()), strings.Clone(e.User)
+	e.Filters = string(c.Request().URI().QueryString())
+	if q, err := url.QueryUnescape(e.Filters); err == nil {
+		e.Filters = q // as people read it: family=工程建设, not %E5…
+	}
+	e.Filters = truncate(e.Filters, 2000)
+	if e.User == "" && s.access != nil {
+		if u, ok := s.sessionUser(c); ok {
+			e.User, e.Role = u.Name, u.Role.String()
+		}
+	}
+	if err := s.audit.Record(e); err != nil {
+		s.log.Error("audit entry refused", "action", e.Action, "path", e.Path, "user", e.User, "err", err)
+	}
+}
+
+// audited wraps an export: refused while the audit log cannot take entries, recorded with the
+// status it was answered with.
+func (s *Server) audited(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if s.audit == nil {
+			return h(c)
+		}
+		if err := s.audit.Ready(); err != nil {
+			return auditUnavailable()
+		}
+		err := h(c)
+		if err != nil {
+			err = s.handleError(c, err) // so the status recorded is the one answered
+		}
+		s.record(c, audit.Entry{Action: audit.Export, Status: c.Response().StatusCode()})
+		return err
+	}
+}
+
+func auditUnavailable() error {
+	return fiber.NewError(fiber.StatusServiceUnavailable, "审计日志暂不可写，导出与上传暂停 (the audit log cannot be written; exports and uploads are paused)")
+}
+
+// truncate keeps at most n bytes of s, and valid UTF-8.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+// langPath is path in language l.
+func langPath(path string, l lang) string {
+	if l != en {
+		return path
+	}
+	if strings.Contains(path, "?") {
+		return path + "&lang=en"
+	}
+	return path + "?lang=en"
+}
+
+// other is the language the switch in the header leads to.
+func other(l lang) lang {
+	if l == en {
+		return zh
+	}
+	return en
+}

@@ -1,0 +1,70 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"tradestat"
+)
+
+// AuditEntry is one row of the audit log, for the admin page.
+type AuditEntry struct {
+	At                                            time.Time // Asia/Shanghai
+	User, Role, IP, Action, Path, Filters, Detail string
+	Status                                        uint16
+}
+
+// AuditLog reads the newest limit entries of the audit log, newest first. It is not cached:
+// the log grows without a load.
+func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	rows, err := s.conn.Query(ctx, `SELECT at, user_name, role, ip, action, path, filters, detail, status
+		FROM audit_log ORDER BY at DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.At, &e.User, &e.Role, &e.IP, &e.Action, &e.Path, &e.Filters, &e.Detail, &e.Status); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		e.At = e.At.In(tradestat.Shanghai)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Batch is one loaded file as ingest_batches records it: what came in and what became of
+// every row (Read = Loaded + Rejected + Skipped + Duplicates).
+type Batch struct {
+	ID, File, SHA256                            string
+	Size                                        uint64
+	Demo                                        bool
+	Finished                                    time.Time // Asia/Shanghai
+	Read, Loaded, Rejected, Skipped, Duplicates uint64
+}
+
+// RecentBatches reads the newest limit loads, newest first, for the ingest status page.
+func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
+	rows, err := s.conn.Query(ctx, `SELECT batch_id, file_name, sha256, file_size, demo, finished_at,
+		rows_read, loaded, rejected, skipped, duplicates
+		FROM ingest_batches ORDER BY finished_at DESC, batch_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent loads: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var demo uint8
+		if err := rows.Scan(&b.ID, &b.File, &b.SHA256, &b.Size, &demo, &b.Finished,
+			&b.Read, &b.Loaded, &b.Rejected, &b.Skipped, &b.Duplicates); err != nil {
+			return nil, fmt.Errorf("recent loads: %w", err)
+		}
+		b.Demo, b.Finished = demo == 1, b.Finished.In(tradestat.Shanghai)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
