@@ -15,11 +15,12 @@ type AuditEntry struct {
 	Status                                        uint16
 }
 
-// AuditLog reads the newest limit entries of the audit log, newest first. It is not cached:
-// the log grows without a load.
+// AuditLog reads the newest limit entries of the audit log, newest first (entries of one
+// second in a fixed order, the same on every engine). It is not cached: the log grows
+// without a load.
 func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	rows, err := s.conn.Query(ctx, `SELECT at, user_name, role, ip, action, path, filters, detail, status
-		FROM audit_log ORDER BY at DESC LIMIT ?`, limit)
+		FROM audit_log ORDER BY at DESC, user_name, role, ip, action, path, filters, detail, status LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

@@ -5,6 +5,7 @@ package conformance_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,10 +14,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chdb-io/chdb-go/chdb"
 
 	"tradestat"
+	"tradestat/audit"
 	"tradestat/demo"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
@@ -116,8 +119,26 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The audit log, written through the recording connection as the dashboard writes it.
+	alog := audit.New(recConn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for i, action := range []string{audit.Login, audit.Export, audit.Upload} {
+		if err := alog.Record(audit.Entry{At: time.Date(2026, 3, 1, 9, 0, i, 0, time.UTC), User: "admin", Role: "admin",
+			IP: "10.0.0.1", Action: action, Path: "/x", Filters: "year=2021&family=工程建设", Status: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := alog.Close(); err != nil {
+		t.Fatal(err)
+	}
+
 	// Every dashboard question, through the recording connection.
 	store := query.New(recConn)
+	if _, err := store.AuditLog(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.RecentBatches(ctx, 50); err != nil {
+		t.Fatal(err)
+	}
 	y2021 := tradestattest.Year(t, 2021)
 	filters := []query.Filter{y2021, tradestattest.Period(t, "2019-01-01", "2023-12-31"), tradestattest.Period(t, "2020-01-01", "2020-08-31")}
 	for _, mod := range []func(*query.Filter){
@@ -185,7 +206,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "daily", "ingest_batches", "schema_migrations"} {
+	for _, table := range []string{"deals", "daily", "ingest_batches", "schema_migrations", "audit_log"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)
