@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test stop build assets demo-files bench-ingest bench-dashboard
+.PHONY: run test stop build assets demo-files bench-ingest bench-dashboard loadtest
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -47,3 +47,8 @@ bench-ingest:
 ## bench-dashboard: overview p50/p99 cold and warm, API req/s, at 100k and 10M lots
 bench-dashboard:
 	deploy/bench-dashboard.sh
+
+## loadtest: 60 s of mixed traffic from 100 clients against serve over 10M lots (targets: no
+## errors, p99 <= 200 ms, RSS growth <= 10%)
+loadtest:
+	deploy/loadtest.sh

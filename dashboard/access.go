@@ -33,7 +33,7 @@ func WithAuth(users *auth.Users, secureCookies bool) Option {
 	}
 }
 
-// loginLimit is how many sign-in attempts one address may make a minute.
+// loginLimit is how many refused sign-ins one address may make a minute.
 const loginLimit = 5
 
 // routeAccess installs, before the routes, the CSRF check of every state-changing request,
@@ -50,7 +50,9 @@ func (s *Server) routeAccess() {
 		},
 	}))
 	s.app.Get("/login", s.loginPage)
-	s.app.Post("/login", limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute,
+	// Only refused sign-ins count, so an office of many people behind one address can
+	// all sign in at nine o'clock while guessing passwords stays slow.
+	s.app.Post("/login", limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true,
 		LimitReached: func(c *fiber.Ctx) error {
 			return fiber.NewError(fiber.StatusTooManyRequests, "登录尝试过多，请一分钟后再试 (too many sign-in attempts)")
 		}}), s.login)

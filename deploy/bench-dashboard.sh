@@ -12,32 +12,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 sizes=${SIZES:-"100000 10000000"}
 samples=${SAMPLES:-200}
-dir=var/bench
-mkdir -p "$dir"
 make --no-print-directory build >/dev/null
 go build -o bin/dashbench ./cmd/dashbench
 started=
 if ! deploy/clickhouse/local.sh status >/dev/null 2>&1; then deploy/clickhouse/local.sh start; started=1; fi
 trap '[ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
-client=clickhouse-client
-command -v clickhouse-client >/dev/null 2>&1 || client="clickhouse client"
-addr=${TRADESTAT_CLICKHOUSE:-127.0.0.1:9000}
-ch() { $client --host "${addr%:*}" --port "${addr##*:}" "$@"; }
+. deploy/bench-data.sh
 
 results=()
 for n in $sizes; do
+  ensure_lots "$n"
   db=tradestat_bench_dash_$n
-  have=$(ch --query "SELECT count() FROM $db.deals FINAL" 2>/dev/null || echo 0)
-  if [ "$have" != "$n" ]; then
-    echo "loading $n lots into $db (once; kept for later runs)" >&2
-    ch --query "DROP DATABASE IF EXISTS $db"
-    csv=$dir/demo-scale-$n.csv
-    [ -f "$csv" ] || bin/tradestat demo --scale "$n" --out "$dir" >/dev/null 2>&1
-    bin/tradestat ingest --database "$db" --reports "$dir" "$csv" >/dev/null 2>&1
-  fi
   year=$(ch --query "SELECT toYear(max(deal_date)) FROM $db.daily FINAL WHERE lots != 0")
-  # Let background merges finish, as on a server that is not loading.
-  for _ in $(seq 1 120); do [ "$(ch --query "SELECT count() FROM system.merges")" = 0 ] && break; sleep 0.5; done
   out=$(TRADESTAT_DATABASE=$db bin/dashbench --samples "$samples")
   raw=()
   for _ in 1 2 3 4 5; do

@@ -19,10 +19,66 @@ type cache struct {
 	mu      sync.Mutex
 	gen     string
 	entries map[string]any
+	flights map[string]*flight // results being computed, by key, under gen
+	genRead *flight            // the generation being read
 }
 
-// generation names the data as it is now.
+// flight is one computation that concurrent askers of the same thing wait for instead of
+// repeating it: under a hundred clients a result not yet cached is computed once, and
+// ClickHouse is asked for the generation once per round trip, not once per request.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// wait returns the flight's result once it lands, or ctx's error first.
+func (f *flight) wait(ctx context.Context) (any, error) {
+	select {
+	case <-f.done:
+		return f.val, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// detached is the context a shared computation runs under: not cancelled when the request
+// that started it goes away (the others still wait for it), but bounded.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// generation names the data as it is now. A request that asks while a read is under way
+// takes that read's answer, which is at most one round trip old.
 func (s *Store) generation(ctx context.Context) (string, error) {
+	c := &s.cache
+	c.mu.Lock()
+	f := c.genRead
+	if f == nil {
+		f = &flight{done: make(chan struct{})}
+		c.genRead = f
+		c.mu.Unlock()
+		go func() {
+			rctx, cancel := detached(ctx)
+			defer cancel()
+			f.val, f.err = s.readGeneration(rctx)
+			c.mu.Lock()
+			c.genRead = nil
+			c.mu.Unlock()
+			close(f.done)
+		}()
+	} else {
+		c.mu.Unlock()
+	}
+	v, err := f.wait(ctx)
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+// readGeneration reads the data's generation from ClickHouse.
+func (s *Store) readGeneration(ctx context.Context) (string, error) {
 	var n uint64
 	var last time.Time
 	if err := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at) FROM ingest_batches").Scan(&n, &last); err != nil {
@@ -56,8 +112,8 @@ func (s *Store) currentGeneration(ctx context.Context) (string, error) {
 }
 
 // cached returns the result stored under key for the current generation, or computes and
-// stores it.
-func cached[T any](ctx context.Context, s *Store, key string, compute func() (T, error)) (T, error) {
+// stores it; concurrent askers of a key not yet stored share one computation.
+func cached[T any](ctx context.Context, s *Store, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	gen, err := s.currentGeneration(ctx)
 	if err != nil {
@@ -66,21 +122,38 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func() (T,
 	c := &s.cache
 	c.mu.Lock()
 	if c.gen != gen || len(c.entries) >= maxCached {
-		c.gen, c.entries = gen, map[string]any{}
+		c.gen, c.entries, c.flights = gen, map[string]any{}, map[string]*flight{}
 	}
-	v, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok {
+	if v, ok := c.entries[key]; ok {
+		c.mu.Unlock()
 		return v.(T), nil
 	}
-	res, err := compute()
+	f, running := c.flights[key]
+	if !running {
+		f = &flight{done: make(chan struct{})}
+		c.flights[key] = f
+	}
+	c.mu.Unlock()
+	if !running {
+		go func() {
+			// Not the first asker's context: its going away must not fail the others.
+			rctx, cancel := detached(ctx)
+			defer cancel()
+			f.val, f.err = compute(rctx)
+			c.mu.Lock()
+			if c.gen == gen && c.flights[key] == f {
+				delete(c.flights, key)
+				if f.err == nil {
+					c.entries[key] = f.val
+				}
+			}
+			c.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	v, err := f.wait(ctx)
 	if err != nil {
 		return zero, err
 	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.entries[key] = res
-	}
-	c.mu.Unlock()
-	return res, nil
+	return v.(T), nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
@@ -136,7 +137,7 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
-	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func() (Totals, error) {
+	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
 		where, args := f.where()
 		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
 		t, err := scanTotals(row)
@@ -224,7 +225,7 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 		rows  []Row
 		total Totals
 	}
-	r, err := cached(ctx, s, fmt.Sprintf("breakdown %s %+v", d, f), func() (result, error) {
+	r, err := cached(ctx, s, fmt.Sprintf("breakdown %s %+v", d, f), func(ctx context.Context) (result, error) {
 		rows, total, err := s.breakdown(ctx, f, d)
 		return result{rows, total}, err
 	})
@@ -330,7 +331,7 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		from, to tradestat.Date
 		ok       bool
 	}
-	e, err := cached(ctx, s, "extent", func() (extent, error) {
+	e, err := cached(ctx, s, "extent", func(ctx context.Context) (extent, error) {
 		var e extent
 		var n uint64
 		var lo, hi string
@@ -435,25 +436,55 @@ type LotPage struct {
 	Totals Totals
 }
 
-// Lots lists the lots behind a figure, one page at a time.
+// maxCachedPage is the largest lot-list page kept in the result cache, which bounds the
+// cache's memory by entries: pages of the usual sizes are kept, rare large ones computed.
+const maxCachedPage = 100
+
+// Lots lists the lots behind a figure, one page at a time. A page is cached until the data
+// changes like every other result: at national scale a page costs the server a pass over
+// all lots (they are sorted by identity, not by date), while analysts open the same pages
+// of the same drill-downs again and again.
 func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
-	var page LotPage
-	sortExpr, ok := lotSortExpr[q.Sort]
-	if !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
-		return page, fmt.Errorf("lot list: bad page request %+v", q)
+	if _, ok := lotSortExpr[q.Sort]; !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
+		return LotPage{}, fmt.Errorf("lot list: bad page request %+v", q)
 	}
+	if q.Size > maxCachedPage {
+		return s.lots(ctx, f, q)
+	}
+	return cached(ctx, s, fmt.Sprintf("lots %+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
+}
+
+func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
+	var page LotPage
+	sortExpr := lotSortExpr[q.Sort]
 	where, args := f.searchWhere(q.Search)
-	row := s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...)
 	var err error
-	if page.Totals, err = scanTotals(row); err != nil {
+	if q.Search == "" { // the figures of the filter, as the cards show them
+		page.Totals, err = s.Summary(ctx, f)
+	} else {
+		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...))
+	}
+	if err != nil {
 		return page, fmt.Errorf("lot list totals: %w", err)
 	}
 	dir := "DESC"
 	if q.Asc {
 		dir = "ASC"
 	}
+	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
+	current, err := s.onlyCurrent(ctx, f, q.Search, page.Totals.Projects)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	if current {
+		var whole bool
+		if page.Lots, whole, err = s.lotPage(ctx, where, args, order, q); err != nil || whole {
+			return page, err
+		}
+		// A load replaced some of the page's lots between the two reads: read as below.
+	}
 	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
-	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+` ORDER BY `+sortExpr+` `+dir+`, project_code, lot_code LIMIT ?, ?`,
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+order+` LIMIT ?, ?`,
 		append(args, (q.Page-1)*q.Size, q.Size)...)
 	if err != nil {
 		return page, fmt.Errorf("lot list: %w", err)
@@ -470,6 +501,81 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		return page, fmt.Errorf("lot list: %w", err)
 	}
 	return page, nil
+}
+
+// onlyCurrent tells whether every row of deals that the filter selects is the current
+// version of its lot, so that the lots can be read without FINAL, which at national scale
+// costs a merge of every lot on every read (a second at 10M lots on two cores, against tens
+// of milliseconds without). The rows the filter selects always include the current version
+// of every lot it selects, whose number the daily figures hold (lots); so when the rows
+// number exactly that many, they are exactly those current versions, and no older version
+// of a lot reloaded since, nor a copy of one loaded twice, is among them. A search cannot be
+// checked against the daily figures and always reads FINAL.
+func (s *Store) onlyCurrent(ctx context.Context, f Filter, search string, lots int64) (bool, error) {
+	if search != "" {
+		return false, nil
+	}
+	where, args := f.where()
+	var rows uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
+		return false, fmt.Errorf("count rows: %w", err)
+	}
+	return rows == uint64(lots), nil
+}
+
+// lotPage reads a page of lots from rows known to be current (onlyCurrent): first the page's
+// lot identities, from the sort and filter columns alone, then those lots' rows by their
+// sorting key, so that names and the other wide columns are read for one page only.
+// It reports false when a lot of the page did not come back (a load replaced it meanwhile).
+func (s *Store) lotPage(ctx context.Context, where string, args []any, order string, q LotQuery) ([]LotRow, bool, error) {
+	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code FROM deals `+where+order+` LIMIT ?, ?`,
+		append(append([]any(nil), args...), (q.Page-1)*q.Size, q.Size)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	type identity struct{ project, lot string }
+	at := map[identity]int{}
+	var projects []any
+	for rows.Next() {
+		var id identity
+		if err := rows.Scan(&id.project, &id.lot); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		at[id] = len(at)
+		projects = append(projects, id.project)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	if len(at) == 0 {
+		return nil, true, nil
+	}
+	// The filter again, so that only the selected (current) rows of these projects come back;
+	// a project's other lots that the filter selects are dropped by identity below.
+	rows, err = s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+where+` AND project_code IN ?`,
+		append(append([]any(nil), args...), clickhouse.GroupSet{Value: projects})...)
+	if err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	defer rows.Close()
+	page := make([]LotRow, len(at))
+	found := 0
+	for rows.Next() {
+		r, err := scanLot(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		if i, ok := at[identity{r.ProjectCode, r.LotCode}]; ok && page[i].ProjectCode == "" {
+			page[i] = r
+			found++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	return page, found == len(at), nil
 }
 
 // PreviousYear is the same period one year earlier, for year-on-year change. A period that
@@ -490,7 +596,21 @@ func (f Filter) PreviousYear() Filter {
 // being held. It stops at emit's first error.
 func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(LotRow) error) error {
 	where, args := f.searchWhere(search)
-	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+` ORDER BY project_code, lot_code`, args...)
+	final := "FINAL "
+	if search == "" {
+		t, err := s.Summary(ctx, f)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		current, err := s.onlyCurrent(ctx, f, search, t.Projects)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		if current {
+			final = ""
+		}
+	}
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+final+where+` ORDER BY project_code, lot_code`, args...)
 	if err != nil {
 		return fmt.Errorf("lots: %w", err)
 	}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make loadtest`: 60 s of mixed traffic (overview pages, API, lot lists, exports) from 100
+# concurrent signed-in clients against `tradestat serve` over the 10M-lot dataset, after a
+# warm-up of the same traffic; prints requests/s, p50/p99 by kind of traffic, errors and the
+# server's resident memory at the start and the end. The server runs as in production: its
+# own process, access control on (an analyst account), reading as tradestat_reader and
+# writing its audit log as tradestat_writer. Targets: zero errors, p99 <= 200 ms, RSS growth
+# <= 10%. LOTS, CLIENTS, DURATION and WARMUP change the load.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+lots=${LOTS:-10000000}
+clients=${CLIENTS:-100}
+duration=${DURATION:-60s}
+warmup=${WARMUP:-15s}
+port=${LOADTEST_PORT:-18090}
+make --no-print-directory build >/dev/null
+go build -o bin/loadtest ./cmd/loadtest
+started=
+if ! deploy/clickhouse/local.sh status >/dev/null 2>&1; then deploy/clickhouse/local.sh start; started=1; fi
+. deploy/bench-data.sh
+ensure_lots "$lots"
+
+dir=var/loadtest
+rm -rf "$dir" && mkdir -p "$dir"
+password=load-test-$RANDOM$RANDOM
+echo "$password" | bin/tradestat user --users "$dir/users" add analyst analyst >/dev/null
+TRADESTAT_DATABASE=tradestat_bench_dash_$lots TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTAT_WRITER_USER=tradestat_writer \
+  bin/tradestat serve --addr 127.0.0.1:$port --users "$dir/users" >"$dir/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+LOADTEST_PASSWORD=$password bin/loadtest --url "http://127.0.0.1:$port" --clients "$clients" --duration "$duration" \
+  --warmup "$warmup" --user analyst --pid "$server" | tee "$dir/result.txt"

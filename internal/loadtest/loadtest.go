@@ -1,0 +1,360 @@
+// Package loadtest is `make loadtest`: mixed traffic from many concurrent clients against a
+// running `tradestat serve`, as leadership, analysts and wall displays make it — overview
+// pages, API calls, lot lists and exports over the views the data holds — with the latency
+// of every request (to its last byte), the errors, and the server process's resident memory
+// before and after.
+//
+// Each client is a signed-in browser (its own session cookie) that sends its next request as
+// soon as the last one is answered: the server is held at Clients requests in flight. A
+// warm-up of the same traffic precedes the measured period, as a dashboard that has been
+// running for a while is warm; its memory after the warm-up is the start of the growth
+// measured, so that growth says whether memory keeps rising under steady load.
+package loadtest
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"tradestat"
+)
+
+// Options say what to load and how hard.
+type Options struct {
+	URL              string // the server, e.g. http://127.0.0.1:18090
+	Clients          int
+	Warmup, Duration time.Duration
+	User, Password   string // an analyst's account (exports need one); none: access control is off
+	PID              int    // the server's process, for its resident memory; 0 skips it
+}
+
+// Class is a kind of request, as the results are grouped.
+type Class string
+
+// The classes of traffic, with their shares of the requests.
+const (
+	Overview Class = "overview"
+	API      Class = "api"
+	LotList  Class = "lot list"
+	Export   Class = "export"
+)
+
+// Stats are the measured requests of one class (or all).
+type Stats struct {
+	Requests, Errors int
+	P50, P99         time.Duration
+}
+
+// Result is what a run measured.
+type Result struct {
+	Classes                     map[Class]Stats
+	All                         Stats
+	PerSecond                   float64
+	RSSBefore, RSSStart, RSSEnd int64 // bytes: before the warm-up, after it, at the end
+	FirstErrors                 []string
+}
+
+// views are the periods and filters the traffic asks about, read from the server itself.
+type views struct {
+	years, places, types []string
+}
+
+// Run warms the server up, then measures Duration of traffic.
+func Run(ctx context.Context, o Options) (Result, error) {
+	var res Result
+	tr := &http.Transport{MaxIdleConnsPerHost: o.Clients, MaxConnsPerHost: o.Clients}
+	defer tr.CloseIdleConnections()
+	clients := make([]*http.Client, o.Clients)
+	for i := range clients {
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			return res, err
+		}
+		clients[i] = &http.Client{Transport: tr, Jar: jar, Timeout: 60 * time.Second}
+		if o.User != "" {
+			if err := signIn(clients[i], o.URL, o.User, o.Password); err != nil {
+				return res, err
+			}
+		}
+	}
+	v, err := readViews(clients[0], o.URL)
+	if err != nil {
+		return res, err
+	}
+	if res.RSSBefore, err = rss(o.PID); err != nil {
+		return res, err
+	}
+	if _, err := load(ctx, clients, o.URL, v, o.Warmup); err != nil {
+		return res, err
+	}
+	if res.RSSStart, err = rss(o.PID); err != nil {
+		return res, err
+	}
+	samples, err := load(ctx, clients, o.URL, v, o.Duration)
+	if err != nil {
+		return res, err
+	}
+	if res.RSSEnd, err = rss(o.PID); err != nil {
+		return res, err
+	}
+	res.Classes = map[Class]Stats{}
+	byClass := map[Class][]sample{}
+	for _, s := range samples {
+		byClass[s.class] = append(byClass[s.class], s)
+		if s.err != "" && len(res.FirstErrors) < 10 {
+			res.FirstErrors = append(res.FirstErrors, s.err)
+		}
+	}
+	for c, ss := range byClass {
+		res.Classes[c] = stats(ss)
+	}
+	res.All = stats(samples)
+	res.PerSecond = float64(len(samples)) / o.Duration.Seconds()
+	return res, nil
+}
+
+type sample struct {
+	class Class
+	took  time.Duration
+	err   string
+}
+
+// load runs every client for d and returns every request it made.
+func load(ctx context.Context, clients []*http.Client, base string, v views, d time.Duration) ([]sample, error) {
+	deadline := time.Now().Add(d)
+	var mu sync.Mutex
+	var all []sample
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
+			var mine []sample
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				class, path := v.next(rng)
+				start := time.Now()
+				err := fetch(c, base+path)
+				s := sample{class: class, took: time.Since(start)}
+				if err != nil {
+					s.err = err.Error()
+				}
+				mine = append(mine, s)
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return all, ctx.Err()
+}
+
+// next picks a request as the users' mix makes them: mostly overview pages and the API
+// behind charts, then lot lists, then exports.
+func (v views) next(rng *rand.Rand) (Class, string) {
+	year := "year=" + pick(rng, v.years)
+	narrow := ""
+	switch rng.IntN(4) {
+	case 0:
+		narrow = "&place=" + pick(rng, v.places)
+	case 1:
+		fam := tradestat.Families()
+		narrow = "&family=" + url.QueryEscape(string(fam[rng.IntN(len(fam))]))
+	case 2:
+		narrow = "&type=" + url.QueryEscape(pick(rng, v.types))
+	}
+	switch n := rng.IntN(100); {
+	case n < 30:
+		return Overview, "/?" + year + narrow
+	case n < 55:
+		by := pick(rng, []string{"place", "month", "type", "family", "level", "year"})
+		if rng.IntN(3) == 0 {
+			return API, "/api/v1/summary?" + year + narrow
+		}
+		return API, "/api/v1/breakdown?by=" + by + "&" + year + narrow
+	case n < 65:
+		return Overview, "/report?" + year + narrow
+	case n < 80:
+		page := strconv.Itoa(1 + rng.IntN(3))
+		sort := pick(rng, []string{"date", "amount"})
+		return LotList, "/lots?" + year + narrow + "&sort=" + sort + "&page=" + page
+	case n < 88:
+		return LotList, "/api/v1/lots?" + year + narrow + "&page=" + strconv.Itoa(1+rng.IntN(3))
+	case n < 94:
+		return Export, "/export/indicators?" + year + narrow + "&format=" + pick(rng, []string{"xlsx", "csv"})
+	case n < 97:
+		return Export, "/export/evaluation?" + year
+	default: // a drill-down's lots: one place, one type, one month
+		m := fmt.Sprintf("%02d", 1+rng.IntN(12))
+		y := pick(rng, v.years)
+		return Export, "/export/lots?format=csv&from=" + y + "-" + m + "-01&to=" + y + "-" + m + "-28&place=" +
+			pick(rng, v.places) + "&type=" + url.QueryEscape(pick(rng, v.types))
+	}
+}
+
+func pick(rng *rand.Rand, from []string) string { return from[rng.IntN(len(from))] }
+
+// fetch reads url to its last byte; anything but 200 is an error.
+func fetch(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// signIn signs c in through the sign-in form, as a browser does.
+func signIn(c *http.Client, base, user, password string) error {
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		return fmt.Errorf("sign in: no form at %s/login (%s)", base, resp.Status)
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"name": {user}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/"}})
+	if err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Request.URL.Path == "/login" || resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("sign in as %s: refused (%s)", user, resp.Status)
+	}
+	return nil
+}
+
+// readViews asks the server which years, places and trade types the data holds.
+func readViews(c *http.Client, base string) (views, error) {
+	var v views
+	for _, by := range []string{"year", "place", "type"} {
+		resp, err := c.Get(base + "/api/v1/breakdown?by=" + by)
+		if err != nil {
+			return v, err
+		}
+		var b struct {
+			Rows []struct {
+				Key string `json:"key"`
+			} `json:"rows"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&b)
+		resp.Body.Close()
+		if err != nil || len(b.Rows) == 0 {
+			return v, fmt.Errorf("breakdown by %s: %s, %v rows, %v", by, resp.Status, len(b.Rows), err)
+		}
+		for _, r := range b.Rows {
+			switch by {
+			case "year":
+				v.years = append(v.years, r.Key)
+			case "place":
+				v.places = append(v.places, r.Key)
+			case "type":
+				v.types = append(v.types, r.Key)
+			}
+		}
+	}
+	return v, nil
+}
+
+// rss is the resident memory of process pid, in bytes.
+func rss(pid int) (int64, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, fmt.Errorf("server memory: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("server memory: no VmRSS in /proc/%d/status", pid)
+}
+
+func stats(ss []sample) Stats {
+	var st Stats
+	ds := make([]time.Duration, 0, len(ss))
+	for _, s := range ss {
+		st.Requests++
+		if s.err != "" {
+			st.Errors++
+		}
+		ds = append(ds, s.took)
+	}
+	if len(ds) == 0 {
+		return st
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	at := func(p int) time.Duration { return ds[max(0, min(len(ds)-1, (len(ds)*p+99)/100-1))] }
+	st.P50, st.P99 = at(50), at(99)
+	return st
+}
+
+// Targets of issue 6: no errors, p99 at most 200 ms, memory growing at most 10%.
+const (
+	MaxP99    = 200 * time.Millisecond
+	MaxGrowth = 0.10
+)
+
+// Write prints the result as a table, then key=value lines and whether the targets are met.
+func (r Result) Write(w io.Writer, o Options) {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+	fmt.Fprintf(w, "%d clients, %s measured after %s of warm-up, against %s\n\n", o.Clients, o.Duration, o.Warmup, o.URL)
+	fmt.Fprintf(w, "%-10s %10s %10s %10s %10s %8s\n", "traffic", "requests", "req/s", "p50 ms", "p99 ms", "errors")
+	for _, c := range []Class{Overview, API, LotList, Export} {
+		s := r.Classes[c]
+		fmt.Fprintf(w, "%-10s %10d %10.0f %10s %10s %8d\n", c, s.Requests, float64(s.Requests)/o.Duration.Seconds(), ms(s.P50), ms(s.P99), s.Errors)
+	}
+	fmt.Fprintf(w, "%-10s %10d %10.0f %10s %10s %8d\n", "all", r.All.Requests, r.PerSecond, ms(r.All.P50), ms(r.All.P99), r.All.Errors)
+	growth := 0.0
+	if r.RSSStart > 0 {
+		growth = float64(r.RSSEnd-r.RSSStart) / float64(r.RSSStart)
+	}
+	mb := func(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+	fmt.Fprintf(w, "\nserver RSS: %s before the warm-up, %s at the start, %s at the end (%+.1f%%)\n", mb(r.RSSBefore), mb(r.RSSStart), mb(r.RSSEnd), growth*100)
+	for _, e := range r.FirstErrors {
+		fmt.Fprintln(w, "error:", e)
+	}
+	fmt.Fprintf(w, "\nrequests_per_second=%.0f\np50_ms=%s\np99_ms=%s\nerrors=%d\nrss_start_mb=%.1f\nrss_end_mb=%.1f\nrss_growth_percent=%.1f\n",
+		r.PerSecond, ms(r.All.P50), ms(r.All.P99), r.All.Errors, float64(r.RSSStart)/1e6, float64(r.RSSEnd)/1e6, growth*100)
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "NOT MET"
+	}
+	fmt.Fprintf(w, "targets: zero errors %s; p99 <= %s %s; RSS growth <= %.0f%% %s\n",
+		met(r.All.Errors == 0), ms(MaxP99)+" ms", met(r.All.P99 <= MaxP99), MaxGrowth*100, met(growth <= MaxGrowth))
+}
