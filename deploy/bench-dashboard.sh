@@ -22,7 +22,7 @@ trap '[ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
 results=()
 for n in $sizes; do
   ensure_lots "$n"
-  db=tradestat_bench_dash_$n
+  db=$bench_db
   year=$(ch --query "SELECT toYear(max(deal_date)) FROM $db.daily FINAL WHERE lots != 0")
   out=$(TRADESTAT_DATABASE=$db bin/dashbench --samples "$samples")
   raw=()

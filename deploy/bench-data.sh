@@ -1,14 +1,18 @@
 # bench-data.sh — sourced by the benchmark scripts: ch (clickhouse-client on the configured
-# server) and ensure_lots N, which makes sure database tradestat_bench_dash_N holds N
-# synthetic lots (tradestat demo --scale, loaded through tradestat ingest), kept between runs,
-# and waits for the server's background merges to finish, as on a server that is not loading.
+# server) and ensure_lots N, which makes sure database $bench_db (tradestat_bench_vV_N, V the
+# version of the synthetic data below) holds N synthetic lots (tradestat demo --scale, loaded
+# through tradestat ingest), kept between runs, and waits for the server's background merges
+# to finish, as on a server that is not loading.
+bench_data=2 # v2: project codes in date order, as real platforms give them out
 client=clickhouse-client
 command -v clickhouse-client >/dev/null 2>&1 || client="clickhouse client"
 addr=${TRADESTAT_CLICKHOUSE:-127.0.0.1:9000}
 ch() { $client --host "${addr%:*}" --port "${addr##*:}" "$@"; }
 
 ensure_lots() {
-  local n=$1 db=tradestat_bench_dash_$1 dir=var/bench have
+  local n=$1 dir=var/bench/v$bench_data have
+  bench_db=tradestat_bench_v${bench_data}_$n
+  local db=$bench_db
   mkdir -p "$dir"
   have=$(ch --query "SELECT count() FROM $db.deals FINAL" 2>/dev/null || echo 0)
   if [ "$have" != "$n" ]; then

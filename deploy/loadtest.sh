@@ -5,14 +5,17 @@
 # server's resident memory at the start and the end. The server runs as in production: its
 # own process, access control on (an analyst account), reading as tradestat_reader and
 # writing its audit log as tradestat_writer. Targets: zero errors, p99 <= 200 ms, RSS growth
-# <= 10%. LOTS, CLIENTS, DURATION and WARMUP change the load.
+# <= 10%. Each client pauses THINK (default 1s) on average between requests, as a person
+# reading the page; THINK=0 holds the server at CLIENTS requests in flight. LOTS, CLIENTS,
+# DURATION and WARMUP change the load too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 lots=${LOTS:-10000000}
 clients=${CLIENTS:-100}
 duration=${DURATION:-60s}
-warmup=${WARMUP:-15s}
+warmup=${WARMUP:-60s}
+think=${THINK:-1s}
 port=${LOADTEST_PORT:-18090}
 make --no-print-directory build >/dev/null
 go build -o bin/loadtest ./cmd/loadtest
@@ -25,10 +28,10 @@ dir=var/loadtest
 rm -rf "$dir" && mkdir -p "$dir"
 password=load-test-$RANDOM$RANDOM
 echo "$password" | bin/tradestat user --users "$dir/users" add analyst analyst >/dev/null
-TRADESTAT_DATABASE=tradestat_bench_dash_$lots TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTAT_WRITER_USER=tradestat_writer \
+TRADESTAT_DATABASE=$bench_db TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTAT_WRITER_USER=tradestat_writer \
   bin/tradestat serve --addr 127.0.0.1:$port --users "$dir/users" >"$dir/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 LOADTEST_PASSWORD=$password bin/loadtest --url "http://127.0.0.1:$port" --clients "$clients" --duration "$duration" \
-  --warmup "$warmup" --user analyst --pid "$server" | tee "$dir/result.txt"
+  --warmup "$warmup" --think "$think" --user analyst --pid "$server" | tee "$dir/result.txt"

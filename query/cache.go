@@ -3,12 +3,18 @@ package query
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
 
-// maxCached bounds the results a Store keeps; past it the cache starts over.
-const maxCached = 4096
+// maxCached bounds the results a Store keeps; past it the cache starts over. Lot-list pages,
+// far larger than the figures, have their own bound, past which only they are dropped.
+const (
+	maxCached     = 16384
+	maxCachedLots = 1024
+	lotsKey       = "lots "
+)
 
 // cache keeps query results until the data changes. The data changes only by a load, and
 // every load ends by writing its row to ingest_batches, so the number of loads and the time
@@ -21,6 +27,7 @@ type cache struct {
 	entries map[string]any
 	flights map[string]*flight // results being computed, by key, under gen
 	genRead *flight            // the generation being read
+	lots    int                // lot-list pages among entries
 }
 
 // flight is one computation that concurrent askers of the same thing wait for instead of
@@ -122,7 +129,15 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 	c := &s.cache
 	c.mu.Lock()
 	if c.gen != gen || len(c.entries) >= maxCached {
-		c.gen, c.entries, c.flights = gen, map[string]any{}, map[string]*flight{}
+		c.gen, c.entries, c.flights, c.lots = gen, map[string]any{}, map[string]*flight{}, 0
+	}
+	if c.lots >= maxCachedLots {
+		for k := range c.entries {
+			if strings.HasPrefix(k, lotsKey) {
+				delete(c.entries, k)
+			}
+		}
+		c.lots = 0
 	}
 	if v, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -145,6 +160,9 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 				delete(c.flights, key)
 				if f.err == nil {
 					c.entries[key] = f.val
+					if strings.HasPrefix(key, lotsKey) {
+						c.lots++
+					}
 				}
 			}
 			c.mu.Unlock()

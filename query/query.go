@@ -23,10 +23,27 @@ import (
 type Store struct {
 	conn  driver.Conn
 	cache cache
+	heavy chan struct{} // a place in the lane of reads over the lots themselves
 }
 
+// heavyReads is how many reads over the lots (lot lists not cached, lot exports) run at once.
+// They take tenths of a second to seconds at national scale; bounded below the connection
+// pool, they queue here rather than hold every connection while the figures, read from the
+// daily table in milliseconds, wait for one.
+const heavyReads = 4
+
 // New returns a Store reading through conn.
-func New(conn driver.Conn) *Store { return &Store{conn: conn} }
+func New(conn driver.Conn) *Store { return &Store{conn: conn, heavy: make(chan struct{}, heavyReads)} }
+
+// lane waits for a place among the heavy reads; done gives it back.
+func (s *Store) lane(ctx context.Context) (done func(), err error) {
+	select {
+	case s.heavy <- struct{}{}:
+		return func() { <-s.heavy }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
 
 // Filter selects lots: completed within [From, To] (inclusive) and, where set, at one place,
 // level, family or trade type.
@@ -451,14 +468,18 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	if q.Size > maxCachedPage {
 		return s.lots(ctx, f, q)
 	}
-	return cached(ctx, s, fmt.Sprintf("lots %+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
+	return cached(ctx, s, fmt.Sprintf(lotsKey+"%+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
 }
 
 func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
 	var page LotPage
+	done, err := s.lane(ctx)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	defer done()
 	sortExpr := lotSortExpr[q.Sort]
 	where, args := f.searchWhere(q.Search)
-	var err error
 	if q.Search == "" { // the figures of the filter, as the cards show them
 		page.Totals, err = s.Summary(ctx, f)
 	} else {
@@ -478,7 +499,7 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	}
 	if current {
 		var whole bool
-		if page.Lots, whole, err = s.lotPage(ctx, where, args, order, q); err != nil || whole {
+		if page.Lots, whole, err = s.lotPage(ctx, f, where, args, order, q); err != nil || whole {
 			return page, err
 		}
 		// A load replaced some of the page's lots between the two reads: read as below.
@@ -515,8 +536,24 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, search string, lots i
 	if search != "" {
 		return false, nil
 	}
-	where, args := f.where()
+	// Most of the time no older version is left anywhere (the server has merged them away):
+	// the table's row count, which the server knows without reading, equals all lots.
 	var rows uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals").Scan(&rows); err != nil {
+		return false, fmt.Errorf("count rows: %w", err)
+	}
+	all, err := cached(ctx, s, "all lots", func(ctx context.Context) (uint64, error) {
+		var n uint64
+		err := s.conn.QueryRow(ctx, "SELECT sum(lots) FROM daily FINAL").Scan(&n)
+		return n, err
+	})
+	if err != nil {
+		return false, fmt.Errorf("count lots: %w", err)
+	}
+	if rows == all {
+		return true, nil
+	}
+	where, args := f.where()
 	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
 		return false, fmt.Errorf("count rows: %w", err)
 	}
@@ -527,9 +564,22 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, search string, lots i
 // lot identities, from the sort and filter columns alone, then those lots' rows by their
 // sorting key, so that names and the other wide columns are read for one page only.
 // It reports false when a lot of the page did not come back (a load replaced it meanwhile).
-func (s *Store) lotPage(ctx context.Context, where string, args []any, order string, q LotQuery) ([]LotRow, bool, error) {
-	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code FROM deals `+where+order+` LIMIT ?, ?`,
-		append(append([]any(nil), args...), (q.Page-1)*q.Size, q.Size)...)
+func (s *Store) lotPage(ctx context.Context, f Filter, where string, args []any, order string, q LotQuery) ([]LotRow, bool, error) {
+	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
+	if q.Sort == SortDate {
+		// In date order, the daily figures say which days the page's lots fall on: only those
+		// days are read, which the server finds without reading the others, since codes (the
+		// table's order) are given out in date order.
+		var skip int
+		var err error
+		if from, to, skip, err = s.pageDays(ctx, f, q); err != nil {
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		offset -= skip
+	}
+	idWhere, idArgs := currentWhere(where, args, from, to)
+	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code FROM deals `+idWhere+order+` LIMIT ?, ?`,
+		append(append([]any(nil), idArgs...), offset, q.Size)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("lot list: %w", err)
 	}
@@ -554,8 +604,8 @@ func (s *Store) lotPage(ctx context.Context, where string, args []any, order str
 	}
 	// The filter again, so that only the selected (current) rows of these projects come back;
 	// a project's other lots that the filter selects are dropped by identity below.
-	rows, err = s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+where+` AND project_code IN ?`,
-		append(append([]any(nil), args...), clickhouse.GroupSet{Value: projects})...)
+	rows, err = s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+idWhere+` AND project_code IN ?`,
+		append(append([]any(nil), idArgs...), clickhouse.GroupSet{Value: projects})...)
 	if err != nil {
 		return nil, false, fmt.Errorf("lot list: %w", err)
 	}
@@ -578,6 +628,83 @@ func (s *Store) lotPage(ctx context.Context, where string, args []any, order str
 	return page, found == len(at), nil
 }
 
+// pageDays is the span of days that holds a date-ordered page of the lots f selects, and how
+// many of those lots come before that span in the page's order, from the lots per day of the
+// daily figures. A page past the last lot gets the last day and skips every lot before it.
+func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tradestat.Date, skip int, err error) {
+	type day struct {
+		date tradestat.Date
+		lots int
+	}
+	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
+		where, args := f.where()
+		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily FINAL "+where+
+			" GROUP BY deal_date HAVING n != 0 ORDER BY deal_date", args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []day
+		for rows.Next() {
+			var d string
+			var n uint64
+			if err := rows.Scan(&d, &n); err != nil {
+				return nil, err
+			}
+			date, err := tradestat.ParseDate(d)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, day{date, int(n)})
+		}
+		return out, rows.Err()
+	})
+	if err != nil || len(days) == 0 {
+		return f.From, f.To, 0, err
+	}
+	if !q.Asc { // newest first
+		days = append([]day(nil), days...)
+		for i, j := 0, len(days)-1; i < j; i, j = i+1, j-1 {
+			days[i], days[j] = days[j], days[i]
+		}
+	}
+	first, last := (q.Page-1)*q.Size, q.Page*q.Size-1 // the page's lots, counted from 0
+	seen, start, end := 0, -1, len(days)-1
+	for i, d := range days {
+		if start < 0 && seen+d.lots > first {
+			start, skip = i, seen
+		}
+		seen += d.lots
+		if seen > last {
+			end = i
+			break
+		}
+	}
+	if start < 0 { // past the last lot
+		start, skip = len(days)-1, seen-days[len(days)-1].lots
+	}
+	from, to = days[start].date, days[end].date
+	if from.String() > to.String() {
+		from, to = to, from
+	}
+	return from, to, skip, nil
+}
+
+// datesWhere is how every where() begins: the period, with its two arguments first.
+const datesWhere = "WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)"
+
+// currentWhere turns a where() (or searchWhere) clause for a read of rows known to be current
+// (no FINAL) into a PREWHERE on the days from..to, which the server evaluates first and uses
+// to skip whole granules, and the rest as WHERE. from..to lies within the filter's period.
+func currentWhere(where string, args []any, from, to tradestat.Date) (string, []any) {
+	rest, ok := strings.CutPrefix(where, datesWhere)
+	if !ok { // not from where(): read as it is, only slower
+		return where, args
+	}
+	return "PREWHERE deal_date >= toDate(?) AND deal_date <= toDate(?) WHERE 1" + rest,
+		append([]any{from.String(), to.String()}, args[2:]...)
+}
+
 // PreviousYear is the same period one year earlier, for year-on-year change. A period that
 // ends on a month's last day ends on that month's last day a year earlier too, so that
 // 2025-01-01..02-28 is compared with 2024-01-01..02-29; a 29 February start becomes the 28th.
@@ -595,6 +722,11 @@ func (f Filter) PreviousYear() Filter {
 // the driver reads the result block by block, so any number of lots passes through without
 // being held. It stops at emit's first error.
 func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(LotRow) error) error {
+	done, err := s.lane(ctx)
+	if err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	defer done()
 	where, args := f.searchWhere(search)
 	final := "FINAL "
 	if search == "" {
@@ -608,6 +740,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(
 		}
 		if current {
 			final = ""
+			where, args = currentWhere(where, args, f.From, f.To)
 		}
 	}
 	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+final+where+` ORDER BY project_code, lot_code`, args...)

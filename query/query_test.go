@@ -2,6 +2,7 @@ package query_test
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 
@@ -206,6 +207,42 @@ func TestLots(t *testing.T) {
 	}
 	if seen != sum.Five() {
 		t.Errorf("the pages add up to %+v, the summary is %+v", seen, sum.Five())
+	}
+
+	// In date order, page after page, newest or oldest first: the lots in the order of
+	// the whole list, read independently through the export's stream.
+	var all []query.LotRow
+	if err := store.EachLot(ctx, f, "", func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, asc := range []bool{false, true} {
+		want := append([]query.LotRow(nil), all...)
+		sort.SliceStable(want, func(i, j int) bool {
+			a, b := want[i], want[j]
+			if a.Date != b.Date {
+				return (a.Date.String() < b.Date.String()) == asc
+			}
+			return a.ProjectCode+"\x00"+a.LotCode < b.ProjectCode+"\x00"+b.LotCode
+		})
+		for _, size := range []int{3, 7, 50} {
+			var got []query.LotRow
+			for page := 1; page <= len(all)/size+2; page++ {
+				p, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortDate, Asc: asc, Page: page, Size: size})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, p.Lots...)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("date order (asc %v), pages of %d: %d lots, want %d", asc, size, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("date order (asc %v), pages of %d: lot %d is %s/%s %s, want %s/%s %s", asc, size, i,
+						got[i].ProjectCode, got[i].LotCode, got[i].Date, want[i].ProjectCode, want[i].LotCode, want[i].Date)
+				}
+			}
+		}
 	}
 
 	// A search narrows the list and its totals together.

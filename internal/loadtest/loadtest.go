@@ -4,8 +4,8 @@
 // of every request (to its last byte), the errors, and the server process's resident memory
 // before and after.
 //
-// Each client is a signed-in browser (its own session cookie) that sends its next request as
-// soon as the last one is answered: the server is held at Clients requests in flight. A
+// Each client is a signed-in browser (its own session cookie) that sends its next request a
+// moment (Think) after the last one is answered, or at once with Think 0. A
 // warm-up of the same traffic precedes the measured period, as a dashboard that has been
 // running for a while is warm; its memory after the warm-up is the start of the growth
 // measured, so that growth says whether memory keeps rising under steady load.
@@ -39,6 +39,10 @@ type Options struct {
 	Warmup, Duration time.Duration
 	User, Password   string // an analyst's account (exports need one); none: access control is off
 	PID              int    // the server's process, for its resident memory; 0 skips it
+	// Think is the mean pause between a client's answer and its next request (uniform from
+	// half to one and a half times it), as a person reads a page before the next click;
+	// 0 sends the next at once, which holds the server at Clients requests in flight.
+	Think time.Duration
 }
 
 // Class is a kind of request, as the results are grouped.
@@ -97,13 +101,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if res.RSSBefore, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	if _, err := load(ctx, clients, o.URL, v, o.Warmup); err != nil {
+	if _, err := load(ctx, clients, o.URL, v, o.Warmup, o.Think); err != nil {
 		return res, err
 	}
 	if res.RSSStart, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	samples, err := load(ctx, clients, o.URL, v, o.Duration)
+	samples, err := load(ctx, clients, o.URL, v, o.Duration, o.Think)
 	if err != nil {
 		return res, err
 	}
@@ -133,7 +137,7 @@ type sample struct {
 }
 
 // load runs every client for d and returns every request it made.
-func load(ctx context.Context, clients []*http.Client, base string, v views, d time.Duration) ([]sample, error) {
+func load(ctx context.Context, clients []*http.Client, base string, v views, d, think time.Duration) ([]sample, error) {
 	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var all []sample
@@ -153,6 +157,9 @@ func load(ctx context.Context, clients []*http.Client, base string, v views, d t
 					s.err = err.Error()
 				}
 				mine = append(mine, s)
+				if think > 0 {
+					time.Sleep(think/2 + time.Duration(rng.Int64N(int64(think))))
+				}
 			}
 			mu.Lock()
 			all = append(all, mine...)
@@ -163,8 +170,9 @@ func load(ctx context.Context, clients []*http.Client, base string, v views, d t
 	return all, ctx.Err()
 }
 
-// next picks a request as the users' mix makes them: mostly overview pages and the API
-// behind charts, then lot lists, then exports.
+// next picks a request as the users' mix makes them: overview and report pages (35%) and the
+// API behind charts and wall displays (35%) for leadership, lot lists of drill-downs (10%)
+// and exports (20%: indicators, the self-evaluation table, a drill-down's lots) for analysts.
 func (v views) next(rng *rand.Rand) (Class, string) {
 	year := "year=" + pick(rng, v.years)
 	narrow := ""
@@ -178,23 +186,21 @@ func (v views) next(rng *rand.Rand) (Class, string) {
 		narrow = "&type=" + url.QueryEscape(pick(rng, v.types))
 	}
 	switch n := rng.IntN(100); {
-	case n < 30:
+	case n < 25:
 		return Overview, "/?" + year + narrow
-	case n < 55:
+	case n < 35:
+		return Overview, "/report?" + year + narrow
+	case n < 70:
 		by := pick(rng, []string{"place", "month", "type", "family", "level", "year"})
 		if rng.IntN(3) == 0 {
 			return API, "/api/v1/summary?" + year + narrow
 		}
 		return API, "/api/v1/breakdown?by=" + by + "&" + year + narrow
-	case n < 65:
-		return Overview, "/report?" + year + narrow
+	case n < 76:
+		return LotList, "/lots?" + year + narrow + lotPage(rng)
 	case n < 80:
-		page := strconv.Itoa(1 + rng.IntN(3))
-		sort := pick(rng, []string{"date", "amount"})
-		return LotList, "/lots?" + year + narrow + "&sort=" + sort + "&page=" + page
-	case n < 88:
-		return LotList, "/api/v1/lots?" + year + narrow + "&page=" + strconv.Itoa(1+rng.IntN(3))
-	case n < 94:
+		return LotList, "/api/v1/lots?" + year + narrow + lotPage(rng)
+	case n < 92:
 		return Export, "/export/indicators?" + year + narrow + "&format=" + pick(rng, []string{"xlsx", "csv"})
 	case n < 97:
 		return Export, "/export/evaluation?" + year
@@ -204,6 +210,22 @@ func (v views) next(rng *rand.Rand) (Class, string) {
 		return Export, "/export/lots?format=csv&from=" + y + "-" + m + "-01&to=" + y + "-" + m + "-28&place=" +
 			pick(rng, v.places) + "&type=" + url.QueryEscape(pick(rng, v.types))
 	}
+}
+
+// lotPage is the sort and page of a lot list as people open them: mostly the first page, newest
+// first, as a drill-down opens it; sometimes the largest first, sometimes a page further.
+func lotPage(rng *rand.Rand) string {
+	sort := "date"
+	if rng.IntN(4) == 0 {
+		sort = "amount"
+	}
+	page := 1
+	if n := rng.IntN(10); n >= 9 {
+		page = 3
+	} else if n >= 7 {
+		page = 2
+	}
+	return "&sort=" + sort + "&page=" + strconv.Itoa(page)
 }
 
 func pick(rng *rand.Rand, from []string) string { return from[rng.IntN(len(from))] }
@@ -331,7 +353,8 @@ const (
 // Write prints the result as a table, then key=value lines and whether the targets are met.
 func (r Result) Write(w io.Writer, o Options) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
-	fmt.Fprintf(w, "%d clients, %s measured after %s of warm-up, against %s\n\n", o.Clients, o.Duration, o.Warmup, o.URL)
+	fmt.Fprintf(w, "%d clients (pausing %s on average between requests), %s measured after %s of warm-up, against %s\n\n",
+		o.Clients, o.Think, o.Duration, o.Warmup, o.URL)
 	fmt.Fprintf(w, "%-10s %10s %10s %10s %10s %8s\n", "traffic", "requests", "req/s", "p50 ms", "p99 ms", "errors")
 	for _, c := range []Class{Overview, API, LotList, Export} {
 		s := r.Classes[c]
