@@ -230,7 +230,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 
 	// Every recorded read gives the same rows on both; every recorded write with a SELECT
 	// runs on the current engine too (last, since it changes the rows).
-	var reads, writes int
+	var reads, writes, stateReads int
 	var later []string
 	seen := map[string]bool{}
 	for _, sql := range rec.statements() {
@@ -250,6 +250,10 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 				t.Errorf("the current engine refuses:\n%s\n%v", trimmed, err)
 				continue
 			}
+			if physicalRows(trimmed) { // ran on both; the rows not yet merged differ by nature
+				stateReads++
+				continue
+			}
 			if sortedLines(got) != sortedLines(want) {
 				t.Errorf("different results for\n%s\n18.16:\n%s\ncurrent:\n%s", trimmed, want, got)
 			}
@@ -264,10 +268,22 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 		writes++
 	}
+	if stateReads == 0 {
+		t.Errorf("no count of the rows not yet merged was recorded: the lot list's check is not covered")
+	}
 	if reads < 50 || writes < 2 {
 		t.Errorf("only %d reads and %d writes were compared: the recording missed statements", reads, writes)
 	}
-	t.Logf("%d reads gave the same results on 18.16 and %s; %d writes ran on both", reads, engineVersion(session), writes)
+	t.Logf("%d reads gave the same results on 18.16 and %s, %d counts of stored rows ran on both; %d writes ran on both",
+		reads, engineVersion(session), stateReads, writes)
+}
+
+// physicalRows tells a count of the rows deals holds as stored — every version not yet merged
+// away, without FINAL — which the lot list compares with the daily figures to know whether it
+// may skip FINAL. Its result depends on when each server merged (the copy to the current
+// engine arrives as one part), not on the SQL, so it is run on both but not compared.
+func physicalRows(sql string) bool {
+	return strings.HasPrefix(sql, "SELECT count() FROM deals") && !strings.Contains(sql, "FINAL")
 }
 
 func engineVersion(s *chdb.Session) string {
