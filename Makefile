@@ -23,9 +23,9 @@ test:
 stop:
 	deploy/clickhouse/local.sh stop
 
-## build: one binary with every asset embedded
+## build: one static binary with every asset embedded (runs with no internet)
 build: assets
-	go build -o bin/tradestat ./cmd/tradestat
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/tradestat ./cmd/tradestat
 
 ## assets: ECharts from the npm registry (pinned by package-lock.json), embedded in the binary
 assets: $(ECHARTS)

@@ -18,9 +18,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +47,8 @@ commands:
   evaluation       the performance self-evaluation table of a year (XLSX)
   serve            serve the dashboard and the API (--users FILE, or --auth off)
   user             manage accounts: user add NAME ROLE, user screen LABEL (--users FILE)
+  healthcheck URL  exit 0 when URL (e.g. http://127.0.0.1:8080/readyz) answers 200: for
+                   container health checks on images without a shell or curl
 
 Run "tradestat <command> -h" for the flags of a command.
 `
@@ -119,6 +123,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runUser(fs, args[1:], getenv, os.Stdin, stdout, stderr)
 	case "evaluation":
 		return runEvaluation(ctx, cfg, fs, args[1:], stdout)
+	case "healthcheck":
+		return runHealthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -288,6 +294,16 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 		return nil, err
 	}
 	s.conn = conn
+	opts = append(opts, dashboard.WithReadiness(func(ctx context.Context) error {
+		pending, err := warehouse.Pending(ctx, conn)
+		switch {
+		case err != nil:
+			return err
+		case len(pending) > 0:
+			return fmt.Errorf("database %s lacks migrations %v: run any tradestat command as a writer (ingest, demo) to apply them", cfg.Database, pending)
+		}
+		return nil
+	}))
 	srv, err := dashboard.New(query.New(conn), log, opts...)
 	if err != nil {
 		s.closeConns()
@@ -329,4 +345,29 @@ func (s *Service) Close() error {
 		err = cerr
 	}
 	return err
+}
+
+// runHealthcheck is `tradestat healthcheck URL`: a GET with a short timeout, success only on
+// 200, the answer printed either way.
+func runHealthcheck(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("healthcheck takes one URL: %w", errUsage)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	fmt.Fprintf(stdout, "%s: %s %s\n", args[0], resp.Status, strings.TrimSpace(string(body)))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %s", args[0], resp.Status)
+	}
+	return nil
 }

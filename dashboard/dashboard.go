@@ -53,6 +53,13 @@ type Server struct {
 	access  *access                // nil: --auth off
 	uploads *uploads               // nil: no uploads
 	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
+	metrics *metrics
+	ready   func(context.Context) error // nil error: ready to serve (/readyz)
+}
+
+// WithReadiness sets what /readyz checks: ClickHouse reachable and the schema current.
+func WithReadiness(check func(context.Context) error) Option {
+	return func(s *Server) { s.ready = check }
 }
 
 // Option configures a Server.
@@ -100,10 +107,14 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.metrics = newMetrics(store)
+	s.app.Use(s.countRequests)
 	s.app.Use(s.secure)
 	s.app.Use(s.limitBody)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
 	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	s.app.Get("/readyz", s.readyz)
+	s.app.Get("/metrics", s.metrics.handler())
 	s.routeAccess() // everything below needs an account (unless --auth off)
 	s.app.Get("/", s.overview)
 	s.app.Get("/lots", s.lots)
@@ -123,6 +134,21 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 		s.app.Post(uploadPath, s.upload)
 	}
 	return s, nil
+}
+
+// readyz answers 200 when the server can serve figures — ClickHouse answers and has every
+// migration this build knows — and 503 saying what is missing otherwise, for load balancers
+// and orchestrators (/healthz only says the process is up).
+func (s *Server) readyz(c *fiber.Ctx) error {
+	if s.ready == nil {
+		return c.SendString("ready")
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
+	defer cancel()
+	if err := s.ready(ctx); err != nil {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("not ready: " + err.Error())
+	}
+	return c.SendString("ready")
 }
 
 // secure sets the headers every response carries: a Content-Security-Policy that lets the

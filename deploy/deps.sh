@@ -3,6 +3,7 @@
 # only what is missing:
 #   deps.sh build   Node.js/npm (for ECharts from the npm registry); Go must be on PATH
 #   deps.sh test    build deps + Debian's chromium and a CJK font (browser tests, screenshots)
+#                   and systemd-analyze (the units under deploy/systemd are checked)
 # The ClickHouse server is installed by deploy/clickhouse/local.sh when it first starts one.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ need() { command -v "$1" >/dev/null 2>&1 || want+=("${@:2}"); }
 need npm nodejs npm
 if [ "${1:-build}" = test ]; then
   need chromium chromium
+  need systemd-analyze systemd # checks the systemd units under deploy/systemd
   fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk|noto serif cjk' || want+=(fonts-wqy-zenhei)
 fi
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then

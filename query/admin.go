@@ -69,3 +69,20 @@ func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
 	}
 	return out, rows.Err()
 }
+
+// IngestTotals are what every load so far came to, as ingest_batches records them.
+type IngestTotals struct {
+	Files                                       uint64
+	Read, Loaded, Rejected, Skipped, Duplicates uint64
+}
+
+// Ingested reads the ingest totals, for the metrics. Not cached: a scrape wants them now.
+func (s *Store) Ingested(ctx context.Context) (IngestTotals, error) {
+	var t IngestTotals
+	err := s.conn.QueryRow(ctx, `SELECT count(), sum(rows_read), sum(loaded), sum(rejected), sum(skipped), sum(duplicates)
+		FROM ingest_batches`).Scan(&t.Files, &t.Read, &t.Loaded, &t.Rejected, &t.Skipped, &t.Duplicates)
+	if err != nil {
+		return t, fmt.Errorf("ingest totals: %w", err)
+	}
+	return t, nil
+}

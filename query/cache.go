@@ -154,7 +154,10 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 			// Not the first asker's context: its going away must not fail the others.
 			rctx, cancel := detached(ctx)
 			defer cancel()
+			kind, _, _ := strings.Cut(key, " ")
+			start := time.Now()
 			f.val, f.err = compute(rctx)
+			s.took(kind, start)
 			c.mu.Lock()
 			if c.gen == gen && c.flights[key] == f {
 				delete(c.flights, key)

@@ -21,9 +21,21 @@ import (
 
 // Store answers questions about the loaded lots.
 type Store struct {
-	conn  driver.Conn
-	cache cache
-	heavy chan struct{} // a place in the lane of reads over the lots themselves
+	conn    driver.Conn
+	cache   cache
+	heavy   chan struct{}                      // a place in the lane of reads over the lots themselves
+	observe func(kind string, d time.Duration) // told how long each computation took (metrics)
+}
+
+// Observe has f told how long each read the Store computes takes (a cached result costs
+// none), by kind: summary, breakdown, lots, export and so on. Call it before serving.
+func (s *Store) Observe(f func(kind string, took time.Duration)) { s.observe = f }
+
+// took reports a computation of kind that started at start.
+func (s *Store) took(kind string, start time.Time) {
+	if s.observe != nil {
+		s.observe(kind, time.Since(start))
+	}
 }
 
 // heavyReads is how many reads over the lots (lot lists not cached, lot exports) run at once.
@@ -727,6 +739,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(
 		return fmt.Errorf("lots: %w", err)
 	}
 	defer done()
+	defer s.took("export", time.Now())
 	where, args := f.searchWhere(search)
 	final := "FINAL "
 	if search == "" {

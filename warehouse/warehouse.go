@@ -183,22 +183,9 @@ func Migrate(ctx context.Context, conn driver.Conn) error {
 	if err := conn.Exec(ctx, ms[0].SQL); err != nil {
 		return fmt.Errorf("migration %s: %w", ms[0].Name, err)
 	}
-	applied := map[uint32]bool{}
-	rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
+	applied, err := appliedVersions(ctx, conn)
 	if err != nil {
-		return fmt.Errorf("read schema_migrations: %w", err)
-	}
-	for rows.Next() {
-		var v uint32
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("read schema_migrations: %w", err)
-		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read schema_migrations: %w", err)
+		return err
 	}
 	for _, m := range ms {
 		if applied[uint32(m.Version)] {
@@ -212,6 +199,47 @@ func Migrate(ctx context.Context, conn driver.Conn) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions reads which migrations the database has had.
+func appliedVersions(ctx context.Context, conn driver.Conn) (map[uint32]bool, error) {
+	applied := map[uint32]bool{}
+	rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	return applied, nil
+}
+
+// Pending lists the migrations this build has that the database has not had (by name): none
+// when the schema is current. It only reads, so a read-only dashboard can answer /readyz.
+func Pending(ctx context.Context, conn driver.Conn) ([]string, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	applied, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, m := range ms {
+		if !applied[uint32(m.Version)] {
+			pending = append(pending, m.Name)
+		}
+	}
+	return pending, nil
 }
 
 // record notes a migration as applied. A batch with named columns: an inline INSERT ... VALUES
