@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test stop build assets demo-files bench-ingest bench-dashboard loadtest
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -18,6 +18,11 @@ run: build
 ## test: install what the tests need, start ClickHouse, run every test
 test:
 	deploy/test.sh
+
+## test-cluster: cluster mode on three ClickHouse servers and ZooKeeper on loopback (~30 s;
+## make test runs it too)
+test-cluster:
+	deploy/test-cluster.sh
 
 ## stop: stop the local ClickHouse server that run or test started
 stop:

@@ -89,6 +89,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.User, "user", cfg.User, "ClickHouse user (TRADESTAT_CLICKHOUSE_USER)")
 	fs.StringVar(&cfg.Password, "password", cfg.Password, "ClickHouse password (TRADESTAT_CLICKHOUSE_PASSWORD)")
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database name (TRADESTAT_DATABASE)")
+	fs.StringVar(&cfg.Cluster, "cluster", cfg.Cluster, "spread the tables over this ClickHouse cluster (TRADESTAT_CLUSTER; see deploy/cluster)")
 	switch args[0] {
 	case "ingest":
 		return runIngest(ctx, &cfg, fs, args[1:], stdout, stderr)

@@ -3,8 +3,8 @@
 # Installs missing packages, builds the embedded front-end assets, starts the local ClickHouse
 # server (or reuses one that answers), checks formatting and vet, runs all Go tests (unit,
 # integration against the real server, headless Chromium), the conformance test of the SQL on
-# the current ClickHouse engine (chdb), the fuzz targets briefly, and stops the server again if
-# this script was the one that started it.
+# the current ClickHouse engine (chdb), the fuzz targets briefly, the cluster test
+# (deploy/test-cluster.sh), and stops the server again if this script was the one that started it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -48,5 +48,10 @@ for target in FuzzParseAmount FuzzParseDate FuzzConvertRow; do
     grep -v '^fuzz: elapsed' "var/fuzz-$target.log" | tail -n 40 | tee -a var/test.log
   fi
 done
+# Cluster mode on a loopback cluster of three servers and ZooKeeper (make test-cluster).
+if [ "$status" = 0 ]; then
+  deploy/test-cluster.sh 2>&1 | tee -a var/test.log
+  status=${PIPESTATUS[0]}
+fi
 echo "screenshots: $TRADESTAT_ARTIFACTS"
 exit "$status"

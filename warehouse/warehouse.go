@@ -29,6 +29,9 @@ type Config struct {
 	User     string
 	Password string
 	Database string
+	// Cluster, when set (TRADESTAT_CLUSTER), names the ClickHouse cluster the tables are
+	// spread over: see cluster.go.
+	Cluster string
 	// DriverLog, when set, receives the driver's records, among them every statement it sends
 	// with its arguments bound ("sending query"): the conformance test replays those on the
 	// current engine.
@@ -44,6 +47,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		User:     getenv("TRADESTAT_CLICKHOUSE_USER"),
 		Password: getenv("TRADESTAT_CLICKHOUSE_PASSWORD"),
 		Database: getenv("TRADESTAT_DATABASE"),
+		Cluster:  getenv("TRADESTAT_CLUSTER"),
 	}
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:9000"
@@ -81,6 +85,7 @@ func connect(ctx context.Context, cfg Config, database string) (driver.Conn, err
 		// A bounded read timeout: a statement that 18.16 cannot answer must fail, not hang.
 		DialTimeout:     5 * time.Second,
 		ReadTimeout:     60 * time.Second,
+		Settings:        settings(cfg),
 		MaxOpenConns:    16,
 		MaxIdleConns:    4,
 		ConnMaxLifetime: time.Hour,
@@ -96,17 +101,35 @@ func connect(ctx context.Context, cfg Config, database string) (driver.Conn, err
 	return conn, nil
 }
 
+// settings are the session settings of every connection: in cluster mode an INSERT into a
+// Distributed table returns once the shards have the rows, so a load reads back what it wrote.
+func settings(cfg Config) clickhouse.Settings {
+	if cfg.Cluster == "" {
+		return nil
+	}
+	return clickhouse.Settings{"insert_distributed_sync": 1}
+}
+
 // Open creates cfg.Database if needed, brings its schema up to date and returns a connection
 // to it. Every subcommand that needs the tables calls it.
 func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 	if err := ValidDatabaseName(cfg.Database); err != nil {
 		return nil, err
 	}
+	if err := validCluster(cfg.Cluster); err != nil {
+		return nil, err
+	}
 	admin, err := connect(ctx, cfg, "default")
 	if err != nil {
 		return nil, err
 	}
-	err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+cfg.Database)
+	// Created only when missing: in cluster mode the DDL waits for every server, and a
+	// dashboard must start while one of them is down.
+	var exists uint64
+	err = admin.QueryRow(ctx, "SELECT count() FROM system.databases WHERE name = ?", cfg.Database).Scan(&exists)
+	if err == nil && exists == 0 {
+		err = admin.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+cfg.Database+cfg.onCluster())
+	}
 	admin.Close()
 	if err != nil {
 		return nil, fmt.Errorf("create database %s: %w", cfg.Database, err)
@@ -115,7 +138,7 @@ func Open(ctx context.Context, cfg Config) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Migrate(ctx, conn); err != nil {
+	if err := migrate(ctx, conn, cfg); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -133,7 +156,7 @@ func DropDatabase(ctx context.Context, cfg Config, name string) error {
 		return err
 	}
 	defer conn.Close()
-	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+cfg.onCluster()); err != nil {
 		return fmt.Errorf("drop database %s: %w", name, err)
 	}
 	return nil
@@ -174,14 +197,37 @@ func Migrations() ([]Migration, error) {
 
 // Migrate applies the migrations the database has not had yet. Each file holds one statement
 // written to be idempotent (IF NOT EXISTS), so two processes migrating at once do no harm.
-func Migrate(ctx context.Context, conn driver.Conn) error {
+func Migrate(ctx context.Context, conn driver.Conn) error { return migrate(ctx, conn, Config{}) }
+
+// migrate is Migrate for cfg's cluster, if any, and database.
+func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
 	}
-	// The first migration creates the table that records the others.
-	if err := conn.Exec(ctx, ms[0].SQL); err != nil {
-		return fmt.Errorf("migration %s: %w", ms[0].Name, err)
+	run := func(m Migration) error {
+		stmts := []string{m.SQL}
+		if cfg.Cluster != "" {
+			if stmts, err = clusterStatements(m.SQL, cfg.Cluster, cfg.Database); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+		}
+		for _, st := range stmts {
+			if err := conn.Exec(ctx, st); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+		}
+		return nil
+	}
+	// The first migration creates the table that records the others, when it is missing.
+	var have uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = 'schema_migrations'").Scan(&have); err != nil {
+		return fmt.Errorf("read system.tables: %w", err)
+	}
+	if have == 0 {
+		if err := run(ms[0]); err != nil {
+			return err
+		}
 	}
 	applied, err := appliedVersions(ctx, conn)
 	if err != nil {
@@ -191,8 +237,8 @@ func Migrate(ctx context.Context, conn driver.Conn) error {
 		if applied[uint32(m.Version)] {
 			continue
 		}
-		if err := conn.Exec(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
+		if err := run(m); err != nil {
+			return err
 		}
 		if err := record(ctx, conn, m); err != nil {
 			return err
