@@ -35,7 +35,7 @@ func TestClusterStatements(t *testing.T) {
 			"ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/db1/audit_log_local', '{replica}') PARTITION BY toYYYYMM(at) ORDER BY (at, user_name)",
 			"Distributed(c1, db1, audit_log_local, rand())",
 		},
-		"006_drop_lots.sql": {"DROP TABLE IF EXISTS db1.lots ON CLUSTER c1", "DROP TABLE IF EXISTS db1.lots_local ON CLUSTER c1"},
+		"006_drop_lots.sql":        {"DROP TABLE IF EXISTS db1.lots ON CLUSTER c1", "DROP TABLE IF EXISTS db1.lots_local ON CLUSTER c1"},
 		"008_daily_from_deals.sql": {"INSERT INTO daily (deal_date", "FROM deals FINAL"},
 	} {
 		all := strings.Join(got[name], "\n")
