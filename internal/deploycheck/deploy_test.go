@@ -3,6 +3,7 @@ package deploycheck
 import (
 	"bufio"
 	"encoding/xml"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,5 +176,35 @@ func TestSystemdUnits(t *testing.T) {
 	}
 	if err != nil && strings.Contains(string(out), "tradestat-") {
 		t.Errorf("systemd-analyze verify: %v", err)
+	}
+}
+
+// TestClickHouseConfigs: every ClickHouse configuration file under deploy/ is well-formed XML.
+func TestClickHouseConfigs(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"clickhouse/*.xml*", "cluster/*.xml*", "cluster/config.d/*.xml", "docker/*.xml"} {
+		m, err := filepath.Glob(filepath.Join(deploy, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 6 {
+		t.Fatalf("found only %v", files)
+	}
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xml.NewDecoder(strings.NewReader(string(body)))
+		for {
+			if _, err := d.Token(); err != nil {
+				if err != io.EOF {
+					t.Errorf("%s: %v", f, err)
+				}
+				break
+			}
+		}
 	}
 }
