@@ -50,8 +50,9 @@ const multipartSlack = 64 << 10
 const uploadPath = "/admin/upload"
 
 // limitBody refuses a request body over its route's bound from the Content-Length header,
-// before any of it is read: an upload may be as large as the upload limit, anything else as
-// a form. An upload is also refused here unless it comes from an admin, so that no one else
+// having read at most formBody of it (the server reads that much before any handler; the
+// rest is never read): an upload may be as large as the upload limit, anything else as a
+// form. An upload is also refused here unless it comes from an admin, so that no one else
 // can make the server spool a large body to disk (the CSRF check reads the whole form).
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	n := int64(c.Request().Header.ContentLength()) // -1: chunked, -2: no body
