@@ -127,7 +127,7 @@ func unsupported(msg string) error { return fiber.NewError(fiber.StatusUnsupport
 
 // upload serves POST /admin/upload: the file is checked (size, extension, and from its first
 // rows that the worker can read it at all), then put into the inbox under its own name
-// (written under a hidden name first and renamed, so the worker never sees half a file), and
+// (written under a hidden name first and linked, so the worker never sees half a file), and
 // the admin is sent to the ingest status page, where the worker's report appears.
 func (s *Server) upload(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
@@ -161,7 +161,7 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // gone after the rename; removes a refused or broken upload
+	defer os.Remove(tmp.Name()) // the hidden name goes in every case; a linked upload stays
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), in)
 	if cerr := tmp.Close(); err == nil {
@@ -173,12 +173,14 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
 		return unsupported(err.Error())
 	}
-	dest := filepath.Join(s.uploads.inbox, name)
-	if _, err := os.Stat(dest); err == nil { // one of that name still waits for the worker
-		name = time.Now().In(tradestat.Shanghai).Format("20060102-150405.000") + "-" + name
-		dest = filepath.Join(s.uploads.inbox, name)
+	// A hard link never replaces a file: one of that name still waiting for the worker (even
+	// one uploaded this very moment) keeps its name, and this one gets a time in front.
+	err = os.Link(tmp.Name(), filepath.Join(s.uploads.inbox, name))
+	if errors.Is(err, os.ErrExist) {
+		name = time.Now().In(tradestat.Shanghai).Format("20060102-150405.000000") + "-" + name
+		err = os.Link(tmp.Name(), filepath.Join(s.uploads.inbox, name))
 	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	if err != nil {
 		return fmt.Errorf("upload %s: %w", name, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make loadtest`: 60 s of mixed traffic (overview pages, API, lot lists, exports) from 100
 # concurrent signed-in clients against `tradestat serve` over the 10M-lot dataset, after a
-# warm-up of the same traffic; prints requests/s, p50/p99 by kind of traffic, errors and the
-# server's resident memory at the start and the end. The server runs as in production: its
+# 2-minute warm-up of the same traffic (the result caches fill to their bounds); prints
+# requests/s, p50/p99 by kind of traffic, errors and the server's resident memory at the start
+# and the end. The server runs as in production: its
 # own process, access control on (an analyst account), reading as tradestat_reader and
 # writing its audit log as tradestat_writer. Targets: zero errors, p99 <= 200 ms, RSS growth
 # <= 10%. Each client pauses THINK (default 1s) on average between requests, as a person
@@ -14,7 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 lots=${LOTS:-10000000}
 clients=${CLIENTS:-100}
 duration=${DURATION:-60s}
-warmup=${WARMUP:-60s}
+warmup=${WARMUP:-2m}
 think=${THINK:-1s}
 port=${LOADTEST_PORT:-18090}
 make --no-print-directory build >/dev/null

@@ -9,10 +9,11 @@ import (
 )
 
 // maxCached bounds the results a Store keeps; past it the cache starts over. Lot-list pages,
-// far larger than the figures, have their own bound, past which only they are dropped.
+// far larger than the figures (about 13 KB for 50 lots), have their own bound, past which half
+// of them are dropped: a few MB at most, so that memory stays flat under steady load.
 const (
 	maxCached     = 16384
-	maxCachedLots = 1024
+	maxCachedLots = 512
 	lotsKey       = "lots "
 )
 
@@ -131,13 +132,16 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 	if c.gen != gen || len(c.entries) >= maxCached {
 		c.gen, c.entries, c.flights, c.lots = gen, map[string]any{}, map[string]*flight{}, 0
 	}
-	if c.lots >= maxCachedLots {
+	if c.lots >= maxCachedLots { // drop half of them (Go's map order picks which at random)
 		for k := range c.entries {
+			if c.lots <= maxCachedLots/2 {
+				break
+			}
 			if strings.HasPrefix(k, lotsKey) {
 				delete(c.entries, k)
+				c.lots--
 			}
 		}
-		c.lots = 0
 	}
 	if v, ok := c.entries[key]; ok {
 		c.mu.Unlock()

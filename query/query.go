@@ -23,7 +23,8 @@ import (
 type Store struct {
 	conn    driver.Conn
 	cache   cache
-	heavy   chan struct{}                      // a place in the lane of reads over the lots themselves
+	heavy   chan struct{}                      // a place among the lot lists that read the lots themselves
+	exports chan struct{}                      // a place among the lot exports
 	observe func(kind string, d time.Duration) // told how long each computation took (metrics)
 }
 
@@ -38,20 +39,27 @@ func (s *Store) took(kind string, start time.Time) {
 	}
 }
 
-// heavyReads is how many reads over the lots (lot lists not cached, lot exports) run at once.
-// They take tenths of a second to seconds at national scale; bounded below the connection
-// pool, they queue here rather than hold every connection while the figures, read from the
-// daily table in milliseconds, wait for one.
-const heavyReads = 4
+// heavyReads is how many lot lists not cached run at once, and exportReads how many lot
+// exports. They read the lots themselves, which takes tenths of a second to seconds at
+// national scale; bounded below the connection pool, they queue here rather than hold every
+// connection while the figures, read from the daily table in milliseconds, wait for one.
+// Exports have their own lane: one streams as slowly as its client downloads, and must not
+// keep the lists waiting.
+const (
+	heavyReads  = 4
+	exportReads = 2
+)
 
 // New returns a Store reading through conn.
-func New(conn driver.Conn) *Store { return &Store{conn: conn, heavy: make(chan struct{}, heavyReads)} }
+func New(conn driver.Conn) *Store {
+	return &Store{conn: conn, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads)}
+}
 
-// lane waits for a place among the heavy reads; done gives it back.
-func (s *Store) lane(ctx context.Context) (done func(), err error) {
+// lane waits for a place in the lane l; done gives it back.
+func lane(ctx context.Context, l chan struct{}) (done func(), err error) {
 	select {
-	case s.heavy <- struct{}{}:
-		return func() { <-s.heavy }, nil
+	case l <- struct{}{}:
+		return func() { <-l }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -485,7 +493,7 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 
 func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
 	var page LotPage
-	done, err := s.lane(ctx)
+	done, err := lane(ctx, s.heavy)
 	if err != nil {
 		return page, fmt.Errorf("lot list: %w", err)
 	}
@@ -734,7 +742,7 @@ func (f Filter) PreviousYear() Filter {
 // the driver reads the result block by block, so any number of lots passes through without
 // being held. It stops at emit's first error.
 func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(LotRow) error) error {
-	done, err := s.lane(ctx)
+	done, err := lane(ctx, s.exports)
 	if err != nil {
 		return fmt.Errorf("lots: %w", err)
 	}

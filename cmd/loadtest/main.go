@@ -18,7 +18,7 @@ func main() {
 	flag.StringVar(&o.URL, "url", "http://127.0.0.1:18090", "the server")
 	flag.IntVar(&o.Clients, "clients", 100, "concurrent clients")
 	flag.DurationVar(&o.Duration, "duration", time.Minute, "how long to measure")
-	flag.DurationVar(&o.Warmup, "warmup", time.Minute, "traffic before measuring")
+	flag.DurationVar(&o.Warmup, "warmup", 2*time.Minute, "traffic before measuring")
 	flag.StringVar(&o.User, "user", "", "sign in as this analyst (password from LOADTEST_PASSWORD)")
 	flag.IntVar(&o.PID, "pid", 0, "the server's process ID, for its memory")
 	flag.DurationVar(&o.Think, "think", time.Second, "mean pause between a client's requests (0: none)")
