@@ -71,17 +71,8 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 // signIn signs c in as name, returning the sign-in response.
 func signIn(t *testing.T, c *http.Client, base, name, password string) *http.Response {
 	t.Helper()
-	resp, err := c.Get(base + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindSubmatch(body)
-	if m == nil {
-		t.Fatalf("no CSRF field on the sign-in page: %s", body)
-	}
-	resp, err = c.PostForm(base+"/login", url.Values{"name": {name}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/lots"}})
+	token := pageToken(t, c, base+"/login")
+	resp, err := c.PostForm(base+"/login", url.Values{"name": {name}, "password": {password}, "_csrf": {token}, "next": {"/lots"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +219,15 @@ func TestReadOnlyDashboard(t *testing.T) {
 	code, body := get(t, svc.URL+"/api/v1/summary?year=2021")
 	if code != 200 || !strings.Contains(string(body), `"projects":1651`) {
 		t.Errorf("as the reader: %d %s", code, body)
+	}
+	// Nor may it stand in for the writer: with access control on, a dashboard whose only
+	// account may not write its audit log does not start.
+	if svc, err := app.StartWith(context.Background(), reader, app.Setup{Writer: &reader, RequireAudit: true}, "127.0.0.1:0",
+		slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil || !strings.Contains(err.Error(), "may write") {
+		if svc != nil {
+			svc.Close()
+		}
+		t.Errorf("audit log required, only a reader: %v", err)
 	}
 	rconn, err := warehouse.Connect(context.Background(), reader)
 	if err != nil {

@@ -267,9 +267,17 @@ func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Log
 func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
 	s := &Service{done: make(chan error, 1)}
 	if set.Writer != nil {
+		// Open succeeds for a read-only account once the database is set up, so whether the
+		// account may write is asked of the server.
 		w, err := warehouse.Open(ctx, *set.Writer)
+		may := err == nil
+		if may {
+			if may, err = warehouse.MayWrite(ctx, w); !may {
+				w.Close()
+			}
+		}
 		switch {
-		case warehouse.ReadOnly(err):
+		case warehouse.ReadOnly(err), err == nil && !may:
 			log.Warn("the writer account may only read: nothing is audited", "user", set.Writer.User)
 		case err != nil:
 			return nil, err

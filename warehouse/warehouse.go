@@ -334,6 +334,16 @@ func ReadOnly(err error) bool {
 	return errors.As(err, &ex) && ex.Code == readOnlyCode
 }
 
+// MayWrite tells whether conn's account may write (its readonly setting is 0). Open succeeds
+// for a read-only account too once the database is set up, since it then creates nothing.
+func MayWrite(ctx context.Context, conn driver.Conn) (bool, error) {
+	var v string
+	if err := conn.QueryRow(ctx, "SELECT value FROM system.settings WHERE name = 'readonly'").Scan(&v); err != nil {
+		return false, fmt.Errorf("read the readonly setting: %w", err)
+	}
+	return v == "0", nil
+}
+
 // OpenReader connects as a user that may only read (the dashboard's): it creates nothing,
 // and fails with a clear message when the database has not been set up and loaded by a
 // writer, or lacks a migration this build expects.
@@ -342,19 +352,14 @@ func OpenReader(ctx context.Context, cfg Config) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := Migrations()
+	pending, err := Pending(ctx, conn)
 	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	var applied uint64
-	if err := conn.QueryRow(ctx, "SELECT count() FROM schema_migrations").Scan(&applied); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("database %s is not set up (load data with tradestat demo or ingest as a writer first): %w", cfg.Database, err)
 	}
-	if int(applied) < len(ms) {
+	if len(pending) > 0 {
 		conn.Close()
-		return nil, fmt.Errorf("database %s has %d of this build's %d migrations: run tradestat ingest (or demo) as a writer to bring it up to date", cfg.Database, applied, len(ms))
+		return nil, fmt.Errorf("database %s lacks this build's migrations %v: run tradestat ingest (or demo) as a writer to bring it up to date", cfg.Database, pending)
 	}
 	return conn, nil
 }
