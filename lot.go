@@ -129,3 +129,23 @@ func (d Date) IsZero() bool { return d == Date{} }
 // Shanghai is Asia/Shanghai. China has had no daylight saving time since 1991, so a fixed
 // UTC+8 zone is exact for every date the product handles and needs no tzdata on the host.
 var Shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
+
+// Bounds of what one lot can plausibly be. A value beyond them is a broken cell, a unit
+// mistake or a hostile file, never a real deal, and is rejected with the bound named, so that
+// no sum of lots can overflow 64-bit fen and no field can make a reader hold megabytes.
+const (
+	// MaxLotAmount bounds every amount of one lot (budget, reserve, deal): 1万亿元. The largest
+	// single public-resource deals are a few hundred 亿元; a whole province trades a few 万亿元
+	// a year.
+	MaxLotAmount money.Fen = 1_000_000_000_000 * money.Yuan
+	// MaxCodeRunes bounds a project, lot or deal code: real codes are under 50 characters.
+	MaxCodeRunes = 100
+	// MaxNameRunes bounds a project name: real names are under 200 characters.
+	MaxNameRunes = 1000
+)
+
+// MaxTotal bounds the sum of any column over all the lots a database holds: a load that
+// would take a total past it is refused, so that the sums ClickHouse computes in Int64 fen,
+// and every sum of them in Go, stay exact (half of the Int64 range, 4.6 × 10^16 元, far above
+// the 2.2 × 10^13 元 the whole country trades in a year).
+const MaxTotal money.Fen = 1 << 62

@@ -380,3 +380,6 @@ func runHealthcheck(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	return nil
 }
+
+// Routes lists the dashboard's routes with who may use each, for the tests that enumerate them.
+func (s *Service) Routes() []dashboard.Route { return s.srv.Routes() }

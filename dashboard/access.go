@@ -1,12 +1,13 @@
 package dashboard
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
@@ -19,6 +20,7 @@ type access struct {
 	users    *auth.Users
 	sessions *session.Store
 	secure   bool // cookies only over HTTPS
+	csrf     *csrfGuard
 }
 
 // WithAuth turns access control on: the accounts and screen links of users, in sessions
@@ -26,7 +28,7 @@ type access struct {
 // behind HTTPS).
 func WithAuth(users *auth.Users, secureCookies bool) Option {
 	return func(s *Server) {
-		s.access = &access{users: users, secure: secureCookies, sessions: session.New(session.Config{
+		s.access = &access{users: users, secure: secureCookies, csrf: newCSRFGuard(secureCookies), sessions: session.New(session.Config{
 			Expiration: 8 * time.Hour, KeyLookup: "cookie:tradestat_session",
 			CookieHTTPOnly: true, CookieSameSite: "Strict", CookieSecure: secureCookies,
 		})}
@@ -36,63 +38,119 @@ func WithAuth(users *auth.Users, secureCookies bool) Option {
 // loginLimit is how many refused sign-ins one address may make a minute.
 const loginLimit = 5
 
-// routeAccess installs, before the routes, the CSRF check of every state-changing request,
-// the sign-in and sign-out routes (sign-in rate-limited) and the role check of every page.
-func (s *Server) routeAccess() {
-	if s.access == nil {
-		return
-	}
-	s.app.Use(csrf.New(csrf.Config{
-		KeyLookup: "form:_csrf", CookieName: "tradestat_csrf", CookieSameSite: "Strict",
-		CookieHTTPOnly: true, CookieSecure: s.access.secure, Expiration: 8 * time.Hour, ContextKey: csrfKey{},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return fiber.NewError(fiber.StatusForbidden, "表单已过期或来源不明，请刷新页面后重试 (CSRF check failed)")
-		},
-	}))
-	s.app.Get("/login", s.loginPage)
-	// Only refused sign-ins count, so an office of many people behind one address can
-	// all sign in at nine o'clock while guessing passwords stays slow.
-	s.app.Post("/login", limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true,
-		LimitReached: func(c *fiber.Ctx) error {
-			return fiber.NewError(fiber.StatusTooManyRequests, "登录尝试过多，请一分钟后再试 (too many sign-in attempts)")
-		}}), s.login)
-	s.app.Post("/logout", s.logout)
-	s.app.Use(s.authorize)
-}
+// allow is who may use a route. Every route declares it where it is registered (route); the
+// zero value declares nothing, and New refuses to build a server with such a route, so a
+// route added without a decision is a failing start, not an open door.
+type allow int
 
-type csrfKey struct{}
+// Who may use a route, from everyone to admins only.
+const (
+	anyone   allow = iota + 1 // signed in or not: sign-in, health, metrics
+	viewers                   // any account
+	screens                   // any account, or a wall-display link (the wall display)
+	analysts                  // analysts and admins
+	admins                    // admins only
+)
 
-// requiredRole is the least role that may open path.
-func requiredRole(path string) auth.Role {
-	switch {
-	case path == "/lots", path == "/api/v1/lots", strings.HasPrefix(path, "/export/"):
+// role is the least account role that may use a route of this kind.
+func (a allow) role() auth.Role {
+	switch a {
+	case analysts:
 		return auth.Analyst
-	case strings.HasPrefix(path, "/admin/"):
+	case admins:
 		return auth.Admin
 	}
 	return auth.Viewer
 }
 
-// authorize lets a request through when its session's account has the role its path needs,
-// or when it opens the wall display with a valid screen link. Others are sent to sign in
-// (pages) or answered 401 (the API); an account without the role gets 403.
-func (s *Server) authorize(c *fiber.Ctx) error {
-	need := requiredRole(c.Path())
-	if user, ok := s.sessionUser(c); ok {
-		if user.Role < need {
-			return fiber.NewError(fiber.StatusForbidden, "您的账号无权访问此页面 (your role may not open this page)")
-		}
-		return c.Next()
+// route registers handlers for method and path with who may use them: the access check is
+// the first handler of the route itself, so it applies to exactly the requests the route
+// answers, however their path was spelled.
+func (s *Server) route(method, path string, who allow, handlers ...fiber.Handler) {
+	key := method + " " + path
+	if _, dup := s.declared[key]; dup || who == 0 {
+		s.routeErr = errors.Join(s.routeErr, fmt.Errorf("route %s: declared twice or without access", key))
 	}
-	if c.Path() == "/screen" {
-		if _, ok := s.access.users.Screen(c.Query("token")); ok {
+	s.declared[key] = who
+	if method == fiber.MethodGet {
+		s.declared[fiber.MethodHead+" "+path] = who // fiber answers HEAD on every GET route
+	}
+	s.app.Add(method, path, append([]fiber.Handler{s.guard(who)}, handlers...)...)
+}
+
+// Route is one route of the server with the least role that may use it, for the tests that
+// enumerate them.
+type Route struct {
+	Method, Path string
+	Public       bool      // anyone, signed in or not
+	Role         auth.Role // otherwise the least role
+	Screen       bool      // a wall-display link opens it too
+}
+
+// Routes lists every route the server answers, with its declared access.
+func (s *Server) Routes() []Route {
+	var rs []Route
+	for _, r := range s.app.GetRoutes(true) {
+		who := s.declared[r.Method+" "+r.Path]
+		rs = append(rs, Route{Method: r.Method, Path: r.Path, Public: who == anyone, Role: who.role(), Screen: who == screens})
+	}
+	return rs
+}
+
+// checkRoutes is deny-by-default at start: every route fiber knows must have been declared
+// through route, with who may use it.
+func (s *Server) checkRoutes() error {
+	errs := []error{s.routeErr}
+	for _, r := range s.app.GetRoutes(true) {
+		if s.declared[r.Method+" "+r.Path] == 0 {
+			errs = append(errs, fmt.Errorf("route %s %s has no declared access", r.Method, r.Path))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// routeAccess installs, before the routes, the CSRF check of every state-changing request
+// and the sign-in and sign-out routes (sign-in rate-limited).
+func (s *Server) routeAccess() {
+	if s.access == nil {
+		return
+	}
+	s.app.Use(s.access.csrf.check)
+	s.route(fiber.MethodGet, "/login", anyone, s.loginPage)
+	// Only refused sign-ins count, so an office of many people behind one address can
+	// all sign in at nine o'clock while guessing passwords stays slow.
+	s.route(fiber.MethodPost, "/login", anyone, limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true,
+		LimitReached: func(c *fiber.Ctx) error {
+			return fiber.NewError(fiber.StatusTooManyRequests, "登录尝试过多，请一分钟后再试 (too many sign-in attempts)")
+		}}), s.login)
+	s.route(fiber.MethodPost, "/logout", anyone, s.logout)
+}
+
+// guard lets a request through when access control is off, the route is open to anyone, its
+// session's account has the role the route needs, or it opens the wall display with a valid
+// screen link. Others are sent to sign in (pages) or answered 401 (the API); an account
+// without the role gets 403.
+func (s *Server) guard(who allow) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if s.access == nil || who == anyone {
 			return c.Next()
 		}
+		if user, ok := s.sessionUser(c); ok {
+			if user.Role < who.role() {
+				return fiber.NewError(fiber.StatusForbidden, "您的账号无权访问此页面 (your role may not open this page)")
+			}
+			return c.Next()
+		}
+		if who == screens {
+			if _, ok := s.access.users.Screen(c.Query("token")); ok {
+				return c.Next()
+			}
+		}
+		if strings.HasPrefix(c.Route().Path, "/api/") || c.Method() != fiber.MethodGet {
+			return fiber.NewError(fiber.StatusUnauthorized, "请先登录 (sign in first)")
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
 	}
-	if strings.HasPrefix(c.Path(), "/api/") {
-		return fiber.NewError(fiber.StatusUnauthorized, "请先登录 (sign in first)")
-	}
-	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
 }
 
 // sessionUser is the account signed in on this request.
@@ -113,19 +171,36 @@ func (s *Server) who(c *fiber.Ctx) (string, string) {
 	if s.access == nil {
 		return "", ""
 	}
-	token, _ := c.Locals(csrfKey{}).(string)
+	token := s.access.csrf.token(c)
 	if u, ok := s.sessionUser(c); ok {
 		return u.Name, token
 	}
 	return "", token
 }
 
-// safeNext is where to go after signing in: a path on this site, never another site.
+// safeNext is where to go after signing in: a path on this site, never another site, and
+// never anything that could break out of the Location header. It is parsed, not matched as
+// text: only a path (with its query) of printable ASCII that starts with one slash and names
+// no host passes, in its re-encoded form; anything else goes to the overview.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	for _, r := range next {
+		if r <= ' ' || r >= 0x7f || r == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\\r\n\t") {
 		return "/"
 	}
-	return next
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if strings.HasPrefix(out, "//") || strings.ContainsAny(out, "\r\n\t\\") {
+		return "/"
+	}
+	return out
 }
 
 type loginPage struct {
@@ -137,8 +212,7 @@ type loginPage struct {
 
 func (s *Server) loginPage(c *fiber.Ctx) error {
 	l, _ := parseLang(c.Query("lang"))
-	token, _ := c.Locals(csrfKey{}).(string)
-	return s.render(c, "login.html", loginPage{L: l, CSRF: token, Next: safeNext(c.Query("next"))})
+	return s.render(c, "login.html", loginPage{L: l, CSRF: s.access.csrf.token(c), Next: safeNext(c.Query("next"))})
 }
 
 // login checks a name and password and starts a new session (a new ID, so that an ID set
@@ -152,9 +226,8 @@ func (s *Server) login(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
 	if !ok {
 		s.record(c, audit.Entry{Action: audit.LoginFailed, User: truncate(name, 64), Detail: "用户名或密码不正确", Status: fiber.StatusUnauthorized})
-		token, _ := c.Locals(csrfKey{}).(string)
 		c.Status(fiber.StatusUnauthorized)
-		return s.render(c, "login.html", loginPage{CSRF: token, Next: next, Error: "用户名或密码不正确"})
+		return s.render(c, "login.html", loginPage{CSRF: s.access.csrf.token(c), Next: next, Error: "用户名或密码不正确"})
 	}
 	sess, err := s.access.sessions.Get(c)
 	if err != nil {

@@ -55,6 +55,9 @@ type Server struct {
 	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
 	metrics *metrics
 	ready   func(context.Context) error // nil error: ready to serve (/readyz)
+
+	declared map[string]allow // "METHOD /path" → who may use it (route)
+	routeErr error            // a route declared twice or without access
 }
 
 // WithReadiness sets what /readyz checks: ClickHouse reachable and the schema current.
@@ -79,7 +82,7 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{store: store, log: log, pages: pages}
+	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -91,8 +94,13 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.app = fiber.New(fiber.Config{
 		AppName:               "tradestat",
 		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
-		ReadTimeout:           30 * time.Second,
+		// One spelling of every path: /Admin/audit or /lots/ is not /admin/audit or /lots
+		// (404), so no check on a path's text can be passed by spelling it otherwise; access
+		// itself is declared on each route (route).
+		CaseSensitive: true,
+		StrictRouting: true,
+		ErrorHandler:  s.handleError,
+		ReadTimeout:   30 * time.Second,
 		// Bodies up to BodyLimit are read before the handler; larger ones (an upload) are
 		// streamed, multipart files spilling to temporary files, so that an upload does not sit
 		// in memory. limitBody refuses a body over its route's bound before it is read.
@@ -112,26 +120,29 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.app.Use(s.secure)
 	s.app.Use(s.limitBody)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
-	s.app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	s.app.Get("/readyz", s.readyz)
-	s.app.Get("/metrics", s.metrics.handler())
-	s.routeAccess() // everything below needs an account (unless --auth off)
-	s.app.Get("/", s.overview)
-	s.app.Get("/lots", s.lots)
-	s.app.Get("/screen", s.screen)
-	s.app.Get("/report", s.reportText)
-	s.app.Get("/api/v1/report", s.reportAPI)
-	s.app.Get("/export/indicators", s.audited(s.exportIndicators))
-	s.app.Get("/export/lots", s.audited(s.exportLots))
-	s.app.Get("/export/evaluation", s.audited(s.exportEvaluation))
-	s.app.Get("/api/v1/lots", s.lotsAPI)
-	s.app.Get("/api/v1/summary", s.summary)
-	s.app.Get("/api/v1/breakdown", s.breakdown)
-	s.app.Get("/admin/ingest", s.ingestStatus)
-	s.app.Get("/admin/ingest/rejects", s.rejectReport)
-	s.app.Get("/admin/audit", s.auditLog)
+	s.route(fiber.MethodGet, "/healthz", anyone, func(c *fiber.Ctx) error { return c.SendString("ok") })
+	s.route(fiber.MethodGet, "/readyz", anyone, s.readyz)
+	s.route(fiber.MethodGet, "/metrics", anyone, s.metrics.handler())
+	s.routeAccess()
+	s.route(fiber.MethodGet, "/", viewers, s.overview)
+	s.route(fiber.MethodGet, "/screen", screens, s.screen)
+	s.route(fiber.MethodGet, "/report", viewers, s.reportText)
+	s.route(fiber.MethodGet, "/api/v1/report", viewers, s.reportAPI)
+	s.route(fiber.MethodGet, "/api/v1/summary", viewers, s.summary)
+	s.route(fiber.MethodGet, "/api/v1/breakdown", viewers, s.breakdown)
+	s.route(fiber.MethodGet, "/lots", analysts, s.lots)
+	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.lotsAPI)
+	s.route(fiber.MethodGet, "/export/indicators", analysts, s.audited(s.exportIndicators))
+	s.route(fiber.MethodGet, "/export/lots", analysts, s.audited(s.exportLots))
+	s.route(fiber.MethodGet, "/export/evaluation", analysts, s.audited(s.exportEvaluation))
+	s.route(fiber.MethodGet, "/admin/ingest", admins, s.ingestStatus)
+	s.route(fiber.MethodGet, "/admin/ingest/rejects", admins, s.rejectReport)
+	s.route(fiber.MethodGet, "/admin/audit", admins, s.auditLog)
 	if s.uploads != nil {
-		s.app.Post(uploadPath, s.upload)
+		s.route(fiber.MethodPost, uploadPath, admins, s.upload)
+	}
+	if err := s.checkRoutes(); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

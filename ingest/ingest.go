@@ -88,6 +88,19 @@ type Options struct {
 	Rejects func(Reject) error
 	// Progress is called every progressEvery rows and at the end.
 	Progress func(Progress)
+	// Today is the last day a lot may have completed on; today in Asia/Shanghai when zero.
+	Today tradestat.Date
+	// SHA256, when set, is the content the caller expects (the worker hashed the file before
+	// loading it): a file whose bytes differ by the end of the load was changed while it was
+	// read, and nothing of it is kept.
+	SHA256 string
+}
+
+func (o Options) today() tradestat.Date {
+	if !o.Today.IsZero() {
+		return o.Today
+	}
+	return tradestat.DateOf(time.Now().In(tradestat.Shanghai))
 }
 
 // Progress is how far a load has come.
@@ -138,11 +151,23 @@ func IsUnreadable(err error) bool {
 
 // Load reads src, loads its valid lots and records the batch. An error means the file could
 // not be read (IsUnreadable) or written; row problems are rejects and never stop the file.
+//
+// A load is all or nothing for every reader: its lots are streamed into a staging table of
+// its own, which no reader sees, and move into deals in one step only once the whole file
+// has been read (stage.go). A load stopped before that leaves nothing visible; one stopped
+// after it is completed by the next load (Recover).
 func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
 	batch := newBatch()
 	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch)}
 	started := l.now()
-	var err error
+	if err := l.Recover(ctx); err != nil {
+		return rep, fmt.Errorf("load %s: %w", src.Name, err)
+	}
+	st, err := l.newStage(ctx, batch)
+	if err != nil {
+		return rep, fmt.Errorf("load %s: %w", src.Name, err)
+	}
+	defer st.drop(ctx)
 
 	// The scan stops when sending fails. Database calls use the caller's ctx, never scanCtx:
 	// the driver ties a connection to the context it was used with, and cancelling that
@@ -153,7 +178,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	spare := make(chan *chunk, 2) // sent chunks, for reuse: two are in flight at most
 	sent := make(chan error, 1)
 	go func() {
-		in := &inserter{conn: l.conn, limit: l.InsertRows}
+		in := &inserter{conn: l.conn, table: st.table, limit: l.InsertRows}
 		var err error
 		for c := range chunks {
 			if err == nil {
@@ -209,13 +234,10 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	if err != nil {
 		return rep, err
 	}
-	// Duplicates are counted by the server, which holds every row sent, rather than in a
-	// client-side set that would grow with the file.
-	if rep.Loaded, err = l.settle(ctx, batch, rep.valid); err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
+	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
+		return rep, unreadablef("%s 在导入过程中被改动（内容与开始时不同），未载入任何数据；请待文件写完后再放入 (the file changed while it was loaded; nothing was kept)", src.Name)
 	}
-	rep.Duplicates = rep.valid - rep.Loaded
-	if err := l.insertBatch(ctx, rep, src.Demo, started, l.now()); err != nil {
+	if err := l.commit(ctx, st, &rep, src.Demo, started); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	return rep, nil
@@ -392,13 +414,16 @@ func findHeader(t table, file string, known map[string]field, opts Options) (*co
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if IsUnreadable(err) {
+			return nil, err
+		}
 		if err != nil {
 			continue // a broken line above the header is a title or note, not data
 		}
 		l, n := matchHeader(rec, known, opts.Mapping)
 		if n >= 3 && len(l.missing(opts.Place != "")) == 0 {
 			l.headerLine = line
-			return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place}, nil
+			return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today()}, nil
 		}
 		if n > bestN {
 			best, bestN = l, n

@@ -98,6 +98,9 @@ func Check(src Source, opts Options) error {
 			if errors.Is(err, io.EOF) {
 				break
 			}
+			if IsUnreadable(err) {
+				return fmt.Errorf("%s: %w", src.Name, err)
+			}
 			if err != nil {
 				continue
 			}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +26,7 @@ type converter struct {
 	excel        bool
 	defaultPlace string
 	types        map[string]tradestat.TradeType
+	today        tradestat.Date // no lot completes after it
 }
 
 // get is the cell of field f, "" when the table has no such column or the row is short.
@@ -107,21 +109,36 @@ func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }
 // either a whole lot or a reject: never half-loaded.
 func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	lot := tradestat.Lot{
-		ProjectCode: c.get(rec, fProjectCode),
-		LotCode:     c.get(rec, fLotCode),
+		ProjectCode: normID(c.get(rec, fProjectCode)),
+		LotCode:     normID(c.get(rec, fLotCode)),
 		Name:        c.get(rec, fName),
 		SourceFile:  c.file,
 		SourceRow:   line,
 	}
-	if lot.ProjectCode == "" && lot.LotCode == "" {
-		lot.LotCode = c.get(rec, fDealCode)
-	}
-	if lot.ProjectCode == "" && lot.LotCode == "" { // no identity (ID would build a string to say so)
-		f := fLotCode
-		if c.l.at[f] < 0 {
-			f = fProjectCode
+	// The identity decides which rows are one lot, so it must be there and mean one thing:
+	// a row whose project code is empty (where the file has that column) would otherwise
+	// merge with every other such row of the same lot number and replace it.
+	if lot.ProjectCode == "" {
+		if deal := normID(c.get(rec, fDealCode)); deal != "" {
+			lot.LotCode = deal // a deal code identifies a lot on its own
+		} else if c.l.at[fProjectCode] >= 0 || lot.LotCode == "" {
+			f := fProjectCode
+			if c.l.at[f] < 0 {
+				f = fLotCode
+			}
+			return lot, c.reject(rec, line, f, "项目编号为空，无法识别该标段 (missing lot identity: no project or deal code)")
 		}
-		return lot, c.reject(rec, line, f, "missing lot identity: no project, lot or deal code")
+	}
+	for _, id := range []struct {
+		f field
+		v string
+	}{{fProjectCode, lot.ProjectCode}, {fLotCode, lot.LotCode}} {
+		if len(id.v) > tradestat.MaxCodeRunes && utf8.RuneCountInString(id.v) > tradestat.MaxCodeRunes {
+			return lot, c.reject(rec, line, id.f, fmt.Sprintf("编号超过%d个字符 (code longer than %d characters)", tradestat.MaxCodeRunes, tradestat.MaxCodeRunes))
+		}
+	}
+	if len(lot.Name) > tradestat.MaxNameRunes && utf8.RuneCountInString(lot.Name) > tradestat.MaxNameRunes {
+		return lot, c.reject(rec, line, fName, fmt.Sprintf("项目名称超过%d个字符 (name longer than %d characters)", tradestat.MaxNameRunes, tradestat.MaxNameRunes))
 	}
 	if cur := c.get(rec, fCurrency); cur != "" {
 		switch strings.ToUpper(narrow(cur)) {
@@ -149,6 +166,9 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	}
 	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
 		return lot, c.reject(rec, line, fDate, reason(err, "missing completion date"))
+	}
+	if c.today.Before(lot.DealDate) {
+		return lot, c.reject(rec, line, fDate, fmt.Sprintf("成交日期晚于今天（%s）(completion date after today)", c.today))
 	}
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
@@ -184,6 +204,9 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		}
 		if v < 0 {
 			return lot, c.reject(rec, line, a.f, "amount is negative")
+		}
+		if v > tradestat.MaxLotAmount {
+			return lot, c.reject(rec, line, a.f, fmt.Sprintf("金额超过单个标段的上限%s万元 (amount above the bound of one lot)", tradestat.MaxLotAmount.Wan()))
 		}
 		*a.dst = v
 	}

@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 
 	"tradestat"
@@ -32,6 +35,25 @@ func narrow(s string) string {
 		}
 	}
 	return strings.TrimSpace(s)
+}
+
+// normID is a code as an identity: in NFKC (full-width letters and digits as ASCII), without
+// invisible characters (a BOM, a zero-width space, controls) and surrounding spaces, so that
+// one code written two ways is one lot rather than two. Plain ASCII, the common case, is
+// returned as it is.
+func normID(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			s = norm.NFKC.String(s)
+			return strings.TrimSpace(strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Cf, r) || unicode.IsControl(r) || r == utf8.RuneError {
+					return -1
+				}
+				return r
+			}, s))
+		}
+	}
+	return s
 }
 
 // isPlaceholder reports cell text that platforms write for "no value".

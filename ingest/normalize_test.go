@@ -247,7 +247,7 @@ func FuzzParseDate(f *testing.F) {
 func FuzzConvertRow(f *testing.F) {
 	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
 	l, _ := matchHeader(header, aliases(), nil)
-	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases()}
+	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}}
 	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
 	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
 	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")

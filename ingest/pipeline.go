@@ -86,6 +86,10 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 			if errors.Is(err, io.EOF) {
 				break
 			}
+			if IsUnreadable(err) { // the file as a whole, not this row: nothing of it is kept
+				readErr <- err
+				return
+			}
 			b.recs, b.lines, b.errs = append(b.recs, rec), append(b.lines, line), append(b.errs, err)
 			if len(b.recs) == rowsPerBatch && !flush() {
 				readErr <- ctx.Err()

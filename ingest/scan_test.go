@@ -108,7 +108,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	lots := []tradestat.Lot{
 		{ProjectCode: "P1", LotCode: "1", Name: `带"引号",和逗号`, Type: tradestat.Construction, PlaceCode: "530500", RegionCode: "530524", DealDate: d, Budget: 123456789, Amount: 123000000, Online: true},
 		{ProjectCode: "P2", LotCode: "1", Type: tradestat.Mining, PlaceCode: "530581", DealDate: d, Reserve: 100, Amount: 101},
-		{LotCode: "L3", Type: tradestat.OtherType, PlaceCode: "530521", DealDate: d, Amount: 1},
+		{ProjectCode: "P3", LotCode: "L3", Type: tradestat.OtherType, PlaceCode: "530521", DealDate: d, Amount: 1},
 	}
 	var buf bytes.Buffer
 	if err := WriteCanonical(&buf, lots); err != nil {

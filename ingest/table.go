@@ -60,6 +60,7 @@ func fileKind(name string, head []byte) string {
 type csvTable struct {
 	r        *csv.Reader
 	encoding string
+	width    int // the most cells a record had so far (the header's, once it is read)
 }
 
 // sniffSize is how much of a CSV file is examined to tell its encoding and separator.
@@ -87,12 +88,16 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 		head, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(head[:min(len(head), 64<<10)])
 	}
-	c := csv.NewReader(src)
-	c.FieldsPerRecord = -1
-	c.LazyQuotes = true // exports quote carelessly; a stray quote must not swallow the file
+	sep := byte(',')
 	if firstLine, _, _ := bytes.Cut(head, []byte("\n")); bytes.Count(firstLine, []byte("\t")) > bytes.Count(firstLine, []byte(",")) {
-		c.Comma = '\t'
+		sep = '\t'
 	}
+	c := csv.NewReader(newRecordLimiter(src, sep))
+	c.Comma = rune(sep)
+	c.FieldsPerRecord = -1
+	// Exports quote carelessly: a quote inside a cell is taken as it is. A quote left open
+	// would swallow the rows after it; the record limiter and swallowed refuse that.
+	c.LazyQuotes = true
 	c.ReuseRecord = false // rows are converted concurrently, after later rows were read
 	return &csvTable{r: c, encoding: enc}, nil
 }
@@ -115,9 +120,19 @@ func (t *csvTable) Read() ([]string, int, error) {
 		if errors.As(err, &pe) {
 			return nil, pe.StartLine, err
 		}
-		return nil, 0, err
+		if errors.Is(err, io.EOF) || IsUnreadable(err) {
+			return nil, 0, err
+		}
+		return nil, 0, unreadablef("读取中断 (reading stopped): %v", err)
 	}
 	line, _ := t.r.FieldPos(0)
+	if len(rec) > maxColumns {
+		return nil, line, errTooWide(line, len(rec))
+	}
+	if n, ok := swallowed(rec, t.r.Comma, t.width); ok {
+		return nil, line, unreadablef("第%d行：引号未闭合，该单元格吞并了其后的 %d 行；文件未载入，请修正该行的引号后重新导入 (row %d: an unbalanced quote swallows the %d lines after it; nothing was loaded)", line, n, line, n)
+	}
+	t.width = max(t.width, len(rec))
 	return rec, line, nil
 }
 
@@ -126,18 +141,27 @@ func (t *csvTable) Excel() bool   { return false }
 
 // sheetTable reads one XLSX sheet with raw cell values: an Excel date is its serial number
 // and a number its stored value, never their display format. Merged cells lend their value to
-// every cell they cover, so a merged 交易类型 cell spanning rows applies to each row.
+// every cell they cover, so a merged 交易类型 cell spanning rows applies to each row; they are
+// filled row by row as rows are read, and only within the table's width, so that a range
+// drawn over the whole sheet costs nothing.
 type sheetTable struct {
 	name   string
 	rows   *excelize.Rows
 	line   int
-	merged map[int]map[int]string // row → column → value, for the cells merged ranges cover
+	width  int // the most cells a row had so far
+	merged []mergedRange
+}
+
+// mergedRange is a merged range (1-based rows, 0-based columns) and its value.
+type mergedRange struct {
+	r1, r2, c1, c2 int
+	value          string
 }
 
 func (t *sheetTable) Read() ([]string, int, error) {
 	if !t.rows.Next() {
 		if err := t.rows.Error(); err != nil {
-			return nil, t.line, err
+			return nil, t.line, unreadablef("工作表 %s 无法读取 (sheet %s unreadable): %v", t.name, t.name, err)
 		}
 		return nil, t.line, io.EOF
 	}
@@ -146,12 +170,27 @@ func (t *sheetTable) Read() ([]string, int, error) {
 	if err != nil {
 		return nil, t.line, err
 	}
-	for col, v := range t.merged[t.line] {
-		for len(rec) <= col {
-			rec = append(rec, "")
+	for len(rec) > 0 && rec[len(rec)-1] == "" {
+		rec = rec[:len(rec)-1]
+	}
+	if len(rec) > maxColumns {
+		return nil, t.line, errTooWide(t.line, len(rec))
+	}
+	t.width = max(t.width, len(rec))
+	for _, m := range t.merged {
+		if t.line < m.r1 || t.line > m.r2 {
+			continue
 		}
-		if rec[col] == "" {
-			rec[col] = v
+		for col := m.c1; col <= m.c2 && col < t.width; col++ {
+			if t.line == m.r1 && col == m.c1 {
+				continue
+			}
+			for len(rec) <= col {
+				rec = append(rec, "")
+			}
+			if rec[col] == "" {
+				rec[col] = m.value
+			}
 		}
 	}
 	return rec, t.line, nil
@@ -160,9 +199,14 @@ func (t *sheetTable) Read() ([]string, int, error) {
 func (t *sheetTable) Sheet() string { return t.name }
 func (t *sheetTable) Excel() bool   { return true }
 
-// openXLSX opens a workbook and returns one table per sheet (or only the named sheet).
+// openXLSX opens a workbook, within the bounds of checkWorkbook, and returns one table per
+// sheet (or only the named sheet).
 func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	data, err := checkWorkbook(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxXLSXUnzipped})
 	if err != nil {
 		return nil, nil, unreadablef("not a readable XLSX workbook: %v", err)
 	}
@@ -185,30 +229,23 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 			f.Close()
 			return nil, nil, unreadablef("sheet %s: %v", n, err)
 		}
-		merged := map[int]map[int]string{}
 		ranges, err := f.GetMergeCells(n)
 		if err != nil {
 			f.Close()
 			return nil, nil, unreadablef("sheet %s: merged cells: %v", n, err)
 		}
+		if len(ranges) > maxMergedRanges {
+			f.Close()
+			return nil, nil, unreadablef("工作表 %s 有 %d 个合并区域，超过 %d 的上限 (sheet %s has more than %d merged ranges)", n, len(ranges), maxMergedRanges, n, maxMergedRanges)
+		}
+		var merged []mergedRange
 		for _, m := range ranges {
 			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
 			if err1 != nil || err2 != nil {
 				continue
 			}
-			v, _ := f.GetCellValue(n, m.GetStartAxis(), excelize.Options{RawCellValue: true})
-			for row := r1; row <= r2; row++ {
-				for col := c1; col <= c2; col++ {
-					if row == r1 && col == c1 {
-						continue
-					}
-					if merged[row] == nil {
-						merged[row] = map[int]string{}
-					}
-					merged[row][col-1] = v
-				}
-			}
+			merged = append(merged, mergedRange{r1: r1, r2: r2, c1: c1 - 1, c2: c2 - 1, value: m.GetCellValue()})
 		}
 		tables = append(tables, &sheetTable{name: n, rows: rows, merged: merged})
 	}

@@ -2,9 +2,7 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -14,7 +12,7 @@ import (
 
 // The columns of an insert into deals, in the order chunk fills them. They are named: 18.16
 // refuses a batch without them (GUIDE §5).
-const insertDealsSQL = `INSERT INTO deals (project_code, lot_code, name, trade_type, place_code,
+const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
 	batch_id, source_row, version)`
 
@@ -85,7 +83,8 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 // buffers from block to block, so they stop growing after the first chunk.
 type inserter struct {
 	conn  driver.Conn
-	limit int // rows per INSERT
+	table string // deals, or the load's staging table
+	limit int    // rows per INSERT
 	batch driver.Batch
 	rows  int
 }
@@ -93,7 +92,7 @@ type inserter struct {
 // write sends one chunk.
 func (in *inserter) write(ctx context.Context, c *chunk) error {
 	if in.batch == nil {
-		batch, err := in.conn.PrepareBatch(ctx, insertDealsSQL)
+		batch, err := in.conn.PrepareBatch(ctx, "INSERT INTO "+in.table+" "+dealsColumns)
 		if err != nil {
 			return fmt.Errorf("prepare insert: %w", err)
 		}
@@ -130,8 +129,7 @@ func (in *inserter) finish() error {
 
 // abort gives up the INSERT under way without ending it: the driver closes its connection.
 // The server may still write the blocks it had (18.16 takes a closed connection as the end
-// of the data), but without a batch record: the file counts as not loaded, and loading it
-// again replaces those rows with newer versions.
+// of the data), but into the load's staging table, which no reader sees and which is dropped.
 func (in *inserter) abort() {
 	if in.batch != nil {
 		_ = in.batch.Abort() // its only error is "already sent"
@@ -139,9 +137,17 @@ func (in *inserter) abort() {
 	}
 }
 
-func (l *Loader) insertBatch(ctx context.Context, rep Report, demo bool, started, finished time.Time) error {
-	batch, err := l.conn.PrepareBatch(ctx, `INSERT INTO ingest_batches (batch_id, file_name,
-		file_size, sha256, demo, started_at, finished_at, rows_read, loaded, rejected, skipped, duplicates)`)
+// batchColumns are the account of a load as ingest_batches and ingest_pending hold it.
+const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
+	rows_read, loaded, rejected, skipped, duplicates`
+
+// insertBatch writes a load's account into ingest_batches, or with a state into ingest_pending.
+func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Report, demo bool, started, finished time.Time) error {
+	cols := batchColumns
+	if state != "" {
+		cols += ", state"
+	}
+	batch, err := l.conn.PrepareBatch(ctx, "INSERT INTO "+table+" ("+cols+")")
 	if err != nil {
 		return fmt.Errorf("prepare batch record: %w", err)
 	}
@@ -150,9 +156,12 @@ func (l *Loader) insertBatch(ctx context.Context, rep Report, demo bool, started
 	if demo {
 		d = 1
 	}
-	if err := batch.Append(rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, d, started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped),
-		uint64(rep.Duplicates)); err != nil {
+	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, d, started, finished,
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates)}
+	if state != "" {
+		row = append(row, state)
+	}
+	if err := batch.Append(row...); err != nil {
 		return fmt.Errorf("batch record: %w", err)
 	}
 	if err := batch.Send(); err != nil {
@@ -171,75 +180,45 @@ const dailySums = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type)))`
 
-// settle finishes a load once its lots are all sent: it counts the distinct lots the load
-// wrote and brings the daily figures (migration 007) up to date.
+// refreshDaily brings the daily figures (migration 007) up to date after a load's lots
+// moved into deals.
 //
-// When the table held no lots before the load, the load's own lots added up by group are the
-// figures, unless the load has duplicates; they are written while the server counts the
-// distinct lots, so that the common first load costs little more than the count. Otherwise
-// every group is recomputed from deals FINAL, at higher versions than anything written
-// before: first overwritten with zeros, then with its sums, so a group whose lots all moved
-// away (to another day, place or type) reads as zero. It recomputes every day rather than
-// only those the load touched: finding the days earlier versions of the load's lots fell on
-// means matching every lot of the table against the load, which measured several times
-// slower than recomputing (FINAL and a GROUP BY over the lots, about 0.2 s per million lots
-// on our machines).
+// When the table held no lots before the load (first), the load's own lots added up by group
+// are the figures, unless the load has duplicates (loaded < valid). Otherwise every group is
+// recomputed from deals FINAL, at higher versions than anything written before: first
+// overwritten with zeros, then with its sums, so a group whose lots all moved away (to
+// another day, place or type) reads as zero. It recomputes every day rather than only those
+// the load touched: finding the days earlier versions of the load's lots fell on means
+// matching every lot of the table against the load, which measured several times slower than
+// recomputing (FINAL and a GROUP BY over the lots, about 0.2 s per million lots on our
+// machines).
 //
-// It runs before the load's batch record is written: a load cut off before it is loaded
-// again in full. Loads in one process settle one at a time; two processes loading at the same
-// moment could leave figures computed before the other's rows landed, which the next load
-// corrects.
-func (l *Loader) settle(ctx context.Context, batch uint64, valid int) (int, error) {
-	l.refresh.Lock()
-	defer l.refresh.Unlock()
-	first, err := l.emptyBefore(ctx, batch)
-	if err != nil {
-		return 0, err
-	}
+// Loads in one process refresh one at a time; two processes loading at the same moment could
+// leave figures computed before the other's rows landed, which the next load corrects.
+func (l *Loader) refreshDaily(ctx context.Context, batch uint64, first bool, loaded, valid int) error {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	version := uint64(l.now().UnixNano())
-	var (
-		loaded    int
-		errLoaded error
-		wg        sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() { defer wg.Done(); loaded, errLoaded = l.distinctLots(ctx, batch) }()
-	var errDaily error
-	if first {
-		errDaily = l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
+	if first && loaded == valid {
+		if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 			SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
 			FROM deals WHERE batch_id = ? GROUP BY deal_date, place_code, trade_type`,
-			tender, auction, version, batch)
-	}
-	wg.Wait()
-	if err := errors.Join(errLoaded, errDaily); err != nil {
-		return 0, fmt.Errorf("daily figures: %w", err)
-	}
-	if first && loaded == valid {
-		return loaded, nil
+			tender, auction, version, batch); err != nil {
+			return fmt.Errorf("daily figures: %w", err)
+		}
+		return nil
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE lots != 0`,
 		version+1); err != nil {
-		return 0, fmt.Errorf("refresh daily figures: %w", err)
+		return fmt.Errorf("refresh daily figures: %w", err)
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
 		FROM deals FINAL GROUP BY deal_date, place_code, trade_type`,
 		tender, auction, version+2); err != nil {
-		return 0, fmt.Errorf("refresh daily figures: %w", err)
+		return fmt.Errorf("refresh daily figures: %w", err)
 	}
-	return loaded, nil
-}
-
-// emptyBefore reports whether deals holds no lot of any load but this one.
-func (l *Loader) emptyBefore(ctx context.Context, batch uint64) (bool, error) {
-	var other uint8
-	if err := l.conn.QueryRow(ctx, "SELECT count() > 0 FROM (SELECT 1 FROM deals WHERE batch_id != ? LIMIT 1)", batch).Scan(&other); err != nil {
-		return false, fmt.Errorf("earlier lots: %w", err)
-	}
-	return other == 0, nil
+	return nil
 }
 
 // CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to
@@ -252,14 +231,4 @@ func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error)
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}
 	return id, nil
-}
-
-// distinctLots counts the distinct lots a batch wrote. A background merge may already have
-// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
-func (l *Loader) distinctLots(ctx context.Context, batch uint64) (int, error) {
-	var n uint64
-	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM deals WHERE batch_id = ?", batch).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count distinct lots: %w", err)
-	}
-	return int(n), nil
 }

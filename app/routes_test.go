@@ -1,0 +1,177 @@
+package app_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"tradestat/auth"
+)
+
+// pathSpellings are the ways a client may spell one path that a router or a check on the
+// path's text could read differently: case, a trailing slash, doubled slashes, an encoded
+// slash or letter, dot segments.
+func pathSpellings(p string) []string {
+	out := []string{strings.ToUpper(p), p + "/", "/" + p, "/." + p, p + "/.", strings.ReplaceAll(p, "/", "//")}
+	if len(p) > 1 {
+		out = append(out, "/"+strings.ToUpper(p[1:2])+p[2:], "/%"+strings.ToUpper(hexByte(p[1]))+p[2:])
+	}
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		out = append(out, p[:i]+"%2F"+p[i+1:], p[:i]+"%2f"+p[i+1:], p[:i]+"/./"+p[i+1:], p[:i]+"/x/.."+p[i:])
+	}
+	return out
+}
+
+func hexByte(b byte) string {
+	return strings.ToUpper(string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15]))
+}
+
+// TestRouteTableAccess enumerates the server's own route table × every spelling of each path ×
+// every kind of client (signed out, a wall-display link, viewer, analyst, admin): a client
+// below a route's declared role never gets its content, whatever the spelling; a client with
+// the role gets the canonical path. A route added without a declared role stops the server
+// from starting, so every test fails.
+func TestRouteTableAccess(t *testing.T) {
+	svc, screen, inbox, _ := startWithAuth(t)
+	routes := svc.Routes()
+	if len(routes) < 15 {
+		t.Fatalf("the route table has %d routes", len(routes))
+	}
+	type who struct {
+		name  string
+		c     *http.Client
+		role  auth.Role // 0: no account
+		token string    // a screen link's token, sent on every request
+	}
+	clients := []who{{name: "signed out", c: client(t)}, {name: "screen link", c: client(t), token: screen}}
+	for _, r := range []auth.Role{auth.Viewer, auth.Analyst, auth.Admin} {
+		c := client(t)
+		if resp := signIn(t, c, svc.URL, r.String(), r.String()+" password 1"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: sign-in %d", r, resp.StatusCode)
+		}
+		clients = append(clients, who{name: r.String(), c: c, role: r})
+	}
+	do := func(w who, method, path string) (int, string) {
+		t.Helper()
+		target := svc.URL + path
+		if w.token != "" {
+			target += "?token=" + w.token
+		}
+		var body io.Reader
+		ctype := ""
+		if method == http.MethodPost {
+			// A form as our pages send it, with this client's own CSRF token and a file.
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			_ = mw.WriteField("_csrf", pageTokenOr(w.c, svc.URL+"/login"))
+			fw, _ := mw.CreateFormFile("file", "probe.csv")
+			_, _ = fw.Write([]byte("project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\nP1,L1,x,工程建设,530502,2021-01-02,100,90\n"))
+			mw.Close()
+			body, ctype = &b, mw.FormDataContentType()
+		}
+		req, err := http.NewRequest(method, target, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := w.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	refused := func(code int, loc string) bool {
+		return code == http.StatusUnauthorized || code == http.StatusForbidden ||
+			(code == http.StatusFound && strings.HasPrefix(loc, "/login?next="))
+	}
+	for _, r := range routes {
+		if r.Method == http.MethodHead || strings.HasPrefix(r.Path, "/assets") {
+			continue
+		}
+		if r.Path == "/logout" || r.Path == "/login" {
+			continue // the sign-in routes, tested in TestSessionsAndCSRF
+		}
+		for _, w := range clients {
+			allowed := r.Public || w.role >= r.Role || (r.Screen && w.token != "")
+			code, loc := do(w, r.Method, r.Path)
+			if allowed == refused(code, loc) {
+				t.Errorf("%s %s as %s: %d %s (allowed: %v)", r.Method, r.Path, w.name, code, loc, allowed)
+			}
+			if allowed {
+				continue
+			}
+			for _, p := range pathSpellings(r.Path) {
+				code, loc := do(w, r.Method, p)
+				if code < 300 || (code < 400 && !refused(code, loc)) {
+					t.Errorf("%s %q as %s: %d %s — the content of a route this client may not use", r.Method, p, w.name, code, loc)
+				}
+			}
+		}
+	}
+	// No probe of a client without the admin role put a file into the inbox.
+	entries, _ := os.ReadDir(inbox)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "probe") {
+			t.Errorf("an upload by a client that may not upload reached the inbox: %s", e.Name())
+		}
+	}
+}
+
+// pageTokenOr is the CSRF token of the form on a page, or "" when there is none.
+func pageTokenOr(c *http.Client, u string) string {
+	resp, err := c.Get(u)
+	if err != nil {
+		return ""
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if m := csrfField.FindSubmatch(b); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// TestSafeNext: where sign-in sends a browser is a parsed path on this site, never a header
+// break-out, another host, or a control character.
+func TestSafeNext(t *testing.T) {
+	svc, _, _, _ := startWithAuth(t)
+	for _, tc := range []struct{ next, want string }{
+		{"/lots?year=2021", "/lots?year=2021"},
+		{"/%0d%0aSet-Cookie:%20planted=by-attacker;%20Path=/", "/"},
+		{"/\r\nSet-Cookie: planted=1", "/"},
+		{"/%09/evil.com", "/"},
+		{"/\t/evil.com", "/"},
+		{"//evil.com", "/"},
+		{"/\\evil.com", "/"},
+		{"https://evil.com/", "/"},
+		{"/%2F%2Fevil.com", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/ok%20path", "/ok%20path"},
+		{"/报表", "/"},
+	} {
+		c := client(t)
+		token := pageToken(t, c, svc.URL+"/login")
+		resp, err := c.PostForm(svc.URL+"/login", url.Values{"name": {"viewer"}, "password": {"viewer password 1"}, "_csrf": {token}, "next": {tc.next}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != tc.want {
+			t.Errorf("next=%q: %d to %q, want %q", tc.next, resp.StatusCode, loc, tc.want)
+		}
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "planted" {
+				t.Errorf("next=%q planted a cookie", tc.next)
+			}
+		}
+	}
+}

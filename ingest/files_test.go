@@ -1,0 +1,226 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"tradestat"
+)
+
+var today = tradestat.Date{Year: 2026, Month: 12, Day: 4}
+
+const canonicalHeader = "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan,online\n"
+
+// scanBytes scans a file held in memory as a load would, without a database, and returns
+// its account, its lots, its rejects and the bytes it allocated.
+func scanBytes(t testing.TB, name string, data []byte) (Report, []tradestat.Lot, []Reject, uint64, error) {
+	t.Helper()
+	var rep Report
+	var lots []tradestat.Lot
+	var rejects []Reject
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err := scan(context.Background(), Source{Name: name, Data: data}, Options{Today: today, Rejects: func(r Reject) error {
+		rejects = append(rejects, r)
+		return nil
+	}}, &rep, func(l tradestat.Lot) error { lots = append(lots, l); return nil })
+	runtime.ReadMemStats(&after)
+	return rep, lots, rejects, after.TotalAlloc - before.TotalAlloc, err
+}
+
+// workbook is a small valid XLSX: a header and one lot, with edit applied to the sheet.
+func workbook(t testing.TB, edit func(f *excelize.File)) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, row := range [][]any{
+		{"项目编号", "标段编号", "项目名称", "交易类型", "交易地点", "成交日期", "控制价(元)", "成交金额(元)"},
+		{"P1", "1", "道路工程", "工程建设", "530502", "2021-03-01", 1000, 900},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if edit != nil {
+		edit(f)
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// replacePart rewrites one part of a workbook with data (stored compressed).
+func replacePart(t testing.TB, xlsx []byte, name string, data []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == name {
+			w.Write(data)
+			continue
+		}
+		rc, _ := f.Open()
+		var b bytes.Buffer
+		b.ReadFrom(rc)
+		rc.Close()
+		w.Write(b.Bytes())
+	}
+	zw.Close()
+	return out.Bytes()
+}
+
+// sheetWith is a sheet part holding the header row and one row with cell as its name, and
+// after the cells whatever extra says (merged ranges).
+func sheetWith(cell, extra string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>项目编号</t></is></c><c r="B1" t="inlineStr"><is><t>项目名称</t></is></c><c r="C1" t="inlineStr"><is><t>交易类型</t></is></c><c r="D1" t="inlineStr"><is><t>交易地点</t></is></c><c r="E1" t="inlineStr"><is><t>成交日期</t></is></c><c r="F1" t="inlineStr"><is><t>成交金额</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>P1</t></is></c><c r="B2" t="inlineStr"><is><t>` + cell + `</t></is></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>merged</t></is></c></row></sheetData>` + extra + `</worksheet>`)
+}
+
+// TestFilesThatWouldExhaustMemory: small files built to make a reader hold gigabytes are
+// refused, naming the bound, having allocated little.
+func TestFilesThatWouldExhaustMemory(t *testing.T) {
+	pseudo := func(n int) string { // text that does not compress
+		var b strings.Builder
+		x := uint32(1)
+		for b.Len() < n {
+			x = x*1664525 + 1013904223
+			b.WriteByte('a' + byte(x>>27)%26)
+		}
+		return b.String()
+	}
+	merged := replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml", sheetWith("x", `<mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>`))
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		says       string // "" when the file is read, within bounds
+	}{
+		{name: "a merged range over the whole sheet", file: "merge.xlsx", data: merged},
+		{name: "a cell of 64 MB that compresses 1000:1", file: "cell.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml", sheetWith(strings.Repeat("x", 64<<20), "")), says: "压缩比"},
+		{name: "a cell longer than Excel allows", file: "long.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml", sheetWith(pseudo(400<<10), "")), says: "单元格"},
+		{name: "64 MB of whitespace in the shared strings", file: "ws.xlsx", data: replacePart(t, workbook(t, nil), "xl/sharedStrings.xml", bytes.Repeat([]byte(" "), 64<<20)), says: "压缩比"},
+		{name: "a CSV line of 4 MB", file: "line.csv", data: []byte(canonicalHeader + "P1,1," + strings.Repeat("名", 4<<20/3) + ",工程建设,530502,2021-03-01,100,90,否\n"), says: "超过 1024 KiB"},
+		{name: "a CSV row of 100,000 cells", file: "wide.csv", data: []byte(canonicalHeader + "P1" + strings.Repeat(",", 100000) + "\n"), says: "列的上限"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, alloc, err := scanBytes(t, tc.file, tc.data)
+			switch {
+			case tc.says == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.says != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tc.says)):
+				t.Errorf("got %v; want it refused saying %q", err, tc.says)
+			}
+			if alloc > 400<<20 {
+				t.Errorf("allocated %d MiB for a %d KiB file", alloc>>20, len(tc.data)>>10)
+			}
+		})
+	}
+}
+
+// TestStrayQuote: a quote left open in row 11 of a 10,000-row file does not quietly end the
+// file: the file is refused, naming the row and how many lines the cell swallowed.
+func TestStrayQuote(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(canonicalHeader)
+	for i := 1; i <= 10000; i++ {
+		name := fmt.Sprintf("工程%d", i)
+		if i == 10 {
+			name = `"道路工程` // opens a quote that nothing closes
+		}
+		fmt.Fprintf(&b, "P%05d,1,%s,工程建设,530502,2021-03-01,100,90,否\n", i, name)
+	}
+	for _, data := range []string{b.String(), strings.Replace(b.String(), "P00500,1,工程500", `P00500,1,工程500"`, 1)} {
+		_, lots, _, _, err := scanBytes(t, "quote.csv", []byte(data))
+		if err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), "第11行") {
+			t.Errorf("%d lots, %v; want the file refused naming row 11", len(lots), err)
+		}
+	}
+	// A quoted cell that holds a line break, as an address may, is one cell.
+	rep, lots, _, _, err := scanBytes(t, "ok.csv", []byte(canonicalHeader+"P1,1,\"道路\n工程\",工程建设,530502,2021-03-01,100,90,否\nP2,1,x,工程建设,530502,2021-03-01,100,90,否\n"))
+	if err != nil || len(lots) != 2 || lots[0].Name != "道路\n工程" || rep.Read != 2 {
+		t.Errorf("a line break in a quoted cell: %v, %+v", err, lots)
+	}
+}
+
+// TestRowBounds: identities that are empty or written two ways, fields and amounts past their
+// bounds and dates after today are rejects with a reason, or one lot, never a silent merge
+// or an overflow.
+func TestRowBounds(t *testing.T) {
+	rows := []string{
+		"P1,1,ok,工程建设,530502,2021-03-01,100,90,否",
+		",1,empty project,工程建设,530502,2021-03-01,100,90,否",
+		"   ,2,blank project,工程建设,530502,2021-03-01,100,90,否",
+		"\u200b,3,invisible project,工程建设,530502,2021-03-01,100,90,否",
+		"Ｐ１,1,full-width twin of P1,工程建设,530502,2021-03-02,100,80,否",
+		"P\u200b1,1,zero-width twin of P1,工程建设,530502,2021-03-03,100,70,否",
+		"\ufeffP1,1,BOM twin of P1,工程建设,530502,2021-03-04,100,60,否",
+		"P2,1," + strings.Repeat("长", 5000) + ",工程建设,530502,2021-03-01,100,90,否",
+		strings.Repeat("C", 300) + ",1,long code,工程建设,530502,2021-03-01,100,90,否",
+		"P3,1,huge,工程建设,530502,2021-03-01,92233720368547758,92233720368547758,否",
+		"P4,1,future,工程建设,530502,2038-01-19,100,90,否",
+	}
+	_, lots, rejects, _, err := scanBytes(t, "rows.csv", []byte(canonicalHeader+strings.Join(rows, "\n")+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int{}
+	for _, l := range lots {
+		ids[l.ID()]++
+	}
+	if len(ids) != 1 || ids["P1/1"] != 4 {
+		t.Errorf("lots by identity %v; want the four spellings of P1/1 as one identity", ids)
+	}
+	want := []string{"项目编号为空", "项目编号为空", "项目编号为空", "项目名称超过1000", "编号超过100", "金额超过", "晚于今天"}
+	if len(rejects) != len(want) {
+		t.Fatalf("%d rejects, want %d: %v", len(rejects), len(want), rejects)
+	}
+	for i, r := range rejects {
+		if !strings.Contains(r.Reason, want[i]) {
+			t.Errorf("reject %d: %q, want it to say %q", i, r.Reason, want[i])
+		}
+	}
+}
+
+// FuzzScanFile: any bytes, read as a CSV or as a workbook, are refused as a whole or read with
+// every row accounted for (read = valid + rejected + skipped), and never make the reader
+// allocate more than a bounded amount.
+func FuzzScanFile(f *testing.F) {
+	f.Add([]byte(canonicalHeader+"P1,1,x,工程建设,530502,2021-03-01,100,90,否\n"), false)
+	f.Add([]byte(canonicalHeader+"P1,1,\"x,工程建设,530502,2021-03-01,100,90,否\nP2,1,y,工程建设,530502,2021-03-01,100,90,否\n"), false)
+	f.Add(workbook(f, nil), true)
+	f.Add(workbook(f, func(x *excelize.File) { _ = x.MergeCell("Sheet1", "A2", "H9") }), true)
+	f.Fuzz(func(t *testing.T, data []byte, xlsx bool) {
+		name := "f.csv"
+		if xlsx {
+			name = "f.xlsx"
+		}
+		rep, _, _, alloc, err := scanBytes(t, name, data)
+		if alloc > 256<<20+uint64(len(data))*64 {
+			t.Fatalf("allocated %d MiB for %d bytes", alloc>>20, len(data))
+		}
+		if err != nil {
+			return
+		}
+		if rep.Read != rep.valid+rep.Rejected+rep.Skipped {
+			t.Fatalf("read %d ≠ %d valid + %d rejected + %d skipped", rep.Read, rep.valid, rep.Rejected, rep.Skipped)
+		}
+	})
+}

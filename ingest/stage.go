@@ -1,0 +1,205 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"tradestat"
+)
+
+// stage is where a load's lots go until the whole file has been read: a staging table of its
+// own, deals_stage_<batch>, with the structure of deals, which no reader looks at. Moving its
+// parts into deals (ALTER TABLE … ATTACH PARTITION tuple() FROM, on 18.16 and current
+// ClickHouse alike) makes every lot of the load visible at once, or none.
+//
+// In cluster mode (deals is a Distributed table) there is no staging: lots go straight into
+// deals, and a load cut off midway leaves the lots it sent visible until the file is loaded
+// again (deploy/cluster/README.md).
+type stage struct {
+	table  string // where the lots are sent: the staging table, or deals
+	staged bool
+	batch  uint64
+	conn   *Loader
+}
+
+const stagePrefix = "deals_stage_"
+
+// newStage creates the staging table of a load.
+func (l *Loader) newStage(ctx context.Context, batch uint64) (*stage, error) {
+	var engine string
+	if err := l.conn.QueryRow(ctx, "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'deals'").Scan(&engine); err != nil {
+		return nil, fmt.Errorf("read the deals table's engine: %w", err)
+	}
+	if engine == "Distributed" {
+		return &stage{table: "deals", batch: batch, conn: l}, nil
+	}
+	st := &stage{table: fmt.Sprintf("%s%016x", stagePrefix, batch), staged: true, batch: batch, conn: l}
+	if err := l.conn.Exec(ctx, "CREATE TABLE "+st.table+" AS deals"); err != nil {
+		return nil, fmt.Errorf("create staging table: %w", err)
+	}
+	return st, nil
+}
+
+// drop removes the staging table: after the move, or after a load that failed (its lots are
+// then never seen). A stage a killed process leaves is dropped by Recover.
+func (st *stage) drop(ctx context.Context) {
+	if st.staged {
+		_ = st.conn.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+st.table)
+	}
+}
+
+// commit makes a fully read load official: it counts its distinct lots, refuses it when a
+// total would leave the exact range, writes its account to ingest_pending, moves its lots
+// into deals, brings the daily figures up to date and records the batch. Stopped after the
+// move, it is completed by Recover.
+func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, demo bool, started time.Time) error {
+	l.refresh.Lock()
+	defer l.refresh.Unlock()
+	where := ""
+	if !st.staged {
+		where = fmt.Sprintf(" WHERE batch_id = %d", st.batch)
+	}
+	// Duplicates are counted by the server, which holds every row sent, rather than in a
+	// client-side set that would grow with the file. A background merge may already have
+	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
+	var loaded uint64
+	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM "+st.table+where).Scan(&loaded); err != nil {
+		return fmt.Errorf("count distinct lots: %w", err)
+	}
+	rep.Loaded = int(loaded)
+	rep.Duplicates = rep.valid - rep.Loaded
+	if err := l.checkTotals(ctx, st); err != nil {
+		return err
+	}
+	var others uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id != ? LIMIT 1)", st.batch).Scan(&others); err != nil {
+		return fmt.Errorf("earlier lots: %w", err)
+	}
+	if st.staged {
+		if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
+			return err
+		}
+		if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
+			return fmt.Errorf("move the load's lots into deals: %w", err)
+		}
+	}
+	if err := l.refreshDaily(ctx, st.batch, others == 0, rep.Loaded, rep.valid); err != nil {
+		return err
+	}
+	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+}
+
+// checkTotals refuses a load after which the sum of a money column over every lot stored
+// (every version, so at least the sum of the current lots, which is what any figure adds
+// up) would pass tradestat.MaxTotal: ClickHouse sums Int64 without a word when they
+// overflow. Each lot is bounded by tradestat.MaxLotAmount, so this takes an absurd file.
+func (l *Loader) checkTotals(ctx context.Context, st *stage) error {
+	tables := []string{"deals"}
+	if st.staged {
+		tables = append(tables, st.table)
+	}
+	var sums [3]float64
+	for _, t := range tables {
+		var b, r, a float64
+		if err := l.conn.QueryRow(ctx, "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM "+t).Scan(&b, &r, &a); err != nil {
+			return fmt.Errorf("check totals: %w", err)
+		}
+		sums[0], sums[1], sums[2] = sums[0]+b, sums[1]+r, sums[2]+a
+	}
+	for _, s := range sums {
+		if s >= float64(tradestat.MaxTotal) {
+			return unreadablef("载入后金额总和将超过可精确计算的上限（%s万元），未载入任何数据 (the total of the lots would pass the exact range; nothing was loaded)", tradestat.MaxTotal.Wan())
+		}
+	}
+	return nil
+}
+
+// recoverAfter is how old a load's pending account must be before Recover completes it: a
+// live load takes seconds from its account to its batch record, never minutes.
+const recoverAfter = 10 * time.Minute
+
+// Recover completes the loads that were stopped after their lots moved into deals and before
+// their batch record (a kill at the wrong moment): their daily figures and records are
+// written from ingest_pending. It drops the staging tables of loads that ended or died.
+// Every load runs it first; the worker runs it on each pass.
+func (l *Loader) Recover(ctx context.Context) error {
+	rows, err := l.conn.Query(ctx, `SELECT batch_id FROM ingest_pending
+		WHERE batch_id NOT IN (SELECT batch_id FROM ingest_batches)
+		GROUP BY batch_id HAVING countIf(state = 'abandoned') = 0 AND max(finished_at) < now() - ?`, int64(recoverAfter/time.Second))
+	if err != nil {
+		return fmt.Errorf("recover stopped loads: %w", err)
+	}
+	var open []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("recover stopped loads: %w", err)
+		}
+		open = append(open, id)
+	}
+	rows.Close()
+	for _, id := range open {
+		if err := l.complete(ctx, id); err != nil {
+			return err
+		}
+	}
+	return l.dropOldStages(ctx)
+}
+
+// complete finishes one stopped load: if its lots are in deals, their figures and record;
+// otherwise it is marked abandoned.
+func (l *Loader) complete(ctx context.Context, id string) error {
+	batch, err := strconv.ParseUint(id, 16, 64)
+	if err != nil {
+		return fmt.Errorf("recover load %q: %w", id, err)
+	}
+	l.refresh.Lock()
+	defer l.refresh.Unlock()
+	var moved uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id = ? LIMIT 1)", batch).Scan(&moved); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	if moved == 0 {
+		return l.conn.Exec(ctx, `INSERT INTO ingest_pending (`+batchColumns+`, state)
+			SELECT `+batchColumns+`, 'abandoned' FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id)
+	}
+	if err := l.refreshDaily(ctx, batch, false, 0, 1); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
+		SELECT `+batchColumns+` FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	return nil
+}
+
+// dropOldStages drops staging tables whose load has its record, or that are over an hour old
+// (a load that died before its lots moved).
+func (l *Loader) dropOldStages(ctx context.Context) error {
+	rows, err := l.conn.Query(ctx, `SELECT name FROM system.tables
+		WHERE database = currentDatabase() AND startsWith(name, ?)
+		AND (metadata_modification_time < now() - 3600 OR substring(name, ?) IN (SELECT batch_id FROM ingest_batches))`,
+		stagePrefix, len(stagePrefix)+1)
+	if err != nil {
+		return fmt.Errorf("find old staging tables: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	for _, n := range names {
+		if err := l.conn.Exec(ctx, "DROP TABLE IF EXISTS "+n); err != nil {
+			return fmt.Errorf("drop staging table %s: %w", n, err)
+		}
+	}
+	return nil
+}
