@@ -119,10 +119,7 @@ func TestSIGTERM(t *testing.T) {
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
 		t.Fatal(err)
 	}
-	bin := t.TempDir() + "/tradestat"
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/tradestat").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildTradestat(t)
 	port := freePort(t)
 	cmd := exec.Command(bin, "serve", "--auth", "off", "--addr", fmt.Sprintf("127.0.0.1:%d", port))
 	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database)

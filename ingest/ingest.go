@@ -47,7 +47,10 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
-	refresh    sync.Mutex // one settle at a time
+	refresh    sync.Mutex // one commit at a time
+	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
+	// load there, as a kill at that moment would.
+	afterMove func() error
 }
 
 // NewLoader returns a Loader writing through conn.

@@ -84,6 +84,11 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, demo bool, 
 		if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
 			return fmt.Errorf("move the load's lots into deals: %w", err)
 		}
+		if l.afterMove != nil {
+			if err := l.afterMove(); err != nil {
+				return err
+			}
+		}
 	}
 	if err := l.refreshDaily(ctx, st.batch, others == 0, rep.Loaded, rep.valid); err != nil {
 		return err
