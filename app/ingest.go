@@ -83,6 +83,13 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		}
 		return nil
 	}
+	if *reports != "" {
+		// Created before anything is loaded: a missing directory would otherwise make every
+		// file's reject report fail after its lots were loaded.
+		if err := os.MkdirAll(*reports, 0o755); err != nil {
+			return fmt.Errorf("--reports %s: %w", *reports, err)
+		}
+	}
 	conn, err := warehouse.Open(ctx, *cfg)
 	if err != nil {
 		return err

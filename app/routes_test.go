@@ -175,3 +175,24 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguousParameters: a parameter given twice, or one no route reads, is a 400 with a
+// message, never the first value or all the data.
+func TestAmbiguousParameters(t *testing.T) {
+	svc, _, _, _ := startWithAuth(t)
+	c := client(t)
+	signIn(t, c, svc.URL, "analyst", "analyst password 1")
+	for _, q := range []string{"place=530502&place=530521", "year=2021&year=", "place[]=530502", "yaer=2021", "year=2021&year=2021"} {
+		for _, p := range []string{"/api/v1/summary", "/", "/lots", "/export/lots"} {
+			resp, err := c.Get(svc.URL + p + "?" + q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "参数") {
+				t.Errorf("%s?%s: %d %.200s; want 400 naming the parameter", p, q, resp.StatusCode, b)
+			}
+		}
+	}
+}

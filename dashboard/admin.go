@@ -117,6 +117,8 @@ func uploadName(sent string) (string, error) {
 		return "", unsupported("文件名为空 (the file has no name)")
 	case ext == ".xls":
 		return "", unsupported(name + " 是旧版 Excel 97–2003 工作簿 (.xls)：请在 Excel 或 WPS 中另存为 .xlsx 后上传 (save it as .xlsx, then upload that)")
+	case ingest.ReservedName(name):
+		return "", unsupported(name + "：以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名后上传 (names ending in .report.txt or .rejects.csv are the worker's reports; rename the file)")
 	case !uploadTypes[ext]:
 		return "", unsupported(fmt.Sprintf("%s：只接受 CSV、TXT、TSV 或 XLSX 文件 (only CSV, TXT, TSV or XLSX exports)", name))
 	}
@@ -151,15 +153,15 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	}
 	in, err := fh.Open()
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", name, err)
+		return diskError{"上传的临时文件 (the upload's temporary file)", err}
 	}
 	defer in.Close()
 	if err := os.MkdirAll(s.uploads.inbox, 0o755); err != nil {
-		return fmt.Errorf("inbox: %w", err)
+		return diskError{"上传目录 (the inbox)", err}
 	}
 	tmp, err := os.CreateTemp(s.uploads.inbox, ".upload-*")
 	if err != nil {
-		return fmt.Errorf("inbox: %w", err)
+		return diskError{"上传目录 (the inbox)", err}
 	}
 	defer os.Remove(tmp.Name()) // the hidden name goes in every case; a linked upload stays
 	h := sha256.New()
@@ -168,7 +170,7 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", name, err)
+		return diskError{"写入上传目录 (writing into the inbox)", err}
 	}
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
 		return unsupported(err.Error())
@@ -181,7 +183,7 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		err = os.Link(tmp.Name(), filepath.Join(s.uploads.inbox, name))
 	}
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", name, err)
+		return diskError{"写入上传目录 (writing into the inbox)", err}
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	s.record(c, audit.Entry{Action: audit.Upload, Detail: fmt.Sprintf("%s, %d bytes, SHA-256 %s", name, n, sum), Status: fiber.StatusSeeOther})

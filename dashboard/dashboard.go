@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,6 +120,7 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.app.Use(s.countRequests)
 	s.app.Use(s.secure)
 	s.app.Use(s.limitBody)
+	s.app.Use(checkParams)
 	s.app.Use("/assets", filesystem.New(filesystem.Config{Root: http.FS(assets), MaxAge: 3600}))
 	s.route(fiber.MethodGet, "/healthz", anyone, func(c *fiber.Ctx) error { return c.SendString("ok") })
 	s.route(fiber.MethodGet, "/readyz", anyone, s.readyz)
@@ -208,11 +210,18 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	code, msg := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
 	var bad badRequest
 	var fe *fiber.Error
+	var disk diskError
 	switch {
 	case errors.As(err, &bad):
 		code, msg = fiber.StatusBadRequest, bad.msg
 	case errors.As(err, &fe):
 		code, msg = fe.Code, fe.Message
+	case errors.As(err, &disk) && errors.Is(err, syscall.ENOSPC):
+		code, msg = fiber.StatusInsufficientStorage, "服务器磁盘已满，无法保存文件 (the server's disk is full)"
+		s.log.Error("disk full", "what", disk.what, "err", err)
+	case errors.As(err, &disk):
+		msg = "服务器文件读写失败：" + disk.what + " (the server could not read or write its files)"
+		s.log.Error("disk error", "what", disk.what, "err", err)
 	case warehouse.Unavailable(err):
 		code, msg = fiber.StatusServiceUnavailable, "数据服务暂不可用，请稍后再试 (the data service is unavailable; try again shortly)"
 		c.Set(fiber.HeaderRetryAfter, "5")

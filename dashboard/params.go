@@ -21,6 +21,50 @@ func (e badRequest) Error() string { return e.msg }
 
 func badf(format string, args ...any) error { return badRequest{fmt.Sprintf(format, args...)} }
 
+// diskError is a failure of this server's own files (the upload inbox, the worker's
+// reports), which is neither the client's fault nor ClickHouse's, and is said as such.
+type diskError struct {
+	what string
+	err  error
+}
+
+func (e diskError) Error() string { return e.what + ": " + e.err.Error() }
+func (e diskError) Unwrap() error { return e.err }
+
+// knownParam reports whether a query parameter is one some route reads. Any other (place[],
+// a misspelling) is refused rather than ignored, so that a request never silently answers
+// with figures for a wider view than the one it meant.
+func knownParam(k string) bool {
+	switch k {
+	case "year", "from", "to", "place", "level", "family", "type", "lang", "by", "style", "format",
+		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded":
+		return true
+	}
+	return false
+}
+
+// checkParams refuses a request whose query string names an unknown parameter or one
+// parameter twice (place=a&place=b would otherwise read as place=a).
+func checkParams(c *fiber.Ctx) error {
+	var bad error
+	seen := map[string]bool{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
+		key := string(k)
+		switch {
+		case bad != nil:
+		case !knownParam(key):
+			bad = badf("未知参数 %q (unknown parameter)", truncate(key, 40))
+		case seen[key]:
+			bad = badf("参数 %s 出现了不止一次 (parameter %s given more than once)", key, key)
+		}
+		seen[key] = true
+	})
+	if bad != nil {
+		return bad
+	}
+	return c.Next()
+}
+
 // filterFrom parses the filter parameters shared by the pages and the API: a period given as
 // from/to (YYYY-MM-DD) or as year, and optionally place, level, family and type. A missing
 // period means all the data there is.

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"time"
 	"context"
 	"fmt"
 	"net/url"
@@ -46,7 +47,9 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 		if err != nil {
 			return view{}, err
 		}
-		params.Set("year", fmt.Sprint(hi.Year))
+		// Never a year still to come: a lot dated in the future (loaded before such dates were
+		// refused) must not make an empty year the page everyone opens.
+		params.Set("year", fmt.Sprint(min(hi.Year, time.Now().In(tradestat.Shanghai).Year())))
 	}
 	f, err := ParseFilter(ctx, params, store)
 	if err != nil {

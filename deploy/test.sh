@@ -38,7 +38,7 @@ if [ "$status" = 0 ]; then
   status=${PIPESTATUS[0]}
 fi
 # The fuzz targets, briefly (FUZZTIME=5m make test for a longer run): each must find nothing.
-for target in FuzzParseAmount FuzzParseDate FuzzConvertRow; do
+for target in FuzzParseAmount FuzzParseDate FuzzConvertRow FuzzScanFile; do
   [ "$status" = 0 ] || break
   status=0
   go test ./ingest -run '^$' -fuzz "^$target\$" -fuzztime "${FUZZTIME:-10s}" >"var/fuzz-$target.log" 2>&1 || status=$?

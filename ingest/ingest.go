@@ -152,6 +152,19 @@ func IsUnreadable(err error) bool {
 	return errors.As(err, &u)
 }
 
+// changedError is a file whose bytes changed while it was loaded: a copy still being written.
+type changedError struct{ name string }
+
+func (e *changedError) Error() string {
+	return e.name + " 在导入过程中被改动（内容与开始时不同），未载入任何数据 (the file changed while it was loaded; nothing was kept)"
+}
+
+// IsChanged reports a load refused because the file changed while it was read.
+func IsChanged(err error) bool {
+	var c *changedError
+	return errors.As(err, &c)
+}
+
 // Load reads src, loads its valid lots and records the batch. An error means the file could
 // not be read (IsUnreadable) or written; row problems are rejects and never stop the file.
 //
@@ -238,7 +251,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		return rep, err
 	}
 	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
-		return rep, unreadablef("%s 在导入过程中被改动（内容与开始时不同），未载入任何数据；请待文件写完后再放入 (the file changed while it was loaded; nothing was kept)", src.Name)
+		return rep, &changedError{src.Name}
 	}
 	if err := l.commit(ctx, st, &rep, src.Demo, started); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)

@@ -46,7 +46,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		err := w.ProcessOnce(ctx)
 		wait := w.Poll
 		if err != nil && ctx.Err() == nil {
-			w.Log.Warn("ClickHouse unavailable; files stay in the inbox and will be retried", "err", err, "retry_in", backoff)
+			w.Log.Warn("cannot go on; files stay in the inbox and will be retried", "err", err, "retry_in", backoff)
 			w.close()
 			wait = backoff
 			backoff = min(backoff*2, w.MaxBackoff)
@@ -89,6 +89,10 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			if err := NewLoader(conn).Recover(ctx); err != nil {
+				conn.Close()
+				return err
+			}
 			w.conn, w.loader = conn, NewLoader(conn)
 			if w.BatchSize > 0 {
 				w.loader.BatchSize = w.BatchSize
@@ -116,7 +120,7 @@ func (w *Worker) pending() ([]string, error) {
 	}
 	var files []file
 	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "~$") {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "~$") || inProgress(e.Name()) {
 			continue
 		}
 		info, err := e.Info()
@@ -136,13 +140,41 @@ func (w *Worker) pending() ([]string, error) {
 	return names, nil
 }
 
-// process loads one file and files it away. Only a database error is returned.
+// inProgress reports the names copies are written under before they are renamed into
+// place (docs/inbox.md): a .part, .tmp, .partial, .crdownload or .filepart file is never read.
+func inProgress(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".part", ".tmp", ".partial", ".crdownload", ".filepart":
+		return true
+	}
+	return false
+}
+
+// ReservedName reports the names of the worker's own reports, which an inbox file may not
+// take: a file named x.csv.report.txt would overwrite the report of x.csv.
+func ReservedName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasSuffix(n, ".report.txt") || strings.HasSuffix(n, ".rejects.csv")
+}
+
+// process loads one file and files it away. Only a database error is returned: a file that
+// cannot be read goes to failed/, and one whose own handling fails on disk (its report, its
+// move) is logged and left where it is, so that one bad file never holds up the others.
 func (w *Worker) process(ctx context.Context, name string) error {
 	path := filepath.Join(w.Inbox, name)
+	if ReservedName(name) {
+		w.fail(name, fmt.Errorf("以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名 (names ending in .report.txt or .rejects.csv are reserved for reports; rename the file)"))
+		return nil
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil // gone meanwhile
+	}
 	src := SourceFromPath(path)
 	_, sha, err := Hash(src)
 	if err != nil {
-		return w.fail(name, err)
+		w.fail(name, err)
+		return nil
 	}
 	prev, err := w.loader.CompletedBatch(ctx, sha)
 	if err != nil {
@@ -150,21 +182,25 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	}
 	if prev != "" {
 		w.Log.Info("already loaded; not loading again", "file", name, "sha256", sha, "batch", prev)
-		return w.file(name, "done", fmt.Sprintf("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.\n", name, sha, prev), "")
+		w.file(name, "done", fmt.Sprintf("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.\n", name, sha, prev), "")
+		return nil
 	}
 	rejectsPath := filepath.Join(w.Inbox, ".rejects-"+name+".csv")
 	rf, err := os.Create(rejectsPath)
 	if err != nil {
-		return fmt.Errorf("reject report: %w", err)
+		w.Log.Error("cannot write the reject report; the file stays in the inbox", "file", name, "err", err)
+		return nil
 	}
 	defer os.Remove(rejectsPath)
 	rw, err := NewRejectWriter(rf)
 	if err != nil {
 		rf.Close()
-		return fmt.Errorf("reject report: %w", err)
+		w.Log.Error("cannot write the reject report; the file stays in the inbox", "file", name, "err", err)
+		return nil
 	}
 	opts := w.Options
 	opts.Rejects = rw.Write
+	opts.SHA256 = sha
 	var last time.Time
 	opts.Progress = func(p Progress) { // plain lines for logs, at most one every 5 s
 		if w.Options.Progress != nil {
@@ -179,48 +215,62 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	rep, err := w.loader.Load(ctx, src, opts)
 	cerr := rw.Close()
 	rf.Close()
-	if err != nil {
-		if IsUnreadable(err) {
-			return w.fail(name, err)
-		}
+	switch {
+	case IsChanged(err):
+		w.Log.Warn("the file changed while it was loaded; nothing was kept, and it is loaded again once it is complete", "file", name)
+		return nil
+	case IsUnreadable(err):
+		w.fail(name, err)
+		return nil
+	case err != nil:
 		return err
-	}
-	if cerr != nil {
-		return fmt.Errorf("reject report: %w", cerr)
+	case cerr != nil:
+		w.Log.Error("reject report", "file", name, "err", cerr)
 	}
 	w.Log.Info("loaded", "file", name, "read", rep.Read, "loaded", rep.Loaded, "rejected", rep.Rejected,
 		"skipped", rep.Skipped, "duplicates", rep.Duplicates, "batch", rep.BatchID)
+	if after, err := os.Stat(path); err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+		// What was loaded is what the file held when it was hashed; a file written to since is
+		// not archived as if it were that content: it stays, and its new content is loaded next.
+		w.Log.Warn("the file changed after it was loaded; it stays in the inbox", "file", name)
+		return nil
+	}
 	rejects := ""
 	if rep.Rejected > 0 {
 		rejects = rejectsPath
 	}
-	return w.file(name, "done", ReportText(rep), rejects)
+	w.file(name, "done", ReportText(rep), rejects)
+	return nil
 }
 
-func (w *Worker) fail(name string, cause error) error {
+func (w *Worker) fail(name string, cause error) {
 	w.Log.Error("cannot read file; moved to failed/", "file", name, "err", cause)
-	return w.file(name, "failed", fmt.Sprintf("%s could not be read: %v\n", name, cause), "")
+	w.file(name, "failed", fmt.Sprintf("%s could not be read: %v\n", name, cause), "")
 }
 
 // file moves an inbox file to dir (done or failed) with its report, and its reject report if
-// any, beside it. A name already taken there gets a time prefix rather than overwriting.
-func (w *Worker) file(name, dir, report, rejects string) error {
+// any, beside it. A name taken there (by the file or by either report) gets a time prefix
+// rather than overwriting anything. A failure is logged: the file stays in the inbox.
+func (w *Worker) file(name, dir, report, rejects string) {
 	dest := filepath.Join(w.Inbox, dir, name)
-	if _, err := os.Stat(dest); err == nil {
-		dest = filepath.Join(w.Inbox, dir, time.Now().Format("20060102-150405.000")+"-"+name)
-	}
-	if err := os.WriteFile(dest+".report.txt", []byte(report), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if rejects != "" {
-		if err := os.Rename(rejects, dest+".rejects.csv"); err != nil {
-			return fmt.Errorf("move reject report: %w", err)
+	for _, p := range []string{dest, dest + ".report.txt", dest + ".rejects.csv"} {
+		if _, err := os.Lstat(p); err == nil {
+			dest = filepath.Join(w.Inbox, dir, time.Now().Format("20060102-150405.000000")+"-"+name)
+			break
 		}
 	}
-	if err := os.Rename(filepath.Join(w.Inbox, name), dest); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("move %s to %s/: %w", name, dir, err)
+	err := os.WriteFile(dest+".report.txt", []byte(report), 0o644)
+	if err == nil && rejects != "" {
+		err = os.Rename(rejects, dest+".rejects.csv")
 	}
-	return nil
+	if err == nil {
+		if err = os.Rename(filepath.Join(w.Inbox, name), dest); errors.Is(err, os.ErrNotExist) {
+			err = nil
+		}
+	}
+	if err != nil {
+		w.Log.Error("cannot file away; it stays in the inbox, and the other files go on", "file", name, "to", dir, "err", err)
+	}
 }
 
 // ReportText is a load's report as a person reads it: the accounting line, the format, the

@@ -233,6 +233,20 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if len(applied) >= len(ms) {
+		return nil
+	}
+	// Two processes starting on a new database at once (two first loads) must not run the
+	// same migrations side by side: one copies a table the other is dropping. The second
+	// waits for the first and then finds the work done.
+	unlock, err := lockSchema(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if applied, err = appliedVersions(ctx, conn); err != nil {
+		return err
+	}
 	for _, m := range ms {
 		if applied[uint32(m.Version)] {
 			continue
@@ -245,6 +259,44 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 		}
 	}
 	return nil
+}
+
+// tableExistsCode is ClickHouse's error code for a CREATE TABLE of a name that exists.
+const tableExistsCode = 57
+
+// lockSchema takes the database's migration lock: a table that only one CREATE TABLE can
+// make (ClickHouse has no other lock both 18.16 and current versions share). A lock left by
+// a process that died is broken after staleLock. In cluster mode the lock is per server:
+// processes that migrate through different servers are not kept apart.
+func lockSchema(ctx context.Context, conn driver.Conn) (func(), error) {
+	const staleLock = 10 * time.Minute
+	deadline := time.Now().Add(2 * staleLock)
+	for {
+		err := conn.Exec(ctx, "CREATE TABLE schema_lock (at DateTime) ENGINE = Memory")
+		if err == nil {
+			return func() { _ = conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS schema_lock") }, nil
+		}
+		var ex *clickhouse.Exception
+		if !errors.As(err, &ex) || ex.Code != tableExistsCode {
+			return nil, fmt.Errorf("take the migration lock: %w", err)
+		}
+		var stale uint8
+		if err := conn.QueryRow(ctx, "SELECT count() > 0 FROM system.tables WHERE database = currentDatabase() AND name = 'schema_lock' AND metadata_modification_time < now() - ?", int64(staleLock/time.Second)).Scan(&stale); err != nil {
+			return nil, fmt.Errorf("read the migration lock: %w", err)
+		}
+		if stale == 1 {
+			_ = conn.Exec(ctx, "DROP TABLE IF EXISTS schema_lock")
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("another process has been upgrading database schema for over %s (table schema_lock); if none is running, drop that table", 2*staleLock)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // appliedVersions reads which migrations the database has had.

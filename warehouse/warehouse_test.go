@@ -143,3 +143,32 @@ func TestTradeTypeEnum(t *testing.T) {
 		t.Errorf("deals.trade_type is %s, want %s", got, want)
 	}
 }
+
+// TestConcurrentFirstOpen: two processes opening one new database at the same moment both
+// succeed: the second waits for the first's migrations instead of racing them.
+func TestConcurrentFirstOpen(t *testing.T) {
+	_, cfg := chtest.Open(t)
+	ctx := context.Background()
+	for i := range 5 {
+		c := cfg
+		c.Database = fmt.Sprintf("%s_race%d", cfg.Database, i)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				conn, err := warehouse.Open(ctx, c)
+				if err == nil {
+					conn.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: %v", i, err)
+			}
+		}
+		if err := warehouse.DropDatabase(ctx, c, c.Database); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
