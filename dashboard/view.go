@@ -1,10 +1,10 @@
 package dashboard
 
 import (
-	"time"
 	"context"
 	"fmt"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
