@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -194,5 +195,34 @@ func TestAmbiguousParameters(t *testing.T) {
 				t.Errorf("%s?%s: %d %.200s; want 400 naming the parameter", p, q, resp.StatusCode, b)
 			}
 		}
+	}
+}
+
+// TestAnonymousSignInPagesKeepNothing: the sign-in page's CSRF token is stateless, so
+// cookie-less requests for it (anyone on the network can send them) leave no memory behind.
+func TestAnonymousSignInPagesKeepNothing(t *testing.T) {
+	svc, _, _, _ := startWithAuth(t)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	c := &http.Client{}
+	get := func(n int) {
+		for range n {
+			resp, err := c.Get(svc.URL + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	get(2000) // warm up the server's pools
+	before := heap()
+	get(20000)
+	if grown := int64(heap()) - int64(before); grown > 2<<20 {
+		t.Errorf("20,000 anonymous sign-in pages grew the heap by %d KiB", grown>>10)
 	}
 }
