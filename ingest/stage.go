@@ -131,7 +131,7 @@ const recoverAfter = 10 * time.Minute
 // Every load runs it first; the worker runs it on each pass.
 func (l *Loader) Recover(ctx context.Context) error {
 	rows, err := l.conn.Query(ctx, `SELECT batch_id FROM ingest_pending
-		WHERE batch_id NOT IN (SELECT batch_id FROM ingest_batches)
+		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM ingest_batches)
 		GROUP BY batch_id HAVING countIf(state = 'abandoned') = 0 AND max(finished_at) < now() - ?`, int64(recoverAfter/time.Second))
 	if err != nil {
 		return fmt.Errorf("recover stopped loads: %w", err)
@@ -186,7 +186,7 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 func (l *Loader) dropOldStages(ctx context.Context) error {
 	rows, err := l.conn.Query(ctx, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND startsWith(name, ?)
-		AND (metadata_modification_time < now() - 3600 OR substring(name, ?) IN (SELECT batch_id FROM ingest_batches))`,
+		AND (metadata_modification_time < now() - 3600 OR substring(name, ?) GLOBAL IN (SELECT batch_id FROM ingest_batches))`,
 		stagePrefix, len(stagePrefix)+1)
 	if err != nil {
 		return fmt.Errorf("find old staging tables: %w", err)
