@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -20,16 +21,12 @@ import (
 func pathSpellings(p string) []string {
 	out := []string{strings.ToUpper(p), p + "/", "/" + p, "/." + p, p + "/.", strings.ReplaceAll(p, "/", "//")}
 	if len(p) > 1 {
-		out = append(out, "/"+strings.ToUpper(p[1:2])+p[2:], "/%"+strings.ToUpper(hexByte(p[1]))+p[2:])
+		out = append(out, "/"+strings.ToUpper(p[1:2])+p[2:], fmt.Sprintf("/%%%02X%s", p[1], p[2:]))
 	}
 	if i := strings.LastIndex(p, "/"); i > 0 {
 		out = append(out, p[:i]+"%2F"+p[i+1:], p[:i]+"%2f"+p[i+1:], p[:i]+"/./"+p[i+1:], p[:i]+"/x/.."+p[i:])
 	}
 	return out
-}
-
-func hexByte(b byte) string {
-	return strings.ToUpper(string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15]))
 }
 
 // TestRouteTableAccess enumerates the server's own route table × every spelling of each path ×

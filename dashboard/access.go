@@ -19,7 +19,6 @@ import (
 type access struct {
 	users    *auth.Users
 	sessions *session.Store
-	secure   bool // cookies only over HTTPS
 	csrf     *csrfGuard
 }
 
@@ -28,7 +27,7 @@ type access struct {
 // behind HTTPS).
 func WithAuth(users *auth.Users, secureCookies bool) Option {
 	return func(s *Server) {
-		s.access = &access{users: users, secure: secureCookies, csrf: newCSRFGuard(secureCookies), sessions: session.New(session.Config{
+		s.access = &access{users: users, csrf: newCSRFGuard(secureCookies), sessions: session.New(session.Config{
 			Expiration: 8 * time.Hour, KeyLookup: "cookie:tradestat_session",
 			CookieHTTPOnly: true, CookieSameSite: "Strict", CookieSecure: secureCookies,
 		})}
@@ -191,16 +190,12 @@ func safeNext(next string) string {
 	u, err := url.Parse(next)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
 		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsAny(u.Path, "\\\r\n\t") {
-		return "/"
+		return "/" // the decoded path too: /%2F%2Fevil.com or /%09/evil.com
 	}
-	out := u.EscapedPath()
-	if u.RawQuery != "" {
-		out += "?" + u.RawQuery
+	if u.RawQuery == "" {
+		return u.EscapedPath()
 	}
-	if strings.HasPrefix(out, "//") || strings.ContainsAny(out, "\r\n\t\\") {
-		return "/"
-	}
-	return out
+	return u.EscapedPath() + "?" + u.RawQuery
 }
 
 type loginPage struct {

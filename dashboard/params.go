@@ -21,8 +21,8 @@ func (e badRequest) Error() string { return e.msg }
 
 func badf(format string, args ...any) error { return badRequest{fmt.Sprintf(format, args...)} }
 
-// diskError is a failure of this server's own files (the upload inbox, the worker's
-// reports), which is neither the client's fault nor ClickHouse's, and is said as such.
+// diskError is a failure of this server's own files (the upload inbox), which is neither
+// the client's fault nor ClickHouse's, and is said as such.
 type diskError struct {
 	what string
 	err  error

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -95,8 +96,17 @@ func sheetWith(cell, extra string) []byte {
 		`<row r="3"><c r="A3" t="inlineStr"><is><t>merged</t></is></c></row></sheetData>` + extra + `</worksheet>`)
 }
 
-// TestFilesThatWouldExhaustMemory: small files built to make a reader hold gigabytes are
-// refused, naming the bound, having allocated little.
+// manyMerges is n one-cell-apart merged ranges, each two cells wide.
+func manyMerges(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `<mergeCell ref="A%d:B%d"/>`, i+4, i+4)
+	}
+	return b.String()
+}
+
+// TestFilesThatWouldExhaustMemory: small files built to make a reader hold gigabytes, or
+// spend minutes, are read within bounds or refused naming the bound, having allocated little.
 func TestFilesThatWouldExhaustMemory(t *testing.T) {
 	pseudo := func(n int) string { // text that does not compress
 		var b strings.Builder
@@ -114,6 +124,10 @@ func TestFilesThatWouldExhaustMemory(t *testing.T) {
 		says       string // "" when the file is read, within bounds
 	}{
 		{name: "a merged range over the whole sheet", file: "merge.xlsx", data: merged},
+		{name: "600 merged ranges over one another", file: "overlap.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml",
+			sheetWith("x", `<mergeCells count="600">`+strings.Repeat(`<mergeCell ref="A3:XFD1048576"/>`, 600)+`</mergeCells>`))},
+		{name: "50,000 merged ranges", file: "many.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml",
+			sheetWith("x", `<mergeCells count="50000">`+manyMerges(50000)+`</mergeCells>`)), says: "合并区域"},
 		{name: "a cell of 64 MB that compresses 1000:1", file: "cell.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml", sheetWith(strings.Repeat("x", 64<<20), "")), says: "压缩比"},
 		{name: "a cell longer than Excel allows", file: "long.xlsx", data: replacePart(t, workbook(t, nil), "xl/worksheets/sheet1.xml", sheetWith(pseudo(400<<10), "")), says: "单元格"},
 		{name: "64 MB of whitespace in the shared strings", file: "ws.xlsx", data: replacePart(t, workbook(t, nil), "xl/sharedStrings.xml", bytes.Repeat([]byte(" "), 64<<20)), says: "压缩比"},
@@ -223,4 +237,19 @@ func FuzzScanFile(f *testing.F) {
 			t.Fatalf("read %d ≠ %d valid + %d rejected + %d skipped", rep.Read, rep.valid, rep.Rejected, rep.Skipped)
 		}
 	})
+}
+
+// BenchmarkRecordLimiter: what following the quoting of a CSV file costs per byte.
+func BenchmarkRecordLimiter(b *testing.B) {
+	var buf strings.Builder
+	for i := 0; buf.Len() < 16<<20; i++ {
+		fmt.Fprintf(&buf, "S%09d,1,\"项目, 名称 %d\",工程建设,530502,2021-03-01,1000.00,900.00,否\n", i, i)
+	}
+	data := []byte(buf.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := io.Copy(io.Discard, newRecordLimiter(bytes.NewReader(data), ',')); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -34,8 +34,10 @@ const (
 	// maxOtherPart bounds every other part but the sheets (styles, the workbook, themes),
 	// which are read whole too; sheets are streamed.
 	maxOtherPart = 16 << 20
-	// maxMergedRanges bounds the merged ranges of a sheet.
-	maxMergedRanges = 100_000
+	// maxMergedRanges bounds the merged ranges of a sheet, counted in its XML before excelize
+	// reads them (it joins overlapping ranges by comparing every pair): real exports merge a
+	// title, group headings and a type cell per group, a few hundred at most.
+	maxMergedRanges = 5000
 )
 
 // checkWorkbook reads a whole workbook within the bounds above, and unzips it once to prove
@@ -95,9 +97,24 @@ func checkPart(f *zip.File) error {
 	defer rc.Close()
 	buf := make([]byte, 64<<10)
 	run := 0
+	const mergeTag = "<mergeCell" // also matches the <mergeCells> around them: one more
+	matched, merges := 0, 0
 	for {
 		n, err := rc.Read(buf)
 		for _, b := range buf[:n] {
+			switch {
+			case b == mergeTag[matched]:
+				if matched++; matched == len(mergeTag) {
+					matched = 0
+					if merges++; merges > maxMergedRanges+1 {
+						return unreadablef("工作簿部件 %s 有超过 %d 个合并区域 (part %s has more than %d merged ranges)", f.Name, maxMergedRanges, f.Name, maxMergedRanges)
+					}
+				}
+			case b == '<':
+				matched = 1
+			default:
+				matched = 0
+			}
 			if b == '<' || b == '>' {
 				run = 0
 				continue

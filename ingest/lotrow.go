@@ -122,11 +122,10 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		if deal := normID(c.get(rec, fDealCode)); deal != "" {
 			lot.LotCode = deal // a deal code identifies a lot on its own
 		} else if c.l.at[fProjectCode] >= 0 || lot.LotCode == "" {
-			f := fProjectCode
-			if c.l.at[f] < 0 {
-				f = fLotCode
+			if c.l.at[fProjectCode] < 0 {
+				return lot, c.reject(rec, line, fLotCode, "标段编号为空，无法识别该标段 (missing lot identity: no lot or deal code)")
 			}
-			return lot, c.reject(rec, line, f, "项目编号为空，无法识别该标段 (missing lot identity: no project or deal code)")
+			return lot, c.reject(rec, line, fProjectCode, "项目编号为空，无法识别该标段 (missing lot identity: no project or deal code)")
 		}
 	}
 	for _, id := range []struct {

@@ -21,7 +21,7 @@ type stage struct {
 	table  string // where the lots are sent: the staging table, or deals
 	staged bool
 	batch  uint64
-	conn   *Loader
+	loader *Loader
 }
 
 const stagePrefix = "deals_stage_"
@@ -33,9 +33,9 @@ func (l *Loader) newStage(ctx context.Context, batch uint64) (*stage, error) {
 		return nil, fmt.Errorf("read the deals table's engine: %w", err)
 	}
 	if engine == "Distributed" {
-		return &stage{table: "deals", batch: batch, conn: l}, nil
+		return &stage{table: "deals", batch: batch, loader: l}, nil
 	}
-	st := &stage{table: fmt.Sprintf("%s%016x", stagePrefix, batch), staged: true, batch: batch, conn: l}
+	st := &stage{table: fmt.Sprintf("%s%016x", stagePrefix, batch), staged: true, batch: batch, loader: l}
 	if err := l.conn.Exec(ctx, "CREATE TABLE "+st.table+" AS deals"); err != nil {
 		return nil, fmt.Errorf("create staging table: %w", err)
 	}
@@ -46,7 +46,7 @@ func (l *Loader) newStage(ctx context.Context, batch uint64) (*stage, error) {
 // then never seen). A stage a killed process leaves is dropped by Recover.
 func (st *stage) drop(ctx context.Context) {
 	if st.staged {
-		_ = st.conn.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+st.table)
+		_ = st.loader.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+st.table)
 	}
 }
 
@@ -96,19 +96,21 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, demo bool, 
 	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
 }
 
-// checkTotals refuses a load after which the sum of a money column over every lot stored
-// (every version, so at least the sum of the current lots, which is what any figure adds
-// up) would pass tradestat.MaxTotal: ClickHouse sums Int64 without a word when they
-// overflow. Each lot is bounded by tradestat.MaxLotAmount, so this takes an absurd file.
+// checkTotals refuses a load after which the sum of a money column could pass
+// tradestat.MaxTotal: ClickHouse sums Int64 without a word when they overflow. Every figure
+// adds up current lots, so the daily figures' totals (the current lots before this load) plus
+// this load's own lots bound every sum any reader can ask for; savings are at most budgets and
+// premiums at most amounts. Each lot is bounded by tradestat.MaxLotAmount, so only an absurd
+// file is refused. The sums are floats only to compare with the bound; no figure is computed here.
 func (l *Loader) checkTotals(ctx context.Context, st *stage) error {
-	tables := []string{"deals"}
-	if st.staged {
-		tables = append(tables, st.table)
+	own := "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM " + st.table
+	if !st.staged {
+		own += fmt.Sprintf(" WHERE batch_id = %d", st.batch)
 	}
 	var sums [3]float64
-	for _, t := range tables {
+	for _, q := range []string{own, "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM daily FINAL"} {
 		var b, r, a float64
-		if err := l.conn.QueryRow(ctx, "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM "+t).Scan(&b, &r, &a); err != nil {
+		if err := l.conn.QueryRow(ctx, q).Scan(&b, &r, &a); err != nil {
 			return fmt.Errorf("check totals: %w", err)
 		}
 		sums[0], sums[1], sums[2] = sums[0]+b, sums[1]+r, sums[2]+a
@@ -128,24 +130,14 @@ const recoverAfter = 10 * time.Minute
 // Recover completes the loads that were stopped after their lots moved into deals and before
 // their batch record (a kill at the wrong moment): their daily figures and records are
 // written from ingest_pending. It drops the staging tables of loads that ended or died.
-// Every load runs it first; the worker runs it on each pass.
+// Every load runs it first.
 func (l *Loader) Recover(ctx context.Context) error {
-	rows, err := l.conn.Query(ctx, `SELECT batch_id FROM ingest_pending
+	open, err := l.strings(ctx, `SELECT batch_id FROM ingest_pending
 		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM ingest_batches)
 		GROUP BY batch_id HAVING countIf(state = 'abandoned') = 0 AND max(finished_at) < now() - ?`, int64(recoverAfter/time.Second))
 	if err != nil {
 		return fmt.Errorf("recover stopped loads: %w", err)
 	}
-	var open []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("recover stopped loads: %w", err)
-		}
-		open = append(open, id)
-	}
-	rows.Close()
 	for _, id := range open {
 		if err := l.complete(ctx, id); err != nil {
 			return err
@@ -184,27 +176,35 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 // dropOldStages drops staging tables whose load has its record, or that are over an hour old
 // (a load that died before its lots moved).
 func (l *Loader) dropOldStages(ctx context.Context) error {
-	rows, err := l.conn.Query(ctx, `SELECT name FROM system.tables
+	names, err := l.strings(ctx, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND startsWith(name, ?)
 		AND (metadata_modification_time < now() - 3600 OR substring(name, ?) GLOBAL IN (SELECT batch_id FROM ingest_batches))`,
 		stagePrefix, len(stagePrefix)+1)
 	if err != nil {
 		return fmt.Errorf("find old staging tables: %w", err)
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
 	for _, n := range names {
 		if err := l.conn.Exec(ctx, "DROP TABLE IF EXISTS "+n); err != nil {
 			return fmt.Errorf("drop staging table %s: %w", n, err)
 		}
 	}
 	return nil
+}
+
+// strings runs a query of one String column and returns its values.
+func (l *Loader) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := l.conn.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

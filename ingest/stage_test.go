@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,25 @@ func TestStoppedLoads(t *testing.T) {
 	// Recovering again changes nothing.
 	if err := NewLoader(conn).Recover(ctx); err != nil || count("SELECT count() FROM ingest_batches") != 2 {
 		t.Errorf("second recovery: %v", err)
+	}
+}
+
+// TestTotalsStayExact: a load that would take a money total past tradestat.MaxTotal, so that
+// an Int64 sum could overflow, is refused whole, although each of its lots is within bounds.
+func TestTotalsStayExact(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString(canonicalHeader)
+	for i := range 46200 { // 46,200 × 1万亿元 > 2^62 fen
+		fmt.Fprintf(&b, "T%06d,1,x,工程建设,530502,2021-03-01,1000000000000,1000000000000,否\n", i)
+	}
+	_, err := NewLoader(conn).Load(ctx, Source{Name: "huge.csv", Data: []byte(b.String())}, Options{})
+	if !IsUnreadable(err) || !strings.Contains(err.Error(), "上限") {
+		t.Fatalf("a load past the exact range: %v", err)
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM deals").Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d lots kept from a refused load (%v)", n, err)
 	}
 }

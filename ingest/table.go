@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -143,13 +144,16 @@ func (t *csvTable) Excel() bool   { return false }
 // and a number its stored value, never their display format. Merged cells lend their value to
 // every cell they cover, so a merged 交易类型 cell spanning rows applies to each row; they are
 // filled row by row as rows are read, and only within the table's width, so that a range
-// drawn over the whole sheet costs nothing.
+// drawn over the whole sheet costs nothing. excelize joins overlapping ranges, so the ranges
+// that cover a row lie side by side: at most one per column of the table.
 type sheetTable struct {
 	name   string
 	rows   *excelize.Rows
 	line   int
-	width  int // the most cells a row had so far
-	merged []mergedRange
+	width  int           // the most cells a row had so far
+	merged []mergedRange // by first row
+	next   int           // the first range of merged not yet reached
+	active []mergedRange // the ranges that cover the row being read
 }
 
 // mergedRange is a merged range (1-based rows, 0-based columns) and its value.
@@ -177,10 +181,17 @@ func (t *sheetTable) Read() ([]string, int, error) {
 		return nil, t.line, errTooWide(t.line, len(rec))
 	}
 	t.width = max(t.width, len(rec))
-	for _, m := range t.merged {
-		if t.line < m.r1 || t.line > m.r2 {
-			continue
+	for ; t.next < len(t.merged) && t.merged[t.next].r1 <= t.line; t.next++ {
+		t.active = append(t.active, t.merged[t.next])
+	}
+	keep := t.active[:0]
+	for _, m := range t.active {
+		if m.r2 >= t.line {
+			keep = append(keep, m)
 		}
+	}
+	t.active = keep
+	for _, m := range t.active {
 		for col := m.c1; col <= m.c2 && col < t.width; col++ {
 			if t.line == m.r1 && col == m.c1 {
 				continue
@@ -234,10 +245,6 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 			f.Close()
 			return nil, nil, unreadablef("sheet %s: merged cells: %v", n, err)
 		}
-		if len(ranges) > maxMergedRanges {
-			f.Close()
-			return nil, nil, unreadablef("工作表 %s 有 %d 个合并区域，超过 %d 的上限 (sheet %s has more than %d merged ranges)", n, len(ranges), maxMergedRanges, n, maxMergedRanges)
-		}
 		var merged []mergedRange
 		for _, m := range ranges {
 			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
@@ -245,8 +252,12 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 			if err1 != nil || err2 != nil {
 				continue
 			}
+			if c1 > maxColumns { // beyond any table's width: it can fill no cell that is read
+				continue
+			}
 			merged = append(merged, mergedRange{r1: r1, r2: r2, c1: c1 - 1, c2: c2 - 1, value: m.GetCellValue()})
 		}
+		sort.Slice(merged, func(i, j int) bool { return merged[i].r1 < merged[j].r1 })
 		tables = append(tables, &sheetTable{name: n, rows: rows, merged: merged})
 	}
 	return f, tables, nil

@@ -89,10 +89,6 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if err := NewLoader(conn).Recover(ctx); err != nil {
-				conn.Close()
-				return err
-			}
 			w.conn, w.loader = conn, NewLoader(conn)
 			if w.BatchSize > 0 {
 				w.loader.BatchSize = w.BatchSize

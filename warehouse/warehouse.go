@@ -233,7 +233,7 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if len(applied) >= len(ms) {
+	if len(pendingOf(ms, applied)) == 0 {
 		return nil
 	}
 	// Two processes starting on a new database at once (two first loads) must not run the
@@ -331,13 +331,18 @@ func Pending(ctx context.Context, conn driver.Conn) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return pendingOf(ms, applied), nil
+}
+
+// pendingOf names the migrations of ms that have not been applied.
+func pendingOf(ms []Migration, applied map[uint32]bool) []string {
 	var pending []string
 	for _, m := range ms {
 		if !applied[uint32(m.Version)] {
 			pending = append(pending, m.Name)
 		}
 	}
-	return pending, nil
+	return pending
 }
 
 // record notes a migration as applied. A batch with named columns: an inline INSERT ... VALUES
