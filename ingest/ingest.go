@@ -220,8 +220,10 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	// later row (ReplacingMergeTree keeps the highest version).
 	version := uint64(started.UnixNano())
 	cur := newChunk(l.BatchSize)
+	var own totals // the load's own money, for the bound on totals (commit)
 	err = scan(scanCtx, src, opts, &rep, func(lot tradestat.Lot) error {
 		version++
+		own.add(lot)
 		cur.add(lot, batch, version)
 		if cur.len() < l.BatchSize {
 			return nil
@@ -253,7 +255,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
 		return rep, &changedError{src.Name}
 	}
-	if err := l.commit(ctx, st, &rep, src.Demo, started); err != nil {
+	if err := l.commit(ctx, st, &rep, own, src.Demo, started); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	return rep, nil

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"tradestat"
+	"tradestat/money"
 )
 
 // stage is where a load's lots go until the whole file has been read: a staging table of its
@@ -42,6 +44,14 @@ func (l *Loader) newStage(ctx context.Context, batch uint64) (*stage, error) {
 	return st, nil
 }
 
+// rows is the FROM clause of the load's own lots.
+func (st *stage) rows() string {
+	if st.staged {
+		return "FROM " + st.table
+	}
+	return fmt.Sprintf("FROM deals WHERE batch_id = %d", st.batch)
+}
+
 // drop removes the staging table: after the move, or after a load that failed (its lots are
 // then never seen). A stage a killed process leaves is dropped by Recover.
 func (st *stage) drop(ctx context.Context) {
@@ -50,34 +60,29 @@ func (st *stage) drop(ctx context.Context) {
 	}
 }
 
-// commit makes a fully read load official: it counts its distinct lots, refuses it when a
-// total would leave the exact range, writes its account to ingest_pending, moves its lots
-// into deals, brings the daily figures up to date and records the batch. Stopped after the
-// move, it is completed by Recover.
-func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, demo bool, started time.Time) error {
+// commit makes a fully read load official: it refuses it when a total would leave the exact
+// range, writes its account to ingest_pending, moves its lots into deals, counts its distinct
+// lots while the daily figures take them in, and records the batch. Stopped after the move,
+// it is completed by Recover.
+func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals, demo bool, started time.Time) error {
 	l.refresh.Lock()
 	defer l.refresh.Unlock()
-	where := ""
-	if !st.staged {
-		where = fmt.Sprintf(" WHERE batch_id = %d", st.batch)
-	}
-	// Duplicates are counted by the server, which holds every row sent, rather than in a
-	// client-side set that would grow with the file. A background merge may already have
-	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
-	var loaded uint64
-	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM "+st.table+where).Scan(&loaded); err != nil {
-		return fmt.Errorf("count distinct lots: %w", err)
-	}
-	rep.Loaded = int(loaded)
-	rep.Duplicates = rep.valid - rep.Loaded
-	if err := l.checkTotals(ctx, st); err != nil {
-		return err
-	}
 	var others uint64
-	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id != ? LIMIT 1)", st.batch).Scan(&others); err != nil {
-		return fmt.Errorf("earlier lots: %w", err)
+	var errOthers error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errOthers = l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id != ? LIMIT 1)", st.batch).Scan(&others)
+	})
+	errTotals := l.checkTotals(ctx, own)
+	wg.Wait()
+	if errTotals != nil {
+		return errTotals
+	}
+	if errOthers != nil {
+		return fmt.Errorf("earlier lots: %w", errOthers)
 	}
 	if st.staged {
+		// Its lots and duplicates are counted after the move (Recover counts them itself).
 		if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
 			return err
 		}
@@ -90,33 +95,61 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, demo bool, 
 			}
 		}
 	}
-	if err := l.refreshDaily(ctx, st.batch, others == 0, rep.Loaded, rep.valid); err != nil {
-		return err
+	// Duplicates are counted by the server, which holds every row sent, rather than in a
+	// client-side set that would grow with the file. A background merge may already have
+	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
+	// A first load's own figures are added meanwhile: they are right unless it had duplicates,
+	// when every group is recomputed.
+	first := others == 0
+	var loaded uint64
+	var errCount, errDaily error
+	wg.Go(func() {
+		errCount = l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) "+st.rows()).Scan(&loaded)
+	})
+	if first {
+		errDaily = l.addDaily(ctx, st.batch)
+	}
+	wg.Wait()
+	if errCount != nil {
+		return fmt.Errorf("count distinct lots: %w", errCount)
+	}
+	if errDaily != nil {
+		return errDaily
+	}
+	rep.Loaded = int(loaded)
+	rep.Duplicates = rep.valid - rep.Loaded
+	if !first || rep.Duplicates != 0 {
+		if err := l.recomputeDaily(ctx); err != nil {
+			return err
+		}
 	}
 	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+}
+
+// totals adds up a load's budgets, reserve prices and deal amounts as it reads them, every
+// row that becomes a lot (a duplicate too, which only makes the bound safer). Each amount is
+// at most tradestat.MaxLotAmount, so a sum stops growing at the bound, never overflowing.
+type totals [3]money.Fen
+
+func (t *totals) add(l tradestat.Lot) {
+	for i, v := range [3]money.Fen{l.Budget, l.Reserve, l.Amount} {
+		t[i] = min(t[i]+v, tradestat.MaxTotal)
+	}
 }
 
 // checkTotals refuses a load after which the sum of a money column could pass
 // tradestat.MaxTotal: ClickHouse sums Int64 without a word when they overflow. Every figure
 // adds up current lots, so the daily figures' totals (the current lots before this load) plus
-// this load's own lots bound every sum any reader can ask for; savings are at most budgets and
+// this load's own bound every sum any reader can ask for; savings are at most budgets and
 // premiums at most amounts. Each lot is bounded by tradestat.MaxLotAmount, so only an absurd
-// file is refused. The sums are floats only to compare with the bound; no figure is computed here.
-func (l *Loader) checkTotals(ctx context.Context, st *stage) error {
-	own := "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM " + st.table
-	if !st.staged {
-		own += fmt.Sprintf(" WHERE batch_id = %d", st.batch)
+// file is refused.
+func (l *Loader) checkTotals(ctx context.Context, own totals) error {
+	var stored [3]int64
+	if err := l.conn.QueryRow(ctx, "SELECT sum(budget_fen), sum(reserve_fen), sum(amount_fen) FROM daily FINAL").Scan(&stored[0], &stored[1], &stored[2]); err != nil {
+		return fmt.Errorf("check totals: %w", err)
 	}
-	var sums [3]float64
-	for _, q := range []string{own, "SELECT sum(toFloat64(budget_fen)), sum(toFloat64(reserve_fen)), sum(toFloat64(amount_fen)) FROM daily FINAL"} {
-		var b, r, a float64
-		if err := l.conn.QueryRow(ctx, q).Scan(&b, &r, &a); err != nil {
-			return fmt.Errorf("check totals: %w", err)
-		}
-		sums[0], sums[1], sums[2] = sums[0]+b, sums[1]+r, sums[2]+a
-	}
-	for _, s := range sums {
-		if s >= float64(tradestat.MaxTotal) {
+	for i := range own {
+		if s := money.Fen(stored[i]); s < 0 || s >= tradestat.MaxTotal-own[i] {
 			return unreadablef("载入后金额总和将超过可精确计算的上限（%s万元），未载入任何数据 (the total of the lots would pass the exact range; nothing was loaded)", tradestat.MaxTotal.Wan())
 		}
 	}
@@ -163,11 +196,17 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 		return l.conn.Exec(ctx, `INSERT INTO ingest_pending (`+batchColumns+`, state)
 			SELECT `+batchColumns+`, 'abandoned' FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id)
 	}
-	if err := l.refreshDaily(ctx, batch, false, 0, 1); err != nil {
+	if err := l.recomputeDaily(ctx); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	var loaded uint64
+	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM deals WHERE batch_id = ?", batch).Scan(&loaded); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
-		SELECT `+batchColumns+` FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id); err != nil {
+		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
+			rejected, skipped, rows_read - rejected - skipped - ?
+		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	return nil

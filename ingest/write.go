@@ -180,33 +180,35 @@ const dailySums = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type)))`
 
-// refreshDaily brings the daily figures (migration 007) up to date after a load's lots
-// moved into deals.
+// The daily figures (migration 007) follow deals after every load, in one of two ways.
 //
-// When the table held no lots before the load (first), the load's own lots added up by group
-// are the figures, unless the load has duplicates (loaded < valid). Otherwise every group is
-// recomputed from deals FINAL, at higher versions than anything written before: first
-// overwritten with zeros, then with its sums, so a group whose lots all moved away (to
-// another day, place or type) reads as zero. It recomputes every day rather than only those
-// the load touched: finding the days earlier versions of the load's lots fell on means
-// matching every lot of the table against the load, which measured several times slower than
-// recomputing (FINAL and a GROUP BY over the lots, about 0.2 s per million lots on our
-// machines).
+// addDaily adds a load's own lots, added up by group: exact when the table held no lots
+// before the load and the load has no duplicates, which is the common first load.
+//
+// recomputeDaily recomputes every group from deals FINAL, at higher versions than anything
+// written before: first overwritten with zeros, then with its sums, so a group whose lots all
+// moved away (to another day, place or type) reads as zero. It recomputes every day rather
+// than only those the load touched: finding the days earlier versions of the load's lots fell
+// on means matching every lot of the table against the load, which measured several times
+// slower than recomputing (FINAL and a GROUP BY over the lots, about 0.2 s per million lots on
+// our machines).
 //
 // Loads in one process refresh one at a time; two processes loading at the same moment could
 // leave figures computed before the other's rows landed, which the next load corrects.
-func (l *Loader) refreshDaily(ctx context.Context, batch uint64, first bool, loaded, valid int) error {
+func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
+	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
+	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
+		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
+		FROM deals WHERE batch_id = ? GROUP BY deal_date, place_code, trade_type`,
+		tender, auction, uint64(l.now().UnixNano()), batch); err != nil {
+		return fmt.Errorf("daily figures: %w", err)
+	}
+	return nil
+}
+
+func (l *Loader) recomputeDaily(ctx context.Context) error {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	version := uint64(l.now().UnixNano())
-	if first && loaded == valid {
-		if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
-			SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
-			FROM deals WHERE batch_id = ? GROUP BY deal_date, place_code, trade_type`,
-			tender, auction, version, batch); err != nil {
-			return fmt.Errorf("daily figures: %w", err)
-		}
-		return nil
-	}
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE lots != 0`,
 		version+1); err != nil {

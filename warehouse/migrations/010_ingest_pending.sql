@@ -4,7 +4,8 @@
 -- all of the staged parts at once or none). Only then come the daily figures and the batch
 -- record in ingest_batches. A load stopped between the move and the record (a kill, a lost
 -- connection) is completed by the next load from this row: its lots are all there, so its
--- figures and record are written as the load would have. state 'abandoned' marks a load
+-- figures and record are written as the load would have (loaded and duplicates are counted
+-- after the move, so they read 0 here). state 'abandoned' marks a load
 -- whose lots never moved, which nothing needs to complete.
 CREATE TABLE IF NOT EXISTS ingest_pending (
     batch_id    String,
