@@ -33,6 +33,7 @@ import (
 	"tradestat/dashboard"
 	"tradestat/demo"
 	"tradestat/ingest"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
 )
@@ -90,9 +91,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.StringVar(&cfg.Password, "password", cfg.Password, "ClickHouse password (TRADESTAT_CLICKHOUSE_PASSWORD)")
 	fs.StringVar(&cfg.Database, "database", cfg.Database, "database name (TRADESTAT_DATABASE)")
 	fs.StringVar(&cfg.Cluster, "cluster", cfg.Cluster, "spread the tables over this ClickHouse cluster (TRADESTAT_CLUSTER; see deploy/cluster)")
+	langName := fs.String("lang", getenv("TRADESTAT_LANG"), "language of accounts, reports and reject reasons: zh (default) or en (TRADESTAT_LANG)")
+	lang := func() (msg.Lang, error) {
+		l, err := msg.Parse(*langName)
+		if err != nil {
+			return l, fmt.Errorf("--lang: %v: %w", err, errUsage)
+		}
+		return l, nil
+	}
 	switch args[0] {
 	case "ingest":
-		return runIngest(ctx, &cfg, fs, args[1:], stdout, stderr)
+		return runIngest(ctx, &cfg, fs, args[1:], lang, stdout, stderr)
 	case "demo":
 		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
 		scale := fs.Int("scale", 0, "instead of the calibrated dataset, N synthetic lots for measuring speed")

@@ -16,13 +16,14 @@ import (
 	"golang.org/x/term"
 
 	"tradestat/ingest"
+	"tradestat/msg"
 	"tradestat/warehouse"
 )
 
 // runIngest is `tradestat ingest`: load files, inspect them (--dry-run), or run as the inbox
 // worker (--watch). Exit status 0 when every file was processed, even with rejects; non-zero
 // when a file could not be read at all or the database failed.
-func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), stdout, stderr io.Writer) error {
 	sheet := fs.String("sheet", "", "read only this XLSX sheet (default: every sheet that holds lots)")
 	place := fs.String("place", "", "trading place (GB/T 2260 code or name) for files without a place column")
 	mappingFile := fs.String("mapping", "", "CSV file of `header,field[,unit]` lines for columns the built-in aliases do not know")
@@ -38,6 +39,10 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		return err
 	}
 	var opts ingest.Options
+	var err error
+	if opts.Lang, err = lang(); err != nil {
+		return err
+	}
 	opts.Sheet = *sheet
 	if *place != "" {
 		p, err := ingest.ParsePlaceName(*place)
@@ -146,7 +151,7 @@ func ingestFile(ctx context.Context, loader *ingest.Loader, path string, opts in
 		if err := os.Rename(tmp, rejectsPath); err != nil {
 			return fmt.Errorf("reject report: %w", err)
 		}
-		fmt.Fprintf(stdout, "reject report: %s\n", rejectsPath)
+		fmt.Fprintln(stdout, opts.Lang.T("reject report: %s", rejectsPath))
 	}
 	return nil
 }

@@ -35,8 +35,12 @@ func TestIngestCommand(t *testing.T) {
 	}
 
 	out, _, err := run(filepath.Join(dir, "mixed.csv"))
-	if err != nil || !strings.Contains(out, "14 rows read = 3 loaded + 8 rejected + 2 skipped (blank/summary) + 1 duplicates merged") {
+	if err != nil || !strings.Contains(out, "读取14行 = 载入3 + 拒收8 + 跳过2（空行/合计行）+ 合并重复1") {
 		t.Errorf("ingest mixed.csv: %v\n%s", err, out)
+	}
+	out, _, err = run("--lang", "en", filepath.Join(dir, "mixed.csv"))
+	if err != nil || !strings.Contains(out, "14 rows read = 3 loaded + 8 rejected + 2 skipped (blank/summary) + 1 duplicates merged") {
+		t.Errorf("ingest --lang en mixed.csv: %v\n%s", err, out)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "mixed.csv.rejects.csv")); err != nil || strings.Count(string(b), "\n") != 9 {
 		t.Errorf("reject report: %v\n%s", err, b)
@@ -52,7 +56,7 @@ func TestIngestCommand(t *testing.T) {
 	}
 
 	out, _, err = run("--dry-run", "--rows", "2", filepath.Join(dir, "baoshan-2021.xlsx"))
-	if err != nil || !strings.Contains(out, "header row: 4") || !strings.Contains(out, "nothing was loaded") {
+	if err != nil || !strings.Contains(out, "表头行：第4行") || !strings.Contains(out, "未载入任何数据") {
 		t.Errorf("dry run: %v\n%s", err, out)
 	}
 	out, _, err = run("--place", "不存在的县", filepath.Join(dir, "mixed.csv"))

@@ -118,13 +118,13 @@ func TestUpload(t *testing.T) {
 	}
 	// The worker's report, as `tradestat ingest --watch` files it.
 	page := waitFor(t, admin, svc.URL+"/admin/ingest",
-		"mixed.csv: 14 rows read = 3 loaded + 8 rejected + 2 skipped (blank/summary) + 1 duplicates merged",
-		`mixed.csv: row 7, column deal_date, value "2021-02-30": date "2021-02-30" does not exist`)
+		"mixed.csv：读取14行 = 载入3 + 拒收8 + 跳过2（空行/合计行）+ 合并重复1",
+		`mixed.csv：第7行，「deal_date」列，值 &#34;2021-02-30&#34;：日期「2021-02-30」不存在`)
 	report, err := os.ReadFile(filepath.Join(inbox, "done", "mixed.csv.report.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(report), "mixed.csv: 14 rows read") || !strings.Contains(page, "batch ") {
+	if !strings.HasPrefix(string(report), "mixed.csv：读取14行") || !strings.Contains(page, "批次 ") {
 		t.Errorf("worker report %q", report)
 	}
 	resp, err := admin.Get(svc.URL + "/admin/ingest/rejects?dir=done&file=mixed.csv")

@@ -111,7 +111,7 @@ func TestWorker(t *testing.T) {
 		}
 	}
 	report, _ := os.ReadFile(filepath.Join(inbox, "done/mixed.csv.report.txt"))
-	if !strings.Contains(string(report), "14 rows read = 3 loaded + 8 rejected + 2 skipped") {
+	if !strings.Contains(string(report), "读取14行 = 载入3 + 拒收8 + 跳过2") || !strings.Contains(string(report), "金额「待定」不是数字") {
 		t.Errorf("mixed.csv report: %s", report)
 	}
 	rejects, _ := os.ReadFile(filepath.Join(inbox, "done/mixed.csv.rejects.csv"))
@@ -134,7 +134,7 @@ func TestWorker(t *testing.T) {
 		if strings.HasSuffix(e.Name(), "-baoshan-2021.xlsx.report.txt") {
 			again++
 			b, _ := os.ReadFile(filepath.Join(inbox, "done", e.Name()))
-			if !strings.Contains(string(b), "loaded before") {
+			if !strings.Contains(string(b), "已作为批次") {
 				t.Errorf("second drop's report: %s", b)
 			}
 		}

@@ -2,12 +2,13 @@ package ingest
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 
+	"tradestat"
 	"tradestat/money"
 )
 
@@ -27,6 +28,7 @@ const (
 	fDate
 	fBudget
 	fReserve
+	fBasis // one column holding the budget of tender lots and the reserve of auction lots
 	fAmount
 	fOnline
 	fPriceUnit
@@ -37,11 +39,11 @@ const (
 
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
-	"place", "region", "deal_date", "budget", "reserve", "amount", "online", "price_unit", "currency", "serial"}
+	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial"}
 
 func (f field) String() string { return fieldNames[f] }
 
-func (f field) isMoney() bool { return f == fBudget || f == fReserve || f == fAmount }
+func (f field) isMoney() bool { return f == fBudget || f == fReserve || f == fBasis || f == fAmount }
 
 func parseField(s string) (field, bool) {
 	for i, n := range fieldNames {
@@ -50,69 +52,6 @@ func parseField(s string) (field, bool) {
 		}
 	}
 	return fNone, false
-}
-
-// aliases is the built-in table of column names: Chinese names as platforms write them,
-// English names, tradestat's canonical layout and the national data specification's
-// identifiers (GUIDE §2). Keys are normalised with headerKey.
-func aliases() map[string]field {
-	m := map[string]field{}
-	add := func(f field, names ...string) {
-		for _, n := range names {
-			m[headerKey(n)] = f
-		}
-	}
-	add(fSerial, "序号", "序", "no", "no.", "#", "行号")
-	add(fProjectCode, "项目编号", "项目代码", "招标项目编号", "项目编码", "交易项目编号", "project_code", "project code", "TENDER_PROJECT_CODE", "PROJECT_CODE")
-	add(fLotCode, "标段编号", "标段(包)编号", "标段包编号", "包号", "标包编号", "标段号", "分包编号", "lot_code", "lot code", "BID_SECTION_CODE")
-	add(fDealCode, "统一交易标识码", "交易标识码", "UNIFIED_DEAL_CODE", "deal_code")
-	add(fName, "项目名称", "标段名称", "标段(包)名称", "名称", "交易项目名称", "name", "project_name", "TENDER_PROJECT_NAME", "BID_SECTION_NAME")
-	add(fType, "交易类型", "交易类别", "项目类型", "业务类型", "交易分类", "交易品种", "trade_type", "type", "TRADE_TYPE")
-	add(fPlace, "交易地点", "交易中心", "交易场所", "交易平台", "交易发生行政区域", "所属交易中心", "交易地点代码", "place", "place_code", "TRA_PLACE_CODE", "TRA_PLACE")
-	add(fRegion, "项目所在区域", "项目所在地", "所属区域", "行政区划", "区域", "地区", "所属地区", "region", "region_code", "REGION_CODE")
-	add(fDate, "成交日期", "成交时间", "开标日期", "开标时间", "中标日期", "交易日期", "完成日期", "成交确认日期", "交易时间", "deal_date", "date", "DEAL_DATE", "BID_OPEN_TIME")
-	add(fBudget, "预算金额", "预算", "控制价", "招标控制价", "最高投标限价", "最高限价", "采购预算", "预算价", "budget", "budget_yuan", "PROGRAM_BUDGET", "CONTROL_PRICE")
-	add(fReserve, "起始价", "起拍价", "底价", "挂牌价", "挂牌起始价", "出让起始价", "保留价", "出让底价", "reserve", "reserve_yuan", "START_PRICE")
-	add(fAmount, "成交金额", "中标金额", "交易金额", "成交价", "成交价格", "中标价", "中标价格", "中标(成交)价格", "中标(成交)金额", "成交总价", "金额",
-		"amount", "amount_yuan", "BID_AMOUNT", "WIN_BID_PRICE", "DEAL_PRICE")
-	add(fOnline, "不见面开标", "是否不见面开标", "开标方式", "网上开标", "是否网上开标", "远程开标", "是否远程开标", "online")
-	add(fPriceUnit, "金额单位", "价格单位", "单位", "PRICE_UNIT")
-	add(fCurrency, "币种", "币别", "CURRENCY_CODE", "currency")
-	return m
-}
-
-var unitPattern = regexp.MustCompile(`^(.*?)[\(\[【]?(万元|元)[\)\]】]?$`)
-
-// headerKey normalises a header cell for lookup: full-width forms folded, spaces, line breaks
-// and a trailing unit dropped, English lower-cased.
-func headerKey(s string) string {
-	k, _ := splitUnit(s)
-	return k
-}
-
-// splitUnit separates a header cell into its name and the unit it states, if any:
-// 成交金额(万元), 控制价（元）, 金额/元, amount_yuan, 成交金额万元.
-func splitUnit(s string) (string, money.Fen) {
-	s = strings.ToLower(strings.Join(strings.Fields(narrow(s)), ""))
-	s = strings.TrimPrefix(s, "*") // "required" marks
-	for _, suffix := range []struct {
-		text string
-		unit money.Fen
-	}{{"/万元", money.Wan}, {"/元", money.Yuan}, {"_wan", money.Wan}} {
-		if strings.HasSuffix(s, suffix.text) {
-			return strings.TrimSuffix(s, suffix.text), suffix.unit
-		}
-	}
-	if strings.HasSuffix(s, "_yuan") {
-		return s, money.Yuan // the canonical layout keeps _yuan in its names
-	}
-	if m := unitPattern.FindStringSubmatch(s); m != nil && m[1] != "" {
-		if m[2] == "万元" {
-			return m[1], money.Wan
-		}
-		return m[1], money.Yuan
-	}
-	return s, 0
 }
 
 // Mapping is extra header → field entries from a --mapping file, for exports whose column
@@ -172,80 +111,171 @@ type column struct {
 	index  int
 	header string
 	field  field
-	unit   money.Fen // for money fields: the unit the header (or Mapping) states, else 元
+	unit   money.Fen // for money fields: the unit stated (header, table note or mapping), else 元
+	stated bool      // the header itself states the unit
 }
 
-// layout is how one table's columns map to fields, found from its header row.
+// layout is how one table's columns map to fields, found from its header row (or rows).
 type layout struct {
-	headerLine int
-	columns    []column       // the mapped columns, in file order
+	headerLine int // the (last) header row
+	headerRows int // 1, or 2 for a header over two rows
+	columns    []column
 	at         [numFields]int // field → index into a record, -1 when absent
 	unit       [numFields]money.Fen
-	ignored    []string // header cells that map to no field, or repeat a mapped field
+	tableUnit  money.Fen      // a unit note above the header (单位：万元), 0 when none
+	derived    []string       // figures tradestat computes itself (节约资金 …): not read
+	unread     []unreadColumn // header cells that map to no field
+	contests   []competition  // fields two columns could have been
+	sheetType  tradestat.TradeType
+}
+
+// recognised counts the fields a layout found (a serial column aside).
+func (l layout) recognised() int {
+	n := 0
+	for f := fProjectCode; f < numFields; f++ {
+		if l.at[f] >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// need is what a lot cannot do without, in the order a report names what is missing.
+type need int
+
+const (
+	needIdentity need = iota
+	needAmount
+	needType
+	needDate
+	needPlace
+)
+
+// missing is what a layout lacks of what every lot needs: an identity (project, lot or deal
+// code), the deal amount, the trade type (or a sheet named after one), the completion date
+// and the trading place (or --place). Budget and reserve are not needed: without them a lot
+// still counts and its amount is right, and the report says which figures are incomplete.
+func (l layout) missing(defaultPlace bool) []need {
+	var miss []need
+	if l.at[fProjectCode] < 0 && l.at[fLotCode] < 0 && l.at[fDealCode] < 0 {
+		miss = append(miss, needIdentity)
+	}
+	if l.at[fAmount] < 0 {
+		miss = append(miss, needAmount)
+	}
+	if l.at[fType] < 0 && l.sheetType == "" {
+		miss = append(miss, needType)
+	}
+	if l.at[fDate] < 0 {
+		miss = append(miss, needDate)
+	}
+	if l.at[fPlace] < 0 && !defaultPlace {
+		miss = append(miss, needPlace)
+	}
+	return miss
 }
 
 // maxHeaderSearch is how far below the top a header row is looked for: title rows, notes
 // and blank rows come first in real exports.
 const maxHeaderSearch = 50
 
-// matchHeader maps a row of cells to fields. It returns the layout and how many cells were
-// recognised.
-func matchHeader(rec []string, known map[string]field, extra Mapping) (layout, int) {
+// bufferedRow is a row read while looking for the header.
+type bufferedRow struct {
+	rec  []string
+	line int
+	err  error
+}
+
+// replay is a table whose first rows were already read: they are read again first.
+type replay struct {
+	table
+	rows []bufferedRow
+}
+
+func (r *replay) Read() ([]string, int, error) {
+	if len(r.rows) > 0 {
+		b := r.rows[0]
+		r.rows = r.rows[1:]
+		return b.rec, b.line, b.err
+	}
+	return r.table.Read()
+}
+
+// findLayout reads the first rows of t and finds its header: the first row — or pair of rows,
+// group labels above and names below — whose cells name everything a lot needs. A unit note
+// in a row above it applies to its unit-less money columns; a table without a type column
+// takes its type from a sheet named after one (a workbook with one sheet per trade type).
+// Rows above the header are titles and notes, not data, and are not counted.
+func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (layout, table, layout, error) {
+	var rows []bufferedRow
+	for len(rows) < maxHeaderSearch {
+		rec, line, err := t.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if IsUnreadable(err) {
+			return layout{}, nil, layout{}, err
+		}
+		rows = append(rows, bufferedRow{rec, line, err})
+	}
+	var sheetType tradestat.TradeType
+	if t.Sheet() != "" {
+		if ty, err := parseTradeType(t.Sheet(), types); err == nil {
+			sheetType = ty
+		}
+	}
+	defaultPlace := opts.Place != ""
+	complete := func(l layout) bool { return l.recognised() >= 3 && len(l.missing(defaultPlace)) == 0 }
+	var tableUnit money.Fen
+	best := emptyLayout()
+	for i, r := range rows {
+		if r.err != nil {
+			continue // a broken line above the header is a title or note, not data
+		}
+		single := assign(r.rec, opts.Mapping, tableUnit)
+		single.sheetType = nilIf(single.at[fType] >= 0, sheetType)
+		single.headerLine, single.headerRows = r.line, 1
+		var pair layout
+		pairOK := false
+		if i+1 < len(rows) && rows[i+1].err == nil && groupRow(r.rec) && groupRow(rows[i+1].rec) {
+			pair = assign(combineHeader(r.rec, rows[i+1].rec), opts.Mapping, tableUnit)
+			pair.sheetType = nilIf(pair.at[fType] >= 0, sheetType)
+			pair.headerLine, pair.headerRows = rows[i+1].line, 2
+			pairOK = true
+		}
+		switch {
+		case pairOK && complete(pair) && (!complete(single) || pair.recognised() > single.recognised()):
+			return pair, &replay{t, rows[i+2:]}, layout{}, nil
+		case complete(single):
+			return single, &replay{t, rows[i+1:]}, layout{}, nil
+		}
+		for _, cand := range []layout{single, pair} {
+			if cand.headerRows > 0 && cand.recognised() > best.recognised() {
+				best = cand
+			}
+		}
+		if u := unitNote(r.rec); u != 0 {
+			tableUnit = u
+		}
+	}
+	return layout{}, nil, best, errNoHeader
+}
+
+// errNoHeader is a table in which no row names everything a lot needs.
+var errNoHeader = errors.New("no header row")
+
+func nilIf(cond bool, t tradestat.TradeType) tradestat.TradeType {
+	if cond {
+		return ""
+	}
+	return t
+}
+
+// emptyLayout is a layout with no column.
+func emptyLayout() layout {
 	var l layout
 	for i := range l.at {
 		l.at[i] = -1
 	}
-	n := 0
-	for i, cell := range rec {
-		if strings.TrimSpace(cell) == "" {
-			continue
-		}
-		key, unit := splitUnit(cell)
-		f, ok := known[key]
-		if mf, mapped := extra[strings.TrimSpace(cell)]; mapped {
-			f, ok = mf.field, true
-			if mf.unit != 0 {
-				unit = mf.unit
-			}
-		}
-		if !ok {
-			l.ignored = append(l.ignored, strings.TrimSpace(cell))
-			continue
-		}
-		n++
-		if f == fSerial {
-			continue
-		}
-		if l.at[f] >= 0 {
-			l.ignored = append(l.ignored, strings.TrimSpace(cell)+" (another "+f.String()+" column came first)")
-			continue
-		}
-		if unit == 0 {
-			unit = money.Yuan
-		}
-		l.at[f], l.unit[f] = i, unit
-		l.columns = append(l.columns, column{index: i, header: strings.TrimSpace(cell), field: f, unit: unit})
-	}
-	return l, n
-}
-
-// usable reports whether a matched header has what a lot needs, and if not, what is missing.
-func (l layout) missing(defaultPlace bool) []string {
-	var miss []string
-	if l.at[fProjectCode] < 0 && l.at[fLotCode] < 0 && l.at[fDealCode] < 0 {
-		miss = append(miss, "a project, lot or deal code (项目编号/标段编号/统一交易标识码)")
-	}
-	if l.at[fAmount] < 0 {
-		miss = append(miss, "the deal amount (成交金额/中标金额)")
-	}
-	if l.at[fType] < 0 {
-		miss = append(miss, "the trade type (交易类型)")
-	}
-	if l.at[fDate] < 0 {
-		miss = append(miss, "the completion date (成交日期/开标日期)")
-	}
-	if l.at[fPlace] < 0 && !defaultPlace {
-		miss = append(miss, "the trading place (交易地点), or --place CODE")
-	}
-	return miss
+	return l
 }

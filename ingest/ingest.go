@@ -28,6 +28,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/msg"
 )
 
 // DefaultBatchSize is how many rows travel in one block: it bounds the client's memory.
@@ -93,6 +94,9 @@ type Options struct {
 	Progress func(Progress)
 	// Today is the last day a lot may have completed on; today in Asia/Shanghai when zero.
 	Today tradestat.Date
+	// Lang is the language of the account, the reports and the reject reasons (Chinese
+	// unless English is asked for).
+	Lang msg.Lang
 	// SHA256, when set, is the content the caller expects (the worker hashed the file before
 	// loading it): a file whose bytes differ by the end of the load was changed while it was
 	// read, and nothing of it is kept.
@@ -174,7 +178,7 @@ func IsChanged(err error) bool {
 // after it is completed by the next load (Recover).
 func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
 	batch := newBatch()
-	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch)}
+	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch), Lang: opts.Lang}
 	started := l.now()
 	if err := l.Recover(ctx); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
@@ -338,7 +342,7 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 }
 
 // scan reads every table of src and calls emit for each valid lot, in file order (a lot that
-// appears again is emitted again: the later row wins). It fills in rep's accounting.
+// appears again is emitted again: the later row wins). It fills in rep's accounting and notes.
 func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(tradestat.Lot) error) error {
 	ft, err := openTables(src, opts)
 	if err != nil {
@@ -347,32 +351,35 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	defer ft.Close()
 	tables, cr, size := ft.tables, ft.counter, ft.size
 	rep.Format = ft.format
+	p := opts.Lang.Printer()
 
 	types := typeAliases()
-	known := aliases()
 	progress := func() {
 		if opts.Progress != nil {
 			opts.Progress(Progress{Rows: int64(rep.Read), Bytes: cr.n.Load(), Total: size})
 		}
 	}
 	var headerProblems []string
+	var gaps basisGaps
 	for _, t := range tables {
-		conv, err := findHeader(t, src.Name, known, opts)
+		conv, data, err := newConverter(t, src.Name, opts, types)
 		if err != nil {
 			if t.Sheet() == "" || opts.Sheet != "" {
-				return unreadablef("%s: %v", src.Name, err)
+				return unreadablef("%s: %s", src.Name, p.T("%v", err))
 			}
-			headerProblems = append(headerProblems, fmt.Sprintf("sheet %s: %v", t.Sheet(), err))
+			headerProblems = append(headerProblems, p.T("sheet %s: %v", t.Sheet(), err))
 			continue
 		}
-		conv.types = types
 		if t.Sheet() != "" {
 			rep.Sheets = append(rep.Sheets, t.Sheet())
 		}
-		if len(conv.l.ignored) > 0 {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%signored columns: %s", sheetPrefix(t), strings.Join(conv.l.ignored, ", ")))
+		rep.Notes = append(rep.Notes, conv.l.notes(p, t.Sheet())...)
+		for _, u := range conv.l.unread {
+			rep.Unread = append(rep.Unread, u.describe(p))
 		}
-		err = convertRows(ctx, t, conv, func(r rowResult) error {
+		hasBudget := conv.l.at[fBudget] >= 0 || conv.l.at[fBasis] >= 0
+		hasReserve := conv.l.at[fReserve] >= 0 || conv.l.at[fBasis] >= 0
+		err = convertRows(ctx, data, conv, func(r rowResult) error {
 			rep.Read++
 			if rep.Read%progressEvery == 0 {
 				progress()
@@ -394,6 +401,7 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 				return nil
 			}
 			rep.valid++
+			gaps.add(r.lot, hasBudget, hasReserve)
 			return emit(r.lot)
 		})
 		if err != nil {
@@ -407,49 +415,35 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	}
 	rep.Size, rep.SHA256 = cr.n.Load(), hex.EncodeToString(cr.h.Sum(nil))
 	if len(rep.Sheets) == 0 && len(headerProblems) > 0 {
-		return unreadablef("%s: no sheet holds lots: %s", src.Name, strings.Join(headerProblems, "; "))
+		return unreadablef("%s", p.T("%s: no sheet holds lots: %s", src.Name, strings.Join(headerProblems, "; ")))
 	}
-	for _, p := range headerProblems {
-		rep.Notes = append(rep.Notes, p+" (not read)")
+	for _, hp := range headerProblems {
+		rep.Notes = append(rep.Notes, p.T("%s (not read)", hp))
 	}
+	rep.gaps = gaps
+	rep.NoBudget, rep.NoReserve, rep.Gaps = gaps.noBudget, gaps.noReserve, gaps.describe(p)
 	return nil
 }
 
-func sheetPrefix(t table) string {
-	if t.Sheet() == "" {
-		return ""
+// newConverter finds t's header and returns the converter of its data rows and the table
+// that reads them.
+func newConverter(t table, file string, opts Options, types map[string]tradestat.TradeType) (*converter, table, error) {
+	l, data, best, err := findLayout(t, opts, types)
+	p := opts.Lang.Printer()
+	if errors.Is(err, errNoHeader) {
+		if best.recognised() == 0 {
+			return nil, nil, unreadablef("%s", p.T("no header row found in the first %d rows: no cell names a known column (see tradestat ingest --dry-run, or give --mapping)", maxHeaderSearch))
+		}
+		var miss []string
+		for _, m := range best.missing(opts.Place != "") {
+			miss = append(miss, m.describe(p))
+		}
+		return nil, nil, unreadablef("%s", p.T("no header row in the first %d rows names everything a lot needs; the best candidate, row %d, lacks %s (recognised: %s; give --mapping for columns named otherwise)",
+			maxHeaderSearch, best.headerLine, strings.Join(miss, p.T(", ")), best.summary(p)))
 	}
-	return "sheet " + t.Sheet() + ": "
-}
-
-// findHeader reads rows until the header row: the first row within maxHeaderSearch rows
-// whose cells name every column a lot needs. Title rows, notes and blank rows above it are
-// not data and are not counted.
-func findHeader(t table, file string, known map[string]field, opts Options) (*converter, error) {
-	best, bestN := layout{}, -1
-	for i := 0; i < maxHeaderSearch; i++ {
-		rec, line, err := t.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if IsUnreadable(err) {
-			return nil, err
-		}
-		if err != nil {
-			continue // a broken line above the header is a title or note, not data
-		}
-		l, n := matchHeader(rec, known, opts.Mapping)
-		if n >= 3 && len(l.missing(opts.Place != "")) == 0 {
-			l.headerLine = line
-			return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today()}, nil
-		}
-		if n > bestN {
-			best, bestN = l, n
-		}
+	if err != nil {
+		return nil, nil, err
 	}
-	if bestN <= 0 {
-		return nil, fmt.Errorf("no header row found in the first %d rows (no known column names; see tradestat ingest --dry-run, or give --mapping)", maxHeaderSearch)
-	}
-	return nil, fmt.Errorf("no header row with every needed column in the first %d rows; the best candidate lacks %s (give --mapping for columns named otherwise)",
-		maxHeaderSearch, strings.Join(best.missing(opts.Place != ""), ", "))
+	return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
+		types: types, p: p}, data, nil
 }

@@ -5,94 +5,107 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"tradestat/money"
 )
 
-// Inspect is --dry-run: it prints how src would be read — the format, each table's header row,
-// the column mapping with units, the columns ignored — and the first n data rows as they would
-// be loaded or rejected. It writes nothing to the database.
+// Inspect is --dry-run: it prints how src would be read — the format, each table's header
+// row, every column with the field it became (and its unit) or why it was left unread, what
+// the file cannot give — and the first n data rows as they would be loaded or rejected. It
+// writes nothing to the database.
 func Inspect(src Source, opts Options, w io.Writer, n int) error {
 	ft, err := openTables(src, opts)
 	if err != nil {
 		return err
 	}
 	defer ft.Close()
-	fmt.Fprintf(w, "file: %s (%s)\n", src.Name, ft.format)
-	types, known := typeAliases(), aliases()
+	p := opts.Lang.Printer()
+	fmt.Fprintln(w, p.T("file: %s (%s)", src.Name, ft.format))
+	types := typeAliases()
 	for _, t := range ft.tables {
 		if t.Sheet() != "" {
-			fmt.Fprintf(w, "\nsheet %s:\n", t.Sheet())
+			fmt.Fprintln(w, "\n"+p.T("sheet %s:", t.Sheet()))
 		}
-		conv, err := findHeader(t, src.Name, known, opts)
+		conv, data, err := newConverter(t, src.Name, opts, types)
 		if err != nil {
-			fmt.Fprintf(w, "  not read: %v\n", err)
+			fmt.Fprintln(w, "  "+p.T("not read: %v", err))
 			continue
 		}
-		conv.types = types
-		fmt.Fprintf(w, "  header row: %d\n  columns:\n", conv.l.headerLine)
-		for _, c := range conv.l.columns {
+		l := conv.l
+		fmt.Fprintln(w, "  "+p.T("header row: %d", l.headerLine))
+		fmt.Fprintln(w, "  "+p.T("columns:"))
+		for _, c := range l.columns {
 			unit := ""
 			if c.field.isMoney() {
-				unit = " [元]"
-				if c.unit == money.Wan {
-					unit = " [万元]"
-				}
+				unit = " [" + unitName(c.unit) + "]"
 			}
-			fmt.Fprintf(w, "    %-24s → %s%s\n", c.header, c.field, unit)
+			fmt.Fprintf(w, "    %-24s → %s%s\n", c.header, c.field.label(p), unit)
 		}
-		if opts.Place != "" && conv.l.at[fPlace] < 0 {
-			fmt.Fprintf(w, "    (no place column)        → place %s from --place\n", opts.Place)
+		if opts.Place != "" && l.at[fPlace] < 0 {
+			fmt.Fprintln(w, "    "+p.T("(no place column) → trading place %s from --place", opts.Place))
 		}
-		if len(conv.l.ignored) > 0 {
-			fmt.Fprintf(w, "  ignored: %s\n", strings.Join(conv.l.ignored, ", "))
+		for _, u := range l.unread {
+			fmt.Fprintln(w, "  "+p.T("unread: %s", u.describe(p)))
 		}
-		fmt.Fprintf(w, "  first rows:\n")
+		for _, note := range append(l.notes(p, ""), l.basisNotes(p)...) {
+			fmt.Fprintln(w, "  "+p.T("note: %s", note))
+		}
+		fmt.Fprintln(w, "  "+p.T("first rows:"))
+		var gaps basisGaps
+		hasBudget := l.at[fBudget] >= 0 || l.at[fBasis] >= 0
+		hasReserve := l.at[fReserve] >= 0 || l.at[fBasis] >= 0
 		for shown := 0; shown < n; {
-			rec, line, err := t.Read()
+			rec, line, err := data.Read()
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			shown++
 			if err != nil {
-				fmt.Fprintf(w, "    row %d: rejected: not valid CSV: %v\n", line, err)
+				fmt.Fprintln(w, "    "+p.T("row %d: rejected: %s", line, p.T("not valid CSV: %v", err)))
 				continue
 			}
+			for i := range rec {
+				rec[i] = strings.TrimSpace(rec[i])
+			}
 			if conv.classify(rec) == rowSkipped {
-				fmt.Fprintf(w, "    row %d: skipped (blank, summary or note)\n", line)
+				fmt.Fprintln(w, "    "+p.T("row %d: skipped (blank, summary or note)", line))
 				continue
 			}
 			lot, rej := conv.lot(rec, line)
 			if rej != nil {
-				fmt.Fprintf(w, "    row %d: rejected: %s\n", line, rej.Error())
+				fmt.Fprintln(w, "    "+p.T("row %d: rejected: %s", line, rej.Text(opts.Lang)))
 				continue
 			}
-			online := "否"
+			gaps.add(lot, hasBudget, hasReserve)
+			online := p.T("no")
 			if lot.Online {
-				online = "是"
+				online = p.T("yes")
 			}
-			fmt.Fprintf(w, "    row %d: %s | %s | %s | %s | 成交 %s元 | 预算 %s元 | 起始价 %s元 | 节约 %s元 | 增价 %s元 | 不见面开标 %s\n",
-				line, lot.ID(), lot.Type, lot.PlaceCode, lot.DealDate, lot.Amount.Yuan(), lot.Budget.Yuan(),
-				lot.Reserve.Yuan(), lot.Savings().Yuan(), lot.Premium().Yuan(), online)
+			fmt.Fprintln(w, "    "+p.T("row %d: %s | %s | %s | %s | deal %s元 | budget %s元 | reserve %s元 | savings %s元 | premium %s元 | online %s",
+				line, lot.ID(), string(lot.Type), lot.PlaceCode, lot.DealDate.String(), lot.Amount.Yuan(), lot.Budget.Yuan(),
+				lot.Reserve.Yuan(), lot.Savings().Yuan(), lot.Premium().Yuan(), online))
+		}
+		for _, g := range gaps.describe(p) {
+			fmt.Fprintln(w, "  "+p.T("cannot give (in the rows shown): %s", g))
 		}
 	}
-	fmt.Fprintln(w, "\ndry run: nothing was loaded")
+	fmt.Fprintln(w, "\n"+p.T("dry run: nothing was loaded"))
 	return nil
 }
 
 // Check tells, from its first rows, whether src is a file the worker can read at all: CSV or
-// XLSX (not a legacy .xls, not some other binary), with a row naming at least three known
-// columns in one of its tables. The dashboard checks uploads with it, so that a picture or a
-// PDF is refused at once with the worker's own reason. Whether every needed column is there
-// is left to the load, whose report says so: the worker may be told --place or --mapping.
+// XLSX (not a legacy .xls, not some other binary), with a row (or two) naming at least three
+// known columns in one of its tables. The dashboard checks uploads with it, so that a picture
+// or a PDF is refused at once with the worker's own reason. Whether every needed column is
+// there is left to the load, whose report says so: the worker may be told --place or
+// --mapping.
 func Check(src Source, opts Options) error {
 	ft, err := openTables(src, opts)
 	if err != nil {
 		return err
 	}
 	defer ft.Close()
-	known := aliases()
+	var prev []string
 	for _, t := range ft.tables {
+		prev = nil
 		for i := 0; i < maxHeaderSearch; i++ {
 			rec, _, err := t.Read()
 			if errors.Is(err, io.EOF) {
@@ -104,10 +117,12 @@ func Check(src Source, opts Options) error {
 			if err != nil {
 				continue
 			}
-			if _, n := matchHeader(rec, known, opts.Mapping); n >= 3 {
+			if assign(rec, opts.Mapping, 0).recognised() >= 3 ||
+				prev != nil && assign(combineHeader(prev, rec), opts.Mapping, 0).recognised() >= 3 {
 				return nil
 			}
+			prev = rec
 		}
 	}
-	return unreadablef("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch)
+	return unreadablef("%s", opts.Lang.T("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch))
 }

@@ -139,7 +139,7 @@ func TestLoadStoppedMidFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (query.Totals{Projects: 2999, Amount: 2999 * 100000, TenderLots: 2999}); got != want {
+	if want := (query.Totals{Projects: 2999, Amount: 2999 * 100000, TenderLots: 2999, NoBudget: 2999}); got != want {
 		t.Errorf("after loading again: %+v, want %+v", got, want)
 	}
 }

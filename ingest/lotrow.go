@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"tradestat"
 	"tradestat/money"
+	"tradestat/msg"
 )
 
 // rowKind is what a data row turned out to be.
@@ -27,6 +27,24 @@ type converter struct {
 	defaultPlace string
 	types        map[string]tradestat.TradeType
 	today        tradestat.Date // no lot completes after it
+	p            msg.Printer    // the language of reject reasons
+}
+
+// say is an error as the clerk reads it: a catalog message in the load's language.
+func (c *converter) say(err error) string {
+	var te *textError
+	if errors.As(err, &te) {
+		return c.p.T(te.key, te.args...)
+	}
+	return err.Error()
+}
+
+// reason is what an error of a cell means, or the given text when the cell was empty.
+func (c *converter) reason(err error, empty string) string {
+	if errors.Is(err, errEmpty) {
+		return c.p.T(empty)
+	}
+	return c.say(err)
 }
 
 // get is the cell of field f, "" when the table has no such column or the row is short.
@@ -45,6 +63,11 @@ func (c *converter) reject(rec []string, line int, f field, reason string) *Reje
 		col = c.l.columns[c.colIndex(f)].header
 	}
 	return &Reject{File: c.file, Sheet: c.sheet, Row: line, Column: col, Value: c.get(rec, f), Reason: reason}
+}
+
+// rejectf is reject with a catalog message.
+func (c *converter) rejectf(rec []string, line int, f field, key string, args ...any) *Reject {
+	return c.reject(rec, line, f, c.p.T(key, args...))
 }
 
 func (c *converter) colIndex(f field) int {
@@ -82,7 +105,7 @@ func (c *converter) classify(rec []string) rowKind {
 		return rowSkipped
 	}
 	if amount := c.get(rec, fAmount); amount != "" && !startsLikeNumber(amount) &&
-		headerKey(amount) == headerKey(c.l.columns[c.colIndex(fAmount)].header) {
+		headerText(amount).key == headerText(c.l.header(fAmount)).key {
 		return rowSkipped // the header again, as paged exports repeat it
 	}
 	noIdentity := c.get(rec, fProjectCode) == "" && c.get(rec, fLotCode) == "" && c.get(rec, fDealCode) == ""
@@ -123,9 +146,9 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 			lot.LotCode = deal // a deal code identifies a lot on its own
 		} else if c.l.at[fProjectCode] >= 0 || lot.LotCode == "" {
 			if c.l.at[fProjectCode] < 0 {
-				return lot, c.reject(rec, line, fLotCode, "标段编号为空，无法识别该标段 (missing lot identity: no lot or deal code)")
+				return lot, c.rejectf(rec, line, fLotCode, "the lot code is empty: the lot cannot be identified")
 			}
-			return lot, c.reject(rec, line, fProjectCode, "项目编号为空，无法识别该标段 (missing lot identity: no project or deal code)")
+			return lot, c.rejectf(rec, line, fProjectCode, "the project code is empty: the lot cannot be identified")
 		}
 	}
 	for _, id := range []struct {
@@ -133,22 +156,26 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		v string
 	}{{fProjectCode, lot.ProjectCode}, {fLotCode, lot.LotCode}} {
 		if len(id.v) > tradestat.MaxCodeRunes && utf8.RuneCountInString(id.v) > tradestat.MaxCodeRunes {
-			return lot, c.reject(rec, line, id.f, fmt.Sprintf("编号超过%d个字符 (code longer than %d characters)", tradestat.MaxCodeRunes, tradestat.MaxCodeRunes))
+			return lot, c.rejectf(rec, line, id.f, "the code is longer than %d characters", tradestat.MaxCodeRunes)
 		}
 	}
 	if len(lot.Name) > tradestat.MaxNameRunes && utf8.RuneCountInString(lot.Name) > tradestat.MaxNameRunes {
-		return lot, c.reject(rec, line, fName, fmt.Sprintf("项目名称超过%d个字符 (name longer than %d characters)", tradestat.MaxNameRunes, tradestat.MaxNameRunes))
+		return lot, c.rejectf(rec, line, fName, "the name is longer than %d characters", tradestat.MaxNameRunes)
 	}
 	if cur := c.get(rec, fCurrency); cur != "" {
 		switch strings.ToUpper(narrow(cur)) {
 		case "CNY", "RMB", "156", "人民币", "元":
 		default:
-			return lot, c.reject(rec, line, fCurrency, "currency is not 人民币 (CNY); convert before loading")
+			return lot, c.rejectf(rec, line, fCurrency, "currency %q is not 人民币 (CNY); convert before loading", cur)
 		}
 	}
-	t, err := parseTradeType(c.get(rec, fType), c.types)
+	typeText := c.get(rec, fType)
+	if typeText == "" && c.l.at[fType] < 0 {
+		typeText = string(c.l.sheetType)
+	}
+	t, err := parseTradeType(typeText, c.types)
 	if err != nil {
-		return lot, c.reject(rec, line, fType, reason(err, "missing trade type"))
+		return lot, c.reject(rec, line, fType, c.reason(err, "the trade type is empty"))
 	}
 	lot.Type = t
 	placeText := c.get(rec, fPlace)
@@ -157,17 +184,17 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	}
 	p, err := parsePlace(placeText)
 	if err != nil {
-		return lot, c.reject(rec, line, fPlace, reason(err, "missing trading place (give --place CODE for a one-centre file)"))
+		return lot, c.reject(rec, line, fPlace, c.reason(err, "the trading place is empty (give --place CODE for a one-centre file)"))
 	}
 	lot.PlaceCode = p.Code
 	if r := c.get(rec, fRegion); r != "" {
 		lot.RegionCode = parseRegion(r)
 	}
 	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
-		return lot, c.reject(rec, line, fDate, reason(err, "missing completion date"))
+		return lot, c.reject(rec, line, fDate, c.reason(err, "the completion date is empty"))
 	}
 	if c.today.Before(lot.DealDate) {
-		return lot, c.reject(rec, line, fDate, fmt.Sprintf("成交日期晚于今天（%s）(completion date after today)", c.today))
+		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
 	}
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
@@ -177,14 +204,20 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		case "万元", "wan", "2":
 			rowUnit = money.Wan
 		default:
-			return lot, c.reject(rec, line, fPriceUnit, "price unit is not 元 or 万元")
+			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is not 元 or 万元", u)
 		}
+	}
+	// One column may hold the budget of tender lots and the reserve of auction lots (its
+	// header names both); a column of its own for either comes first.
+	basisTo := &lot.Budget
+	if t.Kind() == tradestat.Auction {
+		basisTo = &lot.Reserve
 	}
 	for _, a := range []struct {
 		f   field
 		dst *money.Fen
-	}{{fAmount, &lot.Amount}, {fBudget, &lot.Budget}, {fReserve, &lot.Reserve}} {
-		if c.l.at[a.f] < 0 {
+	}{{fAmount, &lot.Amount}, {fBudget, &lot.Budget}, {fReserve, &lot.Reserve}, {fBasis, basisTo}} {
+		if c.l.at[a.f] < 0 || *a.dst != 0 {
 			continue
 		}
 		unit := c.l.unit[a.f]
@@ -194,34 +227,34 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		v, err := parseAmount(c.get(rec, a.f), unit, c.excel)
 		if errors.Is(err, errEmpty) {
 			if a.f == fAmount {
-				return lot, c.reject(rec, line, a.f, "missing deal amount")
+				return lot, c.rejectf(rec, line, a.f, "the deal amount is empty")
 			}
 			continue
 		}
 		if err != nil {
-			return lot, c.reject(rec, line, a.f, err.Error())
+			return lot, c.reject(rec, line, a.f, c.say(err))
 		}
 		if v < 0 {
-			return lot, c.reject(rec, line, a.f, "amount is negative")
+			return lot, c.rejectf(rec, line, a.f, "the amount is negative")
 		}
 		if v > tradestat.MaxLotAmount {
-			return lot, c.reject(rec, line, a.f, fmt.Sprintf("金额超过单个标段的上限%s万元 (amount above the bound of one lot)", tradestat.MaxLotAmount.Wan()))
+			return lot, c.rejectf(rec, line, a.f, "the amount is above the bound of one lot (%s万元)", tradestat.MaxLotAmount.Wan())
 		}
 		*a.dst = v
 	}
 	if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
-		return lot, c.reject(rec, line, fOnline, err.Error())
+		// Auction lots write their own mode words here (网上竞价, 挂牌, 拍卖); an online bid
+		// opening is a tender lot's, so such a word is no opening and no reason to reject.
+		if t.Kind() != tradestat.Auction {
+			return lot, c.reject(rec, line, fOnline, c.say(err))
+		}
+		lot.Online = false
 	}
 	if err := lot.CheckPrices(); err != nil {
-		return lot, c.reject(rec, line, fAmount, err.Error())
+		if t.Kind() == tradestat.Auction {
+			return lot, c.rejectf(rec, line, fAmount, "the deal amount %s元 is below the reserve price %s元: check the units of both columns", lot.Amount.Yuan(), lot.Reserve.Yuan())
+		}
+		return lot, c.rejectf(rec, line, fAmount, "the deal amount %s元 exceeds the budget or ceiling price %s元: check the units of both columns", lot.Amount.Yuan(), lot.Budget.Yuan())
 	}
 	return lot, nil
-}
-
-// reason is err's message, or the given text when the cell was empty.
-func reason(err error, empty string) string {
-	if errors.Is(err, errEmpty) {
-		return empty
-	}
-	return err.Error()
 }

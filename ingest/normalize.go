@@ -20,6 +20,17 @@ import (
 // cell text as exported and returns the value or an error that says what was wrong, which the
 // caller turns into a Reject naming file, row and column.
 
+// textError is a problem a person reads: a catalog message (package msg) and its values,
+// written in the load's language where it is reported, in English by Error.
+type textError struct {
+	key  string
+	args []any
+}
+
+func textf(key string, args ...any) error { return &textError{key, args} }
+
+func (e *textError) Error() string { return fmt.Sprintf(e.key, e.args...) }
+
 // errEmpty marks a cell that holds no value (blank, or a placeholder such as "-" or "/").
 var errEmpty = errors.New("empty")
 
@@ -103,7 +114,7 @@ func parseAmount(s string, unit money.Fen, excel bool) (money.Fen, error) {
 	if excel || strings.ContainsAny(s, "eE") {
 		var err error
 		if s, err = plainDecimal(s, excel); err != nil {
-			return 0, fmt.Errorf("amount %q is not a number", orig)
+			return 0, textf("amount %q is not a number", orig)
 		}
 	}
 	return parseExact(s, unit, orig)
@@ -131,9 +142,9 @@ func parseExact(s string, unit money.Fen, orig string) (money.Fen, error) {
 	v, err := money.Parse(s, unit)
 	if err != nil {
 		if strings.Contains(err.Error(), "decimals") {
-			return 0, fmt.Errorf("amount %q has more decimals than whole fen allow", orig)
+			return 0, textf("amount %q has more decimals than whole fen allow", orig)
 		}
-		return 0, fmt.Errorf("amount %q is not a number", orig)
+		return 0, textf("amount %q is not a number", orig)
 	}
 	return v, nil
 }
@@ -227,7 +238,7 @@ func parseDate(s string) (tradestat.Date, error) {
 	if serial, frac, _ := strings.Cut(s, "."); len(serial) == 5 && allDigits(serial) && allDigits(frac) {
 		n, _ := strconv.Atoi(serial)
 		if n < 61 {
-			return tradestat.Date{}, fmt.Errorf("date %q is an Excel serial before 1900-03-01", orig)
+			return tradestat.Date{}, textf("date %q is an Excel serial before 1900-03-01", orig)
 		}
 		return checkYear(tradestat.DateOf(excelEpoch.AddDate(0, 0, n)), orig)
 	}
@@ -254,7 +265,7 @@ func parseDate(s string) (tradestat.Date, error) {
 		}
 	}
 	if len(y) != 4 || !allDigits(y) || m == "" || d == "" || len(m) > 2 || len(d) > 2 || !allDigits(m) || !allDigits(d) {
-		return tradestat.Date{}, fmt.Errorf("date %q is not a date in a known form", orig)
+		return tradestat.Date{}, textf("date %q is not a date in a known form", orig)
 	}
 	yi, _ := strconv.Atoi(y)
 	mi, _ := strconv.Atoi(m)
@@ -278,14 +289,14 @@ func civilISO(s, orig string) (tradestat.Date, error) {
 // over into March.
 func civilDate(y, m, d int, orig string) (tradestat.Date, error) {
 	if m < 1 || m > 12 || d < 1 || d > tradestat.DaysIn(y, time.Month(m)) {
-		return tradestat.Date{}, fmt.Errorf("date %q does not exist", orig)
+		return tradestat.Date{}, textf("date %q does not exist", orig)
 	}
 	return checkYear(tradestat.Date{Year: y, Month: time.Month(m), Day: d}, orig)
 }
 
 func checkYear(d tradestat.Date, orig string) (tradestat.Date, error) {
 	if d.Year < 1990 || d.Year > 2100 {
-		return tradestat.Date{}, fmt.Errorf("date %q is outside the years 1990–2100", orig)
+		return tradestat.Date{}, textf("date %q is outside the years 1990–2100", orig)
 	}
 	return d, nil
 }
@@ -305,27 +316,33 @@ func allDigits(s string) bool {
 func parsePlace(s string) (tradestat.Place, error) {
 	orig := s
 	if len(s) == 6 && allDigits(s) {
-		return tradestat.ParsePlace(s)
+		return placeByCode(s, orig)
 	}
 	s = strings.ReplaceAll(narrow(s), " ", "")
 	if isPlaceholder(s) {
 		return tradestat.Place{}, errEmpty
 	}
 	if len(s) == 6 && allDigits(s) {
-		return tradestat.ParsePlace(s)
+		return placeByCode(s, orig)
 	}
-	for _, suffix := range []string{"公共资源交易管理局", "公共资源交易中心", "公共资源交易分中心", "政务服务管理局", "交易中心", "分中心"} {
+	s = strings.NewReplacer("(", "", ")", "", "【", "", "】", "", "[", "", "]", "").Replace(s)
+	// A branch named under its parent centre: 保山市公共资源交易中心腾冲分中心 is 腾冲.
+	if i := strings.Index(s, "交易中心"); i >= 0 && i+len("交易中心") < len(s) {
+		s = s[i+len("交易中心"):]
+	}
+	for _, suffix := range []string{"公共资源交易管理局", "公共资源交易服务中心", "公共资源交易中心", "公共资源交易分中心",
+		"政务服务管理局", "政务服务中心", "交易服务中心", "交易中心", "分中心"} {
 		s = strings.TrimSuffix(s, suffix)
 	}
 	s = strings.TrimPrefix(s, "云南省")
 	if rest := strings.TrimPrefix(s, "保山市"); rest != s {
-		if rest == "" || rest == "本级" || rest == "级" {
+		if rest == "" || rest == "本级" || rest == "级" || rest == "市本级" {
 			return tradestat.ParsePlace(tradestat.CityCode)
 		}
 		s = rest
 	}
 	switch s {
-	case "保山", "市本级", "市级", "本级":
+	case "保山", "市本级", "市级", "本级", "市中心", "市":
 		return tradestat.ParsePlace(tradestat.CityCode)
 	}
 	for _, p := range tradestat.Places()[1:] {
@@ -336,7 +353,16 @@ func parsePlace(s string) (tradestat.Place, error) {
 			}
 		}
 	}
-	return tradestat.Place{}, fmt.Errorf("place %q is not one of Baoshan's trading places", orig)
+	return tradestat.Place{}, textf("place %q is not one of the region's trading places", orig)
+}
+
+// placeByCode is the trading place of a GB/T 2260 code.
+func placeByCode(code, orig string) (tradestat.Place, error) {
+	p, err := tradestat.ParsePlace(code)
+	if err != nil {
+		return p, textf("place %q is not one of the region's trading places", orig)
+	}
+	return p, nil
 }
 
 // parseRegion reads a project region like a place; a region outside Baoshan is kept as its
@@ -401,7 +427,7 @@ func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat
 			return rule.t, nil
 		}
 	}
-	return "", fmt.Errorf("trade type %q is not a known type or alias", orig)
+	return "", textf("trade type %q is not a known type or alias", orig)
 }
 
 // parseFlag reads the online-opening flag in every form of GUIDE §4.
@@ -419,7 +445,7 @@ func parseFlag(s string) (bool, error) {
 	case "是", "y", "yes", "1", "true", "√", "✓", "✔", "不见面开标", "不见面", "网上开标", "网上", "远程", "远程开标", "线上", "在线", "线上开标", "电子开标":
 		return true, nil
 	}
-	return false, fmt.Errorf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
+	return false, textf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
 }
 
 // ParsePlaceName reads a trading place given by name, as exports and --place write it.

@@ -6,6 +6,7 @@ import (
 
 	"tradestat"
 	"tradestat/money"
+	"tradestat/msg"
 )
 
 func TestParseAmount(t *testing.T) {
@@ -123,7 +124,9 @@ func TestParsePlace(t *testing.T) {
 		{"市本级", "530500"},
 		{"龙陵县", "530523"},
 		{"昌宁", "530524"},
-		{"（昌宁县）", ""},
+		{"（昌宁县）", "530524"},
+		{"保山市公共资源交易中心腾冲分中心", "530581"},
+		{"龙陵县公共资源交易中心", "530523"},
 		{"昆明市", ""},
 		{"110000", ""},
 		{"", "empty"},
@@ -246,8 +249,8 @@ func FuzzParseDate(f *testing.F) {
 // a real date and no negative amount.
 func FuzzConvertRow(f *testing.F) {
 	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
-	l, _ := matchHeader(header, aliases(), nil)
-	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}}
+	l := assign(header, nil, 0)
+	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer()}
 	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
 	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
 	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")

@@ -137,7 +137,7 @@ func newRowBatch() *rowBatch {
 // of them run at once.
 func convertRow(conv *converter, rec []string, line int, readErr error) rowResult {
 	if readErr != nil {
-		return rowResult{kind: rowReject, reject: &Reject{File: conv.file, Sheet: conv.sheet, Row: line, Reason: "not valid CSV: " + readErr.Error()}}
+		return rowResult{kind: rowReject, reject: &Reject{File: conv.file, Sheet: conv.sheet, Row: line, Reason: conv.p.T("not valid CSV: %v", readErr)}}
 	}
 	for i, cell := range rec {
 		rec[i] = strings.TrimSpace(cell)

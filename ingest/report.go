@@ -2,10 +2,10 @@ package ingest
 
 import (
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 
+	"tradestat/msg"
 	"tradestat/safecell"
 )
 
@@ -20,16 +20,20 @@ type Reject struct {
 	Reason string
 }
 
-// Error formats the reject as one line a user can act on.
-func (r Reject) Error() string {
+// Error formats the reject as one line a user can act on, in English.
+func (r Reject) Error() string { return r.Text(msg.English) }
+
+// Text formats the reject as one line in lang: file, sheet, row, column, value and reason.
+func (r Reject) Text(lang msg.Lang) string {
+	p := lang.Printer()
 	where := r.File
 	if r.Sheet != "" {
 		where += " [" + r.Sheet + "]"
 	}
 	if r.Column == "" {
-		return fmt.Sprintf("%s: row %d: %s", where, r.Row, r.Reason)
+		return p.T("%s: row %d: %s", where, r.Row, r.Reason)
 	}
-	return fmt.Sprintf("%s: row %d, column %s, value %s: %s", where, r.Row, r.Column, strconv.Quote(r.Value), r.Reason)
+	return p.T("%s: row %d, column %s, value %s: %s", where, r.Row, r.Column, strconv.Quote(r.Value), r.Reason)
 }
 
 // Report accounts for every data row of one file:
@@ -41,8 +45,16 @@ type Report struct {
 	SHA256   string
 	Format   string   // CSV (UTF-8), CSV (GB18030), XLSX …
 	Sheets   []string // the sheets lots were read from
-	Notes    []string // sheets passed over, columns ignored …
+	Notes    []string // how the file was read: header rows, units, competing columns …
+	Unread   []string // columns left unread, each with the field it most resembles
+	Gaps     []string // figures this file cannot give (savings of lots without a budget …)
 	Previous string   // batch ID of an earlier complete load of the same content, if any
+	Lang     msg.Lang // the language of the account and the notes
+
+	// NoBudget counts the tender-type lots that came without a budget or ceiling price (no
+	// savings basis), NoReserve the auction-type lots without a reserve price (no premium
+	// basis); over the file's valid rows.
+	NoBudget, NoReserve int
 
 	Read       int // data rows below the header row(s)
 	Loaded     int // distinct lots written
@@ -52,7 +64,8 @@ type Report struct {
 
 	FirstRejects []Reject // the first rejects, for a summary on screen; all go to Options.Rejects
 
-	valid int // rows that became lots: Loaded + Duplicates
+	valid int       // rows that became lots: Loaded + Duplicates
+	gaps  basisGaps // NoBudget and NoReserve, and whether the file had the columns
 }
 
 // maxFirstRejects is how many rejects a Report keeps; the reject report has them all.
@@ -63,9 +76,9 @@ func (r Report) Balanced() bool {
 	return r.Read == r.Loaded+r.Rejected+r.Skipped+r.Duplicates
 }
 
-// String is the one-line account printed after each file.
+// String is the one-line account printed after each file, in the load's language.
 func (r Report) String() string {
-	return fmt.Sprintf("%s: %d rows read = %d loaded + %d rejected + %d skipped (blank/summary) + %d duplicates merged",
+	return r.Lang.T("%s: %d rows read = %d loaded + %d rejected + %d skipped (blank/summary) + %d duplicates merged",
 		r.File, r.Read, r.Loaded, r.Rejected, r.Skipped, r.Duplicates)
 }
 

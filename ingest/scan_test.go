@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/msg"
 )
 
 var update = flag.Bool("update", false, "rewrite the .golden files from the current output")
@@ -45,8 +46,14 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 	for _, n := range rep.Notes {
 		fmt.Fprintln(&b, "note:", n)
 	}
+	for _, u := range rep.Unread {
+		fmt.Fprintln(&b, "unread:", u)
+	}
+	for _, g := range rep.Gaps {
+		fmt.Fprintln(&b, "cannot give:", g)
+	}
 	for _, r := range rejects {
-		fmt.Fprintln(&b, r.Error())
+		fmt.Fprintln(&b, r.Text(rep.Lang))
 	}
 	for _, l := range lots {
 		fmt.Fprintf(&b, "lot %s row %d %s %s region %s %s budget %s reserve %s amount %s savings %s premium %s online %v name %s\n",
@@ -131,17 +138,27 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	}
 }
 
-// TestInspect: --dry-run shows the header row, the mapping with units and normalised rows.
+// TestInspect: --dry-run shows the header row, the mapping with units and normalised rows,
+// in Chinese unless English is asked for.
 func TestInspect(t *testing.T) {
-	var b strings.Builder
-	if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{}, &b, 3); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ amount [万元]",
-		"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | 成交 9505000.00元", "sheet 说明:", "not read", "nothing was loaded"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("dry run lacks %q:\n%s", want, out)
+	for _, tc := range []struct {
+		lang msg.Lang
+		want []string
+	}{
+		{msg.Chinese, []string{"文件：baoshan-2021.xlsx（XLSX）", "表头行：第4行", "成交金额（万元）", "→ 成交金额 [万元]",
+			"第5行：BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | 成交 9505000.00元", "工作表「说明」：", "未读取", "未载入任何数据"}},
+		{msg.English, []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ deal amount [万元]",
+			"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | deal 9505000.00元", "sheet 说明:", "not read", "nothing was loaded"}},
+	} {
+		var b strings.Builder
+		if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Lang: tc.lang}, &b, 3); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("dry run lacks %q:\n%s", want, out)
+			}
 		}
 	}
 }
@@ -155,7 +172,7 @@ func TestSheetOption(t *testing.T) {
 	}{{"2021年", "", 6}, {"说明", "no header row", 0}, {"2022年", `no sheet "2022年"`, 0}} {
 		var rep Report
 		n := 0
-		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Sheet: tt.sheet}, &rep,
+		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Sheet: tt.sheet, Lang: msg.English}, &rep,
 			func(tradestat.Lot) error { n++; return nil })
 		if tt.wantErr == "" && (err != nil || n != tt.lots) || tt.wantErr != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("--sheet %s: %d lots, %v", tt.sheet, n, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -118,6 +119,9 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	}
 	rep.Loaded = int(loaded)
 	rep.Duplicates = rep.valid - rep.Loaded
+	if err := l.recordGaps(ctx, st.batch, rep); err != nil {
+		return err
+	}
 	if !first || rep.Duplicates != 0 {
 		if err := l.recomputeDaily(ctx); err != nil {
 			return err
@@ -246,4 +250,29 @@ func (l *Loader) strings(ctx context.Context, query string, args ...any) ([]stri
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// recordGaps writes what a load could not give to ingest_gaps. The lots without a savings or
+// premium basis were counted over the file's rows; when rows of one lot were merged, they are
+// counted again over the lots the load brought, so that the account states lots, not rows.
+func (l *Loader) recordGaps(ctx context.Context, batch uint64, rep *Report) error {
+	if rep.NoBudget+rep.NoReserve == 0 && len(rep.Unread) == 0 && len(rep.Notes) == 0 {
+		return nil
+	}
+	if rep.Duplicates > 0 && rep.NoBudget+rep.NoReserve > 0 {
+		var nb, nr uint64
+		if err := l.conn.QueryRow(ctx, `SELECT countIf(budget_fen = 0 AND has(?, toString(trade_type))),
+			countIf(reserve_fen = 0 AND has(?, toString(trade_type))) FROM deals FINAL WHERE batch_id = ?`,
+			tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction), batch).Scan(&nb, &nr); err != nil {
+			return fmt.Errorf("count lots without a basis: %w", err)
+		}
+		rep.gaps.noBudget, rep.gaps.noReserve = int(nb), int(nr)
+		rep.NoBudget, rep.NoReserve, rep.Gaps = int(nb), int(nr), rep.gaps.describe(rep.Lang.Printer())
+	}
+	notes := append(append(append([]string{}, rep.Gaps...), rep.Unread...), rep.Notes...)
+	if err := l.conn.Exec(ctx, "INSERT INTO ingest_gaps (batch_id, no_budget, no_reserve, notes) VALUES (?, ?, ?, ?)",
+		rep.BatchID, uint64(rep.NoBudget), uint64(rep.NoReserve), strings.Join(notes, "\n")); err != nil {
+		return fmt.Errorf("record what the load could not give: %w", err)
+	}
+	return nil
 }

@@ -178,7 +178,7 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	}
 	if prev != "" {
 		w.Log.Info("already loaded; not loading again", "file", name, "sha256", sha, "batch", prev)
-		w.file(name, "done", fmt.Sprintf("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.\n", name, sha, prev), "")
+		w.file(name, "done", w.Options.Lang.T("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.", name, sha, prev)+"\n", "")
 		return nil
 	}
 	rejectsPath := filepath.Join(w.Inbox, ".rejects-"+name+".csv")
@@ -241,7 +241,7 @@ func (w *Worker) process(ctx context.Context, name string) error {
 
 func (w *Worker) fail(name string, cause error) {
 	w.Log.Error("cannot read file; moved to failed/", "file", name, "err", cause)
-	w.file(name, "failed", fmt.Sprintf("%s could not be read: %v\n", name, cause), "")
+	w.file(name, "failed", w.Options.Lang.T("%s could not be read: %v", name, cause)+"\n", "")
 }
 
 // file moves an inbox file to dir (done or failed) with its report, and its reject report if
@@ -269,23 +269,34 @@ func (w *Worker) file(name, dir, report, rejects string) {
 	}
 }
 
-// ReportText is a load's report as a person reads it: the accounting line, the format, the
+// ReportText is a load's report as a person reads it, in the load's language: the
+// accounting line, the format, the figures the file cannot give, the columns left unread, the
 // notes and the first rejects.
 func ReportText(rep Report) string {
+	p := rep.Lang.Printer()
 	var b strings.Builder
 	fmt.Fprintln(&b, rep.String())
-	fmt.Fprintf(&b, "format: %s, %d bytes, SHA-256 %s, batch %s\n", rep.Format, rep.Size, rep.SHA256, rep.BatchID)
+	fmt.Fprintln(&b, p.T("format: %s, %d bytes, SHA-256 %s, batch %s", rep.Format, rep.Size, rep.SHA256, rep.BatchID))
 	if len(rep.Sheets) > 0 {
-		fmt.Fprintf(&b, "sheets read: %s\n", strings.Join(rep.Sheets, ", "))
+		fmt.Fprintln(&b, p.T("sheets read: %s", strings.Join(rep.Sheets, ", ")))
+	}
+	if len(rep.Gaps) > 0 {
+		fmt.Fprintln(&b, p.T("figures this file cannot give:"))
+		for _, g := range rep.Gaps {
+			fmt.Fprintln(&b, "  -", g)
+		}
+	}
+	if len(rep.Unread) > 0 {
+		fmt.Fprintln(&b, p.T("columns left unread: %s", strings.Join(rep.Unread, p.T(", "))))
 	}
 	for _, n := range rep.Notes {
-		fmt.Fprintln(&b, "note:", n)
+		fmt.Fprintln(&b, p.T("note: %s", n))
 	}
 	for _, r := range rep.FirstRejects {
-		fmt.Fprintln(&b, "rejected:", r.Error())
+		fmt.Fprintln(&b, p.T("rejected: %s", r.Text(rep.Lang)))
 	}
 	if rep.Rejected > len(rep.FirstRejects) {
-		fmt.Fprintf(&b, "… and %d more rejects in the reject report\n", rep.Rejected-len(rep.FirstRejects))
+		fmt.Fprintln(&b, p.T("… and %d more rejects in the reject report", rep.Rejected-len(rep.FirstRejects)))
 	}
 	return b.String()
 }

@@ -172,13 +172,17 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 
 // The columns refreshDaily fills, in order.
 const dailyColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
-	online, budget_fen, reserve_fen, version`
+	online, budget_fen, reserve_fen, no_budget, no_reserve, version`
 
 // dailySums are the aggregates of a daily group over deals, after deal_date, place_code and
-// trade_type; their bound values are the tender and the auction types.
+// trade_type; their bound values are the tender and the auction types, twice. The last two
+// count the lots without a basis for savings (a tender lot without a budget) or premium (an
+// auction lot without a reserve).
 const dailySums = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
-	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type)))`
+	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
+	countIf(budget_fen = 0 AND has(?, toString(trade_type))),
+	countIf(reserve_fen = 0 AND has(?, toString(trade_type)))`
 
 // The daily figures (migration 007) follow deals after every load, in one of two ways.
 //
@@ -200,7 +204,7 @@ func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
 		FROM deals WHERE batch_id = ? GROUP BY deal_date, place_code, trade_type`,
-		tender, auction, uint64(l.now().UnixNano()), batch); err != nil {
+		tender, auction, tender, auction, uint64(l.now().UnixNano()), batch); err != nil {
 		return fmt.Errorf("daily figures: %w", err)
 	}
 	return nil
@@ -210,14 +214,14 @@ func (l *Loader) recomputeDaily(ctx context.Context) error {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	version := uint64(l.now().UnixNano())
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
-		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE lots != 0`,
+		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE lots != 0`,
 		version+1); err != nil {
 		return fmt.Errorf("refresh daily figures: %w", err)
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
 		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
 		FROM deals FINAL GROUP BY deal_date, place_code, trade_type`,
-		tender, auction, version+2); err != nil {
+		tender, auction, tender, auction, version+2); err != nil {
 		return fmt.Errorf("refresh daily figures: %w", err)
 	}
 	return nil

@@ -112,12 +112,19 @@ type Totals struct {
 	SavingsBase money.Fen
 	PremiumBase money.Fen
 	TenderLots  int64
+
+	// NoBudget counts the tender-type lots without a budget or ceiling price, which Savings
+	// cannot include; NoReserve the auction-type lots without a reserve price, which Premium
+	// cannot include. A figure shown while either is not zero says so.
+	NoBudget  int64
+	NoReserve int64
 }
 
 // Add returns the sum of two Totals.
 func (t Totals) Add(u Totals) Totals {
 	return Totals{t.Projects + u.Projects, t.Amount + u.Amount, t.Savings + u.Savings, t.Premium + u.Premium,
-		t.Online + u.Online, t.SavingsBase + u.SavingsBase, t.PremiumBase + u.PremiumBase, t.TenderLots + u.TenderLots}
+		t.Online + u.Online, t.SavingsBase + u.SavingsBase, t.PremiumBase + u.PremiumBase, t.TenderLots + u.TenderLots,
+		t.NoBudget + u.NoBudget, t.NoReserve + u.NoReserve}
 }
 
 // Five is the five report figures alone, without the rate bases.
@@ -146,14 +153,16 @@ func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.T
 const totalsColumns = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
-	countIf(has(?, toString(trade_type)))`
+	countIf(has(?, toString(trade_type))),
+	countIf(budget_fen = 0 AND has(?, toString(trade_type))),
+	countIf(reserve_fen = 0 AND has(?, toString(trade_type)))`
 
 const dailyTotalsColumns = `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
-	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type)))`
+	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type))), sum(no_budget), sum(no_reserve)`
 
 func totalsArgs() []any {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
-	return []any{tender, auction, tender}
+	return []any{tender, auction, tender, tender, auction}
 }
 
 func dailyTotalsArgs() []any { return []any{tradestat.TypeNames(tradestat.Tender)} }
@@ -163,13 +172,14 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 	var (
 		t                         Totals
 		n, online, tender         uint64
+		noBudget, noReserve       uint64
 		amount, sav, prem, sb, pb int64
 	)
-	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online, &sb, &pb, &tender)...); err != nil {
+	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online, &sb, &pb, &tender, &noBudget, &noReserve)...); err != nil {
 		return t, err
 	}
 	return Totals{int64(n), money.Fen(amount), money.Fen(sav), money.Fen(prem), int64(online),
-		money.Fen(sb), money.Fen(pb), int64(tender)}, nil
+		money.Fen(sb), money.Fen(pb), int64(tender), int64(noBudget), int64(noReserve)}, nil
 }
 
 // Summary is the five figures of the lots the filter selects.

@@ -31,6 +31,7 @@ var shardKeys = map[string]string{
 var (
 	createTable = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS (\w+) \((.*)\) ENGINE = (\w*MergeTree)\(([^)]*)\)(.*)$`)
 	dropTable   = regexp.MustCompile(`^DROP TABLE IF EXISTS (\w+)$`)
+	alterAdd    = regexp.MustCompile(`(?s)^ALTER TABLE (\w+) (ADD COLUMN .*)$`)
 	comment     = regexp.MustCompile(`--[^\n]*`)
 )
 
@@ -60,6 +61,13 @@ func clusterStatements(sql, cluster, database string) ([]string, error) {
 		return []string{
 			fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s", database, m[1], cluster),
 			fmt.Sprintf("DROP TABLE IF EXISTS %s.%s_local ON CLUSTER %s", database, m[1], cluster),
+		}, nil
+	}
+	if m := alterAdd.FindStringSubmatch(stmt); m != nil {
+		// The replicated tables first, then the Distributed table, whose columns must be theirs.
+		return []string{
+			fmt.Sprintf("ALTER TABLE %s.%s_local ON CLUSTER %s %s", database, m[1], cluster, m[2]),
+			fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", database, m[1], cluster, m[2]),
 		}, nil
 	}
 	if strings.HasPrefix(stmt, "CREATE") || strings.HasPrefix(stmt, "DROP") || strings.HasPrefix(stmt, "ALTER") {

@@ -37,6 +37,8 @@ func TestClusterStatements(t *testing.T) {
 		},
 		"006_drop_lots.sql":        {"DROP TABLE IF EXISTS db1.lots ON CLUSTER c1", "DROP TABLE IF EXISTS db1.lots_local ON CLUSTER c1"},
 		"008_daily_from_deals.sql": {"INSERT INTO daily (deal_date", "FROM deals FINAL"},
+		"011_daily_basis.sql": {"ALTER TABLE db1.daily_local ON CLUSTER c1 ADD COLUMN no_budget UInt64 DEFAULT 0, ADD COLUMN no_reserve",
+			"ALTER TABLE db1.daily ON CLUSTER c1 ADD COLUMN no_budget"},
 	} {
 		all := strings.Join(got[name], "\n")
 		for _, w := range want {
@@ -45,7 +47,7 @@ func TestClusterStatements(t *testing.T) {
 			}
 		}
 	}
-	if _, err := clusterStatements("ALTER TABLE deals ADD COLUMN x UInt8", "c1", "db1"); err == nil {
+	if _, err := clusterStatements("ALTER TABLE deals DROP COLUMN x", "c1", "db1"); err == nil {
 		t.Error("an ALTER was rewritten silently; cluster mode must refuse DDL it cannot rewrite")
 	}
 }

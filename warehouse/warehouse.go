@@ -213,7 +213,7 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 			}
 		}
 		for _, st := range stmts {
-			if err := conn.Exec(ctx, st); err != nil {
+			if err := conn.Exec(ctx, st); err != nil && !columnExists(st, err) {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
@@ -297,6 +297,14 @@ func lockSchema(ctx context.Context, conn driver.Conn) (func(), error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// columnExists reports an ADD COLUMN that failed because the column is there already: a
+// migration stopped after its ALTER and before it was recorded, run again. ClickHouse 18.16
+// has no ADD COLUMN IF NOT EXISTS.
+func columnExists(stmt string, err error) bool {
+	var ex *clickhouse.Exception
+	return strings.Contains(stmt, "ADD COLUMN") && errors.As(err, &ex) && ex.Code == 44 // ILLEGAL_COLUMN: "Cannot add column …: column with this name already exists"
 }
 
 // appliedVersions reads which migrations the database has had.

@@ -1,0 +1,404 @@
+package ingest
+
+import (
+	_ "embed"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+
+	"go.yaml.in/yaml/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"tradestat/money"
+)
+
+// Columns are recognised by what their headers mean rather than by a list of names: a header
+// is normalised (headerText) and scored against every field from the terms it contains
+// (vocabulary.yaml), and the whole header row is assigned at once, best scores first, so
+// that two columns competing for one field are settled by a documented priority and the
+// loser is reported. docs/exports.md explains the rules with examples.
+
+//go:embed vocabulary.yaml
+var vocabularyYAML []byte
+
+// fieldTerms is one field's entry of the vocabulary.
+type fieldTerms struct {
+	Exact []string `yaml:"exact"`
+	Need  []string `yaml:"need"`
+	With  []string `yaml:"with"`
+	Bare  bool     `yaml:"bare"`
+	Not   []string `yaml:"not"`
+}
+
+// vocabulary is vocabulary.yaml, with every term normalised as headers are.
+type vocabulary struct {
+	Fields    map[string]fieldTerms `yaml:"fields"`
+	Derived   []string              `yaml:"derived"`
+	MoneyLike []string              `yaml:"money_like"`
+	Ignore    []string              `yaml:"ignore"`
+	UnitNote  []string              `yaml:"unit_note"`
+
+	byField [numFields]fieldTerms
+	exact   map[string]field
+}
+
+// vocab is the embedded vocabulary, parsed once; a broken file is a build defect, which the
+// package's tests catch.
+var vocab = sync.OnceValue(func() *vocabulary {
+	v := &vocabulary{exact: map[string]field{}}
+	if err := yaml.UnmarshalStrict(vocabularyYAML, v); err != nil {
+		panic("ingest: vocabulary.yaml: " + err.Error())
+	}
+	normAll := func(terms []string) []string {
+		out := make([]string, 0, len(terms))
+		for _, t := range terms {
+			if k := headerText(t).key; k != "" {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	for name, ft := range v.Fields {
+		f, ok := parseField(name)
+		if !ok {
+			panic("ingest: vocabulary.yaml: unknown field " + name)
+		}
+		ft.Exact, ft.Need, ft.With, ft.Not = normAll(ft.Exact), normAll(ft.Need), normAll(ft.With), normAll(ft.Not)
+		for _, e := range ft.Exact {
+			v.exact[e] = f
+		}
+		v.byField[f] = ft
+	}
+	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
+	return v
+})
+
+// header is a header cell reduced for matching.
+type header struct {
+	key     string    // NFKC, lower case, without spaces, brackets, separators, marks and units
+	unit    money.Fen // the unit the cell states (万元 or 元), 0 when none
+	perUnit bool      // a price per something (元/平方米): not an amount of the lot
+}
+
+var (
+	// unitInHeader finds a unit stated in a header: 万元, 元, 单位:万元, (人民币元), _yuan.
+	unitInHeader = regexp.MustCompile(`(单位[:：]?)?(人民币)?(万元|元)|_yuan$|_wan$|\(yuan\)`)
+	// perUnitPrice is a price per unit of something: 元/平方米, 元/吨, 万元/亩.
+	perUnitPrice = regexp.MustCompile(`元/[^)\]】）]`)
+	// headerNoise are the characters a header's meaning does not depend on: brackets of every
+	// kind, separators between two names, required-marks and punctuation.
+	headerNoise = strings.NewReplacer(
+		"(", "", ")", "", "[", "", "]", "", "{", "", "}", "", "<", "", ">", "", "【", "", "】", "",
+		"〔", "", "〕", "", "《", "", "》", "", "「", "", "」", "", "『", "", "』", "", "〈", "", "〉", "",
+		"/", "", "\\", "", "|", "", "、", "", ",", "", ";", "", ":", "", "-", "", "—", "", "~", "",
+		"*", "", "★", "", "☆", "", "※", "", "●", "", "▲", "", "△", "", "◆", "", "◇", "", "■", "", "√", "",
+		"必填", "", "必录", "", "或", "", "及", "", "和", "", "与", "", "&", "", "+", "", "'", "", "\"", "", "?", "", "!", "")
+)
+
+// headerText normalises a header cell: full- and half-width forms folded (NFKC), lower case,
+// white space and line breaks dropped, a unit anywhere in it taken out and returned, brackets
+// (nested or not), separators (/ 或 及 和 、), required-marks and punctuation dropped.
+func headerText(s string) header {
+	s = strings.ToLower(norm.NFKC.String(s))
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	var h header
+	if perUnitPrice.MatchString(s) {
+		h.perUnit = true
+	}
+	for _, m := range unitInHeader.FindAllStringSubmatch(s, -1) {
+		switch {
+		case m[3] == "万元" || m[0] == "_wan":
+			h.unit = money.Wan
+		case h.unit == 0:
+			h.unit = money.Yuan
+		}
+	}
+	if s != "#" && s != "no." {
+		s = unitInHeader.ReplaceAllString(s, "")
+		s = headerNoise.Replace(s)
+		s = strings.ReplaceAll(s, "单元", "")
+	}
+	h.key = s
+	return h
+}
+
+// score is how strongly a normalised header means field f: 100 for an exact name, 40–80 for
+// terms (higher for a term earlier in the priority list), 0 for no match.
+func (v *vocabulary) score(key string, f field) int {
+	ft := v.byField[f]
+	if v.exact[key] == f && key != "" {
+		if _, ok := v.exact[key]; ok {
+			return 100
+		}
+	}
+	if containsAny(key, ft.Not) >= 0 {
+		return 0
+	}
+	need := containsAny(key, ft.Need)
+	if need < 0 {
+		return 0
+	}
+	if len(ft.With) > 0 {
+		if w := containsAny(key, ft.With); w >= 0 {
+			return 80 - w
+		}
+		if !ft.Bare {
+			return 0
+		}
+		return 40 - min(need, 20)
+	}
+	if !ft.Bare {
+		return 0
+	}
+	return 60 - min(need, 20)
+}
+
+// containsAny is the index of the first term key contains, -1 for none.
+func containsAny(key string, terms []string) int {
+	for i, t := range terms {
+		if strings.Contains(key, t) {
+			return i
+		}
+	}
+	return -1
+}
+
+// resembles is the field an unread column most looks like, from its need terms alone, and
+// whether it looks like money.
+func (v *vocabulary) resembles(key string) (field, bool) {
+	best, bestAt := fNone, -1
+	for f := fProjectCode; f < numFields; f++ {
+		if i := containsAny(key, v.byField[f].Need); i >= 0 && (best == fNone || len(v.byField[f].Need[i]) > bestAt) {
+			best, bestAt = f, len(v.byField[f].Need[i])
+		}
+	}
+	return best, containsAny(key, v.MoneyLike) >= 0
+}
+
+// cellRole is what the assignment made of one header cell.
+type cellRole struct {
+	index   int
+	text    string // the cell as written (both rows of a two-row header)
+	h       header
+	field   field
+	score   int
+	derived bool // a figure tradestat computes itself (节约资金, 增值额): recognised, not read
+}
+
+// unreadColumn is a header cell that maps to no field.
+type unreadColumn struct {
+	header    string
+	resembles field
+	moneyLike bool
+}
+
+// competition is a field two or more columns could have been: the winner and the others.
+type competition struct {
+	field  field
+	winner string
+	losers []string
+}
+
+// assign maps a header row to fields: every cell is scored against every field, and the
+// pairs are taken best first, each field and each cell at most once (a serial column may
+// repeat). extra, from a mapping file, overrides the vocabulary for the cells it names.
+func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
+	v := vocab()
+	l := emptyLayout()
+	var cands []cand
+	roles := make([]cellRole, len(cells))
+	for i, cell := range cells {
+		text := strings.TrimSpace(cell)
+		roles[i] = cellRole{index: i, text: text, h: headerText(text)}
+		if text == "" || roles[i].h.key == "" {
+			continue
+		}
+		key := roles[i].h.key
+		if mf, ok := extra[text]; ok {
+			if mf.unit != 0 {
+				roles[i].h.unit = mf.unit
+			}
+			cands = append(cands, cand{i, mf.field, 1000})
+			continue
+		}
+		if f, ok := v.exact[key]; ok {
+			cands = append(cands, cand{i, f, 100})
+			continue
+		}
+		if containsAny(key, v.Ignore) >= 0 || sentence(text) {
+			continue
+		}
+		if containsAny(key, v.Derived) >= 0 && !strings.Contains(key, "税") {
+			roles[i].derived = true
+			continue
+		}
+		budget, reserve := v.score(key, fBudget), v.score(key, fReserve)
+		if budget > 0 && reserve > 0 { // 控制价/起拍价: one column, read by the lot's kind
+			cands = append(cands, cand{i, fBasis, max(budget, reserve)})
+			continue
+		}
+		for f := fProjectCode; f < numFields; f++ {
+			if s := v.score(key, f); s > 0 {
+				if f.isMoney() && roles[i].h.perUnit {
+					continue // 单价(元/平方米) is not an amount of the lot
+				}
+				cands = append(cands, cand{i, f, s})
+			}
+		}
+	}
+	sort.SliceStable(cands, func(a, b int) bool {
+		if cands[a].score != cands[b].score {
+			return cands[a].score > cands[b].score
+		}
+		return cands[a].col < cands[b].col
+	})
+	taken := make([]bool, len(cells))
+	var contests []competition
+	lost := map[field][]string{}
+	for _, c := range cands {
+		if taken[c.col] {
+			continue
+		}
+		if c.f == fSerial {
+			taken[c.col] = true
+			roles[c.col].field = fSerial
+			continue
+		}
+		if l.at[c.f] >= 0 {
+			if best := bestField(cands, c.col); best == c.f {
+				lost[c.f] = append(lost[c.f], roles[c.col].text)
+			}
+			continue
+		}
+		taken[c.col] = true
+		roles[c.col].field, roles[c.col].score = c.f, c.score
+		l.at[c.f] = c.col
+	}
+	for f := fProjectCode; f < numFields; f++ {
+		if len(lost[f]) > 0 {
+			contests = append(contests, competition{field: f, winner: roles[l.at[f]].text, losers: lost[f]})
+		}
+	}
+	for i, r := range roles {
+		switch {
+		case r.text == "" || r.h.key == "":
+		case r.field == fSerial:
+		case r.field != fNone:
+			unit := r.h.unit
+			if unit == 0 {
+				unit = tableUnit
+			}
+			if unit == 0 {
+				unit = money.Yuan
+			}
+			l.unit[r.field] = unit
+			l.columns = append(l.columns, column{index: i, header: r.text, field: r.field, unit: unit, stated: r.h.unit != 0})
+		case r.derived:
+			l.derived = append(l.derived, r.text)
+		default:
+			f, moneyLike := v.resembles(r.h.key)
+			if r.h.perUnit {
+				moneyLike = true
+			}
+			l.unread = append(l.unread, unreadColumn{header: r.text, resembles: f, moneyLike: moneyLike})
+		}
+	}
+	l.contests = contests
+	l.tableUnit = tableUnit
+	return l
+}
+
+// cand is a column that could be a field, and how strongly.
+type cand struct {
+	col   int
+	f     field
+	score int
+}
+
+// bestField is the field with the highest score for column col among cands (sorted).
+func bestField(cands []cand, col int) field {
+	for _, c := range cands {
+		if c.col == col {
+			return c.f
+		}
+	}
+	return fNone
+}
+
+// unitNote finds a unit stated for a whole table in a title or note row above the header
+// (单位：万元, 金额单位：元).
+func unitNote(rec []string) money.Fen {
+	v := vocab()
+	for _, cell := range rec {
+		h := headerText(cell)
+		if h.unit == 0 {
+			continue
+		}
+		raw := strings.ToLower(norm.NFKC.String(strings.Join(strings.Fields(cell), "")))
+		for _, w := range v.UnitNote {
+			if strings.Contains(raw, w) {
+				return h.unit
+			}
+		}
+	}
+	return 0
+}
+
+// combineHeader joins the two rows of a two-row header cell by cell: a group label above
+// (基本信息, 金额(万元)) and the name below (预算, 成交). A cell merged over both rows has the
+// same text in each and is taken once.
+func combineHeader(upper, lower []string) []string {
+	n := max(len(upper), len(lower))
+	out := make([]string, n)
+	for i := range n {
+		u, w := "", ""
+		if i < len(upper) {
+			u = strings.TrimSpace(upper[i])
+		}
+		if i < len(lower) {
+			w = strings.TrimSpace(lower[i])
+		}
+		switch {
+		case u == "" || u == w:
+			out[i] = w
+		case w == "":
+			out[i] = u
+		default:
+			out[i] = u + " " + w
+		}
+	}
+	return out
+}
+
+// groupRow reports whether a row can be the upper row of a two-row header: two or more
+// distinct labels and nothing that looks like data (a title merged across the table is one
+// label; a data row holds numbers and dates).
+func groupRow(rec []string) bool {
+	seen := map[string]bool{}
+	for _, c := range rec {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if startsLikeNumber(c) && len([]rune(c)) > 2 {
+			return false
+		}
+		seen[c] = true
+	}
+	return len(seen) >= 2
+}
+
+// maxHeaderRunes is the longest text taken for a column name: a longer cell, or one written
+// as a sentence, is a title or a note (本表金额单位为万元，数据来源于交易系统。).
+const maxHeaderRunes = 40
+
+func sentence(text string) bool {
+	return strings.ContainsAny(text, "。；") || len([]rune(text)) > maxHeaderRunes
+}

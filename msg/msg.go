@@ -1,0 +1,151 @@
+// Package msg is tradestat's one message catalog: every text a clerk or a leader reads — the
+// account of a load, the dry run, the worker's report, reject reasons, errors — is written
+// once here in Chinese and English, and looked up by its English form. Chinese is the
+// default; English is chosen with --lang en or TRADESTAT_LANG=en.
+//
+// Lookups go through golang.org/x/text/message. Its printer groups the digits of every
+// number it formats (1,651; 2,021 for a year), which no report wants, so integers are handed
+// to it as plain text: a row number, a year or a count reads as it does in the file.
+package msg
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Lang is the language of a text: Chinese (the default) or English.
+type Lang int
+
+// The languages tradestat writes.
+const (
+	Chinese Lang = iota
+	English
+)
+
+// Parse reads a language name: zh, zh-CN or empty for Chinese, en for English.
+func Parse(s string) (Lang, error) {
+	switch s {
+	case "", "zh", "zh-CN", "zh-cn", "cn":
+		return Chinese, nil
+	case "en", "en-US", "en-GB":
+		return English, nil
+	}
+	return Chinese, fmt.Errorf("language %q: want zh or en", s)
+}
+
+// Code is the language's name as Parse reads it.
+func (l Lang) Code() string {
+	if l == English {
+		return "en"
+	}
+	return "zh"
+}
+
+func (l Lang) tag() language.Tag {
+	if l == English {
+		return language.English
+	}
+	return language.SimplifiedChinese
+}
+
+// built is the catalog, made once from the entries of catalog.go.
+var built = sync.OnceValue(func() catalog.Catalog {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for _, e := range entries() {
+		if err := b.SetString(language.SimplifiedChinese, e.en, e.zh); err != nil {
+			panic(fmt.Sprintf("msg: %q: %v", e.en, err))
+		}
+		if err := b.SetString(language.English, e.en, e.en); err != nil {
+			panic(fmt.Sprintf("msg: %q: %v", e.en, err))
+		}
+	}
+	return b
+})
+
+// Printer writes the catalog's messages in one language.
+type Printer struct {
+	p *message.Printer
+}
+
+// Printer returns a printer for the language.
+func (l Lang) Printer() Printer {
+	return Printer{message.NewPrinter(l.tag(), message.Catalog(built()))}
+}
+
+// T looks key (a message's English form, a fmt format) up in the catalog and formats it
+// with args.
+func (p Printer) T(key string, args ...any) string {
+	return p.p.Sprintf(key, plain(args)...)
+}
+
+// Errorf is T as an error that wraps the first error among args.
+func (p Printer) Errorf(key string, args ...any) error {
+	text := p.T(key, args...)
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			return &wrapped{text, err}
+		}
+	}
+	return &wrapped{text, nil}
+}
+
+// T is the language's Printer's T.
+func (l Lang) T(key string, args ...any) string { return l.Printer().T(key, args...) }
+
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// plainInt prints an integer as digits alone.
+type plainInt int64
+
+func (n plainInt) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "%d", int64(n)) }
+
+// plain hands integers of the built-in types to the printer as plain digits; named types
+// (money, dates) keep their own formatting.
+func plain(args []any) []any {
+	var out []any
+	for i, a := range args {
+		var n int64
+		switch v := a.(type) {
+		case int:
+			n = int64(v)
+		case int32:
+			n = int64(v)
+		case int64:
+			n = v
+		case uint32:
+			n = int64(v)
+		case uint64:
+			n = int64(v)
+		default:
+			continue
+		}
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = plainInt(n)
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// Known reports whether key has an entry in the catalog.
+func Known(key string) bool {
+	for _, e := range entries() {
+		if e.en == key {
+			return true
+		}
+	}
+	return false
+}
