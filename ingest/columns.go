@@ -290,6 +290,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 		switch {
 		case r.text == "" || r.h.key == "":
 		case r.field == fSerial:
+			l.serials = append(l.serials, i)
 		case r.field != fNone:
 			unit := r.h.unit
 			if unit == 0 {

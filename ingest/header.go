@@ -120,6 +120,7 @@ type layout struct {
 	headerLine int // the (last) header row
 	headerRows int // 1, or 2 for a header over two rows
 	columns    []column
+	serials    []int          // serial-number columns (序号): known, not read
 	at         [numFields]int // field → index into a record, -1 when absent
 	unit       [numFields]money.Fen
 	tableUnit  money.Fen      // a unit note above the header (单位：万元), 0 when none
@@ -134,6 +135,17 @@ func (l layout) recognised() int {
 	n := 0
 	for f := fProjectCode; f < numFields; f++ {
 		if l.at[f] >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// statedUnits counts the money columns whose header states a unit.
+func (l layout) statedUnits() int {
+	n := 0
+	for _, c := range l.columns {
+		if c.stated && c.field.isMoney() {
 			n++
 		}
 	}
@@ -243,9 +255,17 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 			pair.headerLine, pair.headerRows = rows[i+1].line, 2
 			pairOK = true
 		}
+		if pairOK && complete(pair) {
+			// The names alone may say as much: group labels are taken only when they add a
+			// field or a unit (金额（万元） over 预算 | 成交).
+			lower := assign(rows[i+1].rec, opts.Mapping, tableUnit)
+			lower.sheetType = nilIf(lower.at[fType] >= 0, sheetType)
+			if !complete(lower) || pair.recognised() > lower.recognised() ||
+				pair.recognised() == lower.recognised() && pair.statedUnits() > lower.statedUnits() {
+				return pair, &replay{t, rows[i+2:]}, layout{}, nil
+			}
+		}
 		switch {
-		case pairOK && complete(pair) && (!complete(single) || pair.recognised() > single.recognised()):
-			return pair, &replay{t, rows[i+2:]}, layout{}, nil
 		case complete(single):
 			return single, &replay{t, rows[i+1:]}, layout{}, nil
 		}

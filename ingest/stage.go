@@ -270,8 +270,15 @@ func (l *Loader) recordGaps(ctx context.Context, batch uint64, rep *Report) erro
 		rep.NoBudget, rep.NoReserve, rep.Gaps = int(nb), int(nr), rep.gaps.describe(rep.Lang.Printer())
 	}
 	notes := append(append(append([]string{}, rep.Gaps...), rep.Unread...), rep.Notes...)
-	if err := l.conn.Exec(ctx, "INSERT INTO ingest_gaps (batch_id, no_budget, no_reserve, notes) VALUES (?, ?, ?, ?)",
-		rep.BatchID, uint64(rep.NoBudget), uint64(rep.NoReserve), strings.Join(notes, "\n")); err != nil {
+	batchIns, err := l.conn.PrepareBatch(ctx, "INSERT INTO ingest_gaps (batch_id, no_budget, no_reserve, notes)")
+	if err != nil {
+		return fmt.Errorf("record what the load could not give: %w", err)
+	}
+	defer batchIns.Close()
+	if err := batchIns.Append(rep.BatchID, uint64(rep.NoBudget), uint64(rep.NoReserve), strings.Join(notes, "\n")); err != nil {
+		return fmt.Errorf("record what the load could not give: %w", err)
+	}
+	if err := batchIns.Send(); err != nil {
 		return fmt.Errorf("record what the load could not give: %w", err)
 	}
 	return nil
