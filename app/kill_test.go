@@ -72,7 +72,7 @@ func TestKilledLoad(t *testing.T) {
 	f.Close()
 
 	cmd := exec.Command(buildTradestat(t), "ingest", path)
-	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database)
+	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database, "TRADESTAT_LANG=en")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -119,7 +119,7 @@ func TestUpload(t *testing.T) {
 	// The worker's report, as `tradestat ingest --watch` files it.
 	page := waitFor(t, admin, svc.URL+"/admin/ingest",
 		"mixed.csv：读取14行 = 载入3 + 拒收8 + 跳过2（空行/合计行）+ 合并重复1",
-		`mixed.csv：第7行，「deal_date」列，值 &#34;2021-02-30&#34;：日期「2021-02-30」不存在`)
+		`mixed.csv：第7行，「deal_date」列`, `日期「2021-02-30」不存在`)
 	report, err := os.ReadFile(filepath.Join(inbox, "done", "mixed.csv.report.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,11 +162,11 @@ func TestUpload(t *testing.T) {
 		{"analyst", analyst, token, "a.csv", mixed, 403, "only admins"},
 		{"signed out", client(t), token, "a.csv", mixed, 403, "only admins"},
 		{"no CSRF token", admin, "", "a.csv", mixed, 403, "CSRF"},
-		{"picture", admin, token, "photo.csv", png, 415, "not a transaction export"},
+		{"picture", admin, token, "photo.csv", png, 415, "不是交易数据导出文件"},
 		{"picture named .png", admin, token, "photo.png", png, 415, "only CSV"},
 		{"legacy Excel", admin, token, "old.xls", legacy, 415, ".xlsx"},
 		{"empty", admin, token, "empty.csv", nil, 415, "empty"},
-		{"text that is no export", admin, token, "notes.txt", []byte("会议纪要\n第一项\n"), 415, "not a transaction export"},
+		{"text that is no export", admin, token, "notes.txt", []byte("会议纪要\n第一项\n"), 415, "不是交易数据导出文件"},
 	} {
 		code, _, body := postFile(t, r.c, svc.URL+"/admin/upload", r.token, r.file, r.body)
 		if code != r.status || !strings.Contains(body, r.says) {
@@ -190,7 +190,7 @@ func TestUpload(t *testing.T) {
 	if code != http.StatusSeeOther || loc != "/admin/ingest?uploaded=mixed2.csv" {
 		t.Fatalf("upload with directories: %d to %q: %s", code, loc, body)
 	}
-	waitFor(t, admin, svc.URL+"/admin/ingest", "mixed2.csv: the same content")
+	waitFor(t, admin, svc.URL+"/admin/ingest", "mixed2.csv：相同内容")
 	entries, _ := os.ReadDir(inbox)
 	for _, e := range entries {
 		if !e.IsDir() {

@@ -17,6 +17,10 @@ type figuresJSON struct {
 	AmountWan  string `json:"amount_wan"`
 	SavingsWan string `json:"savings_wan"`
 	PremiumWan string `json:"premium_wan"`
+	// The lots savings and premium leave out for want of a budget or a reserve price: a
+	// figure with either above zero is understated, and a client must say so with it.
+	LotsWithoutBudget  int64 `json:"lots_without_budget"`
+	LotsWithoutReserve int64 `json:"lots_without_reserve"`
 }
 
 func figures(t query.Totals) figuresJSON {
@@ -24,6 +28,7 @@ func figures(t query.Totals) figuresJSON {
 		Projects: t.Projects, AmountFen: int64(t.Amount), SavingsFen: int64(t.Savings),
 		PremiumFen: int64(t.Premium), Online: t.Online,
 		AmountWan: t.Amount.Wan(), SavingsWan: t.Savings.Wan(), PremiumWan: t.Premium.Wan(),
+		LotsWithoutBudget: t.NoBudget, LotsWithoutReserve: t.NoReserve,
 	}
 }
 

@@ -88,18 +88,23 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest{err.Error()}
 	}
-	search, err := searchParam(c)
+	lq, err := lotRequest(c, 1)
 	if err != nil {
 		return err
 	}
-	m := export.Meta{Title: exportTitle("项目明细", v), At: time.Now()}
+	search, noBasis := lq.Search, lq.NoBasis
+	title := "项目明细"
+	if noBasis {
+		title = "无预算价或起始价的项目明细"
+	}
+	m := export.Meta{Title: exportTitle(title, v), At: time.Now()}
 	attach(c, format, export.Filename(m.Title, format))
 	f, store, log := v.Filter, s.store, s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()
 		err := export.WriteLots(w, format, m, func(emit func(query.LotRow) error) error {
-			return store.EachLot(ctx, f, search, emit)
+			return store.EachLot(ctx, f, search, noBasis, emit)
 		})
 		if err == nil {
 			err = w.Flush()

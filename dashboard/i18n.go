@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/msg"
 	"tradestat/query"
 )
 
@@ -26,6 +27,14 @@ func parseLang(s string) (lang, error) {
 		return en, nil
 	}
 	return zh, badf("lang %q: want zh or en", s)
+}
+
+// msg is the page's language in the message catalog.
+func (l lang) msg() msg.Lang {
+	if l == en {
+		return msg.English
+	}
+	return msg.Chinese
 }
 
 // T is a Chinese text of the interface in the page's language.

@@ -33,6 +33,13 @@ func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
 	if q.Search, err = searchParam(c); err != nil {
 		return q, err
 	}
+	switch c.Query("basis") {
+	case "":
+	case "none":
+		q.NoBasis = true
+	default:
+		return q, badf("basis %q: want none (the lots without a budget or reserve price)", c.Query("basis"))
+	}
 	if q.Sort, err = query.ParseLotSort(c.Query("sort")); err != nil {
 		return q, badRequest{err.Error()}
 	}
@@ -110,7 +117,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	// The list's own state rides along with the view in every link it makes.
 	state := v
 	state.params = cloneValues(v.params)
-	for _, k := range []string{"q", "sort", "dir"} {
+	for _, k := range []string{"q", "sort", "dir", "basis"} {
 		if val := c.Query(k); val != "" {
 			state.params.Set(k, val)
 		}
@@ -118,7 +125,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	page := lotsPage{
 		chrome: s.chrome(c, "项目明细", v.LangURL("/lots"), choice{v.url("/"), "返回统计"}),
 		View:   v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
-		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir")}),
+		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir"), "basis": c.Query("basis")}),
 	}
 	for k, val := range page.Form.Keep {
 		if val == "" {

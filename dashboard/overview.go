@@ -16,8 +16,12 @@ import (
 // against the same period a year earlier.
 type kpi struct {
 	Label, Value, Unit string
-	Change             string // 同比 +3.25%, 同比 -0.52个百分点, or "" when there is nothing to compare
-	Trend              string // up, down or flat, for the arrow's colour
+	// Note says what a figure leaves out: 未含 52 个无预算价项目 on savings when some
+	// tender-type lots of the view have no budget. It goes wherever the figure goes (the
+	// card, its copied text), so that an understated figure never reads as complete.
+	Note   string
+	Change string // 同比 +3.25%, 同比 -0.52个百分点, or "" when there is nothing to compare
+	Trend  string // up, down or flat, for the arrow's colour
 }
 
 // choice is an option of a filter select.
@@ -71,6 +75,7 @@ type overviewPage struct {
 	Drill     any
 	Freshness freshness
 	LotsURL   string
+	BasisURL  string   // the lots a savings or premium figure leaves out
 	Exports   []choice // the view's downloads
 	PlaceSort string   // "amount" when the place chart is sorted by amount
 	SortURL   string
@@ -197,6 +202,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		Drill:     drillJSON(charts),
 		Freshness: fr,
 		LotsURL:   v.url("/lots"),
+		BasisURL:  v.url("/lots", "basis", "none"),
 		Exports: []choice{
 			{v.url("/export/indicators", "by", "year,month,place,level,type,family"), "效益指标 Excel"},
 			{v.url("/export/indicators", "by", "place", "format", "csv"), "效益指标 CSV"},
@@ -243,16 +249,30 @@ func kpis(l lang, cur, prev query.Totals) []kpi {
 		}
 		return k
 	}
+	savings, premium := wan("节约资金", cur.Savings, prev.Savings), wan("增价", cur.Premium, prev.Premium)
+	savings.Note, premium.Note = basisNotes(l, cur)
 	return []kpi{
 		count("交易项目", cur.Projects, prev.Projects),
 		wan("交易金额", cur.Amount, prev.Amount),
-		wan("节约资金", cur.Savings, prev.Savings),
-		wan("增价", cur.Premium, prev.Premium),
+		savings,
+		premium,
 		count("不见面开标", cur.Online, prev.Online),
 		rate("节约率", cur.SavingsRate, prev.SavingsRate),
 		rate("增值率", cur.PremiumRate, prev.PremiumRate),
 		rate("不见面开标率", cur.OnlineRate, prev.OnlineRate),
 	}
+}
+
+// basisNotes say how many lots of a view the savings and the premium leave out for want of a
+// budget or a reserve price ("" when none).
+func basisNotes(l lang, t query.Totals) (savings, premium string) {
+	if t.NoBudget > 0 {
+		savings = l.msg().T("excludes %d lots without a budget or ceiling price", t.NoBudget)
+	}
+	if t.NoReserve > 0 {
+		premium = l.msg().T("excludes %d lots without a reserve price", t.NoReserve)
+	}
+	return savings, premium
 }
 
 // relChange is the change from p to n in percent, as 同比 +3.25%; nothing when p is 0.

@@ -37,7 +37,7 @@ func (e diskError) Unwrap() error { return e.err }
 func knownParam(k string) bool {
 	switch k {
 	case "year", "from", "to", "place", "level", "family", "type", "lang", "by", "style", "format",
-		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded":
+		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded", "basis":
 		return true
 	}
 	return false

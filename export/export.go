@@ -117,6 +117,22 @@ func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []
 	return tables, nil
 }
 
+// basisNote says what the table's savings and premium leave out: the lots without a budget
+// or a reserve price ("" when none).
+func (t Table) basisNote() string {
+	var parts []string
+	if n := t.Total.Now.NoBudget; n > 0 {
+		parts = append(parts, fmt.Sprintf("节约资金、节约率未含%d个无预算价项目", n))
+	}
+	if n := t.Total.Now.NoReserve; n > 0 {
+		parts = append(parts, fmt.Sprintf("增价、增值率未含%d个无起始价项目", n))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "注：" + strings.Join(parts, "；") + "。"
+}
+
 // columns are the headings of an indicator table after the group's name.
 func columns() []string {
 	return []string{"交易项目（个）", "交易金额（万元）", "节约资金（万元）", "节约率（%）", "增价（万元）", "增值率（%）",
@@ -198,6 +214,12 @@ func indicatorsCSV(w io.Writer, m Meta, tables []Table) error {
 				rec = append(rec, c.text)
 			}
 			cw.Write(rec) //nolint:errcheck
+		}
+	}
+	for _, t := range tables {
+		if note := t.basisNote(); note != "" {
+			cw.Write([]string{note}) //nolint:errcheck
+			break                    // every table of an export covers the same lots
 		}
 	}
 	cw.Write([]string{safecell.Text(m.footer())}) //nolint:errcheck
@@ -305,6 +327,13 @@ func writeTable(x *excelize.File, st styles, sheet string, m Meta, t Table) erro
 	totalRow := strconv.Itoa(row - 1)
 	if err := x.SetCellStyle(sheet, "A"+totalRow, "A"+totalRow, st.total); err != nil {
 		return err
+	}
+	if note := t.basisNote(); note != "" {
+		noteRef := "A" + strconv.Itoa(row)
+		if err := set(noteRef, note); err != nil {
+			return err
+		}
+		row++
 	}
 	footer := "A" + strconv.Itoa(row+1)
 	if err := set(footer, safecell.Text(m.footer())); err != nil {

@@ -379,8 +379,8 @@ func combineHeader(upper, lower []string) []string {
 }
 
 // groupRow reports whether a row can be the upper row of a two-row header: two or more
-// distinct labels and nothing that looks like data (a title merged across the table is one
-// label; a data row holds numbers and dates).
+// distinct labels and nothing that looks like data or a note (a title merged across the table
+// is one label; a data row holds numbers and dates; a note row says 填报单位：… 单位：万元).
 func groupRow(rec []string) bool {
 	seen := map[string]bool{}
 	for _, c := range rec {
@@ -388,8 +388,8 @@ func groupRow(rec []string) bool {
 		if c == "" {
 			continue
 		}
-		if startsLikeNumber(c) && len([]rune(c)) > 2 {
-			return false
+		if startsLikeNumber(c) && len([]rune(c)) > 2 || strings.ContainsAny(c, ":：") {
+			return false // data, or a note (填报单位：, 单位：万元)
 		}
 		seen[c] = true
 	}

@@ -418,8 +418,8 @@ func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat
 		{"政府采购", tradestat.Procurement},
 		{"矿", tradestat.Mining},
 		{"罚没", tradestat.Confiscated},
-		{"土地", tradestat.Land},
-		{"产权", tradestat.StateProp}, {"国有资产", tradestat.StateProp},
+		{"土地", tradestat.Land}, {"用地", tradestat.Land},
+		{"产权", tradestat.StateProp}, {"国有资产", tradestat.StateProp}, {"股权", tradestat.StateProp},
 		{"工程", tradestat.Construction},
 		{"采购", tradestat.Procurement},
 	} {

@@ -116,6 +116,10 @@ func entries() []entry {
 		{"online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", "不见面开标「%s」不是是/否、Y/N、1/0、√或可识别的开标方式"},
 		{"not valid CSV: %v", "不是有效的CSV行：%v"},
 
+		// What a figure leaves out, on cards, sentences and exports.
+		{"excludes %d lots without a budget or ceiling price", "未含%d个无预算价项目"},
+		{"excludes %d lots without a reserve price", "未含%d个无起始价项目"},
+
 		// The dry run.
 		{"file: %s (%s)", "文件：%s（%s）"},
 		{"sheet %s:", "工作表「%s」："},

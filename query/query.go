@@ -459,10 +459,13 @@ const MaxPageSize = 500
 // LotQuery selects one page of the lot list within a Filter.
 type LotQuery struct {
 	Search string // part of a project code, lot code or name; "" for every lot
-	Sort   LotSort
-	Asc    bool
-	Page   int // from 1
-	Size   int // lots per page, 1..MaxPageSize
+	// NoBasis keeps only the lots a figure lacks a basis for: tender-type lots without a
+	// budget (not in savings) and auction-type lots without a reserve (not in premium).
+	NoBasis bool
+	Sort    LotSort
+	Asc     bool
+	Page    int // from 1
+	Size    int // lots per page, 1..MaxPageSize
 }
 
 // LotRow is one lot as the list shows it.
@@ -509,8 +512,9 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	}
 	defer done()
 	sortExpr := lotSortExpr[q.Sort]
-	where, args := f.searchWhere(q.Search)
-	if q.Search == "" { // the figures of the filter, as the cards show them
+	where, args := f.lotWhere(q.Search, q.NoBasis)
+	narrowed := q.Search != "" || q.NoBasis
+	if !narrowed { // the figures of the filter, as the cards show them
 		page.Totals, err = s.Summary(ctx, f)
 	} else {
 		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...))
@@ -523,7 +527,7 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		dir = "ASC"
 	}
 	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
-	current, err := s.onlyCurrent(ctx, f, q.Search, page.Totals.Projects)
+	current, err := s.onlyCurrent(ctx, f, narrowed, page.Totals.Projects)
 	if err != nil {
 		return page, fmt.Errorf("lot list: %w", err)
 	}
@@ -560,10 +564,11 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 // of milliseconds without). The rows the filter selects always include the current version
 // of every lot it selects, whose number the daily figures hold (lots); so when the rows
 // number exactly that many, they are exactly those current versions, and no older version
-// of a lot reloaded since, nor a copy of one loaded twice, is among them. A search cannot be
-// checked against the daily figures and always reads FINAL.
-func (s *Store) onlyCurrent(ctx context.Context, f Filter, search string, lots int64) (bool, error) {
-	if search != "" {
+// of a lot reloaded since, nor a copy of one loaded twice, is among them. A list narrowed
+// further (a search, the lots without a basis) cannot be checked against the daily figures
+// and always reads FINAL.
+func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots int64) (bool, error) {
+	if narrowed {
 		return false, nil
 	}
 	// Most of the time no older version is left anywhere (the server has merged them away):
@@ -751,21 +756,21 @@ func (f Filter) PreviousYear() Filter {
 // EachLot streams every lot a filter and search select, in project and lot order, to emit:
 // the driver reads the result block by block, so any number of lots passes through without
 // being held. It stops at emit's first error.
-func (s *Store) EachLot(ctx context.Context, f Filter, search string, emit func(LotRow) error) error {
+func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bool, emit func(LotRow) error) error {
 	done, err := lane(ctx, s.exports)
 	if err != nil {
 		return fmt.Errorf("lots: %w", err)
 	}
 	defer done()
 	defer s.took("export", time.Now())
-	where, args := f.searchWhere(search)
+	where, args := f.lotWhere(search, noBasis)
 	final := "FINAL "
-	if search == "" {
+	if search == "" && !noBasis {
 		t, err := s.Summary(ctx, f)
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
-		current, err := s.onlyCurrent(ctx, f, search, t.Projects)
+		current, err := s.onlyCurrent(ctx, f, false, t.Projects)
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
@@ -821,6 +826,16 @@ func scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
 
 // searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
 // name contains search (any case); "" narrows nothing.
+// lotWhere is searchWhere, narrowed with noBasis to the lots a figure lacks a basis for.
+func (f Filter) lotWhere(search string, noBasis bool) (string, []any) {
+	where, args := f.searchWhere(search)
+	if !noBasis {
+		return where, args
+	}
+	return where + " AND (budget_fen = 0 AND has(?, toString(trade_type)) OR reserve_fen = 0 AND has(?, toString(trade_type)))",
+		append(args, tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction))
+}
+
 func (f Filter) searchWhere(search string) (string, []any) {
 	where, args := f.where()
 	if search == "" {

@@ -212,7 +212,7 @@ func TestLots(t *testing.T) {
 	// In date order, page after page, newest or oldest first: the lots in the order of
 	// the whole list, read independently through the export's stream.
 	var all []query.LotRow
-	if err := store.EachLot(ctx, f, "", func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
+	if err := store.EachLot(ctx, f, "", false, func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	for _, asc := range []bool{false, true} {
@@ -354,7 +354,7 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 					listed = append(listed, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
 				}
 			}
-			if err := store.EachLot(ctx, f, "", func(l query.LotRow) error {
+			if err := store.EachLot(ctx, f, "", false, func(l query.LotRow) error {
 				exported = append(exported, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
 				return nil
 			}); err != nil {

@@ -64,17 +64,35 @@ func annual(in Input) []string {
 		return []string{fmt.Sprintf("%s，%s未完成%s交易项目。", period, subject, category(in.Filter))}
 	}
 	s := fmt.Sprintf("%s，%s累计完成%s交易项目%d个，交易金额%s万元", period, subject, category(in.Filter), t.Projects, t.Amount.Wan())
-	if t.Savings != 0 {
-		s += "，节约资金" + t.Savings.Wan() + "万元"
-	}
-	if t.Premium != 0 {
-		s += "，增价" + t.Premium.Wan() + "万元"
-	}
+	s += savingsPremium(t)
 	out := []string{s + "。"}
 	if t.Online > 0 {
 		out = append(out, "服务网上不见面开标项目"+strconv.FormatInt(t.Online, 10)+"个。")
 	}
 	return out
+}
+
+// savingsPremium is the savings and premium clauses of a sentence: each when it is not zero
+// or when lots of the view have no basis for it, and then saying how many it leaves out
+// (节约资金35303.82万元（未含52个无预算价项目）), so that an understated figure is never
+// stated as complete.
+func savingsPremium(t query.Totals) string {
+	s := ""
+	if t.Savings != 0 || t.NoBudget > 0 {
+		s += "，节约资金" + t.Savings.Wan() + "万元" + leftOut(t.NoBudget, "预算价")
+	}
+	if t.Premium != 0 || t.NoReserve > 0 {
+		s += "，增价" + t.Premium.Wan() + "万元" + leftOut(t.NoReserve, "起始价")
+	}
+	return s
+}
+
+// leftOut is the note of lots a figure leaves out for want of a price basis.
+func leftOut(n int64, basis string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("（未含%d个无%s项目）", n, basis)
 }
 
 // bulletin is the monthly bulletin's form: the totals, then one clause per family that has
@@ -87,8 +105,8 @@ func bulletin(in Input) []string {
 		return []string{fmt.Sprintf("%s，%s未完成公共资源交易项目。", period, subject)}
 	}
 	s := fmt.Sprintf("%s，%s共完成公共资源交易项目%d个，成交金额%s万元", period, subject, t.Projects, t.Amount.Wan())
-	if t.Savings != 0 {
-		s += "，节约资金" + t.Savings.Wan() + "万元"
+	if t.Savings != 0 || t.NoBudget > 0 {
+		s += "，节约资金" + t.Savings.Wan() + "万元" + leftOut(t.NoBudget, "预算价")
 	}
 	s += "。"
 	var clauses []string
@@ -98,12 +116,7 @@ func bulletin(in Input) []string {
 		}
 		fam := tradestat.Family(r.Key)
 		c := fmt.Sprintf("%s%d个，%s%s万元", familyLabel(fam), r.Projects, amountWord(fam), r.Amount.Wan())
-		if r.Savings != 0 {
-			c += "，节约资金" + r.Savings.Wan() + "万元"
-		}
-		if r.Premium != 0 {
-			c += "，增价" + r.Premium.Wan() + "万元"
-		}
+		c += savingsPremium(r.Totals)
 		clauses = append(clauses, c)
 	}
 	if len(clauses) > 0 {

@@ -176,7 +176,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	for _, search := range []string{"", "bsgc"} {
-		if err := store.EachLot(ctx, y2021, search, func(query.LotRow) error { return nil }); err != nil {
+		if err := store.EachLot(ctx, y2021, search, false, func(query.LotRow) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
