@@ -64,10 +64,18 @@ func clusterStatements(sql, cluster, database string) ([]string, error) {
 		}, nil
 	}
 	if m := alterAdd.FindStringSubmatch(stmt); m != nil {
-		// The replicated tables first, then the Distributed table, whose columns must be theirs.
+		// The replicated tables first (once per shard). A Distributed table cannot be altered
+		// ON CLUSTER over replicated shards, so it is made again over the altered tables: it
+		// holds no data, only their structure.
+		name := m[1]
+		key, ok := shardKeys[name]
+		if !ok {
+			key = "rand()"
+		}
 		return []string{
-			fmt.Sprintf("ALTER TABLE %s.%s_local ON CLUSTER %s %s", database, m[1], cluster, m[2]),
-			fmt.Sprintf("ALTER TABLE %s.%s ON CLUSTER %s %s", database, m[1], cluster, m[2]),
+			fmt.Sprintf("ALTER TABLE %s.%s_local ON CLUSTER %s %s", database, name, cluster, m[2]),
+			fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s", database, name, cluster),
+			fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s_local ENGINE = Distributed(%s, %s, %s_local, %s)", database, name, cluster, database, name, cluster, database, name, key),
 		}, nil
 	}
 	if strings.HasPrefix(stmt, "CREATE") || strings.HasPrefix(stmt, "DROP") || strings.HasPrefix(stmt, "ALTER") {

@@ -38,7 +38,8 @@ func TestClusterStatements(t *testing.T) {
 		"006_drop_lots.sql":        {"DROP TABLE IF EXISTS db1.lots ON CLUSTER c1", "DROP TABLE IF EXISTS db1.lots_local ON CLUSTER c1"},
 		"008_daily_from_deals.sql": {"INSERT INTO daily (deal_date", "FROM deals FINAL"},
 		"011_daily_basis.sql": {"ALTER TABLE db1.daily_local ON CLUSTER c1 ADD COLUMN no_budget UInt64 DEFAULT 0, ADD COLUMN no_reserve",
-			"ALTER TABLE db1.daily ON CLUSTER c1 ADD COLUMN no_budget"},
+			"DROP TABLE IF EXISTS db1.daily ON CLUSTER c1",
+			"CREATE TABLE IF NOT EXISTS db1.daily ON CLUSTER c1 AS db1.daily_local ENGINE = Distributed(c1, db1, daily_local, cityHash64(deal_date, place_code, trade_type))"},
 	} {
 		all := strings.Join(got[name], "\n")
 		for _, w := range want {

@@ -303,8 +303,13 @@ func lockSchema(ctx context.Context, conn driver.Conn) (func(), error) {
 // migration stopped after its ALTER and before it was recorded, run again. ClickHouse 18.16
 // has no ADD COLUMN IF NOT EXISTS.
 func columnExists(stmt string, err error) bool {
+	if !strings.Contains(stmt, "ADD COLUMN") {
+		return false
+	}
 	var ex *clickhouse.Exception
-	return strings.Contains(stmt, "ADD COLUMN") && errors.As(err, &ex) && ex.Code == 44 // ILLEGAL_COLUMN: "Cannot add column …: column with this name already exists"
+	// ILLEGAL_COLUMN, "Cannot add column …: column with this name already exists"; through ON
+	// CLUSTER the same message comes inside a distributed DDL error.
+	return errors.As(err, &ex) && ex.Code == 44 || strings.Contains(err.Error(), "column with this name already exists")
 }
 
 // appliedVersions reads which migrations the database has had.
