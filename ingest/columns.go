@@ -133,10 +133,8 @@ func headerText(s string) header {
 // terms (higher for a term earlier in the priority list), 0 for no match.
 func (v *vocabulary) score(key string, f field) int {
 	ft := v.byField[f]
-	if v.exact[key] == f && key != "" {
-		if _, ok := v.exact[key]; ok {
-			return 100
-		}
+	if g, ok := v.exact[key]; ok && g == f {
+		return 100
 	}
 	if containsAny(key, ft.Not) >= 0 {
 		return 0

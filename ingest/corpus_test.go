@@ -236,9 +236,7 @@ func TestCityWorkbook(t *testing.T) {
 	merge(s1, "A3", "E3")
 	set(s1, "F3", "金额")
 	merge(s1, "F3", "G3")
-	set(s1, "H3", "开标方式")
-	merge(s1, "H3", "H4")
-	for i, h := range []string{"项目编号", "项目名称", "交易类型", "交易中心", "成交日期（确认日期【YYYY-MM-DD】）", "控制价/起拍价", "中标（成交）"} {
+	for i, h := range []string{"项目编号", "项目名称", "交易类型", "交易中心", "成交日期（确认日期【YYYY-MM-DD】）", "控制价/起拍价", "中标（成交）", "开标方式"} {
 		set(s1, string(rune('A'+i))+"4", h)
 	}
 	rows := [][]any{

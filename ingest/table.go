@@ -143,8 +143,9 @@ func (t *csvTable) Excel() bool   { return false }
 // sheetTable reads one XLSX sheet with raw cell values: an Excel date is its serial number
 // and a number its stored value, never their display format. Merged cells lend their value to
 // every cell they cover, so a merged 交易类型 cell spanning rows applies to each row; they are
-// filled row by row as rows are read, and only within the table's width, so that a range
-// drawn over the whole sheet costs nothing. excelize joins overlapping ranges, so the ranges
+// filled row by row as rows are read, and beyond the first rows (where the header is looked
+// for) only within the table's width, so that a range drawn over the whole sheet costs little.
+// excelize joins overlapping ranges, so the ranges
 // that cover a row lie side by side: at most one per column of the table.
 type sheetTable struct {
 	name   string
@@ -191,8 +192,15 @@ func (t *sheetTable) Read() ([]string, int, error) {
 		}
 	}
 	t.active = keep
+	// Among the first rows, where the header is looked for, a range fills its whole width: a
+	// group label merged over the table's last columns (金额 over 预算 | 成交) is wider than
+	// any row read so far.
+	limit := t.width
+	if t.line <= maxHeaderSearch {
+		limit = maxColumns
+	}
 	for _, m := range t.active {
-		for col := m.c1; col <= m.c2 && col < t.width; col++ {
+		for col := m.c1; col <= m.c2 && col < limit; col++ {
 			if t.line == m.r1 && col == m.c1 {
 				continue
 			}
