@@ -37,14 +37,6 @@ func Parse(s string) (Lang, error) {
 	return Chinese, fmt.Errorf("language %q: want zh or en", s)
 }
 
-// Code is the language's name as Parse reads it.
-func (l Lang) Code() string {
-	if l == English {
-		return "en"
-	}
-	return "zh"
-}
-
 func (l Lang) tag() language.Tag {
 	if l == English {
 		return language.English
@@ -82,27 +74,8 @@ func (p Printer) T(key string, args ...any) string {
 	return p.p.Sprintf(key, plain(args)...)
 }
 
-// Errorf is T as an error that wraps the first error among args.
-func (p Printer) Errorf(key string, args ...any) error {
-	text := p.T(key, args...)
-	for _, a := range args {
-		if err, ok := a.(error); ok {
-			return &wrapped{text, err}
-		}
-	}
-	return &wrapped{text, nil}
-}
-
 // T is the language's Printer's T.
 func (l Lang) T(key string, args ...any) string { return l.Printer().T(key, args...) }
-
-type wrapped struct {
-	text string
-	err  error
-}
-
-func (w *wrapped) Error() string { return w.text }
-func (w *wrapped) Unwrap() error { return w.err }
 
 // plainInt prints an integer as digits alone.
 type plainInt int64
