@@ -16,6 +16,7 @@ import (
 	"tradestat/auth"
 	"tradestat/dashboard"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
@@ -27,7 +28,7 @@ import (
 func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "users")
@@ -206,7 +207,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 // server refuses any write.
 func TestReadOnlyDashboard(t *testing.T) {
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	reader := cfg

@@ -32,6 +32,7 @@ import (
 	"tradestat/auth"
 	"tradestat/dashboard"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/query"
@@ -99,21 +100,28 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return l, nil
 	}
+	regionCode := fs.String("region", orDefault(getenv("TRADESTAT_REGION"), DefaultRegion),
+		"the region served: a GB/T 2260 code of a county, a city or a province, or 000000 for the whole country (TRADESTAT_REGION)")
+	region := func() (division.Region, error) { return parseRegion(*regionCode) }
 	switch args[0] {
 	case "ingest":
-		return runIngest(ctx, &cfg, fs, args[1:], lang, stdout, stderr)
+		return runIngest(ctx, &cfg, fs, args[1:], lang, region, stdout, stderr)
 	case "demo":
 		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
 		scale := fs.Int("scale", 0, "instead of the calibrated dataset, N synthetic lots for measuring speed")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		if *scale > 0 {
-			return runScaled(ctx, cfg, *scale, *out, stdout, stderr)
+		r, err := region()
+		if err != nil {
+			return err
 		}
-		return runDemo(ctx, cfg, *out, stdout)
+		if *scale > 0 {
+			return runScaled(ctx, cfg, r, *scale, *out, stdout, stderr)
+		}
+		return runDemo(ctx, cfg, r, *out, stdout)
 	case "report":
-		return runReport(ctx, cfg, fs, args[1:], stdout)
+		return runReport(ctx, cfg, fs, args[1:], region, stdout)
 	case "serve":
 		sc := serveConfig{}
 		fs.StringVar(&sc.addr, "addr", "127.0.0.1:8080", "address to serve the dashboard on")
@@ -128,11 +136,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
+		r, err := region()
+		if err != nil {
+			return err
+		}
+		sc.region = r
 		return runServe(ctx, cfg, sc, stdout, stderr)
 	case "user":
 		return runUser(fs, args[1:], getenv, os.Stdin, stdout, stderr)
 	case "evaluation":
-		return runEvaluation(ctx, cfg, fs, args[1:], stdout)
+		return runEvaluation(ctx, cfg, fs, args[1:], region, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -143,12 +156,33 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return errUsage
 }
 
-func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Writer) error {
+// DefaultRegion is the region served when none is given: Baoshan, the first customer, so that
+// its published figures come out of `make run` as they are.
+const DefaultRegion = "530500"
+
+// parseRegion reads a --region code against the embedded division table.
+func parseRegion(code string) (division.Region, error) {
+	tree, err := division.China()
+	if err != nil {
+		return division.Region{}, err
+	}
+	r, err := tree.Region(code)
+	if err != nil {
+		return r, fmt.Errorf("--region: %v: %w", err, errUsage)
+	}
+	return r, nil
+}
+
+func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, out string, stdout io.Writer) error {
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
 		}
-		for _, y := range demo.Dataset() {
+		years, err := demo.Dataset(region)
+		if err != nil {
+			return err
+		}
+		for _, y := range years {
 			body, err := y.CSV()
 			if err != nil {
 				return err
@@ -166,7 +200,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, out string, stdout io.Wr
 		return err
 	}
 	defer conn.Close()
-	reports, err := demo.Load(ctx, ingest.NewLoader(conn))
+	reports, err := demo.Load(ctx, ingest.NewLoader(conn, region), region)
 	for _, r := range reports {
 		fmt.Fprintln(stdout, r.String())
 	}
@@ -184,6 +218,7 @@ type serveConfig struct {
 	writerUser, writerPassword string
 	inbox                      string
 	uploadMiB                  int64
+	region                     division.Region
 }
 
 func orDefault(v, def string) string {
@@ -226,7 +261,7 @@ func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout,
 	if sc.writerUser != "" {
 		writer.User, writer.Password = sc.writerUser, sc.writerPassword
 	}
-	set := Setup{Writer: &writer, RequireAudit: sc.auth == "on", Inbox: sc.inbox, UploadLimit: sc.uploadMiB << 20}
+	set := Setup{Writer: &writer, RequireAudit: sc.auth == "on", Inbox: sc.inbox, UploadLimit: sc.uploadMiB << 20, Region: sc.region}
 	svc, err := StartWith(ctx, cfg, set, sc.addr, log, opts...)
 	if err != nil {
 		return err
@@ -264,6 +299,8 @@ type Setup struct {
 	// UploadLimit bytes go.
 	Inbox       string
 	UploadLimit int64
+	// Region is the region served; DefaultRegion when zero.
+	Region division.Region
 }
 
 // Start opens the database (migrating it), listens on addr and serves in the background,
@@ -322,7 +359,14 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 		}
 		return nil
 	}))
-	srv, err := dashboard.New(query.New(conn), log, opts...)
+	region := set.Region
+	if region.Root() == nil {
+		if region, err = parseRegion(DefaultRegion); err != nil {
+			s.closeConns()
+			return nil, err
+		}
+	}
+	srv, err := dashboard.New(query.New(conn, region), log, opts...)
 	if err != nil {
 		s.closeConns()
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"tradestat/app"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 )
@@ -32,7 +33,7 @@ func startDemo(t *testing.T) *app.Service {
 func startDemoConn(t *testing.T) (*app.Service, driver.Conn) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))

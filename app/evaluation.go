@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"tradestat/division"
 	"tradestat/evaluation"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -29,7 +30,7 @@ func readTargets(path string) ([]evaluation.Indicator, error) {
 
 // runEvaluation is `tradestat evaluation --year YYYY [--targets FILE] [--out FILE]`: the
 // performance self-evaluation table of a year, written as XLSX.
-func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
 	year := fs.Int("year", 0, "the year evaluated")
 	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
 	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
@@ -49,6 +50,10 @@ func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, 
 	if err != nil {
 		return err
 	}
+	r, err := region()
+	if err != nil {
+		return err
+	}
 	conn, err := warehouse.Open(ctx, cfg)
 	if err != nil {
 		return err
@@ -57,7 +62,7 @@ func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, 
 	f := query.Filter{}
 	f.From.Year, f.From.Month, f.From.Day = *year, 1, 1
 	f.To.Year, f.To.Month, f.To.Day = *year, 12, 31
-	t, err := query.New(conn).Summary(ctx, f)
+	t, err := query.New(conn, r).Summary(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/warehouse"
@@ -23,7 +25,7 @@ import (
 // runIngest is `tradestat ingest`: load files, inspect them (--dry-run), or run as the inbox
 // worker (--watch). Exit status 0 when every file was processed, even with rejects; non-zero
 // when a file could not be read at all or the database failed.
-func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), stdout, stderr io.Writer) error {
+func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdout, stderr io.Writer) error {
 	sheet := fs.String("sheet", "", "read only this XLSX sheet (default: every sheet that holds lots)")
 	place := fs.String("place", "", "trading place (GB/T 2260 code or name) for files without a place column")
 	mappingFile := fs.String("mapping", "", "CSV file of `header,field[,unit]` lines for columns the built-in aliases do not know")
@@ -44,9 +46,16 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		return err
 	}
 	opts.Sheet = *sheet
+	if opts.Region, err = region(); err != nil {
+		return err
+	}
 	if *place != "" {
-		p, err := ingest.ParsePlaceName(*place)
+		p, err := opts.Region.Place(*place)
 		if err != nil {
+			var pe *division.PlaceError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("--place: %s", pe.Text(opts.Lang))
+			}
 			return fmt.Errorf("--place: %w", err)
 		}
 		opts.Place = p.Code
@@ -100,7 +109,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		return err
 	}
 	defer conn.Close()
-	loader := ingest.NewLoader(conn)
+	loader := ingest.NewLoader(conn, opts.Region)
 	failed := 0
 	for _, f := range fs.Args() {
 		if err := ingestFile(ctx, loader, f, opts, *reports, stdout, stderr); err != nil {

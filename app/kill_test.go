@@ -12,6 +12,7 @@ import (
 
 	"tradestat"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/money"
@@ -34,10 +35,10 @@ func buildTradestat(t *testing.T) string {
 func TestKilledLoad(t *testing.T) {
 	conn, cfg := chtest.Open(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
-	store := query.New(conn)
+	store := query.New(conn, division.MustRegion("530500"))
 	all := query.Filter{From: tradestat.Date{Year: 2000, Month: 1, Day: 1}, To: tradestat.Date{Year: 2030, Month: 12, Day: 31}}
 	before, err := store.Summary(ctx, all)
 	if err != nil {
@@ -115,7 +116,7 @@ func TestKilledLoad(t *testing.T) {
 	check("after the kill", before, listed)
 
 	one := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\nONE,1,x,工程建设,530502,2022-05-01,200,100\n"
-	if _, err := ingest.NewLoader(conn).Load(ctx, ingest.Source{Name: "one.csv", Data: []byte(one)}, ingest.Options{}); err != nil {
+	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "one.csv", Data: []byte(one)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := before

@@ -7,7 +7,8 @@ import (
 	"io"
 	"net/url"
 
-	"tradestat/dashboard"
+	"tradestat"
+	"tradestat/division"
 	"tradestat/query"
 	"tradestat/report"
 	"tradestat/warehouse"
@@ -15,10 +16,10 @@ import (
 
 // runReport is `tradestat report`: the figures of a period as sentences to paste into a
 // document, one paragraph a line, in the annual or the bulletin style.
-func runReport(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func runReport(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
 	style := fs.String("style", "annual", "annual (self-evaluation report) or bulletin (monthly bulletin)")
 	params := map[string]*string{}
-	for _, k := range []string{"year", "from", "to", "place", "level", "family", "type"} {
+	for _, k := range tradestat.ViewKeys() {
 		params[k] = fs.String(k, "", k+" (as in the dashboard's URL; from/to as YYYY-MM-DD)")
 	}
 	if err := fs.Parse(args); err != nil {
@@ -33,14 +34,18 @@ func runReport(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args
 		return err
 	}
 	defer conn.Close()
-	store := query.New(conn)
+	r, err := region()
+	if err != nil {
+		return err
+	}
+	store := query.New(conn, r)
 	values := url.Values{}
 	for k, v := range params {
 		if *v != "" {
 			values.Set(k, *v)
 		}
 	}
-	f, err := dashboard.ParseFilter(ctx, values, store)
+	f, err := tradestat.ParseFilter(values, r, func() (tradestat.Date, tradestat.Date, error) { return store.Period(ctx) })
 	if err != nil {
 		return err
 	}

@@ -12,13 +12,14 @@ import (
 	"golang.org/x/term"
 
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
 )
 
 // runScaled is `tradestat demo --scale N`: N synthetic lots, written to DIR/demo-scale-N.csv
 // with --out, else loaded through the ordinary ingest path.
-func runScaled(ctx context.Context, cfg warehouse.Config, n int, out string, stdout, stderr io.Writer) error {
+func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region, n int, out string, stdout, stderr io.Writer) error {
 	dir := out
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "tradestat-scale-")
@@ -36,7 +37,7 @@ func runScaled(ctx context.Context, cfg warehouse.Config, n int, out string, std
 		return err
 	}
 	progress, finish := countProgress("generating lots", n, stderr)
-	err = demo.WriteScaled(f, n, progress)
+	err = demo.WriteScaled(f, region, n, progress)
 	finish()
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -53,7 +54,7 @@ func runScaled(ctx context.Context, cfg warehouse.Config, n int, out string, std
 		return err
 	}
 	defer conn.Close()
-	return ingestFile(ctx, ingest.NewLoader(conn), path, ingest.Options{}, dir, stdout, stderr)
+	return ingestFile(ctx, ingest.NewLoader(conn, region), path, ingest.Options{}, dir, stdout, stderr)
 }
 
 // countProgress shows progress through n items: a bar (count, rate, ETA) on a terminal,

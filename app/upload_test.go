@@ -17,6 +17,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
 )
@@ -97,7 +98,7 @@ func waitFor(t *testing.T, c *http.Client, url string, want ...string) string {
 // upload and an export land in the audit log with who, what and which filters.
 func TestUpload(t *testing.T) {
 	svc, _, inbox, cfg := startWithAuth(t)
-	worker := &ingest.Worker{Inbox: inbox, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	worker := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Poll: 50 * time.Millisecond, MaxBackoff: time.Second,
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	ctx, stop := context.WithCancel(context.Background())

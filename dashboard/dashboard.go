@@ -79,7 +79,11 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if _, err := fs.Stat(assetFiles, echartsAsset); err != nil {
 		return nil, fmt.Errorf("the ECharts asset is missing from this build (%s): build with `make build`, which installs it from the npm registry", echartsAsset)
 	}
-	pages, err := template.ParseFS(templateFiles, "templates/*.html")
+	region := store.Region().Name()
+	pages, err := template.New("").Funcs(template.FuncMap{
+		"site": func(l lang) string { return l.site(region) },
+		"wall": func(l lang) string { return l.wall(region) },
+	}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}

@@ -20,7 +20,7 @@ const exportTimeout = 10 * time.Minute
 
 // exportTitle names an export after its view.
 func exportTitle(what string, v view) string {
-	return fmt.Sprintf("保山市公共资源交易%s（%s，%s）", what, viewPeriodZH(v), viewScopeZH(v))
+	return fmt.Sprintf("%s公共资源交易%s（%s，%s）", v.Region.Name(), what, viewPeriodZH(v), viewScopeZH(v))
 }
 
 // viewPeriodZH and viewScopeZH are the view's period and scope in Chinese whatever the page
@@ -52,7 +52,7 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 	}
 	var dims []query.Dimension
 	seen := map[query.Dimension]bool{}
-	for _, name := range strings.Split(c.Query("by", string(query.ByPlace)), ",") {
+	for _, name := range strings.Split(c.Query("by", string(query.ByArea)), ",") {
 		d, err := query.ParseDimension(strings.TrimSpace(name))
 		if err != nil {
 			return badRequest{err.Error()}
@@ -66,7 +66,7 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m := export.Meta{Title: exportTitle("效益指标", v), At: time.Now()}
+	m := export.Meta{Title: exportTitle("效益指标", v), At: time.Now(), Region: v.Region.Root()}
 	var b strings.Builder
 	if err := export.WriteIndicators(&b, format, m, tables); err != nil {
 		return err
@@ -97,7 +97,7 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 	if noBasis {
 		title = "无预算价或起始价的项目明细"
 	}
-	m := export.Meta{Title: exportTitle(title, v), At: time.Now()}
+	m := export.Meta{Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
 	attach(c, format, export.Filename(m.Title, format))
 	f, store, log := v.Filter, s.store, s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {

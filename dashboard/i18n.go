@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/msg"
 	"tradestat/query"
 )
@@ -123,14 +124,50 @@ func periodEN(v view) string {
 	return fmt.Sprintf("%s to %s", f.From, f.To)
 }
 
+// site is the dashboard's name for a region: 云南省公共资源交易统计. Division names are data
+// and stay as the table writes them in English too.
+func (l lang) site(region string) string {
+	if l == en {
+		return region + " Public Resource Trading Statistics"
+	}
+	return region + "公共资源交易统计"
+}
+
+// wall is the wall display's name for a region.
+func (l lang) wall(region string) string {
+	if l == en {
+		return region + " Public Resource Trading — Wall Display"
+	}
+	return region + "公共资源交易数据大屏"
+}
+
+// whole names all of a division as reports do: 全市, 全省, 全国.
+func (l lang) whole(d *division.Division) string {
+	switch {
+	case l != en:
+		return d.Whole()
+	case d.Level == division.Nation:
+		return "All China"
+	}
+	return "All of " + d.Name
+}
+
+// own names a division's own centre beside its subdivisions: 保山市本级.
+func (l lang) own(name string) string {
+	if l == en {
+		return name + " (own centre)"
+	}
+	return name + "本级"
+}
+
 // english is the English of the interface's Chinese texts, and of the domain's names.
 func english(s string) (string, bool) {
 	switch s {
 	// Pages and forms.
-	case "保山市公共资源交易统计":
-		return "Baoshan Public Resource Trading Statistics", true
-	case "保山市公共资源交易数据大屏":
-		return "Baoshan Public Resource Trading — Wall Display", true
+	case "地区":
+		return "Area", true
+	case "全国":
+		return "All China", true
 	case "项目明细":
 		return "Lots", true
 	case "返回统计":
@@ -393,20 +430,10 @@ func english(s string) (string, bool) {
 	case "累计万元":
 		return "total, 10k yuan", true
 	// The domain's names.
-	case "全市":
-		return "All Baoshan", true
-	case "保山市":
-		return "Baoshan (city level)", true
-	case "隆阳区":
-		return "Longyang", true
-	case "施甸县":
-		return "Shidian", true
-	case "龙陵县":
-		return "Longling", true
-	case "昌宁县":
-		return "Changning", true
-	case "腾冲市":
-		return "Tengchong", true
+	case "省级":
+		return "Province level", true
+	case "省级交易中心":
+		return "Provincial centre", true
 	case "市级":
 		return "City level", true
 	case "县区级":

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"tradestat"
 	"tradestat/query"
 )
 
@@ -63,12 +62,6 @@ func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
 	return q, nil
 }
 
-// lotLine is a lot as the list page shows it.
-type lotLine struct {
-	query.LotRow
-	PlaceName string
-}
-
 type sortLink struct {
 	Label, URL, Mark string
 	Num              bool
@@ -79,7 +72,7 @@ type lotsPage struct {
 	View       view
 	Form       filterForm
 	Query      query.LotQuery
-	Lots       []lotLine
+	Lots       []query.LotRow
 	Totals     query.Totals
 	Pages      int
 	Prev, Next string
@@ -142,9 +135,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	if q.Page < page.Pages {
 		page.Next = state.url("/lots", "page", strconv.Itoa(q.Page+1))
 	}
-	for _, l := range res.Lots {
-		page.Lots = append(page.Lots, lotLine{LotRow: l, PlaceName: tradestat.PlaceName(l.Place)})
-	}
+	page.Lots = res.Lots
 	for _, col := range []struct {
 		label string
 		sort  query.LotSort

@@ -30,11 +30,12 @@ type choice struct{ Value, Label string }
 // filterForm is the filter form of a page: it submits to Action, showing View, with Keep
 // carried along as hidden fields.
 type filterForm struct {
-	Action                          string
-	View                            view
-	Years                           []int
-	Places, Levels, Families, Types []choice
-	Keep                            map[string]string
+	Action                         string
+	View                           view
+	Years                          []int
+	Areas, Levels, Families, Types []choice
+	Breadcrumb                     []choice
+	Keep                           map[string]string
 }
 
 func newFilterForm(action string, v view, lo, hi tradestat.Date, keep map[string]string) filterForm {
@@ -42,10 +43,13 @@ func newFilterForm(action string, v view, lo, hi tradestat.Date, keep map[string
 	for y := hi.Year; y >= lo.Year; y-- {
 		f.Years = append(f.Years, y)
 	}
-	for _, p := range tradestat.Places() {
-		f.Places = append(f.Places, choice{p.Code, p.Name})
+	// The region tree: the way down to the view's area, and the area's subdivisions to go
+	// further (its own centre's lots alone are a click on its bar).
+	f.Breadcrumb = v.Breadcrumb(action)
+	for _, d := range v.Area().Children {
+		f.Areas = append(f.Areas, choice{d.Code, d.Name})
 	}
-	for _, l := range tradestat.Levels() {
+	for _, l := range v.Region.Root().LevelsBelow() {
 		f.Levels = append(f.Levels, choice{l, l})
 	}
 	for _, fam := range tradestat.Families() {
@@ -147,7 +151,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return err
 	}
 	f := v.Filter
-	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByPlace, query.ByType, query.ByFamily)
+	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
 	if err != nil {
 		return err
 	}
@@ -168,7 +172,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return err
 	}
 
-	places := breakdowns[query.ByPlace]
+	places := breakdowns[query.ByArea]
 	placeSort := ""
 	if c.Query("psort") == "amount" {
 		places, placeSort = sortByAmount(places), "amount"
@@ -179,6 +183,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	byKey := func(key string) func(query.Row) string {
 		return func(r query.Row) string { return v.url("/", key, r.Key) }
 	}
+	byArea := func(r query.Row) string { return v.drillArea("/", r) }
 	monthDrill := func(r query.Row) string {
 		d, _ := tradestat.ParseDate(r.Key + "-01") // the month keys are YYYY-MM
 		return v.url("/", "from", d.String(), "to", tradestat.Date{Year: d.Year, Month: d.Month, Day: tradestat.DaysIn(d.Year, d.Month)}.String())
@@ -186,10 +191,10 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	charts := []chart{
 		amountAndProjects(lk, "chart_years", t("历年交易情况"), byYear, byKey("year")),
 		monthChart(lk, period+t("各月交易金额"), breakdowns[query.ByMonth], monthDrill),
-		amountAndProjects(lk, "chart_places", period+t("各交易中心交易情况"), places, byKey("place")),
+		amountAndProjects(lk, "chart_places", period+t("各交易中心交易情况"), places, byArea),
 		amountAndProjects(lk, "chart_types", period+t("各交易类型交易情况"), breakdowns[query.ByType], byKey("type")),
 		familyChart(lk, period+t("交易金额构成（万元）"), breakdowns[query.ByFamily], byKey("family")),
-		ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), places, byKey("place")),
+		ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), places, byArea),
 		ratesChart(lk, "chart_type_rates", period+t("各交易类型节约率、增值率"), breakdowns[query.ByType], byKey("type")),
 		onlineChart(lk, period+t("不见面开标占比（工程建设、政府采购、药品耗材）"), sum),
 	}
@@ -204,8 +209,8 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		LotsURL:   v.url("/lots"),
 		BasisURL:  v.url("/lots", "basis", "none"),
 		Exports: []choice{
-			{v.url("/export/indicators", "by", "year,month,place,level,type,family"), "效益指标 Excel"},
-			{v.url("/export/indicators", "by", "place", "format", "csv"), "效益指标 CSV"},
+			{v.url("/export/indicators", "by", "year,month,area,level,type,family"), "效益指标 Excel"},
+			{v.url("/export/indicators", "by", "area", "format", "csv"), "效益指标 CSV"},
 			{v.url("/export/lots"), "项目明细 Excel"},
 			{v.url("/export/lots", "format", "csv"), "项目明细 CSV"},
 			{v.url("/export/evaluation"), "绩效自评表"},

@@ -9,12 +9,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/query"
 )
-
-// viewKeys are the URL parameters that make up a view: its period and filters. Pages add
-// their own (the lot list's search, sort and page) on top.
-var viewKeys = []string{"year", "from", "to", "place", "level", "family", "type"}
 
 // view is what a dashboard page shows, as its URL says: the whole state is in the query
 // string, so a view can be bookmarked or shared and the browser's back and forward buttons
@@ -23,6 +20,7 @@ type view struct {
 	Filter query.Filter
 	Year   int  // the calendar year shown, or 0 for a from–to period
 	L      lang // the page's language
+	Region division.Region
 	params url.Values
 }
 
@@ -30,7 +28,7 @@ type view struct {
 // page leadership opens in the morning); the API instead defaults to all the data.
 func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, error) {
 	params := url.Values{}
-	for _, k := range viewKeys {
+	for _, k := range tradestat.ViewKeys() {
 		if v := c.Query(k); v != "" {
 			params.Set(k, v)
 		}
@@ -51,11 +49,11 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 		// refused) must not make an empty year the page everyone opens.
 		params.Set("year", fmt.Sprint(min(hi.Year, time.Now().In(tradestat.Shanghai).Year())))
 	}
-	f, err := ParseFilter(ctx, params, store)
+	f, err := parseFilter(ctx, params, store)
 	if err != nil {
 		return view{}, err
 	}
-	v := view{Filter: f, L: l, params: params}
+	v := view{Filter: f, L: l, Region: store.Region(), params: params}
 	if params.Get("year") != "" {
 		v.Year = f.From.Year
 	}
@@ -116,15 +114,21 @@ func (v view) Period() string {
 	return fmt.Sprintf("%s至%s", f.From, f.To)
 }
 
-// Scope names the view's filters: 全市, 腾冲市, 县区级, 政府采购 …
+// Scope names the view's filters: 全市, 腾冲市, 保山市本级, 县区级交易中心, 政府采购 …
 func (v view) Scope() string {
-	f, t := v.Filter, v.L.T
-	s := t("全市")
+	f, t, r := v.Filter, v.L.T, v.Region
+	s := v.L.whole(r.Root())
 	switch {
 	case f.Place != "":
-		s = t(tradestat.PlaceName(f.Place))
-	case f.Level != "":
-		s = t(f.Level + "交易中心")
+		s = r.NameOf(f.Place)
+		if d, ok := r.Tree().Code(f.Place); ok && d.Level != division.County {
+			s = v.L.own(s)
+		}
+	case f.Area != "":
+		s = r.NameOf(f.Area)
+	}
+	if f.Level != "" {
+		s += " · " + t(f.Level+"交易中心")
 	}
 	if f.Family != "" {
 		s += " · " + t(string(f.Family))
@@ -133,6 +137,48 @@ func (v view) Scope() string {
 		s += " · " + t(string(f.Type))
 	}
 	return s
+}
+
+// Area is the division the view shows: its area, or the area of its one place, or the
+// region.
+func (v view) Area() *division.Division {
+	code := v.Filter.Area
+	if v.Filter.Place != "" {
+		code = v.Filter.Place
+	}
+	if d, err := v.Region.Area(code); err == nil {
+		return d
+	}
+	return v.Region.Root()
+}
+
+// Breadcrumb is the way from the region down to the view's area (云南省 › 昆明市 › 五华区),
+// each step a link to that area with the rest of the view kept.
+func (v view) Breadcrumb(path string) []choice {
+	var out []choice
+	for _, d := range v.Area().Chain() {
+		if !d.Within(v.Region.Root()) {
+			continue
+		}
+		code := d.Code
+		if d.Code == v.Region.Code() {
+			code = ""
+		}
+		out = append(out, choice{v.url(path, "area", code, "place", ""), d.Name})
+	}
+	if v.Region.Root().Level == division.Nation {
+		out = append([]choice{{v.url(path, "area", "", "place", ""), v.L.T("全国")}}, out...)
+	}
+	return out
+}
+
+// drillArea is where a click on a row of a breakdown by area leads: into a subdivision, or,
+// on the area's own row, to its own centre's lots alone.
+func (v view) drillArea(path string, r query.Row) string {
+	if r.Key == v.Area().Code {
+		return v.url(path, "place", r.Key)
+	}
+	return v.url(path, "area", r.Key, "place", "")
 }
 
 func cloneValues(v url.Values) url.Values {

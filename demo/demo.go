@@ -1,6 +1,8 @@
 // Package demo generates tradestat's demo dataset: deterministic synthetic lots for Baoshan,
-// 2019–2023, calibrated so that the published figures (GUIDE §3: T1 for 2021, T2 for
-// January–August 2020) come out exactly, and loads it through the ordinary ingest path.
+// 2019–2023, calibrated so that the published figures (T1 for 2021, T2 for January–August
+// 2020; docs/domain.md) come out exactly, and for the whole of Yunnan around it, calibrated to
+// the province's published 2022 figures (T4), and loads it through the ordinary ingest path.
+// A region within Yunnan gets the part of the province's dataset that lies within it.
 //
 // Each lot gets a random type, place, day and size; the calibrated totals are then spread over
 // the lots in proportion to those sizes with integer arithmetic and a largest-remainder rule,
@@ -16,6 +18,7 @@ import (
 	"sort"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/money"
 )
@@ -25,12 +28,19 @@ const seed = 20211231
 
 // Year is the demo lots completed in one calendar year.
 type Year struct {
-	Year int
-	Lots []tradestat.Lot
+	Year   int
+	Region string // the code of the region the lots are of
+	Lots   []tradestat.Lot
 }
 
-// FileName is the name the year's lots are loaded under.
-func (y Year) FileName() string { return fmt.Sprintf("demo-%d.csv", y.Year) }
+// FileName is the name the year's lots are loaded under: demo-2021.csv for Baoshan's, as it
+// always was, demo-530000-2022.csv for another region's.
+func (y Year) FileName() string {
+	if y.Region == baoshan {
+		return fmt.Sprintf("demo-%d.csv", y.Year)
+	}
+	return fmt.Sprintf("demo-%s-%d.csv", y.Region, y.Year)
+}
 
 // CSV renders the year's lots in the canonical layout.
 func (y Year) CSV() ([]byte, error) {
@@ -41,28 +51,71 @@ func (y Year) CSV() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Dataset generates the demo lots, grouped by year in date order.
-func Dataset() []Year {
+// The two regions the demo is calibrated for.
+const (
+	baoshan = "530500"
+	yunnan  = "530000"
+)
+
+// Dataset generates the demo lots of the region, grouped by year in date order: Baoshan's
+// for Baoshan and the counties in it, Yunnan's (Baoshan's among them, unchanged) for Yunnan
+// and any other area in it. There is none for a region outside Yunnan.
+func Dataset(region division.Region) ([]Year, error) {
+	tree := region.Tree()
+	bs, _ := tree.Code(baoshan)
+	yn, _ := tree.Code(yunnan)
+	root := region.Root()
+	if !root.Within(yn) {
+		return nil, fmt.Errorf("the demo dataset covers 云南省 (530000) and the areas in it, not %s (%s): load your own exports with tradestat ingest", root.FullName(), root.Code)
+	}
 	byYear := map[int][]tradestat.Lot{}
 	for i, s := range segments() {
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
-		byYear[s.from.Year] = append(byYear[s.from.Year], s.generate(rng)...)
+		byYear[s.from.Year] = append(byYear[s.from.Year], s.generate(rng, tree, baoshanPlaces(bs))...)
+	}
+	for y, lots := range byYear {
+		sortByDate(lots)
+		number(tree, "BS", y, lots)
+	}
+	if !root.Within(bs) {
+		rest, err := provinceLots(tree, yn, bs, byYear)
+		if err != nil {
+			return nil, err
+		}
+		for y, lots := range rest {
+			byYear[y] = append(byYear[y], lots...)
+			sortByDate(byYear[y])
+		}
 	}
 	var years []Year
 	for y, lots := range byYear {
-		sort.SliceStable(lots, func(i, j int) bool { return lots[i].DealDate.Before(lots[j].DealDate) })
-		number(y, lots)
-		years = append(years, Year{Year: y, Lots: lots})
+		var in []tradestat.Lot
+		for _, l := range lots {
+			if p, ok := tree.Code(l.PlaceCode); ok && p.Within(root) {
+				in = append(in, l)
+			}
+		}
+		if len(in) > 0 {
+			years = append(years, Year{Year: y, Region: root.Code, Lots: in})
+		}
 	}
 	sort.Slice(years, func(i, j int) bool { return years[i].Year < years[j].Year })
-	return years
+	return years, nil
 }
 
-// Load loads the demo dataset through loader, one file per year. Loading it again replaces
-// every lot with itself, so no figure changes.
-func Load(ctx context.Context, loader *ingest.Loader) ([]ingest.Report, error) {
+func sortByDate(lots []tradestat.Lot) {
+	sort.SliceStable(lots, func(i, j int) bool { return lots[i].DealDate.Before(lots[j].DealDate) })
+}
+
+// Load loads the region's demo dataset through loader, one file per year. Loading it again
+// replaces every lot with itself, so no figure changes.
+func Load(ctx context.Context, loader *ingest.Loader, region division.Region) ([]ingest.Report, error) {
+	years, err := Dataset(region)
+	if err != nil {
+		return nil, err
+	}
 	var reports []ingest.Report
-	for _, y := range Dataset() {
+	for _, y := range years {
 		body, err := y.CSV()
 		if err != nil {
 			return reports, err
@@ -76,18 +129,27 @@ func Load(ctx context.Context, loader *ingest.Loader) ([]ingest.Report, error) {
 	return reports, nil
 }
 
-// generate makes the segment's lots with its exact totals.
-func (s segment) generate(rng *rand.Rand) []tradestat.Lot {
+// generate makes the segment's lots with its exact totals, at the places given (the
+// segment's own, when it has them).
+func (s segment) generate(rng *rand.Rand, tree *division.Tree, places []string) []tradestat.Lot {
+	if s.places != nil {
+		places = s.places
+	}
+	types := s.types
+	if types == nil {
+		types = familyTypes(s.family)
+	}
 	lots := make([]tradestat.Lot, s.projects)
 	days := s.days()
 	sizes := make([]uint64, len(lots))
 	for i := range lots {
 		l := &lots[i]
-		l.Type = pick(rng, familyTypes(s.family))
-		l.PlaceCode = pick(rng, placeWeights())
+		l.Type = pick(rng, types)
+		l.PlaceCode = pick(rng, places)
 		l.RegionCode = l.PlaceCode
-		if l.PlaceCode == tradestat.CityCode { // city-level trades concern a project in some county
-			l.RegionCode = tradestat.Places()[1+rng.IntN(len(tradestat.Places())-1)].Code
+		// A city's or a province's own trades concern a project in one of its counties.
+		for p, _ := tree.Code(l.RegionCode); p != nil && len(p.Children) > 0; p, _ = tree.Code(l.RegionCode) {
+			l.RegionCode = pick(rng, p.Children).Code
 		}
 		l.DealDate = pick(rng, days)
 		// Sizes skewed like real lots: many small, a few large. Integers only.
@@ -148,16 +210,15 @@ func familyTypes(f tradestat.Family) []tradestat.TradeType {
 	return []tradestat.TradeType{tradestat.Medicine, tradestat.Medicine, tradestat.Medicine, tradestat.OtherType, tradestat.OtherType}
 }
 
-// placeWeights repeats each place by its share of trades: the city centre most, 腾冲 and
-// 隆阳 next.
-func placeWeights() []string {
+// baoshanPlaces repeats each of Baoshan's trading places by its share of trades: the city
+// centre most, 隆阳 and 腾冲 next (shares of the city's and its five counties' centres, in the
+// table's order).
+func baoshanPlaces(bs *division.Division) []string {
+	shares := []int{30, 20, 10, 10, 12, 18}
 	var out []string
-	for _, pw := range []struct {
-		code string
-		n    int
-	}{{"530500", 30}, {"530502", 20}, {"530521", 10}, {"530523", 10}, {"530524", 12}, {"530581", 18}} {
-		for range pw.n {
-			out = append(out, pw.code)
+	for i, d := range append([]*division.Division{bs}, bs.Children...) {
+		for range shares[i] {
+			out = append(out, d.Code)
 		}
 	}
 	return out
@@ -210,17 +271,21 @@ func allocate(total int64, weights []uint64) []int64 {
 }
 
 // number gives the year's lots their codes and names in date order: project codes as the
-// platform prints them (BSGC2021-0001 …), one lot per project.
-func number(year int, lots []tradestat.Lot) {
+// platform prints them (BSGC2021-0001 …, after the platform's code), one lot per project.
+func number(tree *division.Tree, platform string, year int, lots []tradestat.Lot) {
 	seq := map[string]int{}
 	for i := range lots {
 		l := &lots[i]
 		prefix := typePrefix(l.Type)
 		seq[prefix]++
-		l.ProjectCode = fmt.Sprintf("BS%s%d-%04d", prefix, year, seq[prefix])
+		l.ProjectCode = fmt.Sprintf("%s%s%d-%04d", platform, prefix, year, seq[prefix])
 		l.LotCode = "001"
 		subjects := typeSubjects(l.Type)
-		l.Name = tradestat.PlaceName(l.RegionCode) + subjects[seq[prefix]%len(subjects)]
+		name := l.RegionCode
+		if d, ok := tree.Code(l.RegionCode); ok {
+			name = d.Name
+		}
+		l.Name = name + subjects[seq[prefix]%len(subjects)]
 	}
 }
 

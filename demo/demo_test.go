@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/internal/tradestattest"
 	"tradestat/money"
 	"tradestat/query"
@@ -31,6 +33,26 @@ type published struct {
 		Families map[string]figures `json:"families"`
 		Total    figures            `json:"total"`
 	} `json:"t2"`
+	T4 struct {
+		Periods []t4Period `json:"periods"`
+	} `json:"t4"`
+}
+
+// t4Period is one period of Yunnan's published 2022 figures; a nil figure was not published.
+type t4Period struct {
+	Name     string
+	From, To string
+	Projects int64     `json:"projects"`
+	Amount   money.Fen `json:"amount_fen"`
+	Types    map[string]struct {
+		Projects *int64     `json:"projects"`
+		Amount   *money.Fen `json:"amount_fen"`
+	} `json:"types"`
+	TopAreas []struct {
+		Code   string    `json:"code"`
+		Name   string    `json:"name"`
+		Amount money.Fen `json:"amount_fen"`
+	} `json:"top_areas"`
 }
 
 func loadPublished(t *testing.T) published {
@@ -46,19 +68,30 @@ func loadPublished(t *testing.T) published {
 	return p
 }
 
-// sum adds up the generated lots that f selects.
-func sum(f query.Filter) figures {
+// lotsOf is the region's demo lots, every year.
+func lotsOf(t *testing.T, r division.Region) []tradestat.Lot {
+	t.Helper()
+	years, err := Dataset(r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var lots []tradestat.Lot
-	for _, y := range Dataset() {
+	for _, y := range years {
 		lots = append(lots, y.Lots...)
 	}
-	t := tradestattest.Sum(lots, f)
-	return figures{int(t.Projects), t.Amount, t.Savings, t.Premium, int(t.Online)}
+	return lots
+}
+
+// sum adds up the generated Baoshan lots that f selects.
+func sum(t *testing.T, f query.Filter) figures {
+	r := tradestattest.Region(t, "530500")
+	s := tradestattest.Sum(r, lotsOf(t, r), f)
+	return figures{int(s.Projects), s.Amount, s.Savings, s.Premium, int(s.Online)}
 }
 
 func TestReproducesT1(t *testing.T) {
 	p := loadPublished(t)
-	if got := sum(tradestattest.Period(t, p.T1.From, p.T1.To)); got != p.T1.figures {
+	if got := sum(t, tradestattest.Period(t, p.T1.From, p.T1.To)); got != p.T1.figures {
 		t.Errorf("2021: got %+v, published %+v", got, p.T1.figures)
 	}
 }
@@ -69,13 +102,13 @@ func TestReproducesT2(t *testing.T) {
 	for fam, want := range p.T2.Families {
 		f := period
 		f.Family = tradestat.Family(fam)
-		got := sum(f)
+		got := sum(t, f)
 		got.Online = 0 // not published for T2
 		if got != want {
 			t.Errorf("2020-01..08 %s: got %+v, published %+v", fam, got, want)
 		}
 	}
-	got := sum(period)
+	got := sum(t, period)
 	got.Online = 0
 	if got != p.T2.Total {
 		t.Errorf("2020-01..08 total: got %+v, published %+v", got, p.T2.Total)
@@ -84,7 +117,10 @@ func TestReproducesT2(t *testing.T) {
 
 // TestPlausible: the demo must look like a city's trading year, not just add up.
 func TestPlausible(t *testing.T) {
-	years := Dataset()
+	years, err := Dataset(tradestattest.Region(t, "530500"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(years) != 5 || years[0].Year != 2019 || years[4].Year != 2023 {
 		t.Fatalf("years: got %d starting %d", len(years), years[0].Year)
 	}
@@ -128,7 +164,12 @@ func TestPlausible(t *testing.T) {
 // TestDeterministic: two generations are byte-identical, so `tradestat demo` twice loads the
 // same lots.
 func TestDeterministic(t *testing.T) {
-	a, b := Dataset(), Dataset()
+	r := tradestattest.Region(t, "530000")
+	a, err := Dataset(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Dataset(r)
 	for i := range a {
 		x, err := a[i].CSV()
 		if err != nil {
@@ -141,6 +182,98 @@ func TestDeterministic(t *testing.T) {
 		if !bytes.Equal(x, y) {
 			t.Fatalf("%s differs between two generations", a[i].FileName())
 		}
+	}
+}
+
+// TestReproducesT4: Yunnan's demo gives every published 2022 figure of the province: each
+// period's lots and amount, by trade type where published, and August's three largest areas.
+func TestReproducesT4(t *testing.T) {
+	p := loadPublished(t)
+	r := tradestattest.Region(t, "530000")
+	lots := lotsOf(t, r)
+	for _, per := range p.T4.Periods {
+		f := tradestattest.Period(t, per.From, per.To)
+		if got := tradestattest.Sum(r, lots, f); got.Projects != per.Projects || got.Amount != per.Amount {
+			t.Errorf("%s: %d lots, %s万元; published %d, %s万元", per.Name, got.Projects, got.Amount.Wan(), per.Projects, per.Amount.Wan())
+		}
+		for typ, want := range per.Types {
+			g := f
+			g.Type = tradestat.TradeType(typ)
+			got := tradestattest.Sum(r, lots, g)
+			if want.Projects != nil && got.Projects != *want.Projects || want.Amount != nil && got.Amount != *want.Amount {
+				t.Errorf("%s %s: %d lots, %s万元; published %+v", per.Name, typ, got.Projects, got.Amount.Wan(), want)
+			}
+		}
+		if len(per.TopAreas) == 0 {
+			continue
+		}
+		// The areas of the province: its own centre and each city with its counties.
+		amounts := map[string]money.Fen{}
+		for _, l := range lots {
+			if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) {
+				continue
+			}
+			d, _ := r.Tree().Code(l.PlaceCode)
+			for d.Parent != r.Root() && d != r.Root() {
+				d = d.Parent
+			}
+			amounts[d.Code] += l.Amount
+		}
+		for i, top := range per.TopAreas {
+			if amounts[top.Code] != top.Amount {
+				t.Errorf("%s: %s %s万元, published %s万元", per.Name, top.Name, amounts[top.Code].Wan(), top.Amount.Wan())
+			}
+			for code, a := range amounts {
+				if !slices.ContainsFunc(per.TopAreas[:i+1], func(x struct {
+					Code   string    `json:"code"`
+					Name   string    `json:"name"`
+					Amount money.Fen `json:"amount_fen"`
+				}) bool {
+					return x.Code == code
+				}) && a >= top.Amount {
+					t.Errorf("%s: %s has %s万元, not below the published number %d, %s", per.Name, code, a.Wan(), i+1, top.Name)
+				}
+			}
+		}
+	}
+}
+
+// TestProvinceHoldsBaoshan: the Baoshan part of Yunnan's demo is Baoshan's demo, lot for lot,
+// and every area within Yunnan gets the part of it within the area.
+func TestProvinceHoldsBaoshan(t *testing.T) {
+	yn, bs := tradestattest.Region(t, "530000"), tradestattest.Region(t, "530500")
+	inBaoshan := map[string]tradestat.Lot{}
+	for _, l := range lotsOf(t, yn) {
+		if p, _ := yn.Tree().Code(l.PlaceCode); p.Within(bs.Root()) {
+			inBaoshan[l.ID()] = l
+		}
+	}
+	own := lotsOf(t, bs)
+	if len(own) != len(inBaoshan) {
+		t.Fatalf("Baoshan has %d lots in Yunnan's demo and %d in its own", len(inBaoshan), len(own))
+	}
+	for _, l := range own {
+		if inBaoshan[l.ID()] != l {
+			t.Fatalf("lot %s differs: %+v in Yunnan's, %+v in Baoshan's", l.ID(), inBaoshan[l.ID()], l)
+		}
+	}
+	cities := map[string]bool{}
+	for _, l := range lotsOf(t, yn) {
+		p, _ := yn.Tree().Code(l.PlaceCode)
+		for p.Level == division.County {
+			p = p.Parent
+		}
+		cities[p.Code] = true
+	}
+	if len(cities) != 17 {
+		t.Errorf("Yunnan's demo trades at %d of the 16 cities and the provincial centre", len(cities))
+	}
+	kunming := lotsOf(t, tradestattest.Region(t, "530100"))
+	if len(kunming) == 0 {
+		t.Fatal("no demo lots for 昆明市")
+	}
+	if _, err := Dataset(tradestattest.Region(t, "510000")); err == nil {
+		t.Error("a demo for 四川省, which has none")
 	}
 }
 

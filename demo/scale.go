@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/money"
 )
 
-// WriteScaled streams n synthetic lots (2019–2023, every place and type, plausible sizes) as
+// WriteScaled streams n synthetic lots of the region (2019–2023, every place and type, plausible sizes) as
 // a canonical CSV, for measuring ingest and dashboard speed at any scale. They are not
 // calibrated to published figures. As on real platforms, project codes are given out in
 // date order (within each trade type's prefix), so that a period's lots lie together in
 // the table sorted by code. progress, if set, is called every 100,000 lots.
-func WriteScaled(w io.Writer, n int, progress func(done int)) error {
+func WriteScaled(w io.Writer, region division.Region, n int, progress func(done int)) error {
 	rng := rand.New(rand.NewPCG(seed, 1<<40))
-	places := placeWeights()
+	places := placesOf(region.Root(), nil)
 	types := tradestat.TradeTypes()
 	first := day(2019, 1, 1).Time()
 	prefixes, subjects := map[tradestat.TradeType]string{}, map[tradestat.TradeType][]string{}
@@ -34,7 +35,7 @@ func WriteScaled(w io.Writer, n int, progress func(done int)) error {
 			LotCode:     "001",
 			Name:        subjects[t][i%len(subjects[t])],
 			Type:        t,
-			PlaceCode:   places[rng.IntN(len(places))],
+			PlaceCode:   pick(rng, places),
 			DealDate:    tradestat.DateOf(first.Add(time.Duration(i*5*365/n) * 24 * time.Hour)),
 			Amount:      amount,
 			Online:      t.Kind() == tradestat.Tender && rng.IntN(4) == 0,

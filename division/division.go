@@ -53,10 +53,11 @@ type Division struct {
 	Children []*Division
 }
 
-// Within reports whether d is a or lies below it.
+// Within reports whether d is a or lies below it (by code, so that divisions of two trees
+// parsed apart compare as they should).
 func (d *Division) Within(a *Division) bool {
 	for x := d; x != nil; x = x.Parent {
-		if x == a {
+		if x.Code == a.Code {
 			return true
 		}
 	}

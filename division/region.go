@@ -28,6 +28,26 @@ func (r Region) Name() string { return r.root.Name }
 // Contains reports whether d lies within the region.
 func (r Region) Contains(d *Division) bool { return d != nil && d.Within(r.root) }
 
+// NameOf names a division code as the region's readers need it: by the names below the
+// region's own (腾冲市 in 保山市, 保山市腾冲市 in 云南省), by its full name when outside the
+// region, and as given when it is no code the table knows (a project region written as text).
+func (r Region) NameOf(code string) string {
+	d, ok := r.tree.Code(code)
+	switch {
+	case !ok:
+		return code
+	case d == r.root || !r.Contains(d):
+		return d.FullName()
+	}
+	var b strings.Builder
+	for _, x := range d.Chain() {
+		if x != r.root && x.Within(r.root) {
+			b.WriteString(x.Name)
+		}
+	}
+	return b.String()
+}
+
 // Area reads the code of an area a request names: a division within the region, current or
 // retired. It is the region itself when code is empty.
 func (r Region) Area(code string) (*Division, error) {
@@ -247,4 +267,18 @@ func contains(ds []*Division, d *Division) bool {
 		}
 	}
 	return false
+}
+
+// MustRegion is the region of a code known to be good (a test's, a default's); it panics on
+// any other.
+func MustRegion(code string) Region {
+	tree, err := China()
+	if err != nil {
+		panic(err)
+	}
+	r, err := tree.Region(code)
+	if err != nil {
+		panic(err)
+	}
+	return r
 }

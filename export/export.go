@@ -20,6 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 	"tradestat/query"
 	"tradestat/safecell"
@@ -179,12 +180,20 @@ func (l Line) cells() []cell {
 
 // Meta names an export: its title and when it was made.
 type Meta struct {
-	Title string    // 保山市公共资源交易效益指标（2021年，全市）
-	At    time.Time // the export time
+	Title  string             // 保山市公共资源交易效益指标（2021年，全市）
+	At     time.Time          // the export time
+	Region *division.Division // whose centres the data are of
 }
 
 func (m Meta) footer() string {
-	return "数据来源：保山市各级公共资源交易中心交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
+	source := "各级公共资源交易中心"
+	if m.Region != nil {
+		source = m.Region.Name + source
+		if m.Region.Level == division.County {
+			source = m.Region.Name + "公共资源交易中心"
+		}
+	}
+	return "数据来源：" + source + "交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
 }
 
 // WriteIndicators writes the tables in format f: a sheet per table in XLSX, sections one

@@ -8,7 +8,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"tradestat"
 	"tradestat/query"
 	"tradestat/safecell"
 )
@@ -38,7 +37,7 @@ func lotText(l query.LotRow) []string {
 		online = "是"
 	}
 	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), string(l.Type),
-		tradestat.PlaceName(l.Place), safecell.Text(tradestat.PlaceName(l.Region)), l.Date.String(),
+		l.PlaceName, safecell.Text(l.RegionName), l.Date.String(),
 		l.Budget.Wan(), l.Reserve.Wan(), l.Amount.Wan(), l.Savings.Wan(), l.Premium.Wan(), online}
 }
 

@@ -17,7 +17,7 @@ func BenchmarkScan(b *testing.B) {
 	}
 	for b.Loop() {
 		var rep Report
-		if err := scan(context.Background(), SourceFromPath(path), Options{}, &rep, func(tradestat.Lot) error { return nil }); err != nil {
+		if err := scan(context.Background(), SourceFromPath(path), Options{Region: baoshan}, &rep, func(tradestat.Lot) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(rep.Read), "rows/op")

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 )
 
@@ -168,7 +169,7 @@ func TestRewrittenHeadersLoadTheSameLots(t *testing.T) {
 		cw.Flush()
 		var got []tradestat.Lot
 		var rep Report
-		err := scan(context.Background(), Source{Name: "p.csv", Data: b.Bytes()}, Options{}, &rep, func(l tradestat.Lot) error {
+		err := scan(context.Background(), Source{Name: "p.csv", Data: b.Bytes()}, Options{Region: baoshan}, &rep, func(l tradestat.Lot) error {
 			l.SourceFile, l.SourceRow = "", 0
 			got = append(got, l)
 			return nil
@@ -189,7 +190,7 @@ func TestRewrittenHeadersLoadTheSameLots(t *testing.T) {
 func propertyLots() []tradestat.Lot {
 	start, _ := tradestat.ParseDate("2021-01-04")
 	types := tradestat.TradeTypes()
-	places := tradestat.Places()
+	places := division.MustRegion("530500").Root().Descendants()
 	var lots []tradestat.Lot
 	for i := range 40 {
 		ty := types[i%len(types)]
@@ -268,7 +269,7 @@ func TestCityWorkbook(t *testing.T) {
 	}
 	var got []tradestat.Lot
 	rep := Report{}
-	err := scan(context.Background(), Source{Name: "city.xlsx", Data: b.Bytes()}, Options{}, &rep, func(l tradestat.Lot) error {
+	err := scan(context.Background(), Source{Name: "city.xlsx", Data: b.Bytes()}, Options{Region: baoshan}, &rep, func(l tradestat.Lot) error {
 		l.SourceFile, l.SourceRow = "", 0
 		got = append(got, l)
 		return nil

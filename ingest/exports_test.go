@@ -16,6 +16,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -54,7 +55,7 @@ func TestLoadExports(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			conn, _ := chtest.Open(t)
 			ctx := context.Background()
-			loader := ingest.NewLoader(conn)
+			loader := ingest.NewLoader(conn, division.MustRegion("530500"))
 			opts := tt.opts
 			if tt.mapping != "" {
 				m, err := ingest.LoadMapping(filepath.Join("testdata", tt.mapping))
@@ -75,7 +76,7 @@ func TestLoadExports(t *testing.T) {
 					rep.Duplicates != tt.duplicates || !rep.Balanced() || rejects != rep.Rejected {
 					t.Errorf("round %d: %s (rejects reported %d)", round, rep, rejects)
 				}
-				got, err := query.New(conn).Summary(ctx, tradestattest.Year(t, 2021))
+				got, err := query.New(conn, division.MustRegion("530500")).Summary(ctx, tradestattest.Year(t, 2021))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,7 +98,7 @@ func TestWorker(t *testing.T) {
 		copyFile(t, filepath.Join("testdata", f), filepath.Join(inbox, f))
 	}
 	newWorker := func() *ingest.Worker {
-		return &ingest.Worker{Inbox: inbox, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
+		return &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
 			Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	}
 	ctx := context.Background()
@@ -246,7 +247,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	}
 	defer direct.Close()
 	var once sync.Once
-	w := &ingest.Worker{Inbox: inbox, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
+	w := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
 		BatchSize: 5000, InsertRows: 10000, Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, viaProxy) }}
 	w.Options.Progress = func(pr ingest.Progress) {
 		if pr.Rows < 40000 {
@@ -287,7 +288,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	if err := w.ProcessOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, err := query.New(direct).Summary(ctx, tradestattest.Year(t, 2022))
+	got, err := query.New(direct, division.MustRegion("530500")).Summary(ctx, tradestattest.Year(t, 2022))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func scanBytes(t testing.TB, name string, data []byte) (Report, []tradestat.Lot,
 	var rejects []Reject
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	err := scan(context.Background(), Source{Name: name, Data: data}, Options{Today: today, Rejects: func(r Reject) error {
+	err := scan(context.Background(), Source{Name: name, Data: data}, Options{Region: baoshan, Today: today, Rejects: func(r Reject) error {
 		rejects = append(rejects, r)
 		return nil
 	}}, &rep, func(l tradestat.Lot) error { lots = append(lots, l); return nil })

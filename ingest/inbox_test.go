@@ -11,6 +11,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
@@ -29,7 +30,7 @@ func TestInboxNames(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &ingest.Worker{Inbox: inbox, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	w := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	if err := w.ProcessOnce(ctx); err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func TestInboxNames(t *testing.T) {
 		t.Errorf("%d lots loaded from files that are not to be read: %v", n, err)
 	}
 	// Content other than what was hashed: refused as changed, nothing kept.
-	_, err = ingest.NewLoader(conn).Load(ctx, ingest.Source{Name: "c.csv", Data: []byte(lot)}, ingest.Options{SHA256: strings.Repeat("0", 64)})
+	_, err = ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "c.csv", Data: []byte(lot)}, ingest.Options{SHA256: strings.Repeat("0", 64)})
 	if !ingest.IsChanged(err) {
 		t.Errorf("a file that changed while loading: %v", err)
 	}

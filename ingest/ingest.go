@@ -28,6 +28,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/msg"
 )
 
@@ -45,6 +46,7 @@ const DefaultInsertRows = 1 << 18
 // Loader writes lots into the lots table and records each file in ingest_batches.
 type Loader struct {
 	conn       driver.Conn
+	region     division.Region
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
@@ -54,9 +56,10 @@ type Loader struct {
 	afterMove func() error
 }
 
-// NewLoader returns a Loader writing through conn.
-func NewLoader(conn driver.Conn) *Loader {
-	return &Loader{conn: conn, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now}
+// NewLoader returns a Loader writing through conn the lots of files whose trading places lie
+// within region.
+func NewLoader(conn driver.Conn, region division.Region) *Loader {
+	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now}
 }
 
 // Source is one file to load: a path, or bytes already in memory.
@@ -85,8 +88,11 @@ func (s Source) open() (io.ReadCloser, int64, error) {
 
 // Options say how to read a file.
 type Options struct {
-	Sheet   string  // read only this XLSX sheet; "" reads every sheet that holds lots
-	Place   string  // trading place for files that have no such column (a one-centre export)
+	Sheet string // read only this XLSX sheet; "" reads every sheet that holds lots
+	Place string // trading place for files that have no such column (a one-centre export)
+	// Region is where the lots must lie: a lot whose trading place is outside it is rejected
+	// with a reason that names it. A Loader sets its own; Inspect needs it set.
+	Region  division.Region
 	Mapping Mapping // header → field entries beyond the built-in aliases
 	// Rejects receives every rejected row, in file order (the CLI writes the reject report).
 	Rejects func(Reject) error
@@ -179,6 +185,7 @@ func IsChanged(err error) bool {
 func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
 	batch := newBatch()
 	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch), Lang: opts.Lang}
+	opts.Region = l.region
 	started := l.now()
 	if err := l.Recover(ctx); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
@@ -444,6 +451,9 @@ func newConverter(t table, file string, opts Options, types map[string]tradestat
 	if err != nil {
 		return nil, nil, err
 	}
+	if opts.Region.Root() == nil {
+		return nil, nil, fmt.Errorf("%s: no region to read trading places in", file)
+	}
 	return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
-		types: types, p: p}, data, nil
+		types: types, p: p, lang: opts.Lang, region: opts.Region}, data, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 )
@@ -17,7 +18,7 @@ func BenchmarkLoad(b *testing.B) {
 		path = "testdata/mixed.csv"
 	}
 	conn, _ := chtest.Open(b)
-	loader := ingest.NewLoader(conn)
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
 	for b.Loop() {
 		rep, err := loader.LoadFile(context.Background(), path, ingest.Options{})
 		if err != nil {

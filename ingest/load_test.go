@@ -11,6 +11,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -21,8 +22,8 @@ import (
 func TestLoadFileAccountsAndReplaces(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn)
-	store := query.New(conn)
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	store := query.New(conn, division.MustRegion("530500"))
 	year := tradestattest.Year(t, 2021)
 
 	rep, err := loader.LoadFile(ctx, "testdata/mixed.csv", ingest.Options{})
@@ -86,7 +87,7 @@ func TestLoadFileAccountsAndReplaces(t *testing.T) {
 
 func TestLoadFileUnreadable(t *testing.T) {
 	conn, _ := chtest.Open(t)
-	loader := ingest.NewLoader(conn)
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
 	for _, path := range []string{"testdata/empty.csv", "testdata/missing-amount.csv", "testdata/no-such-file.csv"} {
 		if _, err := loader.LoadFile(context.Background(), path, ingest.Options{}); err == nil {
 			t.Errorf("%s: loaded without error", path)
@@ -114,7 +115,7 @@ func TestLoadStoppedMidFile(t *testing.T) {
 		fmt.Fprintf(&b, "P%05d,001,工程建设,530502,2021-06-01,%s\n", i, amount)
 	}
 	src := ingest.Source{Name: "stops.csv", Data: []byte(b.String())}
-	loader := ingest.NewLoader(conn)
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
 	loader.BatchSize = 500
 	stop := errors.New("disk full")
 	if _, err := loader.Load(ctx, src, ingest.Options{Rejects: func(ingest.Reject) error { return stop }}); !errors.Is(err, stop) {
@@ -135,7 +136,7 @@ func TestLoadStoppedMidFile(t *testing.T) {
 	if rep.Loaded != 2999 || rep.Rejected != 1 || !rep.Balanced() {
 		t.Errorf("second load: %s", rep)
 	}
-	got, err := query.New(conn).Summary(ctx, tradestattest.Year(t, 2021))
+	got, err := query.New(conn, division.MustRegion("530500")).Summary(ctx, tradestattest.Year(t, 2021))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +183,8 @@ func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 func TestDailyFollowsDeals(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn)
-	if _, err := demo.Load(ctx, loader); err != nil {
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	if _, err := demo.Load(ctx, loader, division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := conn.Query(ctx, `SELECT project_code, lot_code FROM deals FINAL

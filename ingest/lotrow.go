@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 	"tradestat/msg"
 )
@@ -28,6 +29,8 @@ type converter struct {
 	types        map[string]tradestat.TradeType
 	today        tradestat.Date // no lot completes after it
 	p            msg.Printer    // the language of reject reasons
+	lang         msg.Lang
+	region       division.Region // where trading places must lie
 }
 
 // say is an error as the clerk reads it: a catalog message in the load's language.
@@ -35,6 +38,10 @@ func (c *converter) say(err error) string {
 	var te *textError
 	if errors.As(err, &te) {
 		return c.p.T(te.key, te.args...)
+	}
+	var pe *division.PlaceError
+	if errors.As(err, &pe) {
+		return pe.Text(c.lang)
 	}
 	return err.Error()
 }
@@ -182,13 +189,13 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if placeText == "" {
 		placeText = c.defaultPlace
 	}
-	p, err := parsePlace(placeText)
+	p, err := parsePlace(c.region, placeText)
 	if err != nil {
 		return lot, c.reject(rec, line, fPlace, c.reason(err, "the trading place is empty (give --place CODE for a one-centre file)"))
 	}
 	lot.PlaceCode = p.Code
 	if r := c.get(rec, fRegion); r != "" {
-		lot.RegionCode = parseRegion(r)
+		lot.RegionCode = parseRegion(c.region.Tree(), r)
 	}
 	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
 		return lot, c.reject(rec, line, fDate, c.reason(err, "the completion date is empty"))

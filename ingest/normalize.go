@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/width"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 )
 
@@ -310,68 +311,28 @@ func allDigits(s string) bool {
 	return true
 }
 
-// parsePlace reads a trading place as a GB/T 2260 code (old 530522 腾冲县 = 腾冲市), a name
-// (腾冲, 腾冲县, 腾冲市), a prefixed name (保山市腾冲市, 云南省保山市隆阳区) or a centre's name
-// (腾冲市公共资源交易中心). 保山市 alone, 市本级 and 市级 are the city level.
-func parsePlace(s string) (tradestat.Place, error) {
-	orig := s
-	if len(s) == 6 && allDigits(s) {
-		return placeByCode(s, orig)
-	}
-	s = strings.ReplaceAll(narrow(s), " ", "")
+// parsePlace reads a trading place within the region: a code (current or retired) or a name
+// as exports write it (division.Region.Place says which forms); full-width forms and
+// placeholders first, as for every cell.
+func parsePlace(r division.Region, s string) (*division.Division, error) {
+	s = narrow(s)
 	if isPlaceholder(s) {
-		return tradestat.Place{}, errEmpty
+		return nil, errEmpty
 	}
-	if len(s) == 6 && allDigits(s) {
-		return placeByCode(s, orig)
-	}
-	s = strings.NewReplacer("(", "", ")", "", "【", "", "】", "", "[", "", "]", "").Replace(s)
-	// A branch named under its parent centre: 保山市公共资源交易中心腾冲分中心 is 腾冲.
-	if i := strings.Index(s, "交易中心"); i >= 0 && i+len("交易中心") < len(s) {
-		s = s[i+len("交易中心"):]
-	}
-	for _, suffix := range []string{"公共资源交易管理局", "公共资源交易服务中心", "公共资源交易中心", "公共资源交易分中心",
-		"政务服务管理局", "政务服务中心", "交易服务中心", "交易中心", "分中心"} {
-		s = strings.TrimSuffix(s, suffix)
-	}
-	s = strings.TrimPrefix(s, "云南省")
-	if rest := strings.TrimPrefix(s, "保山市"); rest != s {
-		if rest == "" || rest == "本级" || rest == "级" || rest == "市本级" {
-			return tradestat.ParsePlace(tradestat.CityCode)
-		}
-		s = rest
-	}
-	switch s {
-	case "保山", "市本级", "市级", "本级", "市中心", "市":
-		return tradestat.ParsePlace(tradestat.CityCode)
-	}
-	for _, p := range tradestat.Places()[1:] {
-		stem := strings.TrimRight(p.Name, "区县市")
-		for _, form := range []string{p.Name, stem, stem + "县", stem + "区", stem + "市"} {
-			if s == form {
-				return p, nil
-			}
-		}
-	}
-	return tradestat.Place{}, textf("place %q is not one of the region's trading places", orig)
+	return r.Place(s)
 }
 
-// placeByCode is the trading place of a GB/T 2260 code.
-func placeByCode(code, orig string) (tradestat.Place, error) {
-	p, err := tradestat.ParsePlace(code)
-	if err != nil {
-		return p, textf("place %q is not one of the region's trading places", orig)
+// parseRegion reads a project region (项目所在区域) anywhere in the country, kept as its
+// 6-digit code or, failing that, as written: it is descriptive, and no figure depends on it.
+func parseRegion(t *division.Tree, s string) string {
+	s = narrow(s)
+	nation, err := t.Region(division.NationCode)
+	if err == nil {
+		if d, err := nation.Place(s); err == nil {
+			return d.Code
+		}
 	}
-	return p, nil
-}
-
-// parseRegion reads a project region like a place; a region outside Baoshan is kept as its
-// 6-digit code or, failing that, as written, since it is descriptive and no figure depends on it.
-func parseRegion(s string) string {
-	if p, err := parsePlace(s); err == nil {
-		return p.Code
-	}
-	return narrow(s)
+	return s
 }
 
 // typeAliases maps names platforms use to the canonical trade type (GUIDE §4).
@@ -447,6 +408,3 @@ func parseFlag(s string) (bool, error) {
 	}
 	return false, textf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
 }
-
-// ParsePlaceName reads a trading place given by name, as exports and --place write it.
-func ParsePlaceName(s string) (tradestat.Place, error) { return parsePlace(s) }

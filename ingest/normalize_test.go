@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 	"tradestat/msg"
 )
@@ -132,7 +133,7 @@ func TestParsePlace(t *testing.T) {
 		{"", "empty"},
 	}
 	for _, tt := range tests {
-		got, err := parsePlace(tt.in)
+		got, err := parsePlace(baoshan, tt.in)
 		switch tt.want {
 		case "empty":
 			if !errors.Is(err, errEmpty) {
@@ -148,11 +149,11 @@ func TestParsePlace(t *testing.T) {
 			}
 		}
 	}
-	if got := parseRegion("昆明市五华区"); got != "昆明市五华区" {
-		t.Errorf("parseRegion keeps a region outside Baoshan as written: got %q", got)
-	}
-	if got := parseRegion("腾冲县"); got != "530581" {
-		t.Errorf("parseRegion(腾冲县) = %q", got)
+	tree := baoshan.Tree()
+	for in, want := range map[string]string{"昆明市五华区": "530102", "腾冲县": "530581", "某某工业园区": "某某工业园区"} {
+		if got := parseRegion(tree, in); got != want {
+			t.Errorf("parseRegion(%s) = %q, want %q (a region anywhere in the country as its code, else as written)", in, got, want)
+		}
 	}
 }
 
@@ -250,7 +251,7 @@ func FuzzParseDate(f *testing.F) {
 func FuzzConvertRow(f *testing.F) {
 	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
 	l := assign(header, nil, 0)
-	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer()}
+	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer(), region: baoshan}
 	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
 	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
 	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")
@@ -268,9 +269,12 @@ func FuzzConvertRow(f *testing.F) {
 				lot.Amount < 0 || lot.Budget < 0 || lot.Reserve < 0 || lot.Savings() < 0 || lot.Premium() < 0 {
 				t.Fatalf("an incomplete lot: %+v", lot)
 			}
-			if _, err := tradestat.ParsePlace(lot.PlaceCode); err != nil {
+			if _, err := baoshan.Place(lot.PlaceCode); err != nil {
 				t.Fatalf("lot with place %q: %v", lot.PlaceCode, err)
 			}
 		}
 	})
 }
+
+// baoshan is the region the ingest tests load for.
+var baoshan = division.MustRegion("530500")

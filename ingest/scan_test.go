@@ -78,7 +78,7 @@ func TestScanGolden(t *testing.T) {
 		}
 		n++
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			var opts Options
+			opts := Options{Region: baoshan}
 			if i := strings.Index(path, "place-"); i >= 0 {
 				opts.Place = path[i+6 : i+12]
 			}
@@ -123,7 +123,7 @@ func TestCanonicalRoundTrip(t *testing.T) {
 	}
 	var got []tradestat.Lot
 	var rep Report
-	err := scan(context.Background(), Source{Name: "rt.csv", Data: buf.Bytes()}, Options{}, &rep, func(l tradestat.Lot) error {
+	err := scan(context.Background(), Source{Name: "rt.csv", Data: buf.Bytes()}, Options{Region: baoshan}, &rep, func(l tradestat.Lot) error {
 		got = append(got, l)
 		return nil
 	})
@@ -151,7 +151,7 @@ func TestInspect(t *testing.T) {
 			"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | deal 9505000.00元", "sheet 说明:", "not read", "nothing was loaded"}},
 	} {
 		var b strings.Builder
-		if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Lang: tc.lang}, &b, 3); err != nil {
+		if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Region: baoshan, Lang: tc.lang}, &b, 3); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -172,7 +172,7 @@ func TestSheetOption(t *testing.T) {
 	}{{"2021年", "", 6}, {"说明", "no header row", 0}, {"2022年", `no sheet "2022年"`, 0}} {
 		var rep Report
 		n := 0
-		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Sheet: tt.sheet, Lang: msg.English}, &rep,
+		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Region: baoshan, Sheet: tt.sheet, Lang: msg.English}, &rep,
 			func(tradestat.Lot) error { n++; return nil })
 		if tt.wantErr == "" && (err != nil || n != tt.lots) || tt.wantErr != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("--sheet %s: %d lots, %v", tt.sheet, n, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"tradestat/division"
 	"tradestat/internal/chtest"
 )
 
@@ -36,7 +37,7 @@ func TestStoppedLoads(t *testing.T) {
 	stop := errors.New("stopped")
 
 	// Stopped while reading (the scan fails after the first rows were sent): nothing visible.
-	l := NewLoader(conn)
+	l := NewLoader(conn, division.MustRegion("530500"))
 	l.BatchSize, l.InsertRows = 1, 1
 	bad := file("A", "B")
 	bad.Data = append(bad.Data, []byte("C,1,x,no such type,530502,2021-03-01,100,90,否\n")...)
@@ -51,7 +52,7 @@ func TestStoppedLoads(t *testing.T) {
 	}
 
 	// Stopped right after the move, an hour ago: the lots are in deals, their figures not.
-	l = NewLoader(conn)
+	l = NewLoader(conn, division.MustRegion("530500"))
 	l.now = func() time.Time { return time.Now().Add(-time.Hour) }
 	l.afterMove = func() error { return stop }
 	if _, err := l.Load(ctx, file("P1", "P2", "P3"), Options{}); !errors.Is(err, stop) {
@@ -61,7 +62,7 @@ func TestStoppedLoads(t *testing.T) {
 		t.Fatal("the stopped load is not where the test wants it")
 	}
 	// The next load, of another file, completes it first.
-	if _, err := NewLoader(conn).Load(ctx, file("Q1"), Options{}); err != nil {
+	if _, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, file("Q1"), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count("SELECT sum(lots) FROM daily FINAL"); n != 4 {
@@ -74,7 +75,7 @@ func TestStoppedLoads(t *testing.T) {
 		t.Errorf("the recovered load's record: %d", n)
 	}
 	// Recovering again changes nothing.
-	if err := NewLoader(conn).Recover(ctx); err != nil || count("SELECT count() FROM ingest_batches") != 2 {
+	if err := NewLoader(conn, division.MustRegion("530500")).Recover(ctx); err != nil || count("SELECT count() FROM ingest_batches") != 2 {
 		t.Errorf("second recovery: %v", err)
 	}
 }
@@ -89,7 +90,7 @@ func TestTotalsStayExact(t *testing.T) {
 	for i := range 46200 { // 46,200 × 1万亿元 > 2^62 fen
 		fmt.Fprintf(&b, "T%06d,1,x,工程建设,530502,2021-03-01,1000000000000,1000000000000,否\n", i)
 	}
-	_, err := NewLoader(conn).Load(ctx, Source{Name: "huge.csv", Data: []byte(b.String())}, Options{})
+	_, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, Source{Name: "huge.csv", Data: []byte(b.String())}, Options{})
 	if !IsUnreadable(err) || !strings.Contains(err.Error(), "上限") {
 		t.Fatalf("a load past the exact range: %v", err)
 	}

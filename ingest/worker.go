@@ -89,7 +89,7 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			w.conn, w.loader = conn, NewLoader(conn)
+			w.conn, w.loader = conn, NewLoader(conn, w.Options.Region)
 			if w.BatchSize > 0 {
 				w.loader.BatchSize = w.BatchSize
 			}

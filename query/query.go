@@ -16,12 +16,14 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 )
 
 // Store answers questions about the loaded lots.
 type Store struct {
 	conn    driver.Conn
+	region  division.Region
 	cache   cache
 	heavy   chan struct{}                      // a place among the lot lists that read the lots themselves
 	exports chan struct{}                      // a place among the lot exports
@@ -50,10 +52,13 @@ const (
 	exportReads = 2
 )
 
-// New returns a Store reading through conn.
-func New(conn driver.Conn) *Store {
-	return &Store{conn: conn, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads)}
+// New returns a Store reading the lots of region through conn.
+func New(conn driver.Conn, region division.Region) *Store {
+	return &Store{conn: conn, region: region, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads)}
 }
+
+// Region is the region the store reads.
+func (s *Store) Region() division.Region { return s.region }
 
 // lane waits for a place in the lane l; done gives it back.
 func lane(ctx context.Context, l chan struct{}) (done func(), err error) {
@@ -65,28 +70,23 @@ func lane(ctx context.Context, l chan struct{}) (done func(), err error) {
 	}
 }
 
-// Filter selects lots: completed within [From, To] (inclusive) and, where set, at one place,
-// level, family or trade type.
-type Filter struct {
-	From, To tradestat.Date
-	Place    string // GB/T 2260 code
-	Level    string // tradestat.LevelCity or LevelCounty
-	Family   tradestat.Family
-	Type     tradestat.TradeType
-}
+// Filter selects lots; it belongs to the domain, which reads it from a view's parameters.
+type Filter = tradestat.Filter
 
-// where renders the filter as a WHERE clause with its bound arguments.
-func (f Filter) where() (string, []any) {
+// where renders the filter as a WHERE clause with its bound arguments. The area, place and
+// level become the list of trading places they admit within the region, each code bound.
+func where(f Filter, r division.Region) (string, []any) {
 	conds := []string{"deal_date >= toDate(?)", "deal_date <= toDate(?)"}
 	args := []any{f.From.String(), f.To.String()}
-	if f.Place != "" {
-		conds, args = append(conds, "place_code = ?"), append(args, f.Place)
-	}
-	switch f.Level {
-	case tradestat.LevelCity:
-		conds, args = append(conds, "place_code = ?"), append(args, tradestat.CityCode)
-	case tradestat.LevelCounty:
-		conds, args = append(conds, "place_code != ?"), append(args, tradestat.CityCode)
+	if codes, all := f.Places(r); !all {
+		if len(codes) == 0 {
+			conds = append(conds, "0")
+		} else {
+			conds = append(conds, "place_code IN ("+strings.Repeat("?, ", len(codes)-1)+"?)")
+			for _, c := range codes {
+				args = append(args, c)
+			}
+		}
 	}
 	if f.Family != "" {
 		conds, args = append(conds, "has(?, toString(trade_type))"), append(args, familyTypes(f.Family))
@@ -185,7 +185,7 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
-		where, args := f.where()
+		where, args := where(f, s.region)
 		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
 		t, err := scanTotals(row)
 		if err != nil {
@@ -203,6 +203,7 @@ const (
 	ByYear   Dimension = "year"
 	ByMonth  Dimension = "month"
 	ByPlace  Dimension = "place"
+	ByArea   Dimension = "area"
 	ByLevel  Dimension = "level"
 	ByType   Dimension = "type"
 	ByFamily Dimension = "family"
@@ -210,31 +211,57 @@ const (
 
 // ParseDimension accepts the name of a dimension.
 func ParseDimension(s string) (Dimension, error) {
-	for _, d := range []Dimension{ByYear, ByMonth, ByPlace, ByLevel, ByType, ByFamily} {
+	for _, d := range []Dimension{ByYear, ByMonth, ByPlace, ByArea, ByLevel, ByType, ByFamily} {
 		if string(d) == s {
 			return d, nil
 		}
 	}
-	return "", fmt.Errorf("unknown breakdown %q (want year, month, place, level, type or family)", s)
+	return "", fmt.Errorf("unknown breakdown %q (want year, month, place, area, level, type or family)", s)
 }
 
 // keyExpr is the SQL expression a dimension groups by; only these fixed expressions are
-// ever put into SQL text.
+// ever put into SQL text. Areas and levels are groups of trading places: the server groups
+// by place, and rollUp adds the places up by the division tree.
 func (d Dimension) keyExpr() (string, []any) {
 	switch d {
 	case ByYear:
 		return "toString(toYear(deal_date))", nil
 	case ByMonth:
 		return "toString(toYYYYMM(deal_date))", nil
-	case ByPlace:
+	case ByPlace, ByArea, ByLevel:
 		return "place_code", nil
-	case ByLevel:
-		return "if(place_code = ?, ?, ?)", []any{tradestat.CityCode, tradestat.LevelCity, tradestat.LevelCounty}
 	case ByType:
 		return "toString(trade_type)", nil
 	}
 	types, families := familyTable()
 	return "transform(toString(trade_type), ?, ?, '')", []any{types, families}
+}
+
+// rollUp adds the totals of each trading place up to the dimension's keys: for ByArea the
+// area's direct subdivision the place lies in (or the area's own code, for its own centre),
+// for ByLevel the place's centre level. A place the tree does not know keeps its code, so no
+// lot is dropped.
+func (d Dimension) rollUp(area *division.Division, tree *division.Tree, byPlace map[string]Totals) map[string]Totals {
+	if d != ByArea && d != ByLevel {
+		return byPlace
+	}
+	out := map[string]Totals{}
+	for code, t := range byPlace {
+		key := code
+		if p, ok := tree.Code(code); ok {
+			switch {
+			case d == ByLevel && p.CentreLevel() != "":
+				key = p.CentreLevel()
+			case d == ByArea && p.Within(area) && p != area:
+				for p.Parent != area {
+					p = p.Parent
+				}
+				key = p.Code
+			}
+		}
+		out[key] = out[key].Add(t)
+	}
+	return out
 }
 
 // familyTable lists every trade type beside its family. The family is not stored: it follows
@@ -282,7 +309,7 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 
 func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
-	where, args := f.where()
+	where, args := where(f, s.region)
 	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM daily FINAL "+where+" GROUP BY k",
 		append(append(keyArgs, dailyTotalsArgs()...), args...)...)
 	if err != nil {
@@ -304,20 +331,27 @@ func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 	if err := rows.Err(); err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 	}
+	area, err := s.region.Area(f.Area)
+	if err != nil {
+		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+	}
+	got = d.rollUp(area, s.region.Tree(), got)
 	var out []Row
 	var total Totals
-	for _, k := range d.keys(f, got) {
-		r := Row{Key: k, Name: d.name(k), Totals: got[k]}
+	for _, k := range d.keys(f, area, got) {
+		r := Row{Key: k, Name: d.name(k, area, s.region.Tree()), Totals: got[k]}
 		total = total.Add(r.Totals)
 		out = append(out, r)
 	}
 	return out, total, nil
 }
 
-// keys lists the keys of a breakdown in report order: the fixed domain lists for places,
-// levels, types and families, every year or month of the filter's period, and any key found
-// in the data beyond those (a place code not in the list, say), so no lot is ever dropped.
-func (d Dimension) keys(f Filter, got map[string]Totals) []string {
+// keys lists the keys of a breakdown in report order: every year or month of the filter's
+// period; for places the area's own and those of its direct subdivisions; for areas the
+// area's own centre and the subdivisions that have lots; the levels the area has; the fixed
+// domain lists of types and families; and any key found in the data beyond those (a place
+// below a county, say), so no lot is ever dropped.
+func (d Dimension) keys(f Filter, area *division.Division, got map[string]Totals) []string {
 	var keys []string
 	switch d {
 	case ByYear:
@@ -329,11 +363,23 @@ func (d Dimension) keys(f Filter, got map[string]Totals) []string {
 			keys = append(keys, t.Format("2006-01"))
 		}
 	case ByPlace:
-		for _, p := range tradestat.Places() {
-			keys = append(keys, p.Code)
+		if area.Level != division.Nation {
+			keys = append(keys, area.Code)
+		}
+		for _, c := range area.Children {
+			keys = append(keys, c.Code)
+		}
+	case ByArea:
+		if _, own := got[area.Code]; own || area.Level != division.Nation {
+			keys = append(keys, area.Code)
+		}
+		for _, c := range area.Children {
+			if _, ok := got[c.Code]; ok {
+				keys = append(keys, c.Code)
+			}
 		}
 	case ByLevel:
-		keys = tradestat.Levels()
+		keys = area.LevelsBelow()
 	case ByType:
 		for _, t := range tradestat.TradeTypes() {
 			keys = append(keys, string(t))
@@ -357,8 +403,9 @@ func (d Dimension) keys(f Filter, got map[string]Totals) []string {
 	return append(keys, extra...)
 }
 
-// name is how reports write a key.
-func (d Dimension) name(key string) string {
+// name is how reports write a key: 2021年, 2021年3月, 腾冲市; an area's own centre as
+// 保山市本级.
+func (d Dimension) name(key string, area *division.Division, tree *division.Tree) string {
 	switch d {
 	case ByYear:
 		return key + "年"
@@ -366,8 +413,15 @@ func (d Dimension) name(key string) string {
 		if t, err := time.Parse("2006-01", key); err == nil {
 			return fmt.Sprintf("%d年%d月", t.Year(), t.Month())
 		}
+	case ByArea:
+		if key == area.Code {
+			return area.OwnCentre()
+		}
+		fallthrough
 	case ByPlace:
-		return tradestat.PlaceName(key)
+		if p, ok := tree.Code(key); ok {
+			return p.Name
+		}
 	}
 	return key
 }
@@ -400,6 +454,17 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		return e, nil
 	})
 	return e.from, e.to, e.ok, err
+}
+
+// Period is the period a view without one shows: all the data there is, or today when
+// there is none yet.
+func (s *Store) Period(ctx context.Context) (from, to tradestat.Date, err error) {
+	from, to, ok, err := s.Extent(ctx)
+	if err != nil || ok {
+		return from, to, err
+	}
+	today := tradestat.DateOf(time.Now().In(tradestat.Shanghai))
+	return today, today, nil
 }
 
 // Freshness says how current the data is: the latest completion date and the last load.
@@ -472,7 +537,8 @@ type LotQuery struct {
 type LotRow struct {
 	ProjectCode, LotCode, Name string
 	Type                       tradestat.TradeType
-	Place, Region              string
+	Place, Region              string // codes: the trading place, the project's region (or as written)
+	PlaceName, RegionName      string // as the region's readers name them: 腾冲市, 保山市腾冲市 in 云南省
 	Date                       tradestat.Date
 	Budget, Reserve, Amount    money.Fen
 	Savings, Premium           money.Fen
@@ -512,7 +578,7 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	}
 	defer done()
 	sortExpr := lotSortExpr[q.Sort]
-	where, args := f.lotWhere(q.Search, q.NoBasis)
+	where, args := lotWhere(f, s.region, q.Search, q.NoBasis)
 	narrowed := q.Search != "" || q.NoBasis
 	if !narrowed { // the figures of the filter, as the cards show them
 		page.Totals, err = s.Summary(ctx, f)
@@ -546,7 +612,7 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanLot(rows)
+		r, err := s.scanLot(rows)
 		if err != nil {
 			return page, fmt.Errorf("lot list: %w", err)
 		}
@@ -588,7 +654,7 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots i
 	if rows == all {
 		return true, nil
 	}
-	where, args := f.where()
+	where, args := where(f, s.region)
 	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
 		return false, fmt.Errorf("count rows: %w", err)
 	}
@@ -648,7 +714,7 @@ func (s *Store) lotPage(ctx context.Context, f Filter, where string, args []any,
 	page := make([]LotRow, len(at))
 	found := 0
 	for rows.Next() {
-		r, err := scanLot(rows)
+		r, err := s.scanLot(rows)
 		if err != nil {
 			return nil, false, fmt.Errorf("lot list: %w", err)
 		}
@@ -672,7 +738,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 		lots int
 	}
 	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
-		where, args := f.where()
+		where, args := where(f, s.region)
 		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily FINAL "+where+
 			" GROUP BY deal_date HAVING n != 0 ORDER BY deal_date", args...)
 		if err != nil {
@@ -740,19 +806,6 @@ func currentWhere(where string, args []any, from, to tradestat.Date) (string, []
 		append([]any{from.String(), to.String()}, args[2:]...)
 }
 
-// PreviousYear is the same period one year earlier, for year-on-year change. A period that
-// ends on a month's last day ends on that month's last day a year earlier too, so that
-// 2025-01-01..02-28 is compared with 2024-01-01..02-29; a 29 February start becomes the 28th.
-func (f Filter) PreviousYear() Filter {
-	g := f
-	g.From = tradestat.Date{Year: f.From.Year - 1, Month: f.From.Month, Day: min(f.From.Day, tradestat.DaysIn(f.From.Year-1, f.From.Month))}
-	g.To = tradestat.Date{Year: f.To.Year - 1, Month: f.To.Month, Day: min(f.To.Day, tradestat.DaysIn(f.To.Year-1, f.To.Month))}
-	if f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month) {
-		g.To.Day = tradestat.DaysIn(g.To.Year, g.To.Month)
-	}
-	return g
-}
-
 // EachLot streams every lot a filter and search select, in project and lot order, to emit:
 // the driver reads the result block by block, so any number of lots passes through without
 // being held. It stops at emit's first error.
@@ -763,7 +816,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 	}
 	defer done()
 	defer s.took("export", time.Now())
-	where, args := f.lotWhere(search, noBasis)
+	where, args := lotWhere(f, s.region, search, noBasis)
 	final := "FINAL "
 	if search == "" && !noBasis {
 		t, err := s.Summary(ctx, f)
@@ -785,7 +838,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanLot(rows)
+		r, err := s.scanLot(rows)
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
@@ -803,8 +856,8 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 const lotColumns = `project_code, lot_code, name, toString(trade_type), place_code, region_code,
 	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online`
 
-// scanLot reads one row of lotColumns.
-func scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
+// scanLot reads one row of lotColumns, naming its places within the store's region.
+func (s *Store) scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
 	var (
 		r                     LotRow
 		typ, date             string
@@ -821,14 +874,13 @@ func scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
 	}
 	r.Type, r.Online = tradestat.TradeType(typ), online == 1
 	r.Budget, r.Reserve, r.Amount, r.Savings, r.Premium = money.Fen(bud), money.Fen(res), money.Fen(amt), money.Fen(sv), money.Fen(pr)
+	r.PlaceName, r.RegionName = s.region.NameOf(r.Place), s.region.NameOf(r.Region)
 	return r, nil
 }
 
-// searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
-// name contains search (any case); "" narrows nothing.
 // lotWhere is searchWhere, narrowed with noBasis to the lots a figure lacks a basis for.
-func (f Filter) lotWhere(search string, noBasis bool) (string, []any) {
-	where, args := f.searchWhere(search)
+func lotWhere(f Filter, r division.Region, search string, noBasis bool) (string, []any) {
+	where, args := searchWhere(f, r, search)
 	if !noBasis {
 		return where, args
 	}
@@ -836,8 +888,10 @@ func (f Filter) lotWhere(search string, noBasis bool) (string, []any) {
 		append(args, tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction))
 }
 
-func (f Filter) searchWhere(search string) (string, []any) {
-	where, args := f.where()
+// searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
+// name contains search (any case); "" narrows nothing.
+func searchWhere(f Filter, r division.Region, search string) (string, []any) {
+	where, args := where(f, r)
 	if search == "" {
 		return where, args
 	}

@@ -8,6 +8,7 @@ import (
 
 	"tradestat"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -19,19 +20,23 @@ import (
 func loadDemo(t *testing.T) *query.Store {
 	t.Helper()
 	conn, _ := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
-	return query.New(conn)
+	return query.New(conn, division.MustRegion("530500"))
 }
 
 // expected sums the demo lots in Go, independently of the SQL, for the lots f selects.
 func expected(f query.Filter) query.Totals {
 	var lots []tradestat.Lot
-	for _, y := range demo.Dataset() {
+	years, err := demo.Dataset(division.MustRegion("530500"))
+	if err != nil {
+		panic(err)
+	}
+	for _, y := range years {
 		lots = append(lots, y.Lots...)
 	}
-	return tradestattest.Sum(lots, f)
+	return tradestattest.Sum(division.MustRegion("530500"), lots, f)
 }
 
 func TestSummary(t *testing.T) {
@@ -41,9 +46,9 @@ func TestSummary(t *testing.T) {
 	withPlace := y2021
 	withPlace.Place = "530581"
 	city := y2021
-	city.Level = tradestat.LevelCity
+	city.Level = division.CentreCity
 	county := y2021
-	county.Level = tradestat.LevelCounty
+	county.Level = division.CentreCounty
 	land := tradestattest.Period(t, "2019-01-01", "2023-12-31")
 	land.Type = tradestat.Land
 	proc := tradestattest.Period(t, "2020-01-01", "2020-08-31")
@@ -269,13 +274,13 @@ func TestLots(t *testing.T) {
 // describe one state of the data; a new context sees a load that came in between.
 func TestPinned(t *testing.T) {
 	conn, _ := chtest.Open(t)
-	store := query.New(conn)
+	store := query.New(conn, division.MustRegion("530500"))
 	ctx := context.Background()
 	year := tradestattest.Year(t, 2021)
 	load := func(code string) {
 		t.Helper()
 		csv := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\n" + code + ",001,工程建设,530502,2021-05-01,100.00\n"
-		if _, err := ingest.NewLoader(conn).Load(ctx, ingest.Source{Name: code + ".csv", Data: []byte(csv)}, ingest.Options{}); err != nil {
+		if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: code + ".csv", Data: []byte(csv)}, ingest.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -320,7 +325,7 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 	second := header +
 		"P1,002,二标段（更正）,工程建设,530502,2020-12-30,210.00,220.00,,否\n" + // moved to 2020
 		"P2,001,采购（更正）,政府采购,530581,2021-04-01,55.00,60.00,,是\n" // new amount
-	loader := ingest.NewLoader(conn)
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
 	for i, body := range []string{first, second} {
 		if _, err := loader.Load(ctx, ingest.Source{Name: []string{"first.csv", "second.csv"}[i], Data: []byte(body)}, ingest.Options{}); err != nil {
 			t.Fatal(err)
@@ -341,7 +346,7 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 		2020: "P1/002 210.00 二标段（更正）, P3/001 900.00 出让",
 	}
 	check := func(when string) {
-		store := query.New(conn)
+		store := query.New(conn, division.MustRegion("530500"))
 		for year, w := range want {
 			f := tradestattest.Year(t, year)
 			var listed, exported []string

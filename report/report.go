@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 	"tradestat/query"
 )
@@ -40,10 +41,18 @@ func ParseStyle(s string) (Style, error) {
 // Input is what the text is written from: the period and filters, and the figures of the
 // query layer for them.
 type Input struct {
+	Region   division.Region // who speaks: 全市, 全省 … follow from it
 	Filter   query.Filter
 	Total    query.Totals
 	Families []query.Row // by family, for the bulletin style
+	Types    []query.Row // by trade type, for a province's or the nation's bulletin
 	Levels   []query.Row // by level, for the bulletin style
+}
+
+// wide reports whether the region is a province or the nation, whose bulletins count lots
+// in 宗 and amounts in 亿元 (全省各级公共资源交易中心累计完成交易24550宗，交易金额8662.34亿元).
+func (in Input) wide() bool {
+	return in.Region.Root() != nil && in.Region.Root().Level <= division.Province
 }
 
 // Sentences writes the text of a style: each element a sentence or paragraph a writer copies
@@ -58,7 +67,7 @@ func Sentences(style Style, in Input) []string {
 // annual is the seed's form: the figures of the period, then the online openings.
 func annual(in Input) []string {
 	t := in.Total
-	subject := annualSubject(in.Filter)
+	subject := annualSubject(in)
 	period := AnnualPeriod(in.Filter.From, in.Filter.To)
 	if t.Projects == 0 {
 		return []string{fmt.Sprintf("%s，%s未完成%s交易项目。", period, subject, category(in.Filter))}
@@ -98,9 +107,12 @@ func leftOut(n int64, basis string) string {
 // bulletin is the monthly bulletin's form: the totals, then one clause per family that has
 // lots, then the split by centre level.
 func bulletin(in Input) []string {
+	if in.wide() {
+		return wideBulletin(in)
+	}
 	t := in.Total
 	period := BulletinPeriod(in.Filter.From, in.Filter.To)
-	subject := bulletinSubject(in.Filter)
+	subject := bulletinSubject(in)
 	if t.Projects == 0 {
 		return []string{fmt.Sprintf("%s，%s未完成公共资源交易项目。", period, subject)}
 	}
@@ -154,35 +166,105 @@ func amountWord(f tradestat.Family) string {
 }
 
 func levelLabel(l string) string {
-	if l == tradestat.LevelCounty {
+	if l == division.CentreCounty {
 		return "县（区）级"
 	}
 	return l
 }
 
-// annualSubject is who did the trading: 全市各级交易中心, a county's centre, or a level's.
-func annualSubject(f query.Filter) string {
+// annualSubject is who did the trading: 全市各级交易中心 (全省…, 全国…; a county region is
+// 全县 alone), an area's centres (保山市各级交易中心), one centre, or a level's.
+func annualSubject(in Input) string {
+	f, root := in.Filter, in.Region.Root()
 	switch {
-	case f.Place == tradestat.CityCode:
-		return "市级交易中心"
 	case f.Place != "":
-		return tradestat.PlaceName(f.Place) + "交易中心"
+		return centreName(in.Region, f.Place) + "交易中心"
 	case f.Level != "":
 		return levelLabel(f.Level) + "交易中心"
+	case f.Area != "":
+		if a, err := in.Region.Area(f.Area); err == nil {
+			if a.Level == division.County {
+				return a.Name + "交易中心"
+			}
+			return a.Name + "各级交易中心"
+		}
+	case root.Level == division.County:
+		return root.Whole()
 	}
-	return "全市各级交易中心"
+	return root.Whole() + "各级交易中心"
 }
 
-func bulletinSubject(f query.Filter) string {
+// centreName names one trading place's own centre: the region's own is its level's (市级,
+// 省级), another division with subdivisions is 保山市本级, a county is itself.
+func centreName(r division.Region, code string) string {
+	d, ok := r.Tree().Code(code)
 	switch {
-	case f.Place == tradestat.CityCode:
-		return "市本级"
+	case !ok:
+		return code
+	case d == r.Root() && d.Level != division.County:
+		return strings.TrimSuffix(d.CentreLevel(), "区级")
+	case d.Level == division.County:
+		return r.NameOf(code)
+	}
+	return r.NameOf(code) + "本级"
+}
+
+func bulletinSubject(in Input) string {
+	f, root := in.Filter, in.Region.Root()
+	switch {
 	case f.Place != "":
-		return tradestat.PlaceName(f.Place)
+		if f.Place == root.Code && root.Level != division.County {
+			return strings.TrimSuffix(root.CentreLevel(), "级") + "本级"
+		}
+		return centreName(in.Region, f.Place)
 	case f.Level != "":
 		return levelLabel(f.Level) + "交易中心"
+	case f.Area != "":
+		return in.Region.NameOf(f.Area)
 	}
-	return "全市"
+	return root.Whole()
+}
+
+// wideBulletin is a province's (or the nation's) bulletin: lots in 宗, amounts in 亿元, the
+// trade types that have lots, then the split by centre level.
+func wideBulletin(in Input) []string {
+	t := in.Total
+	period := BulletinPeriod(in.Filter.From, in.Filter.To)
+	subject := in.Region.Root().Whole() + "各级公共资源交易中心"
+	if in.Filter.Area != "" || in.Filter.Place != "" || in.Filter.Level != "" {
+		subject = bulletinSubject(in)
+	}
+	if t.Projects == 0 {
+		return []string{fmt.Sprintf("%s，%s未完成公共资源交易。", period, subject)}
+	}
+	s := fmt.Sprintf("%s，%s累计完成交易%d宗，交易金额%s亿元", period, subject, t.Projects, t.Amount.Yi())
+	if t.Savings != 0 || t.NoBudget > 0 {
+		s += "，节约资金" + t.Savings.Yi() + "亿元" + leftOut(t.NoBudget, "预算价")
+	}
+	if t.Premium != 0 || t.NoReserve > 0 {
+		s += "，增价" + t.Premium.Yi() + "亿元" + leftOut(t.NoReserve, "起始价")
+	}
+	s += "。"
+	var clauses []string
+	for _, r := range in.Types {
+		if r.Projects > 0 {
+			clauses = append(clauses, fmt.Sprintf("%s%d宗，%s亿元", r.Key, r.Projects, r.Amount.Yi()))
+		}
+	}
+	if len(clauses) > 0 {
+		s += "其中：" + strings.Join(clauses, "；") + "。"
+	}
+	out := []string{s}
+	var levels []string
+	for _, r := range in.Levels {
+		if r.Projects > 0 {
+			levels = append(levels, fmt.Sprintf("%s交易中心完成交易%d宗，交易金额%s亿元", levelLabel(r.Key), r.Projects, r.Amount.Yi()))
+		}
+	}
+	if len(levels) > 1 {
+		out = append(out, "分级看，"+strings.Join(levels, "；")+"。")
+	}
+	return out
 }
 
 // category names the kind of lots counted when the view is narrowed to a family or type.
@@ -262,7 +344,7 @@ func Figures(t query.Totals) []Figure {
 
 // Gather asks the query layer for what the text of a filter is written from.
 func Gather(ctx context.Context, store *query.Store, f query.Filter) (Input, error) {
-	in := Input{Filter: f}
+	in := Input{Region: store.Region(), Filter: f}
 	var err error
 	if in.Total, err = store.Summary(ctx, f); err != nil {
 		return in, err
@@ -272,6 +354,11 @@ func Gather(ctx context.Context, store *query.Store, f query.Filter) (Input, err
 	}
 	if in.Levels, _, err = store.Breakdown(ctx, f, query.ByLevel); err != nil {
 		return in, err
+	}
+	if in.wide() {
+		if in.Types, _, err = store.Breakdown(ctx, f, query.ByType); err != nil {
+			return in, err
+		}
 	}
 	return in, nil
 }

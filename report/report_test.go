@@ -9,6 +9,7 @@ import (
 
 	"tradestat"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -24,10 +25,10 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func TestGolden(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
-	store := query.New(conn)
+	store := query.New(conn, division.MustRegion("530500"))
 	tests := []struct {
 		golden string
 		style  report.Style
@@ -107,21 +108,21 @@ func TestNaturalPhrasing(t *testing.T) {
 		in    report.Input
 		want  []string
 	}{
-		{"nothing traded", report.Annual, report.Input{Filter: year},
+		{"nothing traded", report.Annual, report.Input{Region: bs, Filter: year},
 			[]string{"2022年1至12月，全市各级交易中心未完成交易项目。"}},
-		{"no premium, no online openings", report.Annual, report.Input{Filter: year, Total: tender},
+		{"no premium, no online openings", report.Annual, report.Input{Region: bs, Filter: year, Total: tender},
 			[]string{"2022年1至12月，全市各级交易中心累计完成交易项目3个，交易金额12345万元，节约资金10万元。"}},
-		{"one county, one type", report.Annual, report.Input{Filter: func() query.Filter {
+		{"one county, one type", report.Annual, report.Input{Region: bs, Filter: func() query.Filter {
 			f := year
 			f.Place, f.Type = "530581", tradestat.Procurement
 			return f
 		}(), Total: query.Totals{Projects: 1, Amount: money.Wan, Online: 1}},
 			[]string{"2022年1至12月，腾冲市交易中心累计完成政府采购交易项目1个，交易金额1万元。", "服务网上不见面开标项目1个。"}},
-		{"bulletin, nothing traded", report.Bulletin, report.Input{Filter: year},
+		{"bulletin, nothing traded", report.Bulletin, report.Input{Region: bs, Filter: year},
 			[]string{"全年，全市未完成公共资源交易项目。"}},
-		{"bulletin, one family, both levels", report.Bulletin, report.Input{Filter: year, Total: tender,
+		{"bulletin, one family, both levels", report.Bulletin, report.Input{Region: bs, Filter: year, Total: tender,
 			Families: []query.Row{{Key: "工程建设", Totals: tender}, {Key: "政府采购"}, {Key: "其他"}},
-			Levels:   []query.Row{{Key: tradestat.LevelCity, Totals: query.Totals{Projects: 1, Amount: money.Wan}}, {Key: tradestat.LevelCounty, Totals: query.Totals{Projects: 2, Amount: 12344 * money.Wan}}}},
+			Levels:   []query.Row{{Key: division.CentreCity, Totals: query.Totals{Projects: 1, Amount: money.Wan}}, {Key: division.CentreCounty, Totals: query.Totals{Projects: 2, Amount: 12344 * money.Wan}}}},
 			[]string{"全年，全市共完成公共资源交易项目3个，成交金额12345万元，节约资金10万元。其中：工程建设项目3个，中标金额12345万元，节约资金10万元。",
 				"分级看，市级交易中心完成项目1个，成交金额1万元；县（区）级交易中心完成项目2个，成交金额12344万元。"}},
 	}
@@ -143,3 +144,5 @@ func TestFigures(t *testing.T) {
 		t.Errorf("figures %q, want %q", strings.Join(texts, " "), want)
 	}
 }
+
+var bs = division.MustRegion("530500")

@@ -19,6 +19,7 @@ import (
 
 	"tradestat/app"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
 )
@@ -77,7 +78,7 @@ func load(t *testing.T, cfg warehouse.Config) {
 	defer conn.Close()
 	// Twice: the second load replaces every lot and must change nothing.
 	for range 2 {
-		if _, err := demo.Load(context.Background(), ingest.NewLoader(conn)); err != nil {
+		if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"tradestat"
 	"tradestat/audit"
 	"tradestat/demo"
+	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -100,7 +101,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	// The fixture on 18.16: the demo dataset, then through a recording connection a file that
 	// moves lots to other days, places and types, so FINAL and the daily refresh matter.
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn)); err != nil {
+	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
@@ -116,7 +117,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		"BSTD2021-0001,001,土地使用权出让,530581,2021-02-03,3000.00,,2500.00,否\n" +
 		"NEW-1,001,其他,530521,1995-01-01,10.00,,,\n" +
 		"NEW-1,001,其他,530521,1996-01-01,10.00,,,\n" // a duplicate: the full refresh
-	if _, err := ingest.NewLoader(recConn).Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
+	if _, err := ingest.NewLoader(recConn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -133,7 +134,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	}
 
 	// Every dashboard question, through the recording connection.
-	store := query.New(recConn)
+	store := query.New(recConn, division.MustRegion("530500"))
 	if _, err := store.AuditLog(ctx, 100); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	filters := []query.Filter{y2021, tradestattest.Period(t, "2019-01-01", "2023-12-31"), tradestattest.Period(t, "2020-01-01", "2020-08-31")}
 	for _, mod := range []func(*query.Filter){
 		func(f *query.Filter) { f.Place = "530581" },
-		func(f *query.Filter) { f.Level = tradestat.LevelCounty },
+		func(f *query.Filter) { f.Level = division.CentreCounty },
 		func(f *query.Filter) { f.Family = tradestat.FamilyAuction },
 		func(f *query.Filter) { f.Type = tradestat.Procurement },
 	} {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/query"
 )
 
@@ -29,14 +30,35 @@ func Period(t testing.TB, from, to string) query.Filter {
 	return query.Filter{From: f, To: e}
 }
 
-// Sum adds up, in Go and independently of any SQL, the lots that f selects: the reference the
-// query layer's figures are checked against.
-func Sum(lots []tradestat.Lot, f query.Filter) query.Totals {
+// Region is the region of a code, for tests.
+func Region(t testing.TB, code string) division.Region {
+	t.Helper()
+	tree, err := division.China()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := tree.Region(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Sum adds up, in Go and independently of any SQL, the lots of region r that f selects: the
+// reference the query layer's figures are checked against. Areas and levels are read off the
+// division tree, place by place.
+func Sum(r division.Region, lots []tradestat.Lot, f query.Filter) query.Totals {
 	var t query.Totals
+	area := r.Root()
+	if f.Area != "" {
+		area, _ = r.Tree().Code(f.Area)
+	}
 	for _, l := range lots {
+		place, known := r.Tree().Code(l.PlaceCode)
 		if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
+			!known || !place.Within(area) ||
 			f.Place != "" && l.PlaceCode != f.Place ||
-			f.Level != "" && tradestat.Level(l.PlaceCode) != f.Level ||
+			f.Level != "" && place.CentreLevel() != f.Level ||
 			f.Family != "" && l.Type.Family() != f.Family ||
 			f.Type != "" && l.Type != f.Type {
 			continue
