@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -231,15 +232,85 @@ func TestDashboardInBrowser(t *testing.T) {
 }
 
 // barCentre finds where the first bar of a chart is drawn, in page coordinates.
-const barCentre = `((id) => {
+const barCentre = `((id) => ` + barOf + `(id, null))`
+
+// barOf finds where the bar of a category (by its axis label; the first when null) is drawn.
+const barOf = `((id, label) => {
   const el = document.getElementById(id);
   const chart = echarts.getInstanceByDom(el);
-  const v = chart.getOption().series[0].data[0];
+  const opt = chart.getOption();
+  const i = label === null ? 0 : opt.xAxis[0].data.findIndex(d => (typeof d === "object" ? d.value : d) === label);
+  if (i < 0) return [-1, -1];
+  const v = opt.series[0].data[i];
   const value = typeof v === "object" ? v.value : v;
-  const [x, y] = chart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [0, Number(value) / 2]);
+  const [x, y] = chart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [i, Number(value) / 2]);
   const r = el.getBoundingClientRect();
   return [r.left + x, r.top + y];
 })`
+
+// TestRegionDrillDown: in a province's dashboard a click on a city's bar drills into the city
+// and one on a county's into the county; the breadcrumb shows the way (云南省 › 保山市 ›
+// 腾冲市) and leads back; at each level the cards are the API's figures of that area.
+func TestRegionDrillDown(t *testing.T) {
+	s := startRegions(t)
+	yn := s.svc["530000"]
+	ctx, pl := browser(t)
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(yn.URL+"/?year=2022")); err != nil {
+		t.Fatal(err)
+	}
+	check := func(area, crumbs string) {
+		t.Helper()
+		var location, kpis, trail, title string
+		if err := chromedp.Run(ctx,
+			chromedp.WaitVisible(".kpis", chromedp.ByQuery),
+			chromedp.Location(&location),
+			chromedp.Evaluate(kpisText, &kpis),
+			chromedp.Evaluate(`document.querySelector("nav.crumbs").textContent.replace(/\s+/g, "")`, &trail),
+			chromedp.Text("header.top h1", &title, chromedp.ByQuery),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if area != "" && !strings.Contains(location, "area="+area) || area == "" && strings.Contains(location, "area=") {
+			t.Errorf("at %s, want area %q", location, area)
+		}
+		if trail != crumbs || !strings.HasPrefix(title, "云南省公共资源交易统计") {
+			t.Errorf("at %s the breadcrumb reads %q under %q, want %q", location, trail, title, crumbs)
+		}
+		var want figuresOf
+		getJSON(t, yn.URL+"/api/v1/summary?year=2022&area="+area, &want)
+		if flat := strings.Join(strings.Fields(kpis), ""); !strings.Contains(flat, fmt.Sprintf("交易项目%d个", want.Projects)) {
+			t.Errorf("at %s the cards read %s; the API counts %d lots", location, flat, want.Projects)
+		}
+	}
+	click := func(label string) {
+		t.Helper()
+		var at []float64
+		if err := chromedp.Run(ctx,
+			chromedp.WaitVisible("#chart_places canvas", chromedp.ByQuery),
+			chromedp.Sleep(1500*time.Millisecond),
+			chromedp.ScrollIntoView("#chart_places", chromedp.ByQuery),
+			chromedp.Evaluate(barOf+`("chart_places", `+strconv.Quote(label)+`)`, &at),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if at[0] < 0 {
+			t.Fatalf("no bar labelled %s", label)
+		}
+		if err := chromedp.Run(ctx, chromedp.MouseClickXY(at[0], at[1]), chromedp.Sleep(500*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("", "云南省")
+	click("保山市")
+	check("530500", "云南省›保山市")
+	click("腾冲市")
+	check("530581", "云南省›保山市›腾冲市")
+	if err := chromedp.Run(ctx, chromedp.Click(`nav.crumbs a:first-child`, chromedp.ByQuery), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	check("", "云南省")
+	pl.check(t)
+}
 
 // TestDrillDownAndLotList: clicking a trading place's bar narrows the view to that place, and
 // the lot list behind it totals exactly the figures the cards show.
@@ -421,7 +492,7 @@ func TestFilterForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []struct{ name, value string }{
-		{"place", "530581"}, {"level", "县区级"}, {"family", "政府采购"}, {"type", "土地使用权出让"},
+		{"area", "530581"}, {"level", "县区级"}, {"family", "政府采购"}, {"type", "土地使用权出让"},
 		{"from", "2021-03-01"},
 	} {
 		var location, kpis string

@@ -155,6 +155,20 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	return s.render(c, "lots.html", page)
 }
 
+// chain is a trading place's province, city and county codes, as far as they go (a city's own
+// centre has no county); nil for a code the division table does not know.
+func (s *Server) chain(code string) []string {
+	d, ok := s.store.Region().Tree().Code(code)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, x := range d.Chain() {
+		out = append(out, x.Code)
+	}
+	return out
+}
+
 // lotsAPI serves GET /api/v1/lots: one page of the lot list as JSON, money in fen and 万元.
 func (s *Server) lotsAPI(c *fiber.Ctx) error {
 	ctx, cancel := s.requestContext(c)
@@ -172,19 +186,21 @@ func (s *Server) lotsAPI(c *fiber.Ctx) error {
 		return err
 	}
 	type lotJSON struct {
-		ProjectCode string `json:"project_code"`
-		LotCode     string `json:"lot_code"`
-		Name        string `json:"name"`
-		Type        string `json:"trade_type"`
-		Place       string `json:"place_code"`
-		Region      string `json:"region_code"`
-		Date        string `json:"deal_date"`
-		BudgetFen   int64  `json:"budget_fen"`
-		ReserveFen  int64  `json:"reserve_fen"`
-		AmountFen   int64  `json:"amount_fen"`
-		SavingsFen  int64  `json:"savings_fen"`
-		PremiumFen  int64  `json:"premium_fen"`
-		Online      bool   `json:"online"`
+		ProjectCode string   `json:"project_code"`
+		LotCode     string   `json:"lot_code"`
+		Name        string   `json:"name"`
+		Type        string   `json:"trade_type"`
+		Place       string   `json:"place_code"`
+		PlaceName   string   `json:"place_name"`
+		Chain       []string `json:"place_chain"`
+		Region      string   `json:"region_code"`
+		Date        string   `json:"deal_date"`
+		BudgetFen   int64    `json:"budget_fen"`
+		ReserveFen  int64    `json:"reserve_fen"`
+		AmountFen   int64    `json:"amount_fen"`
+		SavingsFen  int64    `json:"savings_fen"`
+		PremiumFen  int64    `json:"premium_fen"`
+		Online      bool     `json:"online"`
 	}
 	out := struct {
 		From  string      `json:"from"`
@@ -195,8 +211,8 @@ func (s *Server) lotsAPI(c *fiber.Ctx) error {
 		Lots  []lotJSON   `json:"lots"`
 	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figures(res.Totals), Lots: []lotJSON{}}
 	for _, l := range res.Lots {
-		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.Region, l.Date.String(),
-			int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})
+		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.PlaceName, s.chain(l.Place),
+			l.Region, l.Date.String(), int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})
 	}
 	return c.JSON(out)
 }

@@ -33,7 +33,7 @@ func (s *Server) screen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sum, prev, rows, err := s.viewFigures(ctx, v.Filter, query.ByMonth, query.ByPlace, query.ByType, query.ByFamily)
+	sum, prev, rows, err := s.viewFigures(ctx, v.Filter, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
 	if err != nil {
 		return err
 	}
@@ -48,10 +48,10 @@ func (s *Server) screen(c *fiber.Ctx) error {
 		Echarts: "/" + echartsAsset,
 		Panels: [][]chart{
 			{monthChart(lk, period+t("各月交易金额"), rows[query.ByMonth], none),
-				amountAndProjects(lk, "chart_places", period+t("各交易中心"), rows[query.ByPlace], nil)},
+				amountAndProjects(lk, "chart_places", period+t("各交易中心"), rows[query.ByArea], nil)},
 			{amountAndProjects(lk, "chart_types", period+t("各交易类型"), rows[query.ByType], nil),
 				familyChart(lk, period+t("交易金额构成（万元）"), rows[query.ByFamily], none)},
-			{ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), rows[query.ByPlace], none),
+			{ratesChart(lk, "chart_place_rates", period+t("各交易中心节约率、增值率"), rows[query.ByArea], none),
 				onlineChart(lk, period+t("不见面开标占比"), sum)},
 		},
 	}

@@ -76,6 +76,8 @@ func dimensionName(d query.Dimension) string {
 		return "按月份"
 	case query.ByPlace:
 		return "按交易中心"
+	case query.ByArea:
+		return "按地区"
 	case query.ByLevel:
 		return "按中心级别"
 	case query.ByType:

@@ -21,6 +21,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat"
 )
 
 // Config says where the ClickHouse server is and which database tradestat uses.
@@ -189,10 +191,25 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: e.Name(), SQL: string(body)})
+		ms = append(ms, Migration{Version: v, Name: e.Name(), SQL: domainRules().Replace(string(body))})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	return ms, nil
+}
+
+// domainRules fills in the domain's rules a migration names, so that SQL states them no
+// more than the Go that reads the data: {{tender_types}} and {{auction_types}} are the trade
+// types with savings and with a premium, as SQL tuples of string literals.
+func domainRules() *strings.Replacer {
+	tuple := func(names []string) string {
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = "'" + strings.ReplaceAll(n, "'", "\\'") + "'"
+		}
+		return "(" + strings.Join(quoted, ", ") + ")"
+	}
+	return strings.NewReplacer("{{tender_types}}", tuple(tradestat.TypeNames(tradestat.Tender)),
+		"{{auction_types}}", tuple(tradestat.TypeNames(tradestat.Auction)))
 }
 
 // Migrate applies the migrations the database has not had yet. Each file holds one statement

@@ -172,3 +172,26 @@ func TestConcurrentFirstOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationsTakeTheDomainRules: the trade types a migration sorts into savings and premium
+// are the domain's, filled in from Go; nothing is left unfilled.
+func TestMigrationsTakeTheDomainRules(t *testing.T) {
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if strings.Contains(m.SQL, "{{") {
+			t.Errorf("%s: a placeholder left unfilled", m.Name)
+		}
+		if m.Version != 12 {
+			continue
+		}
+		for _, k := range []tradestat.Kind{tradestat.Tender, tradestat.Auction} {
+			want := "trade_type IN ('" + strings.Join(tradestat.TypeNames(k), "', '") + "')"
+			if !strings.Contains(m.SQL, want) {
+				t.Errorf("%s lacks %s", m.Name, want)
+			}
+		}
+	}
+}

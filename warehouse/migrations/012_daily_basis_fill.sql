@@ -4,10 +4,10 @@ INSERT INTO daily (deal_date, place_code, trade_type, lots, amount_fen, savings_
     online, budget_fen, reserve_fen, no_budget, no_reserve, version)
 SELECT deal_date, place_code, trade_type, count(), sum(amount_fen), sum(savings_fen), sum(premium_fen),
     sum(online),
-    sumIf(budget_fen, budget_fen != 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
-    sumIf(reserve_fen, reserve_fen != 0 AND trade_type IN ('土地使用权出让', '矿业权出让', '国有产权交易', '罚没财物处置')),
-    countIf(budget_fen = 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
-    countIf(reserve_fen = 0 AND trade_type IN ('土地使用权出让', '矿业权出让', '国有产权交易', '罚没财物处置')),
+    sumIf(budget_fen, budget_fen != 0 AND trade_type IN {{tender_types}}),
+    sumIf(reserve_fen, reserve_fen != 0 AND trade_type IN {{auction_types}}),
+    countIf(budget_fen = 0 AND trade_type IN {{tender_types}}),
+    countIf(reserve_fen = 0 AND trade_type IN {{auction_types}}),
     (SELECT max(version) + 1 FROM daily)
 FROM deals FINAL
 GROUP BY deal_date, place_code, trade_type
