@@ -87,6 +87,7 @@ type PlaceError struct {
 	Text0     string      // the place as written
 	Outside   []*Division // where it lies, when that is outside the region
 	Ambiguous []*Division // the region's divisions that share the name
+	Kind      string      // a centre's own trades of a kind the region is not (市本级 in a province)
 	Region    *Division
 }
 
@@ -95,6 +96,8 @@ func (e *PlaceError) Error() string { return e.Text(msg.English) }
 // Text says what is wrong in the language l.
 func (e *PlaceError) Text(l msg.Lang) string {
 	switch {
+	case e.Kind != "":
+		return l.T("place %q does not say which of %s's %s it is", e.Text0, e.Region.Name, e.Kind)
 	case len(e.Ambiguous) > 0:
 		names := make([]string, len(e.Ambiguous))
 		for i, d := range e.Ambiguous {
@@ -151,7 +154,14 @@ func (r Region) Place(text string) (*Division, error) {
 		if kind == "" || kind == "中心" || r.root.Level == Province && kind == "省" || r.root.Level != Province && strings.HasSuffix(r.root.Name, kind) {
 			return r.root, nil
 		}
-		return nil, &PlaceError{Text0: text, Region: r.root}
+		// A centre above the region (省本级 in a city) lies outside it; one below it does not
+		// say which (市本级 in a province).
+		for a := r.root.Parent; a != nil && a.Level != Nation; a = a.Parent {
+			if strings.HasSuffix(a.Name, kind) || a.Level == Province && kind == "省" {
+				return nil, &PlaceError{Text0: text, Outside: []*Division{a}, Region: r.root}
+			}
+		}
+		return nil, &PlaceError{Text0: text, Kind: kind, Region: r.root}
 	}
 	// A municipality's 市辖区 is the municipality (北京市市辖区 is 北京市).
 	if rest := strings.TrimSuffix(s, "市辖区"); rest != "" {

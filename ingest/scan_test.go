@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/msg"
 )
 
@@ -81,6 +82,9 @@ func TestScanGolden(t *testing.T) {
 			opts := Options{Region: baoshan}
 			if i := strings.Index(path, "place-"); i >= 0 {
 				opts.Place = path[i+6 : i+12]
+			}
+			if i := strings.Index(path, "region-"); i >= 0 { // a file read within another region
+				opts.Region = division.MustRegion(path[i+7 : i+13])
 			}
 			base := strings.TrimSuffix(path, filepath.Ext(path))
 			if _, err := os.Stat(base + ".mapping"); err == nil {

@@ -115,6 +115,7 @@ func entries() []entry {
 		{"place %q is outside %s", "交易地点「%s」不在%s范围内"},
 		{"place %q is ambiguous: %s are all in %s; write it with its city or province", "交易地点「%s」有歧义：%s都在%s范围内，请写明所属市或省"},
 		{"place %q is not a division of China this table knows", "交易地点「%s」不是可识别的行政区划"},
+		{"place %q does not say which of %s's %s it is", "交易地点「%s」没有写明是%s的哪个%s"},
 		{"area %q is not a division code", "地区代码「%s」无法识别"},
 		{"give either year or from/to, not both", "请只给出年份或起止日期之一"},
 		{"year %q: want a year between 1990 and 2100", "年份「%s」应在1990–2100年之间"},
