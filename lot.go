@@ -123,6 +123,13 @@ func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 
 // Before reports whether d is an earlier day than e.
 func (d Date) Before(e Date) bool { return d.String() < e.String() }
 
+// AddDays is the date n days later (earlier for a negative n).
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// AddMonths is the date n months later; a day the month lacks normalises into the next one,
+// as time.AddDate does, so callers add months to a month's first day.
+func (d Date) AddMonths(n int) Date { return DateOf(d.Time().AddDate(0, n, 0)) }
+
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 

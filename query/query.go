@@ -76,8 +76,14 @@ type Filter = tradestat.Filter
 // where renders the filter as a WHERE clause with its bound arguments. The area, place and
 // level become the list of trading places they admit within the region, each code bound.
 func where(f Filter, r division.Region) (string, []any) {
-	conds := []string{"deal_date >= toDate(?)", "deal_date <= toDate(?)"}
-	args := []any{f.From.String(), f.To.String()}
+	conds, args := narrowing(f, r)
+	return "WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds, append([]any{f.From.String(), f.To.String()}, args...)
+}
+
+// narrowing is the filter's conditions beyond its period, each after " AND ".
+func narrowing(f Filter, r division.Region) (string, []any) {
+	var conds []string
+	var args []any
 	if codes, all := f.Places(r); !all {
 		if len(codes) == 0 {
 			conds = append(conds, "0")
@@ -94,7 +100,49 @@ func where(f Filter, r division.Region) (string, []any) {
 	if f.Type != "" {
 		conds, args = append(conds, "trade_type = ?"), append(args, string(f.Type))
 	}
-	return "WHERE " + strings.Join(conds, " AND "), args
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " AND " + strings.Join(conds, " AND "), args
+}
+
+// figureColumns are the columns daily and monthly share, in one order for UNION ALL.
+const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
+	budget_fen, reserve_fen, no_budget, no_reserve`
+
+// figures is the FROM clause of a read of the pre-aggregated figures of the filter: the whole
+// months of its period from monthly, and the days of a partial month at either end from daily.
+// A year, a month or a quarter reads monthly alone, a tenth of daily's groups at a province's
+// or the country's scale; deal_date keeps its meaning in both (a month's rows are dated on its
+// first day), so years and months group the same whichever table a row came from.
+func figures(f Filter, r division.Region) (string, []any) {
+	conds, cargs := narrowing(f, r)
+	first := f.From
+	if first.Day != 1 {
+		first = tradestat.Date{Year: f.From.Year, Month: f.From.Month, Day: 1}.AddMonths(1)
+	}
+	last := f.To // the last whole month ends on it
+	if last.Day != tradestat.DaysIn(last.Year, last.Month) {
+		last = tradestat.Date{Year: f.To.Year, Month: f.To.Month, Day: 1}.AddDays(-1)
+	}
+	if last.Before(first) { // no whole month: the days alone
+		return "(SELECT " + figureColumns + " FROM daily FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
+			append([]any{f.From.String(), f.To.String()}, cargs...)
+	}
+	src := "SELECT " + figureColumns + " FROM monthly FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
+	args := append([]any{first.String(), tradestat.Date{Year: last.Year, Month: last.Month, Day: 1}.String()}, cargs...)
+	var edges []string
+	if f.From.Before(first) {
+		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, f.From.String(), first.AddDays(-1).String())
+	}
+	if last.Before(f.To) {
+		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, last.AddDays(1).String(), f.To.String())
+	}
+	if len(edges) > 0 {
+		src += " UNION ALL SELECT " + figureColumns + " FROM daily FINAL WHERE (" + strings.Join(edges, " OR ") + ")" + conds
+		args = append(args, cargs...)
+	}
+	return "(" + src + ")", args
 }
 
 // Totals are the five report figures of a set of lots, and the bases of their rates.
@@ -185,8 +233,8 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
-		where, args := where(f, s.region)
-		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM daily FINAL "+where, append(dailyTotalsArgs(), args...)...)
+		from, args := figures(f, s.region)
+		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM "+from, append(dailyTotalsArgs(), args...)...)
 		t, err := scanTotals(row)
 		if err != nil {
 			return t, fmt.Errorf("summary: %w", err)
@@ -309,8 +357,8 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 
 func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
-	where, args := where(f, s.region)
-	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM daily FINAL "+where+" GROUP BY k",
+	from, args := figures(f, s.region)
+	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM "+from+" GROUP BY k",
 		append(append(keyArgs, dailyTotalsArgs()...), args...)...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
@@ -433,15 +481,22 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		ok       bool
 	}
 	e, err := cached(ctx, s, "extent", func(ctx context.Context) (extent, error) {
+		// The first and last months with lots from monthly, then their first and last days
+		// from those months' rows of daily alone.
 		var e extent
 		var n uint64
 		var lo, hi string
-		row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM daily FINAL WHERE lots != 0")
+		row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM monthly FINAL WHERE lots != 0")
 		if err := row.Scan(&n, &lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
 		if n == 0 {
 			return e, nil
+		}
+		row = s.conn.QueryRow(ctx, `SELECT toString(minIf(deal_date, deal_date < toDate(?) + 31)), toString(maxIf(deal_date, deal_date >= toDate(?)))
+			FROM daily FINAL WHERE lots != 0 AND (deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?))`, lo, hi, lo, lo, hi)
+		if err := row.Scan(&lo, &hi); err != nil {
+			return e, fmt.Errorf("data extent: %w", err)
 		}
 		var err error
 		if e.from, err = tradestat.ParseDate(lo); err != nil {
@@ -645,7 +700,7 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots i
 	}
 	all, err := cached(ctx, s, "all lots", func(ctx context.Context) (uint64, error) {
 		var n uint64
-		err := s.conn.QueryRow(ctx, "SELECT sum(lots) FROM daily FINAL").Scan(&n)
+		err := s.conn.QueryRow(ctx, "SELECT sum(lots) FROM monthly FINAL").Scan(&n)
 		return n, err
 	})
 	if err != nil {

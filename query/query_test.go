@@ -65,6 +65,12 @@ func TestSummary(t *testing.T) {
 		{"county level", county, nil},
 		{"one type, all years", land, nil},
 		{"a single day", tradestattest.Period(t, "2021-12-31", "2021-12-31"), nil},
+		{"partial months at both ends", tradestattest.Period(t, "2020-02-15", "2021-03-10"), nil},
+		{"a partial month at the start", tradestattest.Period(t, "2021-02-28", "2021-12-31"), nil},
+		{"a partial month at the end", tradestattest.Period(t, "2021-01-01", "2021-02-27"), nil},
+		{"within one month", tradestattest.Period(t, "2021-03-02", "2021-03-30"), nil},
+		{"a leap February whole", tradestattest.Period(t, "2020-02-01", "2020-02-29"), nil},
+		{"one area", func() query.Filter { f := y2021; f.Area = "530581"; return f }(), nil},
 		{"no lots", tradestattest.Year(t, 2030), &query.Totals{}},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"tradestat/division"
 	"tradestat/internal/dashbench"
 	"tradestat/warehouse"
 )
@@ -20,7 +21,17 @@ func main() {
 	flag.IntVar(&opts.Samples, "samples", 200, "overview requests per measure")
 	flag.IntVar(&opts.Clients, "clients", 32, "concurrent API clients")
 	flag.DurationVar(&opts.Duration, "duration", 10*time.Second, "length of the API load")
+	region := flag.String("region", "530500", "the region served (a GB/T 2260 code; 000000 for the country)")
+	flag.StringVar(&opts.Area, "area", "", "the area the overview shows (a division code within the region; empty for the whole region)")
 	flag.Parse()
+	tree, err := division.China()
+	if err == nil {
+		opts.Region, err = tree.Region(*region)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dashbench:", err)
+		os.Exit(2)
+	}
 	if err := dashbench.Run(context.Background(), cfg, opts, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "dashbench:", err)
 		os.Exit(1)

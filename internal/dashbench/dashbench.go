@@ -16,29 +16,37 @@ import (
 	"time"
 
 	"tradestat/app"
+	"tradestat/division"
 	"tradestat/warehouse"
 )
 
 // Options say how much to measure.
 type Options struct {
-	Samples  int           // overview requests per measure (cold and warm)
-	Clients  int           // concurrent API clients
-	Duration time.Duration // how long the API load runs
+	Region   division.Region // the region served
+	Area     string          // the area the overview shows; "" for the whole region
+	Samples  int             // overview requests per measure (cold and warm)
+	Clients  int             // concurrent API clients
+	Duration time.Duration   // how long the API load runs
 }
 
 // Run measures the dashboard over the database cfg names and writes key=value lines to out.
 func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := &http.Client{Timeout: 30 * time.Second}
+	setup := app.Setup{Region: opts.Region}
+	overview := "/"
+	if opts.Area != "" {
+		overview += "?area=" + opts.Area
+	}
 
 	// Cold: a fresh server for every request, so no result is cached.
 	var cold []time.Duration
 	for range opts.Samples {
-		svc, err := app.Start(ctx, cfg, "127.0.0.1:0", quiet)
+		svc, err := app.StartWith(ctx, cfg, setup, "127.0.0.1:0", quiet)
 		if err != nil {
 			return err
 		}
-		d, err := timeGet(client, svc.URL+"/")
+		d, err := timeGet(client, svc.URL+overview)
 		svc.Close()
 		if err != nil {
 			return err
@@ -46,17 +54,17 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 		cold = append(cold, d)
 	}
 
-	svc, err := app.Start(ctx, cfg, "127.0.0.1:0", quiet)
+	svc, err := app.StartWith(ctx, cfg, setup, "127.0.0.1:0", quiet)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	if _, err := timeGet(client, svc.URL+"/"); err != nil { // fills the cache
+	if _, err := timeGet(client, svc.URL+overview); err != nil { // fills the cache
 		return err
 	}
 	var warm []time.Duration
 	for range opts.Samples {
-		d, err := timeGet(client, svc.URL+"/")
+		d, err := timeGet(client, svc.URL+overview)
 		if err != nil {
 			return err
 		}
@@ -64,7 +72,8 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 	}
 
 	// API load: every client asks for the summary and two breakdowns in turn.
-	paths := []string{"/api/v1/summary", "/api/v1/breakdown?by=place", "/api/v1/breakdown?by=month"}
+	q := "?area=" + opts.Area
+	paths := []string{"/api/v1/summary" + q, "/api/v1/breakdown?by=area&area=" + opts.Area, "/api/v1/breakdown?by=month&area=" + opts.Area}
 	var done, failed atomic.Int64
 	deadline := time.Now().Add(opts.Duration)
 	var wg sync.WaitGroup

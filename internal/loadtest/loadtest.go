@@ -73,7 +73,7 @@ type Result struct {
 
 // views are the periods and filters the traffic asks about, read from the server itself.
 type views struct {
-	years, places, types []string
+	years, places, areas, types []string
 }
 
 // Run warms the server up, then measures Duration of traffic.
@@ -176,9 +176,11 @@ func load(ctx context.Context, clients []*http.Client, base string, v views, d, 
 func (v views) next(rng *rand.Rand) (Class, string) {
 	year := "year=" + pick(rng, v.years)
 	narrow := ""
-	switch rng.IntN(4) {
+	switch rng.IntN(5) {
 	case 0:
 		narrow = "&place=" + pick(rng, v.places)
+	case 3:
+		narrow = "&area=" + pick(rng, v.areas)
 	case 1:
 		fam := tradestat.Families()
 		narrow = "&family=" + url.QueryEscape(string(fam[rng.IntN(len(fam))]))
@@ -191,7 +193,7 @@ func (v views) next(rng *rand.Rand) (Class, string) {
 	case n < 35:
 		return Overview, "/report?" + year + narrow
 	case n < 70:
-		by := pick(rng, []string{"place", "month", "type", "family", "level", "year"})
+		by := pick(rng, []string{"area", "place", "month", "type", "family", "level", "year"})
 		if rng.IntN(3) == 0 {
 			return API, "/api/v1/summary?" + year + narrow
 		}
@@ -273,10 +275,11 @@ func signIn(c *http.Client, base, user, password string) error {
 	return nil
 }
 
-// readViews asks the server which years, places and trade types the data holds.
+// readViews asks the server which years, places, areas (the region's own and its direct
+// subdivisions) and trade types the data holds.
 func readViews(c *http.Client, base string) (views, error) {
 	var v views
-	for _, by := range []string{"year", "place", "type"} {
+	for _, by := range []string{"year", "place", "area", "type"} {
 		resp, err := c.Get(base + "/api/v1/breakdown?by=" + by)
 		if err != nil {
 			return v, err
@@ -297,6 +300,8 @@ func readViews(c *http.Client, base string) (views, error) {
 				v.years = append(v.years, r.Key)
 			case "place":
 				v.places = append(v.places, r.Key)
+			case "area":
+				v.areas = append(v.areas, r.Key)
 			case "type":
 				v.types = append(v.types, r.Key)
 			}
