@@ -29,14 +29,17 @@ func (r Region) Name() string { return r.root.Name }
 func (r Region) Contains(d *Division) bool { return d != nil && d.Within(r.root) }
 
 // NameOf names a division code as the region's readers need it: by the names below the
-// region's own (腾冲市 in 保山市, 保山市腾冲市 in 云南省), by its full name when outside the
-// region, and as given when it is no code the table knows (a project region written as text).
+// region's own (腾冲市 in 保山市, 保山市腾冲市 in 云南省), the region by its name, one outside
+// the region by its full name, and as given when it is no code the table knows (a project
+// region written as text).
 func (r Region) NameOf(code string) string {
 	d, ok := r.tree.Code(code)
 	switch {
 	case !ok:
 		return code
-	case d == r.root || !r.Contains(d):
+	case d.Code == r.root.Code:
+		return d.Name
+	case !r.Contains(d):
 		return d.FullName()
 	}
 	var b strings.Builder

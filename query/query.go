@@ -106,15 +106,22 @@ func narrowing(f Filter, r division.Region) (string, []any) {
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// figureColumns are the columns daily and monthly share, in one order for UNION ALL.
-const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
+// figureColumns are the columns figures reads from monthly, and dailyFigureColumns the same
+// from daily, whose counts are unsigned: cast, so that the two unite.
+const (
+	figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
 	budget_fen, reserve_fen, no_budget, no_reserve`
+	dailyFigureColumns = `deal_date, place_code, trade_type, toInt64(lots) AS lots, amount_fen, savings_fen, premium_fen,
+	toInt64(online) AS online, budget_fen, reserve_fen, toInt64(no_budget) AS no_budget, toInt64(no_reserve) AS no_reserve`
+)
 
 // figures is the FROM clause of a read of the pre-aggregated figures of the filter: the whole
 // months of its period from monthly, and the days of a partial month at either end from daily.
-// A year, a month or a quarter reads monthly alone, a tenth of daily's groups at a province's
-// or the country's scale; deal_date keeps its meaning in both (a month's rows are dated on its
-// first day), so years and months group the same whichever table a row came from.
+// A year, a month or a quarter reads monthly alone. monthly holds changes that add up (a
+// SummingMergeTree, migration 014), so it is read without FINAL, which at a province's or the
+// country's scale costs ten times the read itself; daily is read with FINAL, over a few days.
+// deal_date keeps its meaning in both (a month's rows are dated on its first day), so years
+// and months group the same whichever table a row came from.
 func figures(f Filter, r division.Region) (string, []any) {
 	conds, cargs := narrowing(f, r)
 	first := f.From
@@ -126,10 +133,10 @@ func figures(f Filter, r division.Region) (string, []any) {
 		last = tradestat.Date{Year: f.To.Year, Month: f.To.Month, Day: 1}.AddDays(-1)
 	}
 	if last.Before(first) { // no whole month: the days alone
-		return "(SELECT " + figureColumns + " FROM daily FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
+		return "(SELECT " + dailyFigureColumns + " FROM daily FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
 			append([]any{f.From.String(), f.To.String()}, cargs...)
 	}
-	src := "SELECT " + figureColumns + " FROM monthly FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
+	src := "SELECT " + figureColumns + " FROM monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
 	args := append([]any{first.String(), tradestat.Date{Year: last.Year, Month: last.Month, Day: 1}.String()}, cargs...)
 	var edges []string
 	if f.From.Before(first) {
@@ -139,7 +146,7 @@ func figures(f Filter, r division.Region) (string, []any) {
 		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, last.AddDays(1).String(), f.To.String())
 	}
 	if len(edges) > 0 {
-		src += " UNION ALL SELECT " + figureColumns + " FROM daily FINAL WHERE (" + strings.Join(edges, " OR ") + ")" + conds
+		src += " UNION ALL SELECT " + dailyFigureColumns + " FROM daily FINAL WHERE (" + strings.Join(edges, " OR ") + ")" + conds
 		args = append(args, cargs...)
 	}
 	return "(" + src + ")", args
@@ -194,16 +201,16 @@ func (t Totals) PremiumRate() (string, bool) {
 func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
 
 // totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
-// dailyTotalsColumns the same from daily, the figures pre-aggregated by day, place and type
-// (migration 007), which the panels read so that they never scan the lots. totalsArgs are
-// their bound values: the kind of a trade type is the domain's rule, given to the server as
-// arrays of type names.
-const totalsColumns = `count(), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
+// dailyTotalsColumns the same from the pre-aggregated figures (figures: monthly and daily),
+// which the panels read so that they never scan the lots. Counts are Int64 in both, as
+// monthly's are (it adds up signed changes). totalsArgs are their bound values: the kind of a
+// trade type is the domain's rule, given to the server as arrays of type names.
+const totalsColumns = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
-	countIf(has(?, toString(trade_type))),
-	countIf(budget_fen = 0 AND has(?, toString(trade_type))),
-	countIf(reserve_fen = 0 AND has(?, toString(trade_type)))`
+	toInt64(countIf(has(?, toString(trade_type)))),
+	toInt64(countIf(budget_fen = 0 AND has(?, toString(trade_type)))),
+	toInt64(countIf(reserve_fen = 0 AND has(?, toString(trade_type))))`
 
 const dailyTotalsColumns = `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
 	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type))), sum(no_budget), sum(no_reserve)`
@@ -217,17 +224,13 @@ func dailyTotalsArgs() []any { return []any{tradestat.TypeNames(tradestat.Tender
 
 // scanTotals reads the totalsColumns, in their order, after dest.
 func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
-	var (
-		t                         Totals
-		n, online, tender         uint64
-		noBudget, noReserve       uint64
-		amount, sav, prem, sb, pb int64
-	)
-	if err := row.Scan(append(dest, &n, &amount, &sav, &prem, &online, &sb, &pb, &tender, &noBudget, &noReserve)...); err != nil {
+	var t Totals
+	var amount, sav, prem, sb, pb int64
+	if err := row.Scan(append(dest, &t.Projects, &amount, &sav, &prem, &t.Online, &sb, &pb, &t.TenderLots, &t.NoBudget, &t.NoReserve)...); err != nil {
 		return t, err
 	}
-	return Totals{int64(n), money.Fen(amount), money.Fen(sav), money.Fen(prem), int64(online),
-		money.Fen(sb), money.Fen(pb), int64(tender), int64(noBudget), int64(noReserve)}, nil
+	t.Amount, t.Savings, t.Premium, t.SavingsBase, t.PremiumBase = money.Fen(amount), money.Fen(sav), money.Fen(prem), money.Fen(sb), money.Fen(pb)
+	return t, nil
 }
 
 // Summary is the five figures of the lots the filter selects.
@@ -486,7 +489,8 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		var e extent
 		var n uint64
 		var lo, hi string
-		row := s.conn.QueryRow(ctx, "SELECT count(), toString(min(deal_date)), toString(max(deal_date)) FROM monthly FINAL WHERE lots != 0")
+		row := s.conn.QueryRow(ctx, `SELECT count(), toString(min(deal_date)), toString(max(deal_date))
+			FROM (SELECT deal_date, sum(lots) AS n FROM monthly GROUP BY deal_date HAVING n != 0)`)
 		if err := row.Scan(&n, &lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
@@ -700,7 +704,7 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots i
 	}
 	all, err := cached(ctx, s, "all lots", func(ctx context.Context) (uint64, error) {
 		var n uint64
-		err := s.conn.QueryRow(ctx, "SELECT sum(lots) FROM monthly FINAL").Scan(&n)
+		err := s.conn.QueryRow(ctx, "SELECT toUInt64(sum(lots)) FROM monthly").Scan(&n)
 		return n, err
 	})
 	if err != nil {
