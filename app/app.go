@@ -6,8 +6,9 @@
 //	tradestat serve [--addr HOST:PORT]   the dashboard and the API
 //
 // Every subcommand reads the configuration contract (TRADESTAT_CLICKHOUSE,
-// TRADESTAT_CLICKHOUSE_USER, TRADESTAT_CLICKHOUSE_PASSWORD, TRADESTAT_DATABASE), which flags
-// override, and creates the database and its tables when they are missing.
+// TRADESTAT_CLICKHOUSE_USER, TRADESTAT_CLICKHOUSE_PASSWORD, TRADESTAT_DATABASE,
+// TRADESTAT_REGION), which flags override, and creates the database and its tables when they
+// are missing.
 package app
 
 import (
@@ -51,6 +52,9 @@ commands:
   user             manage accounts: user add NAME ROLE, user screen LABEL (--users FILE)
   healthcheck URL  exit 0 when URL (e.g. http://127.0.0.1:8080/readyz) answers 200: for
                    container health checks on images without a shell or curl
+
+Every command serves one region: --region CODE (TRADESTAT_REGION), a GB/T 2260 code of a
+county, a city or a province, or 000000 for the whole country; 530500 (保山市) by default.
 
 Run "tradestat <command> -h" for the flags of a command.
 `
