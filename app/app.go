@@ -125,7 +125,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return runDemo(ctx, cfg, r, *out, stdout)
 	case "report":
-		return runReport(ctx, cfg, fs, args[1:], region, stdout)
+		return runReport(ctx, &cfg, fs, args[1:], region, stdout)
 	case "serve":
 		sc := serveConfig{}
 		fs.StringVar(&sc.addr, "addr", "127.0.0.1:8080", "address to serve the dashboard on")
@@ -149,7 +149,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "user":
 		return runUser(fs, args[1:], getenv, os.Stdin, stdout, stderr)
 	case "evaluation":
-		return runEvaluation(ctx, cfg, fs, args[1:], region, stdout)
+		return runEvaluation(ctx, &cfg, fs, args[1:], region, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":

@@ -30,7 +30,8 @@ func readTargets(path string) ([]evaluation.Indicator, error) {
 
 // runEvaluation is `tradestat evaluation --year YYYY [--targets FILE] [--out FILE]`: the
 // performance self-evaluation table of a year, written as XLSX.
-func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
+// cfg is read after the flags are parsed: --database and the rest set it.
+func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
 	year := fs.Int("year", 0, "the year evaluated")
 	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
 	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
@@ -54,7 +55,7 @@ func runEvaluation(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, 
 	if err != nil {
 		return err
 	}
-	conn, err := warehouse.Open(ctx, cfg)
+	conn, err := warehouse.Open(ctx, *cfg)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,8 @@ import (
 
 // runReport is `tradestat report`: the figures of a period as sentences to paste into a
 // document, one paragraph a line, in the annual or the bulletin style.
-func runReport(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
+// cfg is read after the flags are parsed: --database and the rest set it.
+func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
 	style := fs.String("style", "annual", "annual (self-evaluation report) or bulletin (monthly bulletin)")
 	params := map[string]*string{}
 	for _, k := range tradestat.ViewKeys() {
@@ -29,7 +30,7 @@ func runReport(ctx context.Context, cfg warehouse.Config, fs *flag.FlagSet, args
 	if err != nil {
 		return err
 	}
-	conn, err := warehouse.Open(ctx, cfg)
+	conn, err := warehouse.Open(ctx, *cfg)
 	if err != nil {
 		return err
 	}
