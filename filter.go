@@ -108,6 +108,9 @@ func ParseFilter(params url.Values, r division.Region, extent func() (from, to D
 		if err != nil {
 			return f, areaError("place", err)
 		}
+		if p.Level == division.Nation {
+			return f, badFilter("place %s is the whole country, not a trading place: give it as area", s)
+		}
 		f.Place = p.Code
 	}
 	if s := params.Get("level"); s != "" {

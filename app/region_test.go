@@ -240,6 +240,10 @@ func TestAreaOutsideRegion(t *testing.T) {
 			}
 		}
 	}
+	// The whole country is an area, never one trading place.
+	if code, body := get(t, s.svc[division.NationCode].URL+"/api/v1/summary?place=000000"); code != 400 || !strings.Contains(string(body), "area") {
+		t.Errorf("place=000000: %d %s; want 400", code, body)
+	}
 	// A retired code names the division it became.
 	var a, b figuresOf
 	getJSON(t, bs+"/api/v1/summary?year=2021&area=530522", &a)
