@@ -16,7 +16,6 @@ import (
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
 	"tradestat/query"
-	"tradestat/warehouse"
 )
 
 func TestLoadFileAccountsAndReplaces(t *testing.T) {
@@ -145,19 +144,20 @@ func TestLoadStoppedMidFile(t *testing.T) {
 	}
 }
 
-// dailyGroups reads every non-empty (day, place, type) group of the pre-aggregated figures,
-// or the same groups summed from the lots themselves, as comparable lines.
+// dailyGroups reads every non-empty (day, place, type) group of a pre-aggregated table (by
+// month for monthly), or the same groups summed from the lots themselves (deals, or
+// deals-by-month), as comparable lines.
 func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 	t.Helper()
-	q := `SELECT toString(deal_date), place_code, toString(trade_type), toUInt64(sum(lots)), sum(amount_fen), sum(savings_fen),
-		sum(premium_fen), toUInt64(sum(online)), sum(budget_fen), sum(reserve_fen) FROM ` + table + ` FINAL
-		GROUP BY deal_date, place_code, trade_type HAVING sum(lots) > 0 ORDER BY deal_date, place_code, trade_type`
-	if table == "deals" {
-		q = `SELECT toString(deal_date), place_code, toString(trade_type), count(), sum(amount_fen), sum(savings_fen),
+	q := `SELECT toString(deal_date), place_code, toString(trade_type), toUInt64(sum(lots)) AS n, sum(amount_fen), sum(savings_fen),
+		sum(premium_fen), toUInt64(sum(online)), sum(budget_fen), sum(reserve_fen) FROM ` + table + `
+		GROUP BY deal_date, place_code, trade_type HAVING n > 0 ORDER BY deal_date, place_code, trade_type`
+	if day, ok := map[string]string{"deals": "deal_date", "deals-by-month": "toStartOfMonth(deal_date)"}[table]; ok {
+		q = `SELECT toString(` + day + `) AS day, place_code, toString(trade_type), count(), sum(amount_fen), sum(savings_fen),
 			sum(premium_fen), toUInt64(sum(online)),
 			sumIf(budget_fen, budget_fen != 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
 			sumIf(reserve_fen, reserve_fen != 0 AND trade_type IN ('土地使用权出让', '矿业权出让', '国有产权交易', '罚没财物处置'))
-			FROM deals FINAL GROUP BY deal_date, place_code, trade_type ORDER BY deal_date, place_code, trade_type`
+			FROM deals FINAL GROUP BY day, place_code, trade_type ORDER BY day, place_code, trade_type`
 	}
 	rows, err := conn.Query(context.Background(), q)
 	if err != nil {
@@ -177,9 +177,9 @@ func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 	return out
 }
 
-// TestDailyFollowsDeals: the pre-aggregated figures equal the lots' own sums for every day,
-// place and type after loads that move lots to another day, place and type, repeat a file,
-// and empty a group; and the backfill of migration 008 computes the same.
+// TestDailyFollowsDeals: the pre-aggregated figures equal the lots' own sums for every day
+// (and every month), place and type after loads that move lots to another day, place and
+// type, repeat a file, and empty a group.
 func TestDailyFollowsDeals(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
@@ -219,36 +219,16 @@ func TestDailyFollowsDeals(t *testing.T) {
 		"project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nNEW-1,001,其他,530521,1996-01-01,10.00\n")}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	want := dailyGroups(t, conn, "deals")
-	got := dailyGroups(t, conn, "daily")
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("daily has %d groups, deals %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
+	for _, c := range [][2]string{{"deals", "daily_sums"}, {"deals-by-month", "monthly"}} {
+		want, got := dailyGroups(t, conn, c[0]), dailyGroups(t, conn, c[1])
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s has %d groups, the lots %d; first difference:\n%s", c[1], len(got), len(want), firstDiff(got, want))
+		}
 	}
-	var empty1995 uint64
-	if err := conn.QueryRow(ctx, "SELECT count() FROM daily FINAL WHERE toYear(deal_date) = 1995 AND lots != 0").Scan(&empty1995); err != nil || empty1995 != 0 {
+	var empty1995 int64
+	if err := conn.QueryRow(ctx, "SELECT sum(lots) FROM daily_sums WHERE toYear(deal_date) = 1995").Scan(&empty1995); err != nil || empty1995 != 0 {
 		t.Errorf("the emptied 1995 group still counts lots (%d, %v)", empty1995, err)
 	}
-
-	ms, err := warehouse.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Name != "008_daily_from_deals.sql" {
-			continue
-		}
-		if err := conn.Exec(ctx, "CREATE TABLE daily_backfill AS daily"); err != nil {
-			t.Fatal(err)
-		}
-		if err := conn.Exec(ctx, strings.Replace(m.SQL, "INSERT INTO daily ", "INSERT INTO daily_backfill ", 1)); err != nil {
-			t.Fatal(err)
-		}
-		if back := dailyGroups(t, conn, "daily_backfill"); strings.Join(back, "\n") != strings.Join(want, "\n") {
-			t.Errorf("the backfill differs from the lots:\n%s", firstDiff(back, want))
-		}
-		return
-	}
-	t.Fatal("no migration 008_daily_from_deals.sql")
 }
 
 func firstDiff(a, b []string) string {

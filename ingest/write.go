@@ -171,37 +171,40 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 	return nil
 }
 
-// The columns the refreshes fill, in order: daily's and monthly's.
-const (
-	dailyColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
-	online, budget_fen, reserve_fen, no_budget, no_reserve, version`
-	monthlyColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
+// rollupColumns are the columns of the pre-aggregated figures, daily_sums and monthly, in the
+// order the refreshes fill them.
+const rollupColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
 	online, budget_fen, reserve_fen, no_budget, no_reserve`
-)
 
 // dailySums are the aggregates of a group of lots, after its day (or month), place_code and
 // trade_type; their bound values are the tender and the auction types, twice. The last two
 // count the lots without a basis for savings (a tender lot without a budget) or premium (an
-// auction lot without a reserve). Counts are signed, as monthly holds them.
+// auction lot without a reserve). Counts are signed, as the rollups hold changes.
 const dailySums = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
 	toInt64(countIf(budget_fen = 0 AND has(?, toString(trade_type)))),
 	toInt64(countIf(reserve_fen = 0 AND has(?, toString(trade_type))))`
 
-// The pre-aggregated figures follow deals after every load, in one of two ways.
+// rollups are the pre-aggregated tables (migrations 014 and 016) and how each groups a lot's
+// completion date: by day, and by the first day of its month.
+func rollups() []struct{ table, day string } {
+	return []struct{ table, day string }{{"daily_sums", "deal_date"}, {"monthly", "toStartOfMonth(deal_date)"}}
+}
+
+// The pre-aggregated figures follow deals after every load, in one of two ways, for each
+// rollup. Both hold changes that add up (SummingMergeTree), so that a read is a plain sum.
 //
-// addDaily adds a load's own lots, added up by day and by month: exact when the tables held
-// no lots before the load and the load has no duplicates, which is the common first load.
+// addDaily adds a load's own lots, added up by group: exact when the tables held no lots
+// before the load and the load has no duplicates, which is the common first load.
 //
-// recomputeDaily recomputes every group from deals FINAL. daily (migration 007) takes them at
-// higher versions than anything written before: first overwritten with zeros, then with its
-// sums, so a group whose lots all moved away (to another day, place or type) reads as zero.
-// monthly (migration 014) takes, in one insert, the difference between the groups' new sums
-// and what it holds, for the groups that changed. It recomputes every day rather than only
-// those the load touched: finding the days earlier versions of the load's lots fell on means
-// matching every lot of the table against the load, which measured several times slower than
-// recomputing (FINAL and a GROUP BY over the lots).
+// recomputeDaily inserts, in one statement per table, the difference between every group's
+// sums over deals FINAL and what the table holds, for the groups where they differ: a group
+// whose lots all moved away (to another day, place or type) comes to zero and is dropped as
+// the table merges. It recomputes every group rather than only those the load touched:
+// finding the groups earlier versions of the load's lots fell in means matching every lot of
+// the table against the load, which measured several times slower than recomputing (FINAL and
+// a GROUP BY over the lots).
 //
 // At a country's scale a day's group holds about one lot, so grouping millions of lots holds
 // millions of groups: past rollupMemory bytes the server groups on disk rather than refuse the
@@ -212,50 +215,36 @@ const dailySums = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(prem
 func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	ctx = rollupContext(ctx)
-	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
-		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
-		FROM deals WHERE batch_id = ? GROUP BY deal_date, place_code, trade_type`,
-		tender, auction, tender, auction, uint64(l.now().UnixNano()), batch); err != nil {
-		return fmt.Errorf("daily figures: %w", err)
-	}
-	if err := l.conn.Exec(ctx, `INSERT INTO monthly (`+monthlyColumns+`)
-		SELECT toStartOfMonth(deal_date) AS month, place_code, trade_type, `+dailySums+`
-		FROM deals WHERE batch_id = ? GROUP BY month, place_code, trade_type`,
-		tender, auction, tender, auction, batch); err != nil {
-		return fmt.Errorf("monthly figures: %w", err)
+	for _, r := range rollups() {
+		if err := l.conn.Exec(ctx, `INSERT INTO `+r.table+` (`+rollupColumns+`)
+			SELECT `+r.day+` AS day, place_code, trade_type, `+dailySums+`
+			FROM deals WHERE batch_id = ? GROUP BY day, place_code, trade_type`,
+			tender, auction, tender, auction, batch); err != nil {
+			return fmt.Errorf("%s figures: %w", r.table, err)
+		}
 	}
 	return nil
 }
 
 func (l *Loader) recomputeDaily(ctx context.Context) error {
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
-	version := uint64(l.now().UnixNano())
 	ctx = rollupContext(ctx)
-	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
-		SELECT deal_date, place_code, trade_type, 0, 0, 0, 0, 0, 0, 0, 0, 0, ? FROM daily FINAL WHERE lots != 0`,
-		version+1); err != nil {
-		return fmt.Errorf("refresh daily figures: %w", err)
-	}
-	if err := l.conn.Exec(ctx, `INSERT INTO daily (`+dailyColumns+`)
-		SELECT deal_date, place_code, trade_type, `+dailySums+`, ?
-		FROM deals FINAL GROUP BY deal_date, place_code, trade_type`,
-		tender, auction, tender, auction, version+2); err != nil {
-		return fmt.Errorf("refresh daily figures: %w", err)
-	}
-	if err := l.conn.Exec(ctx, `INSERT INTO monthly (`+monthlyColumns+`)
-		SELECT month, place_code, trade_type, sum(l) AS n, sum(a) AS am, sum(sv) AS s, sum(pr) AS p, sum(o) AS onl,
-			sum(b) AS bu, sum(r) AS re, sum(nb) AS nbu, sum(nr) AS nre
-		FROM (
-			SELECT deal_date AS month, place_code, trade_type, -lots AS l, -amount_fen AS a, -savings_fen AS sv,
-				-premium_fen AS pr, -online AS o, -budget_fen AS b, -reserve_fen AS r, -no_budget AS nb, -no_reserve AS nr
-			FROM monthly
-			UNION ALL
-			SELECT toStartOfMonth(deal_date) AS month, place_code, trade_type, `+dailySums+`
-			FROM deals FINAL GROUP BY month, place_code, trade_type)
-		GROUP BY month, place_code, trade_type
-		HAVING n != 0 OR am != 0 OR s != 0 OR p != 0 OR onl != 0 OR bu != 0 OR re != 0 OR nbu != 0 OR nre != 0`,
-		tender, auction, tender, auction); err != nil {
-		return fmt.Errorf("refresh monthly figures: %w", err)
+	for _, r := range rollups() {
+		if err := l.conn.Exec(ctx, `INSERT INTO `+r.table+` (`+rollupColumns+`)
+			SELECT day, place_code, trade_type, sum(l) AS n, sum(a) AS am, sum(sv) AS s, sum(pr) AS p, sum(o) AS onl,
+				sum(b) AS bu, sum(r) AS re, sum(nb) AS nbu, sum(nr) AS nre
+			FROM (
+				SELECT deal_date AS day, place_code, trade_type, -lots AS l, -amount_fen AS a, -savings_fen AS sv,
+					-premium_fen AS pr, -online AS o, -budget_fen AS b, -reserve_fen AS r, -no_budget AS nb, -no_reserve AS nr
+				FROM `+r.table+`
+				UNION ALL
+				SELECT `+r.day+` AS day, place_code, trade_type, `+dailySums+`
+				FROM deals FINAL GROUP BY day, place_code, trade_type)
+			GROUP BY day, place_code, trade_type
+			HAVING n != 0 OR am != 0 OR s != 0 OR p != 0 OR onl != 0 OR bu != 0 OR re != 0 OR nbu != 0 OR nre != 0`,
+			tender, auction, tender, auction); err != nil {
+			return fmt.Errorf("refresh %s figures: %w", r.table, err)
+		}
 	}
 	return nil
 }

@@ -106,22 +106,17 @@ func narrowing(f Filter, r division.Region) (string, []any) {
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// figureColumns are the columns figures reads from monthly, and dailyFigureColumns the same
-// from daily, whose counts are unsigned: cast, so that the two unite.
-const (
-	figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
+// figureColumns are the columns figures reads from daily_sums and monthly.
+const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
 	budget_fen, reserve_fen, no_budget, no_reserve`
-	dailyFigureColumns = `deal_date, place_code, trade_type, toInt64(lots) AS lots, amount_fen, savings_fen, premium_fen,
-	toInt64(online) AS online, budget_fen, reserve_fen, toInt64(no_budget) AS no_budget, toInt64(no_reserve) AS no_reserve`
-)
 
 // figures is the FROM clause of a read of the pre-aggregated figures of the filter: the whole
-// months of its period from monthly, and the days of a partial month at either end from daily.
-// A year, a month or a quarter reads monthly alone. monthly holds changes that add up (a
-// SummingMergeTree, migration 014), so it is read without FINAL, which at a province's or the
-// country's scale costs ten times the read itself; daily is read with FINAL, over a few days.
-// deal_date keeps its meaning in both (a month's rows are dated on its first day), so years
-// and months group the same whichever table a row came from.
+// months of its period from monthly, and the days of a partial month at either end from
+// daily_sums. A year, a month or a quarter reads monthly alone. Both hold changes that add up
+// (SummingMergeTree, migrations 014 and 016), so they are read without FINAL, which at a
+// province's or the country's scale costs ten times the read itself. deal_date keeps its
+// meaning in both (a month's rows are dated on its first day), so years and months group the
+// same whichever table a row came from.
 func figures(f Filter, r division.Region) (string, []any) {
 	conds, cargs := narrowing(f, r)
 	first := f.From
@@ -133,7 +128,7 @@ func figures(f Filter, r division.Region) (string, []any) {
 		last = tradestat.Date{Year: f.To.Year, Month: f.To.Month, Day: 1}.AddDays(-1)
 	}
 	if last.Before(first) { // no whole month: the days alone
-		return "(SELECT " + dailyFigureColumns + " FROM daily FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
+		return "(SELECT " + figureColumns + " FROM daily_sums WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
 			append([]any{f.From.String(), f.To.String()}, cargs...)
 	}
 	src := "SELECT " + figureColumns + " FROM monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
@@ -146,7 +141,7 @@ func figures(f Filter, r division.Region) (string, []any) {
 		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, last.AddDays(1).String(), f.To.String())
 	}
 	if len(edges) > 0 {
-		src += " UNION ALL SELECT " + dailyFigureColumns + " FROM daily FINAL WHERE (" + strings.Join(edges, " OR ") + ")" + conds
+		src += " UNION ALL SELECT " + figureColumns + " FROM daily_sums WHERE (" + strings.Join(edges, " OR ") + ")" + conds
 		args = append(args, cargs...)
 	}
 	return "(" + src + ")", args
@@ -485,7 +480,7 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 	}
 	e, err := cached(ctx, s, "extent", func(ctx context.Context) (extent, error) {
 		// The first and last months with lots from monthly, then their first and last days
-		// from those months' rows of daily alone.
+		// from those months' rows of daily_sums alone.
 		var e extent
 		var n uint64
 		var lo, hi string
@@ -498,7 +493,8 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 			return e, nil
 		}
 		row = s.conn.QueryRow(ctx, `SELECT toString(minIf(deal_date, deal_date < toDate(?) + 31)), toString(maxIf(deal_date, deal_date >= toDate(?)))
-			FROM daily FINAL WHERE lots != 0 AND (deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?))`, lo, hi, lo, lo, hi)
+			FROM (SELECT deal_date, sum(lots) AS n FROM daily_sums
+				WHERE deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?) GROUP BY deal_date HAVING n != 0)`, lo, hi, lo, lo, hi)
 		if err := row.Scan(&lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
@@ -798,7 +794,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 	}
 	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
 		where, args := where(f, s.region)
-		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily FINAL "+where+
+		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily_sums "+where+
 			" GROUP BY deal_date HAVING n != 0 ORDER BY deal_date", args...)
 		if err != nil {
 			return nil, err
@@ -807,7 +803,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 		var out []day
 		for rows.Next() {
 			var d string
-			var n uint64
+			var n int64
 			if err := rows.Scan(&d, &n); err != nil {
 				return nil, err
 			}
