@@ -196,7 +196,7 @@ func (t Totals) PremiumRate() (string, bool) {
 func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
 
 // totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
-// dailyTotalsColumns the same from the pre-aggregated figures (figures: monthly and daily),
+// dailyTotalsColumns the same from the pre-aggregated figures (figures: monthly and daily_sums),
 // which the panels read so that they never scan the lots. Counts are Int64 in both, as
 // monthly's are (it adds up signed changes). totalsArgs are their bound values: the kind of a
 // trade type is the domain's rule, given to the server as arrays of type names.
