@@ -95,7 +95,8 @@ func narrowing(f Filter, r division.Region) (string, []any) {
 		}
 	}
 	if f.Family != "" {
-		conds, args = append(conds, "has(?, toString(trade_type))"), append(args, familyTypes(f.Family))
+		in, inArgs := inTypes(familyTypes(f.Family))
+		conds, args = append(conds, in), append(args, inArgs...)
 	}
 	if f.Type != "" {
 		conds, args = append(conds, "trade_type = ?"), append(args, string(f.Type))
@@ -197,25 +198,47 @@ func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.T
 
 // totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
 // dailyTotalsColumns the same from the pre-aggregated figures (figures: monthly and daily_sums),
-// which the panels read so that they never scan the lots. Counts are Int64 in both, as
-// monthly's are (it adds up signed changes). totalsArgs are their bound values: the kind of a
-// trade type is the domain's rule, given to the server as arrays of type names.
-const totalsColumns = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
-	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
-	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),
-	toInt64(countIf(has(?, toString(trade_type)))),
-	toInt64(countIf(budget_fen = 0 AND has(?, toString(trade_type)))),
-	toInt64(countIf(reserve_fen = 0 AND has(?, toString(trade_type))))`
-
-const dailyTotalsColumns = `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
-	sum(budget_fen), sum(reserve_fen), sumIf(lots, has(?, toString(trade_type))), sum(no_budget), sum(no_reserve)`
-
-func totalsArgs() []any {
-	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
-	return []any{tender, auction, tender, tender, auction}
+// which the panels read so that they never scan the lots. Counts are Int64 in both, as the
+// rollups' are (they add up signed changes). Each comes with its bound values: the kind of a
+// trade type is the domain's rule, given to the server as the type names of each kind.
+func totalsColumns() (string, []any) {
+	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
+	auction, aargs := inTypes(tradestat.TypeNames(tradestat.Auction))
+	return `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
+	sumIf(budget_fen, budget_fen != 0 AND ` + tender + `),
+	sumIf(reserve_fen, reserve_fen != 0 AND ` + auction + `),
+	toInt64(countIf(` + tender + `)),
+	toInt64(countIf(budget_fen = 0 AND ` + tender + `)),
+	toInt64(countIf(reserve_fen = 0 AND ` + auction + `))`, concat(targs, aargs, targs, targs, aargs)
 }
 
-func dailyTotalsArgs() []any { return []any{tradestat.TypeNames(tradestat.Tender)} }
+func dailyTotalsColumns() (string, []any) {
+	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
+	return `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
+	sum(budget_fen), sum(reserve_fen), sumIf(lots, ` + tender + `), sum(no_budget), sum(no_reserve)`, targs
+}
+
+// inTypes is "trade_type IN (?, …)" for the type names, with their bound values: the server
+// compares the Enum8 column with each name, where has(?, toString(trade_type)) turned every
+// row's type into a string first (twice the cost of a year's figures at a country's scale).
+func inTypes(names []string) (string, []any) {
+	if len(names) == 0 {
+		return "0", nil
+	}
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	return "trade_type IN (" + strings.Repeat("?, ", len(names)-1) + "?)", args
+}
+
+func concat(lists ...[]any) []any {
+	var out []any
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
 
 // scanTotals reads the totalsColumns, in their order, after dest.
 func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
@@ -232,7 +255,8 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
 		from, args := figures(f, s.region)
-		row := s.conn.QueryRow(ctx, "SELECT "+dailyTotalsColumns+" FROM "+from, append(dailyTotalsArgs(), args...)...)
+		cols, cargs := dailyTotalsColumns()
+		row := s.conn.QueryRow(ctx, "SELECT "+cols+" FROM "+from, concat(cargs, args)...)
 		t, err := scanTotals(row)
 		if err != nil {
 			return t, fmt.Errorf("summary: %w", err)
@@ -356,8 +380,8 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	key, keyArgs := d.keyExpr()
 	from, args := figures(f, s.region)
-	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+dailyTotalsColumns+" FROM "+from+" GROUP BY k",
-		append(append(keyArgs, dailyTotalsArgs()...), args...)...)
+	cols, cargs := dailyTotalsColumns()
+	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+cols+" FROM "+from+" GROUP BY k", concat(keyArgs, cargs, args)...)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 	}
@@ -638,7 +662,8 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	if !narrowed { // the figures of the filter, as the cards show them
 		page.Totals, err = s.Summary(ctx, f)
 	} else {
-		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+totalsColumns+" FROM deals FINAL "+where, append(totalsArgs(), args...)...))
+		cols, cargs := totalsColumns()
+		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+where, concat(cargs, args)...))
 	}
 	if err != nil {
 		return page, fmt.Errorf("lot list totals: %w", err)
@@ -939,8 +964,9 @@ func lotWhere(f Filter, r division.Region, search string, noBasis bool) (string,
 	if !noBasis {
 		return where, args
 	}
-	return where + " AND (budget_fen = 0 AND has(?, toString(trade_type)) OR reserve_fen = 0 AND has(?, toString(trade_type)))",
-		append(args, tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction))
+	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
+	auction, aargs := inTypes(tradestat.TypeNames(tradestat.Auction))
+	return where + " AND (budget_fen = 0 AND " + tender + " OR reserve_fen = 0 AND " + auction + ")", concat(args, targs, aargs)
 }
 
 // searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
