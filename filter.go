@@ -111,6 +111,9 @@ func ParseFilter(params url.Values, r division.Region, extent func() (from, to D
 		if p.Level == division.Nation {
 			return f, badFilter("place %s is the whole country, not a trading place: give it as area", s)
 		}
+		if !p.Within(area) {
+			return f, badFilter("place %s (%s) is not within area %s (%s)", p.Code, p.FullName(), area.Code, area.FullName())
+		}
 		f.Place = p.Code
 	}
 	if s := params.Get("level"); s != "" {

@@ -240,6 +240,10 @@ func TestAreaOutsideRegion(t *testing.T) {
 			}
 		}
 	}
+	// A place outside the area asked for is refused, not answered with nothing.
+	if code, body := get(t, s.svc["530000"].URL+"/api/v1/summary?area=530500&place=530102"); code != 400 || !strings.Contains(string(body), "不在地区530500") {
+		t.Errorf("area=530500&place=530102: %d %s; want 400", code, body)
+	}
 	// The whole country is an area, never one trading place.
 	if code, body := get(t, s.svc[division.NationCode].URL+"/api/v1/summary?place=000000"); code != 400 || !strings.Contains(string(body), "area") {
 		t.Errorf("place=000000: %d %s; want 400", code, body)

@@ -44,10 +44,13 @@ func newFilterForm(action string, v view, lo, hi tradestat.Date, keep map[string
 		f.Years = append(f.Years, y)
 	}
 	// The region tree: the way down to the view's area, and the area's subdivisions to go
-	// further (its own centre's lots alone are a click on its bar).
+	// further (its own centre's lots alone are a click on its bar). A view of one centre's
+	// own lots offers no subdivisions: the breadcrumb leads out of it.
 	f.Breadcrumb = v.Breadcrumb(action)
-	for _, d := range v.Area().Children {
-		f.Areas = append(f.Areas, choice{d.Code, d.Name})
+	if v.Filter.Place == "" {
+		for _, d := range v.Area().Children {
+			f.Areas = append(f.Areas, choice{d.Code, d.Name})
+		}
 	}
 	for _, l := range v.Region.Root().LevelsBelow() {
 		f.Levels = append(f.Levels, choice{l, l})

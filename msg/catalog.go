@@ -119,6 +119,7 @@ func entries() []entry {
 		{"area %q is not a division code", "地区代码「%s」无法识别"},
 		{"give either year or from/to, not both", "请只给出年份或起止日期之一"},
 		{"place %s is the whole country, not a trading place: give it as area", "交易地点%s是全国，不是一个交易中心：请用area参数"},
+		{"place %s (%s) is not within area %s (%s)", "交易地点%s（%s）不在地区%s（%s）之内"},
 		{"year %q: want a year between 1990 and 2100", "年份「%s」应在1990–2100年之间"},
 		{"from %s is after to %s", "开始日期%s晚于结束日期%s"},
 		{"centre level %q: want one of %s", "中心层级「%s」应为%s之一"},
