@@ -13,6 +13,7 @@ package division
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -224,10 +225,8 @@ func parse(text string) (*Tree, error) {
 }
 
 func appendOnce(list []*Division, d *Division) []*Division {
-	for _, x := range list {
-		if x == d {
-			return list
-		}
+	if slices.Contains(list, d) {
+		return list
 	}
 	return append(list, d)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestEveryDivisionByName(t *testing.T) {
 			var pe *PlaceError
 			switch {
 			case err == nil && got == d:
-			case errors.As(err, &pe) && len(pe.Ambiguous) > 1 && contains(pe.Ambiguous, d):
+			case errors.As(err, &pe) && len(pe.Ambiguous) > 1 && slices.Contains(pe.Ambiguous, d):
 			default:
 				t.Errorf("%s: %q within %s → %v, %v", d.Code, name, d.Parent.Name, got, err)
 			}

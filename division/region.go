@@ -1,6 +1,7 @@
 package division
 
 import (
+	"slices"
 	"strings"
 
 	"tradestat/msg"
@@ -266,20 +267,11 @@ func (t *Tree) match(s string, under *Division) []*Division {
 func outermost(ds []*Division) []*Division {
 	var out []*Division
 	for _, d := range ds {
-		if !contains(ds, d.Parent) || d.Parent.Name != d.Name {
+		if !slices.Contains(ds, d.Parent) || d.Parent.Name != d.Name {
 			out = append(out, d)
 		}
 	}
 	return out
-}
-
-func contains(ds []*Division, d *Division) bool {
-	for _, x := range ds {
-		if x == d {
-			return true
-		}
-	}
-	return false
 }
 
 // MustRegion is the region of a code known to be good (a test's, a default's); it panics on

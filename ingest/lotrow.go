@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"tradestat"
@@ -31,6 +32,61 @@ type converter struct {
 	p            msg.Printer    // the language of reject reasons
 	lang         msg.Lang
 	region       division.Region // where trading places must lie
+	// places and regions remember what each text read as: an export writes the same few
+	// places on every row, and reading a name walks the division tree. Rows are converted
+	// on every core at once, so the memories are shared under a lock.
+	places  memo[placeRead]
+	regions memo[string]
+}
+
+type placeRead struct {
+	code string
+	err  error
+}
+
+// memo remembers the value read of each text, up to memoLimit texts: a file of endless
+// distinct texts reads them all, remembering the first ones.
+type memo[V any] struct {
+	mu sync.RWMutex
+	m  map[string]V
+}
+
+const memoLimit = 4096
+
+func (m *memo[V]) get(text string, read func(string) V) V {
+	m.mu.RLock()
+	v, ok := m.m[text]
+	m.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = read(text)
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[string]V{}
+	}
+	if len(m.m) < memoLimit {
+		m.m[text] = v
+	}
+	m.mu.Unlock()
+	return v
+}
+
+// place reads a trading place within the region (parsePlace), once per distinct text.
+func (c *converter) place(text string) (string, error) {
+	r := c.places.get(text, func(text string) placeRead {
+		d, err := parsePlace(c.region, text)
+		if err != nil {
+			return placeRead{err: err}
+		}
+		return placeRead{code: d.Code}
+	})
+	return r.code, r.err
+}
+
+// projectRegion reads a project region (parseRegion), once per distinct text.
+func (c *converter) projectRegion(text string) string {
+	return c.regions.get(text, func(text string) string { return parseRegion(c.region.Tree(), text) })
 }
 
 // say is an error as the clerk reads it: a catalog message in the load's language.
@@ -189,13 +245,11 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if placeText == "" {
 		placeText = c.defaultPlace
 	}
-	p, err := parsePlace(c.region, placeText)
-	if err != nil {
+	if lot.PlaceCode, err = c.place(placeText); err != nil {
 		return lot, c.reject(rec, line, fPlace, c.reason(err, "the trading place is empty (give --place CODE for a one-centre file)"))
 	}
-	lot.PlaceCode = p.Code
 	if r := c.get(rec, fRegion); r != "" {
-		lot.RegionCode = parseRegion(c.region.Tree(), r)
+		lot.RegionCode = c.projectRegion(r)
 	}
 	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
 		return lot, c.reject(rec, line, fDate, c.reason(err, "the completion date is empty"))
