@@ -1,0 +1,426 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"tradestat"
+	"tradestat/division"
+	"tradestat/money"
+)
+
+// LotSort is a column the lot list can be sorted by; only these fixed expressions are ever
+// put into SQL text.
+type LotSort string
+
+// The sort columns of the lot list.
+const (
+	SortDate    LotSort = "date"
+	SortAmount  LotSort = "amount"
+	SortSavings LotSort = "savings"
+	SortPremium LotSort = "premium"
+	SortCode    LotSort = "code"
+)
+
+var lotSortExpr = map[LotSort]string{
+	SortDate: "deal_date", SortAmount: "amount_fen", SortSavings: "savings_fen",
+	SortPremium: "premium_fen", SortCode: "project_code",
+}
+
+// ParseLotSort accepts a sort column name; "" is the default, newest first.
+func ParseLotSort(s string) (LotSort, error) {
+	if s == "" {
+		return SortDate, nil
+	}
+	if _, ok := lotSortExpr[LotSort(s)]; !ok {
+		return "", fmt.Errorf("unknown sort %q (want date, amount, savings, premium or code)", s)
+	}
+	return LotSort(s), nil
+}
+
+// MaxPageSize bounds one page of the lot list.
+const MaxPageSize = 500
+
+// LotQuery selects one page of the lot list within a Filter.
+type LotQuery struct {
+	Search string // part of a project code, lot code or name; "" for every lot
+	// NoBasis keeps only the lots a figure lacks a basis for: tender-type lots without a
+	// budget (not in savings) and auction-type lots without a reserve (not in premium).
+	NoBasis bool
+	Sort    LotSort
+	Asc     bool
+	Page    int // from 1
+	Size    int // lots per page, 1..MaxPageSize
+}
+
+// LotRow is one lot as the list shows it.
+type LotRow struct {
+	ProjectCode, LotCode, Name string
+	Type                       tradestat.TradeType
+	Place, Region              string // codes: the trading place, the project's region (or as written)
+	PlaceName, RegionName      string // as the region's readers name them: 腾冲市, 保山市腾冲市 in 云南省
+	Date                       tradestat.Date
+	Budget, Reserve, Amount    money.Fen
+	Savings, Premium           money.Fen
+	Online                     bool
+}
+
+// LotPage is one page of lots and the totals of every lot the query selects (all pages): with
+// no search they are the Summary of the same filter, so a figure and its lot list agree.
+type LotPage struct {
+	Lots   []LotRow
+	Totals Totals
+}
+
+// maxCachedPage is the largest lot-list page kept in the result cache, which bounds the
+// cache's memory by entries: pages of the usual sizes are kept, rare large ones computed.
+const maxCachedPage = 100
+
+// Lots lists the lots behind a figure, one page at a time. A page is cached until the data
+// changes like every other result: at national scale a page costs the server a pass over
+// all lots (they are sorted by identity, not by date), while analysts open the same pages
+// of the same drill-downs again and again.
+func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
+	if _, ok := lotSortExpr[q.Sort]; !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
+		return LotPage{}, fmt.Errorf("lot list: bad page request %+v", q)
+	}
+	if q.Size > maxCachedPage {
+		return s.lots(ctx, f, q)
+	}
+	return cached(ctx, s, fmt.Sprintf(lotsKey+"%+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
+}
+
+func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
+	var page LotPage
+	done, err := lane(ctx, s.heavy)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	defer done()
+	sortExpr := lotSortExpr[q.Sort]
+	where, args := lotWhere(f, s.region, q.Search, q.NoBasis)
+	narrowed := q.Search != "" || q.NoBasis
+	if !narrowed { // the figures of the filter, as the cards show them
+		page.Totals, err = s.Summary(ctx, f)
+	} else {
+		cols, cargs := totalsColumns()
+		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+where, concat(cargs, args)...))
+	}
+	if err != nil {
+		return page, fmt.Errorf("lot list totals: %w", err)
+	}
+	dir := "DESC"
+	if q.Asc {
+		dir = "ASC"
+	}
+	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
+	current, err := s.onlyCurrent(ctx, f, narrowed, page.Totals.Projects)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	if current {
+		var whole bool
+		if page.Lots, whole, err = s.lotPage(ctx, f, where, args, order, q); err != nil || whole {
+			return page, err
+		}
+		// A load replaced some of the page's lots between the two reads: read as below.
+	}
+	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+order+` LIMIT ?, ?`,
+		append(args, (q.Page-1)*q.Size, q.Size)...)
+	if err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := s.scanLot(rows)
+		if err != nil {
+			return page, fmt.Errorf("lot list: %w", err)
+		}
+		page.Lots = append(page.Lots, r)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("lot list: %w", err)
+	}
+	return page, nil
+}
+
+// onlyCurrent tells whether every row of deals that the filter selects is the current
+// version of its lot, so that the lots can be read without FINAL, which at national scale
+// costs a merge of every lot on every read (a second at 10M lots on two cores, against tens
+// of milliseconds without). The rows the filter selects always include the current version
+// of every lot it selects, whose number the daily figures hold (lots); so when the rows
+// number exactly that many, they are exactly those current versions, and no older version
+// of a lot reloaded since, nor a copy of one loaded twice, is among them. A list narrowed
+// further (a search, the lots without a basis) cannot be checked against the daily figures
+// and always reads FINAL.
+func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots int64) (bool, error) {
+	if narrowed {
+		return false, nil
+	}
+	// Most of the time no older version is left anywhere (the server has merged them away):
+	// the table's row count, which the server knows without reading, equals all lots.
+	var rows uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals").Scan(&rows); err != nil {
+		return false, fmt.Errorf("count rows: %w", err)
+	}
+	all, err := cached(ctx, s, "all lots", func(ctx context.Context) (uint64, error) {
+		var n uint64
+		err := s.conn.QueryRow(ctx, "SELECT toUInt64(sum(lots)) FROM monthly").Scan(&n)
+		return n, err
+	})
+	if err != nil {
+		return false, fmt.Errorf("count lots: %w", err)
+	}
+	if rows == all {
+		return true, nil
+	}
+	where, args := where(f, s.region)
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
+		return false, fmt.Errorf("count rows: %w", err)
+	}
+	return rows == uint64(lots), nil
+}
+
+// lotPage reads a page of lots from rows known to be current (onlyCurrent): first the page's
+// lot identities, from the sort and filter columns alone, then those lots' rows by their
+// sorting key, so that names and the other wide columns are read for one page only.
+// It reports false when a lot of the page did not come back (a load replaced it meanwhile).
+func (s *Store) lotPage(ctx context.Context, f Filter, where string, args []any, order string, q LotQuery) ([]LotRow, bool, error) {
+	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
+	if q.Sort == SortDate {
+		// In date order, the daily figures say which days the page's lots fall on: only those
+		// days are read, which the server finds without reading the others, since codes (the
+		// table's order) are given out in date order.
+		var skip int
+		var err error
+		if from, to, skip, err = s.pageDays(ctx, f, q); err != nil {
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		offset -= skip
+	}
+	idWhere, idArgs := currentWhere(where, args, from, to)
+	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code FROM deals `+idWhere+order+` LIMIT ?, ?`,
+		append(append([]any(nil), idArgs...), offset, q.Size)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	type identity struct{ project, lot string }
+	at := map[identity]int{}
+	var projects []any
+	for rows.Next() {
+		var id identity
+		if err := rows.Scan(&id.project, &id.lot); err != nil {
+			rows.Close()
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		at[id] = len(at)
+		projects = append(projects, id.project)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	if len(at) == 0 {
+		return nil, true, nil
+	}
+	// The filter again, so that only the selected (current) rows of these projects come back;
+	// a project's other lots that the filter selects are dropped by identity below.
+	rows, err = s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+idWhere+` AND project_code IN ?`,
+		append(append([]any(nil), idArgs...), clickhouse.GroupSet{Value: projects})...)
+	if err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	defer rows.Close()
+	page := make([]LotRow, len(at))
+	found := 0
+	for rows.Next() {
+		r, err := s.scanLot(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("lot list: %w", err)
+		}
+		if i, ok := at[identity{r.ProjectCode, r.LotCode}]; ok && page[i].ProjectCode == "" {
+			page[i] = r
+			found++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("lot list: %w", err)
+	}
+	return page, found == len(at), nil
+}
+
+// pageDays is the span of days that holds a date-ordered page of the lots f selects, and how
+// many of those lots come before that span in the page's order, from the lots per day of the
+// daily figures. A page past the last lot gets the last day and skips every lot before it.
+func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tradestat.Date, skip int, err error) {
+	type day struct {
+		date tradestat.Date
+		lots int
+	}
+	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
+		where, args := where(f, s.region)
+		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily_sums "+where+
+			" GROUP BY deal_date HAVING n != 0 ORDER BY deal_date", args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []day
+		for rows.Next() {
+			var d string
+			var n int64
+			if err := rows.Scan(&d, &n); err != nil {
+				return nil, err
+			}
+			date, err := tradestat.ParseDate(d)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, day{date, int(n)})
+		}
+		return out, rows.Err()
+	})
+	if err != nil || len(days) == 0 {
+		return f.From, f.To, 0, err
+	}
+	if !q.Asc { // newest first
+		days = append([]day(nil), days...)
+		for i, j := 0, len(days)-1; i < j; i, j = i+1, j-1 {
+			days[i], days[j] = days[j], days[i]
+		}
+	}
+	first, last := (q.Page-1)*q.Size, q.Page*q.Size-1 // the page's lots, counted from 0
+	seen, start, end := 0, -1, len(days)-1
+	for i, d := range days {
+		if start < 0 && seen+d.lots > first {
+			start, skip = i, seen
+		}
+		seen += d.lots
+		if seen > last {
+			end = i
+			break
+		}
+	}
+	if start < 0 { // past the last lot
+		start, skip = len(days)-1, seen-days[len(days)-1].lots
+	}
+	from, to = days[start].date, days[end].date
+	if from.String() > to.String() {
+		from, to = to, from
+	}
+	return from, to, skip, nil
+}
+
+// datesWhere is how every where() begins: the period, with its two arguments first.
+const datesWhere = "WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)"
+
+// currentWhere turns a where() (or searchWhere) clause for a read of rows known to be current
+// (no FINAL) into a PREWHERE on the days from..to, which the server evaluates first and uses
+// to skip whole granules, and the rest as WHERE. from..to lies within the filter's period.
+func currentWhere(where string, args []any, from, to tradestat.Date) (string, []any) {
+	rest, ok := strings.CutPrefix(where, datesWhere)
+	if !ok { // not from where(): read as it is, only slower
+		return where, args
+	}
+	return "PREWHERE deal_date >= toDate(?) AND deal_date <= toDate(?) WHERE 1" + rest,
+		append([]any{from.String(), to.String()}, args[2:]...)
+}
+
+// EachLot streams every lot a filter and search select, in project and lot order, to emit:
+// the driver reads the result block by block, so any number of lots passes through without
+// being held. It stops at emit's first error.
+func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bool, emit func(LotRow) error) error {
+	done, err := lane(ctx, s.exports)
+	if err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	defer done()
+	defer s.took("export", time.Now())
+	where, args := lotWhere(f, s.region, search, noBasis)
+	final := "FINAL "
+	if search == "" && !noBasis {
+		t, err := s.Summary(ctx, f)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		current, err := s.onlyCurrent(ctx, f, false, t.Projects)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		if current {
+			final = ""
+			where, args = currentWhere(where, args, f.From, f.To)
+		}
+	}
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+final+where+` ORDER BY project_code, lot_code`, args...)
+	if err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := s.scanLot(rows)
+		if err != nil {
+			return fmt.Errorf("lots: %w", err)
+		}
+		if err := emit(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lots: %w", err)
+	}
+	return nil
+}
+
+// lotColumns are what scanLot reads.
+const lotColumns = `project_code, lot_code, name, toString(trade_type), place_code, region_code,
+	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online`
+
+// scanLot reads one row of lotColumns, naming its places within the store's region.
+func (s *Store) scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
+	var (
+		r                     LotRow
+		typ, date             string
+		bud, res, amt, sv, pr int64
+		online                uint8
+	)
+	if err := rows.Scan(&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
+		&bud, &res, &amt, &sv, &pr, &online); err != nil {
+		return r, err
+	}
+	var err error
+	if r.Date, err = tradestat.ParseDate(date); err != nil {
+		return r, err
+	}
+	r.Type, r.Online = tradestat.TradeType(typ), online == 1
+	r.Budget, r.Reserve, r.Amount, r.Savings, r.Premium = money.Fen(bud), money.Fen(res), money.Fen(amt), money.Fen(sv), money.Fen(pr)
+	r.PlaceName, r.RegionName = s.region.NameOf(r.Place), s.region.NameOf(r.Region)
+	return r, nil
+}
+
+// lotWhere is searchWhere, narrowed with noBasis to the lots a figure lacks a basis for.
+func lotWhere(f Filter, r division.Region, search string, noBasis bool) (string, []any) {
+	where, args := searchWhere(f, r, search)
+	if !noBasis {
+		return where, args
+	}
+	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
+	auction, aargs := inTypes(tradestat.TypeNames(tradestat.Auction))
+	return where + " AND (budget_fen = 0 AND " + tender + " OR reserve_fen = 0 AND " + auction + ")", concat(args, targs, aargs)
+}
+
+// searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
+// name contains search (any case); "" narrows nothing.
+func searchWhere(f Filter, r division.Region, search string) (string, []any) {
+	where, args := where(f, r)
+	if search == "" {
+		return where, args
+	}
+	return where + " AND (positionCaseInsensitiveUTF8(project_code, ?) > 0 OR positionCaseInsensitiveUTF8(lot_code, ?) > 0 OR positionCaseInsensitiveUTF8(name, ?) > 0)",
+		append(args, search, search, search)
+}
