@@ -30,7 +30,7 @@ for region in $regions; do
   for n in $sizes; do
     ensure_lots "$n" "$region"
     db=$bench_db
-    year=$(ch --query "SELECT toYear(max(deal_date)) FROM (SELECT deal_date, sum(lots) AS n FROM $db.monthly GROUP BY deal_date HAVING n != 0)")
+    year=$(ch --query "SELECT toYear(max(deal_date)) FROM (SELECT deal_date, sum(lots) AS n FROM $db.figures_monthly GROUP BY deal_date HAVING n != 0)")
     raw=()
     for _ in 1 2 3 4 5; do
       raw+=("$( { ch --time --format Null --query "SELECT place_code, trade_type, toMonth(deal_date), count(), sum(amount_fen),

@@ -145,7 +145,7 @@ func TestLoadStoppedMidFile(t *testing.T) {
 }
 
 // dailyGroups reads every non-empty (day, place, type) group of a pre-aggregated table (by
-// month for monthly), or the same groups summed from the lots themselves (deals, or
+// month for figures_monthly), or the same groups summed from the lots themselves (deals, or
 // deals-by-month), as comparable lines.
 func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 	t.Helper()
@@ -219,16 +219,47 @@ func TestDailyFollowsDeals(t *testing.T) {
 		"project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nNEW-1,001,其他,530521,1996-01-01,10.00\n")}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range [][2]string{{"deals", "daily_sums"}, {"deals-by-month", "monthly"}} {
+	for _, c := range [][2]string{{"deals", "figures_daily"}, {"deals-by-month", "figures_monthly"}} {
 		want, got := dailyGroups(t, conn, c[0]), dailyGroups(t, conn, c[1])
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s has %d groups, the lots %d; first difference:\n%s", c[1], len(got), len(want), firstDiff(got, want))
 		}
 	}
+	if want, got := indexedLots(t, conn, "deals"), indexedLots(t, conn, "lots_by_place"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("lots_by_place lists %d lots, deals %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
+	}
 	var empty1995 int64
-	if err := conn.QueryRow(ctx, "SELECT sum(lots) FROM daily_sums WHERE toYear(deal_date) = 1995").Scan(&empty1995); err != nil || empty1995 != 0 {
+	if err := conn.QueryRow(ctx, "SELECT sum(lots) FROM figures_daily WHERE toYear(deal_date) = 1995").Scan(&empty1995); err != nil || empty1995 != 0 {
 		t.Errorf("the emptied 1995 group still counts lots (%d, %v)", empty1995, err)
 	}
+}
+
+// indexedLots reads every current lot of deals, or every lot lots_by_place counts (its rows
+// summed), as comparable lines of the columns the index holds.
+func indexedLots(t *testing.T, conn driver.Conn, table string) []string {
+	t.Helper()
+	q := `SELECT place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen, toInt64(1)
+		FROM deals FINAL ORDER BY place_code, deal_date, project_code, lot_code`
+	if table != "deals" {
+		q = `SELECT place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen, sum(lots) AS n
+			FROM lots_by_place GROUP BY place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen
+			HAVING n != 0 ORDER BY place_code, deal_date, project_code, lot_code`
+	}
+	rows, err := conn.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var place, day, project, lot, typ string
+		var amount, savings, premium, n int64
+		if err := rows.Scan(&place, &day, &project, &lot, &typ, &amount, &savings, &premium, &n); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(place, day, project, lot, typ, amount, savings, premium, n))
+	}
+	return out
 }
 
 func firstDiff(a, b []string) string {

@@ -149,7 +149,7 @@ func (t *totals) add(l tradestat.Lot) {
 // file is refused.
 func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 	var stored [3]int64
-	if err := l.conn.QueryRow(ctx, "SELECT sum(budget_fen), sum(reserve_fen), sum(amount_fen) FROM daily_sums").Scan(&stored[0], &stored[1], &stored[2]); err != nil {
+	if err := l.conn.QueryRow(ctx, "SELECT sum(budget_fen), sum(reserve_fen), sum(amount_fen) FROM figures_daily").Scan(&stored[0], &stored[1], &stored[2]); err != nil {
 		return fmt.Errorf("check totals: %w", err)
 	}
 	for i := range own {

@@ -58,14 +58,14 @@ func TestStoppedLoads(t *testing.T) {
 	if _, err := l.Load(ctx, file("P1", "P2", "P3"), Options{}); !errors.Is(err, stop) {
 		t.Fatalf("load stopped after the move: %v", err)
 	}
-	if count("SELECT count() FROM deals") != 3 || count("SELECT count() FROM ingest_batches") != 0 || count("SELECT toUInt64(sum(lots)) FROM daily_sums") != 0 {
+	if count("SELECT count() FROM deals") != 3 || count("SELECT count() FROM ingest_batches") != 0 || count("SELECT toUInt64(sum(lots)) FROM figures_daily") != 0 {
 		t.Fatal("the stopped load is not where the test wants it")
 	}
 	// The next load, of another file, completes it first.
 	if _, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, file("Q1"), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if n := count("SELECT toUInt64(sum(lots)) FROM daily_sums"); n != 4 {
+	if n := count("SELECT toUInt64(sum(lots)) FROM figures_daily"); n != 4 {
 		t.Errorf("daily figures count %d lots after recovery, want 4", n)
 	}
 	if n := count("SELECT count() FROM ingest_batches"); n != 2 {

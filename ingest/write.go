@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -171,10 +172,32 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 	return nil
 }
 
-// rollupColumns are the columns of the pre-aggregated figures, daily_sums and monthly, in the
-// order the refreshes fill them.
-const rollupColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen,
-	online, budget_fen, reserve_fen, no_budget, no_reserve`
+// rollup is a table that follows deals after every load (migrations 019, 021 and 024): its
+// rows are keyed groups of current lots with summed columns, stored as changes that add up
+// (SummingMergeTree), so that a read is a plain sum.
+type rollup struct {
+	table string
+	keys  []string // the table's key columns
+	of    []string // each key as computed from a row of deals
+	sums  []string // the table's summed columns
+	over  string   // their values over a group of deals' rows, in order
+	args  func() []any
+}
+
+// rollups are the tables that follow deals: the report figures by day and by month (a lot's
+// day grouped by the first day of its month), each place × type; and the lots by place and
+// day, one row per current lot version, for the lot lists.
+func rollups() []rollup {
+	figures := []string{"lots", "amount_fen", "savings_fen", "premium_fen", "online", "budget_fen", "reserve_fen", "no_budget", "no_reserve"}
+	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
+	typeArgs := func() []any { return []any{tender, auction, tender, auction} }
+	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen"}
+	return []rollup{
+		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs},
+		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs},
+		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }},
+	}
+}
 
 // dailySums are the aggregates of a group of lots, after its day (or month), place_code and
 // trade_type; their bound values are the tender and the auction types, twice. The last two
@@ -186,14 +209,30 @@ const dailySums = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(prem
 	toInt64(countIf(budget_fen = 0 AND has(?, toString(trade_type)))),
 	toInt64(countIf(reserve_fen = 0 AND has(?, toString(trade_type))))`
 
-// rollups are the pre-aggregated tables (migrations 014 and 016) and how each groups a lot's
-// completion date: by day, and by the first day of its month.
-func rollups() []struct{ table, day string } {
-	return []struct{ table, day string }{{"daily_sums", "deal_date"}, {"monthly", "toStartOfMonth(deal_date)"}}
+// aliased is each expression given the alias prefix followed by its position.
+func aliased(exprs []string, prefix string) string {
+	out := make([]string, len(exprs))
+	for i, e := range exprs {
+		out[i] = fmt.Sprintf("%s AS %s%d", e, prefix, i)
+	}
+	return strings.Join(out, ", ")
 }
 
-// The pre-aggregated figures follow deals after every load, in one of two ways, for each
-// rollup. Both hold changes that add up (SummingMergeTree), so that a read is a plain sum.
+// names are the aliases of aliased.
+func names(n int, prefix string) string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	return strings.Join(out, ", ")
+}
+
+// insert is the start of an INSERT into the rollup, its keys then its sums.
+func (r rollup) insert() string {
+	return "INSERT INTO " + r.table + " (" + strings.Join(r.keys, ", ") + ", " + strings.Join(r.sums, ", ") + ") "
+}
+
+// The rollups follow deals after every load in one of two ways.
 //
 // addDaily adds a load's own lots, added up by group: exact when the tables held no lots
 // before the load and the load has no duplicates, which is the common first load.
@@ -213,13 +252,11 @@ func rollups() []struct{ table, day string } {
 // Loads in one process refresh one at a time; two processes loading at the same moment could
 // leave figures computed before the other's rows landed, which the next load corrects.
 func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
-	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	ctx = rollupContext(ctx)
 	for _, r := range rollups() {
-		if err := l.conn.Exec(ctx, `INSERT INTO `+r.table+` (`+rollupColumns+`)
-			SELECT `+r.day+` AS day, place_code, trade_type, `+dailySums+`
-			FROM deals WHERE batch_id = ? GROUP BY day, place_code, trade_type`,
-			tender, auction, tender, auction, batch); err != nil {
+		if err := l.conn.Exec(ctx, r.insert()+`SELECT `+aliased(r.of, "k")+`, `+r.over+`
+			FROM deals WHERE batch_id = ? GROUP BY `+names(len(r.keys), "k"),
+			append(r.args(), batch)...); err != nil {
 			return fmt.Errorf("%s figures: %w", r.table, err)
 		}
 	}
@@ -227,22 +264,24 @@ func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 }
 
 func (l *Loader) recomputeDaily(ctx context.Context) error {
-	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	ctx = rollupContext(ctx)
 	for _, r := range rollups() {
-		if err := l.conn.Exec(ctx, `INSERT INTO `+r.table+` (`+rollupColumns+`)
-			SELECT day, place_code, trade_type, sum(l) AS n, sum(a) AS am, sum(sv) AS s, sum(pr) AS p, sum(o) AS onl,
-				sum(b) AS bu, sum(r) AS re, sum(nb) AS nbu, sum(nr) AS nre
+		negated := make([]string, len(r.sums))
+		summed := make([]string, len(r.sums))
+		changed := make([]string, len(r.sums))
+		for i, c := range r.sums {
+			negated[i] = "-" + c
+			summed[i] = fmt.Sprintf("sum(s%d)", i)
+			changed[i] = fmt.Sprintf("t%d != 0", i)
+		}
+		keys := names(len(r.keys), "k")
+		if err := l.conn.Exec(ctx, r.insert()+`SELECT `+keys+`, `+aliased(summed, "t")+`
 			FROM (
-				SELECT deal_date AS day, place_code, trade_type, -lots AS l, -amount_fen AS a, -savings_fen AS sv,
-					-premium_fen AS pr, -online AS o, -budget_fen AS b, -reserve_fen AS r, -no_budget AS nb, -no_reserve AS nr
-				FROM `+r.table+`
+				SELECT `+aliased(r.keys, "k")+`, `+aliased(negated, "s")+` FROM `+r.table+`
 				UNION ALL
-				SELECT `+r.day+` AS day, place_code, trade_type, `+dailySums+`
-				FROM deals FINAL GROUP BY day, place_code, trade_type)
-			GROUP BY day, place_code, trade_type
-			HAVING n != 0 OR am != 0 OR s != 0 OR p != 0 OR onl != 0 OR bu != 0 OR re != 0 OR nbu != 0 OR nre != 0`,
-			tender, auction, tender, auction); err != nil {
+				SELECT `+aliased(r.of, "k")+`, `+r.over+` FROM deals FINAL GROUP BY `+keys+`)
+			GROUP BY `+keys+`
+			HAVING `+strings.Join(changed, " OR "), r.args()...); err != nil {
 			return fmt.Errorf("refresh %s figures: %w", r.table, err)
 		}
 	}

@@ -81,9 +81,9 @@ type LotPage struct {
 const maxCachedPage = 100
 
 // Lots lists the lots behind a figure, one page at a time. A page is cached until the data
-// changes like every other result: at national scale a page costs the server a pass over
-// all lots (they are sorted by identity, not by date), while analysts open the same pages
-// of the same drill-downs again and again.
+// changes like every other result: a page of a whole region's year costs the server a pass
+// over the year's lots, while analysts open the same pages of the same drill-downs again and
+// again.
 func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
 	if _, ok := lotSortExpr[q.Sort]; !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
 		return LotPage{}, fmt.Errorf("lot list: bad page request %+v", q)
@@ -108,7 +108,8 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		page.Totals, err = s.Summary(ctx, f)
 	} else {
 		cols, cargs := totalsColumns()
-		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+where, concat(cargs, args)...))
+		in, inArgs := s.byPlace(f)
+		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+where+in+byPlaceSettings, concat(cargs, args, inArgs)...))
 	}
 	if err != nil {
 		return page, fmt.Errorf("lot list totals: %w", err)
@@ -118,20 +119,24 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		dir = "ASC"
 	}
 	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
-	current, err := s.onlyCurrent(ctx, f, narrowed, page.Totals.Projects)
-	if err != nil {
-		return page, fmt.Errorf("lot list: %w", err)
-	}
-	if current {
-		var whole bool
-		if page.Lots, whole, err = s.lotPage(ctx, f, where, args, order, q); err != nil || whole {
-			return page, err
+	if !narrowed {
+		listed, ok, err := s.pageLots(ctx, f, q, order, page.Totals.Projects)
+		if err != nil {
+			return page, fmt.Errorf("lot list: %w", err)
 		}
-		// A load replaced some of the page's lots between the two reads: read as below.
+		if ok {
+			var whole bool
+			if page.Lots, whole, err = s.lotsOf(ctx, listed); err != nil || whole {
+				return page, err
+			}
+		}
+		// No such rows, or a load replaced some of the page's lots between the two reads:
+		// read as below.
 	}
 	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
-	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+order+` LIMIT ?, ?`,
-		append(args, (q.Page-1)*q.Size, q.Size)...)
+	in, inArgs := s.byPlace(f)
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+where+in+order+` LIMIT ?, ?`+byPlaceSettings,
+		concat(args, inArgs, []any{(q.Page - 1) * q.Size, q.Size})...)
 	if err != nil {
 		return page, fmt.Errorf("lot list: %w", err)
 	}
@@ -149,19 +154,112 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	return page, nil
 }
 
+// byPlace narrows a read of deals FINAL to the projects that lots_by_place lists under the
+// filter's places: FINAL then merges those projects' rows alone rather than every lot of the
+// region, which at a country's scale is the difference between tens of milliseconds and
+// seconds. The table is ordered by lot identity, so the server finds the projects through
+// its primary index. A filter of every place narrows nothing here: the period alone selects
+// too many projects for the set to pay. lots_by_place holds a row for every current lot
+// (and perhaps for earlier versions not yet cancelled out), so nothing the filter selects is
+// lost; the filter itself, applied after FINAL, keeps exactly the current lots.
+func (s *Store) byPlace(f Filter) (string, []any) {
+	if _, all := f.Places(s.region); all {
+		return "", nil
+	}
+	where, args := where(f, s.region)
+	return " AND project_code IN (SELECT project_code FROM lots_by_place " + where + ")", args
+}
+
+// byPlaceSettings end a read of deals with byPlace's subquery. In cluster mode both tables are
+// Distributed tables sharded alike by lot identity, so each shard answers the subquery from
+// its own part of lots_by_place (GLOBAL IN would ship the whole set to every shard, and on
+// 18.16 it keeps the server from using the primary index for it). On one server the setting
+// changes nothing. It is written in the query: 18.16 takes only numbers as settings sent
+// beside a query.
+const byPlaceSettings = " SETTINGS distributed_product_mode = 'local'"
+
+// listed is a lot of a page as the page's first read finds it: its identity and the values
+// of the version that read saw.
+type listed struct {
+	project, lot, place, date, typ string
+	amount, savings, premium       int64
+}
+
+// listedColumns are what pageLots reads of each lot; deals and lots_by_place both have them.
+const listedColumns = `project_code, lot_code, place_code, toString(deal_date), toString(trade_type), amount_fen, savings_fen, premium_fen`
+
+// pageLots finds the lots of a page from rows that hold each lot the filter selects exactly
+// once, in its current version, and reads only the columns a list sorts and filters on:
+//   - a filter of some places reads lots_by_place, ordered by place and day, so that a
+//     county's or a province's lots are read without the rest of the region's;
+//   - a filter of every place reads deals when its rows are all current (onlyCurrent), the
+//     days of a date-ordered page alone, which the server finds without reading the others
+//     since project codes are given out in date order.
+//
+// It reports false when no such rows exist: earlier versions of some lots are still there
+// and the caller reads with FINAL.
+func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string, lots int64) ([]listed, bool, error) {
+	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
+	if q.Sort == SortDate {
+		// The daily figures say which days the page's lots fall on.
+		var skip int
+		var err error
+		if from, to, skip, err = s.pageDays(ctx, f, q); err != nil {
+			return nil, false, err
+		}
+		offset -= skip
+	}
+	narrow := f
+	narrow.From, narrow.To = from, to
+	where, args := where(narrow, s.region)
+	var src string
+	if _, all := f.Places(s.region); !all {
+		// Until the table has merged a replaced lot's rows away, its earlier version is there
+		// with its +1 and its -1: rows that are all +1 hold each current lot once.
+		var clean uint8
+		if err := s.conn.QueryRow(ctx, "SELECT min(lots) = 1 AND max(lots) = 1 FROM lots_by_place "+where, args...).Scan(&clean); err != nil {
+			return nil, false, fmt.Errorf("index rows: %w", err)
+		}
+		src = "lots_by_place " + where
+		if clean == 0 {
+			src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
+			where = ""
+		}
+	} else {
+		current, err := s.onlyCurrent(ctx, f, lots)
+		if err != nil || !current {
+			return nil, false, err
+		}
+		where, args = currentWhere(where, args, from, to)
+		src = "deals " + where
+	}
+	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []listed
+	for rows.Next() {
+		var l listed
+		if err := rows.Scan(&l.project, &l.lot, &l.place, &l.date, &l.typ, &l.amount, &l.savings, &l.premium); err != nil {
+			return nil, false, err
+		}
+		out = append(out, l)
+	}
+	return out, true, rows.Err()
+}
+
+// lotIndexKey is the sorting key of lots_by_place: a lot version's row.
+const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen`
+
 // onlyCurrent tells whether every row of deals that the filter selects is the current
 // version of its lot, so that the lots can be read without FINAL, which at national scale
 // costs a merge of every lot on every read (a second at 10M lots on two cores, against tens
 // of milliseconds without). The rows the filter selects always include the current version
 // of every lot it selects, whose number the daily figures hold (lots); so when the rows
 // number exactly that many, they are exactly those current versions, and no older version
-// of a lot reloaded since, nor a copy of one loaded twice, is among them. A list narrowed
-// further (a search, the lots without a basis) cannot be checked against the daily figures
-// and always reads FINAL.
-func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots int64) (bool, error) {
-	if narrowed {
-		return false, nil
-	}
+// of a lot reloaded since, nor a copy of one loaded twice, is among them.
+func (s *Store) onlyCurrent(ctx context.Context, f Filter, lots int64) (bool, error) {
 	// Most of the time no older version is left anywhere (the server has merged them away):
 	// the table's row count, which the server knows without reading, equals all lots.
 	var rows uint64
@@ -170,7 +268,7 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots i
 	}
 	all, err := cached(ctx, s, "all lots", func(ctx context.Context) (uint64, error) {
 		var n uint64
-		err := s.conn.QueryRow(ctx, "SELECT toUInt64(sum(lots)) FROM monthly").Scan(&n)
+		err := s.conn.QueryRow(ctx, "SELECT toUInt64(sum(lots)) FROM figures_monthly").Scan(&n)
 		return n, err
 	})
 	if err != nil {
@@ -186,72 +284,54 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, narrowed bool, lots i
 	return rows == uint64(lots), nil
 }
 
-// lotPage reads a page of lots from rows known to be current (onlyCurrent): first the page's
-// lot identities, from the sort and filter columns alone, then those lots' rows by their
-// sorting key, so that names and the other wide columns are read for one page only.
-// It reports false when a lot of the page did not come back (a load replaced it meanwhile).
-func (s *Store) lotPage(ctx context.Context, f Filter, where string, args []any, order string, q LotQuery) ([]LotRow, bool, error) {
-	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
-	if q.Sort == SortDate {
-		// In date order, the daily figures say which days the page's lots fall on: only those
-		// days are read, which the server finds without reading the others, since codes (the
-		// table's order) are given out in date order.
-		var skip int
-		var err error
-		if from, to, skip, err = s.pageDays(ctx, f, q); err != nil {
-			return nil, false, fmt.Errorf("lot list: %w", err)
-		}
-		offset -= skip
-	}
-	idWhere, idArgs := currentWhere(where, args, from, to)
-	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code FROM deals `+idWhere+order+` LIMIT ?, ?`,
-		append(append([]any(nil), idArgs...), offset, q.Size)...)
-	if err != nil {
-		return nil, false, fmt.Errorf("lot list: %w", err)
-	}
-	type identity struct{ project, lot string }
-	at := map[identity]int{}
-	var projects []any
-	for rows.Next() {
-		var id identity
-		if err := rows.Scan(&id.project, &id.lot); err != nil {
-			rows.Close()
-			return nil, false, fmt.Errorf("lot list: %w", err)
-		}
-		at[id] = len(at)
-		projects = append(projects, id.project)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("lot list: %w", err)
-	}
-	if len(at) == 0 {
+// lotsOf reads the lots of a page found by pageLots, in its order, by their project codes
+// (the sorting key of deals, so that names and the other wide columns are read for these
+// lots alone). Of a lot's rows the highest version is the current one, as FINAL would keep.
+// It reports false when a lot's current version is not the one pageLots saw: a load
+// replaced it between the two reads.
+func (s *Store) lotsOf(ctx context.Context, page []listed) ([]LotRow, bool, error) {
+	if len(page) == 0 {
 		return nil, true, nil
 	}
-	// The filter again, so that only the selected (current) rows of these projects come back;
-	// a project's other lots that the filter selects are dropped by identity below.
-	rows, err = s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+idWhere+` AND project_code IN ?`,
-		append(append([]any(nil), idArgs...), clickhouse.GroupSet{Value: projects})...)
+	type identity struct{ project, lot string }
+	type found struct {
+		row     LotRow
+		version uint64
+	}
+	at := make(map[identity]*found, len(page))
+	projects := make([]any, 0, len(page))
+	for _, l := range page {
+		at[identity{l.project, l.lot}] = &found{}
+		projects = append(projects, l.project)
+	}
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+`, version FROM deals WHERE project_code IN ?`, clickhouse.GroupSet{Value: projects})
 	if err != nil {
 		return nil, false, fmt.Errorf("lot list: %w", err)
 	}
 	defer rows.Close()
-	page := make([]LotRow, len(at))
-	found := 0
 	for rows.Next() {
-		r, err := s.scanLot(rows)
+		var version uint64
+		r, err := s.scanLot(rows, &version)
 		if err != nil {
 			return nil, false, fmt.Errorf("lot list: %w", err)
 		}
-		if i, ok := at[identity{r.ProjectCode, r.LotCode}]; ok && page[i].ProjectCode == "" {
-			page[i] = r
-			found++
+		if f := at[identity{r.ProjectCode, r.LotCode}]; f != nil && version >= f.version {
+			f.row, f.version = r, version
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, fmt.Errorf("lot list: %w", err)
 	}
-	return page, found == len(at), nil
+	out := make([]LotRow, len(page))
+	for i, l := range page {
+		r := at[identity{l.project, l.lot}].row
+		if r.Place != l.place || r.Date.String() != l.date || string(r.Type) != l.typ ||
+			int64(r.Amount) != l.amount || int64(r.Savings) != l.savings || int64(r.Premium) != l.premium {
+			return nil, false, nil
+		}
+		out[i] = r
+	}
+	return out, true, nil
 }
 
 // pageDays is the span of days that holds a date-ordered page of the lots f selects, and how
@@ -264,7 +344,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 	}
 	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
 		where, args := where(f, s.region)
-		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM daily_sums "+where+
+		rows, err := s.conn.Query(ctx, "SELECT toString(deal_date), sum(lots) AS n FROM figures_daily "+where+
 			" GROUP BY deal_date HAVING n != 0 ORDER BY deal_date", args...)
 		if err != nil {
 			return nil, err
@@ -343,12 +423,13 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 	defer s.took("export", time.Now())
 	where, args := lotWhere(f, s.region, search, noBasis)
 	final := "FINAL "
-	if search == "" && !noBasis {
+	in, inArgs := s.byPlace(f)
+	if in == "" && search == "" && !noBasis {
 		t, err := s.Summary(ctx, f)
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
-		current, err := s.onlyCurrent(ctx, f, false, t.Projects)
+		current, err := s.onlyCurrent(ctx, f, t.Projects)
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
@@ -357,7 +438,8 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 			where, args = currentWhere(where, args, f.From, f.To)
 		}
 	}
-	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+final+where+` ORDER BY project_code, lot_code`, args...)
+	where, args = where+in, concat(args, inArgs)
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals `+final+where+` ORDER BY project_code, lot_code`+byPlaceSettings, args...)
 	if err != nil {
 		return fmt.Errorf("lots: %w", err)
 	}
@@ -381,16 +463,16 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 const lotColumns = `project_code, lot_code, name, toString(trade_type), place_code, region_code,
 	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online`
 
-// scanLot reads one row of lotColumns, naming its places within the store's region.
-func (s *Store) scanLot(rows interface{ Scan(...any) error }) (LotRow, error) {
+// scanLot reads one row of lotColumns (and any columns after them into extra), naming its places within the store's region.
+func (s *Store) scanLot(rows interface{ Scan(...any) error }, extra ...any) (LotRow, error) {
 	var (
 		r                     LotRow
 		typ, date             string
 		bud, res, amt, sv, pr int64
 		online                uint8
 	)
-	if err := rows.Scan(&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
-		&bud, &res, &amt, &sv, &pr, &online); err != nil {
+	if err := rows.Scan(append([]any{&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
+		&bud, &res, &amt, &sv, &pr, &online}, extra...)...); err != nil {
 		return r, err
 	}
 	var err error

@@ -106,14 +106,14 @@ func narrowing(f Filter, r division.Region) (string, []any) {
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// figureColumns are the columns figures reads from daily_sums and monthly.
+// figureColumns are the columns figures reads from figures_daily and figures_monthly.
 const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
 	budget_fen, reserve_fen, no_budget, no_reserve`
 
 // figures is the FROM clause of a read of the pre-aggregated figures of the filter: the whole
-// months of its period from monthly, and the days of a partial month at either end from
-// daily_sums. A year, a month or a quarter reads monthly alone. Both hold changes that add up
-// (SummingMergeTree, migrations 014 and 016), so they are read without FINAL, which at a
+// months of its period from figures_monthly, and the days of a partial month at either end from
+// figures_daily. A year, a month or a quarter reads figures_monthly alone. Both hold changes that add up
+// (SummingMergeTree, migrations 021 and 024), so they are read without FINAL, which at a
 // province's or the country's scale costs ten times the read itself. deal_date keeps its
 // meaning in both (a month's rows are dated on its first day), so years and months group the
 // same whichever table a row came from.
@@ -128,10 +128,10 @@ func figures(f Filter, r division.Region) (string, []any) {
 		last = tradestat.Date{Year: f.To.Year, Month: f.To.Month, Day: 1}.AddDays(-1)
 	}
 	if last.Before(first) { // no whole month: the days alone
-		return "(SELECT " + figureColumns + " FROM daily_sums WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
+		return "(SELECT " + figureColumns + " FROM figures_daily WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
 			append([]any{f.From.String(), f.To.String()}, cargs...)
 	}
-	src := "SELECT " + figureColumns + " FROM monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
+	src := "SELECT " + figureColumns + " FROM figures_monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
 	args := append([]any{first.String(), tradestat.Date{Year: last.Year, Month: last.Month, Day: 1}.String()}, cargs...)
 	var edges []string
 	if f.From.Before(first) {
@@ -141,7 +141,7 @@ func figures(f Filter, r division.Region) (string, []any) {
 		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, last.AddDays(1).String(), f.To.String())
 	}
 	if len(edges) > 0 {
-		src += " UNION ALL SELECT " + figureColumns + " FROM daily_sums WHERE (" + strings.Join(edges, " OR ") + ")" + conds
+		src += " UNION ALL SELECT " + figureColumns + " FROM figures_daily WHERE (" + strings.Join(edges, " OR ") + ")" + conds
 		args = append(args, cargs...)
 	}
 	return "(" + src + ")", args
@@ -196,7 +196,7 @@ func (t Totals) PremiumRate() (string, bool) {
 func (t Totals) OnlineRate() (string, bool) { return money.Percent(t.Online, t.TenderLots) }
 
 // totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
-// dailyTotalsColumns the same from the pre-aggregated figures (figures: monthly and daily_sums),
+// dailyTotalsColumns the same from the pre-aggregated figures (figures: figures_monthly and figures_daily),
 // which the panels read so that they never scan the lots. Counts are Int64 in both, as the
 // rollups' are (they add up signed changes). Each comes with its bound values: the kind of a
 // trade type is the domain's rule, given to the server as the type names of each kind.
@@ -252,6 +252,10 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
+	if _, all := f.Places(s.region); !all {
+		v, err := s.placesView(ctx, f)
+		return v.total, err
+	}
 	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
 		from, args := figures(f, s.region)
 		cols, cargs := dailyTotalsColumns()
@@ -377,28 +381,34 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 }
 
 func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
-	key, keyArgs := d.keyExpr()
-	from, args := figures(f, s.region)
-	cols, cargs := dailyTotalsColumns()
-	rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+cols+" FROM "+from+" GROUP BY k", concat(keyArgs, cargs, args)...)
-	if err != nil {
-		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
-	}
-	defer rows.Close()
-	got := map[string]Totals{}
-	for rows.Next() {
-		var k string
-		t, err := scanTotals(rows, &k)
+	var got map[string]Totals
+	if _, all := f.Places(s.region); !all {
+		v, err := s.placesView(ctx, f)
 		if err != nil {
 			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 		}
-		if d == ByMonth && len(k) == 6 {
-			k = k[:4] + "-" + k[4:]
+		got = v.by[d]
+	} else {
+		key, keyArgs := d.keyExpr()
+		from, args := figures(f, s.region)
+		cols, cargs := dailyTotalsColumns()
+		rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+cols+" FROM "+from+" GROUP BY k", concat(keyArgs, cargs, args)...)
+		if err != nil {
+			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 		}
-		got[k] = t
-	}
-	if err := rows.Err(); err != nil {
-		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+		defer rows.Close()
+		got = map[string]Totals{}
+		for rows.Next() {
+			var k string
+			t, err := scanTotals(rows, &k)
+			if err != nil {
+				return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+			}
+			got[monthKey(d, k)] = t
+		}
+		if err := rows.Err(); err != nil {
+			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+		}
 	}
 	area, err := s.region.Area(f.Area)
 	if err != nil {
@@ -413,6 +423,56 @@ func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 		out = append(out, r)
 	}
 	return out, total, nil
+}
+
+// monthKey is a breakdown key as the server gives it, with a month's 202103 written 2021-03.
+func monthKey(d Dimension, k string) string {
+	if d == ByMonth && len(k) == 6 {
+		return k[:4] + "-" + k[4:]
+	}
+	return k
+}
+
+// placesView is what one read of a filter's figures by month × trading place × type gives:
+// its summary and the groups of every breakdown, before they are rolled up and listed. A
+// filter of some places (a county, a city, a province) is the long tail of what people
+// open, so most of its views are read cold; one read instead of one per panel takes a page
+// of a dozen panels from seven reads to three (the period, the year before, the years). The
+// rows number at most months × places × types, which is bounded for such a filter; a filter
+// of every place keeps one read per breakdown, which groups on the server.
+type placesView struct {
+	total Totals
+	by    map[Dimension]map[string]Totals // shared with the cache: read, never change
+}
+
+func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
+	return cached(ctx, s, fmt.Sprintf("view %+v", f), func(ctx context.Context) (placesView, error) {
+		from, args := figures(f, s.region)
+		cols, cargs := dailyTotalsColumns()
+		rows, err := s.conn.Query(ctx, "SELECT toString(toYYYYMM(deal_date)) AS m, place_code, toString(trade_type) AS t, "+
+			cols+" FROM "+from+" GROUP BY m, place_code, t", concat(cargs, args)...)
+		if err != nil {
+			return placesView{}, fmt.Errorf("figures: %w", err)
+		}
+		defer rows.Close()
+		v := placesView{by: map[Dimension]map[string]Totals{}}
+		for _, d := range []Dimension{ByYear, ByMonth, ByPlace, ByArea, ByLevel, ByType, ByFamily} {
+			v.by[d] = map[string]Totals{}
+		}
+		for rows.Next() {
+			var month, place, typ string
+			t, err := scanTotals(rows, &month, &place, &typ)
+			if err != nil {
+				return placesView{}, fmt.Errorf("figures: %w", err)
+			}
+			v.total = v.total.Add(t)
+			for d, k := range map[Dimension]string{ByYear: month[:4], ByMonth: monthKey(ByMonth, month), ByPlace: place,
+				ByArea: place, ByLevel: place, ByType: typ, ByFamily: string(tradestat.TradeType(typ).Family())} {
+				v.by[d][k] = v.by[d][k].Add(t)
+			}
+		}
+		return v, rows.Err()
+	})
 }
 
 // keys lists the keys of a breakdown in report order: every year or month of the filter's
@@ -502,13 +562,13 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		ok       bool
 	}
 	e, err := cached(ctx, s, "extent", func(ctx context.Context) (extent, error) {
-		// The first and last months with lots from monthly, then their first and last days
-		// from those months' rows of daily_sums alone.
+		// The first and last months with lots from figures_monthly, then their first and last days
+		// from those months' rows of figures_daily alone.
 		var e extent
 		var n uint64
 		var lo, hi string
 		row := s.conn.QueryRow(ctx, `SELECT count(), toString(min(deal_date)), toString(max(deal_date))
-			FROM (SELECT deal_date, sum(lots) AS n FROM monthly GROUP BY deal_date HAVING n != 0)`)
+			FROM (SELECT deal_date, sum(lots) AS n FROM figures_monthly GROUP BY deal_date HAVING n != 0)`)
 		if err := row.Scan(&n, &lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
@@ -516,7 +576,7 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 			return e, nil
 		}
 		row = s.conn.QueryRow(ctx, `SELECT toString(minIf(deal_date, deal_date < toDate(?) + 31)), toString(maxIf(deal_date, deal_date >= toDate(?)))
-			FROM (SELECT deal_date, sum(lots) AS n FROM daily_sums
+			FROM (SELECT deal_date, sum(lots) AS n FROM figures_daily
 				WHERE deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?) GROUP BY deal_date HAVING n != 0)`, lo, hi, lo, lo, hi)
 		if err := row.Scan(&lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)

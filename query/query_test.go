@@ -2,9 +2,12 @@ package query_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tradestat"
 	"tradestat/demo"
@@ -90,45 +93,65 @@ func TestSummary(t *testing.T) {
 }
 
 // TestBreakdownAddsUp: for every dimension, the rows add up to the Summary of the same filter,
-// and each row equals the Summary narrowed to its key.
+// and each row equals the lots of its key, summed independently: for the whole region (one
+// read per breakdown) and for its counties (one read of the figures by month × place × type).
 func TestBreakdownAddsUp(t *testing.T) {
 	store := loadDemo(t)
 	ctx := context.Background()
 	f := tradestattest.Period(t, "2020-01-01", "2021-12-31")
-	sum, err := store.Summary(ctx, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantRows := map[query.Dimension]int{query.ByYear: 2, query.ByMonth: 24, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
-	for dim, n := range wantRows {
-		rows, total, err := store.Breakdown(ctx, f, dim)
+	counties := f
+	counties.Level = "县区级"
+	for _, base := range []query.Filter{f, counties} {
+		sum, err := store.Summary(ctx, base)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != n {
-			t.Errorf("by %s: %d rows, want %d", dim, len(rows), n)
+		if exp := expected(base); sum != exp {
+			t.Errorf("level %q: summary %+v, the lots add up to %+v", base.Level, sum, exp)
 		}
-		if total != sum {
-			t.Errorf("by %s: total %+v, summary %+v", dim, total, sum)
-		}
-		for _, r := range rows {
-			narrowed := f
-			switch dim {
-			case query.ByPlace:
-				narrowed.Place = r.Key
-			case query.ByLevel:
-				narrowed.Level = r.Key
-			case query.ByType:
-				narrowed.Type = tradestat.TradeType(r.Key)
-			case query.ByFamily:
-				narrowed.Family = tradestat.Family(r.Key)
-			case query.ByYear:
-				narrowed = tradestattest.Period(t, r.Key+"-01-01", r.Key+"-12-31")
-			default:
-				continue
+		wantRows := map[query.Dimension]int{query.ByYear: 2, query.ByMonth: 24, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
+		for dim, n := range wantRows {
+			rows, total, err := store.Breakdown(ctx, base, dim)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if exp := expected(narrowed); r.Totals != exp {
-				t.Errorf("by %s, %s (%s): got %+v, the lots add up to %+v", dim, r.Key, r.Name, r.Totals, exp)
+			if len(rows) != n {
+				t.Errorf("level %q, by %s: %d rows, want %d", base.Level, dim, len(rows), n)
+			}
+			if total != sum {
+				t.Errorf("level %q, by %s: total %+v, summary %+v", base.Level, dim, total, sum)
+			}
+			for _, r := range rows {
+				narrowed := base
+				switch dim {
+				case query.ByPlace:
+					narrowed.Place = r.Key
+				case query.ByLevel:
+					if base.Level != "" && r.Key != base.Level { // outside the filter: nothing
+						if r.Totals != (query.Totals{}) {
+							t.Errorf("level %q, by level, %s: %+v, want nothing", base.Level, r.Key, r.Totals)
+						}
+						continue
+					}
+					narrowed.Level = r.Key
+				case query.ByType:
+					narrowed.Type = tradestat.TradeType(r.Key)
+				case query.ByFamily:
+					narrowed.Family = tradestat.Family(r.Key)
+				case query.ByYear:
+					p := tradestattest.Period(t, r.Key+"-01-01", r.Key+"-12-31")
+					narrowed.From, narrowed.To = p.From, p.To
+				case query.ByMonth:
+					y, _ := strconv.Atoi(r.Key[:4])
+					m, _ := strconv.Atoi(r.Key[5:])
+					p := tradestattest.Period(t, r.Key+"-01", fmt.Sprintf("%s-%02d", r.Key, tradestat.DaysIn(y, time.Month(m))))
+					narrowed.From, narrowed.To = p.From, p.To
+				default:
+					continue
+				}
+				if exp := expected(narrowed); r.Totals != exp {
+					t.Errorf("level %q, by %s, %s (%s): got %+v, the lots add up to %+v", base.Level, dim, r.Key, r.Name, r.Totals, exp)
+				}
 			}
 		}
 	}
@@ -313,13 +336,16 @@ func TestPinned(t *testing.T) {
 // TestLotsReadAroundOlderVersions: the lot list and the lot export read without FINAL only
 // when no older version of a lot is among the rows a filter selects. With merges stopped, a
 // reload that moves a lot to another year and changes another's amount leaves the older
-// rows in place: the lists must still show each lot once, as it is now; after the merge
-// (when the cheap read applies) they must show the same.
+// rows in place, in deals and (with their -1) in lots_by_place: the lists of every place and
+// of one place must still show each lot once, as it is now, in code and in date order; after
+// the merge (when the cheap reads apply) they must show the same.
 func TestLotsReadAroundOlderVersions(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	if err := conn.Exec(ctx, "SYSTEM STOP MERGES deals"); err != nil {
-		t.Fatal(err)
+	for _, table := range []string{"deals", "lots_by_place"} {
+		if err := conn.Exec(ctx, "SYSTEM STOP MERGES "+table); err != nil {
+			t.Fatal(err)
+		}
 	}
 	const header = "project_code,lot_code,name,trade_type,place_code,deal_date,amount_yuan,budget_yuan,reserve_yuan,online\n"
 	first := header +
@@ -347,16 +373,29 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 	if rows != 7 || lots != 5 {
 		t.Fatalf("deals holds %d rows for %d lots; the test needs the older versions unmerged", rows, lots)
 	}
-	want := map[int]string{
-		2021: "P1/001 100.00 一标段, P1/003 300.00 三标段, P2/001 55.00 采购（更正）",
-		2020: "P1/002 210.00 二标段（更正）, P3/001 900.00 出让",
+	if err := conn.QueryRow(ctx, "SELECT count() FROM lots_by_place").Scan(&rows); err != nil || rows != 9 {
+		t.Fatalf("lots_by_place holds %d rows (%v); the test needs the replaced versions' +1 and -1 unmerged", rows, err)
+	}
+	// By year, of every place (read from deals) and of one place (read through lots_by_place),
+	// in code order and in date order.
+	want := []struct {
+		year       int
+		area       string
+		code, date string
+	}{
+		{2021, "", "P1/001 100.00 一标段, P1/003 300.00 三标段, P2/001 55.00 采购（更正）", "P2/001 55.00 采购（更正）, P1/003 300.00 三标段, P1/001 100.00 一标段"},
+		{2020, "", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让"},
+		{2021, "530502", "P1/001 100.00 一标段, P1/003 300.00 三标段", "P1/003 300.00 三标段, P1/001 100.00 一标段"},
+		{2020, "530502", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让"},
+		{2021, "530581", "P2/001 55.00 采购（更正）", "P2/001 55.00 采购（更正）"},
 	}
 	check := func(when string) {
 		store := query.New(conn, division.MustRegion("530500"))
-		for year, w := range want {
-			f := tradestattest.Year(t, year)
-			var listed, exported []string
-			for page := 1; page <= 3; page++ {
+		for _, w := range want {
+			f := tradestattest.Year(t, w.year)
+			f.Area = w.area
+			var listed, dated, exported []string
+			for page := 1; page <= 4; page++ {
 				p, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortCode, Asc: true, Page: page, Size: 1})
 				if err != nil {
 					t.Fatal(err)
@@ -364,6 +403,15 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 				for _, l := range p.Lots {
 					listed = append(listed, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
 				}
+				if p, err = store.Lots(ctx, f, query.LotQuery{Sort: query.SortDate, Page: page, Size: 1}); err != nil {
+					t.Fatal(err)
+				}
+				for _, l := range p.Lots {
+					dated = append(dated, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
+				}
+			}
+			if got := strings.Join(dated, ", "); got != w.date {
+				t.Errorf("%s, %d %s: newest first, the list shows %s; want %s", when, w.year, w.area, got, w.date)
 			}
 			if err := store.EachLot(ctx, f, "", false, func(l query.LotRow) error {
 				exported = append(exported, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
@@ -371,23 +419,25 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(listed, ", "); got != w {
-				t.Errorf("%s, %d: the list shows %s; want %s", when, year, got, w)
+			if got := strings.Join(listed, ", "); got != w.code {
+				t.Errorf("%s, %d %s: the list shows %s; want %s", when, w.year, w.area, got, w.code)
 			}
-			if got := strings.Join(exported, ", "); got != w {
-				t.Errorf("%s, %d: the export holds %s; want %s", when, year, got, w)
+			if got := strings.Join(exported, ", "); got != w.code {
+				t.Errorf("%s, %d %s: the export holds %s; want %s", when, w.year, w.area, got, w.code)
 			}
 		}
 	}
 	check("older versions unmerged")
-	if err := conn.Exec(ctx, "SYSTEM START MERGES deals"); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.Exec(ctx, "OPTIMIZE TABLE deals FINAL"); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.QueryRow(ctx, "SELECT count() FROM deals").Scan(&rows); err != nil || rows != 5 {
-		t.Fatalf("after OPTIMIZE: %d rows, %v", rows, err)
+	for _, table := range []string{"deals", "lots_by_place"} {
+		if err := conn.Exec(ctx, "SYSTEM START MERGES "+table); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.Exec(ctx, "OPTIMIZE TABLE "+table+" FINAL"); err != nil {
+			t.Fatal(err)
+		}
+		if err := conn.QueryRow(ctx, "SELECT count() FROM "+table).Scan(&rows); err != nil || rows != 5 {
+			t.Fatalf("after OPTIMIZE: %s holds %d rows, %v", table, rows, err)
+		}
 	}
 	check("merged")
 }
