@@ -372,6 +372,9 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 		rows  []Row
 		total Totals
 	}
+	if _, all := f.Places(s.region); !all { // from the cached placesView, in microseconds
+		return s.breakdown(ctx, f, d)
+	}
 	r, err := cached(ctx, s, fmt.Sprintf("breakdown %s %+v", d, f), func(ctx context.Context) (result, error) {
 		rows, total, err := s.breakdown(ctx, f, d)
 		return result{rows, total}, err
@@ -455,10 +458,9 @@ func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 			return placesView{}, fmt.Errorf("figures: %w", err)
 		}
 		defer rows.Close()
-		v := placesView{by: map[Dimension]map[string]Totals{}}
-		for _, d := range []Dimension{ByYear, ByMonth, ByPlace, ByArea, ByLevel, ByType, ByFamily} {
-			v.by[d] = map[string]Totals{}
-		}
+		// Areas and levels are rolled up from the places (rollUp), so the three share a map.
+		places := map[string]Totals{}
+		v := placesView{by: map[Dimension]map[string]Totals{ByYear: {}, ByMonth: {}, ByPlace: places, ByArea: places, ByLevel: places, ByType: {}, ByFamily: {}}}
 		for rows.Next() {
 			var month, place, typ string
 			t, err := scanTotals(rows, &month, &place, &typ)
@@ -467,7 +469,7 @@ func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 			}
 			v.total = v.total.Add(t)
 			for d, k := range map[Dimension]string{ByYear: month[:4], ByMonth: monthKey(ByMonth, month), ByPlace: place,
-				ByArea: place, ByLevel: place, ByType: typ, ByFamily: string(tradestat.TradeType(typ).Family())} {
+				ByType: typ, ByFamily: string(tradestat.TradeType(typ).Family())} {
 				v.by[d][k] = v.by[d][k].Add(t)
 			}
 		}
@@ -612,17 +614,21 @@ type Freshness struct {
 	Demo       bool           // some loaded file is the synthetic demo dataset
 }
 
-// LoadInfo reads when data was last loaded and whether it includes the demo dataset.
+// LoadInfo reads when data was last loaded and whether it includes the demo dataset. Every
+// page shows it, and it changes only with the data's generation, so it is cached like the
+// figures: one read per load rather than one per page.
 func (s *Store) LoadInfo(ctx context.Context) (Freshness, error) {
-	var fr Freshness
-	var n, demo uint64
-	var last time.Time
-	row := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches")
-	if err := row.Scan(&n, &last, &demo); err != nil {
-		return fr, fmt.Errorf("load info: %w", err)
-	}
-	if n > 0 {
-		fr.LastLoad, fr.Demo = last.In(tradestat.Shanghai), demo > 0
-	}
-	return fr, nil
+	return cached(ctx, s, "loadinfo", func(ctx context.Context) (Freshness, error) {
+		var fr Freshness
+		var n, demo uint64
+		var last time.Time
+		row := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches")
+		if err := row.Scan(&n, &last, &demo); err != nil {
+			return fr, fmt.Errorf("load info: %w", err)
+		}
+		if n > 0 {
+			fr.LastLoad, fr.Demo = last.In(tradestat.Shanghai), demo > 0
+		}
+		return fr, nil
+	})
 }
