@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -127,21 +128,29 @@ func (s *Server) freshness(ctx context.Context) (freshness, error) {
 }
 
 // viewFigures are what the overview and the wall display show of a view: its totals, the
-// same period a year earlier, and its breakdowns by dims.
+// same period a year earlier, and its breakdowns by dims. They are read at once, each on a
+// connection of its own: a page whose figures are not cached waits for the slowest read, not
+// for all of them one after the other.
 func (s *Server) viewFigures(ctx context.Context, f query.Filter, dims ...query.Dimension) (sum, prev query.Totals, rows map[query.Dimension][]query.Row, err error) {
-	if sum, err = s.store.Summary(ctx, f); err != nil {
-		return
+	got := make([][]query.Row, len(dims))
+	errs := make([]error, len(dims)+2)
+	var wg sync.WaitGroup
+	wg.Go(func() { sum, errs[0] = s.store.Summary(ctx, f) })
+	wg.Go(func() { prev, errs[1] = s.store.Summary(ctx, f.PreviousYear()) })
+	for i, d := range dims {
+		wg.Go(func() { got[i], _, errs[i+2] = s.store.Breakdown(ctx, f, d) })
 	}
-	if prev, err = s.store.Summary(ctx, f.PreviousYear()); err != nil {
-		return
-	}
-	rows = map[query.Dimension][]query.Row{}
-	for _, d := range dims {
-		if rows[d], _, err = s.store.Breakdown(ctx, f, d); err != nil {
-			return
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return sum, prev, nil, err
 		}
 	}
-	return
+	rows = make(map[query.Dimension][]query.Row, len(dims))
+	for i, d := range dims {
+		rows[d] = got[i]
+	}
+	return sum, prev, rows, nil
 }
 
 // overview serves GET /: the view's figures with their year-on-year change, and its charts.
@@ -154,21 +163,26 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		return err
 	}
 	f := v.Filter
-	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
-	if err != nil {
-		return err
-	}
 	lo, hi, _, err := dataExtent(ctx, s.store)
 	if err != nil {
 		return err
 	}
-	// The annual trend keeps the view's filters but spans every year of data.
+	// The annual trend keeps the view's filters but spans every year of data; it is read
+	// beside the view's own figures.
 	years := f
 	years.From = tradestat.Date{Year: min(lo.Year, f.From.Year), Month: 1, Day: 1}
 	years.To = tradestat.Date{Year: max(hi.Year, f.To.Year), Month: 12, Day: 31}
-	byYear, _, err := s.store.Breakdown(ctx, years, query.ByYear)
+	var byYear []query.Row
+	var errYears error
+	var wg sync.WaitGroup
+	wg.Go(func() { byYear, _, errYears = s.store.Breakdown(ctx, years, query.ByYear) })
+	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
+	wg.Wait()
 	if err != nil {
 		return err
+	}
+	if errYears != nil {
+		return errYears
 	}
 	fr, err := s.freshness(ctx)
 	if err != nil {

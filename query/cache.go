@@ -8,14 +8,28 @@ import (
 	"time"
 )
 
-// maxCached bounds the results a Store keeps; past it the cache starts over. Lot-list pages,
-// far larger than the figures (about 13 KB for 50 lots), have their own bound, past which half
-// of them are dropped: a few MB at most, so that memory stays flat under steady load.
+// maxCached bounds the results a Store keeps; past it the cache starts over. The larger kinds
+// have bounds of their own, past which half of them are dropped, so that memory stays flat
+// under steady load: lot-list pages (about 13 KB for 50 lots) and the figures of a filter of
+// some places by month × place × type (a few KB for a county, tens for a province), of which
+// a country's long tail of counties and cities would otherwise fill the cache.
 const (
-	maxCached     = 16384
-	maxCachedLots = 512
-	lotsKey       = "lots "
+	maxCached = 16384
+	lotsKey   = "lots "
+	viewKey   = "view "
 )
+
+// bounded is the kind of a key (its prefix) when that kind has a bound of its own, and the
+// bound; "" for the others.
+func bounded(key string) (kind string, limit int) {
+	switch {
+	case strings.HasPrefix(key, lotsKey):
+		return lotsKey, 512
+	case strings.HasPrefix(key, viewKey):
+		return viewKey, 2048
+	}
+	return "", 0
+}
 
 // cache keeps query results until the data changes. The data changes only by a load, and
 // every load ends by writing its row to ingest_batches, so the number of loads and the time
@@ -28,7 +42,7 @@ type cache struct {
 	entries map[string]any
 	flights map[string]*flight // results being computed, by key, under gen
 	genRead *flight            // the generation being read
-	lots    int                // lot-list pages among entries
+	counts  map[string]int     // entries of each bounded kind
 }
 
 // flight is one computation that concurrent askers of the same thing wait for instead of
@@ -130,16 +144,17 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 	c := &s.cache
 	c.mu.Lock()
 	if c.gen != gen || len(c.entries) >= maxCached {
-		c.gen, c.entries, c.flights, c.lots = gen, map[string]any{}, map[string]*flight{}, 0
+		c.gen, c.entries, c.flights, c.counts = gen, map[string]any{}, map[string]*flight{}, map[string]int{}
 	}
-	if c.lots >= maxCachedLots { // drop half of them (Go's map order picks which at random)
+	if kind, limit := bounded(key); kind != "" && c.counts[kind] >= limit {
+		// Drop half of that kind (Go's map order picks which at random).
 		for k := range c.entries {
-			if c.lots <= maxCachedLots/2 {
+			if c.counts[kind] <= limit/2 {
 				break
 			}
-			if strings.HasPrefix(k, lotsKey) {
+			if strings.HasPrefix(k, kind) {
 				delete(c.entries, k)
-				c.lots--
+				c.counts[kind]--
 			}
 		}
 	}
@@ -167,8 +182,8 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 				delete(c.flights, key)
 				if f.err == nil {
 					c.entries[key] = f.val
-					if strings.HasPrefix(key, lotsKey) {
-						c.lots++
+					if kind, _ := bounded(key); kind != "" {
+						c.counts[kind]++
 					}
 				}
 			}

@@ -27,6 +27,8 @@ type Store struct {
 	heavy   chan struct{}                      // a place among the lot lists that read the lots themselves
 	exports chan struct{}                      // a place among the lot exports
 	observe func(kind string, d time.Duration) // told how long each computation took (metrics)
+	// smallList is smallList, but for tests.
+	smallList int
 }
 
 // Observe has f told how long each read the Store computes takes (a cached result costs
@@ -53,7 +55,7 @@ const (
 
 // New returns a Store reading the lots of region through conn.
 func New(conn driver.Conn, region division.Region) *Store {
-	return &Store{conn: conn, region: region, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads)}
+	return &Store{conn: conn, region: region, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads), smallList: smallList}
 }
 
 // Region is the region the store reads.
@@ -252,7 +254,7 @@ func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error
 
 // Summary is the five figures of the lots the filter selects.
 func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
-	if _, all := f.Places(s.region); !all {
+	if s.viewed(f) {
 		v, err := s.placesView(ctx, f)
 		return v.total, err
 	}
@@ -372,7 +374,7 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 		rows  []Row
 		total Totals
 	}
-	if _, all := f.Places(s.region); !all { // from the cached placesView, in microseconds
+	if s.viewed(f) { // from the cached placesView, in microseconds
 		return s.breakdown(ctx, f, d)
 	}
 	r, err := cached(ctx, s, fmt.Sprintf("breakdown %s %+v", d, f), func(ctx context.Context) (result, error) {
@@ -385,7 +387,7 @@ func (s *Store) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 
 func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
 	var got map[string]Totals
-	if _, all := f.Places(s.region); !all {
+	if s.viewed(f) {
 		v, err := s.placesView(ctx, f)
 		if err != nil {
 			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
@@ -448,8 +450,16 @@ type placesView struct {
 	by    map[Dimension]map[string]Totals // shared with the cache: read, never change
 }
 
+// viewed tells whether f's figures are read through placesView: a filter of some places
+// within one calendar year, as an overview or a wall display shows it. Over several years
+// (the annual trend) only the years are asked, and the rows by month would be many.
+func (s *Store) viewed(f Filter) bool {
+	_, all := f.Places(s.region)
+	return !all && f.From.Year == f.To.Year
+}
+
 func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
-	return cached(ctx, s, fmt.Sprintf("view %+v", f), func(ctx context.Context) (placesView, error) {
+	return cached(ctx, s, fmt.Sprintf(viewKey+"%+v", f), func(ctx context.Context) (placesView, error) {
 		from, args := figures(f, s.region)
 		cols, cargs := dailyTotalsColumns()
 		rows, err := s.conn.Query(ctx, "SELECT toString(toYYYYMM(deal_date)) AS m, place_code, toString(trade_type) AS t, "+

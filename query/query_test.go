@@ -93,15 +93,18 @@ func TestSummary(t *testing.T) {
 }
 
 // TestBreakdownAddsUp: for every dimension, the rows add up to the Summary of the same filter,
-// and each row equals the lots of its key, summed independently: for the whole region (one
-// read per breakdown) and for its counties (one read of the figures by month × place × type).
+// and each row equals the lots of its key, summed independently: for the whole region and for
+// its counties over two years (one read per breakdown), and for its counties in one year (one
+// read of the figures by month × place × type).
 func TestBreakdownAddsUp(t *testing.T) {
 	store := loadDemo(t)
 	ctx := context.Background()
 	f := tradestattest.Period(t, "2020-01-01", "2021-12-31")
 	counties := f
 	counties.Level = "县区级"
-	for _, base := range []query.Filter{f, counties} {
+	countiesIn2021 := tradestattest.Year(t, 2021)
+	countiesIn2021.Level = "县区级"
+	for _, base := range []query.Filter{f, counties, countiesIn2021} {
 		sum, err := store.Summary(ctx, base)
 		if err != nil {
 			t.Fatal(err)
@@ -109,7 +112,8 @@ func TestBreakdownAddsUp(t *testing.T) {
 		if exp := expected(base); sum != exp {
 			t.Errorf("level %q: summary %+v, the lots add up to %+v", base.Level, sum, exp)
 		}
-		wantRows := map[query.Dimension]int{query.ByYear: 2, query.ByMonth: 24, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
+		years := base.To.Year - base.From.Year + 1
+		wantRows := map[query.Dimension]int{query.ByYear: years, query.ByMonth: 12 * years, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
 		for dim, n := range wantRows {
 			rows, total, err := store.Breakdown(ctx, base, dim)
 			if err != nil {
@@ -391,10 +395,12 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 	}
 	check := func(when string) {
 		store := query.New(conn, division.MustRegion("530500"))
+		looking := query.New(conn, division.MustRegion("530500")) // looks before it sums
+		query.SetSmallList(looking, 0)
 		for _, w := range want {
 			f := tradestattest.Year(t, w.year)
 			f.Area = w.area
-			var listed, dated, exported []string
+			var listed, dated, looked, exported []string
 			for page := 1; page <= 4; page++ {
 				p, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortCode, Asc: true, Page: page, Size: 1})
 				if err != nil {
@@ -409,6 +415,12 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 				for _, l := range p.Lots {
 					dated = append(dated, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
 				}
+				if p, err = looking.Lots(ctx, f, query.LotQuery{Sort: query.SortCode, Asc: true, Page: page, Size: 1}); err != nil {
+					t.Fatal(err)
+				}
+				for _, l := range p.Lots {
+					looked = append(looked, l.ProjectCode+"/"+l.LotCode+" "+l.Amount.Yuan()+" "+l.Name)
+				}
 			}
 			if got := strings.Join(dated, ", "); got != w.date {
 				t.Errorf("%s, %d %s: newest first, the list shows %s; want %s", when, w.year, w.area, got, w.date)
@@ -421,6 +433,9 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 			}
 			if got := strings.Join(listed, ", "); got != w.code {
 				t.Errorf("%s, %d %s: the list shows %s; want %s", when, w.year, w.area, got, w.code)
+			}
+			if got := strings.Join(looked, ", "); got != w.code {
+				t.Errorf("%s, %d %s: the list that looks before it sums shows %s; want %s", when, w.year, w.area, got, w.code)
 			}
 			if got := strings.Join(exported, ", "); got != w.code {
 				t.Errorf("%s, %d %s: the export holds %s; want %s", when, w.year, w.area, got, w.code)

@@ -85,11 +85,13 @@ func connect(ctx context.Context, cfg Config, database string) (driver.Conn, err
 		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (GUIDE §5)
 		Auth:     clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
 		// A bounded read timeout: a statement that 18.16 cannot answer must fail, not hang.
-		DialTimeout:     5 * time.Second,
-		ReadTimeout:     60 * time.Second,
-		Settings:        settings(cfg),
+		DialTimeout: 5 * time.Second,
+		ReadTimeout: 60 * time.Second,
+		Settings:    settings(cfg),
+		// As many kept open as may be open: a page reads its panels at once, and a connection
+		// closed after each burst costs a new handshake on the next.
 		MaxOpenConns:    16,
-		MaxIdleConns:    4,
+		MaxIdleConns:    16,
 		ConnMaxLifetime: time.Hour,
 		Logger:          cfg.DriverLog,
 	})
