@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -80,15 +81,16 @@ type LotPage struct {
 // cache's memory by entries: pages of the usual sizes are kept, rare large ones computed.
 const maxCachedPage = 100
 
-// Lots lists the lots behind a figure, one page at a time. A page is cached until the data
-// changes like every other result: a page of a whole region's year costs the server a pass
-// over the year's lots, while analysts open the same pages of the same drill-downs again and
-// again.
+// Lots lists the lots behind a figure, one page at a time. A page of every place is cached
+// until the data changes like every other result: it costs the server a pass over the
+// period's lots, while people open the same few pages again and again. A page of some places
+// is read from their own rows in tens of milliseconds, and there are too many such pages (a
+// country's counties × periods × sorts) for a cache to keep the ones asked again.
 func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error) {
 	if _, ok := lotSortExpr[q.Sort]; !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
 		return LotPage{}, fmt.Errorf("lot list: bad page request %+v", q)
 	}
-	if q.Size > maxCachedPage {
+	if _, all := f.Places(s.region); !all || q.Size > maxCachedPage {
 		return s.lots(ctx, f, q)
 	}
 	return cached(ctx, s, fmt.Sprintf(lotsKey+"%+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
@@ -104,15 +106,27 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	sortExpr := lotSortExpr[q.Sort]
 	where, args := lotWhere(f, s.region, q.Search, q.NoBasis)
 	narrowed := q.Search != "" || q.NoBasis
-	if !narrowed { // the figures of the filter, as the cards show them
-		page.Totals, err = s.Summary(ctx, f)
-	} else {
+	// The totals are read beside the page: the page needs their count only in some cases
+	// (totals waits for it then), and a list waits for the slower of the two reads.
+	var sum Totals
+	var errTotals error
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() {
+		if !narrowed { // the figures of the filter, as the cards show them
+			sum, errTotals = s.Summary(ctx, f)
+			return
+		}
 		cols, cargs := totalsColumns()
 		pre, preArgs := s.byPlace(f)
-		page.Totals, err = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+pre+where+byPlaceSettings, concat(cargs, preArgs, args)...))
-	}
-	if err != nil {
-		return page, fmt.Errorf("lot list totals: %w", err)
+		sum, errTotals = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+pre+where+byPlaceSettings, concat(cargs, preArgs, args)...))
+	})
+	totals := func() (Totals, error) {
+		wg.Wait()
+		if errTotals != nil {
+			return Totals{}, fmt.Errorf("lot list totals: %w", errTotals)
+		}
+		return sum, nil
 	}
 	dir := "DESC"
 	if q.Asc {
@@ -120,18 +134,26 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	}
 	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
 	if !narrowed {
-		listed, ok, err := s.pageLots(ctx, f, q, order, page.Totals.Projects)
+		listed, ok, err := s.pageLots(ctx, f, q, order, totals)
 		if err != nil {
 			return page, fmt.Errorf("lot list: %w", err)
 		}
 		if ok {
-			var whole bool
-			if page.Lots, whole, err = s.lotsOf(ctx, listed); err != nil || whole {
+			lots, whole, err := s.lotsOf(ctx, listed)
+			if err != nil {
+				return page, err
+			}
+			if whole {
+				page.Totals, err = totals()
+				page.Lots = lots
 				return page, err
 			}
 		}
 		// No such rows, or a load replaced some of the page's lots between the two reads:
 		// read as below.
+	}
+	if page.Totals, err = totals(); err != nil {
+		return page, err
 	}
 	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
 	pre, preArgs := s.byPlace(f)
@@ -202,7 +224,7 @@ const listedColumns = `project_code, lot_code, place_code, toString(deal_date), 
 //
 // It reports false when no such rows exist: earlier versions of some lots are still there
 // and the caller reads with FINAL.
-func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string, lots int64) ([]listed, bool, error) {
+func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string, totals func() (Totals, error)) ([]listed, bool, error) {
 	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
 	if q.Sort == SortDate {
 		// The daily figures say which days the page's lots fall on.
@@ -222,7 +244,14 @@ func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string
 		// with its +1 and its -1, so the rows are summed by version. Rows that are all +1 hold
 		// each current lot once and need no sum: worth a look first when the rows are many
 		// (a province's year in amount order), not for a page's days or a county's year.
-		grouped := q.Sort == SortDate || lots <= int64(s.smallList)
+		grouped := q.Sort == SortDate
+		if !grouped {
+			t, err := totals()
+			if err != nil {
+				return nil, false, err
+			}
+			grouped = t.Projects <= int64(s.smallList)
+		}
 		if !grouped {
 			var clean uint8
 			if err := s.conn.QueryRow(ctx, "SELECT min(lots) = 1 AND max(lots) = 1 FROM lots_by_place "+where, args...).Scan(&clean); err != nil {
@@ -235,7 +264,7 @@ func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string
 			src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
 		}
 	} else {
-		current, err := s.onlyCurrent(ctx, f, lots)
+		current, err := s.onlyCurrent(ctx, f, totals)
 		if err != nil || !current {
 			return nil, false, err
 		}
@@ -272,7 +301,7 @@ const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, 
 // of every lot it selects, whose number the daily figures hold (lots); so when the rows
 // number exactly that many, they are exactly those current versions, and no older version
 // of a lot reloaded since, nor a copy of one loaded twice, is among them.
-func (s *Store) onlyCurrent(ctx context.Context, f Filter, lots int64) (bool, error) {
+func (s *Store) onlyCurrent(ctx context.Context, f Filter, totals func() (Totals, error)) (bool, error) {
 	// Most of the time no older version is left anywhere (the server has merged them away):
 	// the table's row count, which the server knows without reading, equals all lots.
 	var rows uint64
@@ -294,7 +323,11 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, lots int64) (bool, er
 	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
 		return false, fmt.Errorf("count rows: %w", err)
 	}
-	return rows == uint64(lots), nil
+	t, err := totals()
+	if err != nil {
+		return false, err
+	}
+	return rows == uint64(t.Projects), nil
 }
 
 // lotsOf reads the lots of a page found by pageLots, in its order, by their project codes
@@ -450,7 +483,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
-		current, err := s.onlyCurrent(ctx, f, t.Projects)
+		current, err := s.onlyCurrent(ctx, f, func() (Totals, error) { return t, nil })
 		if err != nil {
 			return fmt.Errorf("lots: %w", err)
 		}
