@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -182,6 +184,9 @@ type rollup struct {
 	sums  []string // the table's summed columns
 	over  string   // their values over a group of deals' rows, in order
 	args  func() []any
+	// each, when set, is the sums' values for one row of deals: a rollup whose key names a
+	// lot version takes a first load's rows as they are, without grouping them.
+	each string
 }
 
 // rollups are the tables that follow deals: the report figures by day and by month (a lot's
@@ -193,9 +198,9 @@ func rollups() []rollup {
 	typeArgs := func() []any { return []any{tender, auction, tender, auction} }
 	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen"}
 	return []rollup{
-		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs},
-		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs},
-		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }},
+		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
+		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
+		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)"},
 	}
 }
 
@@ -253,14 +258,25 @@ func (r rollup) insert() string {
 // leave figures computed before the other's rows landed, which the next load corrects.
 func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 	ctx = rollupContext(ctx)
-	for _, r := range rollups() {
-		if err := l.conn.Exec(ctx, r.insert()+`SELECT `+aliased(r.of, "k")+`, `+r.over+`
-			FROM deals WHERE batch_id = ? GROUP BY `+names(len(r.keys), "k"),
-			append(r.args(), batch)...); err != nil {
-			return fmt.Errorf("%s figures: %w", r.table, err)
+	// The tables are filled at once, each by a statement of its own: the server reads the
+	// load's rows for each, and a core that waits for one statement can serve another.
+	rs := rollups()
+	errs := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		sql, args := r.insert()+`SELECT `+aliased(r.of, "k")+`, `+r.over+`
+			FROM deals WHERE batch_id = ? GROUP BY `+names(len(r.keys), "k"), append(r.args(), batch)
+		if r.each != "" { // a row of deals is a row of the rollup (a lot loaded twice: below)
+			sql, args = r.insert()+`SELECT `+strings.Join(r.of, ", ")+`, `+r.each+` FROM deals WHERE batch_id = ?`, []any{batch}
 		}
+		wg.Go(func() {
+			if err := l.conn.Exec(ctx, sql, args...); err != nil {
+				errs[i] = fmt.Errorf("%s figures: %w", r.table, err)
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func (l *Loader) recomputeDaily(ctx context.Context) error {
