@@ -145,14 +145,14 @@ func TestLoadStoppedMidFile(t *testing.T) {
 }
 
 // dailyGroups reads every non-empty (day, place, type) group of a pre-aggregated table (by
-// month for figures_monthly), or the same groups summed from the lots themselves (deals, or
-// deals-by-month), as comparable lines.
+// month for figures_monthly, by year for figures_yearly), or the same groups summed from the
+// lots themselves (deals, deals-by-month or deals-by-year), as comparable lines.
 func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 	t.Helper()
 	q := `SELECT toString(deal_date), place_code, toString(trade_type), toUInt64(sum(lots)) AS n, sum(amount_fen), sum(savings_fen),
 		sum(premium_fen), toUInt64(sum(online)), sum(budget_fen), sum(reserve_fen) FROM ` + table + `
 		GROUP BY deal_date, place_code, trade_type HAVING n > 0 ORDER BY deal_date, place_code, trade_type`
-	if day, ok := map[string]string{"deals": "deal_date", "deals-by-month": "toStartOfMonth(deal_date)"}[table]; ok {
+	if day, ok := map[string]string{"deals": "deal_date", "deals-by-month": "toStartOfMonth(deal_date)", "deals-by-year": "toStartOfYear(deal_date)"}[table]; ok {
 		q = `SELECT toString(` + day + `) AS day, place_code, toString(trade_type), count(), sum(amount_fen), sum(savings_fen),
 			sum(premium_fen), toUInt64(sum(online)),
 			sumIf(budget_fen, budget_fen != 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
@@ -219,7 +219,7 @@ func TestDailyFollowsDeals(t *testing.T) {
 		"project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nNEW-1,001,其他,530521,1996-01-01,10.00\n")}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range [][2]string{{"deals", "figures_daily"}, {"deals-by-month", "figures_monthly"}} {
+	for _, c := range [][2]string{{"deals", "figures_daily"}, {"deals-by-month", "figures_monthly"}, {"deals-by-year", "figures_yearly"}} {
 		want, got := dailyGroups(t, conn, c[0]), dailyGroups(t, conn, c[1])
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s has %d groups, the lots %d; first difference:\n%s", c[1], len(got), len(want), firstDiff(got, want))

@@ -174,7 +174,7 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 	return nil
 }
 
-// rollup is a table that follows deals after every load (migrations 019, 021 and 024): its
+// rollup is a table that follows deals after every load (migrations 019, 021, 024 and 027): its
 // rows are keyed groups of current lots with summed columns, stored as changes that add up
 // (SummingMergeTree), so that a read is a plain sum.
 type rollup struct {
@@ -189,9 +189,9 @@ type rollup struct {
 	each string
 }
 
-// rollups are the tables that follow deals: the report figures by day and by month (a lot's
-// day grouped by the first day of its month), each place × type; and the lots by place and
-// day, one row per current lot version, for the lot lists.
+// rollups are the tables that follow deals: the report figures by day, by month and by year
+// (a lot's day grouped by the first day of its month or year), each place × type; and the
+// lots by place and day, one row per current lot version, for the lot lists.
 func rollups() []rollup {
 	figures := []string{"lots", "amount_fen", "savings_fen", "premium_fen", "online", "budget_fen", "reserve_fen", "no_budget", "no_reserve"}
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
@@ -200,6 +200,7 @@ func rollups() []rollup {
 	return []rollup{
 		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
 		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
+		{"figures_yearly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfYear(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
 		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)"},
 	}
 }

@@ -108,20 +108,24 @@ func narrowing(f Filter, r division.Region) (string, []any) {
 	return " AND " + strings.Join(conds, " AND "), args
 }
 
-// figureColumns are the columns figures reads from figures_daily and figures_monthly.
+// figureColumns are the columns figures reads from figures_daily, figures_monthly and
+// figures_yearly.
 const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savings_fen, premium_fen, online,
 	budget_fen, reserve_fen, no_budget, no_reserve`
 
 // figures is the FROM clause of a read of the pre-aggregated figures of the filter: the whole
-// months of its period from figures_monthly, and the days of a partial month at either end from
-// figures_daily. A year, a month or a quarter reads figures_monthly alone. Both hold changes that add up
-// (SummingMergeTree, migrations 021 and 024), so they are read without FINAL, which at a
-// province's or the country's scale costs ten times the read itself. deal_date keeps its
-// meaning in both (a month's rows are dated on its first day), so years and months group the
-// same whichever table a row came from.
-func figures(f Filter, r division.Region) (string, []any) {
-	conds, cargs := narrowing(f, r)
-	first := f.From
+// years of its period from figures_yearly (unless the read groups by month), the other whole
+// months from figures_monthly, and the days of a partial month at either end from
+// figures_daily. A year read alone is one table's rows; a year, a month or a quarter never
+// touches the days. All three hold changes that add up (SummingMergeTree, migrations 021,
+// 024 and 027), so they are read without FINAL, which at a province's or the country's scale
+// costs ten times the read itself. deal_date keeps its meaning in each (a month's rows are
+// dated on its first day, a year's on 1 January), so years group the same whichever table a
+// row came from, and months the same between the days and the months.
+func figures(f Filter, r division.Region, byMonth bool) (string, []any) {
+	type span struct{ from, to tradestat.Date }
+	var daily, monthly, yearly []span
+	first := f.From // the first whole month starts on it
 	if first.Day != 1 {
 		first = tradestat.Date{Year: f.From.Year, Month: f.From.Month, Day: 1}.AddMonths(1)
 	}
@@ -129,24 +133,55 @@ func figures(f Filter, r division.Region) (string, []any) {
 	if last.Day != tradestat.DaysIn(last.Year, last.Month) {
 		last = tradestat.Date{Year: f.To.Year, Month: f.To.Month, Day: 1}.AddDays(-1)
 	}
-	if last.Before(first) { // no whole month: the days alone
-		return "(SELECT " + figureColumns + " FROM figures_daily WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds + ")",
-			append([]any{f.From.String(), f.To.String()}, cargs...)
+	monthOf := func(d tradestat.Date) tradestat.Date { return tradestat.Date{Year: d.Year, Month: d.Month, Day: 1} }
+	switch {
+	case last.Before(first): // no whole month: the days alone
+		daily = append(daily, span{f.From, f.To})
+	default:
+		if f.From.Before(first) {
+			daily = append(daily, span{f.From, first.AddDays(-1)})
+		}
+		if last.Before(f.To) {
+			daily = append(daily, span{last.AddDays(1), f.To})
+		}
+		firstYear, lastYear := first.Year, last.Year // the whole years
+		if first.Month != 1 {
+			firstYear++
+		}
+		if last.Month != 12 {
+			lastYear--
+		}
+		if byMonth || firstYear > lastYear {
+			monthly = append(monthly, span{first, monthOf(last)})
+			break
+		}
+		yearly = append(yearly, span{tradestat.Date{Year: firstYear, Month: 1, Day: 1}, tradestat.Date{Year: lastYear, Month: 1, Day: 1}})
+		if first.Year < firstYear {
+			monthly = append(monthly, span{first, tradestat.Date{Year: first.Year, Month: 12, Day: 1}})
+		}
+		if last.Year > lastYear {
+			monthly = append(monthly, span{tradestat.Date{Year: last.Year, Month: 1, Day: 1}, monthOf(last)})
+		}
 	}
-	src := "SELECT " + figureColumns + " FROM figures_monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)" + conds
-	args := append([]any{first.String(), tradestat.Date{Year: last.Year, Month: last.Month, Day: 1}.String()}, cargs...)
-	var edges []string
-	if f.From.Before(first) {
-		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, f.From.String(), first.AddDays(-1).String())
-	}
-	if last.Before(f.To) {
-		edges, args = append(edges, "deal_date >= toDate(?) AND deal_date <= toDate(?)"), append(args, last.AddDays(1).String(), f.To.String())
-	}
-	if len(edges) > 0 {
-		src += " UNION ALL SELECT " + figureColumns + " FROM figures_daily WHERE (" + strings.Join(edges, " OR ") + ")" + conds
+	conds, cargs := narrowing(f, r)
+	var selects []string
+	var args []any
+	for _, t := range []struct {
+		table string
+		spans []span
+	}{{"figures_yearly", yearly}, {"figures_monthly", monthly}, {"figures_daily", daily}} {
+		if len(t.spans) == 0 {
+			continue
+		}
+		ranges := make([]string, len(t.spans))
+		for i, sp := range t.spans {
+			ranges[i] = "deal_date >= toDate(?) AND deal_date <= toDate(?)"
+			args = append(args, sp.from.String(), sp.to.String())
+		}
+		selects = append(selects, "SELECT "+figureColumns+" FROM "+t.table+" WHERE ("+strings.Join(ranges, " OR ")+")"+conds)
 		args = append(args, cargs...)
 	}
-	return "(" + src + ")", args
+	return "(" + strings.Join(selects, " UNION ALL ") + ")", args
 }
 
 // Totals are the five report figures of a set of lots, and the bases of their rates.
@@ -259,7 +294,7 @@ func (s *Store) Summary(ctx context.Context, f Filter) (Totals, error) {
 		return v.total, err
 	}
 	return cached(ctx, s, fmt.Sprintf("summary %+v", f), func(ctx context.Context) (Totals, error) {
-		from, args := figures(f, s.region)
+		from, args := figures(f, s.region, false)
 		cols, cargs := dailyTotalsColumns()
 		row := s.conn.QueryRow(ctx, "SELECT "+cols+" FROM "+from, concat(cargs, args)...)
 		t, err := scanTotals(row)
@@ -395,7 +430,7 @@ func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 		got = v.by[d]
 	} else {
 		key, keyArgs := d.keyExpr()
-		from, args := figures(f, s.region)
+		from, args := figures(f, s.region, d == ByMonth)
 		cols, cargs := dailyTotalsColumns()
 		rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, "+cols+" FROM "+from+" GROUP BY k", concat(keyArgs, cargs, args)...)
 		if err != nil {
@@ -460,7 +495,7 @@ func (s *Store) viewed(f Filter) bool {
 
 func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 	return cached(ctx, s, fmt.Sprintf(viewKey+"%+v", f), func(ctx context.Context) (placesView, error) {
-		from, args := figures(f, s.region)
+		from, args := figures(f, s.region, true)
 		cols, cargs := dailyTotalsColumns()
 		rows, err := s.conn.Query(ctx, "SELECT toString(toYYYYMM(deal_date)) AS m, place_code, toString(trade_type) AS t, "+
 			cols+" FROM "+from+" GROUP BY m, place_code, t", concat(cargs, args)...)

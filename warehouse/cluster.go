@@ -29,6 +29,7 @@ var shardKeys = map[string]string{
 	"monthly":         "cityHash64(deal_date, place_code, trade_type)",
 	"daily_sums":      "cityHash64(deal_date, place_code, trade_type)",
 	"figures_daily":   "cityHash64(deal_date, place_code, trade_type)",
+	"figures_yearly":  "cityHash64(deal_date, place_code, trade_type)",
 	"figures_monthly": "cityHash64(deal_date, place_code, trade_type)",
 	"lots_by_place":   "cityHash64(project_code, lot_code)",
 }

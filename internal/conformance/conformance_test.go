@@ -208,7 +208,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)
