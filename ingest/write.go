@@ -205,10 +205,10 @@ func rollups() []rollup {
 	}
 }
 
-// dailySums are the aggregates of a group of lots, after its day (or month), place_code and
-// trade_type; their bound values are the tender and the auction types, twice. The last two
-// count the lots without a basis for savings (a tender lot without a budget) or premium (an
-// auction lot without a reserve). Counts are signed, as the rollups hold changes.
+// dailySums are the aggregates of a group of lots, after its day (or month, or year),
+// place_code and trade_type; their bound values are the tender and the auction types, twice.
+// The last two count the lots without a basis for savings (a tender lot without a budget) or
+// premium (an auction lot without a reserve). Counts are signed, as the rollups hold changes.
 const dailySums = `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
 	sumIf(budget_fen, budget_fen != 0 AND has(?, toString(trade_type))),
 	sumIf(reserve_fen, reserve_fen != 0 AND has(?, toString(trade_type))),

@@ -1,8 +1,10 @@
-// Package query computes the report figures from the deals table and holds all of tradestat's
-// reading SQL. Every read deduplicates with FINAL, so a lot loaded twice is counted once even
-// before ClickHouse has merged its parts, and every bound value goes through client-side
-// parameters in the forms that work on 18.16 and current ClickHouse alike (GUIDE §5): dates as
-// toDate(?) with a YYYY-MM-DD string, never a time.Time.
+// Package query computes the report figures and lists the lots, and holds all of tradestat's
+// reading SQL. No read counts a lot loaded twice, even before ClickHouse has merged its parts:
+// the figures come from rollups that hold changes adding up to the current lots (figures_*,
+// lots_by_place), and the lots themselves are read with FINAL or from rows known to be
+// current. Every bound value goes through client-side parameters in the forms that work on
+// 18.16 and current ClickHouse alike (GUIDE §5): dates as toDate(?) with a YYYY-MM-DD string,
+// never a time.Time.
 package query
 
 import (
