@@ -81,7 +81,7 @@ type LotPage struct {
 // cache's memory by entries: pages of the usual sizes are kept, rare large ones computed.
 const maxCachedPage = 100
 
-// Lots lists the lots behind a figure, one page at a time. A page of every place is cached
+// Lots lists the lots behind a figure, one page at a time. A page of the whole region is cached
 // until the data changes like every other result: it costs the server a pass over the
 // period's lots, while people open the same few pages again and again. A page of some places
 // is read from their own rows in tens of milliseconds, and there are too many such pages (a
@@ -90,7 +90,7 @@ func (s *Store) Lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	if _, ok := lotSortExpr[q.Sort]; !ok || q.Page < 1 || q.Size < 1 || q.Size > MaxPageSize {
 		return LotPage{}, fmt.Errorf("lot list: bad page request %+v", q)
 	}
-	if _, all := f.Places(s.region); !all || q.Size > maxCachedPage {
+	if s.someOf(f) || q.Size > maxCachedPage {
 		return s.lots(ctx, f, q)
 	}
 	return cached(ctx, s, fmt.Sprintf(lotsKey+"%+v %+v", f, q), func(ctx context.Context) (LotPage, error) { return s.lots(ctx, f, q) })
@@ -183,13 +183,13 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 // projects through its primary index, and as a PREWHERE it reads the other columns of
 // those rows alone (a WHERE measured ten times slower). A PREWHERE applies before FINAL
 // merges the versions of a lot; on the project code, which every version of a lot shares,
-// it keeps all of them or none, so FINAL still finds the current one. A filter of every
-// place narrows nothing here: the period alone selects too many projects for the set to
+// it keeps all of them or none, so FINAL still finds the current one. A filter of the whole
+// region narrows nothing here: the period alone selects too many projects for the set to
 // pay. lots_by_place holds a row for every current lot (and perhaps for earlier versions
 // not yet cancelled out), so nothing the filter selects is lost; the filter itself, the
 // WHERE after FINAL, keeps exactly the current lots.
 func (s *Store) byPlace(f Filter) (string, []any) {
-	if _, all := f.Places(s.region); all {
+	if !s.someOf(f) {
 		return "", nil
 	}
 	where, args := where(f, s.region)
@@ -218,9 +218,9 @@ const listedColumns = `project_code, lot_code, place_code, toString(deal_date), 
 // once, in its current version, and reads only the columns a list sorts and filters on:
 //   - a filter of some places reads lots_by_place, ordered by place and day, so that a
 //     county's or a province's lots are read without the rest of the region's;
-//   - a filter of every place reads deals when its rows are all current (onlyCurrent), the
-//     days of a date-ordered page alone, which the server finds without reading the others
-//     since project codes are given out in date order.
+//   - a filter of the whole region reads deals when its rows are all current (onlyCurrent),
+//     the days of a date-ordered page alone, which the server finds without reading the
+//     others since project codes are given out in date order.
 //
 // It reports false when no such rows exist: earlier versions of some lots are still there
 // and the caller reads with FINAL.
@@ -239,7 +239,7 @@ func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string
 	narrow.From, narrow.To = from, to
 	where, args := where(narrow, s.region)
 	var src string
-	if _, all := f.Places(s.region); !all {
+	if s.someOf(f) {
 		// Until the table has merged a replaced lot's rows away, its earlier version is there
 		// with its +1 and its -1, so the rows are summed by version. Rows that are all +1 hold
 		// each current lot once and need no sum: worth a look first when the rows are many
@@ -391,10 +391,10 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 		lots int
 	}
 	days, err := cached(ctx, s, fmt.Sprintf("days %+v", f), func(ctx context.Context) ([]day, error) {
-		// lots_by_place finds a few places' days in their own rows; every place's are fewer
+		// lots_by_place finds a few places' days in their own rows; the whole region's are fewer
 		// rows in figures_daily, a group per day × place × type rather than per lot.
 		table := "figures_daily"
-		if _, all := f.Places(s.region); !all {
+		if s.someOf(f) {
 			table = "lots_by_place"
 		}
 		where, args := where(f, s.region)

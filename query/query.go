@@ -480,19 +480,31 @@ func monthKey(d Dimension, k string) string {
 // filter of some places (a county, a city, a province) is the long tail of what people
 // open, so most of its views are read cold; one read instead of one per panel takes a page
 // of a dozen panels from seven reads to three (the period, the year before, the years). The
-// rows number at most months × places × types, which is bounded for such a filter; a filter
-// of every place keeps one read per breakdown, which groups on the server.
+// rows number at most months × places × types, which is bounded for such a filter; the
+// region's own views keep one read per breakdown, which groups on the server.
 type placesView struct {
 	total Totals
 	by    map[Dimension]map[string]Totals // shared with the cache: read, never change
 }
 
-// viewed tells whether f's figures are read through placesView: a filter of some places
-// within one calendar year, as an overview or a wall display shows it. Over several years
+// viewed tells whether f's figures are read through placesView: a filter of some of the
+// region's places within one calendar year, as an overview or a wall display shows it. Over several years
 // (the annual trend) only the years are asked, and the rows by month would be many.
 func (s *Store) viewed(f Filter) bool {
-	_, all := f.Places(s.region)
-	return !all && f.From.Year == f.To.Year
+	return s.someOf(f) && f.From.Year == f.To.Year
+}
+
+// someOf tells whether f admits only some of the region's trading places (an area below it,
+// one place, a level): the long tail of what people open, as opposed to the region's own
+// views, which are few and read again and again. The region's own lots may be many
+// (a country's, or a city's ten million), so its reads keep the forms that scale with the
+// period rather than with the places.
+func (s *Store) someOf(f Filter) bool {
+	if f.Place != "" || f.Level != "" {
+		return true
+	}
+	area, err := s.region.Area(f.Area)
+	return err != nil || area != s.region.Root()
 }
 
 func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
