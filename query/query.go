@@ -3,8 +3,9 @@
 // the figures come from rollups that hold changes adding up to the current lots (figures_*,
 // lots_by_place), and the lots themselves are read with FINAL or from rows known to be
 // current. Every bound value goes through client-side parameters in the forms that work on
-// 18.16 and current ClickHouse alike (GUIDE §5): dates as toDate(?) with a YYYY-MM-DD string,
-// never a time.Time.
+// 18.16 and current ClickHouse alike: dates as toDate(?) with a YYYY-MM-DD string, never a
+// time.Time, which 18.16 compares with a Date column as a DateTime and matches no row, without
+// an error.
 package query
 
 import (
@@ -527,10 +528,12 @@ func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 				return placesView{}, fmt.Errorf("figures: %w", err)
 			}
 			v.total = v.total.Add(t)
-			for d, k := range map[Dimension]string{ByYear: month[:4], ByMonth: monthKey(ByMonth, month), ByPlace: place,
-				ByType: typ, ByFamily: string(tradestat.TradeType(typ).Family())} {
-				v.by[d][k] = v.by[d][k].Add(t)
-			}
+			add := func(d Dimension, k string) { v.by[d][k] = v.by[d][k].Add(t) }
+			add(ByYear, month[:4])
+			add(ByMonth, monthKey(ByMonth, month))
+			add(ByPlace, place) // ByArea and ByLevel share the map
+			add(ByType, typ)
+			add(ByFamily, string(tradestat.TradeType(typ).Family()))
 		}
 		return v, rows.Err()
 	})
