@@ -370,7 +370,7 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 			return nil, err
 		}
 	}
-	srv, err := dashboard.New(query.New(conn, region), log, opts...)
+	srv, err := dashboard.New(query.New(conn, region, query.Trust(time.Second)), log, opts...)
 	if err != nil {
 		s.closeConns()
 		return nil, err

@@ -42,7 +42,9 @@ type cache struct {
 	entries map[string]any
 	flights map[string]*flight // results being computed, by key, under gen
 	genRead *flight            // the generation being read
-	counts  map[string]int     // entries of each bounded kind
+	lastGen string             // the generation last read, at readAt (Trust)
+	readAt  time.Time
+	counts  map[string]int // entries of each bounded kind
 }
 
 // flight is one computation that concurrent askers of the same thing wait for instead of
@@ -71,10 +73,16 @@ func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 }
 
 // generation names the data as it is now. A request that asks while a read is under way
-// takes that read's answer, which is at most one round trip old.
+// takes that read's answer, which is at most one round trip old; one that asks within the
+// Store's trust of the last read takes that read's answer.
 func (s *Store) generation(ctx context.Context) (string, error) {
 	c := &s.cache
 	c.mu.Lock()
+	if s.trust > 0 && c.lastGen != "" && time.Since(c.readAt) < s.trust {
+		gen := c.lastGen
+		c.mu.Unlock()
+		return gen, nil
+	}
 	f := c.genRead
 	if f == nil {
 		f = &flight{done: make(chan struct{})}
@@ -83,9 +91,13 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 		go func() {
 			rctx, cancel := detached(ctx)
 			defer cancel()
+			asked := time.Now()
 			f.val, f.err = s.readGeneration(rctx)
 			c.mu.Lock()
 			c.genRead = nil
+			if f.err == nil {
+				c.lastGen, c.readAt = f.val.(string), asked
+			}
 			c.mu.Unlock()
 			close(f.done)
 		}()

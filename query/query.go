@@ -32,7 +32,20 @@ type Store struct {
 	observe func(kind string, d time.Duration) // told how long each computation took (metrics)
 	// smallList is smallList, but for tests.
 	smallList int
+	// trust is how long a generation read from ClickHouse is taken as the data's (Trust).
+	trust time.Duration
 }
+
+// An Option configures a Store at construction.
+type Option func(*Store)
+
+// Trust has the Store take the data's generation, once read, as current for d before it reads
+// it again: a load's figures then show up to d after it finishes (loads are minutes apart at
+// most, and the ingest worker is asynchronous anyway), while a server under a hundred
+// requests a second asks ClickHouse for the generation once per d, not once per request —
+// a read that costs every request a round trip and the server a query. Without it (d = 0)
+// every request reads the generation, as tests that load and read at once need.
+func Trust(d time.Duration) Option { return func(s *Store) { s.trust = d } }
 
 // Observe has f told how long each read the Store computes takes (a cached result costs
 // none), by kind: summary, breakdown, lots, export and so on. Call it before serving.
@@ -57,8 +70,12 @@ const (
 )
 
 // New returns a Store reading the lots of region through conn.
-func New(conn driver.Conn, region division.Region) *Store {
-	return &Store{conn: conn, region: region, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads), smallList: smallList}
+func New(conn driver.Conn, region division.Region, opts ...Option) *Store {
+	s := &Store{conn: conn, region: region, heavy: make(chan struct{}, heavyReads), exports: make(chan struct{}, exportReads), smallList: smallList}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Region is the region the store reads.

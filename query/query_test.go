@@ -307,10 +307,13 @@ func TestLots(t *testing.T) {
 }
 
 // TestPinned: reads under one pinned context ask for the data's generation once, so they all
-// describe one state of the data; a new context sees a load that came in between.
+// describe one state of the data; a new context sees a load that came in between, unless the
+// store trusts the generation it read for a while (query.Trust), and sees it after that.
 func TestPinned(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	store := query.New(conn, division.MustRegion("530500"))
+	const trust = 2 * time.Second
+	trusting := query.New(conn, division.MustRegion("530500"), query.Trust(trust))
 	ctx := context.Background()
 	year := tradestattest.Year(t, 2021)
 	load := func(code string) {
@@ -326,6 +329,11 @@ func TestPinned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	trusted, err := trusting.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := time.Now()
 	load("P2")
 	again, err := store.Summary(pinned, year)
 	if err != nil {
@@ -337,6 +345,21 @@ func TestPinned(t *testing.T) {
 	}
 	if first.Projects != 1 || again != first || fresh.Projects != 2 {
 		t.Errorf("pinned %d then %d, a new context %d; want 1, 1, 2", first.Projects, again.Projects, fresh.Projects)
+	}
+	still, err := trusting.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(read) < trust && (trusted.Projects != 1 || still.Projects != 1) {
+		t.Errorf("within the trusted time: %d then %d lots, want 1 and 1", trusted.Projects, still.Projects)
+	}
+	time.Sleep(time.Until(read.Add(trust)))
+	later, err := trusting.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.Projects != 2 {
+		t.Errorf("after the trusted time: %d lots, want 2", later.Projects)
 	}
 }
 

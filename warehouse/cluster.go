@@ -23,27 +23,30 @@ import (
 // shardKeys are the sharding expressions of the tables; a table not named here is sharded at
 // random (it is only ever read whole).
 var shardKeys = map[string]string{
-	"deals":           "cityHash64(project_code, lot_code)",
-	"lots":            "cityHash64(lot_id)",
-	"daily":           "cityHash64(deal_date, place_code, trade_type)",
-	"monthly":         "cityHash64(deal_date, place_code, trade_type)",
-	"daily_sums":      "cityHash64(deal_date, place_code, trade_type)",
-	"figures_daily":   "cityHash64(deal_date, place_code, trade_type)",
-	"figures_yearly":  "cityHash64(deal_date, place_code, trade_type)",
-	"figures_monthly": "cityHash64(deal_date, place_code, trade_type)",
-	"lots_by_place":   "cityHash64(project_code, lot_code)",
+	"deals":              "cityHash64(project_code, lot_code)",
+	"deals_regranulated": "cityHash64(project_code, lot_code)",
+	"lots":               "cityHash64(lot_id)",
+	"daily":              "cityHash64(deal_date, place_code, trade_type)",
+	"monthly":            "cityHash64(deal_date, place_code, trade_type)",
+	"daily_sums":         "cityHash64(deal_date, place_code, trade_type)",
+	"figures_daily":      "cityHash64(deal_date, place_code, trade_type)",
+	"figures_yearly":     "cityHash64(deal_date, place_code, trade_type)",
+	"figures_monthly":    "cityHash64(deal_date, place_code, trade_type)",
+	"lots_by_place":      "cityHash64(project_code, lot_code)",
 }
 
 var (
 	createTable = regexp.MustCompile(`(?s)^CREATE TABLE IF NOT EXISTS (\w+) \((.*)\) ENGINE = (\w*MergeTree)\(([^)]*)\)(.*)$`)
 	dropTable   = regexp.MustCompile(`^DROP TABLE IF EXISTS (\w+)$`)
 	alterAdd    = regexp.MustCompile(`(?s)^ALTER TABLE (\w+) (ADD COLUMN .*)$`)
+	renameTable = regexp.MustCompile(`^RENAME TABLE (\w+) TO (\w+)$`)
 	comment     = regexp.MustCompile(`--[^\n]*`)
 )
 
 // clusterStatements is a migration's statement as cluster mode runs it: a CREATE TABLE becomes
-// the replicated local table and the Distributed table over it, a DROP TABLE drops both, and
-// anything else (INSERT … SELECT) runs as written, through the Distributed tables.
+// the replicated local table and the Distributed table over it, a DROP TABLE drops both, a
+// RENAME TABLE renames the local tables and makes the Distributed table again under the new
+// name, and anything else (INSERT … SELECT) runs as written, through the Distributed tables.
 func clusterStatements(sql, cluster, database string) ([]string, error) {
 	stmt := strings.TrimSpace(comment.ReplaceAllString(sql, ""))
 	if m := createTable.FindStringSubmatch(stmt); m != nil {
@@ -69,6 +72,18 @@ func clusterStatements(sql, cluster, database string) ([]string, error) {
 			fmt.Sprintf("DROP TABLE IF EXISTS %s.%s_local ON CLUSTER %s", database, m[1], cluster),
 		}, nil
 	}
+	if m := renameTable.FindStringSubmatch(stmt); m != nil {
+		from, to := m[1], m[2]
+		key, ok := shardKeys[to]
+		if !ok {
+			key = "rand()"
+		}
+		return []string{
+			fmt.Sprintf("RENAME TABLE %s.%s_local TO %s.%s_local ON CLUSTER %s", database, from, database, to, cluster),
+			fmt.Sprintf("DROP TABLE IF EXISTS %s.%s ON CLUSTER %s", database, from, cluster),
+			fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s_local ENGINE = Distributed(%s, %s, %s_local, %s)", database, to, cluster, database, to, cluster, database, to, key),
+		}, nil
+	}
 	if m := alterAdd.FindStringSubmatch(stmt); m != nil {
 		// The replicated tables first (once per shard). A Distributed table cannot be altered
 		// ON CLUSTER over replicated shards, so it is made again over the altered tables: it
@@ -84,7 +99,7 @@ func clusterStatements(sql, cluster, database string) ([]string, error) {
 			fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s.%s ON CLUSTER %s AS %s.%s_local ENGINE = Distributed(%s, %s, %s_local, %s)", database, name, cluster, database, name, cluster, database, name, key),
 		}, nil
 	}
-	if strings.HasPrefix(stmt, "CREATE") || strings.HasPrefix(stmt, "DROP") || strings.HasPrefix(stmt, "ALTER") {
+	if strings.HasPrefix(stmt, "CREATE") || strings.HasPrefix(stmt, "DROP") || strings.HasPrefix(stmt, "ALTER") || strings.HasPrefix(stmt, "RENAME") {
 		return nil, fmt.Errorf("cluster mode cannot rewrite this DDL: %.80s", stmt)
 	}
 	return []string{stmt}, nil

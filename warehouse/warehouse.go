@@ -232,7 +232,7 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 			}
 		}
 		for _, st := range stmts {
-			if err := conn.Exec(ctx, st); err != nil && !columnExists(st, err) {
+			if err := conn.Exec(ctx, st); err != nil && !columnExists(st, err) && !renamed(st, err) {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 		}
@@ -329,6 +329,17 @@ func columnExists(stmt string, err error) bool {
 	// ILLEGAL_COLUMN, "Cannot add column …: column with this name already exists"; through ON
 	// CLUSTER the same message comes inside a distributed DDL error.
 	return errors.As(err, &ex) && ex.Code == 44 || strings.Contains(err.Error(), "column with this name already exists")
+}
+
+// renamed reports a RENAME TABLE that failed because its table is gone: a migration stopped
+// after the rename and before it was recorded, run again.
+func renamed(stmt string, err error) bool {
+	if !strings.HasPrefix(stmt, "RENAME TABLE") {
+		return false
+	}
+	var ex *clickhouse.Exception
+	// UNKNOWN_TABLE; through ON CLUSTER the message comes inside a distributed DDL error.
+	return errors.As(err, &ex) && ex.Code == 60 || strings.Contains(err.Error(), "doesn't exist")
 }
 
 // appliedVersions reads which migrations the database has had.

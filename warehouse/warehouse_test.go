@@ -195,3 +195,65 @@ func TestMigrationsTakeTheDomainRules(t *testing.T) {
 		}
 	}
 }
+
+// TestDealsRegranulated: a database whose deals were made by 004 (granules of 8192 rows)
+// keeps every row, every version as it was, when 029–032 make the table again in granules of
+// 1024.
+func TestDealsRegranulated(t *testing.T) {
+	conn, cfg := chtest.Open(t)
+	ctx := context.Background()
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := map[string]string{}
+	for _, m := range ms {
+		sql[m.Name] = m.SQL
+	}
+	if err := conn.Exec(ctx, "DROP TABLE deals"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Exec(ctx, sql["004_deals.sql"]); err != nil {
+		t.Fatal(err)
+	}
+	batch, err := conn.PrepareBatch(ctx, "INSERT INTO deals (project_code, lot_code, name, trade_type, place_code, region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, source_row, version)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, end := time.Date(2021, 3, 9, 0, 0, 0, 0, time.UTC), time.Date(2021, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, row := range [][]any{
+		{"P1", "001", "道路工程", "工程建设", "530502", "530502", day, int64(100), int64(0), int64(90), int64(10), int64(0), uint8(1), uint64(7), uint32(3), uint64(1)},
+		{"P1", "001", "道路工程", "工程建设", "530502", "530502", day, int64(100), int64(0), int64(80), int64(20), int64(0), uint8(1), uint64(8), uint32(4), uint64(2)},
+		{"P2", "001", "土地出让", "土地使用权出让", "530521", "530521", end, int64(0), int64(50), int64(60), int64(0), int64(10), uint8(0), uint64(7), uint32(5), uint64(1)},
+	} {
+		if err := batch.Append(row...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		t.Fatal(err)
+	}
+	read := func() string {
+		var s string
+		if err := conn.QueryRow(ctx, "SELECT toString(groupArray(tuple(*))) FROM (SELECT * FROM deals ORDER BY project_code, version)").Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := read()
+	for _, name := range []string{"029_deals_granules.sql", "030_deals_granules_fill.sql", "031_deals_granules_drop.sql", "032_deals_granules_rename.sql"} {
+		if err := conn.Exec(ctx, sql[name]); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if after := read(); after != before {
+		t.Errorf("deals after 029–032:\n%s\nwant\n%s", after, before)
+	}
+	var create string
+	if err := conn.QueryRow(ctx, "SELECT create_table_query FROM system.tables WHERE database = ? AND name = 'deals'", cfg.Database).Scan(&create); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(create, "index_granularity = 1024") || !strings.Contains(create, "ReplacingMergeTree(version)") {
+		t.Errorf("deals after 029–032: %s", create)
+	}
+}
