@@ -10,9 +10,10 @@ import (
 
 // maxCached bounds the results a Store keeps; past it the cache starts over. The larger kinds
 // have bounds of their own, past which half of them are dropped, so that memory stays flat
-// under steady load: lot-list pages (about 13 KB for 50 lots) and the figures of a filter of
+// under steady load: lot-list pages (about 13 KB for 50 lots), the figures of a filter of
 // some places by month × place × type (a few KB for a county, tens for a province), of which
-// a country's long tail of counties and cities would otherwise fill the cache.
+// a country's long tail of counties and cities would otherwise fill the cache, and the
+// cubes (tens of MB a year for a country).
 const (
 	maxCached = 16384
 	lotsKey   = "lots "
@@ -27,6 +28,8 @@ func bounded(key string) (kind string, limit int) {
 		return lotsKey, 512
 	case strings.HasPrefix(key, viewKey):
 		return viewKey, 2048
+	case strings.HasPrefix(key, cubeKey):
+		return cubeKey, 8
 	}
 	return "", 0
 }

@@ -493,23 +493,24 @@ func monthKey(d Dimension, k string) string {
 	return k
 }
 
-// placesView is what one read of a filter's figures by month × trading place × type gives:
-// its summary and the groups of every breakdown, before they are rolled up and listed. A
-// filter of some places (a county, a city, a province) is the long tail of what people
-// open, so most of its views are read cold; one read instead of one per panel takes a page
-// of a dozen panels from seven reads to three (the period, the year before, the years). The
-// rows number at most months × places × types, which is bounded for such a filter; the
-// region's own views keep one read per breakdown, which groups on the server.
+// placesView is a filter's figures by month × trading place × type, added up: its summary and
+// the groups of every breakdown, before they are rolled up and listed. A filter of some places
+// (a county, a city, a province) is the long tail of what people open, so most of its views
+// are read cold; one view instead of one read per panel takes a page of a dozen panels from
+// seven reads to none over whole months (the cubes) and to one otherwise. The rows number at
+// most months × places × types, which is bounded for such a filter; the region's own views
+// keep one read per breakdown, which groups on the server.
 type placesView struct {
 	total Totals
 	by    map[Dimension]map[string]Totals // shared with the cache: read, never change
 }
 
 // viewed tells whether f's figures are read through placesView: a filter of some of the
-// region's places within one calendar year, as an overview or a wall display shows it. Over several years
-// (the annual trend) only the years are asked, and the rows by month would be many.
+// region's places over whole months (from the cubes), or within one calendar year (by one read
+// of its own), as an overview or a wall display shows it. Over several years and parts of
+// months (rare) each breakdown is read by itself, as the rows by month would be many.
 func (s *Store) viewed(f Filter) bool {
-	return s.someOf(f) && f.From.Year == f.To.Year
+	return s.someOf(f) && (wholeMonths(f) || f.From.Year == f.To.Year)
 }
 
 // someOf tells whether f admits only some of the region's trading places (an area below it,
@@ -525,8 +526,28 @@ func (s *Store) someOf(f Filter) bool {
 	return err != nil || area != s.region.Root()
 }
 
+func newPlacesView() placesView {
+	// Areas and levels are rolled up from the places (rollUp), so the three share a map.
+	places := map[string]Totals{}
+	return placesView{by: map[Dimension]map[string]Totals{ByYear: {}, ByMonth: {}, ByPlace: places, ByArea: places, ByLevel: places, ByType: {}, ByFamily: {}}}
+}
+
+// add counts the figures t of a month (202103), a trading place and a trade type.
+func (v *placesView) add(month, place, typ string, t Totals) {
+	v.total = v.total.Add(t)
+	add := func(d Dimension, k string) { v.by[d][k] = v.by[d][k].Add(t) }
+	add(ByYear, month[:4])
+	add(ByMonth, monthKey(ByMonth, month))
+	add(ByPlace, place) // ByArea and ByLevel share the map
+	add(ByType, typ)
+	add(ByFamily, string(tradestat.TradeType(typ).Family()))
+}
+
 func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 	return cached(ctx, s, fmt.Sprintf(viewKey+"%+v", f), func(ctx context.Context) (placesView, error) {
+		if wholeMonths(f) {
+			return s.cubeView(ctx, f)
+		}
 		from, args := figures(f, s.region, true)
 		cols, cargs := dailyTotalsColumns()
 		rows, err := s.conn.Query(ctx, "SELECT toString(toYYYYMM(deal_date)) AS m, place_code, toString(trade_type) AS t, "+
@@ -535,22 +556,14 @@ func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 			return placesView{}, fmt.Errorf("figures: %w", err)
 		}
 		defer rows.Close()
-		// Areas and levels are rolled up from the places (rollUp), so the three share a map.
-		places := map[string]Totals{}
-		v := placesView{by: map[Dimension]map[string]Totals{ByYear: {}, ByMonth: {}, ByPlace: places, ByArea: places, ByLevel: places, ByType: {}, ByFamily: {}}}
+		v := newPlacesView()
 		for rows.Next() {
 			var month, place, typ string
 			t, err := scanTotals(rows, &month, &place, &typ)
 			if err != nil {
 				return placesView{}, fmt.Errorf("figures: %w", err)
 			}
-			v.total = v.total.Add(t)
-			add := func(d Dimension, k string) { v.by[d][k] = v.by[d][k].Add(t) }
-			add(ByYear, month[:4])
-			add(ByMonth, monthKey(ByMonth, month))
-			add(ByPlace, place) // ByArea and ByLevel share the map
-			add(ByType, typ)
-			add(ByFamily, string(tradestat.TradeType(typ).Family()))
+			v.add(month, place, typ, t)
 		}
 		return v, rows.Err()
 	})

@@ -96,9 +96,10 @@ func TestSummary(t *testing.T) {
 }
 
 // TestBreakdownAddsUp: for every dimension, the rows add up to the Summary of the same filter,
-// and each row equals the lots of its key, summed independently: for the whole region and for
-// its counties over two years (one read per breakdown), and for its counties in one year (one
-// read of the figures by month × place × type).
+// and each row equals the lots of its key, summed independently: for the whole region over two
+// years (one read per breakdown), for its counties over two years, a year and a quarter (the
+// cubes: whole months), and over parts of months within a year (one read of the figures by
+// month × place × type).
 func TestBreakdownAddsUp(t *testing.T) {
 	store := loadDemo(t)
 	ctx := context.Background()
@@ -107,7 +108,21 @@ func TestBreakdownAddsUp(t *testing.T) {
 	counties.Level = "县区级"
 	countiesIn2021 := tradestattest.Year(t, 2021)
 	countiesIn2021.Level = "县区级"
-	for _, base := range []query.Filter{f, counties, countiesIn2021} {
+	quarter := tradestattest.Period(t, "2021-04-01", "2021-06-30") // whole months: the cubes
+	quarter.Level = "县区级"
+	partial := tradestattest.Period(t, "2021-03-15", "2021-11-20") // parts of months: one read
+	partial.Level = "县区级"
+	clip := func(base query.Filter, from, to string) (tradestat.Date, tradestat.Date) {
+		p := tradestattest.Period(t, from, to)
+		if p.From.Before(base.From) {
+			p.From = base.From
+		}
+		if base.To.Before(p.To) {
+			p.To = base.To
+		}
+		return p.From, p.To
+	}
+	for _, base := range []query.Filter{f, counties, countiesIn2021, quarter, partial} {
 		sum, err := store.Summary(ctx, base)
 		if err != nil {
 			t.Fatal(err)
@@ -116,14 +131,15 @@ func TestBreakdownAddsUp(t *testing.T) {
 			t.Errorf("level %q: summary %+v, the lots add up to %+v", base.Level, sum, exp)
 		}
 		years := base.To.Year - base.From.Year + 1
-		wantRows := map[query.Dimension]int{query.ByYear: years, query.ByMonth: 12 * years, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
+		months := 12*(base.To.Year-base.From.Year) + int(base.To.Month-base.From.Month) + 1
+		wantRows := map[query.Dimension]int{query.ByYear: years, query.ByMonth: months, query.ByPlace: 6, query.ByLevel: 2, query.ByType: 8, query.ByFamily: 4}
 		for dim, n := range wantRows {
 			rows, total, err := store.Breakdown(ctx, base, dim)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(rows) != n {
-				t.Errorf("level %q, by %s: %d rows, want %d", base.Level, dim, len(rows), n)
+				t.Errorf("%s–%s, level %q, by %s: %d rows, want %d", base.From, base.To, base.Level, dim, len(rows), n)
 			}
 			if total != sum {
 				t.Errorf("level %q, by %s: total %+v, summary %+v", base.Level, dim, total, sum)
@@ -146,18 +162,16 @@ func TestBreakdownAddsUp(t *testing.T) {
 				case query.ByFamily:
 					narrowed.Family = tradestat.Family(r.Key)
 				case query.ByYear:
-					p := tradestattest.Period(t, r.Key+"-01-01", r.Key+"-12-31")
-					narrowed.From, narrowed.To = p.From, p.To
+					narrowed.From, narrowed.To = clip(base, r.Key+"-01-01", r.Key+"-12-31")
 				case query.ByMonth:
 					y, _ := strconv.Atoi(r.Key[:4])
 					m, _ := strconv.Atoi(r.Key[5:])
-					p := tradestattest.Period(t, r.Key+"-01", fmt.Sprintf("%s-%02d", r.Key, tradestat.DaysIn(y, time.Month(m))))
-					narrowed.From, narrowed.To = p.From, p.To
+					narrowed.From, narrowed.To = clip(base, r.Key+"-01", fmt.Sprintf("%s-%02d", r.Key, tradestat.DaysIn(y, time.Month(m))))
 				default:
 					continue
 				}
 				if exp := expected(narrowed); r.Totals != exp {
-					t.Errorf("level %q, by %s, %s (%s): got %+v, the lots add up to %+v", base.Level, dim, r.Key, r.Name, r.Totals, exp)
+					t.Errorf("%s–%s, level %q, by %s, %s (%s): got %+v, the lots add up to %+v", base.From, base.To, base.Level, dim, r.Key, r.Name, r.Totals, exp)
 				}
 			}
 		}
