@@ -148,6 +148,23 @@ func (s *Store) currentGeneration(ctx context.Context) (string, error) {
 	return p.gen, p.err
 }
 
+// stored returns the result stored under key for the current generation, if there is one,
+// without computing it.
+func stored[T any](ctx context.Context, s *Store, key string) (T, bool, error) {
+	var zero T
+	gen, err := s.currentGeneration(ctx)
+	if err != nil {
+		return zero, false, err
+	}
+	c := &s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.entries[key]; ok && c.gen == gen {
+		return v.(T), true, nil
+	}
+	return zero, false, nil
+}
+
 // cached returns the result stored under key for the current generation, or computes and
 // stores it; concurrent askers of a key not yet stored share one computation.
 func cached[T any](ctx context.Context, s *Store, key string, compute func(context.Context) (T, error)) (T, error) {

@@ -77,22 +77,41 @@ func wholeMonths(f Filter) bool {
 	return f.From.Day == 1 && f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month) && !f.To.Before(f.From)
 }
 
+// cubes returns the cubes of f's years when every one of them is in memory, and otherwise
+// starts reading the missing ones in the background and reports false: the view at hand is
+// read by a query of its own, as fast as before there were cubes, and the views after it
+// need none. A server just started, or just after a load, thus answers its first views in
+// tens of milliseconds rather than after a read of every place's figures.
+func (s *Store) cubes(ctx context.Context, f Filter) ([]yearCube, bool, error) {
+	var out []yearCube
+	ready := true
+	for y := f.From.Year; y <= f.To.Year; y++ {
+		c, ok, err := stored[yearCube](ctx, s, fmt.Sprintf(cubeKey+"%d", y))
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			ready = false
+			// One read however many ask (cached); an error shows on the next ask.
+			go s.cube(context.WithoutCancel(ctx), y)
+		}
+		out = append(out, c)
+	}
+	return out, ready, nil
+}
+
 // cubeView is the placesView of a filter of some places over whole months, from the cubes of
-// its years.
-func (s *Store) cubeView(ctx context.Context, f Filter) (placesView, error) {
+// its years (cubes).
+func cubeView(f Filter, codes []string, cubes []yearCube) placesView {
 	v := newPlacesView()
-	codes, _ := f.Places(s.region)
 	var types []int // the cells' trade types the filter admits
 	for i, t := range cubeTypes {
 		if (f.Type == "" || t == f.Type) && (f.Family == "" || t.Family() == f.Family) {
 			types = append(types, i)
 		}
 	}
-	for y := f.From.Year; y <= f.To.Year; y++ {
-		c, err := s.cube(ctx, y)
-		if err != nil {
-			return placesView{}, err
-		}
+	for i, c := range cubes {
+		y := f.From.Year + i
 		first, last := time.January, time.December
 		if y == f.From.Year {
 			first = f.From.Month
@@ -115,5 +134,5 @@ func (s *Store) cubeView(ctx context.Context, f Filter) (placesView, error) {
 			}
 		}
 	}
-	return v, nil
+	return v
 }

@@ -97,9 +97,9 @@ func TestSummary(t *testing.T) {
 
 // TestBreakdownAddsUp: for every dimension, the rows add up to the Summary of the same filter,
 // and each row equals the lots of its key, summed independently: for the whole region over two
-// years (one read per breakdown), for its counties over two years, a year and a quarter (the
-// cubes: whole months), and over parts of months within a year (one read of the figures by
-// month × place × type).
+// years (one read per breakdown), for its counties over two years, a year and a quarter, and
+// over parts of months within a year; for some places, with the cubes (whole months) and
+// without them (one read of the figures by month × place × type).
 func TestBreakdownAddsUp(t *testing.T) {
 	store := loadDemo(t)
 	ctx := context.Background()
@@ -108,10 +108,30 @@ func TestBreakdownAddsUp(t *testing.T) {
 	counties.Level = "县区级"
 	countiesIn2021 := tradestattest.Year(t, 2021)
 	countiesIn2021.Level = "县区级"
-	quarter := tradestattest.Period(t, "2021-04-01", "2021-06-30") // whole months: the cubes
+	quarter := tradestattest.Period(t, "2021-04-01", "2021-06-30")
 	quarter.Level = "县区级"
-	partial := tradestattest.Period(t, "2021-03-15", "2021-11-20") // parts of months: one read
+	partial := tradestattest.Period(t, "2021-03-15", "2021-11-20") // parts of months: never the cubes
 	partial.Level = "县区级"
+	for _, c := range []struct {
+		cubes bool
+		bases []query.Filter
+	}{{false, []query.Filter{f, counties, partial}}, {true, []query.Filter{counties, countiesIn2021, quarter}}} {
+		if err := query.SetCubes(ctx, store, c.cubes, 2019, 2023); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprintf("cubes=%v", c.cubes), func(t *testing.T) { breakdownAddsUp(t, store, c.bases) })
+	}
+	rows, _, err := store.Breakdown(ctx, f, query.ByMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Key != "2020-01" || rows[0].Name != "2020年1月" || rows[23].Key != "2021-12" {
+		t.Errorf("months: first %s %s, last %s", rows[0].Key, rows[0].Name, rows[23].Key)
+	}
+}
+
+func breakdownAddsUp(t *testing.T, store *query.Store, bases []query.Filter) {
+	ctx := context.Background()
 	clip := func(base query.Filter, from, to string) (tradestat.Date, tradestat.Date) {
 		p := tradestattest.Period(t, from, to)
 		if p.From.Before(base.From) {
@@ -122,7 +142,7 @@ func TestBreakdownAddsUp(t *testing.T) {
 		}
 		return p.From, p.To
 	}
-	for _, base := range []query.Filter{f, counties, countiesIn2021, quarter, partial} {
+	for _, base := range bases {
 		sum, err := store.Summary(ctx, base)
 		if err != nil {
 			t.Fatal(err)
@@ -175,13 +195,6 @@ func TestBreakdownAddsUp(t *testing.T) {
 				}
 			}
 		}
-	}
-	rows, _, err := store.Breakdown(ctx, f, query.ByMonth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows[0].Key != "2020-01" || rows[0].Name != "2020年1月" || rows[23].Key != "2021-12" {
-		t.Errorf("months: first %s %s, last %s", rows[0].Key, rows[0].Name, rows[23].Key)
 	}
 }
 
