@@ -214,10 +214,16 @@ func TestDailyFollowsDeals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The lot of 1995 moves on, emptying its group.
+	// The lot of 1995 moves on, emptying its group; another lot changes its name alone.
 	if _, err := loader.Load(ctx, ingest.Source{Name: "again.csv", Data: []byte(
 		"project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nNEW-1,001,其他,530521,1996-01-01,10.00\n")}, ingest.Options{}); err != nil {
 		t.Fatal(err)
+	}
+	for _, name := range []string{"旧名称", "新名称"} {
+		if _, err := loader.Load(ctx, ingest.Source{Name: name + ".csv", Data: []byte(
+			"project_code,lot_code,name,trade_type,place_code,deal_date,amount_yuan\nNAMED,001," + name + ",其他,530521,1997-01-01,10.00\n")}, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, c := range [][2]string{{"deals", "figures_daily"}, {"deals-by-month", "figures_monthly"}, {"deals-by-year", "figures_yearly"}} {
 		want, got := dailyGroups(t, conn, c[0]), dailyGroups(t, conn, c[1])
@@ -227,6 +233,10 @@ func TestDailyFollowsDeals(t *testing.T) {
 	}
 	if want, got := indexedLots(t, conn, "deals"), indexedLots(t, conn, "lots_by_place"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lots_by_place lists %d lots, deals %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
+	}
+	var renamed string
+	if err := conn.QueryRow(ctx, "SELECT name FROM lots_by_place WHERE project_code = 'NAMED' GROUP BY name HAVING sum(lots) != 0").Scan(&renamed); err != nil || renamed != "新名称" {
+		t.Errorf("the renamed lot is listed as %q (%v), want 新名称 alone", renamed, err)
 	}
 	var empty1995 int64
 	if err := conn.QueryRow(ctx, "SELECT sum(lots) FROM figures_daily WHERE toYear(deal_date) = 1995").Scan(&empty1995); err != nil || empty1995 != 0 {
@@ -238,11 +248,12 @@ func TestDailyFollowsDeals(t *testing.T) {
 // summed), as comparable lines of the columns the index holds.
 func indexedLots(t *testing.T, conn driver.Conn, table string) []string {
 	t.Helper()
-	q := `SELECT place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen, toInt64(1)
-		FROM deals FINAL ORDER BY place_code, deal_date, project_code, lot_code`
+	const cols = `place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen,
+		name, region_code, budget_fen, reserve_fen, online`
+	q := `SELECT ` + cols + `, toInt64(1) FROM deals FINAL ORDER BY place_code, deal_date, project_code, lot_code`
 	if table != "deals" {
-		q = `SELECT place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen, sum(lots) AS n
-			FROM lots_by_place GROUP BY place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen
+		q = `SELECT ` + cols + `, sum(lots) AS n FROM lots_by_place
+			GROUP BY place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen, name, region_code, budget_fen, reserve_fen, online
 			HAVING n != 0 ORDER BY place_code, deal_date, project_code, lot_code`
 	}
 	rows, err := conn.Query(context.Background(), q)
@@ -252,12 +263,13 @@ func indexedLots(t *testing.T, conn driver.Conn, table string) []string {
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var place, day, project, lot, typ string
-		var amount, savings, premium, n int64
-		if err := rows.Scan(&place, &day, &project, &lot, &typ, &amount, &savings, &premium, &n); err != nil {
+		var place, day, project, lot, typ, name, region string
+		var amount, savings, premium, budget, reserve, n int64
+		var online uint8
+		if err := rows.Scan(&place, &day, &project, &lot, &typ, &amount, &savings, &premium, &name, &region, &budget, &reserve, &online, &n); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprint(place, day, project, lot, typ, amount, savings, premium, n))
+		out = append(out, fmt.Sprint(place, day, project, lot, typ, amount, savings, premium, name, region, budget, reserve, online, n))
 	}
 	return out
 }

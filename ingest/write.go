@@ -196,7 +196,9 @@ func rollups() []rollup {
 	figures := []string{"lots", "amount_fen", "savings_fen", "premium_fen", "online", "budget_fen", "reserve_fen", "no_budget", "no_reserve"}
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	typeArgs := func() []any { return []any{tender, auction, tender, auction} }
-	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen"}
+	// A lot version's row holds every column a lot list shows, all of them in its key.
+	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen",
+		"name", "region_code", "budget_fen", "reserve_fen", "online"}
 	return []rollup{
 		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
 		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},

@@ -133,8 +133,17 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		dir = "ASC"
 	}
 	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
+	if !narrowed && s.someOf(f) {
+		lots, err := s.placesPage(ctx, f, q, order, totals)
+		if err != nil {
+			return page, fmt.Errorf("lot list: %w", err)
+		}
+		page.Totals, err = totals()
+		page.Lots = lots
+		return page, err
+	}
 	if !narrowed {
-		listed, ok, err := s.pageLots(ctx, f, q, order, totals)
+		listed, ok, err := s.regionPage(ctx, f, q, order, totals)
 		if err != nil {
 			return page, fmt.Errorf("lot list: %w", err)
 		}
@@ -149,8 +158,8 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 				return page, err
 			}
 		}
-		// No such rows, or a load replaced some of the page's lots between the two reads:
-		// read as below.
+		// Earlier versions of some lots are still there, or a load replaced some of the page's
+		// lots between the two reads: read as below.
 	}
 	if page.Totals, err = totals(); err != nil {
 		return page, err
@@ -211,67 +220,89 @@ type listed struct {
 	amount, savings, premium       int64
 }
 
-// listedColumns are what pageLots reads of each lot; deals and lots_by_place both have them.
+// listedColumns are what regionPage reads of each lot: the columns a list sorts and filters on.
 const listedColumns = `project_code, lot_code, place_code, toString(deal_date), toString(trade_type), amount_fen, savings_fen, premium_fen`
 
-// pageLots finds the lots of a page from rows that hold each lot the filter selects exactly
-// once, in its current version, and reads only the columns a list sorts and filters on:
-//   - a filter of some places reads lots_by_place, ordered by place and day, so that a
-//     county's or a province's lots are read without the rest of the region's;
-//   - a filter of the whole region reads deals when its rows are all current (onlyCurrent),
-//     the days of a date-ordered page alone, which the server finds without reading the
-//     others since project codes are given out in date order.
-//
-// It reports false when no such rows exist: earlier versions of some lots are still there
-// and the caller reads with FINAL.
-func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string, totals func() (Totals, error)) ([]listed, bool, error) {
-	offset, from, to := (q.Page-1)*q.Size, f.From, f.To
-	if q.Sort == SortDate {
-		// The daily figures say which days the page's lots fall on.
-		var skip int
-		var err error
-		if from, to, skip, err = s.pageDays(ctx, f, q); err != nil {
-			return nil, false, err
-		}
-		offset -= skip
+// pageSpan is the period and the offset a page of the lots f selects is read with: for a
+// date-ordered page of many lots, the days that hold it (pageDays) and the page's place
+// among those days' lots, so that the server reads those days alone.
+func (s *Store) pageSpan(ctx context.Context, f Filter, q LotQuery, many bool) (Filter, int, error) {
+	offset := (q.Page - 1) * q.Size
+	if q.Sort != SortDate || !many {
+		return f, offset, nil
 	}
-	narrow := f
-	narrow.From, narrow.To = from, to
+	from, to, skip, err := s.pageDays(ctx, f, q)
+	if err != nil {
+		return f, 0, err
+	}
+	f.From, f.To = from, to
+	return f, offset - skip, nil
+}
+
+// placesPage reads a page of the lots of a filter of some places from lots_by_place, which
+// holds every column a list shows, ordered by place and day: a county's or a province's lots
+// are read without the rest of the region's, in one query. Until the table has merged a
+// replaced lot's rows away, its earlier version is there with its +1 and its -1, so the rows
+// are summed by version; rows that are all +1 hold each current lot once and need no sum,
+// which is worth a look first when they are many (a province's year in amount order).
+func (s *Store) placesPage(ctx context.Context, f Filter, q LotQuery, order string, totals func() (Totals, error)) ([]LotRow, error) {
+	t, err := totals()
+	if err != nil {
+		return nil, err
+	}
+	// A few places' lots of a period (a county's year is hundreds) are read in date order at
+	// once; a province's year is worth finding the page's days first.
+	few := t.Projects <= int64(s.smallList)
+	narrow, offset, err := s.pageSpan(ctx, f, q, !few)
+	if err != nil {
+		return nil, err
+	}
 	where, args := where(narrow, s.region)
-	var src string
-	if s.someOf(f) {
-		// Until the table has merged a replaced lot's rows away, its earlier version is there
-		// with its +1 and its -1, so the rows are summed by version. Rows that are all +1 hold
-		// each current lot once and need no sum: worth a look first when the rows are many
-		// (a province's year in amount order), not for a page's days or a county's year.
-		grouped := q.Sort == SortDate
-		if !grouped {
-			t, err := totals()
-			if err != nil {
-				return nil, false, err
-			}
-			grouped = t.Projects <= int64(s.smallList)
+	grouped := q.Sort == SortDate || few
+	if !grouped {
+		var clean uint8
+		if err := s.conn.QueryRow(ctx, "SELECT min(lots) = 1 AND max(lots) = 1 FROM lots_by_place "+where, args...).Scan(&clean); err != nil {
+			return nil, fmt.Errorf("index rows: %w", err)
 		}
-		if !grouped {
-			var clean uint8
-			if err := s.conn.QueryRow(ctx, "SELECT min(lots) = 1 AND max(lots) = 1 FROM lots_by_place "+where, args...).Scan(&clean); err != nil {
-				return nil, false, fmt.Errorf("index rows: %w", err)
-			}
-			grouped = clean == 0
-		}
-		src = "lots_by_place " + where
-		if grouped {
-			src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
-		}
-	} else {
-		current, err := s.onlyCurrent(ctx, f, totals)
-		if err != nil || !current {
-			return nil, false, err
-		}
-		where, args = currentWhere(where, args, from, to)
-		src = "deals " + where
+		grouped = clean == 0
 	}
-	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
+	src := "lots_by_place " + where
+	if grouped {
+		src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
+	}
+	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LotRow
+	for rows.Next() {
+		r, err := s.scanLot(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// regionPage finds the lots of a page of a filter of the whole region from deals when its
+// rows are all current (onlyCurrent), reading only the columns a list sorts and filters on,
+// and for a date-ordered page the days of the page alone, which the server finds without
+// reading the others since project codes are given out in date order. It reports false when
+// earlier versions of some lots are still there: the caller reads with FINAL.
+func (s *Store) regionPage(ctx context.Context, f Filter, q LotQuery, order string, totals func() (Totals, error)) ([]listed, bool, error) {
+	current, err := s.onlyCurrent(ctx, f, totals)
+	if err != nil || !current {
+		return nil, false, err
+	}
+	narrow, offset, err := s.pageSpan(ctx, f, q, true)
+	if err != nil {
+		return nil, false, err
+	}
+	where, args := where(narrow, s.region)
+	where, args = currentWhere(where, args, narrow.From, narrow.To)
+	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM deals `+where+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -287,12 +318,14 @@ func (s *Store) pageLots(ctx context.Context, f Filter, q LotQuery, order string
 	return out, true, rows.Err()
 }
 
-// smallList is how many lots a filter may select for pageLots to sum lots_by_place's rows by
+// smallList is how many lots a filter of some places may select for placesPage to read them in
+// date order without first finding the page's days, and to sum lots_by_place's rows by
 // version without first looking whether it must (Store.smallList, which tests lower).
 const smallList = 20000
 
 // lotIndexKey is the sorting key of lots_by_place: a lot version's row.
-const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen`
+const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen,
+	name, region_code, budget_fen, reserve_fen, online`
 
 // onlyCurrent tells whether every row of deals that the filter selects is the current
 // version of its lot, so that the lots can be read without FINAL, which at national scale
@@ -330,10 +363,10 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, totals func() (Totals
 	return rows == uint64(t.Projects), nil
 }
 
-// lotsOf reads the lots of a page found by pageLots, in its order, by their project codes
+// lotsOf reads the lots of a page found by regionPage, in its order, by their project codes
 // (the sorting key of deals, so that names and the other wide columns are read for these
 // lots alone). Of a lot's rows the highest version is the current one, as FINAL would keep.
-// It reports false when a lot's current version is not the one pageLots saw: a load
+// It reports false when a lot's current version is not the one regionPage saw: a load
 // replaced it between the two reads.
 func (s *Store) lotsOf(ctx context.Context, page []listed) ([]LotRow, bool, error) {
 	if len(page) == 0 {
