@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"tradestat"
 	"tradestat/demo"
 	"tradestat/division"
@@ -22,11 +24,18 @@ import (
 // loadDemo gives the test a fresh database holding the demo dataset.
 func loadDemo(t *testing.T) *query.Store {
 	t.Helper()
+	_, s := loadDemoConn(t)
+	return s
+}
+
+// loadDemoConn is loadDemo with the connection to the database.
+func loadDemoConn(t *testing.T) (driver.Conn, *query.Store) {
+	t.Helper()
 	conn, _ := chtest.Open(t)
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
-	return query.New(conn, division.MustRegion("530500"))
+	return conn, query.New(conn, division.MustRegion("530500"))
 }
 
 // expected sums the demo lots in Go, independently of the SQL, for the lots f selects.
@@ -236,7 +245,7 @@ func TestPreviousYear(t *testing.T) {
 // TestLots: the lot list behind a figure pages through every lot exactly once, in order, and
 // its totals are the figure's.
 func TestLots(t *testing.T) {
-	store := loadDemo(t)
+	conn, store := loadDemoConn(t)
 	ctx := context.Background()
 	f := tradestattest.Year(t, 2021)
 	f.Place = "530581"
@@ -277,37 +286,63 @@ func TestLots(t *testing.T) {
 		t.Errorf("the pages add up to %+v, the summary is %+v", seen, sum.Five())
 	}
 
-	// In date order, page after page, newest or oldest first: the lots in the order of
-	// the whole list, read independently through the export's stream.
-	var all []query.LotRow
-	if err := store.EachLot(ctx, f, "", false, func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	for _, asc := range []bool{false, true} {
-		want := append([]query.LotRow(nil), all...)
-		sort.SliceStable(want, func(i, j int) bool {
-			a, b := want[i], want[j]
-			if a.Date != b.Date {
-				return (a.Date.String() < b.Date.String()) == asc
-			}
-			return a.ProjectCode+"\x00"+a.LotCode < b.ProjectCode+"\x00"+b.LotCode
-		})
-		for _, size := range []int{3, 7, 50} {
-			var got []query.LotRow
-			for page := 1; page <= len(all)/size+2; page++ {
-				p, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortDate, Asc: asc, Page: page, Size: size})
-				if err != nil {
-					t.Fatal(err)
+	// In every order, page after page, largest or smallest first: the lots in the order of the
+	// whole list, read independently through the export's stream, for one place (read in date
+	// order at once, and as a province's lots are, looking first whether the rows need a sum)
+	// and for the whole region.
+	looking := query.New(conn, division.MustRegion("530500"))
+	query.SetSmallList(looking, 0)
+	region := f
+	region.Place = ""
+	for _, c := range []struct {
+		name  string
+		store *query.Store
+		f     query.Filter
+		sizes []int
+	}{{"one place", store, f, []int{7}}, {"one place, looking first", looking, f, []int{13, 50}}, {"the region", store, region, []int{50}}} {
+		var all []query.LotRow
+		if err := c.store.EachLot(ctx, c.f, "", false, func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for _, order := range []query.LotSort{query.SortDate, query.SortAmount, query.SortSavings, query.SortPremium} {
+			value := func(l query.LotRow) string {
+				switch order {
+				case query.SortAmount:
+					return fmt.Sprintf("%020d", l.Amount)
+				case query.SortSavings:
+					return fmt.Sprintf("%020d", l.Savings)
+				case query.SortPremium:
+					return fmt.Sprintf("%020d", l.Premium)
 				}
-				got = append(got, p.Lots...)
+				return l.Date.String()
 			}
-			if len(got) != len(want) {
-				t.Fatalf("date order (asc %v), pages of %d: %d lots, want %d", asc, size, len(got), len(want))
-			}
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("date order (asc %v), pages of %d: lot %d is %s/%s %s, want %s/%s %s", asc, size, i,
-						got[i].ProjectCode, got[i].LotCode, got[i].Date, want[i].ProjectCode, want[i].LotCode, want[i].Date)
+			for _, asc := range []bool{false, true} {
+				want := append([]query.LotRow(nil), all...)
+				sort.SliceStable(want, func(i, j int) bool {
+					a, b := want[i], want[j]
+					if va, vb := value(a), value(b); va != vb {
+						return (va < vb) == asc
+					}
+					return a.ProjectCode+"\x00"+a.LotCode < b.ProjectCode+"\x00"+b.LotCode
+				})
+				for _, size := range c.sizes {
+					var got []query.LotRow
+					for page := 1; page <= len(all)/size+2; page++ {
+						p, err := c.store.Lots(ctx, c.f, query.LotQuery{Sort: order, Asc: asc, Page: page, Size: size})
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, p.Lots...)
+					}
+					if len(got) != len(want) {
+						t.Fatalf("%s, %s order (asc %v), pages of %d: %d lots, want %d", c.name, order, asc, size, len(got), len(want))
+					}
+					for i := range want {
+						if got[i] != want[i] {
+							t.Fatalf("%s, %s order (asc %v), pages of %d: lot %d is %s/%s %s, want %s/%s %s", c.name, order, asc, size, i,
+								got[i].ProjectCode, got[i].LotCode, value(got[i]), want[i].ProjectCode, want[i].LotCode, value(want[i]))
+						}
+					}
 				}
 			}
 		}
