@@ -269,16 +269,6 @@ func (s *Store) placesPage(ctx context.Context, f Filter, q LotQuery, order stri
 	src := "lots_by_place " + where
 	if grouped {
 		src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
-	} else {
-		// Rows that are all +1 are each a current lot once, as pageFloor needs.
-		cond, value, ok, err := s.pageFloor(ctx, src, args, q, offset+q.Size)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			src += " AND " + cond
-			args = append(args, value)
-		}
 	}
 	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
 	if err != nil {
@@ -311,17 +301,7 @@ func (s *Store) regionPage(ctx context.Context, f Filter, q LotQuery, order stri
 		return nil, false, err
 	}
 	where, args := where(narrow, s.region)
-	var floor []any
-	if pre, preArgs := currentWhere(where, args, narrow.From, narrow.To); q.Sort != SortDate {
-		cond, value, ok, err := s.pageFloor(ctx, "deals "+pre, preArgs, q, offset+q.Size)
-		if err != nil {
-			return nil, false, err
-		}
-		if ok {
-			floor = []any{cond, value}
-		}
-	}
-	where, args = currentWhere(where, args, narrow.From, narrow.To, floor...)
+	where, args = currentWhere(where, args, narrow.From, narrow.To)
 	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM deals `+where+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
 	if err != nil {
 		return nil, false, err
@@ -340,8 +320,10 @@ func (s *Store) regionPage(ctx context.Context, f Filter, q LotQuery, order stri
 
 // smallList is how many lots a filter of some places may select for placesPage to read them in
 // date order without first finding the page's days, and to sum lots_by_place's rows by
-// version without first looking whether it must (Store.smallList, which tests lower).
-const smallList = 20000
+// version without first looking whether it must (Store.smallList, which tests lower). The sum
+// groups the rows by every column a list shows: for a county's year (hundreds of lots) it
+// costs less than the look, for a province's (tens of thousands) several times more.
+const smallList = 5000
 
 // lotIndexKey is the sorting key of lots_by_place: a lot version's row.
 const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen,
@@ -509,49 +491,13 @@ const datesWhere = "WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)"
 // currentWhere turns a where() (or searchWhere) clause for a read of rows known to be current
 // (no FINAL) into a PREWHERE on the days from..to, which the server evaluates first and uses
 // to skip whole granules, and the rest as WHERE. from..to lies within the filter's period.
-// A floor (pageFloor), when given, joins the PREWHERE.
-func currentWhere(where string, args []any, from, to tradestat.Date, floor ...any) (string, []any) {
+func currentWhere(where string, args []any, from, to tradestat.Date) (string, []any) {
 	rest, ok := strings.CutPrefix(where, datesWhere)
 	if !ok { // not from where(): read as it is, only slower
 		return where, args
 	}
-	pre := "PREWHERE deal_date >= toDate(?) AND deal_date <= toDate(?)"
-	preArgs := []any{from.String(), to.String()}
-	if len(floor) == 2 {
-		pre += " AND " + floor[0].(string)
-		preArgs = append(preArgs, floor[1])
-	}
-	return pre + " WHERE 1" + rest, append(preArgs, args[2:]...)
-}
-
-// pageFloor bounds a page of lots in the order of a figure (amount, savings, premium): the
-// figure of the page's last lot, read from src (a table or subquery and its WHERE over rows
-// that are each a current lot once) by a query that reads that figure alone. Every lot of the
-// page, and of the pages before it, has a figure at least that (at most, in ascending order),
-// so the page's own read can skip every other lot before it reads their codes and places: at
-// a country's scale the page of a year's largest lots reads a few hundred lots' strings
-// rather than two million. ok is false for other orders, and when the lots end before the
-// page does (then they are few).
-func (s *Store) pageFloor(ctx context.Context, src string, args []any, q LotQuery, end int) (cond string, value int64, ok bool, err error) {
-	if q.Sort != SortAmount && q.Sort != SortSavings && q.Sort != SortPremium {
-		return "", 0, false, nil
-	}
-	col, dir, cmp := lotSortExpr[q.Sort], "DESC", " >= ?"
-	if q.Asc {
-		dir, cmp = "ASC", " <= ?"
-	}
-	rows, err := s.conn.Query(ctx, "SELECT "+col+" FROM "+src+" ORDER BY "+col+" "+dir+" LIMIT ?, 1", append(args, end-1)...)
-	if err != nil {
-		return "", 0, false, fmt.Errorf("page floor: %w", err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return "", 0, false, rows.Err()
-	}
-	if err := rows.Scan(&value); err != nil {
-		return "", 0, false, fmt.Errorf("page floor: %w", err)
-	}
-	return col + cmp, value, true, rows.Err()
+	return "PREWHERE deal_date >= toDate(?) AND deal_date <= toDate(?) WHERE 1" + rest,
+		append([]any{from.String(), to.String()}, args[2:]...)
 }
 
 // EachLot streams every lot a filter and search select, in project and lot order, to emit:
