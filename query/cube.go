@@ -19,17 +19,20 @@ import (
 // (about 8 KB a place: 26 MB for a country's 3,300 places), not by the lots.
 type yearCube map[string][]Totals // place code → cells, month-major: (month-1)*len(types) + type
 
-// cubeTypes are the trade types in the order of a cube's cells.
-var cubeTypes = tradestat.TradeTypes()
-
 // cubeKey prefixes the cache keys of the cubes, which have a bound of their own (bounded).
 const cubeKey = "cube "
+
+// cubeYears is how many calendar years a period may span to be read from the cubes: a year and
+// the year before (the comparisons of a page), up to a four-year trend. Longer periods are
+// read by a query each, so that they never push the recent years' cubes out of the cache.
+const cubeYears = 4
 
 // cube reads the cube of a year from figures_monthly, once per generation of the data. The
 // rows are changes that add up (a SummingMergeTree not yet merged may hold several for one
 // group), so they are added up here as they come, without a GROUP BY on the server.
 func (s *Store) cube(ctx context.Context, year int) (yearCube, error) {
 	return cached(ctx, s, fmt.Sprintf(cubeKey+"%d", year), func(ctx context.Context) (yearCube, error) {
+		cubeTypes := tradestat.TradeTypes() // the order of a cube's cells
 		typeAt := make(map[string]int, len(cubeTypes))
 		for i, t := range cubeTypes {
 			typeAt[string(t)] = i
@@ -77,6 +80,11 @@ func wholeMonths(f Filter) bool {
 	return f.From.Day == 1 && f.To.Day == tradestat.DaysIn(f.To.Year, f.To.Month) && !f.To.Before(f.From)
 }
 
+// cubed tells whether f's figures are read from the cubes: whole months of at most cubeYears.
+func cubed(f Filter) bool {
+	return wholeMonths(f) && f.To.Year-f.From.Year < cubeYears
+}
+
 // cubes returns the cubes of f's years when every one of them is in memory, and otherwise
 // starts reading the missing ones in the background and reports false: the view at hand is
 // read by a query of its own, as fast as before there were cubes, and the views after it
@@ -104,7 +112,8 @@ func (s *Store) cubes(ctx context.Context, f Filter) ([]yearCube, bool, error) {
 // its years (cubes).
 func cubeView(f Filter, codes []string, cubes []yearCube) placesView {
 	v := newPlacesView()
-	var types []int // the cells' trade types the filter admits
+	cubeTypes := tradestat.TradeTypes() // the order of a cube's cells
+	var types []int                     // the cells' trade types the filter admits
 	for i, t := range cubeTypes {
 		if (f.Type == "" || t == f.Type) && (f.Family == "" || t.Family() == f.Family) {
 			types = append(types, i)

@@ -508,11 +508,11 @@ type placesView struct {
 }
 
 // viewed tells whether f's figures are read through placesView: a filter of some of the
-// region's places over whole months (from the cubes, once they are read), or within one
-// calendar year (by one read of its own), as an overview or a wall display shows it. Over several years and parts of
+// region's places over whole months of a few years (from the cubes, once they are read), or
+// within one calendar year (by one read of its own), as an overview or a wall display shows it. Over several years and parts of
 // months (rare) each breakdown is read by itself, as the rows by month would be many.
 func (s *Store) viewed(f Filter) bool {
-	return s.someOf(f) && (wholeMonths(f) || f.From.Year == f.To.Year)
+	return s.someOf(f) && (cubed(f) || f.From.Year == f.To.Year)
 }
 
 // someOf tells whether f admits only some of the region's trading places (an area below it,
@@ -547,7 +547,7 @@ func (v *placesView) add(month, place, typ string, t Totals) {
 
 func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 	return cached(ctx, s, fmt.Sprintf(viewKey+"%+v", f), func(ctx context.Context) (placesView, error) {
-		if wholeMonths(f) && !s.noCubes {
+		if cubed(f) && !s.noCubes {
 			cubes, ready, err := s.cubes(ctx, f)
 			if err != nil {
 				return placesView{}, err
