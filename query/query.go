@@ -509,8 +509,9 @@ type placesView struct {
 
 // viewed tells whether f's figures are read through placesView: a filter of some of the
 // region's places over whole months of a few years (from the cubes, once they are read), or
-// within one calendar year (by one read of its own), as an overview or a wall display shows it. Over several years and parts of
-// months (rare) each breakdown is read by itself, as the rows by month would be many.
+// within one calendar year (by one read of its own), as an overview or a wall display shows
+// it. Other periods of several years read each breakdown by itself, as the rows by month
+// would be many.
 func (s *Store) viewed(f Filter) bool {
 	return s.someOf(f) && (cubed(f) || f.From.Year == f.To.Year)
 }
