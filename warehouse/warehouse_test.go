@@ -72,14 +72,7 @@ func TestConfig(t *testing.T) {
 func TestDealsFromLots(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	ms, err := warehouse.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sql := map[string]string{}
-	for _, m := range ms {
-		sql[m.Name] = m.SQL
-	}
+	sql := migrationSQL(t)
 	if err := conn.Exec(ctx, sql["002_lots.sql"]); err != nil {
 		t.Fatal(err)
 	}
@@ -202,14 +195,7 @@ func TestMigrationsTakeTheDomainRules(t *testing.T) {
 func TestDealsRegranulated(t *testing.T) {
 	conn, cfg := chtest.Open(t)
 	ctx := context.Background()
-	ms, err := warehouse.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sql := map[string]string{}
-	for _, m := range ms {
-		sql[m.Name] = m.SQL
-	}
+	sql := migrationSQL(t)
 	if err := conn.Exec(ctx, "DROP TABLE deals"); err != nil {
 		t.Fatal(err)
 	}
@@ -256,4 +242,18 @@ func TestDealsRegranulated(t *testing.T) {
 	if !strings.Contains(create, "index_granularity = 1024") || !strings.Contains(create, "ReplacingMergeTree(version)") {
 		t.Errorf("deals after 029–032: %s", create)
 	}
+}
+
+// migrationSQL is every migration's statement by its file name.
+func migrationSQL(t *testing.T) map[string]string {
+	t.Helper()
+	ms, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql := map[string]string{}
+	for _, m := range ms {
+		sql[m.Name] = m.SQL
+	}
+	return sql
 }
