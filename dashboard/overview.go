@@ -79,6 +79,7 @@ type overviewPage struct {
 	View      view
 	Form      filterForm
 	KPIs      []kpi
+	Map       *mapPanel // nil: the area has no subdivisions, or no shapes
 	Charts    []chart
 	Drill     any
 	Freshness freshness
@@ -215,13 +216,25 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		ratesChart(lk, "chart_type_rates", period+t("各交易类型节约率、增值率"), breakdowns[query.ByType], byKey("type")),
 		onlineChart(lk, period+t("不见面开标占比（工程建设、政府采购、药品耗材）"), sum),
 	}
+	mp, err := s.areaMap(lk, v, "/", breakdowns[query.ByArea], "480px")
+	if err != nil {
+		return err
+	}
+	drill := charts
+	if mp != nil {
+		one := []chart{mp.Chart}
+		withNonce(c, one)
+		mp.Chart = one[0]
+		drill = append(drill, mp.Chart)
+	}
 	withNonce(c, charts)
 	page := overviewPage{
+		Map:       mp,
 		chrome:    s.chrome(c, "", v.LangURL("/"), choice{v.url("/lots"), "项目明细"}, choice{v.url("/report"), "报告文字"}),
 		View:      v,
 		KPIs:      kpis(v.L, sum, prev),
 		Charts:    charts,
-		Drill:     drillJSON(charts),
+		Drill:     drillJSON(drill),
 		Freshness: fr,
 		LotsURL:   v.url("/lots"),
 		BasisURL:  v.url("/lots", "basis", "none"),

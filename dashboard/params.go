@@ -37,7 +37,8 @@ func (e diskError) Unwrap() error { return e.err }
 func knownParam(k string) bool {
 	switch k {
 	case "year", "from", "to", "area", "place", "level", "family", "type", "lang", "by", "style", "format",
-		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded", "basis":
+		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded", "basis",
+		"metric", "w", "h":
 		return true
 	}
 	return false

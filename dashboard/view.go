@@ -18,8 +18,9 @@ import (
 // move between views. Every link and drill-down a page offers is built from it.
 type view struct {
 	Filter query.Filter
-	Year   int  // the calendar year shown, or 0 for a from–to period
-	L      lang // the page's language
+	Year   int    // the calendar year shown, or 0 for a from–to period
+	L      lang   // the page's language
+	Metric metric // the figure the map shades and the ranking orders by
 	Region division.Region
 	params url.Values
 }
@@ -40,6 +41,13 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 	if l == en {
 		params.Set("lang", "en")
 	}
+	m, err := parseMetric(c.Query("metric"))
+	if err != nil {
+		return view{}, err
+	}
+	if m != metricAmount {
+		params.Set("metric", string(m))
+	}
 	if params.Get("year") == "" && params.Get("from") == "" && params.Get("to") == "" {
 		_, hi, _, err := dataExtent(ctx, store)
 		if err != nil {
@@ -53,7 +61,7 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 	if err != nil {
 		return view{}, err
 	}
-	v := view{Filter: f, L: l, Region: store.Region(), params: params}
+	v := view{Filter: f, L: l, Metric: m, Region: store.Region(), params: params}
 	if params.Get("year") != "" {
 		v.Year = f.From.Year
 	}

@@ -32,5 +32,15 @@
     });
     return rows.join("<br/>");
   }
-  window.tradestat = { yi: yi, tooltip: tooltip };
+  // mapTip is the tooltip of a map's area: its name and figure, an amount in 万元 (and 亿元).
+  function mapTip(p) {
+    var v = p.value;
+    if (v === undefined || v === null || v === "-" || (typeof v === "number" && isNaN(v))) { v = "—"; }
+    var line = p.name + "<br/>" + p.marker + p.seriesName + "：" + v;
+    if (/万元|10k yuan/.test(p.seriesName) && v !== "—" && Math.abs(Number(v)) >= 10000) {
+      line += "（" + yi(v) + (/10k yuan/.test(p.seriesName) ? " ×100M yuan" : "亿元") + "）";
+    }
+    return line;
+  }
+  window.tradestat = { yi: yi, tooltip: tooltip, mapTip: mapTip };
 })();

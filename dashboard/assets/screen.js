@@ -1,26 +1,80 @@
-// The wall display: scale the 1920×1080 stage to the display, and rotate the panel groups.
+// The wall display: lay the stage out for the display's shape and scale it to the display's
+// size, roll the latest deals, and read the figures again every few minutes without reloading
+// the page (a wall display runs for days; a reload would blank it and grow nothing but risk).
 (function () {
   "use strict";
   var stage = document.getElementById("stage");
-  function fit() {
-    var s = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
-    stage.style.transform = "translate(" + (window.innerWidth - 1920 * s) / 2 + "px," + (window.innerHeight - 1080 * s) / 2 + "px) scale(" + s + ")";
+  var forcedW = Number(stage.dataset.w) || 0, forcedH = Number(stage.dataset.h) || 0;
+  var stripRatio = 2.5; // wider than this, the wall is a strip of panels: three stages side by side
+
+  function charts() {
+    var out = [];
+    document.querySelectorAll("[_echarts_instance_]").forEach(function (node) {
+      var c = echarts.getInstanceByDom(node); if (c) { out.push(c); }
+    });
+    return out;
   }
-  function resizeCharts(panel) {
-    panel.querySelectorAll("[_echarts_instance_]").forEach(function (node) {
-      var c = echarts.getInstanceByDom(node); if (c) { c.resize(); }
+  function fit() {
+    var w = forcedW || window.innerWidth, h = forcedH || window.innerHeight;
+    if (forcedW) {
+      document.documentElement.style.width = document.body.style.width = w + "px";
+      document.documentElement.style.height = document.body.style.height = h + "px";
+    }
+    var strip = w / h >= stripRatio;
+    var was = stage.classList.contains("strip");
+    stage.classList.toggle("strip", strip);
+    var cw = strip ? 5760 : 1920, ch = 1080;
+    var s = Math.min(w / cw, h / ch);
+    stage.style.transform = "translate(" + (w - cw * s) / 2 + "px," + (h - ch * s) / 2 + "px) scale(" + s + ")";
+    if (was !== strip) { charts().forEach(function (c) { c.resize(); }); roll(); }
+  }
+  // roll scrolls the deals upward forever when there are more than fit: the list is doubled
+  // and moved by half its height, so that the end meets the start without a jump.
+  function roll() {
+    var box = document.querySelector(".roll"), track = box && box.querySelector(".track");
+    if (!track) { return; }
+    track.classList.remove("rolling");
+    track.querySelectorAll(".copy").forEach(function (n) { n.remove(); });
+    var rows = track.children.length;
+    if (track.scrollHeight <= box.clientHeight + 1) { return; }
+    Array.prototype.slice.call(track.children).forEach(function (n) {
+      var c = n.cloneNode(true); c.classList.add("copy"); c.setAttribute("aria-hidden", "true"); track.appendChild(c);
+    });
+    track.style.animationDuration = (rows * 3) + "s";
+    track.classList.add("rolling");
+  }
+  function patch(json) {
+    var patches = JSON.parse(json || "{}");
+    Object.keys(patches).forEach(function (id) {
+      var node = document.getElementById(id), c = node && echarts.getInstanceByDom(node);
+      if (c) { c.setOption(patches[id]); }
+    });
+  }
+  var refreshed = document.querySelector("footer .refreshed");
+  // refresh fetches this page again and puts its figures in place of the shown ones; when the
+  // server does not answer, the figures stay and the footer says since when they are stale.
+  function refresh() {
+    return fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "error" }).then(function (r) {
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      document.querySelectorAll("[data-live]").forEach(function (node) {
+        var fresh = doc.querySelector('[data-live="' + node.dataset.live + '"]');
+        if (fresh && fresh.innerHTML !== node.innerHTML) { node.innerHTML = fresh.innerHTML; }
+      });
+      var p = doc.getElementById("patches");
+      patch(p && p.textContent);
+      roll();
+      if (refreshed) { refreshed.textContent = ""; }
+    }).catch(function () {
+      if (refreshed) { refreshed.textContent = stage.dataset.stale || ""; }
     });
   }
   fit();
   window.addEventListener("resize", fit);
-  var panels = document.querySelectorAll(".panel");
-  var shown = 0;
-  panels.forEach(resizeCharts);
-  setInterval(function () {
-    if (panels.length < 2) { return; }
-    panels[shown].classList.remove("shown");
-    shown = (shown + 1) % panels.length;
-    panels[shown].classList.add("shown");
-    resizeCharts(panels[shown]);
-  }, Number(stage.dataset.rotate) || 15000);
+  charts().forEach(function (c) { c.resize(); });
+  roll();
+  setInterval(refresh, (Number(stage.dataset.refresh) || 60) * 1000);
+  window.tradestatScreen = { refresh: refresh };
 })();
