@@ -89,8 +89,8 @@ type mapPanel struct {
 	Chart   chart
 	Metric  metric
 	Metrics []metricLink // the same view shaded by each figure
-	Own     *mapFigure // the area's own centre (保山市本级), nil when it has no lots
-	Missing []string   // subdivisions with lots but no shape: their figures are not on the map
+	Own     *mapFigure   // the area's own centre (保山市本级), nil when it has no lots
+	Missing []string     // subdivisions with lots but no shape: their figures are not on the map
 	Credit  string
 	Script  string   // the address of the script that registers the shapes
 	Data    mapData  // what a refresh puts into the chart
