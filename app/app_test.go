@@ -23,14 +23,14 @@ import (
 )
 
 // startDemo starts the real wiring on port 0 over a fresh database holding the demo dataset.
-func startDemo(t *testing.T) *app.Service {
+func startDemo(t testing.TB) *app.Service {
 	t.Helper()
 	svc, _ := startDemoConn(t)
 	return svc
 }
 
 // startDemoConn is startDemo, also giving a connection to the service's database.
-func startDemoConn(t *testing.T) (*app.Service, driver.Conn) {
+func startDemoConn(t testing.TB) (*app.Service, driver.Conn) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
@@ -277,8 +277,8 @@ func TestSecurityHeaders(t *testing.T) {
 		if path == "/?year=2021" {
 			i := strings.Index(csp, "'nonce-")
 			nonce := csp[i+7 : i+7+strings.Index(csp[i+7:], "'")]
-			if n := strings.Count(string(body), `<script nonce="`+nonce+`"`); n != 8 {
-				t.Errorf("%d chart scripts carry the response's nonce, want 8", n)
+			if n := strings.Count(string(body), `<script nonce="`+nonce+`"`); n != 9 {
+				t.Errorf("%d chart scripts carry the response's nonce, want 9 (eight charts and the map)", n)
 			}
 		}
 	}

@@ -25,7 +25,7 @@ import (
 // browser starts headless Chromium (Debian's package, which make test installs) and returns a
 // context for driving it, plus what the page did: console errors, exceptions and every URL
 // it requested.
-func browser(t *testing.T) (context.Context, *pageLog) {
+func browser(t testing.TB) (context.Context, *pageLog) {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -166,10 +166,10 @@ var pages = []struct {
 	name, path string
 	canvases   int
 }{
-	{"overview", "/?year=2021", 8},
-	{"overview-filtered", "/?from=2020-01-01&to=2020-08-31&family=" + url.QueryEscape("政府采购") + "&psort=amount", 8},
+	{"overview", "/?year=2021", 9},
+	{"overview-filtered", "/?from=2020-01-01&to=2020-08-31&family=" + url.QueryEscape("政府采购") + "&psort=amount", 9},
 	{"lots", "/lots?year=2021&place=530581&sort=amount", 0},
-	{"overview-en", "/?year=2021&lang=en", 8},
+	{"overview-en", "/?year=2021&lang=en&metric=online_rate", 9},
 	{"lots-en", "/lots?year=2021&lang=en&q=BSGC", 0},
 	{"report", "/report?from=2020-01-01&to=2020-08-31&style=bulletin", 0},
 }
@@ -377,51 +377,6 @@ func TestDrillDownAndLotList(t *testing.T) {
 		t.Errorf("lot list totals %v, the cards' figures %v", figures, wantFigures)
 	}
 	pl.check(t)
-}
-
-// TestWallDisplay: /screen fills displays of any size without scrolling, shows the figures
-// and paints the first panel group's charts.
-func TestWallDisplay(t *testing.T) {
-	svc := startDemo(t)
-	for _, vp := range []struct{ width, height int64 }{{1920, 1080}, {1366, 768}, {3840, 2160}, {375, 812}} {
-		t.Run(fmt.Sprintf("%dx%d", vp.width, vp.height), func(t *testing.T) {
-			ctx, pl := browser(t)
-			var text string
-			var painted int
-			var fits bool
-			var shot []byte
-			err := chromedp.Run(ctx,
-				chromedp.EmulateViewport(vp.width, vp.height),
-				chromedp.Navigate(svc.URL+"/screen?year=2021"),
-				chromedp.WaitVisible(".panel.shown canvas", chromedp.ByQuery),
-				chromedp.Sleep(1500*time.Millisecond),
-				chromedp.Text(".figures", &text, chromedp.ByQuery),
-				chromedp.Evaluate(`window.paintedScope = ".panel.shown canvas"; `+paintedCanvases, &painted),
-				chromedp.Evaluate(`(() => { const r = document.getElementById("stage").getBoundingClientRect();
-					return r.width <= innerWidth + 1 && r.height <= innerHeight + 1 && (r.width >= innerWidth - 2 || r.height >= innerHeight - 2); })()`, &fits),
-				chromedp.CaptureScreenshot(&shot),
-			)
-			if err != nil {
-				t.Fatal(err)
-			}
-			flat := strings.Join(strings.Fields(text), "")
-			for _, want := range []string{"1651个", "1107371万元", "35303.82万元"} {
-				if !strings.Contains(flat, want) {
-					t.Errorf("the display lacks %s", want)
-				}
-			}
-			if painted != 2 {
-				t.Errorf("%d charts painted, want the 2 of the first panel group", painted)
-			}
-			if !fits {
-				t.Error("the 16:9 stage does not fit the display")
-			}
-			if err := os.WriteFile(artifact(t, fmt.Sprintf("screen-%dx%d.png", vp.width, vp.height)), shot, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			pl.check(t)
-		})
-	}
 }
 
 // TestLanguageSwitch: the switch in the header turns a view into English and back, keeping

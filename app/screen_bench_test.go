@@ -1,0 +1,116 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// paintTimes resolves, once the page's map (or its first chart) has pixels, to the page's
+// first contentful paint and the moment the chart was seen painted, in ms from the start of
+// navigation.
+const paintTimes = `new Promise(resolve => {
+  const painted = () => {
+    const c = document.querySelector("#chart_map canvas") || document.querySelector("canvas");
+    if (!c || c.width === 0) return false;
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4 * 97) if (d[i] !== 0) return true;
+    return false;
+  };
+  const tick = () => {
+    if (!painted()) { requestAnimationFrame(tick); return; }
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    resolve([fcp ? fcp.startTime : -1, performance.now()]);
+  };
+  tick();
+})`
+
+// BenchmarkFirstPaint opens / and /screen over loopback in a fresh headless Chromium (no
+// cache) and reports the first contentful paint and the moment the map had pixels, from the
+// start of navigation. make bench-screen runs it several times and prints median and worst.
+func BenchmarkFirstPaint(b *testing.B) {
+	svc := startDemo(b)
+	for _, path := range []string{"/?year=2021", "/screen?year=2021"} {
+		b.Run(path, func(b *testing.B) {
+			var fcp, mapped float64
+			for range b.N {
+				ctx, _ := browser(b)
+				var times []float64
+				if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.URL+path),
+					chromedp.Evaluate(paintTimes, &times, awaitPromise)); err != nil {
+					b.Fatal(err)
+				}
+				fcp += times[0]
+				mapped += times[1]
+			}
+			b.ReportMetric(fcp/float64(b.N), "fcp_ms")
+			b.ReportMetric(mapped/float64(b.N), "map_ms")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// BenchmarkScreenHeap runs the wall display's refresh back to back — REFRESHES times, default
+// 720, an hour of refreshes at 5 s (the display refreshes every 60 s: twelve hours of it) —
+// and reports the browser's JS heap after a garbage collection before and after, and the
+// page's DOM nodes: a display that runs for days must not grow.
+func BenchmarkScreenHeap(b *testing.B) {
+	svc := startDemo(b)
+	n := 720
+	if s := os.Getenv("REFRESHES"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatalf("REFRESHES=%q", s)
+		}
+	}
+	for range b.N {
+		ctx, _ := browser(b)
+		heap := func() (used float64, nodes int) {
+			b.Helper()
+			if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+				if err := heapprofiler.CollectGarbage().Do(ctx); err != nil {
+					return err
+				}
+				u, _, _, _, err := runtime.GetHeapUsage().Do(ctx)
+				used = u
+				return err
+			}), chromedp.Evaluate(`document.getElementsByTagName("*").length`, &nodes)); err != nil {
+				b.Fatal(err)
+			}
+			return used, nodes
+		}
+		if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.URL+"/screen?year=2021"),
+			chromedp.WaitVisible("#chart_map canvas", chromedp.ByQuery), chromedp.Sleep(time.Second)); err != nil {
+			b.Fatal(err)
+		}
+		// A few refreshes first: the first ones fill caches the page keeps for good.
+		for range 10 {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		before, nodesBefore := heap()
+		start := time.Now()
+		for range n {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		took := time.Since(start)
+		after, nodesAfter := heap()
+		b.ReportMetric(before/1024, "heap_before_KB")
+		b.ReportMetric(after/1024, "heap_after_KB")
+		b.ReportMetric(100*(after-before)/before, "heap_growth_%")
+		b.ReportMetric(float64(nodesAfter-nodesBefore), "dom_nodes_added")
+		b.ReportMetric(float64(took.Milliseconds())/float64(n), "refresh_ms")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
