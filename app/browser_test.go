@@ -27,6 +27,12 @@ import (
 // it requested.
 func browser(t testing.TB) (context.Context, *pageLog) {
 	t.Helper()
+	return browserFor(t, 90*time.Second)
+}
+
+// browserFor is browser with a longer life than a test page's, for benchmarks.
+func browserFor(t testing.TB, life time.Duration) (context.Context, *pageLog) {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatalf("the browser test needs Debian's chromium (make test installs it): %v", err)
@@ -49,7 +55,7 @@ func browser(t testing.TB) (context.Context, *pageLog) {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, life)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelCtx()

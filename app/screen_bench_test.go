@@ -57,12 +57,12 @@ func BenchmarkFirstPaint(b *testing.B) {
 }
 
 // BenchmarkScreenHeap runs the wall display's refresh back to back — REFRESHES times, default
-// 720, an hour of refreshes at 5 s (the display refreshes every 60 s: twelve hours of it) —
-// and reports the browser's JS heap after a garbage collection before and after, and the
-// page's DOM nodes: a display that runs for days must not grow.
+// 1440: an hour of refreshes every 2.5 s, or a day of the display's own every 60 s —
+// and reports the browser's JS heap after a garbage collection at the start, halfway and at the
+// end, and the page's DOM nodes: a display that runs for days must not grow.
 func BenchmarkScreenHeap(b *testing.B) {
 	svc := startDemo(b)
-	n := 720
+	n := 1440
 	if s := os.Getenv("REFRESHES"); s != "" {
 		var err error
 		if n, err = strconv.Atoi(s); err != nil {
@@ -70,7 +70,7 @@ func BenchmarkScreenHeap(b *testing.B) {
 		}
 	}
 	for range b.N {
-		ctx, _ := browser(b)
+		ctx, _ := browserFor(b, 30*time.Minute)
 		heap := func() (used float64, nodes int) {
 			b.Helper()
 			if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
@@ -95,19 +95,28 @@ func BenchmarkScreenHeap(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		before, nodesBefore := heap()
-		start := time.Now()
-		for range n {
-			if err := chromedp.Run(ctx, chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise)); err != nil {
-				b.Fatal(err)
+		refresh := func(n int) {
+			for range n {
+				if err := chromedp.Run(ctx, chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise)); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
-		took := time.Since(start)
-		after, nodesAfter := heap()
-		b.ReportMetric(before/1024, "heap_before_KB")
-		b.ReportMetric(after/1024, "heap_after_KB")
-		b.ReportMetric(100*(after-before)/before, "heap_growth_%")
-		b.ReportMetric(float64(nodesAfter-nodesBefore), "dom_nodes_added")
+		// The heap grows by about 1.5 MB over the first thousand renders and then stays flat
+		// (V8's optimised code and ECharts' caches, bounded): growth is judged over the
+		// second half.
+		start, nodesStart := heap()
+		began := time.Now()
+		refresh(n / 2)
+		half, _ := heap()
+		refresh(n - n/2)
+		took := time.Since(began)
+		end, nodesEnd := heap()
+		b.ReportMetric(start/1024, "heap_start_KB")
+		b.ReportMetric(half/1024, "heap_half_KB")
+		b.ReportMetric(end/1024, "heap_end_KB")
+		b.ReportMetric(100*(end-half)/half, "growth_2nd_half_%")
+		b.ReportMetric(float64(nodesEnd-nodesStart), "dom_nodes_added")
 		b.ReportMetric(float64(took.Milliseconds())/float64(n), "refresh_ms")
 	}
 	b.ReportMetric(0, "ns/op")

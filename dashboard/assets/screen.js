@@ -43,11 +43,16 @@
     track.style.animationDuration = (rows * 3) + "s";
     track.classList.add("rolling");
   }
+  // patch puts a refresh's chart data into the charts; a chart whose data did not change is
+  // not drawn again (most refreshes change nothing: loads come a few times a day).
+  var patched = {};
   function patch(json) {
     var patches = JSON.parse(json || "{}");
     Object.keys(patches).forEach(function (id) {
       var node = document.getElementById(id), c = node && echarts.getInstanceByDom(node);
-      if (c) { c.setOption(patches[id]); }
+      var text = JSON.stringify(patches[id]);
+      if (c && patched[id] !== text) { c.setOption(patches[id]); }
+      patched[id] = text;
     });
   }
   var refreshed = document.querySelector("footer .refreshed");
@@ -59,18 +64,26 @@
       return r.text();
     }).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
+      var dealsChanged = false;
       document.querySelectorAll("[data-live]").forEach(function (node) {
-        var fresh = doc.querySelector('[data-live="' + node.dataset.live + '"]');
-        if (fresh && fresh.innerHTML !== node.innerHTML) { node.innerHTML = fresh.innerHTML; }
+        var name = node.dataset.live, fresh = doc.querySelector('[data-live="' + name + '"]');
+        if (fresh && fresh.innerHTML !== shown[name]) {
+          node.innerHTML = shown[name] = fresh.innerHTML;
+          dealsChanged = dealsChanged || name === "deals";
+        }
       });
       var p = doc.getElementById("patches");
       patch(p && p.textContent);
-      roll();
+      if (dealsChanged) { roll(); }
       if (refreshed) { refreshed.textContent = ""; }
     }).catch(function () {
       if (refreshed) { refreshed.textContent = stage.dataset.stale || ""; }
     });
   }
+  // shown is each live part as the server sent it (the rolling list adds copies to the page).
+  var shown = {};
+  document.querySelectorAll("[data-live]").forEach(function (node) { shown[node.dataset.live] = node.innerHTML; });
+  patch(document.getElementById("patches").textContent);
   fit();
   window.addEventListener("resize", fit);
   charts().forEach(function (c) { c.resize(); });
