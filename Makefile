@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries bench-screen
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -52,6 +52,11 @@ bench-ingest:
 ## bench-dashboard: overview p50/p99 cold and warm, API req/s, at 100k and 10M lots
 bench-dashboard:
 	deploy/bench-dashboard.sh
+
+## bench-screen: first paint of / and /screen in Chromium, and the wall display's JS heap over
+## a day of refreshes; median and worst of RUNS (default 5)
+bench-screen:
+	deploy/bench-screen.sh
 
 ## loadtest: 60 s of mixed traffic from 100 clients against serve over 10M lots (targets: no
 ## errors, p99 <= 200 ms, RSS growth <= 10%)
