@@ -246,3 +246,32 @@ func TestScreenRefresh(t *testing.T) {
 	}
 	pl.check(t)
 }
+
+// TestScreenLink: an account's screen link opens the wall display with its map and refreshes
+// it, though it signs no one in.
+func TestScreenLink(t *testing.T) {
+	svc, token, _, _ := startWithAuth(t)
+	ctx, pl := browser(t)
+	var m mapState
+	var kpis string
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.URL+"/screen?year=2021&token="+token),
+		chromedp.WaitVisible("#chart_map canvas", chromedp.ByQuery), chromedp.Sleep(time.Second),
+		chromedp.Evaluate(mapOf+`(null)`, &m),
+		chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise),
+		chromedp.Text(".kpis", &kpis, chromedp.ByQuery),
+		chromedp.Text("footer .refreshed", new(string), chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Regions) != 5 || !strings.Contains(strings.Join(strings.Fields(kpis), ""), "1651个") {
+		t.Errorf("through the screen link: %d regions, cards %q", len(m.Regions), kpis)
+	}
+	var stale string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector("footer .refreshed").textContent`, &stale)); err != nil {
+		t.Fatal(err)
+	}
+	if stale != "" {
+		t.Errorf("the refresh through the screen link failed: %q", stale)
+	}
+	pl.check(t)
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net/url"
 	"strconv"
 	"sync"
 
@@ -86,6 +87,11 @@ func (s *Server) screen(c *fiber.Ctx) error {
 		return err
 	}
 	patches := map[string]any{}
+	if page.Map != nil && c.Query("token") != "" {
+		// A screen link signs no one in: each of its requests carries its token, the shapes'
+		// script too.
+		page.Map.Script += "?token=" + url.QueryEscape(c.Query("token"))
+	}
 	if page.Map != nil {
 		one := []chart{page.Map.Chart}
 		withNonce(c, one)
