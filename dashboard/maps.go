@@ -223,19 +223,41 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 	mc := charts.NewMap()
 	mc.RegisterMapType(mapName(area.Code))
 	title := v.Period() + l.T(m.Label())
+	// Shades of one hue by the figure; what has no figure (Taiwan, Hong Kong and Macao on the
+	// country's map, the islands' inset) in a neutral tone, not in the scale's lowest.
 	colours := []string{"#e8f1fb", "#9cc3ec", "#4a8fd8", "#1c5fae", "#0b3470"}
+	noData := opts.ItemStyle{AreaColor: "#eceff3", BorderColor: "#8a9bb0"}
+	labels, titles := "#1d2b3a", "#1d2b3a"
 	if lk.theme == "dark" {
 		colours = []string{"#0f2a55", "#1f5aa6", "#2f8fe0", "#7fd3ff"}
+		noData = opts.ItemStyle{AreaColor: "#1b2436", BorderColor: "#4a6a9a"}
+		labels, titles = "#e6f0ff", "#ffffff"
 	}
+	// Areas are labelled by their short names (大理, not 大理白族自治州), which fit side by side.
+	short := map[string]string{}
+	for _, d := range area.Children {
+		if name, ok := shapes.Names[d.Code]; ok && d.Short != "" {
+			short[name] = d.Short
+		}
+	}
+	shortJSON, err := json.Marshal(short)
+	if err != nil {
+		return nil, err
+	}
+	// go-echarts writes a function option as a JSON string and unquotes it, leaving the
+	// escapes of double quotes: the names go into the script in single quotes (they hold no
+	// quote or backslash; JSON's \u escapes mean the same in either).
+	shortJS := strings.ReplaceAll(string(shortJSON), `"`, `'`)
 	mc.SetGlobalOptions(
-		charts.WithInitializationOpts(opts.Initialization{ChartID: "chart_map", Width: "100%", Height: height, Theme: lk.theme, BackgroundColor: "transparent"}),
-		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: lk.fontSize}}),
+		// The theme (assets/money.js) hides the dot ECharts puts on each area for a legend.
+		charts.WithInitializationOpts(opts.Initialization{ChartID: "chart_map", Width: "100%", Height: height, Theme: "tradestat-map", BackgroundColor: "transparent"}),
+		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: lk.fontSize, Color: titles}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: opts.FuncOpts("function (p) { return window.tradestat.mapTip(p); }")}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Min: 0, Max: float32(max(top, 1)), Calculable: opts.Bool(false),
 			Text: []string{l.T("高"), l.T("低")}, Left: "left", Bottom: "10",
-			TextStyle: &opts.TextStyle{FontSize: lk.fontSize - 2},
+			TextStyle: &opts.TextStyle{FontSize: lk.fontSize - 2, Color: labels},
 			InRange:   &opts.VisualMapInRange{Color: colours}}),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
 			SaveAsImage: &opts.ToolBoxFeatureSaveAsImage{Show: opts.Bool(true), Title: l.T("保存为图片"), Name: title}}}),
@@ -245,7 +267,9 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 		data[i] = opts.MapData{Name: it.Name, Value: it.Value}
 	}
 	mc.AddSeries(l.T(m.Label())+"（"+unit+"）", data,
-		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: float32(lk.fontSize - 4)}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), FontSize: float32(lk.fontSize - 4), Color: labels,
+			Formatter: opts.FuncStripCommentsOpts("function (p) { return (" + shortJS + ")[p.name] || p.name; }")}),
+		charts.WithItemStyleOpts(noData),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.Roam = opts.Bool(false) }))
 	p.Chart = newChart("chart_map", mc.RenderSnippet(), links)
 	return p, nil

@@ -43,4 +43,6 @@
     return line;
   }
   window.tradestat = { yi: yi, tooltip: tooltip, mapTip: mapTip };
+  // The maps' theme: no dot on each area for a legend the maps do not show.
+  if (window.echarts) { window.echarts.registerTheme("tradestat-map", { map: { showLegendSymbol: false } }); }
 })();
