@@ -81,6 +81,13 @@ func TestMapDrillDown(t *testing.T) {
 			t.Errorf("at %s the cards read %s; the API: %d lots, %s万元", location, flat, want.Projects, want.Wan)
 		}
 	}
+	var tip string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`window.tradestat.mapTip({name: "保山市", value: 1107371, seriesName: "交易金额（万元）", marker: ""})`, &tip)); err != nil {
+		t.Fatal(err)
+	}
+	if tip != "保山市<br/>交易金额（万元）：1107371（110.74亿元）" {
+		t.Errorf("the map's tooltip reads %q", tip)
+	}
 	clickRegion("保山市", 16, "530500")
 	clickRegion("腾冲市", 5, "530581")
 	var hasMap bool
