@@ -251,6 +251,19 @@ func TestScreenRefresh(t *testing.T) {
 			t.Errorf("the map's 隆阳区 after the refresh: %v", it["value"])
 		}
 	}
+	// A refresh the server does not answer keeps the figures and says when they were read.
+	var stale, kept string
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`window.fetch = () => Promise.reject(new Error("the server is away")); window.tradestatScreen.refresh()`, nil, awaitPromise),
+		chromedp.Evaluate(`document.querySelector("footer .refreshed").textContent`, &stale),
+		chromedp.Text(".kpis", &kept, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stale, "数据暂未刷新，显示的是") || !strings.HasSuffix(stale, "读取的数字") || strings.Contains(stale, "{time}") ||
+		!strings.Contains(strings.Join(strings.Fields(kept), ""), "1652个") {
+		t.Errorf("after a failed refresh the footer reads %q and the cards %q", stale, kept)
+	}
 	pl.check(t)
 }
 
@@ -279,6 +292,34 @@ func TestScreenLink(t *testing.T) {
 	}
 	if stale != "" {
 		t.Errorf("the refresh through the screen link failed: %q", stale)
+	}
+	pl.check(t)
+}
+
+// TestWallDisplayOfCounty: a county has no subdivisions to map: its wall display shows the
+// months' chart at its centre, fits the display, and refreshes that chart.
+func TestWallDisplayOfCounty(t *testing.T) {
+	svc := startDemo(t)
+	ctx, pl := browser(t)
+	var rank string
+	var outside []string
+	var painted int
+	var months []any
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.URL+"/screen?year=2021&area=530581"),
+		chromedp.WaitVisible("#chart_months canvas", chromedp.ByQuery), chromedp.Sleep(1500*time.Millisecond),
+		chromedp.Text(".rank", &rank, chromedp.ByQuery),
+		chromedp.Evaluate(textOutside, &outside),
+		chromedp.Evaluate(`window.paintedScope = "#chart_months canvas"; `+paintedCanvases, &painted),
+		chromedp.Evaluate(`window.tradestatScreen.refresh()`, nil, awaitPromise),
+		chromedp.Evaluate(`echarts.getInstanceByDom(document.getElementById("chart_months")).getOption().xAxis[0].data`, &months),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if painted != 1 || len(months) != 12 || !strings.Contains(rank, "腾冲市") {
+		t.Errorf("a county's display: %d chart painted, %d months after a refresh, ranking %q", painted, len(months), rank)
+	}
+	for _, o := range outside {
+		t.Errorf("not on the display: %s", o)
 	}
 	pl.check(t)
 }

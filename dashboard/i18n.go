@@ -436,8 +436,8 @@ func english(s string) (string, bool) {
 		return "Code", true
 	case "本期间没有成交项目":
 		return "No deals in this period", true
-	case "数据暂未刷新，显示的是此前读取的数字":
-		return "Not refreshed: the figures shown were read earlier", true
+	case "数据暂未刷新，显示的是{time}读取的数字":
+		return "Not refreshed: the figures shown were read at {time}", true
 	case "边界：本部署提供（未注明审图号）":
 		return "Boundaries supplied by this deployment (no approval number given)", true
 	case "地图指标":

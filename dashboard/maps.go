@@ -115,9 +115,6 @@ type ranked struct {
 func rankingOf(v view, path string, rows []query.Row) []ranked {
 	m, l := v.Metric, v.L
 	unit := l.unit(m.Unit())
-	if m == metricOnlineRate {
-		unit = "%"
-	}
 	var out []ranked
 	var top float64
 	for _, r := range sortByMetric(rows, m) {
@@ -187,9 +184,6 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 		byCode[r.Key] = r
 	}
 	unit := l.unit(m.Unit())
-	if m == metricOnlineRate {
-		unit = "%"
-	}
 	var links []string
 	var top float64
 	for _, d := range area.Children {

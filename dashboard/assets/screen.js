@@ -1,6 +1,7 @@
 // The wall display: lay the stage out for the display's shape and scale it to the display's
-// size, roll the latest deals, and read the figures again every few minutes without reloading
-// the page (a wall display runs for days; a reload would blank it and grow nothing but risk).
+// size, roll the latest deals, and read the figures again every minute without reloading the
+// page (a wall display runs for days; a reload would blank it each time, and fail when the
+// server is away).
 (function () {
   "use strict";
   var stage = document.getElementById("stage");
@@ -57,7 +58,9 @@
   }
   var refreshed = document.querySelector("footer .refreshed");
   // refresh fetches this page again and puts its figures in place of the shown ones; when the
-  // server does not answer, the figures stay and the footer says since when they are stale.
+  // server does not answer, the figures stay and the footer says at what time they were read.
+  var readAt = new Date();
+  function clock(d) { return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2); }
   function refresh() {
     return fetch(window.location.href, { credentials: "same-origin", cache: "no-store", redirect: "error" }).then(function (r) {
       if (!r.ok) { throw new Error("HTTP " + r.status); }
@@ -75,9 +78,10 @@
       var p = doc.getElementById("patches");
       patch(p && p.textContent);
       if (dealsChanged) { roll(); }
+      readAt = new Date();
       if (refreshed) { refreshed.textContent = ""; }
     }).catch(function () {
-      if (refreshed) { refreshed.textContent = stage.dataset.stale || ""; }
+      if (refreshed) { refreshed.textContent = (stage.dataset.stale || "").replace("{time}", clock(readAt)); }
     });
   }
   // shown is each live part as the server sent it (the rolling list adds copies to the page).
