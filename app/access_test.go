@@ -36,11 +36,11 @@ func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config
 		name string
 		role auth.Role
 	}{{"viewer", auth.Viewer}, {"analyst", auth.Analyst}, {"admin", auth.Admin}} {
-		if err := auth.AddUser(file, u.name, u.role, u.name+" password 1"); err != nil {
+		if err := auth.AddUser(file, u.name, u.role, u.name+" password 1", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	token, err := auth.AddScreen(file, "lobby")
+	token, err := auth.AddScreen(file, "lobby", "")
 	if err != nil {
 		t.Fatal(err)
 	}

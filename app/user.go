@@ -13,17 +13,43 @@ import (
 	"tradestat/auth"
 )
 
+const userUsage = "usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE]\n" +
+	"       tradestat user --users FILE screen LABEL [--region CODE]\n" +
+	"--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region."
+
 // runUser is `tradestat user add NAME ROLE` (the password read from the terminal without
 // echo, or from standard input's first line) and `tradestat user screen LABEL` (prints a
-// wall-display link token, shown once), on the accounts file --users.
+// wall-display link token, shown once), on the accounts file --users. --region (before or
+// after the names) limits the account or link to a division.
 func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin *os.File, stdout, stderr io.Writer) error {
 	file := fs.String("users", getenv("TRADESTAT_USERS"), "accounts file (TRADESTAT_USERS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	region := ""
+	fs.Visit(func(f *flag.Flag) { // given before the names; the environment's default is the deployment's
+		if f.Name == "region" {
+			region = f.Value.String()
+		}
+	})
 	rest := fs.Args()
+	if n := min(len(rest), map[string]int{"add": 3, "screen": 2}[first(rest)]); n > 0 && len(rest) > n {
+		after := flag.NewFlagSet("tradestat user", flag.ContinueOnError)
+		after.SetOutput(stderr)
+		after.StringVar(&region, "region", region, "the division the account or link may see")
+		if err := after.Parse(rest[n:]); err != nil || after.NArg() > 0 {
+			fmt.Fprintln(stderr, userUsage)
+			return errUsage
+		}
+		rest = rest[:n]
+	}
+	if region != "" {
+		if _, err := parseRegion(region); err != nil {
+			return err
+		}
+	}
 	if *file == "" || len(rest) == 0 {
-		fmt.Fprintln(stderr, "usage: tradestat user --users FILE add NAME viewer|analyst|admin\n       tradestat user --users FILE screen LABEL")
+		fmt.Fprintln(stderr, userUsage)
 		return errUsage
 	}
 	switch {
@@ -36,21 +62,40 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin 
 		if err != nil {
 			return err
 		}
-		if err := auth.AddUser(*file, rest[1], role, password); err != nil {
+		if err := auth.AddUser(*file, rest[1], role, password, region); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s is a %s\n", *file, rest[1], role)
+		fmt.Fprintf(stdout, "%s: %s is a %s%s\n", *file, rest[1], role, scopeOf(region))
 		return nil
 	case rest[0] == "screen" && len(rest) == 2:
-		token, err := auth.AddScreen(*file, rest[1])
+		token, err := auth.AddScreen(*file, rest[1], region)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wall display %s: /screen?token=%s (shown once; the file keeps only its hash)\n", rest[1], token)
+		fmt.Fprintf(stdout, "wall display %s%s: /screen?token=%s (shown once; the file keeps only its hash)\n", rest[1], scopeOf(region), token)
 		return nil
 	}
-	fmt.Fprintln(stderr, "usage: tradestat user --users FILE add NAME viewer|analyst|admin\n       tradestat user --users FILE screen LABEL")
+	fmt.Fprintln(stderr, userUsage)
 	return errUsage
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// scopeOf says which region an account or link sees.
+func scopeOf(region string) string {
+	if region == "" {
+		return " (the deployment's whole region)"
+	}
+	r, err := parseRegion(region)
+	if err != nil {
+		return " (" + region + ")"
+	}
+	return " of " + r.Root().FullName() + " " + region
 }
 
 func readPassword(stdin *os.File, stderr io.Writer) (string, error) {

@@ -2,9 +2,11 @@
 // and read-only links for wall displays, in a text file the administrator keeps (tradestat
 // user add writes it). One line an entry:
 //
-//	user:NAME:ROLE:BCRYPT-HASH
-//	screen:LABEL:SHA256-OF-TOKEN
+//	user:NAME:ROLE:BCRYPT-HASH[:REGION]
+//	screen:LABEL:SHA256-OF-TOKEN[:REGION]
 //
+// REGION is the division code of the area the account or link may see (a county, a city, a
+// province within the deployment's region); without it, the deployment's whole region.
 // Roles nest: a viewer sees the dashboard and the wall display; an analyst also the lot lists
 // and the exports; an admin also uploads and ingest status. Screen links hold a random token
 // of which the file keeps only the hash, and open the wall display alone.
@@ -61,16 +63,25 @@ func (r Role) String() string {
 
 // User is one account.
 type User struct {
-	Name string
-	Role Role
-	hash []byte
+	Name   string
+	Role   Role
+	Region string // the division code it may see; "" for the deployment's whole region
+	hash   []byte
+}
+
+// Link is a wall-display link.
+type Link struct {
+	Label  string
+	Region string // as User.Region
 }
 
 // Users is the accounts and screen links of a file.
 type Users struct {
 	users   map[string]User
-	screens map[string]string // token hash → label
+	screens map[string]Link // token hash → link
 }
+
+var codeRE = regexp.MustCompile(`^[0-9]{6}$`)
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 
@@ -81,7 +92,7 @@ func Load(path string) (*Users, error) {
 		return nil, err
 	}
 	defer f.Close()
-	u := &Users{users: map[string]User{}, screens: map[string]string{}}
+	u := &Users{users: map[string]User{}, screens: map[string]Link{}}
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -90,14 +101,15 @@ func Load(path string) (*Users, error) {
 		}
 		parts := strings.Split(text, ":")
 		switch {
-		case parts[0] == "user" && len(parts) == 4:
+		case parts[0] == "user" && (len(parts) == 4 || len(parts) == 5):
 			role, err := ParseRole(parts[2])
-			if err != nil || !nameRE.MatchString(parts[1]) || !strings.HasPrefix(parts[3], "$2") {
-				return nil, fmt.Errorf("%s line %d: want user:NAME:ROLE:BCRYPT-HASH", path, line)
+			region := regionOf(parts, 4)
+			if err != nil || !nameRE.MatchString(parts[1]) || !strings.HasPrefix(parts[3], "$2") || region == "-" {
+				return nil, fmt.Errorf("%s line %d: want user:NAME:ROLE:BCRYPT-HASH[:REGION]", path, line)
 			}
-			u.users[parts[1]] = User{Name: parts[1], Role: role, hash: []byte(parts[3])}
-		case parts[0] == "screen" && len(parts) == 3 && len(parts[2]) == 64:
-			u.screens[parts[2]] = parts[1]
+			u.users[parts[1]] = User{Name: parts[1], Role: role, Region: region, hash: []byte(parts[3])}
+		case parts[0] == "screen" && (len(parts) == 3 || len(parts) == 4) && len(parts[2]) == 64 && regionOf(parts, 3) != "-":
+			u.screens[parts[2]] = Link{Label: parts[1], Region: regionOf(parts, 3)}
 		default:
 			return nil, fmt.Errorf("%s line %d: not a user: or screen: entry", path, line)
 		}
@@ -106,6 +118,33 @@ func Load(path string) (*Users, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return u, nil
+}
+
+// regionOf is the region field at i of an entry: "" when absent, "-" when not a code.
+func regionOf(parts []string, i int) string {
+	if len(parts) <= i {
+		return ""
+	}
+	if !codeRE.MatchString(parts[i]) {
+		return "-"
+	}
+	return parts[i]
+}
+
+// Regions is every region an account or link of the file is limited to.
+func (u *Users) Regions() map[string][]string {
+	out := map[string][]string{}
+	for _, acct := range u.users {
+		if acct.Region != "" {
+			out[acct.Region] = append(out[acct.Region], "user "+acct.Name)
+		}
+	}
+	for _, l := range u.screens {
+		if l.Region != "" {
+			out[l.Region] = append(out[l.Region], "screen "+l.Label)
+		}
+	}
+	return out
 }
 
 // dummyHash is compared against when the name is unknown, so that a wrong name takes as long
@@ -131,24 +170,27 @@ func (u *Users) Lookup(name string) (User, bool) {
 	return acct, ok
 }
 
-// Screen reports whether token opens the wall display, and the link's label.
-func (u *Users) Screen(token string) (string, bool) {
+// Screen reports whether token opens the wall display, and the link.
+func (u *Users) Screen(token string) (Link, bool) {
 	sum := sha256.Sum256([]byte(token))
 	want := hex.EncodeToString(sum[:])
-	for h, label := range u.screens {
+	for h, l := range u.screens {
 		if subtle.ConstantTimeCompare([]byte(h), []byte(want)) == 1 {
-			return label, true
+			return l, true
 		}
 	}
-	return "", false
+	return Link{}, false
 }
 
 // minPassword is the shortest password tradestat accepts.
 const minPassword = 10
 
 // AddUser sets an account in the users file at path (creating it), replacing any account
-// of the same name.
-func AddUser(path, name string, role Role, password string) error {
+// of the same name. region limits it to a division ("" for the deployment's whole region).
+func AddUser(path, name string, role Role, password, region string) error {
+	if region != "" && !codeRE.MatchString(region) {
+		return fmt.Errorf("region %q: a six-digit division code", region)
+	}
 	if !nameRE.MatchString(name) {
 		return fmt.Errorf("user name %q: use letters, digits and _ . @ - (at most 64)", name)
 	}
@@ -159,12 +201,20 @@ func AddUser(path, name string, role Role, password string) error {
 	if err != nil {
 		return err
 	}
-	return rewrite(path, "user:"+name+":", fmt.Sprintf("user:%s:%s:%s", name, role, hash))
+	line := fmt.Sprintf("user:%s:%s:%s", name, role, hash)
+	if region != "" {
+		line += ":" + region
+	}
+	return rewrite(path, "user:"+name+":", line)
 }
 
-// AddScreen creates a wall-display link labelled label and returns its token, which is shown
-// once: the file keeps only its hash.
-func AddScreen(path, label string) (string, error) {
+// AddScreen creates a wall-display link labelled label, limited to region ("" for the
+// deployment's whole region), and returns its token, which is shown once: the file keeps only
+// its hash.
+func AddScreen(path, label, region string) (string, error) {
+	if region != "" && !codeRE.MatchString(region) {
+		return "", fmt.Errorf("region %q: a six-digit division code", region)
+	}
 	if !nameRE.MatchString(label) {
 		return "", fmt.Errorf("label %q: use letters, digits and _ . @ - (at most 64)", label)
 	}
@@ -174,7 +224,11 @@ func AddScreen(path, label string) (string, error) {
 	}
 	token := hex.EncodeToString(b)
 	sum := sha256.Sum256([]byte(token))
-	return token, rewrite(path, "screen:"+label+":", "screen:"+label+":"+hex.EncodeToString(sum[:]))
+	line := "screen:" + label + ":" + hex.EncodeToString(sum[:])
+	if region != "" {
+		line += ":" + region
+	}
+	return token, rewrite(path, "screen:"+label+":", line)
 }
 
 // rewrite replaces the line starting with prefix by line, or appends it, writing the file

@@ -13,6 +13,7 @@ import (
 
 	"tradestat/audit"
 	"tradestat/auth"
+	"tradestat/query"
 )
 
 // access is who may see what; a Server without it (--auth off) serves everyone.
@@ -138,10 +139,18 @@ func (s *Server) guard(who allow) fiber.Handler {
 			if user.Role < who.role() {
 				return fiber.NewError(fiber.StatusForbidden, "您的账号无权访问此页面 (your role may not open this page)")
 			}
+			c.Locals(regionKey{}, user.Region)
+			if who == admins && s.limited(c) {
+				// Uploads, the ingest status and the audit log are not yet kept by region:
+				// an admin of a part of the region may not use them rather than see or load
+				// the whole region's.
+				return fiber.NewError(fiber.StatusForbidden, "按地区限定的管理员暂不能使用数据导入和审计日志，请由全域管理员操作 (an admin limited to a region may not use uploads, the ingest status or the audit log yet)")
+			}
 			return c.Next()
 		}
 		if who == screens {
-			if _, ok := s.access.users.Screen(c.Query("token")); ok {
+			if l, ok := s.access.users.Screen(c.Query("token")); ok {
+				c.Locals(regionKey{}, l.Region)
 				return c.Next()
 			}
 		}
@@ -150,6 +159,55 @@ func (s *Server) guard(who allow) fiber.Handler {
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
 	}
+}
+
+// regionKey holds, on a request, the region its account or screen link is limited to ("" for
+// the deployment's whole region).
+type regionKey struct{}
+
+// storeOf is the store a request reads: the deployment's, or that of the region its account
+// is limited to. Every handler reads through it, so that an account sees its region's lots
+// and figures on every path, and each region's results are cached apart.
+func (s *Server) storeOf(c *fiber.Ctx) *query.Store {
+	code, _ := c.Locals(regionKey{}).(string)
+	if code == "" || code == s.store.Region().Code() {
+		return s.store
+	}
+	s.regionalMu.Lock()
+	defer s.regionalMu.Unlock()
+	if st := s.regional[code]; st != nil {
+		return st
+	}
+	r, err := s.store.Region().Tree().Region(code)
+	if err != nil { // checked when the server started (checkRegions): cannot happen
+		panic(fmt.Sprintf("account region %s: %v", code, err))
+	}
+	st := s.store.For(r)
+	s.regional[code] = st
+	return st
+}
+
+// limited reports whether the request's account is limited to a region smaller than the
+// deployment's.
+func (s *Server) limited(c *fiber.Ctx) bool {
+	code, _ := c.Locals(regionKey{}).(string)
+	return code != "" && code != s.store.Region().Code()
+}
+
+// checkRegions refuses to start with an account or screen link limited to a region that is
+// not a division within the deployment's region.
+func (s *Server) checkRegions() error {
+	if s.access == nil {
+		return nil
+	}
+	var errs []error
+	for code, who := range s.access.users.Regions() {
+		r, err := s.store.Region().Tree().Region(code)
+		if err != nil || !s.store.Region().Contains(r.Root()) {
+			errs = append(errs, fmt.Errorf("%s: region %s is not a division within %s %s", strings.Join(who, ", "), code, s.store.Region().Code(), s.store.Region().Name()))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // sessionUser is the account signed in on this request.

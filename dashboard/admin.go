@@ -228,7 +228,7 @@ func (s *Server) ingestStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := view{L: l}
+	v := view{L: l, Region: s.storeOf(c).Region()}
 	page := ingestPage{
 		chrome:   s.chrome(c, "数据导入", langPath("/admin/ingest", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/audit", l), "审计日志"}),
 		View:     v,
@@ -336,7 +336,7 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 	}
 	return s.render(c, "audit.html", auditPage{
 		chrome: s.chrome(c, "审计日志", langPath("/admin/audit", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/ingest", l), "数据导入"}),
-		View:   view{L: l}, Entries: entries,
+		View:   view{L: l, Region: s.storeOf(c).Region()}, Entries: entries,
 	})
 }
 
@@ -347,7 +347,7 @@ func (s *Server) isAdmin(c *fiber.Ctx) bool {
 		return true
 	}
 	u, ok := s.sessionUser(c)
-	return ok && u.Role >= auth.Admin
+	return ok && u.Role >= auth.Admin && (u.Region == "" || u.Region == s.store.Region().Code())
 }
 
 // record writes e to the audit log, when there is one, completed with this request's path,

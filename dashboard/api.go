@@ -54,13 +54,14 @@ type breakdownJSON struct {
 
 // summary serves GET /api/v1/summary.
 func (s *Server) summary(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	f, err := filterFrom(ctx, c, s.store)
+	f, err := s.filterFrom(ctx, c, st)
 	if err != nil {
 		return err
 	}
-	t, err := s.store.Summary(ctx, f)
+	t, err := st.Summary(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -69,17 +70,18 @@ func (s *Server) summary(c *fiber.Ctx) error {
 
 // breakdown serves GET /api/v1/breakdown.
 func (s *Server) breakdown(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
 	dim, err := query.ParseDimension(c.Query("by"))
 	if err != nil {
 		return badRequest{err.Error()}
 	}
-	f, err := filterFrom(ctx, c, s.store)
+	f, err := s.filterFrom(ctx, c, st)
 	if err != nil {
 		return err
 	}
-	rows, total, err := s.store.Breakdown(ctx, f, dim)
+	rows, total, err := st.Breakdown(ctx, f, dim)
 	if err != nil {
 		return err
 	}

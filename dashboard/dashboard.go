@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -58,7 +59,10 @@ type Server struct {
 	metrics *metrics
 	maps    *boundary.Set // the map shapes: shipped, or the deployment's own
 	geoJS   geoScripts
-	ready   func(context.Context) error // nil error: ready to serve (/readyz)
+
+	regionalMu sync.Mutex
+	regional   map[string]*query.Store     // the stores of accounts' regions, by code (storeOf)
+	ready      func(context.Context) error // nil error: ready to serve (/readyz)
 
 	declared map[string]allow // "METHOD /path" → who may use it (route)
 	routeErr error            // a route declared twice or without access
@@ -88,15 +92,19 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	}
 	region := store.Region().Name()
 	pages, err := template.New("").Funcs(template.FuncMap{
-		"site": func(l lang) string { return l.site(region) },
-		"wall": func(l lang) string { return l.wall(region) },
+		// A page names the region it shows: an account's, or the deployment's.
+		"site": func(l lang, name ...string) string { return l.site(orRegion(name, region)) },
+		"wall": func(l lang, name ...string) string { return l.wall(orRegion(name, region)) },
 	}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}}
+	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}, regional: map[string]*query.Store{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if err := s.checkRegions(); err != nil {
+		return nil, err
 	}
 	if s.maps == nil {
 		if s.maps, err = boundary.Shipped(store.Region().Tree(), ""); err != nil {
@@ -164,6 +172,14 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// orRegion is the first of names if there is one and it is not empty, else region.
+func orRegion(names []string, region string) string {
+	if len(names) > 0 && names[0] != "" {
+		return names[0]
+	}
+	return region
 }
 
 // readyz answers 200 when the server can serve figures — ClickHouse answers and has every

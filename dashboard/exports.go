@@ -40,9 +40,10 @@ func attach(c *fiber.Ctx, f export.Format, name string) {
 // benefit indicators grouped each way asked (a sheet each in XLSX), with totals rows that
 // equal the dashboard's figures and each group's year-on-year change.
 func (s *Server) exportIndicators(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 			dims = append(dims, d)
 		}
 	}
-	tables, err := export.Indicators(ctx, s.store, v.Filter, dims)
+	tables, err := export.Indicators(ctx, st, v.Filter, dims)
 	if err != nil {
 		return err
 	}
@@ -78,9 +79,10 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 // exportLots serves GET /export/lots?format=xlsx|csv plus the view and search: every lot
 // behind the view's figures, streamed from the server to the browser.
 func (s *Server) exportLots(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 	}
 	m := export.Meta{Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
 	attach(c, format, export.Filename(m.Title, format))
-	f, store, log := v.Filter, s.store, s.log
+	f, store, log := v.Filter, st, s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()
@@ -119,13 +121,14 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 // exportEvaluation serves GET /export/evaluation?year=YYYY (and the view's filters): the
 // performance self-evaluation table (项目支出绩效自评表) of the year, as XLSX.
 func (s *Server) exportEvaluation(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
-	t, err := s.store.Summary(ctx, v.Filter)
+	t, err := st.Summary(ctx, v.Filter)
 	if err != nil {
 		return err
 	}

@@ -60,8 +60,9 @@ func (l lang) HTML() string {
 
 // headData is what the head template needs.
 type headData struct {
-	Title string
-	L     lang
+	Title  string
+	L      lang
+	Region string // the region's name, for the site's; "" for the deployment's
 }
 
 // Head is the head template's data for a page titled title.

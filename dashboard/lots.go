@@ -85,9 +85,10 @@ type lotsPage struct {
 // lots serves GET /lots: the lots behind the view's figures, a page at a time, sortable and
 // searchable. Its totals line is the view's figures (narrowed by the search, if any).
 func (s *Server) lots(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -95,15 +96,15 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.store.Lots(ctx, v.Filter, q)
+	res, err := st.Lots(ctx, v.Filter, q)
 	if err != nil {
 		return err
 	}
-	lo, hi, _, err := dataExtent(ctx, s.store)
+	lo, hi, _, err := dataExtent(ctx, st)
 	if err != nil {
 		return err
 	}
-	fr, err := s.freshness(ctx)
+	fr, err := s.freshness(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -157,8 +158,8 @@ func (s *Server) lots(c *fiber.Ctx) error {
 
 // chain is a trading place's province, city and county codes, as far as they go (a city's own
 // centre has no county); nil for a code the division table does not know.
-func (s *Server) chain(code string) []string {
-	d, ok := s.store.Region().Tree().Code(code)
+func (s *Server) chain(st *query.Store, code string) []string {
+	d, ok := st.Region().Tree().Code(code)
 	if !ok {
 		return nil
 	}
@@ -171,9 +172,10 @@ func (s *Server) chain(code string) []string {
 
 // lotsAPI serves GET /api/v1/lots: one page of the lot list as JSON, money in fen and 万元.
 func (s *Server) lotsAPI(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	f, err := filterFrom(ctx, c, s.store)
+	f, err := s.filterFrom(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -181,7 +183,7 @@ func (s *Server) lotsAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.store.Lots(ctx, f, q)
+	res, err := st.Lots(ctx, f, q)
 	if err != nil {
 		return err
 	}
@@ -211,7 +213,7 @@ func (s *Server) lotsAPI(c *fiber.Ctx) error {
 		Lots  []lotJSON   `json:"lots"`
 	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figures(res.Totals), Lots: []lotJSON{}}
 	for _, l := range res.Lots {
-		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.PlaceName, s.chain(l.Place),
+		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.PlaceName, s.chain(st, l.Place),
 			l.Region, l.Date.String(), int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})
 	}
 	return c.JSON(out)

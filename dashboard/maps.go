@@ -302,7 +302,7 @@ type geoScripts struct {
 // subdivisions with ECharts. Only areas of the deployment's region are served.
 func (s *Server) geo(c *fiber.Ctx) error {
 	code := c.Params("code")
-	d, err := s.store.Region().Area(code)
+	d, err := s.storeOf(c).Region().Area(code)
 	if err != nil || d.Code != code { // one spelling of each: today's six digits
 		return fiber.NewError(fiber.StatusNotFound, "没有这个地区的地图 (no map of this area)")
 	}

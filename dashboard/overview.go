@@ -108,13 +108,13 @@ type freshness struct {
 	Demo       bool
 }
 
-func (s *Server) freshness(ctx context.Context) (freshness, error) {
+func (s *Server) freshness(ctx context.Context, st *query.Store) (freshness, error) {
 	var fr freshness
-	_, hi, ok, err := dataExtent(ctx, s.store)
+	_, hi, ok, err := dataExtent(ctx, st)
 	if err != nil {
 		return fr, err
 	}
-	info, err := s.store.LoadInfo(ctx)
+	info, err := st.LoadInfo(ctx)
 	if err != nil {
 		return fr, err
 	}
@@ -132,14 +132,14 @@ func (s *Server) freshness(ctx context.Context) (freshness, error) {
 // same period a year earlier, and its breakdowns by dims. They are read at once, each on a
 // connection of its own: a page whose figures are not cached waits for the slowest read, not
 // for all of them one after the other.
-func (s *Server) viewFigures(ctx context.Context, f query.Filter, dims ...query.Dimension) (sum, prev query.Totals, rows map[query.Dimension][]query.Row, err error) {
+func (s *Server) viewFigures(ctx context.Context, st *query.Store, f query.Filter, dims ...query.Dimension) (sum, prev query.Totals, rows map[query.Dimension][]query.Row, err error) {
 	got := make([][]query.Row, len(dims))
 	errs := make([]error, len(dims)+2)
 	var wg sync.WaitGroup
-	wg.Go(func() { sum, errs[0] = s.store.Summary(ctx, f) })
-	wg.Go(func() { prev, errs[1] = s.store.Summary(ctx, f.PreviousYear()) })
+	wg.Go(func() { sum, errs[0] = st.Summary(ctx, f) })
+	wg.Go(func() { prev, errs[1] = st.Summary(ctx, f.PreviousYear()) })
 	for i, d := range dims {
-		wg.Go(func() { got[i], _, errs[i+2] = s.store.Breakdown(ctx, f, d) })
+		wg.Go(func() { got[i], _, errs[i+2] = st.Breakdown(ctx, f, d) })
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -157,14 +157,15 @@ func (s *Server) viewFigures(ctx context.Context, f query.Filter, dims ...query.
 // overview serves GET /: the view's figures with their year-on-year change, and its charts.
 // Clicking a year, month, place, type or family narrows the view to it.
 func (s *Server) overview(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
 	f := v.Filter
-	lo, hi, _, err := dataExtent(ctx, s.store)
+	lo, hi, _, err := dataExtent(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -176,8 +177,8 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	var byYear []query.Row
 	var errYears error
 	var wg sync.WaitGroup
-	wg.Go(func() { byYear, _, errYears = s.store.Breakdown(ctx, years, query.ByYear) })
-	sum, prev, breakdowns, err := s.viewFigures(ctx, f, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
+	wg.Go(func() { byYear, _, errYears = st.Breakdown(ctx, years, query.ByYear) })
+	sum, prev, breakdowns, err := s.viewFigures(ctx, st, f, query.ByMonth, query.ByArea, query.ByType, query.ByFamily)
 	wg.Wait()
 	if err != nil {
 		return err
@@ -185,7 +186,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	if errYears != nil {
 		return errYears
 	}
-	fr, err := s.freshness(ctx)
+	fr, err := s.freshness(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/query"
 )
 
@@ -69,25 +70,48 @@ func checkParams(c *fiber.Ctx) error {
 // filterFrom parses the filter parameters shared by the pages and the API: a period given as
 // from/to (YYYY-MM-DD) or as year, and optionally area, place, level, family and type. A
 // missing period means all the data there is.
-func filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Filter, error) {
+func (s *Server) filterFrom(ctx context.Context, c *fiber.Ctx, store *query.Store) (query.Filter, error) {
 	params := url.Values{}
 	for _, k := range tradestat.ViewKeys() {
 		if v := c.Query(k); v != "" {
 			params.Set(k, v)
 		}
 	}
-	return parseFilter(ctx, params, store)
+	return parseFilter(ctx, params, store, s.outer(c))
+}
+
+// outer is, for an account limited to a region, the whole country: a view of any area or
+// place of China outside the account's region is forbidden to it, rather than unknown. Nil for
+// other requests.
+func (s *Server) outer(c *fiber.Ctx) *division.Region {
+	if !s.limited(c) {
+		return nil
+	}
+	r, err := s.store.Region().Tree().Region(division.NationCode)
+	if err != nil {
+		return nil
+	}
+	return &r
 }
 
 // parseFilter is the domain's ParseFilter over the store's region and data: a parameter it
-// cannot read is the request's fault (400).
-func parseFilter(ctx context.Context, params url.Values, store *query.Store) (query.Filter, error) {
-	f, err := tradestat.ParseFilter(params, store.Region(), func() (tradestat.Date, tradestat.Date, error) { return store.Period(ctx) })
+// cannot read is the request's fault (400). For an account limited to a region within outer,
+// a view that outer holds but the account's region does not is forbidden (403): never an
+// empty answer, never the wider figures.
+func parseFilter(ctx context.Context, params url.Values, store *query.Store, outer *division.Region) (query.Filter, error) {
+	extent := func() (tradestat.Date, tradestat.Date, error) { return store.Period(ctx) }
+	f, err := tradestat.ParseFilter(params, store.Region(), extent)
 	var bad *tradestat.BadFilter
-	if errors.As(err, &bad) {
-		return f, badRequest{bad.Msg}
+	if !errors.As(err, &bad) {
+		return f, err
 	}
-	return f, err
+	if outer != nil {
+		if _, wider := tradestat.ParseFilter(params, *outer, extent); wider == nil {
+			return f, fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("您的账号只能查看%s的数据 (your account sees %s only): %s",
+				store.Region().Name(), store.Region().Code(), bad.Msg))
+		}
+	}
+	return f, badRequest{bad.Msg}
 }
 
 // dataExtent is the period the data covers; when there is no data yet (ok false) it is today.

@@ -22,9 +22,10 @@ type reportPage struct {
 // sentence with a button that copies exactly the text shown. The text is Chinese in both
 // page languages: it goes into Chinese documents.
 func (s *Server) reportText(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -32,15 +33,15 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest{err.Error()}
 	}
-	in, err := report.Gather(ctx, s.store, v.Filter)
+	in, err := report.Gather(ctx, st, v.Filter)
 	if err != nil {
 		return err
 	}
-	lo, hi, _, err := dataExtent(ctx, s.store)
+	lo, hi, _, err := dataExtent(ctx, st)
 	if err != nil {
 		return err
 	}
-	fr, err := s.freshness(ctx)
+	fr, err := s.freshness(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -60,9 +61,10 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 
 // reportAPI serves GET /api/v1/report: the same sentences and figures as JSON.
 func (s *Server) reportAPI(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	f, err := filterFrom(ctx, c, s.store)
+	f, err := s.filterFrom(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func (s *Server) reportAPI(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequest{err.Error()}
 	}
-	in, err := report.Gather(ctx, s.store, f)
+	in, err := report.Gather(ctx, st, f)
 	if err != nil {
 		return err
 	}

@@ -56,9 +56,10 @@ type dealRow struct {
 // stage, or three side by side on an LED strip), scales to its size, and reads its figures
 // again every screenRefresh seconds by fetching itself, so that it runs for days untouched.
 func (s *Server) screen(c *fiber.Ctx) error {
+	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	v, err := pageView(ctx, c, s.store)
+	v, err := s.pageView(ctx, c, st)
 	if err != nil {
 		return err
 	}
@@ -66,15 +67,15 @@ func (s *Server) screen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sum, prev, rows, err := s.viewFigures(ctx, v.Filter, query.ByMonth, query.ByArea)
+	sum, prev, rows, err := s.viewFigures(ctx, st, v.Filter, query.ByMonth, query.ByArea)
 	if err != nil {
 		return err
 	}
-	fr, err := s.freshness(ctx)
+	fr, err := s.freshness(ctx, st)
 	if err != nil {
 		return err
 	}
-	periods, deals, err := s.screenLists(ctx, v)
+	periods, deals, err := s.screenLists(ctx, st, v)
 	if err != nil {
 		return err
 	}
@@ -143,8 +144,8 @@ func forcedSize(c *fiber.Ctx) (w, h int, err error) {
 
 // screenLists are this month's and this year's figures so far (up to the latest deal of the
 // data, in the view's area and types) and the latest deals of the view.
-func (s *Server) screenLists(ctx context.Context, v view) ([]periodFigure, []dealRow, error) {
-	_, hi, ok, err := dataExtent(ctx, s.store)
+func (s *Server) screenLists(ctx context.Context, st *query.Store, v view) ([]periodFigure, []dealRow, error) {
+	_, hi, ok, err := dataExtent(ctx, st)
 	if err != nil || !ok {
 		return nil, nil, err
 	}
@@ -156,10 +157,10 @@ func (s *Server) screenLists(ctx context.Context, v view) ([]periodFigure, []dea
 	var page query.LotPage
 	errs := make([]error, 3)
 	var wg sync.WaitGroup
-	wg.Go(func() { mt, errs[0] = s.store.Summary(ctx, month) })
-	wg.Go(func() { yt, errs[1] = s.store.Summary(ctx, year) })
+	wg.Go(func() { mt, errs[0] = st.Summary(ctx, month) })
+	wg.Go(func() { yt, errs[1] = st.Summary(ctx, year) })
 	wg.Go(func() {
-		page, errs[2] = s.store.Lots(ctx, v.Filter, query.LotQuery{Sort: query.SortDate, Page: 1, Size: screenDeals})
+		page, errs[2] = st.Lots(ctx, v.Filter, query.LotQuery{Sort: query.SortDate, Page: 1, Size: screenDeals})
 	})
 	wg.Wait()
 	for _, err := range errs {

@@ -27,7 +27,7 @@ type view struct {
 
 // pageView parses a page's view. Without any period it shows the latest year with data (the
 // page leadership opens in the morning); the API instead defaults to all the data.
-func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, error) {
+func (s *Server) pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, error) {
 	params := url.Values{}
 	for _, k := range tradestat.ViewKeys() {
 		if v := c.Query(k); v != "" {
@@ -57,7 +57,7 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 		// refused) must not make an empty year the page everyone opens.
 		params.Set("year", fmt.Sprint(min(hi.Year, time.Now().In(tradestat.Shanghai).Year())))
 	}
-	f, err := parseFilter(ctx, params, store)
+	f, err := parseFilter(ctx, params, store, s.outer(c))
 	if err != nil {
 		return view{}, err
 	}
@@ -66,6 +66,11 @@ func pageView(ctx context.Context, c *fiber.Ctx, store *query.Store) (view, erro
 		v.Year = f.From.Year
 	}
 	return v, nil
+}
+
+// Head is the head template's data for a page of this view titled title.
+func (v view) Head(title string) headData {
+	return headData{Title: title, L: v.L, Region: v.Region.Name()}
 }
 
 // LangURL is this page in the other language.

@@ -80,6 +80,14 @@ func New(conn driver.Conn, region division.Region, opts ...Option) *Store {
 	return s
 }
 
+// For is a store of the same data reading another region (an account's, within the
+// deployment's): a result cache of its own, so that no result read for one region ever
+// answers another; the same lanes, so that the bound on heavy reads holds for the server.
+func (s *Store) For(region division.Region) *Store {
+	return &Store{conn: s.conn, region: region, heavy: s.heavy, exports: s.exports, observe: s.observe,
+		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust}
+}
+
 // Region is the region the store reads.
 func (s *Store) Region() division.Region { return s.region }
 
