@@ -201,6 +201,8 @@ func TestAccountRegions(t *testing.T) {
 			}
 		}
 	}
+	// The audit log records each entry's region: the county analyst's sign-in and export.
+	waitFor(t, root, svc.URL+"/admin/audit", "<td>analyst-530581</td><td>analyst</td><td>530581</td>", "<td>root</td><td>admin</td><td></td>")
 	if probes < 200 {
 		t.Errorf("%d hostile probes: the route table was not walked", probes)
 	}

@@ -205,8 +205,8 @@ func TestUpload(t *testing.T) {
 		t.Fatalf("export: %d", resp.StatusCode)
 	}
 	waitFor(t, admin, svc.URL+"/admin/audit",
-		"<td>admin</td><td>admin</td><td>127.0.0.1</td><td>login</td>",
-		"<td>analyst</td><td>analyst</td><td>127.0.0.1</td><td>login</td>",
+		"<td>admin</td><td>admin</td><td></td><td>127.0.0.1</td><td>login</td>",
+		"<td>analyst</td><td>analyst</td><td></td><td>127.0.0.1</td><td>login</td>",
 		"<td>login_failed</td>",
 		"<td>upload</td><td>/admin/upload</td><td class=\"filters\"></td><td>mixed.csv, 1",
 		"<td>export</td><td>/export/indicators</td><td class=\"filters\">year=2021&family=工程建设</td><td></td><td class=\"num\">200</td>")

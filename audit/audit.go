@@ -43,6 +43,7 @@ type Entry struct {
 	Filters string // the request's query string: the view that was exported
 	Detail  string // what else identifies the action: a file's name, size and SHA-256
 	Status  int    // the HTTP status the request was answered with
+	Region  string // the division code the account is limited to; "" for the whole region
 }
 
 // ErrFull is returned by Record when the queue has reached its bound.
@@ -131,13 +132,13 @@ func (l *Log) Flush() error {
 	// Not bound to a caller's context: clickhouse-go closes a connection whose batch context
 	// is cancelled; the connection's own timeouts bound the call.
 	ctx := context.Background()
-	batch, err := l.conn.PrepareBatch(ctx, `INSERT INTO audit_log (at, user_name, role, ip, action, path, filters, detail, status)`)
+	batch, err := l.conn.PrepareBatch(ctx, `INSERT INTO audit_log (at, user_name, role, ip, action, path, filters, detail, status, region)`)
 	if err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	defer batch.Close()
 	for _, e := range pending {
-		if err := batch.Append(e.At, e.User, e.Role, e.IP, e.Action, e.Path, e.Filters, e.Detail, uint16(e.Status)); err != nil {
+		if err := batch.Append(e.At, e.User, e.Role, e.IP, e.Action, e.Path, e.Filters, e.Detail, uint16(e.Status), e.Region); err != nil {
 			return fmt.Errorf("audit log: %w", err)
 		}
 	}

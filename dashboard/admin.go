@@ -368,6 +368,12 @@ func (s *Server) record(c *fiber.Ctx, e audit.Entry) {
 			e.User, e.Role = u.Name, u.Role.String()
 		}
 	}
+	e.Region, _ = c.Locals(regionKey{}).(string)
+	if e.Region == "" && s.access != nil { // a sign-in: the account is known by its name
+		if u, ok := s.access.users.Lookup(e.User); ok {
+			e.Region = u.Region
+		}
+	}
 	if err := s.audit.Record(e); err != nil {
 		s.log.Error("audit entry refused", "action", e.Action, "path", e.Path, "user", e.User, "err", err)
 	}

@@ -13,14 +13,15 @@ type AuditEntry struct {
 	At                                            time.Time // Asia/Shanghai
 	User, Role, IP, Action, Path, Filters, Detail string
 	Status                                        uint16
+	Region                                        string // the account's region; "" for the whole region
 }
 
 // AuditLog reads the newest limit entries of the audit log, newest first (entries of one
 // second in a fixed order, the same on every engine). It is not cached: the log grows
 // without a load.
 func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := s.conn.Query(ctx, `SELECT at, user_name, role, ip, action, path, filters, detail, status
-		FROM audit_log ORDER BY at DESC, user_name, role, ip, action, path, filters, detail, status LIMIT ?`, limit)
+	rows, err := s.conn.Query(ctx, `SELECT at, user_name, role, ip, action, path, filters, detail, status, region
+		FROM audit_log ORDER BY at DESC, user_name, role, ip, action, path, filters, detail, status, region LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -28,7 +29,7 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.At, &e.User, &e.Role, &e.IP, &e.Action, &e.Path, &e.Filters, &e.Detail, &e.Status); err != nil {
+		if err := rows.Scan(&e.At, &e.User, &e.Role, &e.IP, &e.Action, &e.Path, &e.Filters, &e.Detail, &e.Status, &e.Region); err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
 		e.At = e.At.In(tradestat.Shanghai)
