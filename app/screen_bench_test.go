@@ -107,9 +107,9 @@ func BenchmarkScreenHeap(b *testing.B) {
 				}
 			}
 		}
-		// The heap grows by about 1.5 MB over the first thousand renders and then stays flat
-		// (V8's optimised code and ECharts' caches, bounded): growth is judged over the
-		// second half.
+		// The heap first grows while V8 optimises hot code and ECharts fills its bounded
+		// caches, then stays flat: growth is judged over the second half (README has the
+		// figures).
 		start, nodesStart := heap()
 		began := time.Now()
 		refresh(n / 2)
