@@ -223,6 +223,13 @@ func withNonce(c *fiber.Ctx, charts []chart) {
 	}
 }
 
+// nonced is one chart with withNonce's nonce.
+func nonced(c *fiber.Ctx, ch chart) chart {
+	one := []chart{ch}
+	withNonce(c, one)
+	return one[0]
+}
+
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 

@@ -92,9 +92,8 @@ type mapPanel struct {
 	Own     *mapFigure   // the area's own centre (保山市本级), nil when it has no lots
 	Missing []string     // subdivisions with lots but no shape: their figures are not on the map
 	Credit  string
-	Script  string   // the address of the script that registers the shapes
-	Data    mapData  // what a refresh puts into the chart
-	Ranking []ranked // the subdivisions by the figure, largest first
+	Script  string  // the address of the script that registers the shapes
+	Data    mapData // what a refresh puts into the chart
 }
 
 type mapFigure struct{ Name, Value, Unit, URL string }
@@ -138,7 +137,7 @@ func rankingOf(v view, path string, rows []query.Row) []ranked {
 // mapData is the chart's data: one item per subdivision with a shape, named as its shape is.
 type mapData struct {
 	Items []mapItem `json:"items"`
-	Max   float64   `json:"max"` // the shading's upper end
+	Max   float64   `json:"max"` // the shading's upper end (at least 1)
 }
 
 type mapItem struct {
@@ -206,13 +205,12 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 		p.Data.Items = append(p.Data.Items, item)
 		links = append(links, v.drillArea(path, r))
 	}
-	p.Data.Max = top
+	p.Data.Max = max(top, 1) // a scale of all zeros still needs an upper end
 	for _, r := range rows {
 		if val := m.value(r.Totals); r.Key == area.Code && r.Projects > 0 {
 			p.Own = &mapFigure{Name: l.own(area.Name), Value: val, Unit: unit, URL: v.drillArea(path, r)}
 		}
 	}
-	p.Ranking = rankingOf(v, path, rows)
 
 	mc := charts.NewMap()
 	mc.RegisterMapType(mapName(area.Code))
@@ -249,7 +247,7 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: opts.FuncOpts("function (p) { return window.tradestat.mapTip(p); }")}),
-		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Min: 0, Max: float32(max(top, 1)), Calculable: opts.Bool(false),
+		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Min: 0, Max: float32(p.Data.Max), Calculable: opts.Bool(false),
 			Text: []string{l.T("高"), l.T("低")}, Left: "left", Bottom: "10",
 			TextStyle: &opts.TextStyle{FontSize: lk.fontSize - 2, Color: labels},
 			InRange:   &opts.VisualMapInRange{Color: colours}}),

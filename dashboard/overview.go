@@ -223,9 +223,7 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	}
 	drill := charts
 	if mp != nil {
-		one := []chart{mp.Chart}
-		withNonce(c, one)
-		mp.Chart = one[0]
+		mp.Chart = nonced(c, mp.Chart)
 		drill = append(drill, mp.Chart)
 	}
 	withNonce(c, charts)

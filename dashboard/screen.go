@@ -94,31 +94,25 @@ func (s *Server) screen(c *fiber.Ctx) error {
 		page.Map.Script += "?token=" + url.QueryEscape(c.Query("token"))
 	}
 	if page.Map != nil {
-		one := []chart{page.Map.Chart}
-		withNonce(c, one)
-		page.Map.Chart = one[0]
-		page.Ranking = page.Map.Ranking
+		page.Map.Chart = nonced(c, page.Map.Chart)
 		items := page.Map.Data.Items
 		if items == nil {
 			items = []mapItem{}
 		}
 		patches["chart_map"] = map[string]any{
 			"series":    []any{map[string]any{"data": items}},
-			"visualMap": []any{map[string]any{"max": max(page.Map.Data.Max, 1)}},
+			"visualMap": []any{map[string]any{"max": page.Map.Data.Max}},
 		}
 	} else {
 		none := func(query.Row) string { return "" }
-		page.Centre = monthChart(lk, v.Period()+l.T("各月交易金额"), rows[query.ByMonth], none)
-		one := []chart{page.Centre}
-		withNonce(c, one)
-		page.Centre = one[0]
+		page.Centre = nonced(c, monthChart(lk, v.Period()+l.T("各月交易金额"), rows[query.ByMonth], none))
 		names, amounts, running := monthSeries(l, rows[query.ByMonth])
 		patches["chart_months"] = map[string]any{
 			"xAxis":  []any{map[string]any{"data": names}},
 			"series": []any{map[string]any{"data": amounts}, map[string]any{"data": running}},
 		}
-		page.Ranking = rankingOf(v, "/screen", rows[query.ByArea])
 	}
+	page.Ranking = rankingOf(v, "/screen", rows[query.ByArea])
 	b, err := json.Marshal(patches)
 	if err != nil {
 		return err
