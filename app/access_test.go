@@ -27,21 +27,33 @@ import (
 // into an inbox, whose path it returns with the database's configuration.
 func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config) {
 	t.Helper()
+	var token string
+	svc, inbox, cfg := startAccounts(t, func(file string) error {
+		for _, u := range []struct {
+			name string
+			role auth.Role
+		}{{"viewer", auth.Viewer}, {"analyst", auth.Analyst}, {"admin", auth.Admin}} {
+			if err := auth.AddUser(file, u.name, u.role, u.name+" password 1", ""); err != nil {
+				return err
+			}
+		}
+		var err error
+		token, err = auth.AddScreen(file, "lobby", "")
+		return err
+	})
+	return svc, token, inbox, cfg
+}
+
+// startAccounts starts the server of the Baoshan demo with access control, the audit log, an
+// inbox for uploads (of up to 1 MiB) and the accounts add writes into the users file.
+func startAccounts(t *testing.T, add func(file string) error) (*app.Service, string, warehouse.Config) {
+	t.Helper()
 	conn, cfg := chtest.Open(t)
 	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "users")
-	for _, u := range []struct {
-		name string
-		role auth.Role
-	}{{"viewer", auth.Viewer}, {"analyst", auth.Analyst}, {"admin", auth.Admin}} {
-		if err := auth.AddUser(file, u.name, u.role, u.name+" password 1", ""); err != nil {
-			t.Fatal(err)
-		}
-	}
-	token, err := auth.AddScreen(file, "lobby", "")
-	if err != nil {
+	if err := add(file); err != nil {
 		t.Fatal(err)
 	}
 	users, err := auth.Load(file)
@@ -55,7 +67,7 @@ func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { svc.Close() })
-	return svc, token, inbox, cfg
+	return svc, inbox, cfg
 }
 
 // client is a browser-like client: cookies kept, redirects reported rather than followed.

@@ -91,13 +91,8 @@ func waitFor(t *testing.T, c *http.Client, url string, want ...string) string {
 	}
 }
 
-// TestUpload: an admin's upload goes into the inbox and the ingest worker loads it with the
-// worker's own accounting and report, which the status page shows, with the reject report;
-// other roles, forms without the CSRF token, files too large, of the wrong kind or empty are
-// refused with a message; a name with directories stays in the inbox. Every sign-in, the
-// upload and an export land in the audit log with who, what and which filters.
-func TestUpload(t *testing.T) {
-	svc, _, inbox, cfg := startWithAuth(t)
+// startWorker runs the ingest worker of the Baoshan deployment on inbox until the test ends.
+func startWorker(t *testing.T, inbox string, cfg warehouse.Config) {
 	worker := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Poll: 50 * time.Millisecond, MaxBackoff: time.Second,
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
@@ -105,6 +100,16 @@ func TestUpload(t *testing.T) {
 	done := make(chan struct{})
 	go func() { worker.Run(ctx); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
+}
+
+// TestUpload: an admin's upload goes into the inbox and the ingest worker loads it with the
+// worker's own accounting and report, which the status page shows, with the reject report;
+// other roles, forms without the CSRF token, files too large, of the wrong kind or empty are
+// refused with a message; a name with directories stays in the inbox. Every sign-in, the
+// upload and an export land in the audit log with who, what and which filters.
+func TestUpload(t *testing.T) {
+	svc, _, inbox, cfg := startWithAuth(t)
+	startWorker(t, inbox, cfg)
 
 	mixed, err := os.ReadFile("../ingest/testdata/mixed.csv")
 	if err != nil {

@@ -3,20 +3,16 @@ package dashboard
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
-	"tradestat"
 	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/ingest"
@@ -27,14 +23,14 @@ import (
 // (`tradestat ingest --watch DIR`), so that an upload is loaded by exactly the worker's path,
 // with its accounting and its report, and the dashboard itself never writes lots.
 type uploads struct {
-	inbox string
+	inbox ingest.Inbox
 	limit int64 // bytes
 }
 
 // WithUploads lets admins upload export files of up to limit bytes into inbox, the directory
 // an ingest worker watches.
 func WithUploads(inbox string, limit int64) Option {
-	return func(s *Server) { s.uploads = &uploads{inbox: inbox, limit: limit} }
+	return func(s *Server) { s.uploads = &uploads{inbox: ingest.Inbox{Dir: inbox}, limit: limit} }
 }
 
 // WithAudit records sign-ins, uploads and exports in log.
@@ -130,7 +126,9 @@ func unsupported(msg string) error { return fiber.NewError(fiber.StatusUnsupport
 // upload serves POST /admin/upload: the file is checked (size, extension, and from its first
 // rows that the worker can read it at all), then put into the inbox under its own name
 // (written under a hidden name first and linked, so the worker never sees half a file), and
-// the admin is sent to the ingest status page, where the worker's report appears.
+// the admin is sent to the ingest status page, where the worker's report appears. The upload
+// of an admin limited to a region goes into that region's inbox, whose lots the worker loads
+// only within it.
 func (s *Server) upload(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -156,10 +154,11 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		return diskError{"上传的临时文件 (the upload's temporary file)", err}
 	}
 	defer in.Close()
-	if err := os.MkdirAll(s.uploads.inbox, 0o755); err != nil {
+	inbox := s.inboxOf(c)
+	if err := os.MkdirAll(inbox.Dir, 0o755); err != nil {
 		return diskError{"上传目录 (the inbox)", err}
 	}
-	tmp, err := os.CreateTemp(s.uploads.inbox, ".upload-*")
+	tmp, err := os.CreateTemp(inbox.Dir, ".upload-*")
 	if err != nil {
 		return diskError{"上传目录 (the inbox)", err}
 	}
@@ -175,28 +174,14 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
 		return unsupported(err.Error())
 	}
-	// A hard link never replaces a file: one of that name still waiting for the worker (even
-	// one uploaded this very moment) keeps its name, and this one gets a time in front.
-	err = os.Link(tmp.Name(), filepath.Join(s.uploads.inbox, name))
-	if errors.Is(err, os.ErrExist) {
-		name = time.Now().In(tradestat.Shanghai).Format("20060102-150405.000000") + "-" + name
-		err = os.Link(tmp.Name(), filepath.Join(s.uploads.inbox, name))
-	}
-	if err != nil {
+	if name, err = inbox.Put(tmp.Name(), name); err != nil {
 		return diskError{"写入上传目录 (writing into the inbox)", err}
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	s.record(c, audit.Entry{Action: audit.Upload, Detail: fmt.Sprintf("%s, %d bytes, SHA-256 %s", name, n, sum), Status: fiber.StatusSeeOther})
-	s.log.Info("uploaded into the inbox", "file", name, "bytes", n, "sha256", sum)
+	s.log.Info("uploaded into the inbox", "file", name, "region", inbox.Region, "bytes", n, "sha256", sum)
 	l, _ := parseLang(c.Query("lang"))
 	return c.Redirect(langPath("/admin/ingest?uploaded="+url.QueryEscape(name), l), fiber.StatusSeeOther)
-}
-
-// filedReport is an inbox file the worker has dealt with, and its report.
-type filedReport struct {
-	Name, Dir, Report string
-	Rejects           bool // a reject report lies beside it
-	When              string
 }
 
 type ingestPage struct {
@@ -207,16 +192,18 @@ type ingestPage struct {
 	Uploads   bool
 	Limit     string
 	Uploaded  string
-	Waiting   []string      // in the inbox, not yet loaded
-	Filed     []filedReport // done/ and failed/, newest first
-	Batches   []query.Batch // every load, from ingest_batches
+	Regions   bool             // the deployment's admin: the region inboxes are listed too
+	Waiting   []ingest.Waiting // in the inbox, not yet loaded
+	Filed     []ingest.Filed   // done/ and failed/, newest first
+	Batches   []query.Batch    // the loads, from ingest_batches
 }
 
 // maxListed bounds the files and loads the status page lists.
 const maxListed = 50
 
 // ingestStatus serves GET /admin/ingest: the upload form, the files waiting for the worker,
-// the worker's reports of the latest files it filed, and the latest loads of all sources.
+// the worker's reports of the latest files it filed, and the latest loads — of the admin's
+// region: an admin limited to one sees its region inbox and its region's loads only.
 func (s *Server) ingestStatus(c *fiber.Ctx) error {
 	l, err := parseLang(c.Query("lang"))
 	if err != nil {
@@ -224,92 +211,65 @@ func (s *Server) ingestStatus(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	batches, err := s.store.RecentBatches(ctx, maxListed)
+	st := s.storeOf(c)
+	batches, err := st.RecentBatches(ctx, maxListed)
 	if err != nil {
 		return err
 	}
-	v := view{L: l, Region: s.storeOf(c).Region()}
 	page := ingestPage{
 		chrome:   s.chrome(c, "数据导入", langPath("/admin/ingest", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/audit", l), "审计日志"}),
-		View:     v,
+		View:     view{L: l, Region: st.Region()},
 		Uploaded: c.Query("uploaded"),
+		Regions:  !s.limited(c),
 		Batches:  batches,
 	}
 	page.CSRF = page.chrome.CSRF
 	if s.uploads != nil {
 		page.Uploads, page.Limit = true, sizeText(s.uploads.limit)
-		if page.Waiting, page.Filed, err = s.uploads.status(); err != nil {
+		if page.Waiting, page.Filed, err = s.inboxOf(c).Status(maxListed, page.Regions); err != nil {
 			return err
 		}
 	}
 	return s.render(c, "ingest.html", page)
 }
 
-// status lists the inbox's waiting files and the reports of its filed ones.
-func (u *uploads) status() (waiting []string, filed []filedReport, err error) {
-	entries, err := os.ReadDir(u.inbox)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("inbox: %w", err)
+// inboxOf is the inbox of the request's account: the top one, or its region's.
+func (s *Server) inboxOf(c *fiber.Ctx) ingest.Inbox {
+	if s.limited(c) {
+		return s.uploads.inbox.Of(s.storeOf(c).Region().Code())
 	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
-			waiting = append(waiting, e.Name())
-		}
-	}
-	for _, dir := range []string{"done", "failed"} {
-		entries, err := os.ReadDir(filepath.Join(u.inbox, dir))
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("inbox: %w", err)
-		}
-		names := map[string]bool{}
-		for _, e := range entries {
-			names[e.Name()] = true
-		}
-		for _, e := range entries {
-			name, ok := strings.CutSuffix(e.Name(), ".report.txt")
-			if !ok {
-				continue
-			}
-			info, err := e.Info()
-			if err != nil {
-				continue
-			}
-			body, err := os.ReadFile(filepath.Join(u.inbox, dir, e.Name()))
-			if err != nil {
-				continue // moved away meanwhile
-			}
-			filed = append(filed, filedReport{Name: name, Dir: dir, Report: string(body),
-				Rejects: names[name+".rejects.csv"], When: info.ModTime().In(tradestat.Shanghai).Format("2006-01-02 15:04:05")})
-		}
-	}
-	sort.Slice(filed, func(i, j int) bool { return filed[i].When > filed[j].When })
-	if len(filed) > maxListed {
-		filed = filed[:maxListed]
-	}
-	return waiting, filed, nil
+	return s.uploads.inbox
 }
 
-// rejectReport serves GET /admin/ingest/rejects?dir=done&file=NAME: the reject report the
-// worker left beside a file. Only names the directory lists are served.
+// rejectReport serves GET /admin/ingest/rejects?dir=done&file=NAME[&inbox=CODE]: the reject
+// report the worker left beside a file, in the top inbox or a region's (the admin's own when
+// it is limited to a region; a region within the deployment's for the deployment's admin).
+// Only names the directory lists are served.
 func (s *Server) rejectReport(c *fiber.Ctx) error {
 	if s.uploads == nil {
 		return fiber.ErrNotFound
 	}
-	dir, file := c.Query("dir"), c.Query("file")
+	dir, file, code := c.Query("dir"), c.Query("file"), c.Query("inbox")
 	if dir != "done" && dir != "failed" {
 		return badf("dir %q: want done or failed", dir)
 	}
-	entries, err := os.ReadDir(filepath.Join(s.uploads.inbox, dir))
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	for _, e := range entries {
-		if e.Name() == file+".rejects.csv" && e.Type().IsRegular() {
-			c.Attachment(e.Name())
-			return c.SendFile(filepath.Join(s.uploads.inbox, dir, e.Name()))
+	inbox := s.inboxOf(c)
+	if code != "" && code != inbox.Region {
+		if s.limited(c) {
+			return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("您的账号只能查看%s的导入 (your account sees the loads of %s only)", s.storeOf(c).Region().Name(), s.storeOf(c).Region().Name()))
 		}
+		d, err := s.store.Region().Area(code)
+		if err != nil || d.Code != code {
+			return badf("inbox %q: want the code of a division within %s", code, s.store.Region().Name())
+		}
+		inbox = s.uploads.inbox.Of(code)
 	}
-	return fiber.NewError(fiber.StatusNotFound, "没有这个文件的拒收报告 (no reject report for this file)")
+	path, ok := inbox.RejectReport(dir, file)
+	if !ok {
+		return fiber.NewError(fiber.StatusNotFound, "没有这个文件的拒收报告 (no reject report for this file)")
+	}
+	c.Attachment(filepath.Base(path))
+	return c.SendFile(path)
 }
 
 type auditPage struct {
@@ -322,7 +282,8 @@ type auditPage struct {
 // maxAudit is how many entries the audit page shows.
 const maxAudit = 500
 
-// auditLog serves GET /admin/audit: the newest entries of the audit log.
+// auditLog serves GET /admin/audit: the newest entries of the audit log; for an admin
+// limited to a region, those of its region's accounts.
 func (s *Server) auditLog(c *fiber.Ctx) error {
 	l, err := parseLang(c.Query("lang"))
 	if err != nil {
@@ -330,13 +291,14 @@ func (s *Server) auditLog(c *fiber.Ctx) error {
 	}
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	entries, err := s.store.AuditLog(ctx, maxAudit)
+	st := s.storeOf(c)
+	entries, err := st.AuditLog(ctx, maxAudit)
 	if err != nil {
 		return err
 	}
 	return s.render(c, "audit.html", auditPage{
 		chrome: s.chrome(c, "审计日志", langPath("/admin/audit", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/ingest", l), "数据导入"}),
-		View:   view{L: l, Region: s.storeOf(c).Region()}, Entries: entries,
+		View:   view{L: l, Region: st.Region()}, Entries: entries,
 	})
 }
 
@@ -347,7 +309,7 @@ func (s *Server) isAdmin(c *fiber.Ctx) bool {
 		return true
 	}
 	u, ok := s.sessionUser(c)
-	return ok && u.Role >= auth.Admin && (u.Region == "" || u.Region == s.store.Region().Code())
+	return ok && u.Role >= auth.Admin
 }
 
 // record writes e to the audit log, when there is one, completed with this request's path,
@@ -371,7 +333,7 @@ func (s *Server) record(c *fiber.Ctx, e audit.Entry) {
 	e.Region, _ = c.Locals(regionKey{}).(string)
 	if e.Region == "" && s.access != nil { // a sign-in: the account is known by its name
 		if u, ok := s.access.users.Lookup(e.User); ok {
-			e.Region = u.Region
+			e.Region = s.canonical(u.Region)
 		}
 	}
 	if err := s.audit.Record(e); err != nil {

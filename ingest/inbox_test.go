@@ -57,3 +57,91 @@ func TestInboxNames(t *testing.T) {
 		t.Errorf("%d lots kept from a file that changed while loading: %v", n, err)
 	}
 }
+
+// TestRegionInboxes: a file in regions/CODE/ is loaded with that region (its lots elsewhere
+// rejected naming it) and filed there; the same content in the top inbox is loaded again for
+// the whole region, while a county's copy after that is "loaded before"; a directory that
+// names no division within the worker's region sends its files to its failed/ with the reason.
+func TestRegionInboxes(t *testing.T) {
+	conn, cfg := chtest.Open(t)
+	ctx := context.Background()
+	top := ingest.Inbox{Dir: t.TempDir()}
+	lots := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +
+		"T1,1,x,工程建设,530581,2021-03-01,200,100\nL1,1,y,工程建设,530502,2021-03-02,300,250\n"
+	put := func(in ingest.Inbox, name string) {
+		t.Helper()
+		if err := os.MkdirAll(in.Dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in.Dir, name), []byte(lots), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &ingest.Worker{Inbox: top.Dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
+	count := func() uint64 {
+		t.Helper()
+		var n uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM deals FINAL").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	report := func(in ingest.Inbox, dir, name string) string {
+		t.Helper()
+		_, filed, err := in.Status(10, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range filed {
+			if f.Name == name && f.Dir() == dir {
+				return f.Report
+			}
+		}
+		t.Fatalf("%s: no report of %s in %s/", in.Dir, name, dir)
+		return ""
+	}
+	tengchong := top.Of("530581")
+	put(tengchong, "a.csv")
+	put(top.Of("999999"), "b.csv")
+	put(top.Of("530000"), "c.csv")
+	if err := w.ProcessOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := report(tengchong, "done", "a.csv"); !strings.Contains(r, "载入1 + 拒收1") || !strings.Contains(r, "不在腾冲市范围内") {
+		t.Errorf("the county's load:\n%s", r)
+	}
+	if path, ok := tengchong.RejectReport("done", "a.csv"); !ok || !strings.HasPrefix(path, tengchong.Dir) {
+		t.Errorf("the county's reject report: %q %v", path, ok)
+	}
+	for _, code := range []string{"999999", "530000"} {
+		if r := report(top.Of(code), "failed", map[string]string{"999999": "b.csv", "530000": "c.csv"}[code]); !strings.Contains(r, "regions/"+code) {
+			t.Errorf("regions/%s: %s", code, r)
+		}
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("%d lots after the county's load, want 1", n)
+	}
+	put(top, "a.csv")
+	if err := w.ProcessOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := report(top, "done", "a.csv"); !strings.Contains(r, "载入2") {
+		t.Errorf("the whole region's load of the same content:\n%s", r)
+	}
+	put(tengchong, "again.csv")
+	if err := w.ProcessOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := report(tengchong, "done", "again.csv"); !strings.Contains(r, "相同内容") {
+		t.Errorf("the county's copy after the whole region's load:\n%s", r)
+	}
+	waiting, filed, err := top.Status(10, true)
+	if err != nil || len(waiting) != 0 || len(filed) != 5 {
+		t.Errorf("status of every inbox: %v waiting, %d filed, %v; want none and 5", waiting, len(filed), err)
+	}
+	var regions []string
+	if err := conn.QueryRow(ctx, "SELECT groupArray(region) FROM (SELECT region FROM ingest_batches ORDER BY region)").Scan(&regions); err != nil || strings.Join(regions, " ") != "530500 530581" {
+		t.Errorf("loads' regions: %v %v, want 530500 and 530581", regions, err)
+	}
+}

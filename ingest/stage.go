@@ -209,7 +209,7 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
 		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
-			rejected, skipped, rows_read - rejected - skipped - ?
+			rejected, skipped, rows_read - rejected - skipped - ?, region
 		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}

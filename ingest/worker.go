@@ -7,16 +7,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat/division"
 )
 
 // Worker is `tradestat ingest --watch DIR`: it loads every new file dropped into an inbox
 // directory exactly once, by content hash, and moves it to done/ or failed/ with its report
-// beside it. Its state lives in ClickHouse (a file's batch record is written only after all of
+// beside it; the files of a region inbox under it (Inbox) are loaded with that region. Its state lives in ClickHouse (a file's batch record is written only after all of
 // its lots) and in where files are, so it survives restarts: a file whose load was cut off is
 // still in the inbox and is loaded again in full, and the replace-on-reload rule keeps every
 // figure counted once.
@@ -34,8 +35,8 @@ type Worker struct {
 	// DefaultBatchSize and DefaultInsertRows when zero.
 	BatchSize, InsertRows int
 
-	conn   driver.Conn
-	loader *Loader
+	conn    driver.Conn
+	loaders map[string]*Loader // by region code
 }
 
 // Run processes the inbox until ctx is cancelled.
@@ -64,102 +65,94 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) close() {
 	if w.conn != nil {
 		w.conn.Close()
-		w.conn, w.loader = nil, nil
+		w.conn, w.loaders = nil, nil
 	}
 }
 
-// ProcessOnce handles every settled file in the inbox once. It returns an error only when the
-// database failed; the file it was on stays in the inbox for the next pass.
+// ProcessOnce handles every settled file in the inbox once, then those of its region
+// inboxes (Inbox). It returns an error only when the database failed; the file it was on
+// stays in the inbox for the next pass.
 func (w *Worker) ProcessOnce(ctx context.Context) error {
-	for _, d := range []string{"done", "failed"} {
+	top := Inbox{Dir: w.Inbox}
+	for _, d := range []string{doneDir, failedDir} {
 		if err := os.MkdirAll(filepath.Join(w.Inbox, d), 0o755); err != nil {
 			return fmt.Errorf("inbox: %w", err)
 		}
 	}
-	files, err := w.pending()
+	regions, err := top.Regions()
 	if err != nil {
 		return err
 	}
-	for _, name := range files {
-		if ctx.Err() != nil {
-			return nil
-		}
-		if w.loader == nil {
-			conn, err := w.Connect(ctx)
-			if err != nil {
-				return err
-			}
-			w.conn, w.loader = conn, NewLoader(conn, w.Options.Region)
-			if w.BatchSize > 0 {
-				w.loader.BatchSize = w.BatchSize
-			}
-			if w.InsertRows > 0 {
-				w.loader.InsertRows = w.InsertRows
-			}
-		}
-		if err := w.process(ctx, name); err != nil {
+	for _, in := range append([]Inbox{top}, regions...) {
+		if err := w.processInbox(ctx, in); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// pending lists the inbox's settled files, oldest first.
-func (w *Worker) pending() ([]string, error) {
-	entries, err := os.ReadDir(w.Inbox)
+// processInbox loads the settled files of one inbox with the region it is for.
+func (w *Worker) processInbox(ctx context.Context, in Inbox) error {
+	files, err := in.pending(w.Settle)
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	region, err := w.regionOf(in)
 	if err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
-	}
-	type file struct {
-		name string
-		mod  time.Time
-	}
-	var files []file
-	for _, e := range entries {
-		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "~$") || inProgress(e.Name()) {
-			continue
+		for _, name := range files {
+			w.fail(in, name, err)
 		}
-		info, err := e.Info()
-		if err != nil {
-			continue // removed meanwhile
-		}
-		if time.Since(info.ModTime()) < w.Settle {
-			continue
-		}
-		files = append(files, file{e.Name(), info.ModTime()})
+		return nil
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].mod.Before(files[j].mod) })
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.name
+	for _, name := range files {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if w.conn == nil {
+			conn, err := w.Connect(ctx)
+			if err != nil {
+				return err
+			}
+			w.conn, w.loaders = conn, map[string]*Loader{}
+		}
+		loader := w.loaders[region.Code()]
+		if loader == nil {
+			loader = NewLoader(w.conn, region)
+			if w.BatchSize > 0 {
+				loader.BatchSize = w.BatchSize
+			}
+			if w.InsertRows > 0 {
+				loader.InsertRows = w.InsertRows
+			}
+			w.loaders[region.Code()] = loader
+		}
+		if err := w.process(ctx, in, loader, name); err != nil {
+			return err
+		}
 	}
-	return names, nil
+	return nil
 }
 
-// inProgress reports the names copies are written under before they are renamed into
-// place (docs/inbox.md): a .part, .tmp, .partial, .crdownload or .filepart file is never read.
-func inProgress(name string) bool {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".part", ".tmp", ".partial", ".crdownload", ".filepart":
-		return true
+// regionOf is the region an inbox's lots must lie in: the worker's for the top inbox, the
+// division a region inbox is named by, which must lie within the worker's.
+func (w *Worker) regionOf(in Inbox) (division.Region, error) {
+	if in.Region == "" {
+		return w.Options.Region, nil
 	}
-	return false
-}
-
-// ReservedName reports the names of the worker's own reports, which an inbox file may not
-// take: a file named x.csv.report.txt would overwrite the report of x.csv.
-func ReservedName(name string) bool {
-	n := strings.ToLower(name)
-	return strings.HasSuffix(n, ".report.txt") || strings.HasSuffix(n, ".rejects.csv")
+	r, err := w.Options.Region.Tree().Region(in.Region)
+	if err != nil || !w.Options.Region.Contains(r.Root()) {
+		return division.Region{}, errors.New(w.Options.Lang.T("the directory regions/%s is for no division within %s; only an admin's uploads create such directories", in.Region, w.Options.Region.Name()))
+	}
+	return r, nil
 }
 
 // process loads one file and files it away. Only a database error is returned: a file that
 // cannot be read goes to failed/, and one whose own handling fails on disk (its report, its
 // move) is logged and left where it is, so that one bad file never holds up the others.
-func (w *Worker) process(ctx context.Context, name string) error {
-	path := filepath.Join(w.Inbox, name)
+func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name string) error {
+	path := filepath.Join(in.Dir, name)
 	if ReservedName(name) {
-		w.fail(name, fmt.Errorf("以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名 (names ending in .report.txt or .rejects.csv are reserved for reports; rename the file)"))
+		w.fail(in, name, fmt.Errorf("以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名 (names ending in .report.txt or .rejects.csv are reserved for reports; rename the file)"))
 		return nil
 	}
 	before, err := os.Stat(path)
@@ -169,19 +162,19 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	src := SourceFromPath(path)
 	_, sha, err := Hash(src)
 	if err != nil {
-		w.fail(name, err)
+		w.fail(in, name, err)
 		return nil
 	}
-	prev, err := w.loader.CompletedBatch(ctx, sha)
+	prev, err := loader.CompletedBatch(ctx, sha)
 	if err != nil {
 		return err
 	}
 	if prev != "" {
-		w.Log.Info("already loaded; not loading again", "file", name, "sha256", sha, "batch", prev)
-		w.file(name, "done", w.Options.Lang.T("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.", name, sha, prev)+"\n", "")
+		w.Log.Info("already loaded; not loading again", "file", name, "region", in.Region, "sha256", sha, "batch", prev)
+		w.file(in, name, doneDir, w.Options.Lang.T("%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.", name, sha, prev)+"\n", "")
 		return nil
 	}
-	rejectsPath := filepath.Join(w.Inbox, ".rejects-"+name+".csv")
+	rejectsPath := filepath.Join(in.Dir, ".rejects-"+name+".csv")
 	rf, err := os.Create(rejectsPath)
 	if err != nil {
 		w.Log.Error("cannot write the reject report; the file stays in the inbox", "file", name, "err", err)
@@ -207,8 +200,8 @@ func (w *Worker) process(ctx context.Context, name string) error {
 			w.Log.Info("loading", "file", name, "rows", p.Rows, "bytes", p.Bytes, "of", p.Total)
 		}
 	}
-	w.Log.Info("loading", "file", name, "sha256", sha)
-	rep, err := w.loader.Load(ctx, src, opts)
+	w.Log.Info("loading", "file", name, "region", in.Region, "sha256", sha)
+	rep, err := loader.Load(ctx, src, opts)
 	cerr := rw.Close()
 	rf.Close()
 	switch {
@@ -216,14 +209,14 @@ func (w *Worker) process(ctx context.Context, name string) error {
 		w.Log.Warn("the file changed while it was loaded; nothing was kept, and it is loaded again once it is complete", "file", name)
 		return nil
 	case IsUnreadable(err):
-		w.fail(name, err)
+		w.fail(in, name, err)
 		return nil
 	case err != nil:
 		return err
 	case cerr != nil:
 		w.Log.Error("reject report", "file", name, "err", cerr)
 	}
-	w.Log.Info("loaded", "file", name, "read", rep.Read, "loaded", rep.Loaded, "rejected", rep.Rejected,
+	w.Log.Info("loaded", "file", name, "region", in.Region, "read", rep.Read, "loaded", rep.Loaded, "rejected", rep.Rejected,
 		"skipped", rep.Skipped, "duplicates", rep.Duplicates, "batch", rep.BatchID)
 	if after, err := os.Stat(path); err != nil || after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
 		// What was loaded is what the file held when it was hashed; a file written to since is
@@ -235,37 +228,20 @@ func (w *Worker) process(ctx context.Context, name string) error {
 	if rep.Rejected > 0 {
 		rejects = rejectsPath
 	}
-	w.file(name, "done", ReportText(rep), rejects)
+	w.file(in, name, doneDir, ReportText(rep), rejects)
 	return nil
 }
 
-func (w *Worker) fail(name string, cause error) {
-	w.Log.Error("cannot read file; moved to failed/", "file", name, "err", cause)
-	w.file(name, "failed", w.Options.Lang.T("%s could not be read: %v", name, cause)+"\n", "")
+func (w *Worker) fail(in Inbox, name string, cause error) {
+	w.Log.Error("cannot read file; moved to failed/", "file", name, "region", in.Region, "err", cause)
+	w.file(in, name, failedDir, w.Options.Lang.T("%s could not be read: %v", name, cause)+"\n", "")
 }
 
-// file moves an inbox file to dir (done or failed) with its report, and its reject report if
-// any, beside it. A name taken there (by the file or by either report) gets a time prefix
-// rather than overwriting anything. A failure is logged: the file stays in the inbox.
-func (w *Worker) file(name, dir, report, rejects string) {
-	dest := filepath.Join(w.Inbox, dir, name)
-	for _, p := range []string{dest, dest + ".report.txt", dest + ".rejects.csv"} {
-		if _, err := os.Lstat(p); err == nil {
-			dest = filepath.Join(w.Inbox, dir, time.Now().Format("20060102-150405.000000")+"-"+name)
-			break
-		}
-	}
-	err := os.WriteFile(dest+".report.txt", []byte(report), 0o644)
-	if err == nil && rejects != "" {
-		err = os.Rename(rejects, dest+".rejects.csv")
-	}
-	if err == nil {
-		if err = os.Rename(filepath.Join(w.Inbox, name), dest); errors.Is(err, os.ErrNotExist) {
-			err = nil
-		}
-	}
-	if err != nil {
-		w.Log.Error("cannot file away; it stays in the inbox, and the other files go on", "file", name, "to", dir, "err", err)
+// file moves an inbox file to dir with its reports. A failure is logged: the file stays in
+// the inbox, and the other files go on.
+func (w *Worker) file(in Inbox, name, dir, report, rejects string) {
+	if err := in.file(name, dir, report, rejects); err != nil {
+		w.Log.Error("cannot file away; it stays in the inbox, and the other files go on", "file", name, "region", in.Region, "to", dir, "err", err)
 	}
 }
 

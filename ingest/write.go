@@ -143,7 +143,7 @@ func (in *inserter) abort() {
 
 // batchColumns are the account of a load as ingest_batches and ingest_pending hold it.
 const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
-	rows_read, loaded, rejected, skipped, duplicates`
+	rows_read, loaded, rejected, skipped, duplicates, region`
 
 // insertBatch writes a load's account into ingest_batches, or with a state into ingest_pending.
 func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Report, demo bool, started, finished time.Time) error {
@@ -161,7 +161,7 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 		d = 1
 	}
 	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, d, started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates)}
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code()}
 	if state != "" {
 		row = append(row, state)
 	}
@@ -315,13 +315,30 @@ func rollupContext(ctx context.Context) context.Context {
 }
 
 // CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to
-// its end, or "" when there is none. A batch record is written only after all of a file's
-// lots, so a load cut off midway leaves none and the file is loaded again in full.
+// its end and covered the loader's region (its region held the loader's), or "" when there is
+// none: a file loaded for one county is loaded again for its city, whose other counties' lots
+// the first load rejected. A batch record is written only after all of a file's lots, so a
+// load cut off midway leaves none and the file is loaded again in full.
 func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error) {
-	var id string
-	err := l.conn.QueryRow(ctx, "SELECT any(batch_id) FROM ingest_batches WHERE sha256 = ?", sha).Scan(&id)
+	rows, err := l.conn.Query(ctx, "SELECT batch_id, region FROM ingest_batches WHERE sha256 = ? ORDER BY finished_at, batch_id", sha)
 	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}
-	return id, nil
+	defer rows.Close()
+	for rows.Next() {
+		var id, region string
+		if err := rows.Scan(&id, &region); err != nil {
+			return "", fmt.Errorf("look up earlier loads: %w", err)
+		}
+		if region == "" { // recorded before loads had regions: the worker's, the whole one
+			return id, nil
+		}
+		if d, ok := l.region.Tree().Code(region); ok && l.region.Root().Within(d) {
+			return id, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("look up earlier loads: %w", err)
+	}
+	return "", nil
 }

@@ -86,6 +86,7 @@ func entries() []entry {
 		{"… and %d more rejects in the reject report", "……另有%d行拒收，详见拒收报告"},
 		{"%s: the same content (SHA-256 %s) was loaded before as batch %s; nothing was done.", "%s：相同内容（SHA-256 %s）已作为批次 %s 载入过，本次未做任何处理。"},
 		{"%s could not be read: %v", "%s 无法读取：%v"},
+		{"the directory regions/%s is for no division within %s; only an admin's uploads create such directories", "目录 regions/%s 不对应%s内的任何行政区划；此类目录只应由管理员上传时生成"},
 		{"%s: row %d: %s", "%s：第%d行：%s"},
 		{"%s: row %d, column %s, value %s: %s", "%s：第%d行，「%s」列，值 %s：%s"},
 

@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"tradestat"
@@ -17,11 +18,13 @@ type AuditEntry struct {
 }
 
 // AuditLog reads the newest limit entries of the audit log, newest first (entries of one
-// second in a fixed order, the same on every engine). It is not cached: the log grows
+// second in a fixed order, the same on every engine): of an account's store, those of
+// accounts limited to its region or a division within it. It is not cached: the log grows
 // without a load.
 func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	within, args := s.withinRegion()
 	rows, err := s.conn.Query(ctx, `SELECT at, user_name, role, ip, action, path, filters, detail, status, region
-		FROM audit_log ORDER BY at DESC, user_name, role, ip, action, path, filters, detail, status, region LIMIT ?`, limit)
+		FROM audit_log `+within+` ORDER BY at DESC, user_name, role, ip, action, path, filters, detail, status, region LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -46,13 +49,16 @@ type Batch struct {
 	Demo                                        bool
 	Finished                                    time.Time // Asia/Shanghai
 	Read, Loaded, Rejected, Skipped, Duplicates uint64
+	Region                                      string // the division the lots had to lie in; "" before loads recorded it
 }
 
-// RecentBatches reads the newest limit loads, newest first, for the ingest status page.
+// RecentBatches reads the newest limit loads, newest first, for the ingest status page: of
+// an account's store, the loads made for its region or a division within it.
 func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
+	within, args := s.withinRegion()
 	rows, err := s.conn.Query(ctx, `SELECT batch_id, file_name, sha256, file_size, demo, finished_at,
-		rows_read, loaded, rejected, skipped, duplicates
-		FROM ingest_batches ORDER BY finished_at DESC, batch_id LIMIT ?`, limit)
+		rows_read, loaded, rejected, skipped, duplicates, region
+		FROM ingest_batches `+within+` ORDER BY finished_at DESC, batch_id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("recent loads: %w", err)
 	}
@@ -62,7 +68,7 @@ func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
 		var b Batch
 		var demo uint8
 		if err := rows.Scan(&b.ID, &b.File, &b.SHA256, &b.Size, &demo, &b.Finished,
-			&b.Read, &b.Loaded, &b.Rejected, &b.Skipped, &b.Duplicates); err != nil {
+			&b.Read, &b.Loaded, &b.Rejected, &b.Skipped, &b.Duplicates, &b.Region); err != nil {
 			return nil, fmt.Errorf("recent loads: %w", err)
 		}
 		b.Demo, b.Finished = demo == 1, b.Finished.In(tradestat.Shanghai)
@@ -86,4 +92,19 @@ func (s *Store) Ingested(ctx context.Context) (IngestTotals, error) {
 		return t, fmt.Errorf("ingest totals: %w", err)
 	}
 	return t, nil
+}
+
+// withinRegion is the WHERE clause that keeps, for an account's store, the rows whose region
+// column names its region or a division within it (current codes, as accounts and loads
+// record them), and nothing for the deployment's store, which reads every row.
+func (s *Store) withinRegion() (string, []any) {
+	if !s.scoped {
+		return "", nil
+	}
+	ds := s.region.Root().Descendants()
+	args := make([]any, len(ds))
+	for i, d := range ds {
+		args[i] = d.Code
+	}
+	return "WHERE region IN (" + strings.Repeat("?, ", len(args)-1) + "?)", args
 }

@@ -36,6 +36,9 @@ type Store struct {
 	noCubes bool
 	// trust is how long a generation read from ClickHouse is taken as the data's (Trust).
 	trust time.Duration
+	// scoped: the store is an account's (For), whose audit log and loads are its region's
+	// only, where the deployment's store reads them all.
+	scoped bool
 }
 
 // An Option configures a Store at construction.
@@ -85,7 +88,7 @@ func New(conn driver.Conn, region division.Region, opts ...Option) *Store {
 // answers another; the same lanes, so that the bound on heavy reads holds for the server.
 func (s *Store) For(region division.Region) *Store {
 	return &Store{conn: s.conn, region: region, heavy: s.heavy, exports: s.exports, observe: s.observe,
-		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust}
+		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust, scoped: true}
 }
 
 // Region is the region the store reads.
