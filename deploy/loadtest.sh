@@ -9,7 +9,11 @@
 # writing its audit log as tradestat_writer. Targets: zero errors, p99 <= 200 ms, RSS growth
 # <= 10%. Each client pauses THINK (default 1s) on average between requests, as a person
 # reading the page; THINK=0 holds the server at CLIENTS requests in flight. LOTS, CLIENTS,
-# DURATION and WARMUP change the load too.
+# DURATION and WARMUP change the load too. REGIONS (default: a province, a city and a county
+# within the region) are accounts limited to a division: clients take the whole region's and
+# theirs in turn, and every figure (API summary, breakdown) answered to a limited account is
+# compared after the run with the whole region's figure for that division; any difference is
+# a leak, and the target "every account answered its region's figures only" is not met.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +23,7 @@ clients=${CLIENTS:-100}
 duration=${DURATION:-60s}
 warmup=${WARMUP:-2m}
 think=${THINK:-1s}
+if [ "$region" = 000000 ]; then regions=${REGIONS-530000,530500,530581}; else regions=${REGIONS-530581,530502}; fi
 port=${LOADTEST_PORT:-18090}
 make --no-print-directory build >/dev/null
 go build -o bin/loadtest ./cmd/loadtest
@@ -31,10 +36,13 @@ dir=var/loadtest
 rm -rf "$dir" && mkdir -p "$dir"
 password=load-test-$RANDOM$RANDOM
 echo "$password" | bin/tradestat user --users "$dir/users" add analyst analyst >/dev/null
+for code in ${regions//,/ }; do
+  echo "$password" | bin/tradestat user --users "$dir/users" add "analyst-$code" analyst --region "$code" >/dev/null
+done
 TRADESTAT_DATABASE=$bench_db TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTAT_WRITER_USER=tradestat_writer \
   bin/tradestat serve --region "$region" --addr 127.0.0.1:$port --users "$dir/users" >"$dir/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 LOADTEST_PASSWORD=$password bin/loadtest --url "http://127.0.0.1:$port" --clients "$clients" --duration "$duration" \
-  --warmup "$warmup" --think "$think" --user analyst --pid "$server" | tee "$dir/result.txt"
+  --warmup "$warmup" --think "$think" --user analyst --regions "$regions" --pid "$server" | tee "$dir/result.txt"

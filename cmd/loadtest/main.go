@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"tradestat/internal/loadtest"
@@ -22,7 +23,11 @@ func main() {
 	flag.StringVar(&o.User, "user", "", "sign in as this analyst (password from LOADTEST_PASSWORD)")
 	flag.IntVar(&o.PID, "pid", 0, "the server's process ID, for its memory")
 	flag.DurationVar(&o.Think, "think", time.Second, "mean pause between a client's requests (0: none)")
+	regions := flag.String("regions", "", "comma-separated division codes with an analyst account USER-CODE each (same password), limited to that region")
 	flag.Parse()
+	if *regions != "" {
+		o.Regions = strings.Split(*regions, ",")
+	}
 	o.Password = os.Getenv("LOADTEST_PASSWORD")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -38,7 +39,13 @@ type Options struct {
 	Clients          int
 	Warmup, Duration time.Duration
 	User, Password   string // an analyst's account (exports need one); none: access control is off
-	PID              int    // the server's process, for its resident memory; 0 skips it
+	// Regions are division codes with an analyst account each, named User-CODE with the same
+	// password, limited to that region: clients take the accounts in turn (the whole
+	// region's first), each asks about the views its own region holds, and every figure a
+	// limited client is answered is checked after the run against the whole region's
+	// account's answer for that region (Result.Checked, Leaks).
+	Regions []string
+	PID     int // the server's process, for its resident memory; 0 skips it
 	// Think is the mean pause between a client's answer and its next request (uniform from
 	// half to one and a half times it), as a person reads a page before the next click;
 	// 0 sends the next at once, which holds the server at Clients requests in flight.
@@ -69,6 +76,10 @@ type Result struct {
 	PerSecond                   float64
 	RSSBefore, RSSStart, RSSEnd int64 // bytes: before the warm-up, after it, at the end
 	FirstErrors                 []string
+	// Checked is how many distinct figures answered to clients of a region were compared with
+	// the whole region's answer for that region; Leaks lists those that differed.
+	Checked int
+	Leaks   []string
 }
 
 // views are the periods and filters the traffic asks about, read from the server itself.
@@ -76,38 +87,76 @@ type views struct {
 	years, places, areas, types []string
 }
 
+// client is one simulated browser, signed in as an account of the whole region (region "")
+// or of one division, with the views its account sees.
+type client struct {
+	*http.Client
+	region string
+	views  views
+	seen   *figures // the figures answered to the clients of its region
+}
+
+// figures are the bodies of the figures (summaries and breakdowns) answered for a region, by
+// path: the first answer of each, up to maxFigures.
+type figures struct {
+	mu     sync.Mutex
+	bodies map[string]string
+}
+
+const maxFigures = 5000
+
+func (f *figures) keep(path, body string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.bodies[path]; !ok && len(f.bodies) < maxFigures {
+		f.bodies[path] = body
+	}
+}
+
 // Run warms the server up, then measures Duration of traffic.
 func Run(ctx context.Context, o Options) (Result, error) {
 	var res Result
 	tr := &http.Transport{MaxIdleConnsPerHost: o.Clients, MaxConnsPerHost: o.Clients}
 	defer tr.CloseIdleConnections()
-	clients := make([]*http.Client, o.Clients)
+	accounts := append([]string{""}, o.Regions...)
+	seen := map[string]*figures{}
+	viewsOf := map[string]views{}
+	clients := make([]*client, o.Clients)
 	for i := range clients {
 		jar, err := cookiejar.New(nil)
 		if err != nil {
 			return res, err
 		}
-		clients[i] = &http.Client{Transport: tr, Jar: jar, Timeout: 60 * time.Second}
+		c := &client{Client: &http.Client{Transport: tr, Jar: jar, Timeout: 60 * time.Second}, region: accounts[i%len(accounts)]}
 		if o.User != "" {
-			if err := signIn(clients[i], o.URL, o.User, o.Password); err != nil {
+			user := o.User
+			if c.region != "" {
+				user += "-" + c.region
+			}
+			if err := signIn(c.Client, o.URL, user, o.Password); err != nil {
 				return res, err
 			}
 		}
+		if _, ok := viewsOf[c.region]; !ok {
+			if viewsOf[c.region], err = readViews(c.Client, o.URL); err != nil {
+				return res, fmt.Errorf("the views of %s: %w", user(o.User, c.region), err)
+			}
+			seen[c.region] = &figures{bodies: map[string]string{}}
+		}
+		c.views, c.seen = viewsOf[c.region], seen[c.region]
+		clients[i] = c
 	}
-	v, err := readViews(clients[0], o.URL)
-	if err != nil {
-		return res, err
-	}
+	var err error
 	if res.RSSBefore, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	if _, err := load(ctx, clients, o.URL, v, o.Warmup, o.Think); err != nil {
+	if _, err := load(ctx, clients, o.URL, o.Warmup, o.Think); err != nil {
 		return res, err
 	}
 	if res.RSSStart, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	samples, err := load(ctx, clients, o.URL, v, o.Duration, o.Think)
+	samples, err := load(ctx, clients, o.URL, o.Duration, o.Think)
 	if err != nil {
 		return res, err
 	}
@@ -127,8 +176,64 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res.All = stats(samples)
 	res.PerSecond = float64(len(samples)) / o.Duration.Seconds()
-	return res, nil
+	res.Checked, res.Leaks, err = compare(clients[0].Client, o.URL, seen)
+	return res, err
 }
+
+func user(name, region string) string {
+	if region == "" {
+		return name
+	}
+	return name + "-" + region
+}
+
+// compare asks the whole region's account, after the run (the data is the same), for every
+// figure a region's clients were answered, narrowed to that region, and lists those that
+// differ: a figure of another region, or of a wider view, answered to a limited account.
+func compare(whole *http.Client, base string, seen map[string]*figures) (int, []string, error) {
+	checked := 0
+	var leaks []string
+	for region, f := range seen {
+		if region == "" {
+			continue
+		}
+		for path, body := range f.bodies {
+			asked := path
+			if !strings.Contains(path, "area=") {
+				asked += "&area=" + region
+			}
+			want, err := get(whole, base+asked)
+			checked++
+			if errors.Is(err, errStatus) { // a view outside the region: none of its figures were due
+				leaks = append(leaks, fmt.Sprintf("%s, account of %s: answered; the whole region's account for the region: %v", path, region, err))
+				continue
+			}
+			if err != nil {
+				return checked, leaks, fmt.Errorf("the whole region's answer: %w", err)
+			}
+			if want != body {
+				leaks = append(leaks, fmt.Sprintf("%s, account of %s: %.200s; the region's figure: %.200s", path, region, body, want))
+			}
+		}
+	}
+	return checked, leaks, nil
+}
+
+func get(c *http.Client, url string) (string, error) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("%w: GET %s: %s", errStatus, url, resp.Status)
+	}
+	return string(b), err
+}
+
+// errStatus is an answer other than 200.
+var errStatus = errors.New("refused")
 
 type sample struct {
 	class Class
@@ -137,7 +242,7 @@ type sample struct {
 }
 
 // load runs every client for d and returns every request it made.
-func load(ctx context.Context, clients []*http.Client, base string, v views, d, think time.Duration) ([]sample, error) {
+func load(ctx context.Context, clients []*client, base string, d, think time.Duration) ([]sample, error) {
 	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var all []sample
@@ -149,9 +254,9 @@ func load(ctx context.Context, clients []*http.Client, base string, v views, d, 
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
 			var mine []sample
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				class, path := v.next(rng)
+				class, path := c.views.next(rng)
 				start := time.Now()
-				err := fetch(c, base+path)
+				err := c.fetch(base, path)
 				s := sample{class: class, took: time.Since(start)}
 				if err != nil {
 					s.err = err.Error()
@@ -232,19 +337,29 @@ func lotPage(rng *rand.Rand) string {
 
 func pick(rng *rand.Rand, from []string) string { return from[rng.IntN(len(from))] }
 
-// fetch reads url to its last byte; anything but 200 is an error.
-func fetch(c *http.Client, url string) error {
-	resp, err := c.Get(url)
+// fetch reads base+path to its last byte; anything but 200 is an error. The figures (the
+// API's summaries and breakdowns) answered to a limited account are kept for the check.
+func (c *client) fetch(base, path string) error {
+	resp, err := c.Get(base + path)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
+	var body strings.Builder
+	w := io.Discard
+	figure := c.region != "" && strings.HasPrefix(path, "/api/v1/") && !strings.HasPrefix(path, "/api/v1/lots")
+	if figure {
+		w = &body
+	}
+	_, err = io.Copy(w, resp.Body)
 	resp.Body.Close()
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
+		return fmt.Errorf("GET %s: %w", path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
+		return fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	if figure {
+		c.seen.keep(path, body.String())
 	}
 	return nil
 }
@@ -375,6 +490,17 @@ func (r Result) Write(w io.Writer, o Options) {
 	for _, e := range r.FirstErrors {
 		fmt.Fprintln(w, "error:", e)
 	}
+	if len(o.Regions) > 0 {
+		fmt.Fprintf(w, "\naccounts of %s: %d distinct figures answered to them compared with the whole region's for their regions, %d differ\n",
+			strings.Join(o.Regions, ", "), r.Checked, len(r.Leaks))
+		for i, l := range r.Leaks {
+			if i == 10 {
+				fmt.Fprintf(w, "… and %d more\n", len(r.Leaks)-10)
+				break
+			}
+			fmt.Fprintln(w, "differs:", l)
+		}
+	}
 	fmt.Fprintf(w, "\nrequests_per_second=%.0f\np50_ms=%s\np99_ms=%s\nerrors=%d\nrss_start_mb=%.1f\nrss_end_mb=%.1f\nrss_growth_percent=%.1f\n",
 		r.PerSecond, ms(r.All.P50), ms(r.All.P99), r.All.Errors, float64(r.RSSStart)/1e6, float64(r.RSSEnd)/1e6, growth*100)
 	met := func(ok bool) string {
@@ -383,6 +509,10 @@ func (r Result) Write(w io.Writer, o Options) {
 		}
 		return "NOT MET"
 	}
-	fmt.Fprintf(w, "targets: zero errors %s; p99 <= %s %s; RSS growth <= %.0f%% %s\n",
+	fmt.Fprintf(w, "targets: zero errors %s; p99 <= %s %s; RSS growth <= %.0f%% %s",
 		met(r.All.Errors == 0), ms(MaxP99)+" ms", met(r.All.P99 <= MaxP99), MaxGrowth*100, met(growth <= MaxGrowth))
+	if len(o.Regions) > 0 {
+		fmt.Fprintf(w, "; every account answered its region's figures only %s", met(len(r.Leaks) == 0 && r.Checked > 0))
+	}
+	fmt.Fprintln(w)
 }
