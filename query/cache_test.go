@@ -37,3 +37,32 @@ func TestCacheBoundsEachKind(t *testing.T) {
 		t.Errorf("%d summaries kept, want all 5000", count[""])
 	}
 }
+
+// TestAccountStoresShareCubes: the cube of a year, every place's figures, is read once and
+// kept in the deployment's cache however many accounts' stores ask for it; each store's
+// other results stay in its own cache.
+func TestAccountStoresShareCubes(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	whole := New(conn, division.MustRegion("530500"))
+	ctx := Pinned(context.Background())
+	counties := []*Store{whole.For(division.MustRegion("530581")), whole.For(division.MustRegion("530502"))}
+	for _, s := range counties {
+		if _, err := s.cube(ctx, 2021); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cached(ctx, s, "summary x", func(context.Context) (string, error) { return s.Region().Code(), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok, err := stored[yearCube](ctx, whole, cubeKey+"2021"); err != nil || !ok {
+		t.Errorf("the cube read for the counties is not in the deployment's cache: %v %v", ok, err)
+	}
+	for _, s := range counties {
+		if s.cache.counts[cubeKey] != 0 || len(s.cache.entries) != 1 {
+			t.Errorf("%s: %d cubes of its own, %d entries; want none and its one result", s.Region().Code(), s.cache.counts[cubeKey], len(s.cache.entries))
+		}
+		if got, _, _ := stored[string](ctx, s, "summary x"); got != s.Region().Code() {
+			t.Errorf("%s: its own result reads %q", s.Region().Code(), got)
+		}
+	}
+}

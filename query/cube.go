@@ -27,11 +27,12 @@ const cubeKey = "cube "
 // read by a query each, so that they never push the recent years' cubes out of the cache.
 const cubeYears = 4
 
-// cube reads the cube of a year from figures_monthly, once per generation of the data. The
+// cube reads the cube of a year from figures_monthly, once per generation of the data, for
+// the deployment's store and the accounts' stores made from it (For) alike. The
 // rows are changes that add up (a SummingMergeTree not yet merged may hold several for one
 // group), so they are added up here as they come, without a GROUP BY on the server.
 func (s *Store) cube(ctx context.Context, year int) (yearCube, error) {
-	return cached(ctx, s, fmt.Sprintf(cubeKey+"%d", year), func(ctx context.Context) (yearCube, error) {
+	return cached(ctx, s.wholeStore(), fmt.Sprintf(cubeKey+"%d", year), func(ctx context.Context) (yearCube, error) {
 		cubeTypes := tradestat.TradeTypes() // the order of a cube's cells
 		typeAt := make(map[string]int, len(cubeTypes))
 		for i, t := range cubeTypes {
@@ -94,7 +95,7 @@ func (s *Store) cubes(ctx context.Context, f Filter) ([]yearCube, bool, error) {
 	var out []yearCube
 	ready := true
 	for y := f.From.Year; y <= f.To.Year; y++ {
-		c, ok, err := stored[yearCube](ctx, s, fmt.Sprintf(cubeKey+"%d", y))
+		c, ok, err := stored[yearCube](ctx, s.wholeStore(), fmt.Sprintf(cubeKey+"%d", y))
 		if err != nil {
 			return nil, false, err
 		}

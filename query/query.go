@@ -39,6 +39,10 @@ type Store struct {
 	// scoped: the store is an account's (For), whose audit log and loads are its region's
 	// only, where the deployment's store reads them all.
 	scoped bool
+	// whole is the deployment's store, for an account's: the cubes hold every place's figures
+	// whatever the region, and are kept once, in the deployment's cache (an account's views
+	// read only its region's places from them).
+	whole *Store
 }
 
 // An Option configures a Store at construction.
@@ -88,7 +92,15 @@ func New(conn driver.Conn, region division.Region, opts ...Option) *Store {
 // answers another; the same lanes, so that the bound on heavy reads holds for the server.
 func (s *Store) For(region division.Region) *Store {
 	return &Store{conn: s.conn, region: region, heavy: s.heavy, exports: s.exports, observe: s.observe,
-		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust, scoped: true}
+		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust, scoped: true, whole: s.wholeStore()}
+}
+
+// wholeStore is the deployment's store: s itself, or the one s was made from.
+func (s *Store) wholeStore() *Store {
+	if s.whole != nil {
+		return s.whole
+	}
+	return s
 }
 
 // Region is the region the store reads.
