@@ -150,7 +150,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		sc.region = r
 		return runServe(ctx, cfg, sc, stdout, stderr)
 	case "user":
-		return runUser(fs, args[1:], getenv, os.Stdin, stdout, stderr)
+		return runUser(fs, args[1:], getenv, lang, os.Stdin, stdout, stderr)
 	case "evaluation":
 		return runEvaluation(ctx, &cfg, fs, args[1:], region, stdout)
 	case "healthcheck":

@@ -11,19 +11,27 @@ import (
 	"golang.org/x/term"
 
 	"tradestat/auth"
+	"tradestat/msg"
 )
 
 const userUsage = "usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE]\n" +
 	"       tradestat user --users FILE screen LABEL [--region CODE]\n" +
 	"--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region."
 
+// usageOf is the usage of tradestat user in the account's language.
+func usageOf(l msg.Lang) string { return l.T(userUsage) }
+
 // runUser is `tradestat user add NAME ROLE` (the password read from the terminal without
 // echo, or from standard input's first line) and `tradestat user screen LABEL` (prints a
 // wall-display link token, shown once), on the accounts file --users. --region (before or
 // after the names) limits the account or link to a division.
-func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin *os.File, stdout, stderr io.Writer) error {
+func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, lang func() (msg.Lang, error), stdin *os.File, stdout, stderr io.Writer) error {
 	file := fs.String("users", getenv("TRADESTAT_USERS"), "accounts file (TRADESTAT_USERS)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	l, err := lang()
+	if err != nil {
 		return err
 	}
 	region := ""
@@ -38,7 +46,7 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin 
 		after.SetOutput(stderr)
 		after.StringVar(&region, "region", region, "the division the account or link may see")
 		if err := after.Parse(rest[n:]); err != nil || after.NArg() > 0 {
-			fmt.Fprintln(stderr, userUsage)
+			fmt.Fprintln(stderr, usageOf(l))
 			return errUsage
 		}
 		rest = rest[:n]
@@ -49,7 +57,7 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin 
 		}
 	}
 	if *file == "" || len(rest) == 0 {
-		fmt.Fprintln(stderr, userUsage)
+		fmt.Fprintln(stderr, usageOf(l))
 		return errUsage
 	}
 	switch {
@@ -65,17 +73,17 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, stdin 
 		if err := auth.AddUser(*file, rest[1], role, password, region); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s is a %s%s\n", *file, rest[1], role, scopeOf(region))
+		fmt.Fprintln(stdout, l.T("%s: account %s, role %s, %s", *file, rest[1], l.T(role.String()), scopeOf(l, region)))
 		return nil
 	case rest[0] == "screen" && len(rest) == 2:
 		token, err := auth.AddScreen(*file, rest[1], region)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wall display %s%s: /screen?token=%s (shown once; the file keeps only its hash)\n", rest[1], scopeOf(region), token)
+		fmt.Fprintln(stdout, l.T("wall display %s, %s: /screen?token=%s (shown once; the file keeps only its hash)", rest[1], scopeOf(l, region), token))
 		return nil
 	}
-	fmt.Fprintln(stderr, userUsage)
+	fmt.Fprintln(stderr, usageOf(l))
 	return errUsage
 }
 
@@ -87,15 +95,15 @@ func first(s []string) string {
 }
 
 // scopeOf says which region an account or link sees.
-func scopeOf(region string) string {
+func scopeOf(l msg.Lang, region string) string {
 	if region == "" {
-		return " (the deployment's whole region)"
+		return l.T("sees the deployment's whole region")
 	}
-	r, err := parseRegion(region)
-	if err != nil {
-		return " (" + region + ")"
+	name := region
+	if r, err := parseRegion(region); err == nil {
+		name = r.Root().FullName()
 	}
-	return " of " + r.Root().FullName() + " " + region
+	return l.T("sees %s (%s) only", name, region)
 }
 
 func readPassword(stdin *os.File, stderr io.Writer) (string, error) {
