@@ -17,10 +17,11 @@ import (
 
 // Worker is `tradestat ingest --watch DIR`: it loads every new file dropped into an inbox
 // directory exactly once, by content hash, and moves it to done/ or failed/ with its report
-// beside it; the files of a region inbox under it (Inbox) are loaded with that region. Its state lives in ClickHouse (a file's batch record is written only after all of
-// its lots) and in where files are, so it survives restarts: a file whose load was cut off is
-// still in the inbox and is loaded again in full, and the replace-on-reload rule keeps every
-// figure counted once.
+// beside it; the files of a region inbox under it (Inbox) are loaded with that region. Its
+// state lives in ClickHouse (a file's batch record is written only after all of its lots) and
+// in where files are, so it survives restarts: a file whose load was cut off is still in the
+// inbox and is loaded again in full, and the replace-on-reload rule keeps every figure counted
+// once.
 type Worker struct {
 	Inbox   string
 	Connect func(context.Context) (driver.Conn, error) // opens (and migrates) the database
