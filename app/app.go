@@ -51,6 +51,7 @@ commands:
   evaluation       the performance self-evaluation table of a year (XLSX)
   serve            serve the dashboard and the API (--users FILE, or --auth off)
   user             manage accounts: user add NAME ROLE, user screen LABEL (--users FILE)
+  batch            the loads: batch list, batch withdraw ID (take a load back)
   healthcheck URL  exit 0 when URL (e.g. http://127.0.0.1:8080/readyz) answers 200: for
                    container health checks on images without a shell or curl
 
@@ -149,6 +150,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		sc.region = r
 		return runServe(ctx, cfg, sc, stdout, stderr)
+	case "batch":
+		return runBatch(ctx, &cfg, fs, args[1:], lang, region, os.Stdin, stdout, stderr)
 	case "user":
 		return runUser(fs, args[1:], getenv, lang, os.Stdin, stdout, stderr)
 	case "evaluation":

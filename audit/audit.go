@@ -30,6 +30,7 @@ const (
 	Logout      = "logout"
 	Upload      = "upload"
 	Export      = "export"
+	Withdraw    = "withdraw" // a load taken back
 )
 
 // Entry is one audited action.

@@ -50,7 +50,7 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
-	refresh    sync.Mutex // one commit at a time
+	refresh    *sync.Mutex // one commit or withdrawal at a time, shared by the loaders of For
 	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
 	// load there, as a kill at that moment would.
 	afterMove func() error
@@ -59,7 +59,15 @@ type Loader struct {
 // NewLoader returns a Loader writing through conn the lots of files whose trading places lie
 // within region.
 func NewLoader(conn driver.Conn, region division.Region) *Loader {
-	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now}
+	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now, refresh: &sync.Mutex{}}
+}
+
+// For is a loader of the same database for lots within region (an admin's, a region inbox's):
+// its commits and withdrawals wait for those of l, as l's own do.
+func (l *Loader) For(region division.Region) *Loader {
+	c := *l
+	c.region = region
+	return &c
 }
 
 // Source is one file to load: a path, or bytes already in memory.

@@ -66,6 +66,9 @@ type Report struct {
 
 	valid int       // rows that became lots: Loaded + Duplicates
 	gaps  basisGaps // NoBudget and NoReserve, and whether the file had the columns
+	// versions: the lot versions the load replaced were kept in deal_versions, so that it
+	// can be withdrawn (not in cluster mode).
+	versions bool
 }
 
 // maxFirstRejects is how many rejects a Report keeps; the reject report has them all.

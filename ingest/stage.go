@@ -82,7 +82,16 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	if errOthers != nil {
 		return fmt.Errorf("earlier lots: %w", errOthers)
 	}
+	first := others == 0
 	if st.staged {
+		// The versions the load replaces are kept before it replaces them, so that it can be
+		// withdrawn; a first load replaces none.
+		if !first {
+			if err := l.keepVersions(ctx, st); err != nil {
+				return err
+			}
+		}
+		rep.versions = true
 		// Its lots and duplicates are counted after the move (Recover counts them itself).
 		if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
 			return err
@@ -101,7 +110,6 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
 	// A first load's own figures are added meanwhile: they are right unless it had duplicates,
 	// when every group is recomputed.
-	first := others == 0
 	var loaded uint64
 	var errCount, errDaily error
 	wg.Go(func() {
@@ -209,7 +217,7 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
 		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
-			rejected, skipped, rows_read - rejected - skipped - ?, region
+			rejected, skipped, rows_read - rejected - skipped - ?, region, versions
 		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}

@@ -37,7 +37,7 @@ type Worker struct {
 	BatchSize, InsertRows int
 
 	conn    driver.Conn
-	loaders map[string]*Loader // by region code
+	loaders map[string]*Loader // by region inbox ("" the top one's)
 }
 
 // Run processes the inbox until ctx is cancelled.
@@ -116,16 +116,21 @@ func (w *Worker) processInbox(ctx context.Context, in Inbox) error {
 			}
 			w.conn, w.loaders = conn, map[string]*Loader{}
 		}
-		loader := w.loaders[region.Code()]
-		if loader == nil {
-			loader = NewLoader(w.conn, region)
+		top := w.loaders[""]
+		if top == nil {
+			top = NewLoader(w.conn, w.Options.Region)
 			if w.BatchSize > 0 {
-				loader.BatchSize = w.BatchSize
+				top.BatchSize = w.BatchSize
 			}
 			if w.InsertRows > 0 {
-				loader.InsertRows = w.InsertRows
+				top.InsertRows = w.InsertRows
 			}
-			w.loaders[region.Code()] = loader
+			w.loaders[""] = top
+		}
+		loader := w.loaders[in.Region]
+		if loader == nil {
+			loader = top.For(region)
+			w.loaders[in.Region] = loader
 		}
 		if err := w.process(ctx, in, loader, name); err != nil {
 			return err

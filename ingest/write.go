@@ -143,7 +143,7 @@ func (in *inserter) abort() {
 
 // batchColumns are the account of a load as ingest_batches and ingest_pending hold it.
 const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
-	rows_read, loaded, rejected, skipped, duplicates, region`
+	rows_read, loaded, rejected, skipped, duplicates, region, versions`
 
 // insertBatch writes a load's account into ingest_batches, or with a state into ingest_pending.
 func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Report, demo bool, started, finished time.Time) error {
@@ -156,12 +156,8 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 		return fmt.Errorf("prepare batch record: %w", err)
 	}
 	defer batch.Close()
-	var d uint8
-	if demo {
-		d = 1
-	}
-	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, d, started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code()}
+	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, boolByte(demo), started, finished,
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rep.versions)}
 	if state != "" {
 		row = append(row, state)
 	}
@@ -314,13 +310,21 @@ func rollupContext(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_group_by": rollupMemory}))
 }
 
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to
-// its end and covered the loader's region (its region held the loader's), or "" when there is
+// its end, was not withdrawn, and covered the loader's region (its region held the loader's), or "" when there is
 // none: a file loaded for one county is loaded again for its city, whose other counties' lots
 // the first load rejected. A batch record is written only after all of a file's lots, so a
 // load cut off midway leaves none and the file is loaded again in full.
 func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error) {
-	rows, err := l.conn.Query(ctx, "SELECT batch_id, region FROM ingest_batches WHERE sha256 = ? ORDER BY finished_at, batch_id", sha)
+	rows, err := l.conn.Query(ctx, `SELECT batch_id, region FROM ingest_batches
+		WHERE sha256 = ? AND batch_id NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY finished_at, batch_id`, sha)
 	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}

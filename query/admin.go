@@ -50,6 +50,9 @@ type Batch struct {
 	Finished                                    time.Time // Asia/Shanghai
 	Read, Loaded, Rejected, Skipped, Duplicates uint64
 	Region                                      string // the division the lots had to lie in; "" before loads recorded it
+	// Withdrawn: taken back (tradestat batch withdraw); Withdrawable: it can be, its replaced
+	// versions having been kept.
+	Withdrawn, Withdrawable bool
 }
 
 // RecentBatches reads the newest limit loads, newest first, for the ingest status page: of
@@ -57,7 +60,8 @@ type Batch struct {
 func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
 	within, args := s.withinRegion()
 	rows, err := s.conn.Query(ctx, `SELECT batch_id, file_name, sha256, file_size, demo, finished_at,
-		rows_read, loaded, rejected, skipped, duplicates, region
+		rows_read, loaded, rejected, skipped, duplicates, region, versions,
+		batch_id IN (SELECT batch_id FROM batch_withdrawals)
 		FROM ingest_batches `+within+` ORDER BY finished_at DESC, batch_id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("recent loads: %w", err)
@@ -66,12 +70,13 @@ func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
 	var out []Batch
 	for rows.Next() {
 		var b Batch
-		var demo uint8
+		var demo, versions, withdrawn uint8
 		if err := rows.Scan(&b.ID, &b.File, &b.SHA256, &b.Size, &demo, &b.Finished,
-			&b.Read, &b.Loaded, &b.Rejected, &b.Skipped, &b.Duplicates, &b.Region); err != nil {
+			&b.Read, &b.Loaded, &b.Rejected, &b.Skipped, &b.Duplicates, &b.Region, &versions, &withdrawn); err != nil {
 			return nil, fmt.Errorf("recent loads: %w", err)
 		}
 		b.Demo, b.Finished = demo == 1, b.Finished.In(tradestat.Shanghai)
+		b.Withdrawn, b.Withdrawable = withdrawn == 1, versions == 1 && withdrawn == 0
 		out = append(out, b)
 	}
 	return out, rows.Err()

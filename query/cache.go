@@ -34,10 +34,11 @@ func bounded(key string) (kind string, limit int) {
 	return "", 0
 }
 
-// cache keeps query results until the data changes. The data changes only by a load, and
-// every load ends by writing its row to ingest_batches, so the number of loads and the time
-// of the last one name the data's generation: a result computed under the same generation is
-// still exact. Asking for the generation is one read of a table with a row per file, far
+// cache keeps query results until the data changes. The data changes only by a load or the
+// withdrawal of one; every load ends by writing its row to ingest_batches and every
+// withdrawal its row to batch_withdrawals, so the number of loads, the time of the last one
+// and the number of withdrawals name the data's generation: a result computed under the same
+// generation is still exact. Asking for the generation is one read of a table with a row per file, far
 // cheaper than any panel's query.
 type cache struct {
 	mu      sync.Mutex
@@ -116,12 +117,13 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 
 // readGeneration reads the data's generation from ClickHouse.
 func (s *Store) readGeneration(ctx context.Context) (string, error) {
-	var n uint64
+	var n, withdrawn uint64
 	var last time.Time
-	if err := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at) FROM ingest_batches").Scan(&n, &last); err != nil {
+	if err := s.conn.QueryRow(ctx, `SELECT count(), max(finished_at), (SELECT count() FROM batch_withdrawals)
+		FROM ingest_batches`).Scan(&n, &last, &withdrawn); err != nil {
 		return "", fmt.Errorf("data generation: %w", err)
 	}
-	return fmt.Sprintf("%d/%d", n, last.Unix()), nil
+	return fmt.Sprintf("%d/%d/%d", n, last.Unix(), withdrawn), nil
 }
 
 // pin is one request's generation, read at its first cached call and reused by the rest.

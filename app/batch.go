@@ -1,0 +1,132 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"golang.org/x/term"
+
+	"tradestat/audit"
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/msg"
+	"tradestat/query"
+	"tradestat/warehouse"
+)
+
+const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw ID [--yes]"
+
+// runBatch is `tradestat batch list` (the latest loads, with their batch IDs and whether they
+// can be withdrawn) and `tradestat batch withdraw ID`: what withdrawing the load would change
+// is printed first, and it is done only once confirmed (typed yes at the terminal, or --yes),
+// then recorded in the audit log.
+func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdin *os.File, stdout, stderr io.Writer) error {
+	yes := fs.Bool("yes", false, "withdraw without asking (what it changes is printed all the same)")
+	n := fs.Int("n", 50, "how many loads batch list shows, newest first")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && rest[0] == "withdraw" && len(rest) > 2 { // --yes after the ID
+		if err := fs.Parse(rest[2:]); err != nil || fs.NArg() > 0 {
+			fmt.Fprintln(stderr, batchUsage)
+			return errUsage
+		}
+		rest = rest[:2]
+	}
+	l, err := lang()
+	if err != nil {
+		return err
+	}
+	r, err := region()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rest) == 1 && rest[0] == "list":
+	case len(rest) == 2 && rest[0] == "withdraw":
+	default:
+		fmt.Fprintln(stderr, batchUsage)
+		return errUsage
+	}
+	conn, err := warehouse.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if rest[0] == "list" {
+		batches, err := query.New(conn, r).RecentBatches(ctx, *n)
+		if err != nil {
+			return err
+		}
+		return writeBatches(stdout, l, r, batches)
+	}
+	loader := ingest.NewLoader(conn, r)
+	plan, err := loader.Plan(ctx, rest[1])
+	if err != nil {
+		return withdrawError(l, err)
+	}
+	fmt.Fprint(stdout, l.T("withdrawing it would change:")+"\n"+plan.Text(l))
+	if !*yes {
+		if !term.IsTerminal(int(stdin.Fd())) {
+			return fmt.Errorf("%s", l.T("nothing was withdrawn: add --yes to withdraw without a terminal"))
+		}
+		fmt.Fprint(stderr, l.T("type yes to withdraw it: "))
+		line, _ := bufio.NewReader(stdin).ReadString('\n')
+		if strings.TrimSpace(line) != "yes" {
+			return errors.New(l.T("nothing was withdrawn"))
+		}
+	}
+	who := "cli:" + os.Getenv("USER")
+	log := audit.New(conn, slog.New(slog.NewTextHandler(stderr, nil)))
+	done, err := loader.Withdraw(ctx, rest[1], who)
+	if err != nil {
+		log.Close()
+		return withdrawError(l, err)
+	}
+	if err := log.Record(audit.Entry{User: who, Action: audit.Withdraw, Path: "tradestat batch withdraw", Detail: done.Text(msg.Chinese)}); err != nil {
+		return err
+	}
+	if err := log.Close(); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	fmt.Fprint(stdout, l.T("withdrawn:")+"\n"+done.Text(l))
+	return nil
+}
+
+func withdrawError(l msg.Lang, err error) error {
+	var w *ingest.WithdrawError
+	if errors.As(err, &w) {
+		return errors.New(w.Text(l))
+	}
+	return err
+}
+
+// writeBatches prints loads as a table.
+func writeBatches(w io.Writer, l msg.Lang, r division.Region, batches []query.Batch) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, l.T("batch\tfinished\tfile\tregion\tread\tloaded\tstate"))
+	for _, b := range batches {
+		state := l.T("cannot be withdrawn")
+		switch {
+		case b.Withdrawn:
+			state = l.T("withdrawn")
+		case b.Withdrawable:
+			state = l.T("can be withdrawn")
+		}
+		region := ""
+		if b.Region != "" {
+			region = r.NameOf(b.Region)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", b.ID, b.Finished.Format("2006-01-02 15:04:05"), b.File, region, b.Read, b.Loaded, state)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,154 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+	"tradestat/money"
+	"tradestat/msg"
+)
+
+// state is what the readers see of the data, without load IDs or versions: every current lot
+// and every rollup's non-zero groups. Two loads of the same lots give the same state.
+func state(t *testing.T, conn driver.Conn) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT project_code, lot_code, name, toString(trade_type), place_code, region_code, toString(deal_date),
+			budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online FROM deals FINAL ORDER BY project_code, lot_code`,
+		figuresOf("figures_daily"), figuresOf("figures_monthly"), figuresOf("figures_yearly"),
+		`SELECT place_code, toString(deal_date), project_code, lot_code, name, amount_fen, sum(lots) AS n FROM lots_by_place
+			GROUP BY place_code, deal_date, project_code, lot_code, name, amount_fen HAVING n != 0
+			ORDER BY place_code, deal_date, project_code, lot_code, name, amount_fen`,
+	} {
+		rows, err := conn.Query(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		types := rows.ColumnTypes()
+		for rows.Next() {
+			vals := make([]any, len(types))
+			for i, ct := range types {
+				vals[i] = newOf(ct.ScanType())
+			}
+			if err := rows.Scan(vals...); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vals {
+				fmt.Fprintf(&b, "%v ", deref(v))
+			}
+			b.WriteString("\n")
+		}
+		rows.Close()
+		b.WriteString("--\n")
+	}
+	return b.String()
+}
+
+func figuresOf(table string) string {
+	return `SELECT toString(deal_date), place_code, toString(trade_type), sum(lots) AS n, sum(amount_fen) AS a, sum(savings_fen),
+		sum(premium_fen), sum(online), sum(budget_fen), sum(no_budget) FROM ` + table + `
+		GROUP BY deal_date, place_code, trade_type HAVING n != 0 OR a != 0 ORDER BY deal_date, place_code, trade_type`
+}
+
+// TestWithdraw: a load withdrawn after a first load, after it replaced lots, and after a later
+// load changed some of its lots: the data is exactly what it was before it, but for the lots
+// the later load changed, which stay as that load has them; withdrawing the later load too
+// brings back the first load's state exactly. What a withdrawal will change is told before,
+// in lots and 万元 by year, and matches the sums of the files.
+func TestWithdraw(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	load := func(name string) string {
+		t.Helper()
+		rep, err := loader.LoadFile(ctx, "testdata/withdraw/"+name, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.BatchID
+	}
+	a := load("a.csv")
+	afterA := state(t, conn)
+	b := load("b.csv")
+	if state(t, conn) == afterA {
+		t.Fatal("b.csv changed nothing: the test would prove nothing")
+	}
+	plan, err := loader.Plan(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b.csv: P1 (900 → 800 元, moved to 2022) and P2 (renamed) replaced; P5 (250 元, 2021) and P6
+	// (90 元, 2023) added. Withdrawn: 2021 gets P1 back and loses P5, 2022 loses P1's 800, 2023
+	// loses P6.
+	want := []ingest.YearChange{{Year: 2021, Lots: 0, Amount: money.Fen(90000 - 25000)}, {Year: 2022, Lots: -1, Amount: -80000}, {Year: 2023, Lots: -1, Amount: -9000}}
+	if plan.Removed != 2 || plan.Restored != 2 || plan.Kept != 0 || fmt.Sprint(plan.Years) != fmt.Sprint(want) ||
+		plan.LotsBefore != 6 || plan.LotsAfter != 4 || plan.AmountBefore != money.Fen(80000+45000+180000+500000+25000+9000) || plan.AmountAfter != money.Fen(90000+45000+180000+500000) {
+		t.Errorf("plan:\n%s%+v", plan.Text(msg.Chinese), plan)
+	}
+	if text := plan.Text(msg.Chinese); !strings.Contains(text, "删除2个标段，2个恢复为此前的版本") || !strings.Contains(text, "2022年：交易项目-1个，交易金额-0.08万元") {
+		t.Errorf("plan's text:\n%s", text)
+	}
+	if _, err := loader.Withdraw(ctx, b, "clerk"); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, conn); got != afterA {
+		t.Errorf("after withdrawing b.csv:\n%s\nwant, as after a.csv:\n%s", got, afterA)
+	}
+	for _, bad := range []string{b, "0000000000000000", "x"} {
+		if _, err := loader.Withdraw(ctx, bad, "clerk"); !ingest.IsWithdrawRefused(err) {
+			t.Errorf("withdraw %q: %v, want a refusal", bad, err)
+		}
+	}
+
+	// The same file once more (a withdrawn load is not "loaded before"), then c.csv changes P1
+	// again and adds P7: withdrawing b.csv's second load leaves P1 as c.csv has it.
+	b2 := load("b.csv")
+	if b2 == b {
+		t.Fatal("b.csv was not loaded again after its withdrawal")
+	}
+	c := load("c.csv")
+	w, err := loader.Withdraw(ctx, b2, "clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Removed != 2 || w.Restored != 1 || w.Kept != 1 {
+		t.Errorf("withdrawing b.csv after c.csv: %+v, want 2 removed, P2 restored, P1 kept", w)
+	}
+	fresh, _ := chtest.Open(t)
+	other := ingest.NewLoader(fresh, division.MustRegion("530500"))
+	for _, f := range []string{"a.csv", "c.csv"} {
+		if _, err := other.LoadFile(ctx, "testdata/withdraw/"+f, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := state(t, conn), state(t, fresh); got != want {
+		t.Errorf("a, b, c loaded and b withdrawn:\n%s\nwant, as a then c:\n%s", got, want)
+	}
+	if _, err := loader.Withdraw(ctx, c, "clerk"); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, conn); got != afterA {
+		t.Errorf("after withdrawing c.csv too:\n%s\nwant, as after a.csv:\n%s", got, afterA)
+	}
+	// The first load: every lot it holds goes.
+	if w, err := loader.Withdraw(ctx, a, "clerk"); err != nil || w.Removed != 4 || w.LotsAfter != 0 || w.AmountAfter != 0 {
+		t.Errorf("withdrawing a.csv: %+v %v", w, err)
+	}
+	var n uint64
+	if err := conn.QueryRow(ctx, "SELECT count() FROM batch_withdrawals WHERE user_name = 'clerk'").Scan(&n); err != nil || n != 4 {
+		t.Errorf("%d withdrawals recorded, want 4: %v", n, err)
+	}
+}
+
+func newOf(t reflect.Type) any { return reflect.New(t).Interface() }
+func deref(v any) any          { return reflect.ValueOf(v).Elem().Interface() }
