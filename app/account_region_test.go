@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -194,7 +195,7 @@ func TestAccountRegions(t *testing.T) {
 			if !strings.HasPrefix(r.Path, "/admin") || r.Method != http.MethodGet {
 				continue
 			}
-			if code, body := fetch(a.c, r.Path+"?dir=done&file=none"); code != 200 && !(r.Path == "/admin/ingest/rejects" && code == 404) {
+			if code, body := fetch(a.c, r.Path+"?dir=done&file=none"); code != 200 && !(r.Path == "/admin/ingest/rejects" && code == 404) && !(r.Path == "/admin/withdraw" && code == 400) {
 				t.Errorf("%s: %s → %d %.200s", a.name, r.Path, code, body)
 			}
 		}
@@ -279,6 +280,18 @@ func TestAccountRegions(t *testing.T) {
 	waitFor(t, longyang.c, svc.URL+"/admin/ingest", "two-counties.csv：读取5行 = 载入2 + 拒收3", "不在隆阳区范围内")
 	if got := changed(root, "530502", before["530502"]); got == before["530502"] {
 		t.Errorf("隆阳区 after its admin's upload: %s万元, unchanged", got)
+	}
+	// A load can be withdrawn by the admins of its region only.
+	_, page = fetch(longyang.c, "/admin/ingest")
+	m := regexp.MustCompile(`/admin/withdraw\?batch=([0-9a-f]{16})`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("%s: no load of its own to withdraw:\n%.3000s", longyang.name, page)
+	}
+	if code, body := fetch(tengchong.c, "/admin/withdraw?batch="+m[1]); code != http.StatusForbidden || !strings.Contains(body, "不在腾冲市范围内") {
+		t.Errorf("%s: withdrawing 隆阳's load → %d %.300s, want 403", tengchong.name, code, body)
+	}
+	if code, body := fetch(longyang.c, "/admin/withdraw?batch="+m[1]); code != 200 || !strings.Contains(body, "删除2个标段") {
+		t.Errorf("%s: withdrawing its own load → %d %.300s", longyang.name, code, body)
 	}
 	// The audit log of a limited admin holds its region's entries only.
 	waitFor(t, root, svc.URL+"/admin/audit", "<td>analyst-530581</td><td>analyst</td><td>530581</td>", "<td>root</td><td>admin</td><td></td>",

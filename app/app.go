@@ -320,8 +320,8 @@ type Service struct {
 
 // Setup is what a Service is given beyond the reader's configuration.
 type Setup struct {
-	// Writer is an account that may write, for the audit log (and the migrations). When it
-	// cannot write, nothing is audited, which is refused when RequireAudit is set (access
+	// Writer is an account that may write, for the audit log, the withdrawal of loads (and
+	// the migrations). When it cannot write, nothing is audited nor withdrawn, which is refused when RequireAudit is set (access
 	// control is on: every sign-in, upload and export must be accountable).
 	Writer       *warehouse.Config
 	RequireAudit bool
@@ -342,6 +342,13 @@ func Start(ctx context.Context, cfg warehouse.Config, addr string, log *slog.Log
 // StartWith is Start with an audit log and uploads as set up.
 func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string, log *slog.Logger, opts ...dashboard.Option) (*Service, error) {
 	s := &Service{done: make(chan error, 1)}
+	region := set.Region
+	if region.Root() == nil {
+		var err error
+		if region, err = parseRegion(DefaultRegion); err != nil {
+			return nil, err
+		}
+	}
 	if set.Writer != nil {
 		// Open succeeds for a read-only account once the database is set up, so whether the
 		// account may write is asked of the server.
@@ -359,7 +366,7 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 			return nil, err
 		default:
 			s.writer, s.audit = w, audit.New(w, log)
-			opts = append(opts, dashboard.WithAudit(s.audit))
+			opts = append(opts, dashboard.WithAudit(s.audit), dashboard.WithWithdrawals(ingest.NewLoader(w, region)))
 		}
 	}
 	if set.RequireAudit && s.audit == nil {
@@ -389,13 +396,6 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 		}
 		return nil
 	}))
-	region := set.Region
-	if region.Root() == nil {
-		if region, err = parseRegion(DefaultRegion); err != nil {
-			s.closeConns()
-			return nil, err
-		}
-	}
 	srv, err := dashboard.New(query.New(conn, region, query.Trust(time.Second)), log, opts...)
 	if err != nil {
 		s.closeConns()

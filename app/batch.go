@@ -34,13 +34,12 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	rest := fs.Args()
-	if len(rest) > 0 && rest[0] == "withdraw" && len(rest) > 2 { // --yes after the ID
-		if err := fs.Parse(rest[2:]); err != nil || fs.NArg() > 0 {
-			fmt.Fprintln(stderr, batchUsage)
-			return errUsage
+	var rest []string // the words, with flags read wherever they stand among them
+	for fs.NArg() > 0 {
+		rest = append(rest, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return err
 		}
-		rest = rest[:2]
 	}
 	l, err := lang()
 	if err != nil {

@@ -193,6 +193,8 @@ type ingestPage struct {
 	Limit     string
 	Uploaded  string
 	Regions   bool             // the deployment's admin: the region inboxes are listed too
+	Withdraw  bool             // loads can be withdrawn here
+	Withdrawn string           // the load just withdrawn
 	Waiting   []ingest.Waiting // in the inbox, not yet loaded
 	Filed     []ingest.Filed   // done/ and failed/, newest first
 	Batches   []query.Batch    // the loads, from ingest_batches
@@ -217,11 +219,13 @@ func (s *Server) ingestStatus(c *fiber.Ctx) error {
 		return err
 	}
 	page := ingestPage{
-		chrome:   s.chrome(c, "数据导入", langPath("/admin/ingest", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/audit", l), "审计日志"}),
-		View:     view{L: l, Region: st.Region()},
-		Uploaded: c.Query("uploaded"),
-		Regions:  !s.limited(c),
-		Batches:  batches,
+		chrome:    s.chrome(c, "数据导入", langPath("/admin/ingest", other(l)), choice{langPath("/", l), "返回统计"}, choice{langPath("/admin/audit", l), "审计日志"}),
+		View:      view{L: l, Region: st.Region()},
+		Uploaded:  c.Query("uploaded"),
+		Regions:   !s.limited(c),
+		Withdraw:  s.loader != nil,
+		Withdrawn: c.Query("withdrawn"),
+		Batches:   batches,
 	}
 	page.CSRF = page.chrome.CSRF
 	if s.uploads != nil {

@@ -28,6 +28,7 @@ import (
 	"tradestat/audit"
 	"tradestat/boundary"
 	"tradestat/evaluation"
+	"tradestat/ingest"
 	"tradestat/query"
 	"tradestat/warehouse"
 )
@@ -55,6 +56,7 @@ type Server struct {
 	targets []evaluation.Indicator // the self-evaluation table's indicators
 	access  *access                // nil: --auth off
 	uploads *uploads               // nil: no uploads
+	loader  *ingest.Loader         // withdraws loads; nil: no account may write
 	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
 	metrics *metrics
 	maps    *boundary.Set // the map shapes: shipped, or the deployment's own
@@ -167,6 +169,10 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.route(fiber.MethodGet, "/admin/audit", admins, s.auditLog)
 	if s.uploads != nil {
 		s.route(fiber.MethodPost, uploadPath, admins, s.upload)
+	}
+	if s.loader != nil {
+		s.route(fiber.MethodGet, withdrawPath, admins, s.withdrawPage)
+		s.route(fiber.MethodPost, withdrawPath, admins, s.withdraw)
 	}
 	if err := s.checkRoutes(); err != nil {
 		return nil, err

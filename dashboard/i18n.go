@@ -289,6 +289,26 @@ func english(s string) (string, bool) {
 		return "File (CSV, TXT, TSV or XLSX)", true
 	case "上传":
 		return "Upload", true
+	case "撤回导入":
+		return "Withdraw a load", true
+	case "批次":
+		return "Batch", true
+	case "撤回后，这次导入带来的标段恢复为导入前的样子：它新增的删除，它替换的恢复为此前的版本；之后的导入又修改过的标段保持不变。":
+		return "Withdrawn, the lots this load brought go back to what they were before it: those it added are removed, those it replaced get their earlier version back; lots a later load changed stay as that load has them.", true
+	case "确认撤回":
+		return "Withdraw it", true
+	case "取消":
+		return "Cancel", true
+	case "撤回":
+		return "Withdraw", true
+	case "撤回…":
+		return "Withdraw…", true
+	case "已撤回":
+		return "withdrawn", true
+	case "已撤回批次":
+		return "Withdrawn: batch", true
+	case "，统计数字已更新。":
+		return "; the figures are up to date.", true
 	case "上限":
 		return "limit", true
 	case "文件进入导入目录，由导入进程按同样的规则加载并出具报告":

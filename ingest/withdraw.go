@@ -62,9 +62,20 @@ type YearChange struct {
 
 // WithdrawError is a load that cannot be withdrawn, and why, in the account's language.
 type WithdrawError struct {
+	Kind WithdrawRefusal
 	key  string
 	args []any
 }
+
+// WithdrawRefusal is why a load cannot be withdrawn.
+type WithdrawRefusal int
+
+const (
+	NotAnID    WithdrawRefusal = iota // the ID is no batch ID at all
+	NoSuchLoad                        // no completed load has it
+	Outside                           // the load was made for a region outside the loader's
+	Cannot                            // withdrawn already, or made before versions were kept
+)
 
 func (e *WithdrawError) Error() string { return msg.English.T(e.key, e.args...) }
 
@@ -78,7 +89,9 @@ func IsWithdrawRefused(err error) bool {
 	return errors.As(err, &w)
 }
 
-func refused(key string, args ...any) error { return &WithdrawError{key, args} }
+func refused(kind WithdrawRefusal, key string, args ...any) error {
+	return &WithdrawError{Kind: kind, key: key, args: args}
+}
 
 // batchToWithdraw reads what ingest_batches holds of load id and checks that it can be
 // withdrawn by a loader of l's region.
@@ -86,7 +99,7 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 	w := Withdrawal{Batch: id}
 	batch, err := strconv.ParseUint(id, 16, 64)
 	if err != nil || len(id) != 16 {
-		return w, 0, refused("%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", id)
+		return w, 0, refused(NotAnID, "%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", id)
 	}
 	rows, err := l.conn.Query(ctx, `SELECT file_name, region, versions, finished_at,
 			batch_id IN (SELECT batch_id FROM batch_withdrawals)
@@ -99,7 +112,7 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 		if err := rows.Err(); err != nil {
 			return w, 0, fmt.Errorf("read load %s: %w", id, err)
 		}
-		return w, 0, refused("there is no completed load %s", id)
+		return w, 0, refused(NoSuchLoad, "there is no completed load %s", id)
 	}
 	var versions, withdrawn uint8
 	if err := rows.Scan(&w.File, &w.Region, &versions, &w.Finished, &withdrawn); err != nil {
@@ -107,12 +120,12 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 	}
 	switch {
 	case withdrawn == 1:
-		return w, 0, refused("load %s (%s) was withdrawn already", id, w.File)
+		return w, 0, refused(Cannot, "load %s (%s) was withdrawn already", id, w.File)
 	case versions == 0:
-		return w, 0, refused("load %s (%s) was made before loads kept the versions they replace, or in cluster mode: it cannot be withdrawn; load a corrected file instead", id, w.File)
+		return w, 0, refused(Cannot, "load %s (%s) was made before loads kept the versions they replace, or in cluster mode: it cannot be withdrawn; load a corrected file instead", id, w.File)
 	}
 	if d, ok := l.region.Tree().Code(w.Region); !ok || !d.Within(l.region.Root()) {
-		return w, 0, refused("load %s (%s) was made for %s, outside %s", id, w.File, regionName(l.region, w.Region), l.region.Name())
+		return w, 0, refused(Outside, "load %s (%s) was made for %s, outside %s", id, w.File, regionName(l.region, w.Region), l.region.Name())
 	}
 	return w, batch, nil
 }
@@ -230,7 +243,7 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return w, fmt.Errorf("withdraw %s: %w", id, err)
 	}
 	if engine == "Distributed" {
-		return w, refused("loads cannot be withdrawn in cluster mode yet; load a corrected file instead")
+		return w, refused(Cannot, "loads cannot be withdrawn in cluster mode yet; load a corrected file instead")
 	}
 	if w, err = l.plan(ctx, w, batch); err != nil {
 		return w, err
