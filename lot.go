@@ -25,8 +25,11 @@ type Lot struct {
 	Reserve     money.Fen
 	Amount      money.Fen
 	Online      bool // 不见面开标
-	SourceFile  string
-	SourceRow   int
+	// Cancelled: the export says the lot did not complete trading (流标, 废标, 终止 …). It is
+	// loaded, replacing an earlier version of the lot, and counts in no figure.
+	Cancelled  bool
+	SourceFile string
+	SourceRow  int
 }
 
 // ID is the lot's identity: a lot loaded again under the same ID replaces the earlier load.

@@ -15,7 +15,7 @@ import (
 // fieldLabels are the fields as the account names them (catalog keys).
 var fieldLabels = [numFields]string{"-", "project code", "lot code", "deal code", "name", "trade type", "trading place",
 	"project region", "completion date", "budget or ceiling price", "reserve price", "budget or reserve price",
-	"deal amount", "online bid opening", "price unit", "currency", "serial number"}
+	"deal amount", "online bid opening", "price unit", "currency", "serial number", "status"}
 
 func (f field) label(p msg.Printer) string { return p.T(fieldLabels[f]) }
 
@@ -137,6 +137,9 @@ type basisGaps struct {
 func (g *basisGaps) add(lot tradestat.Lot, hasBudget, hasReserve bool) {
 	g.budgetColumn = g.budgetColumn || hasBudget
 	g.reserveColumn = g.reserveColumn || hasReserve
+	if lot.Cancelled { // in no figure, so no figure lacks it
+		return
+	}
 	switch lot.Type.Kind() {
 	case tradestat.Tender:
 		if lot.Budget == 0 {

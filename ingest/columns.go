@@ -39,6 +39,10 @@ type vocabulary struct {
 	MoneyLike []string              `yaml:"money_like"`
 	Ignore    []string              `yaml:"ignore"`
 	UnitNote  []string              `yaml:"unit_note"`
+	Status    struct {
+		NotCompleted []string `yaml:"not_completed"`
+		Completed    []string `yaml:"completed"`
+	} `yaml:"status_values"`
 
 	byField [numFields]fieldTerms
 	exact   map[string]field
@@ -72,8 +76,29 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
+	v.Status.NotCompleted, v.Status.Completed = normAll(v.Status.NotCompleted), normAll(v.Status.Completed)
 	return v
 })
+
+// completed reads a status cell: whether its lot completed trading, and whether the cell
+// says either at all. An empty cell is a completed lot.
+func (v *vocabulary) completed(cell string) (done, known bool) {
+	k := headerText(cell).key
+	if k == "" {
+		return true, true
+	}
+	for _, t := range v.Status.NotCompleted {
+		if strings.Contains(k, t) {
+			return false, true
+		}
+	}
+	for _, t := range v.Status.Completed {
+		if strings.Contains(k, t) {
+			return true, true
+		}
+	}
+	return false, false
+}
 
 // header is a header cell reduced for matching.
 type header struct {

@@ -34,12 +34,13 @@ const (
 	fPriceUnit
 	fCurrency
 	fSerial
+	fStatus
 	numFields
 )
 
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
-	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial"}
+	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status"}
 
 func (f field) String() string { return fieldNames[f] }
 

@@ -257,6 +257,13 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if c.today.Before(lot.DealDate) {
 		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
 	}
+	if s := c.get(rec, fStatus); s != "" {
+		done, known := vocab().completed(s)
+		if !known {
+			return lot, c.rejectf(rec, line, fStatus, "status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …)", s)
+		}
+		lot.Cancelled = !done
+	}
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
 		switch strings.ToLower(narrow(u)) {
@@ -287,7 +294,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		}
 		v, err := parseAmount(c.get(rec, a.f), unit, c.excel)
 		if errors.Is(err, errEmpty) {
-			if a.f == fAmount {
+			if a.f == fAmount && !lot.Cancelled { // a lot that did not complete has no deal amount
 				return lot, c.rejectf(rec, line, a.f, "the deal amount is empty")
 			}
 			continue
@@ -311,7 +318,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		}
 		lot.Online = false
 	}
-	if err := lot.CheckPrices(); err != nil {
+	if err := lot.CheckPrices(); err != nil && !lot.Cancelled {
 		if t.Kind() == tradestat.Auction {
 			return lot, c.rejectf(rec, line, fAmount, "the deal amount %s元 is below the reserve price %s元: check the units of both columns", lot.Amount.Yuan(), lot.Reserve.Yuan())
 		}

@@ -61,6 +61,9 @@ type Report struct {
 	Rejected   int // rows not loaded, each reported as a Reject
 	Skipped    int // blank rows, summary rows (合计/总计/小计), footer notes, repeated headers
 	Duplicates int // rows of a lot that a later row of the same file replaced
+	// Cancelled counts the loaded lots the file says did not complete trading (流标, 废标,
+	// 终止 …): they replace their earlier versions and count in no figure.
+	Cancelled int
 
 	FirstRejects []Reject // the first rejects, for a summary on screen; all go to Options.Rejects
 

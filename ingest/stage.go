@@ -110,10 +110,10 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
 	// A first load's own figures are added meanwhile: they are right unless it had duplicates,
 	// when every group is recomputed.
-	var loaded uint64
+	var loaded, cancelled uint64
 	var errCount, errDaily error
 	wg.Go(func() {
-		errCount = l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) "+st.rows()).Scan(&loaded)
+		errCount = l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf(st.rows())+")").Scan(&loaded, &cancelled)
 	})
 	if first {
 		errDaily = l.addDaily(ctx, st.batch)
@@ -125,7 +125,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	if errDaily != nil {
 		return errDaily
 	}
-	rep.Loaded = int(loaded)
+	rep.Loaded, rep.Cancelled = int(loaded), int(cancelled)
 	rep.Duplicates = rep.valid - rep.Loaded
 	if err := l.recordGaps(ctx, st.batch, rep); err != nil {
 		return err
@@ -211,14 +211,14 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	if err := l.recomputeDaily(ctx); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
-	var loaded uint64
-	if err := l.conn.QueryRow(ctx, "SELECT uniqExact(project_code, lot_code) FROM deals WHERE batch_id = ?", batch).Scan(&loaded); err != nil {
+	var loaded, cancelled uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf("FROM deals WHERE batch_id = ?")+")", batch).Scan(&loaded, &cancelled); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
 		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
-			rejected, skipped, rows_read - rejected - skipped - ?, region, versions
-		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, id); err != nil {
+			rejected, skipped, rows_read - rejected - skipped - ?, region, versions, ?
+		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, cancelled, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	return nil
@@ -260,6 +260,12 @@ func (l *Loader) strings(ctx context.Context, query string, args ...any) ([]stri
 	return out, rows.Err()
 }
 
+// cancelledOf is a load's lots, one row each, from the rows of from (a FROM clause), with c,
+// whether the lot's last row in the file says it did not complete trading.
+func cancelledOf(from string) string {
+	return "SELECT argMax(cancelled, version) AS c " + from + " GROUP BY project_code, lot_code"
+}
+
 // recordGaps writes what a load could not give to ingest_gaps. The lots without a savings or
 // premium basis were counted over the file's rows; when rows of one lot were merged, they are
 // counted again over the lots the load brought, so that the account states lots, not rows.
@@ -270,7 +276,7 @@ func (l *Loader) recordGaps(ctx context.Context, batch uint64, rep *Report) erro
 	if rep.Duplicates > 0 && rep.NoBudget+rep.NoReserve > 0 {
 		var nb, nr uint64
 		if err := l.conn.QueryRow(ctx, `SELECT countIf(budget_fen = 0 AND has(?, toString(trade_type))),
-			countIf(reserve_fen = 0 AND has(?, toString(trade_type))) FROM deals FINAL WHERE batch_id = ?`,
+			countIf(reserve_fen = 0 AND has(?, toString(trade_type))) FROM deals FINAL WHERE batch_id = ? AND cancelled = 0`,
 			tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction), batch).Scan(&nb, &nr); err != nil {
 			return fmt.Errorf("count lots without a basis: %w", err)
 		}

@@ -12,8 +12,10 @@ import (
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
+	"tradestat/internal/tradestattest"
 	"tradestat/money"
 	"tradestat/msg"
+	"tradestat/query"
 )
 
 // state is what the readers see of the data, without load IDs or versions: every current lot
@@ -152,3 +154,78 @@ func TestWithdraw(t *testing.T) {
 
 func newOf(t reflect.Type) any { return reflect.New(t).Interface() }
 func deref(v any) any          { return reflect.ValueOf(v).Elem().Interface() }
+
+// TestCancelledLots: a status column says which lots did not complete trading. Such a lot is
+// loaded (replacing its earlier version) and leaves every figure, breakdown, rollup and lot
+// list; a status that says neither is a reject naming it; an empty one is a completed lot;
+// the load counts its cancelled lots; withdrawing the load brings the cancelled lot back.
+func TestCancelledLots(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	store := query.New(conn, division.MustRegion("530500"))
+	if _, err := loader.LoadFile(ctx, "testdata/withdraw/a.csv", ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	afterA := state(t, conn)
+	rep, err := loader.LoadFile(ctx, "testdata/withdraw/cancel.csv", ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Read != 5 || rep.Loaded != 4 || rep.Rejected != 1 || rep.Cancelled != 2 || !strings.Contains(rep.FirstRejects[0].Text(msg.Chinese), "状态「已发布」既不表示成交") {
+		t.Errorf("report: %s, %d cancelled, rejects %v", rep, rep.Cancelled, rep.FirstRejects)
+	}
+	if text := ingest.ReportText(rep); !strings.Contains(text, "载入的标段中有2个未成交") {
+		t.Errorf("report text:\n%s", text)
+	}
+	// 2021 as the files say it: P2 450 元 (as before), P4 5000 元, P10 280 元; P1 流标 and P8
+	// 终止 in no figure.
+	year := tradestattest.Year(t, 2021)
+	sum, err := store.Summary(ctx, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Projects != 3 || sum.Amount != money.Fen(45000+500000+28000) {
+		t.Errorf("2021: %d lots, %s元; want 3 lots, 5730元", sum.Projects, sum.Amount.Yuan())
+	}
+	for _, d := range []query.Dimension{query.ByMonth, query.ByPlace, query.ByType} {
+		rows, _, err := store.Breakdown(ctx, year, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lots int64
+		var amount money.Fen
+		for _, r := range rows {
+			lots, amount = lots+r.Totals.Projects, amount+r.Totals.Amount
+		}
+		if lots != sum.Projects || amount != sum.Amount {
+			t.Errorf("breakdown by %v adds up to %d lots, %s元; the summary says %d, %s元", d, lots, amount.Yuan(), sum.Projects, sum.Amount.Yuan())
+		}
+	}
+	page, err := store.Lots(ctx, year, query.LotQuery{Sort: query.SortDate, Page: 1, Size: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, l := range page.Lots {
+		codes = append(codes, l.ProjectCode)
+	}
+	if strings.Join(codes, " ") != "P4 P10 P2" {
+		t.Errorf("the lot list of 2021: %v, want P4 P10 P2, newest first (no cancelled lot)", codes)
+	}
+	for _, q := range []string{"P1", "P8"} {
+		if page, err := store.Lots(ctx, year, query.LotQuery{Search: q, Sort: query.SortCode, Page: 1, Size: 10}); err != nil || len(page.Lots) != 0 && page.Lots[0].ProjectCode == q {
+			t.Errorf("a search for the cancelled %s: %v %v", q, page.Lots, err)
+		}
+	}
+	var cancelled uint64
+	if err := conn.QueryRow(ctx, "SELECT cancelled FROM ingest_batches WHERE batch_id = ?", rep.BatchID).Scan(&cancelled); err != nil || cancelled != 2 {
+		t.Errorf("ingest_batches.cancelled: %d %v, want 2", cancelled, err)
+	}
+	if _, err := loader.Withdraw(ctx, rep.BatchID, "clerk"); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, conn); got != afterA {
+		t.Errorf("after withdrawing the cancellations:\n%s\nwant, as after a.csv:\n%s", got, afterA)
+	}
+}

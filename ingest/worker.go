@@ -258,6 +258,9 @@ func ReportText(rep Report) string {
 	p := rep.Lang.Printer()
 	var b strings.Builder
 	fmt.Fprintln(&b, rep.String())
+	if rep.Cancelled > 0 {
+		fmt.Fprintln(&b, p.T("of the lots loaded, %d did not complete trading (流标, 废标, 终止 …): they replace their earlier versions and count in no figure", rep.Cancelled))
+	}
 	fmt.Fprintln(&b, p.T("format: %s, %d bytes, SHA-256 %s, batch %s", rep.Format, rep.Size, rep.SHA256, rep.BatchID))
 	if len(rep.Sheets) > 0 {
 		fmt.Fprintln(&b, p.T("sheets read: %s", strings.Join(rep.Sheets, ", ")))

@@ -18,7 +18,7 @@ import (
 // refuses a batch without them (GUIDE §5).
 const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
-	batch_id, source_row, version)`
+	batch_id, source_row, version, cancelled)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
 // append per column instead of one reflective append per row (GUIDE §5: the row-wise path
@@ -27,7 +27,7 @@ type chunk struct {
 	projects, lots, names, types, places, regions []string
 	dates                                         []time.Time
 	budget, reserve, amount, savings, premium     []int64
-	online                                        []uint8
+	online, cancelled                             []uint8
 	batches                                       []uint64
 	rows                                          []uint32
 	versions                                      []uint64
@@ -39,7 +39,7 @@ func newChunk(n int) *chunk {
 		types: make([]string, 0, n), places: make([]string, 0, n), regions: make([]string, 0, n),
 		dates: make([]time.Time, 0, n), budget: make([]int64, 0, n), reserve: make([]int64, 0, n),
 		amount: make([]int64, 0, n), savings: make([]int64, 0, n), premium: make([]int64, 0, n),
-		online: make([]uint8, 0, n), batches: make([]uint64, 0, n), rows: make([]uint32, 0, n),
+		online: make([]uint8, 0, n), cancelled: make([]uint8, 0, n), batches: make([]uint64, 0, n), rows: make([]uint32, 0, n),
 		versions: make([]uint64, 0, n),
 	}
 }
@@ -53,7 +53,7 @@ func (c *chunk) reset() {
 	}
 	c.projects, c.lots, c.names, c.types, c.places, c.regions = c.projects[:0], c.lots[:0], c.names[:0], c.types[:0], c.places[:0], c.regions[:0]
 	c.dates, c.budget, c.reserve, c.amount, c.savings, c.premium = c.dates[:0], c.budget[:0], c.reserve[:0], c.amount[:0], c.savings[:0], c.premium[:0]
-	c.online, c.batches, c.rows, c.versions = c.online[:0], c.batches[:0], c.rows[:0], c.versions[:0]
+	c.online, c.cancelled, c.batches, c.rows, c.versions = c.online[:0], c.cancelled[:0], c.batches[:0], c.rows[:0], c.versions[:0]
 }
 
 func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
@@ -75,6 +75,7 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.savings = append(c.savings, int64(l.Savings()))
 	c.premium = append(c.premium, int64(l.Premium()))
 	c.online = append(c.online, online)
+	c.cancelled = append(c.cancelled, boolByte(l.Cancelled))
 	c.batches = append(c.batches, batch)
 	c.rows = append(c.rows, uint32(l.SourceRow))
 	c.versions = append(c.versions, version)
@@ -103,7 +104,7 @@ func (in *inserter) write(ctx context.Context, c *chunk) error {
 		in.batch = batch
 	}
 	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
-		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions}
+		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled}
 	for i, col := range cols {
 		if err := in.batch.Column(i).Append(col); err != nil {
 			return fmt.Errorf("insert deals, column %d: %w", i, err)
@@ -143,7 +144,7 @@ func (in *inserter) abort() {
 
 // batchColumns are the account of a load as ingest_batches and ingest_pending hold it.
 const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
-	rows_read, loaded, rejected, skipped, duplicates, region, versions`
+	rows_read, loaded, rejected, skipped, duplicates, region, versions, cancelled`
 
 // insertBatch writes a load's account into ingest_batches, or with a state into ingest_pending.
 func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Report, demo bool, started, finished time.Time) error {
@@ -157,7 +158,7 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 	}
 	defer batch.Close()
 	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, boolByte(demo), started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rep.versions)}
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rep.versions), uint64(rep.Cancelled)}
 	if state != "" {
 		row = append(row, state)
 	}
@@ -264,9 +265,9 @@ func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 	var wg sync.WaitGroup
 	for i, r := range rs {
 		sql, args := r.insert()+`SELECT `+aliased(r.of, "k")+`, `+r.over+`
-			FROM deals WHERE batch_id = ? GROUP BY `+names(len(r.keys), "k"), append(r.args(), batch)
+			FROM deals WHERE batch_id = ? AND cancelled = 0 GROUP BY `+names(len(r.keys), "k"), append(r.args(), batch)
 		if r.each != "" { // a row of deals is a row of the rollup (a lot loaded twice: below)
-			sql, args = r.insert()+`SELECT `+strings.Join(r.of, ", ")+`, `+r.each+` FROM deals WHERE batch_id = ?`, []any{batch}
+			sql, args = r.insert()+`SELECT `+strings.Join(r.of, ", ")+`, `+r.each+` FROM deals WHERE batch_id = ? AND cancelled = 0`, []any{batch}
 		}
 		wg.Go(func() {
 			if err := l.conn.Exec(ctx, sql, args...); err != nil {
@@ -294,7 +295,7 @@ func (l *Loader) recomputeDaily(ctx context.Context) error {
 			FROM (
 				SELECT `+aliased(r.keys, "k")+`, `+aliased(negated, "s")+` FROM `+r.table+`
 				UNION ALL
-				SELECT `+aliased(r.of, "k")+`, `+r.over+` FROM deals FINAL GROUP BY `+keys+`)
+				SELECT `+aliased(r.of, "k")+`, `+r.over+` FROM deals FINAL WHERE cancelled = 0 GROUP BY `+keys+`)
 			GROUP BY `+keys+`
 			HAVING `+strings.Join(changed, " OR "), r.args()...); err != nil {
 			return fmt.Errorf("refresh %s figures: %w", r.table, err)

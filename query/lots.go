@@ -300,7 +300,7 @@ func (s *Store) regionPage(ctx context.Context, f Filter, q LotQuery, order stri
 	if err != nil {
 		return nil, false, err
 	}
-	where, args := where(narrow, s.region)
+	where, args := dealsWhere(narrow, s.region)
 	where, args = currentWhere(where, args, narrow.From, narrow.To)
 	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM deals `+where+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
 	if err != nil {
@@ -354,7 +354,7 @@ func (s *Store) onlyCurrent(ctx context.Context, f Filter, totals func() (Totals
 	if rows == all {
 		return true, nil
 	}
-	where, args := where(f, s.region)
+	where, args := dealsWhere(f, s.region)
 	if err := s.conn.QueryRow(ctx, "SELECT count() FROM deals "+where, args...).Scan(&rows); err != nil {
 		return false, fmt.Errorf("count rows: %w", err)
 	}
@@ -584,10 +584,18 @@ func lotWhere(f Filter, r division.Region, search string, noBasis bool) (string,
 	return where + " AND (budget_fen = 0 AND " + tender + " OR reserve_fen = 0 AND " + auction + ")", concat(args, targs, aargs)
 }
 
+// dealsWhere is where for a read of the lots in deals: the filter's lots that completed
+// trading. A lot that did not (流标, 废标, 终止 …) stays in deals, where it replaces its
+// earlier version, and is in no figure and no list.
+func dealsWhere(f Filter, r division.Region) (string, []any) {
+	where, args := where(f, r)
+	return where + " AND cancelled = 0", args
+}
+
 // searchWhere is the filter's WHERE clause narrowed to lots whose project code, lot code or
 // name contains search (any case); "" narrows nothing.
 func searchWhere(f Filter, r division.Region, search string) (string, []any) {
-	where, args := where(f, r)
+	where, args := dealsWhere(f, r)
 	if search == "" {
 		return where, args
 	}
