@@ -98,6 +98,24 @@ func TestWithdrawPage(t *testing.T) {
 		t.Errorf("withdrawing it again: %d %.300s", code, body)
 	}
 	waitFor(t, admin, svc.URL+"/admin/audit", "<td>withdraw</td><td>/admin/withdraw</td>", "删除2个标段")
+	// A file that cancels P1 (流标) and brings the cancelled P8: the lot list leaves them out and
+	// links to the list of the lots that did not complete, which names them; that list is not
+	// exported.
+	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/cancel.csv", ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	waitSummary(t, summary, before)
+	_, page = fetch("/lots?year=2021")
+	if strings.Contains(page, "<td>P1</td>") || strings.Contains(page, "<td>P8</td>") || !strings.Contains(page, `id="cancelled-link"`) {
+		t.Errorf("the lot list of 2021 shows a cancelled lot, or no link to them:\n%.3000s", page)
+	}
+	_, page = fetch("/lots?year=2021&status=cancelled")
+	if !strings.Contains(page, "<td>P1</td>") || !strings.Contains(page, "<td>P8</td>") || !strings.Contains(page, `id="cancelled"`) {
+		t.Errorf("the list of the cancelled lots of 2021:\n%.3000s", page)
+	}
+	if code, _ := fetch("/export/lots?year=2021&format=csv&status=cancelled"); code != http.StatusBadRequest {
+		t.Errorf("an export of the cancelled lots: %d, want 400", code)
+	}
 	analyst := client(t)
 	signIn(t, analyst, svc.URL, "analyst", "analyst password 1")
 	if resp, err := analyst.Get(svc.URL + "/admin/withdraw?batch=" + rep.BatchID); err != nil || resp.StatusCode != http.StatusForbidden {

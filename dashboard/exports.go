@@ -94,6 +94,9 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if lq.Cancelled {
+		return badf("status=cancelled: the lots that did not complete trading are listed on the page (/lots), not exported")
+	}
 	search, noBasis := lq.Search, lq.NoBasis
 	title := "项目明细"
 	if noBasis {

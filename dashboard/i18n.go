@@ -289,6 +289,12 @@ func english(s string) (string, bool) {
 		return "File (CSV, TXT, TSV or XLSX)", true
 	case "上传":
 		return "Upload", true
+	case "以下是导出文件标为未成交（流标、废标、终止等）的标段：不计入任何统计。":
+		return "These are the lots the exports mark as not completed (no bids, annulled, terminated …): they count in no figure.", true
+	case "返回成交的标段":
+		return "Back to the completed lots", true
+	case "未成交（流标、废标、终止等）的标段":
+		return "Lots that did not complete (no bids, annulled, terminated …)", true
 	case "撤回导入":
 		return "Withdraw a load", true
 	case "批次":

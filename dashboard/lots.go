@@ -39,6 +39,13 @@ func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
 	default:
 		return q, badf("basis %q: want none (the lots without a budget or reserve price)", c.Query("basis"))
 	}
+	switch c.Query("status") {
+	case "":
+	case "cancelled":
+		q.Cancelled = true
+	default:
+		return q, badf("status %q: want cancelled (the lots that did not complete trading)", c.Query("status"))
+	}
 	if q.Sort, err = query.ParseLotSort(c.Query("sort")); err != nil {
 		return q, badRequest{err.Error()}
 	}
@@ -80,6 +87,8 @@ type lotsPage struct {
 	Freshness  freshness
 	BackURL    string
 	Exports    []choice
+	// Cancelled is the list of the lots that did not complete, or the link to it.
+	CancelledURL string
 }
 
 // lots serves GET /lots: the lots behind the view's figures, a page at a time, sortable and
@@ -111,7 +120,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	// The list's own state rides along with the view in every link it makes.
 	state := v
 	state.params = cloneValues(v.params)
-	for _, k := range []string{"q", "sort", "dir", "basis"} {
+	for _, k := range []string{"q", "sort", "dir", "basis", "status"} {
 		if val := c.Query(k); val != "" {
 			state.params.Set(k, val)
 		}
@@ -119,15 +128,20 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	page := lotsPage{
 		chrome: s.chrome(c, "项目明细", v.LangURL("/lots"), choice{v.url("/"), "返回统计"}),
 		View:   v, Query: q, Totals: res.Totals, Freshness: fr, BackURL: v.url("/"),
-		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir"), "basis": c.Query("basis")}),
+		Form: newFilterForm("/lots", v, lo, hi, map[string]string{"q": q.Search, "sort": string(q.Sort), "dir": c.Query("dir"), "basis": c.Query("basis"), "status": c.Query("status")}),
 	}
 	for k, val := range page.Form.Keep {
 		if val == "" {
 			delete(page.Form.Keep, k)
 		}
 	}
-	for _, f := range []string{"xlsx", "csv"} {
-		page.Exports = append(page.Exports, choice{state.url("/export/lots", "format", f, "sort", "", "dir", "", "page", ""), strings.ToUpper(f)})
+	if q.Cancelled {
+		page.CancelledURL = state.url("/lots", "status", "", "page", "")
+	} else {
+		page.CancelledURL = state.url("/lots", "status", "cancelled", "page", "")
+		for _, f := range []string{"xlsx", "csv"} {
+			page.Exports = append(page.Exports, choice{state.url("/export/lots", "format", f, "sort", "", "dir", "", "page", ""), strings.ToUpper(f)})
+		}
 	}
 	page.Pages = int((res.Totals.Projects + int64(q.Size) - 1) / int64(q.Size))
 	if q.Page > 1 {

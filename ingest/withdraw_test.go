@@ -218,6 +218,18 @@ func TestCancelledLots(t *testing.T) {
 			t.Errorf("a search for the cancelled %s: %v %v", q, page.Lots, err)
 		}
 	}
+	// The list of the lots that did not complete names them, with what the file said.
+	page, err = store.Lots(ctx, year, query.LotQuery{Cancelled: true, Sort: query.SortCode, Page: 1, Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes = nil
+	for _, l := range page.Lots {
+		codes = append(codes, l.ProjectCode)
+	}
+	if strings.Join(codes, " ") != "P8 P1" || page.Totals.Projects != 2 || page.Totals.Amount != 70000 {
+		t.Errorf("the cancelled lots of 2021: %v, %d lots, %s元; want P8 P1, 2 lots, 700元", codes, page.Totals.Projects, page.Totals.Amount.Yuan())
+	}
 	var cancelled uint64
 	if err := conn.QueryRow(ctx, "SELECT cancelled FROM ingest_batches WHERE batch_id = ?", rep.BatchID).Scan(&cancelled); err != nil || cancelled != 2 {
 		t.Errorf("ingest_batches.cancelled: %d %v, want 2", cancelled, err)

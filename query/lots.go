@@ -52,10 +52,13 @@ type LotQuery struct {
 	// NoBasis keeps only the lots a figure lacks a basis for: tender-type lots without a
 	// budget (not in savings) and auction-type lots without a reserve (not in premium).
 	NoBasis bool
-	Sort    LotSort
-	Asc     bool
-	Page    int // from 1
-	Size    int // lots per page, 1..MaxPageSize
+	// Cancelled lists the lots the exports said did not complete trading (流标, 废标, 终止 …),
+	// which no figure counts, instead of those that did.
+	Cancelled bool
+	Sort      LotSort
+	Asc       bool
+	Page      int // from 1
+	Size      int // lots per page, 1..MaxPageSize
 }
 
 // LotRow is one lot as the list shows it.
@@ -105,7 +108,12 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 	defer done()
 	sortExpr := lotSortExpr[q.Sort]
 	where, args := lotWhere(f, s.region, q.Search, q.NoBasis)
-	narrowed := q.Search != "" || q.NoBasis
+	pre, preArgs := s.byPlace(f)
+	if q.Cancelled { // in no rollup, so not narrowed by lots_by_place's projects either
+		where, args = cancelledWhere(f, s.region, q.Search)
+		pre, preArgs = "", nil
+	}
+	narrowed := q.Search != "" || q.NoBasis || q.Cancelled
 	// The totals are read beside the page: the page needs their count only in some cases
 	// (totals waits for it then), and a list waits for the slower of the two reads.
 	var sum Totals
@@ -118,7 +126,6 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 			return
 		}
 		cols, cargs := totalsColumns()
-		pre, preArgs := s.byPlace(f)
 		sum, errTotals = scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM deals FINAL "+pre+where+byPlaceSettings, concat(cargs, preArgs, args)...))
 	})
 	totals := func() (Totals, error) {
@@ -165,7 +172,6 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		return page, err
 	}
 	// LIMIT offset, count: the form both 18.16 and current ClickHouse accept.
-	pre, preArgs := s.byPlace(f)
 	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM deals FINAL `+pre+where+order+` LIMIT ?, ?`+byPlaceSettings,
 		concat(preArgs, args, []any{(q.Page - 1) * q.Size, q.Size})...)
 	if err != nil {
@@ -596,6 +602,18 @@ func dealsWhere(f Filter, r division.Region) (string, []any) {
 // name contains search (any case); "" narrows nothing.
 func searchWhere(f Filter, r division.Region, search string) (string, []any) {
 	where, args := dealsWhere(f, r)
+	return narrowSearch(where, args, search)
+}
+
+// cancelledWhere is searchWhere for the lots that did not complete trading.
+func cancelledWhere(f Filter, r division.Region, search string) (string, []any) {
+	where, args := where(f, r)
+	return narrowSearch(where+" AND cancelled = 1", args, search)
+}
+
+// narrowSearch narrows a WHERE clause to lots whose project code, lot code or name contains
+// search (any case); "" narrows nothing.
+func narrowSearch(where string, args []any, search string) (string, []any) {
 	if search == "" {
 		return where, args
 	}
