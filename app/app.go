@@ -52,6 +52,7 @@ commands:
   serve            serve the dashboard and the API (--users FILE, or --auth off)
   user             manage accounts: user add NAME ROLE, user screen LABEL (--users FILE)
   batch            the loads: batch list, batch withdraw ID (take a load back)
+  seal             seal a year's figures (定稿): seal --year Y [--area CODE] --note TEXT; seal list; seal revoke ID
   healthcheck URL  exit 0 when URL (e.g. http://127.0.0.1:8080/readyz) answers 200: for
                    container health checks on images without a shell or curl
 
@@ -150,6 +151,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		sc.region = r
 		return runServe(ctx, cfg, sc, stdout, stderr)
+	case "seal":
+		return runSeal(ctx, &cfg, fs, args[1:], lang, region, stdout, stderr)
 	case "batch":
 		return runBatch(ctx, &cfg, fs, args[1:], lang, region, os.Stdin, stdout, stderr)
 	case "user":

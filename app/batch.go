@@ -71,7 +71,7 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	loader := ingest.NewLoader(conn, r)
 	plan, err := loader.Plan(ctx, rest[1])
 	if err != nil {
-		return withdrawError(l, err)
+		return refusalText(l, err)
 	}
 	fmt.Fprint(stdout, l.T("withdrawing it would change:")+"\n"+plan.Text(l))
 	if !*yes {
@@ -89,7 +89,7 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	done, err := loader.Withdraw(ctx, rest[1], who)
 	if err != nil {
 		log.Close()
-		return withdrawError(l, err)
+		return refusalText(l, err)
 	}
 	if err := log.Record(audit.Entry{User: who, Action: audit.Withdraw, Path: "tradestat batch withdraw", Detail: done.Text(msg.Chinese)}); err != nil {
 		return err
@@ -99,14 +99,6 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	}
 	fmt.Fprint(stdout, l.T("withdrawn:")+"\n"+done.Text(l))
 	return nil
-}
-
-func withdrawError(l msg.Lang, err error) error {
-	var w *ingest.WithdrawError
-	if errors.As(err, &w) {
-		return errors.New(w.Text(l))
-	}
-	return err
 }
 
 // writeBatches prints loads as a table.

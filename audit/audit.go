@@ -31,6 +31,8 @@ const (
 	Upload      = "upload"
 	Export      = "export"
 	Withdraw    = "withdraw" // a load taken back
+	Seal        = "seal"     // a year's figures sealed (定稿)
+	Revoke      = "revoke"   // a seal revoked
 )
 
 // Entry is one audited action.

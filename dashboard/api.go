@@ -36,6 +36,10 @@ type summaryJSON struct {
 	From string `json:"from"`
 	To   string `json:"to"`
 	figuresJSON
+	// As says which figures these are when a seal covers the view: current, or sealed (the
+	// seal's, as= sealed); Seal says which seal and by how much the data differs from it.
+	As   string    `json:"as,omitempty"`
+	Seal *sealJSON `json:"seal,omitempty"`
 }
 
 type rowJSON struct {
@@ -61,11 +65,28 @@ func (s *Server) summary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	as := c.Query("as")
+	if as != "" && as != "current" && as != "sealed" {
+		return badf("as %q: want current or sealed", as)
+	}
 	t, err := st.Summary(ctx, f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(summaryJSON{From: f.From.String(), To: f.To.String(), figuresJSON: figures(t)})
+	out := summaryJSON{From: f.From.String(), To: f.To.String(), figuresJSON: figures(t)}
+	x, err := s.sealOf(ctx, st, view{Filter: f}, t)
+	switch {
+	case err != nil:
+		return err
+	case x == nil && as == "sealed":
+		return fiber.NewError(fiber.StatusNotFound, "这个视图没有定稿：定稿针对某一地区的整年 (no seal covers this view: seals are of a whole year of an area)")
+	case x == nil:
+	case as == "sealed":
+		out.figuresJSON, out.As, out.Seal = figures(x.Sealed), "sealed", x.json()
+	default:
+		out.As, out.Seal = "current", x.json()
+	}
+	return c.JSON(out)
 }
 
 // breakdown serves GET /api/v1/breakdown.

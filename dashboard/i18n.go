@@ -295,6 +295,38 @@ func english(s string) (string, bool) {
 		return "Back to the completed lots", true
 	case "未成交（流标、废标、终止等）的标段":
 		return "Lots that did not complete (no bids, annulled, terminated …)", true
+	case "已定稿":
+		return "Sealed", true
+	case "定稿数字":
+		return "sealed figures", true
+	case "定稿后数据变动":
+		return "Changed since the seal", true
+	case "查看变动的标段 →":
+		return "See the lots that changed →", true
+	case "数据与定稿一致":
+		return "the data matches the seal", true
+	case "变动":
+		return "Change", true
+	case "定稿时":
+		return "When sealed", true
+	case "现在":
+		return "Now", true
+	case "来自导入":
+		return "From the load", true
+	case "新增":
+		return "added", true
+	case "移出":
+		return "removed", true
+	case "已标为未成交":
+		return "marked as not completed", true
+	case "日期或地点已改":
+		return "date or place changed", true
+	case "所属导入已撤回":
+		return "its load was withdrawn", true
+	case "修改":
+		return "changed", true
+	case "数据与定稿一致。":
+		return "The data matches the seal.", true
 	case "撤回导入":
 		return "Withdraw a load", true
 	case "批次":

@@ -89,6 +89,7 @@ type overviewPage struct {
 	PlaceSort string   // "amount" when the place chart is sorted by amount
 	SortURL   string
 	Echarts   string
+	Sealed    *sealed // the seal in force over the view, if any
 }
 
 // chrome is a page's header: its subtitle, links, other language and signed-in account.
@@ -251,6 +252,9 @@ func (s *Server) overview(c *fiber.Ctx) error {
 		page.SortURL = v.url("/", "psort", "amount")
 	} else {
 		page.SortURL = v.url("/", "psort", "")
+	}
+	if page.Sealed, err = s.sealOf(ctx, st, v, sum); err != nil {
+		return err
 	}
 	page.Form = newFilterForm("/", v, lo, hi, nil)
 	if placeSort != "" {

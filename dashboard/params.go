@@ -39,7 +39,7 @@ func knownParam(k string) bool {
 	switch k {
 	case "year", "from", "to", "area", "place", "level", "family", "type", "lang", "by", "style", "format",
 		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded", "basis",
-		"metric", "w", "h", "inbox", "batch", "withdrawn", "status":
+		"metric", "w", "h", "inbox", "batch", "withdrawn", "status", "as":
 		return true
 	}
 	return false

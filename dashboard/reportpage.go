@@ -15,6 +15,7 @@ type reportPage struct {
 	Sentences []string
 	Figures   []report.Figure
 	Freshness freshness
+	Sealed    *sealed // the seal in force over the view: the text is of the current figures, said beside it
 }
 
 // reportText serves GET /report: the view's figures as the sentences documents use (the
@@ -49,6 +50,9 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 		chrome: s.chrome(c, "报告文字", v.LangURL("/report"), choice{v.url("/"), "返回统计"}, choice{v.url("/lots"), "项目明细"}),
 		View:   v, Style: style, Sentences: report.Sentences(style, in), Figures: report.Figures(in.Total), Freshness: fr,
 		Form: newFilterForm("/report", v, lo, hi, map[string]string{"style": string(style)}),
+	}
+	if page.Sealed, err = s.sealOf(ctx, st, v, in.Total); err != nil {
+		return err
 	}
 	for _, st := range []struct {
 		style report.Style

@@ -83,11 +83,11 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 // languages: 400 for no batch ID, 404 for no such load, 403 for a load of another region, 409
 // for one that cannot be (withdrawn already, made before versions were kept).
 func withdrawRefusal(err error) error {
-	var w *ingest.WithdrawError
+	var w *ingest.Refusal
 	if !errors.As(err, &w) {
 		return err
 	}
-	code := map[ingest.WithdrawRefusal]int{ingest.NotAnID: fiber.StatusBadRequest, ingest.NoSuchLoad: fiber.StatusNotFound,
+	code := map[ingest.RefusalKind]int{ingest.NotAnID: fiber.StatusBadRequest, ingest.NoSuchLoad: fiber.StatusNotFound,
 		ingest.Outside: fiber.StatusForbidden, ingest.Cannot: fiber.StatusConflict}[w.Kind]
 	return fiber.NewError(code, fmt.Sprintf("%s (%s)", w.Text(msg.Chinese), w.Text(msg.English)))
 }

@@ -60,37 +60,38 @@ type YearChange struct {
 	Amount money.Fen
 }
 
-// WithdrawError is a load that cannot be withdrawn, and why, in the account's language.
-type WithdrawError struct {
-	Kind WithdrawRefusal
+// Refusal is an action on loads or seals (withdraw, seal, revoke) that the request, not the
+// database, stands in the way of, and why, in the account's language.
+type Refusal struct {
+	Kind RefusalKind
 	key  string
 	args []any
 }
 
-// WithdrawRefusal is why a load cannot be withdrawn.
-type WithdrawRefusal int
+// RefusalKind is why an action is refused.
+type RefusalKind int
 
 const (
-	NotAnID    WithdrawRefusal = iota // the ID is no batch ID at all
-	NoSuchLoad                        // no completed load has it
-	Outside                           // the load was made for a region outside the loader's
-	Cannot                            // withdrawn already, or made before versions were kept
+	NotAnID    RefusalKind = iota // the request names nothing that could be (no batch ID, a bad year)
+	NoSuchLoad                    // no completed load or seal has the ID
+	Outside                       // the load or seal is of a region outside the loader's
+	Cannot                        // withdrawn or revoked already, or made before versions were kept
 )
 
-func (e *WithdrawError) Error() string { return msg.English.T(e.key, e.args...) }
+func (e *Refusal) Error() string { return msg.English.T(e.key, e.args...) }
 
 // Text is the reason in language l.
-func (e *WithdrawError) Text(l msg.Lang) string { return l.T(e.key, e.args...) }
+func (e *Refusal) Text(l msg.Lang) string { return l.T(e.key, e.args...) }
 
-// IsWithdrawRefused reports an error of Plan or Withdraw that is the load's or the request's,
-// not the database's.
-func IsWithdrawRefused(err error) bool {
-	var w *WithdrawError
+// IsRefused reports an error of Plan, Withdraw, Seal or Revoke that is the request's, not
+// the database's.
+func IsRefused(err error) bool {
+	var w *Refusal
 	return errors.As(err, &w)
 }
 
-func refused(kind WithdrawRefusal, key string, args ...any) error {
-	return &WithdrawError{Kind: kind, key: key, args: args}
+func refused(kind RefusalKind, key string, args ...any) error {
+	return &Refusal{Kind: kind, key: key, args: args}
 }
 
 // batchToWithdraw reads what ingest_batches holds of load id and checks that it can be

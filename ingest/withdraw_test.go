@@ -107,7 +107,7 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("after withdrawing b.csv:\n%s\nwant, as after a.csv:\n%s", got, afterA)
 	}
 	for _, bad := range []string{b, "0000000000000000", "x"} {
-		if _, err := loader.Withdraw(ctx, bad, "clerk"); !ingest.IsWithdrawRefused(err) {
+		if _, err := loader.Withdraw(ctx, bad, "clerk"); !ingest.IsRefused(err) {
 			t.Errorf("withdraw %q: %v, want a refusal", bad, err)
 		}
 	}

@@ -109,6 +109,20 @@ func entries() []entry {
 		{"withdrawn", "已撤回"},
 		{"can be withdrawn", "可撤回"},
 
+		// Seals.
+		{"area %s is no division within %s", "地区 %s 不是%s内的行政区划"},
+		{"year %d is outside the years 1990–2100", "%d年不在1990–2100年之间"},
+		{"a seal needs a note of up to 200 characters: the report its figures went into", "定稿须注明（至多200字）：其数字用于哪份报告"},
+		{"there is no seal %s", "没有定稿 %s"},
+		{"seal %s was revoked already", "定稿 %s 已经撤销"},
+		{"seal %s is of %s, outside %s", "定稿 %s 属于%s，不在%s范围内"},
+
+		{"seal\tyear\tarea\tsealed\tby\tlots\t万元\tnote\tstate", "定稿\t年度\t地区\t定稿时间\t定稿人\t标段\t万元\t说明\t状态"},
+		{"in force", "有效"},
+		{"revoked %s by %s", "已于%s由%s撤销"},
+		{"seal %s revoked", "定稿 %s 已撤销"},
+		{"sealed %d of %s as seal %s: %d lots, %s 万元 (%s)", "已定稿：%d年%s，定稿编号 %s：%d个标段，%s万元（%s）"},
+
 		// tradestat user.
 		{"usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE]\n       tradestat user --users FILE screen LABEL [--region CODE]\n--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region.",
 			"用法：tradestat user --users 文件 add 账号 viewer|analyst|admin [--region 代码]\n      tradestat user --users 文件 screen 名称 [--region 代码]\n--region 把账号或大屏链接限定在本部署地区内的一个行政区划（县、市、省）；不加则为全部地区。"},

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"text/tabwriter"
+
+	"tradestat/audit"
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/msg"
+	"tradestat/query"
+	"tradestat/warehouse"
+)
+
+const sealUsage = "usage: tradestat seal --year YEAR [--area CODE] --note TEXT\n       tradestat seal list\n       tradestat seal revoke ID"
+
+// runSeal is `tradestat seal`: seal a year's figures of an area (定稿) as they went into a
+// report, list the seals, or revoke one. Sealing and revoking are audited.
+func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdout, stderr io.Writer) error {
+	year := fs.Int("year", 0, "the year to seal")
+	area := fs.String("area", "", "the area to seal (a division code within the region; default the region)")
+	note := fs.String("note", "", "the report the figures went into, e.g. 2021年度项目支出绩效自评报告")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var words []string // flags may stand among the words
+	for fs.NArg() > 0 {
+		words = append(words, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return err
+		}
+	}
+	l, err := lang()
+	if err != nil {
+		return err
+	}
+	r, err := region()
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(words) == 0 && *year != 0, len(words) == 1 && words[0] == "list", len(words) == 2 && words[0] == "revoke":
+	default:
+		fmt.Fprintln(stderr, sealUsage)
+		return errUsage
+	}
+	conn, err := warehouse.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if len(words) == 1 {
+		seals, err := query.New(conn, r).Seals(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, l.T("seal\tyear\tarea\tsealed\tby\tlots\t万元\tnote\tstate"))
+		for _, x := range seals {
+			state := l.T("in force")
+			if x.Revoked {
+				state = l.T("revoked %s by %s", x.RevokedAt.Format("2006-01-02 15:04"), x.RevokedBy)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", x.ID, x.Year, r.NameOf(x.Area), x.At.Format("2006-01-02 15:04"), x.User, x.Lots, x.Amount.Wan(), x.Note, state)
+		}
+		return tw.Flush()
+	}
+	who := "cli:" + os.Getenv("USER")
+	log := audit.New(conn, slog.New(slog.NewTextHandler(stderr, nil)))
+	loader := ingest.NewLoader(conn, r)
+	entry := audit.Entry{User: who, Path: "tradestat seal"}
+	if len(words) == 2 {
+		if err := loader.Revoke(ctx, words[1], who); err != nil {
+			log.Close()
+			return refusalText(l, err)
+		}
+		entry.Action, entry.Detail = audit.Revoke, words[1]
+		fmt.Fprintln(stdout, l.T("seal %s revoked", words[1]))
+	} else {
+		s, err := loader.Seal(ctx, *year, *area, *note, who)
+		if err != nil {
+			log.Close()
+			return refusalText(l, err)
+		}
+		entry.Action, entry.Detail = audit.Seal, fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())
+		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, %s 万元 (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
+	}
+	if err := log.Record(entry); err != nil {
+		return err
+	}
+	return log.Close()
+}
+
+// refusalText is a refused action's reason in language l, or err as it is.
+func refusalText(l msg.Lang, err error) error {
+	var w *ingest.Refusal
+	if errors.As(err, &w) {
+		return errors.New(w.Text(l))
+	}
+	return err
+}

@@ -1,0 +1,167 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tradestat/app"
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/warehouse"
+)
+
+// TestSeal: the 2021 figures of Baoshan are sealed as they went into the report; a correction
+// loaded afterwards (a new lot of 125.3万元, an existing lot 1万元 lower) changes the current
+// figures, while the sealed ones stay: the API gives both, labelled, with the exact
+// difference; the overview says 已定稿 and 定稿后数据变动：交易项目 +1个，交易金额 +124.3万元; the
+// list of changes names the two lots and the file that changed them. Revoked, the seal is no
+// longer in force, and stays listed.
+func TestSeal(t *testing.T) {
+	svc, _, _, cfg := startWithAuth(t)
+	cli := func(args ...string) (string, int) {
+		t.Helper()
+		var out bytes.Buffer
+		code := app.Main(append(args[:1:1], append([]string{"--clickhouse", cfg.Addr, "--database", cfg.Database}, args[1:]...)...),
+			&out, &out, func(string) string { return "" })
+		return out.String(), code
+	}
+	viewer := client(t) // an analyst: the lot list is theirs
+	signIn(t, viewer, svc.URL, "analyst", "analyst password 1")
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := viewer.Get(svc.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	type figures struct {
+		Projects  int64  `json:"projects"`
+		AmountWan string `json:"amount_wan"`
+	}
+	var summary struct {
+		figures
+		As   string `json:"as"`
+		Seal struct {
+			ID         string  `json:"id"`
+			Note       string  `json:"note"`
+			Sealed     figures `json:"sealed"`
+			Current    figures `json:"current"`
+			Difference figures `json:"difference"`
+		} `json:"seal"`
+	}
+	read := func(path string) int {
+		t.Helper()
+		code, body := get(path)
+		summary.As = ""
+		if code == 200 {
+			if err := json.Unmarshal([]byte(body), &summary); err != nil {
+				t.Fatalf("%s: %v %s", path, err, body)
+			}
+		}
+		return code
+	}
+	if code := read("/api/v1/summary?year=2021&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("sealed figures before any seal: %d, want 404", code)
+	}
+	out, code := cli("seal", "--year", "2021", "--note", "2021年度项目支出绩效自评报告")
+	if code != 0 || !strings.Contains(out, "1651个标段，1107371万元") {
+		t.Fatalf("seal: %d %s", code, out)
+	}
+	if _, body := get("/api/v1/seals"); !strings.Contains(body, "2021年度项目支出绩效自评报告") {
+		t.Errorf("/api/v1/seals: %s", body)
+	}
+
+	// The correction.
+	_, was := get("/api/v1/summary?year=2021")
+	_, body := get("/api/v1/lots?year=2021&type=" + "%E5%B7%A5%E7%A8%8B%E5%BB%BA%E8%AE%BE" + "&sort=amount&size=1")
+	var lots struct {
+		Lots []struct {
+			Project   string `json:"project_code"`
+			Lot       string `json:"lot_code"`
+			Place     string `json:"place_code"`
+			Date      string `json:"deal_date"`
+			BudgetFen int64  `json:"budget_fen"`
+			AmountFen int64  `json:"amount_fen"`
+		} `json:"lots"`
+	}
+	if err := json.Unmarshal([]byte(body), &lots); err != nil || len(lots.Lots) == 0 || lots.Lots[0].AmountFen < 2000000 {
+		t.Fatalf("a 工程建设 lot of 2021: %v %s", err, body)
+	}
+	l := lots.Lots[0]
+	correction := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +
+		"SEAL-NEW-1,001,定稿后补录工程,工程建设,530502,2021-11-30,1300000,1253000\n" +
+		fmt.Sprintf("%s,%s,更正金额,工程建设,%s,%s,%d,%d\n", l.Project, l.Lot, l.Place, l.Date, l.BudgetFen/100, l.AmountFen/100-10000)
+	file := filepath.Join(t.TempDir(), "correction.csv")
+	if err := os.WriteFile(file, []byte(correction), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := warehouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).LoadFile(context.Background(), file, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	waitSummary(t, func() string { _, b := get("/api/v1/summary?year=2021"); return b }, was)
+	read("/api/v1/summary?year=2021")
+	if summary.As != "current" || summary.Projects != 1652 || summary.AmountWan != "1107495.3" || summary.Seal.Sealed.Projects != 1651 ||
+		summary.Seal.Sealed.AmountWan != "1107371" || summary.Seal.Difference.Projects != 1 || summary.Seal.Difference.AmountWan != "124.3" {
+		t.Errorf("current figures with the seal: %+v", summary)
+	}
+	if read("/api/v1/summary?year=2021&as=sealed"); summary.As != "sealed" || summary.Projects != 1651 || summary.AmountWan != "1107371" {
+		t.Errorf("sealed figures: %+v", summary)
+	}
+	if code := read("/api/v1/summary?year=2021&as=final"); code != http.StatusBadRequest {
+		t.Errorf("as=final: %d, want 400", code)
+	}
+	if code := read("/api/v1/summary?from=2021-01-01&to=2021-06-30&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("sealed figures of half a year: %d, want 404", code)
+	}
+	// A county within the sealed city: its sealed figures too.
+	if code := read("/api/v1/summary?year=2021&area=530502&as=sealed"); code != 200 || summary.As != "sealed" {
+		t.Errorf("sealed figures of 隆阳区: %d %+v", code, summary)
+	}
+
+	_, page := get("/?year=2021")
+	page = html.UnescapeString(page) // the template writes + as &#43;
+	if !strings.Contains(page, `id="sealmark"`) || !strings.Contains(page, "2021年度项目支出绩效自评报告") ||
+		!strings.Contains(page, "定稿后数据变动：交易项目 +1个，交易金额 +124.3万元") {
+		t.Errorf("the overview of 2021 lacks the seal's mark or its difference:\n%.4000s", page)
+	}
+	code, page = get("/seals/changes?year=2021")
+	if code != 200 || !strings.Contains(page, `data-project="SEAL-NEW-1"`) || !strings.Contains(page, `data-project="`+l.Project+`"`) ||
+		strings.Count(page, "correction.csv") != 2 || !strings.Contains(page, "新增") || !strings.Contains(page, "修改") {
+		t.Errorf("the changes since the seal: %d\n%.4000s", code, page)
+	}
+
+	out, code = cli("seal", "list")
+	id := summary.Seal.ID
+	if code != 0 || !strings.Contains(out, id) || !strings.Contains(out, "有效") {
+		t.Errorf("seal list: %d %s", code, out)
+	}
+	if out, code := cli("seal", "revoke", id); code != 0 || !strings.Contains(out, "已撤销") {
+		t.Errorf("seal revoke: %d %s", code, out)
+	}
+	if code := read("/api/v1/summary?year=2021&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("sealed figures after the revocation: %d, want 404", code)
+	}
+	if out, _ := cli("seal", "list"); !strings.Contains(out, "撤销") {
+		t.Errorf("seal list after the revocation: %s", out)
+	}
+	if out, code := cli("seal", "revoke", id); code == 0 || !strings.Contains(out, "已经撤销") {
+		t.Errorf("revoking it again: %d %s", code, out)
+	}
+}

@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"tradestat"
+	"tradestat/money"
+)
+
+// Sealed is a seal just written: a year's figures of an area as a report publishes them, and
+// the lot versions they came from.
+type Sealed struct {
+	ID, Area, Note string
+	Year           int
+	Lots           uint64
+	Amount         money.Fen
+}
+
+// Seal records the figures of year in area (a division within the loader's region; "" for
+// the region) for user, with note (the report they went into): every lot that counts now,
+// as its current version, into seal_lots, then the seal itself, so that a seal that exists is
+// complete. Loads wait meanwhile.
+func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (Sealed, error) {
+	s := Sealed{ID: fmt.Sprintf("%016x", newBatch()), Year: year, Note: strings.TrimSpace(note)}
+	d, err := l.region.Area(area)
+	if err != nil {
+		return s, refused(NotAnID, "area %s is no division within %s", area, l.region.Name())
+	}
+	s.Area = d.Code
+	if year < 1990 || year > 2100 {
+		return s, refused(NotAnID, "year %d is outside the years 1990–2100", year)
+	}
+	if s.Note == "" || len([]rune(s.Note)) > 200 {
+		return s, refused(NotAnID, "a seal needs a note of up to 200 characters: the report its figures went into")
+	}
+	f := tradestat.Filter{From: tradestat.Date{Year: year, Month: 1, Day: 1}, To: tradestat.Date{Year: year, Month: 12, Day: 31}, Area: d.Code}
+	cond, args := "", []any{s.ID, f.From.String(), f.To.String()}
+	if codes, all := f.Places(l.region); !all {
+		if len(codes) == 0 {
+			cond = " AND 0"
+		} else {
+			cond = " AND place_code IN (" + strings.Repeat("?, ", len(codes)-1) + "?)"
+			for _, c := range codes {
+				args = append(args, c)
+			}
+		}
+	}
+	l.refresh.Lock()
+	defer l.refresh.Unlock()
+	if err := l.conn.Exec(ctx, `INSERT INTO seal_lots (seal_id, project_code, lot_code, name, trade_type, place_code, deal_date,
+			budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, version)
+		SELECT ?, project_code, lot_code, name, trade_type, place_code, deal_date, budget_fen, reserve_fen, amount_fen,
+			savings_fen, premium_fen, online, batch_id, version
+		FROM deals FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?) AND cancelled = 0`+cond, args...); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	var amount int64
+	if err := l.conn.QueryRow(ctx, "SELECT count(), sum(amount_fen) FROM seal_lots WHERE seal_id = ?", s.ID).Scan(&s.Lots, &amount); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	s.Amount = money.Fen(amount)
+	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen)")
+	if err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	defer b.Close()
+	if err := b.Append(s.ID, uint16(year), s.Area, s.Note, l.now(), user, l.region.Code(), s.Lots, amount); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	if err := b.Send(); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	return s, nil
+}
+
+// Revoke marks seal id revoked by user. The seal and its lots stay, as does the revocation.
+func (l *Loader) Revoke(ctx context.Context, id, user string) error {
+	var area string
+	var n, revoked uint64
+	if err := l.conn.QueryRow(ctx, `SELECT count(), any(area), (SELECT count() FROM seal_revocations WHERE seal_id = ?)
+		FROM seals WHERE seal_id = ?`, id, id).Scan(&n, &area, &revoked); err != nil {
+		return fmt.Errorf("revoke seal %s: %w", id, err)
+	}
+	switch {
+	case n == 0:
+		return refused(NoSuchLoad, "there is no seal %s", id)
+	case revoked > 0:
+		return refused(Cannot, "seal %s was revoked already", id)
+	}
+	if d, ok := l.region.Tree().Code(area); !ok || !d.Within(l.region.Root()) {
+		return refused(Outside, "seal %s is of %s, outside %s", id, regionName(l.region, area), l.region.Name())
+	}
+	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seal_revocations (seal_id, at, user_name)")
+	if err != nil {
+		return fmt.Errorf("revoke seal %s: %w", id, err)
+	}
+	defer b.Close()
+	if err := b.Append(id, l.now(), user); err != nil {
+		return fmt.Errorf("revoke seal %s: %w", id, err)
+	}
+	return b.Send()
+}
