@@ -131,6 +131,10 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	if _, err := recLoader.Withdraw(ctx, rep.BatchID, "admin"); err != nil {
 		t.Fatal(err)
 	}
+	// 2021 sealed before the file comes back, so that the seal's figures and changes differ.
+	if _, err := recLoader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "admin"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := recLoader.Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -154,6 +158,18 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	}
 	if _, err := store.RecentBatches(ctx, 50); err != nil {
 		t.Fatal(err)
+	}
+	seal, ok, err := store.SealFor(ctx, tradestattest.Year(t, 2021))
+	if err != nil || !ok {
+		t.Fatalf("no seal of 2021: %v", err)
+	}
+	for _, f := range []query.Filter{tradestattest.Year(t, 2021), func() query.Filter { f := tradestattest.Year(t, 2021); f.Area = "530581"; return f }()} {
+		if _, err := store.SealedSummary(ctx, seal, f); err != nil {
+			t.Fatal(err)
+		}
+		if changes, err := store.SealChanges(ctx, seal, f); err != nil || f.Area == "" && len(changes) == 0 {
+			t.Fatalf("changes since the seal: %v %v", changes, err)
+		}
 	}
 	y2021 := tradestattest.Year(t, 2021)
 	filters := []query.Filter{y2021, tradestattest.Period(t, "2019-01-01", "2023-12-31"), tradestattest.Period(t, "2020-01-01", "2020-08-31")}
@@ -222,7 +238,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_revocations"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)
