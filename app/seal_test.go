@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"tradestat/app"
 	"tradestat/division"
@@ -164,4 +167,43 @@ func TestSeal(t *testing.T) {
 	if out, code := cli("seal", "revoke", id); code == 0 || !strings.Contains(out, "已经撤销") {
 		t.Errorf("revoking it again: %d %s", code, out)
 	}
+}
+
+// TestSealInBrowser: in Chromium, the overview of a sealed year shows the 已定稿 mark with the
+// difference a later load made, and its link opens the list of the changed lots.
+func TestSealInBrowser(t *testing.T) {
+	svc, conn := startDemoConn(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.Load(ctx, ingest.Source{Name: "late.csv", Data: []byte("project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +
+		"SEAL-NEW-1,001,定稿后补录工程,工程建设,530502,2021-11-30,1300000,1253000\n")}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the server trusts the data's generation for a second
+	bctx, pl := browser(t)
+	var mark, location, row string
+	err := chromedp.Run(bctx,
+		chromedp.EmulateViewport(1366, 768),
+		chromedp.Navigate(svc.URL+"/?year=2021"),
+		chromedp.WaitVisible("#sealmark", chromedp.ByQuery),
+		chromedp.Text("#sealmark", &mark, chromedp.ByQuery),
+		chromedp.Click("#sealmark a", chromedp.ByQuery),
+		chromedp.WaitVisible(`tr[data-project="SEAL-NEW-1"]`, chromedp.ByQuery),
+		chromedp.Location(&location),
+		chromedp.Text(`tr[data-project="SEAL-NEW-1"]`, &row, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mark, "已定稿") || !strings.Contains(mark, "2021年度项目支出绩效自评报告") || !strings.Contains(mark, "交易项目1651个，交易金额1107371万元") ||
+		!strings.Contains(mark, "定稿后数据变动：交易项目 +1个，交易金额 +125.3万元") {
+		t.Errorf("the seal's mark reads %q", mark)
+	}
+	if !strings.Contains(location, "/seals/changes?year=2021") || !strings.Contains(row, "新增") || !strings.Contains(row, "late.csv") || !strings.Contains(row, "125.3万元") {
+		t.Errorf("the change list at %s: %q", location, row)
+	}
+	pl.check(t)
 }
