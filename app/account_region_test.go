@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"tradestat/auth"
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/warehouse"
 )
 
 // accountRegions are the regions of the matrix: a county, its city (the deployment's whole
@@ -304,6 +308,26 @@ func TestAccountRegions(t *testing.T) {
 		if strings.Contains(audit, other) {
 			t.Errorf("%s: the audit log shows %s", tengchong.name, other)
 		}
+	}
+	// A seal of the city: a county's account sees that its year is sealed, and its own
+	// county's sealed figures, never the city's.
+	conn, err := warehouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	city, err := ingest.NewLoader(conn, division.MustRegion("530500")).Seal(context.Background(), 2021, "", "保山市2021年度报告", "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the server trusts the data's generation for a second
+	_, list := fetch(tengchong.c, "/api/v1/seals")
+	if !strings.Contains(list, city.ID) || strings.Contains(list, city.Amount.Wan()) || strings.Contains(list, `"lots"`) {
+		t.Errorf("%s: the seals list %s; want the city's seal without its figures (%s万元)", tengchong.name, list, city.Amount.Wan())
+	}
+	_, own := fetch(root, "/api/v1/summary?year=2021&area=530581&as=sealed")
+	if _, mine := fetch(tengchong.c, "/api/v1/summary?year=2021&as=sealed"); mine != own || !strings.Contains(mine, `"as":"sealed"`) || strings.Contains(mine, city.Amount.Wan()) {
+		t.Errorf("%s: sealed figures %s; want the county's, as the whole region's account reads them: %s", tengchong.name, mine, own)
 	}
 	if probes < 200 {
 		t.Errorf("%d hostile probes: the route table was not walked", probes)

@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,10 +79,13 @@ func TestSeal(t *testing.T) {
 	if code := read("/api/v1/summary?year=2021&as=sealed"); code != http.StatusNotFound {
 		t.Errorf("sealed figures before any seal: %d, want 404", code)
 	}
+	// The server trusts the data's generation, which counts seals, for a second after reading it.
+	settle := func() { time.Sleep(1100 * time.Millisecond) }
 	out, code := cli("seal", "--year", "2021", "--note", "2021年度项目支出绩效自评报告")
 	if code != 0 || !strings.Contains(out, "1651个标段，1107371万元") {
 		t.Fatalf("seal: %d %s", code, out)
 	}
+	settle()
 	if _, body := get("/api/v1/seals"); !strings.Contains(body, "2021年度项目支出绩效自评报告") {
 		t.Errorf("/api/v1/seals: %s", body)
 	}
@@ -158,6 +162,7 @@ func TestSeal(t *testing.T) {
 	if out, code := cli("seal", "revoke", id); code != 0 || !strings.Contains(out, "已撤销") {
 		t.Errorf("seal revoke: %d %s", code, out)
 	}
+	settle()
 	if code := read("/api/v1/summary?year=2021&as=sealed"); code != http.StatusNotFound {
 		t.Errorf("sealed figures after the revocation: %d, want 404", code)
 	}
@@ -167,6 +172,43 @@ func TestSeal(t *testing.T) {
 	if out, code := cli("seal", "revoke", id); code == 0 || !strings.Contains(out, "已经撤销") {
 		t.Errorf("revoking it again: %d %s", code, out)
 	}
+
+	// On the report page: an analyst seals the year with a note, an admin revokes the seal.
+	post := func(c *http.Client, path string, form url.Values) (int, string) {
+		t.Helper()
+		resp, err := c.PostForm(svc.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Location") + " " + string(b)
+	}
+	token := pageToken(t, viewer, svc.URL+"/report?year=2021")
+	if _, page := get("/report?year=2021"); !strings.Contains(page, `id="seal-form"`) || strings.Contains(page, `id="revoke-form"`) {
+		t.Errorf("the analyst's report page: no seal form, or a revoke form")
+	}
+	if code, where := post(viewer, "/seal", url.Values{"_csrf": {token}, "year": {"2021"}, "note": {"2021年度统计公报"}}); code != http.StatusSeeOther || !strings.HasPrefix(where, "/report?year=2021") {
+		t.Fatalf("sealing from the report page: %d %s", code, where)
+	}
+	settle()
+	if read("/api/v1/summary?year=2021&as=sealed"); summary.Seal.Note != "2021年度统计公报" || summary.Projects != 1652 {
+		t.Errorf("the seal made on the report page: %+v", summary)
+	}
+	admin := client(t)
+	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	token = pageToken(t, admin, svc.URL+"/report?year=2021")
+	if code, where := post(admin, "/seal/revoke", url.Values{"_csrf": {token}, "seal": {summary.Seal.ID}, "year": {"2021"}}); code != http.StatusSeeOther {
+		t.Errorf("revoking from the report page: %d %s", code, where)
+	}
+	settle()
+	if code := read("/api/v1/summary?year=2021&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("sealed figures after the revocation on the page: %d, want 404", code)
+	}
+	if code, _ := post(viewer, "/seal/revoke", url.Values{"_csrf": {token}, "seal": {summary.Seal.ID}}); code != http.StatusForbidden {
+		t.Errorf("an analyst revokes a seal: %d, want 403", code)
+	}
+	waitFor(t, admin, svc.URL+"/admin/audit", "<td>seal</td><td>/seal</td>", "<td>revoke</td><td>/seal/revoke</td>")
 }
 
 // TestSealInBrowser: in Chromium, the overview of a sealed year shows the 已定稿 mark with the

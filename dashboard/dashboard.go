@@ -175,6 +175,8 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if s.loader != nil {
 		s.route(fiber.MethodGet, withdrawPath, admins, s.withdrawPage)
 		s.route(fiber.MethodPost, withdrawPath, admins, s.withdraw)
+		s.route(fiber.MethodPost, "/seal", analysts, s.seal)
+		s.route(fiber.MethodPost, "/seal/revoke", admins, s.revokeSeal)
 	}
 	if err := s.checkRoutes(); err != nil {
 		return nil, err

@@ -327,6 +327,14 @@ func english(s string) (string, bool) {
 		return "changed", true
 	case "数据与定稿一致。":
 		return "The data matches the seal.", true
+	case "定稿说明（数字用于哪份报告）":
+		return "Note (the report these figures go into)", true
+	case "定稿：记录本年度的数字":
+		return "Seal: record this year's figures", true
+	case "撤销定稿":
+		return "Revoke the seal", true
+	case "这个视图没有定稿：定稿针对某一地区的整年。":
+		return "No seal covers this view: seals are of a whole year of an area.", true
 	case "撤回导入":
 		return "Withdraw a load", true
 	case "批次":

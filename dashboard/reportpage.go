@@ -16,6 +16,7 @@ type reportPage struct {
 	Figures   []report.Figure
 	Freshness freshness
 	Sealed    *sealed // the seal in force over the view: the text is of the current figures, said beside it
+	SealForm  *sealForm
 }
 
 // reportText serves GET /report: the view's figures as the sentences documents use (the
@@ -54,6 +55,7 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 	if page.Sealed, err = s.sealOf(ctx, st, v, in.Total); err != nil {
 		return err
 	}
+	page.SealForm = s.sealFormOf(c, v, page.Sealed, page.chrome.CSRF)
 	for _, st := range []struct {
 		style report.Style
 		label string

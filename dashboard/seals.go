@@ -2,10 +2,15 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
+	"tradestat/audit"
+	"tradestat/auth"
 	"tradestat/query"
 )
 
@@ -18,10 +23,23 @@ type sealJSON struct {
 	Note       string      `json:"note"`
 	SealedAt   string      `json:"sealed_at"`
 	By         string      `json:"by"`
-	Revoked    bool        `json:"revoked,omitempty"`
 	Sealed     figuresJSON `json:"sealed"`
 	Current    figuresJSON `json:"current"`
 	Difference figuresJSON `json:"difference"` // current minus sealed
+}
+
+// sealListJSON is a seal in the list of seals: its figures (lots and 万元 of its whole area)
+// only when its area lies within the account's region.
+type sealListJSON struct {
+	ID        string `json:"id"`
+	Year      int    `json:"year"`
+	Area      string `json:"area"`
+	Note      string `json:"note"`
+	SealedAt  string `json:"sealed_at"`
+	By        string `json:"by"`
+	Revoked   bool   `json:"revoked,omitempty"`
+	Lots      int64  `json:"lots,omitempty"`
+	AmountWan string `json:"amount_wan,omitempty"`
 }
 
 // sealed is what a view's pages and answers say about its seal: the seal in force over the
@@ -60,20 +78,128 @@ func (x *sealed) json() *sealJSON {
 }
 
 // sealsAPI serves GET /api/v1/seals: every seal of the account's region, newest first,
-// revoked ones marked.
+// revoked ones marked. A view's parameters are read as everywhere (a view outside the
+// account's region is 403), though the list is the region's.
 func (s *Server) sealsAPI(c *fiber.Ctx) error {
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
+	if _, err := s.filterFrom(ctx, c, s.storeOf(c)); err != nil {
+		return err
+	}
 	list, err := s.storeOf(c).Seals(ctx)
 	if err != nil {
 		return err
 	}
-	out := []sealJSON{}
+	out := []sealListJSON{}
+	region := s.storeOf(c).Region()
 	for _, x := range list {
-		out = append(out, sealJSON{ID: x.ID, Year: x.Year, Area: x.Area, Note: x.Note, SealedAt: x.At.Format("2006-01-02 15:04:05"),
-			By: x.User, Revoked: x.Revoked, Sealed: figures(query.Totals{Projects: int64(x.Lots), Amount: x.Amount})})
+		j := sealListJSON{ID: x.ID, Year: x.Year, Area: x.Area, Note: x.Note, SealedAt: x.At.Format("2006-01-02 15:04:05"), By: x.User, Revoked: x.Revoked}
+		if d, ok := region.Tree().Code(x.Area); ok && region.Contains(d) { // a wider area's figures are not the account's
+			j.Lots, j.AmountWan = int64(x.Lots), x.Amount.Wan()
+		}
+		out = append(out, j)
 	}
 	return c.JSON(fiber.Map{"seals": out})
+}
+
+// sealForm is the form on the report page that seals the view's year (analysts), or revokes
+// the seal in force (admins).
+type sealForm struct {
+	CSRF         string
+	Year         int
+	Area         string
+	CanSeal      bool
+	RevokeSealID string
+}
+
+// sealFormOf is the report page's seal form for the view: sealing needs a whole year of an
+// area (no other narrowing) and an analyst; revoking, the seal in force and an admin.
+func (s *Server) sealFormOf(c *fiber.Ctx, v view, x *sealed, csrf string) *sealForm {
+	if s.loader == nil {
+		return nil
+	}
+	f := v.Filter
+	whole := f.From == (tradestat.Date{Year: f.From.Year, Month: 1, Day: 1}) && f.To == (tradestat.Date{Year: f.From.Year, Month: 12, Day: 31}) &&
+		f.Place == "" && f.Level == "" && f.Family == "" && f.Type == ""
+	form := &sealForm{CSRF: csrf, Year: f.From.Year, Area: f.Area, CanSeal: whole && s.role(c) >= auth.Analyst}
+	if x != nil && s.isAdmin(c) {
+		form.RevokeSealID = x.Seal.ID
+	}
+	if !form.CanSeal && form.RevokeSealID == "" {
+		return nil
+	}
+	return form
+}
+
+// role is the role of the request's account; an admin's when access control is off.
+func (s *Server) role(c *fiber.Ctx) auth.Role {
+	if s.access == nil {
+		return auth.Admin
+	}
+	u, ok := s.sessionUser(c)
+	if !ok {
+		return auth.Viewer
+	}
+	return u.Role
+}
+
+// seal serves POST /seal (year, area, note): the year's figures of the area are sealed as
+// the analyst's report publishes them, audited, and the analyst is sent back to the report.
+func (s *Server) seal(c *fiber.Ctx) error {
+	if s.audit != nil {
+		if err := s.audit.Ready(); err != nil {
+			return auditUnavailable()
+		}
+	}
+	year, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil {
+		return badf("year %q: want a year", c.FormValue("year"))
+	}
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	done, err := s.loader.For(s.storeOf(c).Region()).Seal(ctx, year, c.FormValue("area"), c.FormValue("note"), s.userName(c))
+	if err != nil {
+		return withdrawRefusal(err)
+	}
+	s.record(c, audit.Entry{Action: audit.Seal, Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", done.ID, done.Year, done.Area, done.Note, done.Lots, done.Amount.Wan()), Status: fiber.StatusSeeOther})
+	return c.Redirect(s.reportURL(c, year, c.FormValue("area")), fiber.StatusSeeOther)
+}
+
+// revokeSeal serves POST /seal/revoke (seal): an admin revokes a seal; it stays listed.
+func (s *Server) revokeSeal(c *fiber.Ctx) error {
+	if s.audit != nil {
+		if err := s.audit.Ready(); err != nil {
+			return auditUnavailable()
+		}
+	}
+	ctx, cancel := s.requestContext(c)
+	defer cancel()
+	id := c.FormValue("seal")
+	if err := s.loader.For(s.storeOf(c).Region()).Revoke(ctx, id, s.userName(c)); err != nil {
+		return withdrawRefusal(err)
+	}
+	s.record(c, audit.Entry{Action: audit.Revoke, Detail: id, Status: fiber.StatusSeeOther})
+	year, _ := strconv.Atoi(c.FormValue("year"))
+	return c.Redirect(s.reportURL(c, year, c.FormValue("area")), fiber.StatusSeeOther)
+}
+
+// reportURL is the report page of a year of an area, in the request's language.
+func (s *Server) reportURL(c *fiber.Ctx, year int, area string) string {
+	q := url.Values{"year": {strconv.Itoa(year)}}
+	if area != "" {
+		q.Set("area", area)
+	}
+	l, _ := parseLang(c.Query("lang"))
+	return langPath("/report?"+q.Encode(), l)
+}
+
+// userName is the signed-in account's name, "" when access control is off.
+func (s *Server) userName(c *fiber.Ctx) string {
+	if s.access == nil {
+		return ""
+	}
+	u, _ := s.sessionUser(c)
+	return u.Name
 }
 
 type changesPage struct {
@@ -86,7 +212,8 @@ type changesPage struct {
 }
 
 // sealChanges serves GET /seals/changes: the lots of a sealed view that differ now from the
-// seal — added, removed, changed — with the load that made each what it is.
+// seal — added, removed, changed — with the load that made each what it is; for a view no
+// seal covers, a page that says so.
 func (s *Server) sealChanges(c *fiber.Ctx) error {
 	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
@@ -103,12 +230,11 @@ func (s *Server) sealChanges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if x == nil {
-		return fiber.NewError(fiber.StatusNotFound, "这个视图没有定稿：定稿针对某一地区的整年 (no seal covers this view: seals are of a whole year of an area)")
-	}
-	changes, err := st.SealChanges(ctx, x.Seal, v.Filter)
-	if err != nil {
-		return err
+	var changes []query.Change
+	if x != nil {
+		if changes, err = st.SealChanges(ctx, x.Seal, v.Filter); err != nil {
+			return err
+		}
 	}
 	fr, err := s.freshness(ctx, st)
 	if err != nil {

@@ -38,8 +38,9 @@ func bounded(key string) (kind string, limit int) {
 // withdrawal of one; every load ends by writing its row to ingest_batches and every
 // withdrawal its row to batch_withdrawals, so the number of loads, the time of the last one
 // and the number of withdrawals name the data's generation: a result computed under the same
-// generation is still exact. Asking for the generation is one read of a table with a row per file, far
-// cheaper than any panel's query.
+// generation is still exact. Seals and their revocations count too, for the list of seals.
+// Asking for the generation is one read of a table with a row per file (and of the small
+// tables of withdrawals and seals), far cheaper than any panel's query.
 type cache struct {
 	mu      sync.Mutex
 	gen     string
@@ -117,13 +118,14 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 
 // readGeneration reads the data's generation from ClickHouse.
 func (s *Store) readGeneration(ctx context.Context) (string, error) {
-	var n, withdrawn uint64
+	var n, withdrawn, seals uint64
 	var last time.Time
-	if err := s.conn.QueryRow(ctx, `SELECT count(), max(finished_at), (SELECT count() FROM batch_withdrawals)
-		FROM ingest_batches`).Scan(&n, &last, &withdrawn); err != nil {
+	if err := s.conn.QueryRow(ctx, `SELECT count(), max(finished_at), (SELECT count() FROM batch_withdrawals),
+			(SELECT count() FROM seals) + (SELECT count() FROM seal_revocations)
+		FROM ingest_batches`).Scan(&n, &last, &withdrawn, &seals); err != nil {
 		return "", fmt.Errorf("data generation: %w", err)
 	}
-	return fmt.Sprintf("%d/%d/%d", n, last.Unix(), withdrawn), nil
+	return fmt.Sprintf("%d/%d/%d/%d", n, last.Unix(), withdrawn, seals), nil
 }
 
 // pin is one request's generation, read at its first cached call and reused by the rest.

@@ -29,9 +29,13 @@ type Seal struct {
 }
 
 // Seals lists the seals, newest first, revoked ones too: of an account's store, those of its
-// region, of a division within it or of one that holds it. Not cached: a seal is written
-// without a load.
+// region, of a division within it or of one that holds it. Cached: seals and revocations
+// count in the data's generation.
 func (s *Store) Seals(ctx context.Context) ([]Seal, error) {
+	return cached(ctx, s, "seals", s.readSeals)
+}
+
+func (s *Store) readSeals(ctx context.Context) ([]Seal, error) {
 	rows, err := s.conn.Query(ctx, `SELECT seal_id, year, area, note, sealed_at, user_name, lots, amount_fen,
 			seal_id IN (SELECT seal_id FROM seal_revocations)
 		FROM seals ORDER BY sealed_at DESC, seal_id`)
