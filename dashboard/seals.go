@@ -43,7 +43,7 @@ type sealListJSON struct {
 }
 
 // sealed is what a view's pages and answers say about its seal: the seal in force over the
-// view, its figures and the current ones. ok is false when no seal covers the view.
+// view, its figures and the current ones (sealOf gives nil when no seal covers the view).
 type sealed struct {
 	Seal             query.Seal
 	Sealed, Current  query.Totals
@@ -159,7 +159,7 @@ func (s *Server) seal(c *fiber.Ctx) error {
 	defer cancel()
 	done, err := s.loader.For(s.storeOf(c).Region()).Seal(ctx, year, c.FormValue("area"), c.FormValue("note"), s.userName(c))
 	if err != nil {
-		return withdrawRefusal(err)
+		return refusal(err)
 	}
 	s.record(c, audit.Entry{Action: audit.Seal, Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", done.ID, done.Year, done.Area, done.Note, done.Lots, done.Amount.Wan()), Status: fiber.StatusSeeOther})
 	return c.Redirect(s.reportURL(c, year, c.FormValue("area")), fiber.StatusSeeOther)
@@ -176,7 +176,7 @@ func (s *Server) revokeSeal(c *fiber.Ctx) error {
 	defer cancel()
 	id := c.FormValue("seal")
 	if err := s.loader.For(s.storeOf(c).Region()).Revoke(ctx, id, s.userName(c)); err != nil {
-		return withdrawRefusal(err)
+		return refusal(err)
 	}
 	s.record(c, audit.Entry{Action: audit.Revoke, Detail: id, Status: fiber.StatusSeeOther})
 	year, _ := strconv.Atoi(c.FormValue("year"))

@@ -39,7 +39,7 @@ func (s *Server) withdrawPage(c *fiber.Ctx) error {
 	st := s.storeOf(c)
 	plan, err := s.loader.For(st.Region()).Plan(ctx, c.Query("batch"))
 	if err != nil {
-		return withdrawRefusal(err)
+		return refusal(err)
 	}
 	page := withdrawPage{
 		chrome: s.chrome(c, "撤回导入", langPath(withdrawPath+"?batch="+url.QueryEscape(plan.Batch), other(l)), choice{langPath("/admin/ingest", l), "数据导入"}),
@@ -71,7 +71,7 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 	id := c.FormValue("batch")
 	done, err := s.loader.For(s.storeOf(c).Region()).Withdraw(ctx, id, user)
 	if err != nil {
-		return withdrawRefusal(err)
+		return refusal(err)
 	}
 	s.record(c, audit.Entry{Action: audit.Withdraw, Detail: done.Text(msg.Chinese), Status: fiber.StatusSeeOther})
 	s.log.Info("load withdrawn", "batch", done.Batch, "file", done.File, "user", user, "removed", done.Removed, "restored", done.Restored, "kept", done.Kept)
@@ -79,10 +79,11 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 	return c.Redirect(langPath("/admin/ingest?withdrawn="+url.QueryEscape(done.Batch), l), fiber.StatusSeeOther)
 }
 
-// withdrawRefusal is a load that cannot be withdrawn as the answer says it, in both
-// languages: 400 for no batch ID, 404 for no such load, 403 for a load of another region, 409
-// for one that cannot be (withdrawn already, made before versions were kept).
-func withdrawRefusal(err error) error {
+// refusal is a refused withdrawal, seal or revocation as the answer says it, in both
+// languages: 400 for a request that names nothing (no batch ID, a bad year or area), 404 for no
+// such load or seal, 403 for one of another region, 409 for one that cannot be (withdrawn or
+// revoked already, made before versions were kept).
+func refusal(err error) error {
 	var w *ingest.Refusal
 	if !errors.As(err, &w) {
 		return err
