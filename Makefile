@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries bench-screen
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries bench-screen bench-seal
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -57,6 +57,11 @@ bench-dashboard:
 ## a day of refreshes; median and worst of RUNS (default 5)
 bench-screen:
 	deploy/bench-screen.sh
+
+## bench-seal: tradestat seal of a national year (10M lots), RUNS times: wall time, the server's
+## peak memory and the rows read by the copy, median and worst
+bench-seal:
+	deploy/bench-seal.sh
 
 ## loadtest: 60 s of mixed traffic from 100 clients against serve over 10M lots (targets: no
 ## errors, p99 <= 200 ms, RSS growth <= 10%)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
+
 	"tradestat"
 	"tradestat/money"
 )
@@ -49,7 +51,10 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 	}
 	l.refresh.Lock()
 	defer l.refresh.Unlock()
-	if err := l.conn.Exec(ctx, `INSERT INTO seal_lots (seal_id, project_code, lot_code, name, trade_type, place_code, deal_date,
+	// Logged by the server whatever its own setting: a seal is rare, and what it cost (its
+	// memory, the rows it read) is then in system.query_log (make bench-seal reads it there).
+	logged := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"log_queries": 1}))
+	if err := l.conn.Exec(logged, `INSERT INTO seal_lots (seal_id, project_code, lot_code, name, trade_type, place_code, deal_date,
 			budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, version)
 		SELECT ?, project_code, lot_code, name, trade_type, place_code, deal_date, budget_fen, reserve_fen, amount_fen,
 			savings_fen, premium_fen, online, batch_id, version
