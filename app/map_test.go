@@ -251,9 +251,12 @@ func TestScreenRefresh(t *testing.T) {
 			t.Errorf("the map's 隆阳区 after the refresh: %v", it["value"])
 		}
 	}
-	// A refresh the server does not answer keeps the figures and says when they were read.
+	// A refresh the server does not answer keeps the figures and says when they were read —
+	// also after a refresh replaced the footer (a live part: its freshness line changes with
+	// every load), which the first cut of this missed whenever the minute changed.
 	var stale, kept string
 	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelector("footer").outerHTML = document.querySelector("footer").outerHTML`, nil),
 		chromedp.Evaluate(`window.fetch = () => Promise.reject(new Error("the server is away")); window.tradestatScreen.refresh()`, nil, awaitPromise),
 		chromedp.Evaluate(`document.querySelector("footer .refreshed").textContent`, &stale),
 		chromedp.Text(".kpis", &kept, chromedp.ByQuery),

@@ -56,7 +56,12 @@
       patched[id] = text;
     });
   }
-  var refreshed = document.querySelector("footer .refreshed");
+  // refreshed is the footer's line about the refresh, looked up each time: the footer is a live
+  // part, replaced whenever its freshness line changes.
+  function refreshed(text) {
+    var r = document.querySelector("footer .refreshed");
+    if (r) { r.textContent = text; }
+  }
   // refresh fetches this page again and puts its figures in place of the shown ones; when the
   // server does not answer, the figures stay and the footer says at what time they were read.
   var readAt = new Date();
@@ -79,9 +84,9 @@
       patch(p && p.textContent);
       if (dealsChanged) { roll(); }
       readAt = new Date();
-      if (refreshed) { refreshed.textContent = ""; }
+      refreshed("");
     }).catch(function () {
-      if (refreshed) { refreshed.textContent = (stage.dataset.stale || "").replace("{time}", clock(readAt)); }
+      refreshed((stage.dataset.stale || "").replace("{time}", clock(readAt)));
     });
   }
   // shown is each live part as the server sent it (the rolling list adds copies to the page).
