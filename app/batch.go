@@ -22,6 +22,22 @@ import (
 	"tradestat/warehouse"
 )
 
+// commandWords parses args with fs and returns the words among them, the flags read wherever they
+// stand: before the words, between them or after them.
+func commandWords(fs *flag.FlagSet, args []string) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	var out []string
+	for fs.NArg() > 0 {
+		out = append(out, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw ID [--yes]"
 
 // runBatch is `tradestat batch list` (the latest loads, with their batch IDs and whether they
@@ -31,15 +47,9 @@ const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw
 func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdin *os.File, stdout, stderr io.Writer) error {
 	yes := fs.Bool("yes", false, "withdraw without asking (what it changes is printed all the same)")
 	n := fs.Int("n", 50, "how many loads batch list shows, newest first")
-	if err := fs.Parse(args); err != nil {
+	rest, err := commandWords(fs, args)
+	if err != nil {
 		return err
-	}
-	var rest []string // the words, with flags read wherever they stand among them
-	for fs.NArg() > 0 {
-		rest = append(rest, fs.Arg(0))
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
 	}
 	l, err := lang()
 	if err != nil {

@@ -26,15 +26,9 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 	year := fs.Int("year", 0, "the year to seal")
 	area := fs.String("area", "", "the area to seal (a division code within the region; default the region)")
 	note := fs.String("note", "", "the report the figures went into, e.g. 2021年度项目支出绩效自评报告")
-	if err := fs.Parse(args); err != nil {
+	words, err := commandWords(fs, args)
+	if err != nil {
 		return err
-	}
-	var words []string // flags may stand among the words
-	for fs.NArg() > 0 {
-		words = append(words, fs.Arg(0))
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
 	}
 	l, err := lang()
 	if err != nil {
