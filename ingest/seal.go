@@ -84,8 +84,8 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 func (l *Loader) Revoke(ctx context.Context, id, user string) error {
 	var area string
 	var n, revoked uint64
-	if err := l.conn.QueryRow(ctx, `SELECT count(), any(area), (SELECT count() FROM seal_revocations WHERE seal_id = ?)
-		FROM seals WHERE seal_id = ?`, id, id).Scan(&n, &area, &revoked); err != nil {
+	if err := l.conn.QueryRow(ctx, `SELECT (SELECT count() FROM seals WHERE seal_id = ?), (SELECT any(area) FROM seals WHERE seal_id = ?),
+		(SELECT count() FROM seal_revocations WHERE seal_id = ?)`, id, id, id).Scan(&n, &area, &revoked); err != nil {
 		return fmt.Errorf("revoke seal %s: %w", id, err)
 	}
 	switch {

@@ -103,7 +103,7 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 		return w, 0, refused(NotAnID, "%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", id)
 	}
 	rows, err := l.conn.Query(ctx, `SELECT file_name, region, versions, finished_at,
-			batch_id IN (SELECT batch_id FROM batch_withdrawals)
+			batch_id GLOBAL IN (SELECT batch_id FROM batch_withdrawals)
 		FROM ingest_batches WHERE batch_id = ?`, id)
 	if err != nil {
 		return w, 0, fmt.Errorf("read load %s: %w", id, err)
@@ -151,7 +151,7 @@ const restorable = `SELECT project_code, lot_code, argMax(name, version) AS r_na
 		argMax(cancelled, version) AS r_cancelled
 	FROM deal_versions
 	WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals FINAL WHERE batch_id = ?)
-		AND batch_id != ? AND version < ? AND batch_id NOT IN (SELECT batch FROM batch_withdrawals)
+		AND batch_id != ? AND version < ? AND batch_id GLOBAL NOT IN (SELECT batch FROM batch_withdrawals)
 	GROUP BY project_code, lot_code`
 
 // Plan tells what withdrawing load id would change, without changing anything: the

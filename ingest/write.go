@@ -325,7 +325,7 @@ func boolByte(b bool) uint8 {
 // load cut off midway leaves none and the file is loaded again in full.
 func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error) {
 	rows, err := l.conn.Query(ctx, `SELECT batch_id, region FROM ingest_batches
-		WHERE sha256 = ? AND batch_id NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY finished_at, batch_id`, sha)
+		WHERE sha256 = ? AND batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY finished_at, batch_id`, sha)
 	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}

@@ -61,7 +61,7 @@ func (s *Store) RecentBatches(ctx context.Context, limit int) ([]Batch, error) {
 	within, args := s.withinRegion()
 	rows, err := s.conn.Query(ctx, `SELECT batch_id, file_name, sha256, file_size, demo, finished_at,
 		rows_read, loaded, rejected, skipped, duplicates, region, versions,
-		batch_id IN (SELECT batch_id FROM batch_withdrawals)
+		batch_id GLOBAL IN (SELECT batch_id FROM batch_withdrawals)
 		FROM ingest_batches `+within+` ORDER BY finished_at DESC, batch_id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("recent loads: %w", err)

@@ -120,9 +120,11 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 func (s *Store) readGeneration(ctx context.Context) (string, error) {
 	var n, withdrawn, seals uint64
 	var last time.Time
-	if err := s.conn.QueryRow(ctx, `SELECT count(), max(finished_at), (SELECT count() FROM batch_withdrawals),
-			(SELECT count() FROM seals) + (SELECT count() FROM seal_revocations)
-		FROM ingest_batches`).Scan(&n, &last, &withdrawn, &seals); err != nil {
+	// Each table read by a subquery of its own, none inside a read of another: in cluster mode
+	// every table is a Distributed one, and a subquery inside a distributed read would be
+	// sent to every shard.
+	if err := s.conn.QueryRow(ctx, `SELECT (SELECT count() FROM ingest_batches), (SELECT max(finished_at) FROM ingest_batches),
+			(SELECT count() FROM batch_withdrawals), (SELECT count() FROM seals) + (SELECT count() FROM seal_revocations)`).Scan(&n, &last, &withdrawn, &seals); err != nil {
 		return "", fmt.Errorf("data generation: %w", err)
 	}
 	return fmt.Sprintf("%d/%d/%d/%d", n, last.Unix(), withdrawn, seals), nil

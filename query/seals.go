@@ -37,7 +37,7 @@ func (s *Store) Seals(ctx context.Context) ([]Seal, error) {
 
 func (s *Store) readSeals(ctx context.Context) ([]Seal, error) {
 	rows, err := s.conn.Query(ctx, `SELECT seal_id, year, area, note, sealed_at, user_name, lots, amount_fen,
-			seal_id IN (SELECT seal_id FROM seal_revocations)
+			seal_id GLOBAL IN (SELECT seal_id FROM seal_revocations)
 		FROM seals ORDER BY sealed_at DESC, seal_id`)
 	if err != nil {
 		return nil, fmt.Errorf("seals: %w", err)
