@@ -37,7 +37,7 @@ type summaryJSON struct {
 	To   string `json:"to"`
 	figuresJSON
 	// As says which figures these are when a seal covers the view: current, or sealed (the
-	// seal's, as= sealed); Seal says which seal and by how much the data differs from it.
+	// seal's, as=sealed); Seal says which seal and by how much the data differs from it.
 	As   string    `json:"as,omitempty"`
 	Seal *sealJSON `json:"seal,omitempty"`
 }
