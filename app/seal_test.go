@@ -148,6 +148,12 @@ func TestSeal(t *testing.T) {
 		!strings.Contains(page, "定稿后数据变动：交易项目 +1个，交易金额 +124.3万元") {
 		t.Errorf("the overview of 2021 lacks the seal's mark or its difference:\n%.4000s", page)
 	}
+	for _, export := range []string{"/export/indicators?year=2021&format=csv", "/export/lots?year=2021&format=csv"} {
+		if _, csv := get(export); !strings.Contains(csv, "本年度已于") || !strings.Contains(csv, "2021年度项目支出绩效自评报告") ||
+			!strings.Contains(csv, "本表为当前数字，定稿后数据变动：交易项目 +1个，交易金额 +124.3万元") {
+			t.Errorf("%s does not say the year is sealed and how it differs:\n%.600s", export, csv[max(0, len(csv)-600):])
+		}
+	}
 	code, page = get("/seals/changes?year=2021")
 	if code != 200 || !strings.Contains(page, `data-project="SEAL-NEW-1"`) || !strings.Contains(page, `data-project="`+l.Project+`"`) ||
 		strings.Count(page, "correction.csv") != 2 || !strings.Contains(page, "新增") || !strings.Contains(page, "修改") {

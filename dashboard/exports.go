@@ -68,6 +68,9 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 		return err
 	}
 	m := export.Meta{Title: exportTitle("效益指标", v), At: time.Now(), Region: v.Region.Root()}
+	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
+		return err
+	}
 	var b strings.Builder
 	if err := export.WriteIndicators(&b, format, m, tables); err != nil {
 		return err
@@ -103,6 +106,9 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 		title = "无预算价或起始价的项目明细"
 	}
 	m := export.Meta{Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
+	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
+		return err
+	}
 	attach(c, format, export.Filename(m.Title, format))
 	f, store, log := v.Filter, st, s.log
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {

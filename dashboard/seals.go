@@ -66,6 +66,27 @@ func (s *Server) sealOf(ctx context.Context, st *query.Store, v view, current qu
 		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan()), ChangesURL: v.url("/seals/changes")}, nil
 }
 
+// sealedLine is what an export of a sealed view says under its table: 已定稿 with the seal's
+// date and note, that the table holds the current figures, and how they differ; "" for a view
+// no seal covers.
+func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (string, error) {
+	cur, err := st.Summary(ctx, v.Filter)
+	if err != nil {
+		return "", err
+	}
+	x, err := s.sealOf(ctx, st, v, cur)
+	if err != nil || x == nil {
+		return "", err
+	}
+	line := fmt.Sprintf("本年度已于%s定稿（%s），本表为当前数字", x.Seal.At.Format("2006-01-02"), x.Seal.Note)
+	if x.Changed {
+		line += fmt.Sprintf("，定稿后数据变动：交易项目 %s个，交易金额 %s万元", x.Projects, x.Amount)
+	} else {
+		line += "，与定稿一致"
+	}
+	return line, nil
+}
+
 // difference is a − b, figure by figure.
 func difference(a, b query.Totals) query.Totals {
 	return query.Totals{Projects: a.Projects - b.Projects, Amount: a.Amount - b.Amount, Savings: a.Savings - b.Savings,

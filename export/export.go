@@ -185,6 +185,9 @@ type Meta struct {
 	Title  string             // 保山市公共资源交易效益指标（2021年，全市）
 	At     time.Time          // the export time
 	Region *division.Division // whose centres the data are of
+	// Sealed, when the view's year is sealed (定稿), says so under the table: that the figures
+	// are the current ones, and how they differ from the sealed ones.
+	Sealed string
 }
 
 func (m Meta) footer() string {
@@ -195,7 +198,11 @@ func (m Meta) footer() string {
 			source = m.Region.Name + "公共资源交易中心"
 		}
 	}
-	return "数据来源：" + source + "交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
+	line := "数据来源：" + source + "交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
+	if m.Sealed != "" {
+		line += "；" + m.Sealed
+	}
+	return line
 }
 
 // WriteIndicators writes the tables in format f: a sheet per table in XLSX, sections one
