@@ -110,7 +110,8 @@ func TestWithdrawPage(t *testing.T) {
 		t.Errorf("the lot list of 2021 shows a cancelled lot, or no link to them:\n%.3000s", page)
 	}
 	_, page = fetch("/lots?year=2021&status=cancelled")
-	if !strings.Contains(page, "<td>P1</td>") || !strings.Contains(page, "<td>P8</td>") || !strings.Contains(page, `id="cancelled"`) {
+	if !strings.Contains(page, "<td>P1</td>") || !strings.Contains(page, "<td>P8</td>") || !strings.Contains(page, `id="cancelled"`) ||
+		!strings.Contains(page, `<input type="hidden" name="status" value="cancelled">`) { // a search keeps to the list
 		t.Errorf("the list of the cancelled lots of 2021:\n%.3000s", page)
 	}
 	if code, _ := fetch("/export/lots?year=2021&format=csv&status=cancelled"); code != http.StatusBadRequest {
