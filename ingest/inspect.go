@@ -79,9 +79,13 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 			if lot.Online {
 				online = p.T("yes")
 			}
-			fmt.Fprintln(w, "    "+p.T("row %d: %s | %s | %s | %s | deal %s元 | budget %s元 | reserve %s元 | savings %s元 | premium %s元 | online %s",
+			row := p.T("row %d: %s | %s | %s | %s | deal %s元 | budget %s元 | reserve %s元 | savings %s元 | premium %s元 | online %s",
 				line, lot.ID(), string(lot.Type), lot.PlaceCode, lot.DealDate.String(), lot.Amount.Yuan(), lot.Budget.Yuan(),
-				lot.Reserve.Yuan(), lot.Savings().Yuan(), lot.Premium().Yuan(), online))
+				lot.Reserve.Yuan(), lot.Savings().Yuan(), lot.Premium().Yuan(), online)
+			if lot.Cancelled { // its amounts as the file gives them; no figure counts them
+				row += p.T(" | did not complete trading: in no figure")
+			}
+			fmt.Fprintln(w, "    "+row)
 		}
 		for _, g := range gaps.describe(p) {
 			fmt.Fprintln(w, "  "+p.T("cannot give (in the rows shown): %s", g))

@@ -32,6 +32,7 @@ func entries() []entry {
 		{"currency", "币种"},
 		{"serial number", "序号"},
 		{"status", "交易状态"},
+		{" | did not complete trading: in no figure", " | 未成交：不计入任何统计"},
 		{"of the lots loaded, %d did not complete trading (流标, 废标, 终止 …): they replace their earlier versions and count in no figure", "载入的标段中有%d个未成交（流标、废标、终止等）：替换其此前的版本，不计入任何统计"},
 		{"status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …)", "状态「%s」既不表示成交（成交、中标…），也不表示未成交（流标、废标、终止…）"},
 		{"-", "-"},
