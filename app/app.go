@@ -128,7 +128,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 		return runDemo(ctx, cfg, r, *out, stdout)
 	case "report":
-		return runReport(ctx, &cfg, fs, args[1:], region, stdout)
+		return runReport(ctx, &cfg, fs, args[1:], region, stdout, stderr)
 	case "serve":
 		sc := serveConfig{}
 		fs.StringVar(&sc.addr, "addr", "127.0.0.1:8080", "address to serve the dashboard on")

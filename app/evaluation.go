@@ -28,13 +28,15 @@ func readTargets(path string) ([]evaluation.Indicator, error) {
 	return ins, nil
 }
 
-// runEvaluation is `tradestat evaluation --year YYYY [--targets FILE] [--out FILE]`: the
-// performance self-evaluation table of a year, written as XLSX.
+// runEvaluation is `tradestat evaluation --year YYYY [--targets FILE] [--out FILE] [--as
+// sealed]`: the performance self-evaluation table of a year, written as XLSX, marked 已定稿
+// under the table when a seal covers the year.
 // cfg is read after the flags are parsed: --database and the rest set it.
 func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
 	year := fs.Int("year", 0, "the year evaluated")
 	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
 	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
+	as := fs.String("as", "current", "current figures, or sealed: those of the year's seal (定稿)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,7 +65,11 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	f := query.Filter{}
 	f.From.Year, f.From.Month, f.From.Day = *year, 1, 1
 	f.To.Year, f.To.Month, f.To.Day = *year, 12, 31
-	t, err := query.New(conn, r).Summary(ctx, f)
+	figures, note, err := chosenFigures(ctx, query.New(conn, r), f, *as)
+	if err != nil {
+		return err
+	}
+	t, err := figures.Summary(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -75,7 +81,7 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err != nil {
 		return err
 	}
-	err = evaluation.WriteXLSX(file, fmt.Sprintf("%d年项目支出绩效自评表", *year), evaluation.Evaluate(ins, t))
+	err = evaluation.WriteXLSX(file, fmt.Sprintf("%d年项目支出绩效自评表", *year), note, evaluation.Evaluate(ins, t))
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

@@ -15,10 +15,12 @@ import (
 )
 
 // runReport is `tradestat report`: the figures of a period as sentences to paste into a
-// document, one paragraph a line, in the annual or the bulletin style.
+// document, one paragraph a line, in the annual or the bulletin style; of a sealed year, of
+// the current figures or (--as sealed) the seal's, with a line on stderr saying which.
 // cfg is read after the flags are parsed: --database and the rest set it.
-func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
+func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout, stderr io.Writer) error {
 	style := fs.String("style", "annual", "annual (self-evaluation report) or bulletin (monthly bulletin)")
+	as := fs.String("as", "current", "current figures, or sealed: those of the seal (定稿) over the period")
 	params := map[string]*string{}
 	for _, k := range tradestat.ViewKeys() {
 		params[k] = fs.String(k, "", k+" (as in the dashboard's URL; from/to as YYYY-MM-DD)")
@@ -50,12 +52,49 @@ func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	if err != nil {
 		return err
 	}
-	in, err := report.Gather(ctx, store, f)
+	figures, note, err := chosenFigures(ctx, store, f, *as)
 	if err != nil {
 		return err
+	}
+	in, err := report.Gather(ctx, figures, f)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		fmt.Fprintln(stderr, note)
 	}
 	for _, s := range report.Sentences(st, in) {
 		fmt.Fprintln(stdout, s)
 	}
 	return nil
+}
+
+// chosenFigures is the figures a command asks for with --as: the current ones ("current"),
+// or those of the seal in force over f ("sealed"; refused when none covers it); with what
+// the output says of the seal in force (report.SealNote), "" when none covers f.
+func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as string) (query.Figures, string, error) {
+	if as != "current" && as != "sealed" {
+		return nil, "", fmt.Errorf("--as %q: want current or sealed: %w", as, errUsage)
+	}
+	x, ok, err := store.SealFor(ctx, f)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case !ok && as == "sealed":
+		return nil, "", fmt.Errorf("没有定稿覆盖 %s 至 %s（定稿针对某一地区的整年） (no seal covers this period: seals are of a whole year of an area)", f.From, f.To)
+	case !ok:
+		return store, "", nil
+	}
+	cur, err := store.Summary(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	sealed, err := store.Sealed(x).Summary(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if as == "sealed" {
+		return store.Sealed(x), report.SealNote(x, sealed, cur, true), nil
+	}
+	return store, report.SealNote(x, sealed, cur, false), nil
 }

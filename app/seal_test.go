@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"tradestat/app"
 	"tradestat/division"
@@ -27,8 +28,10 @@ import (
 // loaded afterwards (a new lot of 125.3万元, an existing lot 1万元 lower) changes the current
 // figures, while the sealed ones stay: the API gives both, labelled, with the exact
 // difference; the overview says 已定稿 and 定稿后数据变动：交易项目 +1个，交易金额 +124.3万元; the
-// list of changes names the two lots and the file that changed them. Revoked, the seal is no
-// longer in force, and stays listed.
+// exports name the sealed figures beside the current ones; the report page, its API, the
+// breakdowns, the self-evaluation table and the CLI give either figures, labelled; the list of
+// changes names the two lots and the file that changed them. Revoked, the seal is no longer
+// in force, and stays listed.
 func TestSeal(t *testing.T) {
 	svc, _, _, cfg := startWithAuth(t)
 	cli := func(args ...string) (string, int) {
@@ -148,11 +151,92 @@ func TestSeal(t *testing.T) {
 		!strings.Contains(page, "定稿后数据变动：交易项目 +1个，交易金额 +124.3万元") {
 		t.Errorf("the overview of 2021 lacks the seal's mark or its difference:\n%.4000s", page)
 	}
+	sealedFigures := "交易项目1651个，交易金额1107371万元，节约资金35303.82万元，增价17338.8万元，不见面开标289个"
+	difference := "定稿后数据变动：交易项目 +1个，交易金额 +124.3万元"
 	for _, export := range []string{"/export/indicators?year=2021&format=csv", "/export/lots?year=2021&format=csv"} {
 		if _, csv := get(export); !strings.Contains(csv, "本年度已于") || !strings.Contains(csv, "2021年度项目支出绩效自评报告") ||
-			!strings.Contains(csv, "本表为当前数字，定稿后数据变动：交易项目 +1个，交易金额 +124.3万元") {
-			t.Errorf("%s does not say the year is sealed and how it differs:\n%.600s", export, csv[max(0, len(csv)-600):])
+			!strings.Contains(csv, "本表为当前数字；定稿数字："+sealedFigures+"；"+difference) {
+			t.Errorf("%s does not say the year is sealed, its sealed figures and how they differ:\n%.600s", export, csv[max(0, len(csv)-600):])
 		}
+	}
+
+	// The report text, its API and the self-evaluation table, of either figures, labelled.
+	_, page = get("/report?year=2021")
+	if !strings.Contains(page, "以下文字和数字为当前数字（与定稿不同）") || !strings.Contains(page, "累计完成交易项目1652个") ||
+		!strings.Contains(page, `href="/report?as=sealed&amp;style=annual&amp;year=2021"`) {
+		t.Errorf("the report page of the current figures:\n%.6000s", page)
+	}
+	_, page = get("/report?year=2021&as=sealed")
+	if !strings.Contains(page, "以下文字和数字为定稿数字") || !strings.Contains(page, "累计完成交易项目1651个，交易金额1107371万元") ||
+		strings.Contains(page, "1652个") || !strings.Contains(page, `name="as" value="sealed"`) {
+		t.Errorf("the report page of the sealed figures:\n%.6000s", page)
+	}
+	if code, _ := get("/report?from=2021-01-01&to=2021-06-30&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("the sealed report of half a year: %d, want 404", code)
+	}
+	var rep struct {
+		As        string   `json:"as"`
+		Sentences []string `json:"sentences"`
+		Seal      struct {
+			Difference figures `json:"difference"`
+		} `json:"seal"`
+	}
+	for as, want := range map[string]string{"sealed": "1651个", "current": "1652个"} {
+		_, body := get("/api/v1/report?year=2021&as=" + as)
+		if err := json.Unmarshal([]byte(body), &rep); err != nil || rep.As != as || !strings.Contains(strings.Join(rep.Sentences, ""), want) || rep.Seal.Difference.Projects != 1 {
+			t.Errorf("/api/v1/report as=%s: %v %s", as, err, body)
+		}
+	}
+	var byArea struct {
+		As    string  `json:"as"`
+		Total figures `json:"total"`
+	}
+	if _, body := get("/api/v1/breakdown?by=area&year=2021&as=sealed"); json.Unmarshal([]byte(body), &byArea) != nil || byArea.As != "sealed" ||
+		byArea.Total.Projects != 1651 || byArea.Total.AmountWan != "1107371" {
+		t.Errorf("the sealed breakdown by area: %s", body)
+	}
+	evaluationOf := func(body []byte) (amount, note string) {
+		t.Helper()
+		x, err := excelize.OpenReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, err := x.GetRows("绩效自评表")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if len(r) > 4 && r[2] == "交易金额" {
+				amount = r[4]
+			}
+		}
+		return amount, rows[len(rows)-1][0]
+	}
+	for as, want := range map[string]string{"sealed": "110.74亿元", "current": "110.75亿元"} {
+		_, body := get("/export/evaluation?year=2021&as=" + as)
+		amount, note := evaluationOf([]byte(body))
+		other := "本表为当前数字；定稿数字：" + sealedFigures
+		if as == "sealed" {
+			other = "本表为定稿数字；当前数字：交易项目1652个，交易金额1107495.3万元"
+		}
+		if amount != want || !strings.Contains(note, "2021年度项目支出绩效自评报告") || !strings.Contains(note, other) || !strings.Contains(note, difference) {
+			t.Errorf("the self-evaluation table as=%s: 交易金额 %q, under the table %q", as, amount, note)
+		}
+	}
+	if out, code := cli("report", "--year", "2021", "--as", "sealed"); code != 0 || !strings.Contains(out, "本表为定稿数字") || !strings.Contains(out, "累计完成交易项目1651个") || strings.Contains(out, "累计完成交易项目1652个") {
+		t.Errorf("tradestat report --as sealed: %d %s", code, out)
+	}
+	table := filepath.Join(t.TempDir(), "table.xlsx")
+	if out, code := cli("evaluation", "--year", "2021", "--as", "sealed", "--out", table); code != 0 {
+		t.Errorf("tradestat evaluation --as sealed: %d %s", code, out)
+	} else if body, err := os.ReadFile(table); err != nil {
+		t.Error(err)
+	} else if amount, note := evaluationOf(body); amount != "110.74亿元" || !strings.Contains(note, "本表为定稿数字") {
+		t.Errorf("tradestat evaluation --as sealed: 交易金额 %q, under the table %q", amount, note)
+	}
+	if out, code := cli("report", "--year", "2022", "--as", "sealed"); code == 0 || !strings.Contains(out, "没有定稿") {
+		t.Errorf("tradestat report --as sealed of a year no seal covers: %d %s", code, out)
 	}
 	code, page = get("/seals/changes?year=2021")
 	if code != 200 || !strings.Contains(page, `data-project="SEAL-NEW-1"`) || !strings.Contains(page, `data-project="`+l.Project+`"`) ||
@@ -252,6 +336,30 @@ func TestSealInBrowser(t *testing.T) {
 	}
 	if !strings.Contains(location, "/seals/changes?year=2021") || !strings.Contains(row, "新增") || !strings.Contains(row, "late.csv") || !strings.Contains(row, "125.3万元") {
 		t.Errorf("the change list at %s: %q", location, row)
+	}
+
+	// The report page: the current text, then the sealed one by its link, each labelled.
+	var label, sentence, sealedLabel, sealedSentence, copied string
+	err = chromedp.Run(bctx,
+		chromedp.Navigate(svc.URL+"/report?year=2021"),
+		chromedp.WaitVisible("#aslabel", chromedp.ByQuery),
+		chromedp.Text("#aslabel", &label, chromedp.ByQuery),
+		chromedp.Text("#sentence-0", &sentence, chromedp.ByQuery),
+		chromedp.Click(`#as a[href*="as=sealed"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#as a[aria-current="page"][href*="as=sealed"]`, chromedp.ByQuery),
+		chromedp.Text("#aslabel", &sealedLabel, chromedp.ByQuery),
+		chromedp.Text("#sentence-0", &sealedSentence, chromedp.ByQuery),
+		chromedp.AttributeValue("#evaluation", "href", &copied, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(label, "当前数字") || !strings.Contains(sentence, "交易项目1652个，交易金额1107496.3万元") {
+		t.Errorf("the current report: %q / %q", label, sentence)
+	}
+	if !strings.Contains(sealedLabel, "定稿数字") || !strings.Contains(sealedLabel, "2021年度项目支出绩效自评报告") ||
+		!strings.Contains(sealedSentence, "交易项目1651个，交易金额1107371万元") || !strings.Contains(copied, "as=sealed") {
+		t.Errorf("the sealed report: %q / %q, the table at %q", sealedLabel, sealedSentence, copied)
 	}
 	pl.check(t)
 }

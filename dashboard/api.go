@@ -23,7 +23,7 @@ type figuresJSON struct {
 	LotsWithoutReserve int64 `json:"lots_without_reserve"`
 }
 
-func figures(t query.Totals) figuresJSON {
+func figuresJSONOf(t query.Totals) figuresJSON {
 	return figuresJSON{
 		Projects: t.Projects, AmountFen: int64(t.Amount), SavingsFen: int64(t.Savings),
 		PremiumFen: int64(t.Premium), Online: t.Online,
@@ -54,6 +54,8 @@ type breakdownJSON struct {
 	To    string      `json:"to"`
 	Rows  []rowJSON   `json:"rows"`
 	Total figuresJSON `json:"total"`
+	As    string      `json:"as,omitempty"` // as in summaryJSON
+	Seal  *sealJSON   `json:"seal,omitempty"`
 }
 
 // summary serves GET /api/v1/summary.
@@ -65,28 +67,29 @@ func (s *Server) summary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	as := c.Query("as")
-	if as != "" && as != "current" && as != "sealed" {
-		return badf("as %q: want current or sealed", as)
-	}
-	t, err := st.Summary(ctx, f)
+	figures, x, err := s.chosen(ctx, c, st, view{Filter: f})
 	if err != nil {
 		return err
 	}
-	out := summaryJSON{From: f.From.String(), To: f.To.String(), figuresJSON: figures(t)}
-	x, err := s.sealOf(ctx, st, view{Filter: f}, t)
-	switch {
-	case err != nil:
+	t, err := figures.Summary(ctx, f)
+	if err != nil {
 		return err
-	case x == nil && as == "sealed":
-		return fiber.NewError(fiber.StatusNotFound, "这个视图没有定稿：定稿针对某一地区的整年 (no seal covers this view: seals are of a whole year of an area)")
-	case x == nil:
-	case as == "sealed":
-		out.figuresJSON, out.As, out.Seal = figures(x.Sealed), "sealed", x.json()
-	default:
-		out.As, out.Seal = "current", x.json()
 	}
+	out := summaryJSON{From: f.From.String(), To: f.To.String(), figuresJSON: figuresJSONOf(t)}
+	out.As, out.Seal = asOf(figures, x)
 	return c.JSON(out)
+}
+
+// asOf is what an answer says of its figures when a seal covers its view: "sealed" or
+// "current", and the seal with both figures and their difference; nothing otherwise.
+func asOf(figures query.Figures, x *sealed) (string, *sealJSON) {
+	switch {
+	case x == nil:
+		return "", nil
+	case isSealed(figures):
+		return "sealed", x.json()
+	}
+	return "current", x.json()
 }
 
 // breakdown serves GET /api/v1/breakdown.
@@ -102,13 +105,18 @@ func (s *Server) breakdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, total, err := st.Breakdown(ctx, f, dim)
+	figures, x, err := s.chosen(ctx, c, st, view{Filter: f})
 	if err != nil {
 		return err
 	}
-	out := breakdownJSON{By: string(dim), From: f.From.String(), To: f.To.String(), Rows: []rowJSON{}, Total: figures(total)}
-	for _, r := range rows {
-		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Name: r.Name, figuresJSON: figures(r.Totals)})
+	rows, total, err := figures.Breakdown(ctx, f, dim)
+	if err != nil {
+		return err
 	}
+	out := breakdownJSON{By: string(dim), From: f.From.String(), To: f.To.String(), Rows: []rowJSON{}, Total: figuresJSONOf(total)}
+	for _, r := range rows {
+		out.Rows = append(out.Rows, rowJSON{Key: r.Key, Name: r.Name, figuresJSON: figuresJSONOf(r.Totals)})
+	}
+	out.As, out.Seal = asOf(figures, x)
 	return c.JSON(out)
 }

@@ -128,7 +128,8 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 }
 
 // exportEvaluation serves GET /export/evaluation?year=YYYY (and the view's filters): the
-// performance self-evaluation table (项目支出绩效自评表) of the year, as XLSX.
+// performance self-evaluation table (项目支出绩效自评表) of the year, as XLSX; of a sealed
+// year, of the current figures or (as=sealed) the seal's, marked 已定稿 under the table.
 func (s *Server) exportEvaluation(c *fiber.Ctx) error {
 	st := s.storeOf(c)
 	ctx, cancel := s.requestContext(c)
@@ -137,13 +138,21 @@ func (s *Server) exportEvaluation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := st.Summary(ctx, v.Filter)
+	figures, x, err := s.chosen(ctx, c, st, v)
+	if err != nil {
+		return err
+	}
+	t, err := figures.Summary(ctx, v.Filter)
 	if err != nil {
 		return err
 	}
 	title := fmt.Sprintf("%s项目支出绩效自评表（%s）", viewPeriodZH(v), viewScopeZH(v))
+	note := ""
+	if x != nil {
+		note = x.line(isSealed(figures))
+	}
 	var b strings.Builder
-	if err := evaluation.WriteXLSX(&b, title, evaluation.Evaluate(s.targets, t)); err != nil {
+	if err := evaluation.WriteXLSX(&b, title, note, evaluation.Evaluate(s.targets, t)); err != nil {
 		return err
 	}
 	attach(c, export.XLSX, export.Filename(title, export.XLSX))

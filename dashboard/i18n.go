@@ -295,6 +295,16 @@ func english(s string) (string, bool) {
 		return "Back to the completed lots", true
 	case "未成交（流标、废标、终止等）的标段":
 		return "Lots that did not complete (no bids, annulled, terminated …)", true
+	case "数字":
+		return "Figures", true
+	case "当前数字":
+		return "current figures", true
+	case "以下文字和数字为定稿数字":
+		return "The text and figures below are the sealed ones", true
+	case "以下文字和数字为当前数字":
+		return "The text and figures below are the current ones", true
+	case "与定稿不同":
+		return "they differ from the seal", true
 	case "已定稿":
 		return "Sealed", true
 	case "定稿数字":

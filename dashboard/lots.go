@@ -225,7 +225,7 @@ func (s *Server) lotsAPI(c *fiber.Ctx) error {
 		Size  int         `json:"size"`
 		Total figuresJSON `json:"total"`
 		Lots  []lotJSON   `json:"lots"`
-	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figures(res.Totals), Lots: []lotJSON{}}
+	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figuresJSONOf(res.Totals), Lots: []lotJSON{}}
 	for _, l := range res.Lots {
 		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.PlaceName, s.chain(st, l.Place),
 			l.Region, l.Date.String(), int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})

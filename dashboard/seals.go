@@ -12,6 +12,7 @@ import (
 	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/query"
+	"tradestat/report"
 )
 
 // sealJSON is a seal as the API names it beside figures: which seal, and by how much the data
@@ -57,7 +58,7 @@ func (s *Server) sealOf(ctx context.Context, st *query.Store, v view, current qu
 	if err != nil || !ok {
 		return nil, err
 	}
-	t, err := st.SealedSummary(ctx, x, v.Filter)
+	t, err := st.Sealed(x).Summary(ctx, v.Filter)
 	if err != nil {
 		return nil, err
 	}
@@ -66,9 +67,44 @@ func (s *Server) sealOf(ctx context.Context, st *query.Store, v view, current qu
 		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan()), ChangesURL: v.url("/seals/changes")}, nil
 }
 
-// sealedLine is what an export of a sealed view says under its table: 已定稿 with the seal's
-// date and note, that the table holds the current figures, and how they differ; "" for a view
-// no seal covers.
+// chosen is the figures a request asks for by as=: the current ones (as=current, or no as),
+// or those of the seal in force over the view (as=sealed; a 404 when no seal covers it);
+// with the seal in force, if any, and how the current figures differ from it.
+func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v view) (query.Figures, *sealed, error) {
+	as := c.Query("as")
+	if as != "" && as != "current" && as != "sealed" {
+		return nil, nil, badf("as %q: want current or sealed", as)
+	}
+	cur, err := st.Summary(ctx, v.Filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := s.sealOf(ctx, st, v, cur)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case as != "sealed":
+		return st, x, nil
+	case x == nil:
+		return nil, nil, fiber.NewError(fiber.StatusNotFound, "这个视图没有定稿：定稿针对某一地区的整年 (no seal covers this view: seals are of a whole year of an area)")
+	}
+	return st.Sealed(x.Seal), x, nil
+}
+
+// isSealed tells whether figures are a seal's.
+func isSealed(figures query.Figures) bool {
+	_, ok := figures.(query.Sealed)
+	return ok
+}
+
+// line is what a table of the view says of its seal (report.SealNote): ofSealed when the
+// table holds the seal's figures.
+func (x *sealed) line(ofSealed bool) string {
+	return report.SealNote(x.Seal, x.Sealed, x.Current, ofSealed)
+}
+
+// sealedLine is what an export of the view says under its table (sealedLine of its seal in
+// force, of the current figures); "" for a view no seal covers.
 func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (string, error) {
 	cur, err := st.Summary(ctx, v.Filter)
 	if err != nil {
@@ -78,13 +114,7 @@ func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (strin
 	if err != nil || x == nil {
 		return "", err
 	}
-	line := fmt.Sprintf("本年度已于%s定稿（%s），本表为当前数字", x.Seal.At.Format("2006-01-02"), x.Seal.Note)
-	if x.Changed {
-		line += fmt.Sprintf("，定稿后数据变动：交易项目 %s个，交易金额 %s万元", x.Projects, x.Amount)
-	} else {
-		line += "，与定稿一致"
-	}
-	return line, nil
+	return x.line(false), nil
 }
 
 // difference is a − b, figure by figure.
@@ -95,7 +125,7 @@ func difference(a, b query.Totals) query.Totals {
 
 func (x *sealed) json() *sealJSON {
 	return &sealJSON{ID: x.Seal.ID, Year: x.Seal.Year, Area: x.Seal.Area, Note: x.Seal.Note, SealedAt: x.Seal.At.Format("2006-01-02 15:04:05"),
-		By: x.Seal.User, Sealed: figures(x.Sealed), Current: figures(x.Current), Difference: figures(difference(x.Current, x.Sealed))}
+		By: x.Seal.User, Sealed: figuresJSONOf(x.Sealed), Current: figuresJSONOf(x.Current), Difference: figuresJSONOf(difference(x.Current, x.Sealed))}
 }
 
 // sealsAPI serves GET /api/v1/seals: every seal of the account's region, newest first,

@@ -253,8 +253,9 @@ func status(tg target, actualText string) string {
 }
 
 // WriteXLSX writes the table in the layout self-evaluation reports use, with the 一级 and
-// 二级 cells merged over their rows.
-func WriteXLSX(w io.Writer, title string, indicators []Indicator) error {
+// 二级 cells merged over their rows, and note (when not "") in a line under it: what the
+// table's figures are, such as the seal they were published under.
+func WriteXLSX(w io.Writer, title, note string, indicators []Indicator) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := "绩效自评表"
@@ -319,6 +320,25 @@ func WriteXLSX(w io.Writer, title string, indicators []Indicator) error {
 				}
 			}
 			start = i
+		}
+	}
+	if note != "" {
+		cell := fmt.Sprintf("A%d", last+2)
+		if err := x.SetCellValue(sheet, cell, safecell.Text(note)); err != nil {
+			return err
+		}
+		if err := x.MergeCell(sheet, cell, fmt.Sprintf("F%d", last+2)); err != nil {
+			return err
+		}
+		wrap, err := x.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+		if err != nil {
+			return err
+		}
+		if err := x.SetCellStyle(sheet, cell, cell, wrap); err != nil {
+			return err
+		}
+		if err := x.SetRowHeight(sheet, last+2, 48); err != nil {
+			return err
 		}
 	}
 	for col, width := range map[string]float64{"A": 14, "B": 20, "C": 22, "D": 16, "E": 18, "F": 12} {

@@ -100,7 +100,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteXLSX(&b, "2021年项目支出绩效自评表", Evaluate(ins, t1)); err != nil {
+	if err := WriteXLSX(&b, "2021年项目支出绩效自评表", "", Evaluate(ins, t1)); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&b)

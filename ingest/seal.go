@@ -22,8 +22,9 @@ type Sealed struct {
 
 // Seal records the figures of year in area (a division within the loader's region; "" for
 // the region) for user, with note (the report they went into): every lot that counts now,
-// as its current version, into seal_lots, then the seal itself, so that a seal that exists is
-// complete. Loads wait meanwhile.
+// as its current version, into seal_lots, their sums by month, place and type into
+// seal_figures, then the seal itself, so that a seal that exists is complete. Loads wait
+// meanwhile.
 func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (Sealed, error) {
 	s := Sealed{ID: fmt.Sprintf("%016x", newBatch()), Year: year, Note: strings.TrimSpace(note)}
 	d, err := l.region.Area(area)
@@ -51,14 +52,33 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 	}
 	l.refresh.Lock()
 	defer l.refresh.Unlock()
-	// Logged by the server whatever its own setting: a seal is rare, and what it cost (its
-	// memory, the rows it read) is then in system.query_log (make bench-seal reads it there).
-	logged := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"log_queries": 1}))
+	// The copy reads every lot of the table (deals FINAL) and writes a year's: with the
+	// server's defaults it squashes up to a million rows into one block before writing and
+	// reads each column through a megabyte buffer per part, which held over 400 MB for a
+	// national year. Small blocks and buffers keep it to tens of MB at no cost in time; the
+	// sums group hundreds of thousands of month × place × type groups, which past 20 MB are
+	// grouped on disk (make bench-seal). Logged by the server whatever its own setting: a
+	// seal is rare, and what it cost is then in system.query_log, where make bench-seal
+	// reads it.
+	logged := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
+		"log_queries":                        1,
+		"max_block_size":                     8192,
+		"max_read_buffer_size":               128 << 10,
+		"min_insert_block_size_rows":         65536,
+		"min_insert_block_size_bytes":        8 << 20,
+		"max_bytes_before_external_group_by": 20 << 20,
+	}))
 	if err := l.conn.Exec(logged, `INSERT INTO seal_lots (seal_id, project_code, lot_code, name, trade_type, place_code, deal_date,
 			budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, version)
 		SELECT ?, project_code, lot_code, name, trade_type, place_code, deal_date, budget_fen, reserve_fen, amount_fen,
 			savings_fen, premium_fen, online, batch_id, version
 		FROM deals FINAL WHERE deal_date >= toDate(?) AND deal_date <= toDate(?) AND cancelled = 0`+cond, args...); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
+	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
+	if err := l.conn.Exec(logged, `INSERT INTO seal_figures (seal_id, deal_date, place_code, trade_type, `+strings.Join(figureColumns(), ", ")+`)
+		SELECT ?, toStartOfMonth(deal_date) AS month, place_code, trade_type, `+dailySums+`
+		FROM seal_lots WHERE seal_id = ? GROUP BY month, place_code, trade_type`, s.ID, tender, auction, tender, auction, s.ID); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	var amount int64

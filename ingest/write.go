@@ -190,7 +190,7 @@ type rollup struct {
 // (a lot's day grouped by the first day of its month or year), each place × type; and the
 // lots by place and day, one row per current lot version, for the lot lists.
 func rollups() []rollup {
-	figures := []string{"lots", "amount_fen", "savings_fen", "premium_fen", "online", "budget_fen", "reserve_fen", "no_budget", "no_reserve"}
+	figures := figureColumns()
 	tender, auction := tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)
 	typeArgs := func() []any { return []any{tender, auction, tender, auction} }
 	// A lot version's row holds every column a lot list shows, all of them in its key.
@@ -202,6 +202,12 @@ func rollups() []rollup {
 		{"figures_yearly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfYear(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
 		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)"},
 	}
+}
+
+// figureColumns are the summed columns of the figures' rollups (and of seal_figures), in the
+// order of dailySums.
+func figureColumns() []string {
+	return []string{"lots", "amount_fen", "savings_fen", "premium_fen", "online", "budget_fen", "reserve_fen", "no_budget", "no_reserve"}
 }
 
 // dailySums are the aggregates of a group of lots, after its day (or month, or year),

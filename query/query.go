@@ -495,6 +495,12 @@ func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 			return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
 		}
 	}
+	return s.rows(f, d, got)
+}
+
+// rows is the breakdown of f by d from the totals of each of d's keys (of each place, for
+// the dimensions that roll places up), in d's order, with their total.
+func (s *Store) rows(f Filter, d Dimension, got map[string]Totals) ([]Row, Totals, error) {
 	area, err := s.region.Area(f.Area)
 	if err != nil {
 		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)

@@ -123,17 +123,82 @@ func holds(area *division.Division, region division.Region, codes []string, all 
 	return true
 }
 
-// SealedSummary is the five figures of the lots f selects as seal x recorded them. A seal never
-// changes, so its figures are cached as long as any result.
-func (s *Store) SealedSummary(ctx context.Context, x Seal, f Filter) (Totals, error) {
-	return cached(ctx, s, fmt.Sprintf("sealed %s %+v", x.ID, f), func(ctx context.Context) (Totals, error) {
-		where, args := where(f, s.region)
-		cols, cargs := totalsColumns()
-		t, err := scanTotals(s.conn.QueryRow(ctx, "SELECT "+cols+" FROM seal_lots "+where+" AND seal_id = ?", concat(cargs, args, []any{x.ID})...))
-		if err != nil {
-			return t, fmt.Errorf("sealed figures: %w", err)
+// Figures are the figures of views as the data has them now (a Store) or as a seal recorded
+// them (Store.Sealed): what a report's text is written from.
+type Figures interface {
+	Region() division.Region
+	Summary(ctx context.Context, f Filter) (Totals, error)
+	Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error)
+}
+
+// Sealed are the figures seal x recorded, for the views it covers: its year, whole, within
+// its area. They are read from seal_figures, the seal's sums by month, place and type, and
+// cached as long as any result: a seal never changes.
+type Sealed struct {
+	s    *Store
+	seal Seal
+}
+
+// Sealed are the figures seal x recorded.
+func (s *Store) Sealed(x Seal) Sealed { return Sealed{s, x} }
+
+// Region is the region of the store the seal is read through.
+func (x Sealed) Region() division.Region { return x.s.region }
+
+// Seal is the seal whose figures these are.
+func (x Sealed) Seal() Seal { return x.seal }
+
+// Summary is the figures of the lots f selects as the seal recorded them.
+func (x Sealed) Summary(ctx context.Context, f Filter) (Totals, error) {
+	got, err := x.read(ctx, f, "")
+	return got[""], err
+}
+
+// Breakdown is the sealed figures of f grouped by d, as Store.Breakdown groups the current.
+func (x Sealed) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, Totals, error) {
+	got, err := x.read(ctx, f, d)
+	if err != nil {
+		return nil, Totals{}, err
+	}
+	return x.s.rows(f, d, got)
+}
+
+// read is the sealed figures of f, by d's key ("": all in one, keyed ""). A view the seal
+// does not cover is refused: its sealed figures would be those of part of it.
+func (x Sealed) read(ctx context.Context, f Filter, d Dimension) (map[string]Totals, error) {
+	year := x.seal.Year
+	area, ok := x.s.region.Tree().Code(x.seal.Area)
+	codes, all := f.Places(x.s.region)
+	if f.From != (tradestat.Date{Year: year, Month: 1, Day: 1}) || f.To != (tradestat.Date{Year: year, Month: 12, Day: 31}) ||
+		!ok || !holds(area, x.s.region, codes, all) {
+		return nil, fmt.Errorf("seal %s covers %d of %s, not %s–%s of these places", x.seal.ID, year, x.seal.Area, f.From, f.To)
+	}
+	return cached(ctx, x.s, fmt.Sprintf("sealed %s %s %+v", x.seal.ID, d, f), func(ctx context.Context) (map[string]Totals, error) {
+		key, keyArgs := "''", []any(nil)
+		if d != "" {
+			key, keyArgs = d.keyExpr()
 		}
-		return t, nil
+		where, args := where(f, x.s.region)
+		cols, cargs := dailyTotalsColumns()
+		rows, err := x.s.conn.Query(ctx, "SELECT "+key+" AS k, "+cols+" FROM seal_figures "+where+" AND seal_id = ? GROUP BY k",
+			concat(keyArgs, cargs, args, []any{x.seal.ID})...)
+		if err != nil {
+			return nil, fmt.Errorf("sealed figures: %w", err)
+		}
+		defer rows.Close()
+		got := map[string]Totals{}
+		for rows.Next() {
+			var k string
+			t, err := scanTotals(rows, &k)
+			if err != nil {
+				return nil, fmt.Errorf("sealed figures: %w", err)
+			}
+			got[monthKey(d, k)] = t
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sealed figures: %w", err)
+		}
+		return got, nil
 	})
 }
 

@@ -326,7 +326,7 @@ type Figure struct {
 }
 
 // Figures are the five figures of a total in their report form, amounts also in 亿元 from
-// 1亿元 up (GUIDE §3).
+// 1亿元 up, as reports write them.
 func Figures(t query.Totals) []Figure {
 	amount := func(label string, f money.Fen) []Figure {
 		out := []Figure{{label, f.Wan() + "万元"}}
@@ -342,8 +342,43 @@ func Figures(t query.Totals) []Figure {
 	return append(out, Figure{"不见面开标", strconv.FormatInt(t.Online, 10) + "个"})
 }
 
+// SealNote is what a table or text of a view under seal x says of it: 已定稿 with the seal's
+// date and note, which figures it holds (the seal's when ofSealed, else the current ones),
+// and, when they differ, the other five figures and the difference, so that a reader has the
+// sealed figures, the current ones and the difference whichever the table holds.
+func SealNote(x query.Seal, sealed, current query.Totals, ofSealed bool) string {
+	note := fmt.Sprintf("本年度已于%s定稿（%s），", x.At.Format("2006-01-02"), x.Note)
+	changed := sealed != current
+	switch {
+	case !changed && ofSealed:
+		return note + "本表为定稿数字，与当前数据一致"
+	case !changed:
+		return note + "本表为当前数字，与定稿一致"
+	case ofSealed:
+		note += "本表为定稿数字；当前数字：" + figuresLine(current)
+	default:
+		note += "本表为当前数字；定稿数字：" + figuresLine(sealed)
+	}
+	amount := (current.Amount - sealed.Amount).Wan()
+	if !strings.HasPrefix(amount, "-") {
+		amount = "+" + amount
+	}
+	return note + fmt.Sprintf("；定稿后数据变动：交易项目 %+d个，交易金额 %s万元", current.Projects-sealed.Projects, amount)
+}
+
+// figuresLine is the five figures of t in one line: 交易项目1651个，交易金额1107371万元，….
+func figuresLine(t query.Totals) string {
+	var parts []string
+	for _, f := range Figures(t) {
+		if !strings.HasSuffix(f.Label, "（亿元）") {
+			parts = append(parts, f.Label+f.Text)
+		}
+	}
+	return strings.Join(parts, "，")
+}
+
 // Gather asks the query layer for what the text of a filter is written from.
-func Gather(ctx context.Context, store *query.Store, f query.Filter) (Input, error) {
+func Gather(ctx context.Context, store query.Figures, f query.Filter) (Input, error) {
 	in := Input{Region: store.Region(), Filter: f}
 	var err error
 	if in.Total, err = store.Summary(ctx, f); err != nil {

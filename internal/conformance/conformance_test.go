@@ -164,8 +164,13 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		t.Fatalf("no seal of 2021: %v", err)
 	}
 	for _, f := range []query.Filter{tradestattest.Year(t, 2021), func() query.Filter { f := tradestattest.Year(t, 2021); f.Area = "530581"; return f }()} {
-		if _, err := store.SealedSummary(ctx, seal, f); err != nil {
+		if _, err := store.Sealed(seal).Summary(ctx, f); err != nil {
 			t.Fatal(err)
+		}
+		for _, d := range []query.Dimension{query.ByArea, query.ByMonth, query.ByFamily, query.ByLevel} {
+			if _, _, err := store.Sealed(seal).Breakdown(ctx, f, d); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if changes, err := store.SealChanges(ctx, seal, f); err != nil || f.Area == "" && len(changes) == 0 {
 			t.Fatalf("changes since the seal: %v %v", changes, err)
@@ -238,7 +243,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_revocations"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,9 +26,10 @@ import (
 type Options struct {
 	Region   division.Region // the region served
 	Area     string          // the area the overview shows; "" for the whole region
+	Year     int             // the year the overview shows; 0 for the default (the latest)
 	Samples  int             // overview requests per measure (cold and warm)
 	Clients  int             // concurrent API clients
-	Duration time.Duration   // how long the API load runs
+	Duration time.Duration   // how long the API load runs; 0 for none
 }
 
 // Run measures the dashboard over the database cfg names and writes key=value lines to out.
@@ -34,10 +37,14 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	client := &http.Client{Timeout: 30 * time.Second}
 	setup := app.Setup{Region: opts.Region}
-	overview := "/"
+	q := url.Values{}
 	if opts.Area != "" {
-		overview += "?area=" + opts.Area
+		q.Set("area", opts.Area)
 	}
+	if opts.Year != 0 {
+		q.Set("year", strconv.Itoa(opts.Year))
+	}
+	overview := "/?" + q.Encode()
 
 	// Cold: a fresh server for every request, so no result is cached.
 	var cold []time.Duration
@@ -71,9 +78,14 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 		warm = append(warm, d)
 	}
 
+	fmt.Fprintf(out, "overview_cold_p50_ms=%.1f\noverview_cold_p99_ms=%.1f\n", ms(pct(cold, 50)), ms(pct(cold, 99)))
+	fmt.Fprintf(out, "overview_warm_p50_ms=%.1f\noverview_warm_p99_ms=%.1f\n", ms(pct(warm, 50)), ms(pct(warm, 99)))
+	if opts.Duration <= 0 {
+		return nil
+	}
+
 	// API load: every client asks for the summary and two breakdowns in turn.
-	q := "?area=" + opts.Area
-	paths := []string{"/api/v1/summary" + q, "/api/v1/breakdown?by=area&area=" + opts.Area, "/api/v1/breakdown?by=month&area=" + opts.Area}
+	paths := []string{"/api/v1/summary?" + q.Encode(), "/api/v1/breakdown?by=area&" + q.Encode(), "/api/v1/breakdown?by=month&" + q.Encode()}
 	var done, failed atomic.Int64
 	deadline := time.Now().Add(opts.Duration)
 	var wg sync.WaitGroup
@@ -92,8 +104,6 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 	}
 	wg.Wait()
 
-	fmt.Fprintf(out, "overview_cold_p50_ms=%.1f\noverview_cold_p99_ms=%.1f\n", ms(pct(cold, 50)), ms(pct(cold, 99)))
-	fmt.Fprintf(out, "overview_warm_p50_ms=%.1f\noverview_warm_p99_ms=%.1f\n", ms(pct(warm, 50)), ms(pct(warm, 99)))
 	fmt.Fprintf(out, "api_rps=%.0f\napi_errors=%d\n", float64(done.Load())/opts.Duration.Seconds(), failed.Load())
 	return nil
 }

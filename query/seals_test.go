@@ -1,0 +1,119 @@
+package query_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"tradestat"
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/internal/tradestattest"
+	"tradestat/money"
+	"tradestat/query"
+)
+
+// TestSealedFigures seals 2021, records every breakdown of several views, changes the data
+// and reads the seal again: its figures stay what they were (and what the Go sums of the
+// lots say), the current ones move by exactly the change, and views the seal does not cover
+// are refused rather than answered with part of their figures.
+func TestSealedFigures(t *testing.T) {
+	conn, store := loadDemoConn(t)
+	ctx := context.Background()
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer"); err != nil {
+		t.Fatal(err)
+	}
+	seal, ok, err := store.SealFor(ctx, tradestattest.Year(t, 2021))
+	if err != nil || !ok {
+		t.Fatalf("no seal of 2021: %v", err)
+	}
+	sealed := store.Sealed(seal)
+
+	y2021 := tradestattest.Year(t, 2021)
+	views := []query.Filter{y2021}
+	for _, mod := range []func(*query.Filter){
+		func(f *query.Filter) { f.Area = "530581" },
+		func(f *query.Filter) { f.Place = "530502" },
+		func(f *query.Filter) { f.Level = division.CentreCounty },
+		func(f *query.Filter) { f.Family = tradestat.FamilyAuction },
+		func(f *query.Filter) { f.Type = tradestat.Procurement },
+	} {
+		f := y2021
+		mod(&f)
+		views = append(views, f)
+	}
+	dims := []query.Dimension{query.ByYear, query.ByMonth, query.ByPlace, query.ByArea, query.ByLevel, query.ByType, query.ByFamily}
+	type breakdown struct {
+		rows  []query.Row
+		total query.Totals
+	}
+	before := map[string]breakdown{}
+	key := func(f query.Filter, d query.Dimension) string {
+		return string(d) + " " + f.Area + f.Place + string(f.Level) + string(f.Family) + string(f.Type)
+	}
+	for _, f := range views {
+		want := expected(f)
+		got, err := sealed.Summary(ctx, f)
+		if err != nil || got != want {
+			t.Errorf("%+v: sealed %+v (%v), the lots sum to %+v", f, got, err, want)
+		}
+		for _, d := range dims {
+			rows, total, err := store.Breakdown(ctx, f, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before[key(f, d)] = breakdown{rows, total}
+		}
+	}
+
+	// A lot added to 2021 at 隆阳区 and one of the demo's lots withdrawn from the figures (its
+	// place corrected into 2022): the current figures move, the sealed ones do not.
+	if _, err := loader.Load(ctx, ingest.Source{Name: "late.csv", Data: []byte("project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +
+		"SEAL-NEW-1,001,定稿后补录工程,工程建设,530502,2021-11-30,1300000,1253000\n")}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	now, err := store.Summary(ctx, y2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was, _ := sealed.Summary(ctx, y2021)
+	if d := now.Projects - was.Projects; d != 1 || now.Amount-was.Amount != money.Fen(125300000) {
+		t.Errorf("current %+v against sealed %+v: want +1 lot, +125.3万元", now, was)
+	}
+	for _, f := range views {
+		for _, d := range dims {
+			rows, total, err := sealed.Breakdown(ctx, f, d)
+			if err != nil {
+				t.Fatalf("%s: %v", key(f, d), err)
+			}
+			if b := before[key(f, d)]; !reflect.DeepEqual(rows, b.rows) || total != b.total {
+				t.Errorf("%s: sealed breakdown %+v / %+v, at the seal %+v / %+v", key(f, d), rows, total, b.rows, b.total)
+			}
+		}
+	}
+
+	// Views the seal does not cover.
+	county, ok, err := store.SealFor(ctx, views[1])
+	if err != nil || !ok || county.ID != seal.ID {
+		t.Fatalf("the city's seal should cover its county: %+v %v %v", county, ok, err)
+	}
+	if _, err := loader.Seal(ctx, 2021, "530581", "腾冲市2021年度报告", "writer"); err != nil {
+		t.Fatal(err)
+	}
+	tengchong, ok, err := store.SealFor(ctx, views[1])
+	if err != nil || !ok || tengchong.ID == seal.ID {
+		t.Fatalf("腾冲市's own seal, newer, is in force over it: %+v %v %v", tengchong, ok, err)
+	}
+	for _, f := range []query.Filter{tradestattest.Year(t, 2022), tradestattest.Period(t, "2021-01-01", "2021-06-30")} {
+		if _, err := sealed.Summary(ctx, f); err == nil {
+			t.Errorf("the seal of 2021 answered %s–%s", f.From, f.To)
+		}
+	}
+	if _, _, err := store.Sealed(tengchong).Breakdown(ctx, y2021, query.ByArea); err == nil {
+		t.Error("腾冲市's seal answered the whole city")
+	}
+	if got, err := store.Sealed(tengchong).Summary(ctx, views[1]); err != nil || got != expected(views[1]) {
+		t.Errorf("腾冲市's seal: %+v (%v), want %+v", got, err, expected(views[1]))
+	}
+}
