@@ -75,14 +75,20 @@ func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v vi
 	if as != "" && as != "current" && as != "sealed" {
 		return nil, nil, badf("as %q: want current or sealed", as)
 	}
-	cur, err := st.Summary(ctx, v.Filter)
-	if err != nil {
+	// Most views are no sealed year: their current summary is not read for a seal's sake.
+	var x *sealed
+	if _, ok, err := st.SealFor(ctx, v.Filter); err != nil {
 		return nil, nil, err
+	} else if ok {
+		cur, err := st.Summary(ctx, v.Filter)
+		if err != nil {
+			return nil, nil, err
+		}
+		if x, err = s.sealOf(ctx, st, v, cur); err != nil {
+			return nil, nil, err
+		}
 	}
-	x, err := s.sealOf(ctx, st, v, cur)
 	switch {
-	case err != nil:
-		return nil, nil, err
 	case as != "sealed":
 		return st, x, nil
 	case x == nil:
@@ -103,8 +109,8 @@ func (x *sealed) line(ofSealed bool) string {
 	return report.SealNote(x.Seal, x.Sealed, x.Current, ofSealed)
 }
 
-// sealedLine is what an export of the view says under its table (sealedLine of its seal in
-// force, of the current figures); "" for a view no seal covers.
+// sealedLine is what an export of the current figures of the view says under its table of
+// the seal in force (its line); "" for a view no seal covers.
 func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (string, error) {
 	cur, err := st.Summary(ctx, v.Filter)
 	if err != nil {
