@@ -5,7 +5,7 @@ import "fmt"
 // TradeType is the canonical 交易类型 of a lot.
 type TradeType string
 
-// The canonical trade types (GUIDE §2).
+// The canonical trade types (docs/domain.md).
 const (
 	Construction TradeType = "工程建设"
 	Procurement  TradeType = "政府采购"
@@ -69,7 +69,7 @@ func TypeNames(k Kind) []string {
 // Family is the grouping that published bulletins report by.
 type Family string
 
-// The four families of the bulletins (GUIDE §2, §3 T2).
+// The four families of the bulletins (docs/domain.md).
 const (
 	FamilyConstruction Family = "工程建设"
 	FamilyProcurement  Family = "政府采购"

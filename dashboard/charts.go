@@ -67,7 +67,7 @@ func baseOpts(lk look, id, title string) []charts.GlobalOpts {
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: lk.height, Theme: lk.theme, BackgroundColor: "transparent"}),
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "center", TitleStyle: &opts.TextStyle{FontSize: lk.fontSize}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		// Amounts in 万元, and in 亿元 too from 1亿元 up (assets/money.js, GUIDE §3).
+		// Amounts in 万元, and in 亿元 too from 1亿元 up (assets/money.js, docs/domain.md).
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
 			Formatter: opts.FuncOpts("function (params) { return window.tradestat.tooltip(params); }")}),
 		// Report writers paste charts into documents: save as PNG, drawn in the browser.

@@ -30,7 +30,7 @@ func day(y int, m time.Month, d int) tradestat.Date { return tradestat.Date{Year
 func wan(hundredths int64) int64 { return hundredths * 100 }
 
 // segments is the demo dataset's calibration. Two parts are published figures and must be
-// reproduced exactly (GUIDE §3):
+// reproduced exactly (docs/domain.md):
 //   - T1, 2021 full year, all families: 1651 lots, 1107371万元, savings 35303.82万元,
 //     premium 17338.8万元, 289 online openings — the four 2021 rows add up to it;
 //   - T2, 2020-01-01..2020-08-31 by family — the three 2020 January–August rows are it.

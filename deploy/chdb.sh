@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches libchdb.so (ClickHouse as a library, the current engine) from the npm registry into
 # var/chdb once, and prints its path. The conformance test (go test -tags chdb
-# ./internal/conformance) runs tradestat's SQL on it beside Debian's 18.16 (GUIDE §5).
+# ./internal/conformance) runs tradestat's SQL on it beside Debian's 18.16 (docs/domain.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 version=26.5.3

@@ -12,7 +12,7 @@ import (
 	"tradestat/query"
 )
 
-// t1 is Baoshan's 2021 (GUIDE §3), with rate bases for 4.49%, 5.18% and 21.75%.
+// t1 is Baoshan's 2021 (docs/domain.md), with rate bases for 4.49%, 5.18% and 21.75%.
 var t1 = query.Totals{Projects: 1651, Amount: 1107371 * money.Wan, Savings: 3530382 * money.Wan / 100,
 	Premium: 173388 * money.Wan / 10, Online: 289, SavingsBase: 786000 * money.Wan, PremiumBase: 334700 * money.Wan, TenderLots: 1329}
 

@@ -1,5 +1,5 @@
 // Package ingest loads transaction files into ClickHouse: CSV (UTF-8, UTF-16 or GBK/GB18030)
-// and XLSX exports as trading platforms write them (GUIDE §4). It finds the header row, maps
+// and XLSX exports as trading platforms write them (docs/domain.md). It finds the header row, maps
 // columns by a built-in alias table (or a mapping file), normalises every value exactly,
 // accounts for every row (loaded, rejected with a reason, skipped as blank or summary, or
 // merged as a duplicate) and holds all of tradestat's writing SQL.

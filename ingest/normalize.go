@@ -17,7 +17,7 @@ import (
 	"tradestat/money"
 )
 
-// Normalisers turn the values of real exports (GUIDE §4) into domain values. Each takes the
+// Normalisers turn the values of real exports (docs/domain.md) into domain values. Each takes the
 // cell text as exported and returns the value or an error that says what was wrong, which the
 // caller turns into a Reject naming file, row and column.
 
@@ -214,7 +214,7 @@ func plainDecimal(s string, round15 bool) (string, error) {
 // with the fictitious 1900-02-29 at 60; every real date from 1900-03-01 on is epoch + serial).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// parseDate reads a completion date in every form of GUIDE §4: 2021-03-01, 2021/3/1, 2021.3.1,
+// parseDate reads a completion date in every form of docs/domain.md ("real exports"): 2021-03-01, 2021/3/1, 2021.3.1,
 // 2021年3月1日, 20210301, an Excel serial number (44256, or 44256.4375 with a time of day), each
 // optionally followed by a time; an RFC 3339 time with a zone is taken in Asia/Shanghai.
 // Impossible days (2021-02-30) are refused, never rolled over.
@@ -335,7 +335,7 @@ func parseRegion(t *division.Tree, s string) string {
 	return s
 }
 
-// typeAliases maps names platforms use to the canonical trade type (GUIDE §4).
+// typeAliases maps names platforms use to the canonical trade type (docs/domain.md).
 func typeAliases() map[string]tradestat.TradeType {
 	m := map[string]tradestat.TradeType{}
 	for _, t := range tradestat.TradeTypes() {
@@ -391,7 +391,7 @@ func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat
 	return "", textf("trade type %q is not a known type or alias", orig)
 }
 
-// parseFlag reads the online-opening flag in every form of GUIDE §4.
+// parseFlag reads the online-opening flag in every form of docs/domain.md ("real exports").
 func parseFlag(s string) (bool, error) {
 	switch s { // the common spellings, without allocating
 	case "", "0", "否", "N":

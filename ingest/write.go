@@ -15,14 +15,14 @@ import (
 )
 
 // The columns of an insert into deals, in the order chunk fills them. They are named: 18.16
-// refuses a batch without them (GUIDE §5).
+// refuses a batch without them (docs/domain.md).
 const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
 	batch_id, source_row, version, cancelled)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
-// append per column instead of one reflective append per row (GUIDE §5: the row-wise path
-// is what makes clickhouse-go several times slower than clickhouse-client).
+// append per column instead of one reflective append per row (docs/domain.md, ClickHouse:
+// the row-wise path is what makes clickhouse-go several times slower than clickhouse-client).
 type chunk struct {
 	projects, lots, names, types, places, regions []string
 	dates                                         []time.Time

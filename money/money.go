@@ -1,6 +1,6 @@
 // Package money keeps amounts exact: integer fen (分) from parsing to the last sum, and the one
 // place where amounts become the text of reports — 万元 and 亿元 by the published style
-// (GUIDE §3): integers without decimals, otherwise at most two decimals with trailing zeros
+// (docs/domain.md): integers without decimals, otherwise at most two decimals with trailing zeros
 // dropped. No float64 is used anywhere, so no figure can drift by a fen.
 package money
 

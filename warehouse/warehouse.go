@@ -82,7 +82,7 @@ func Connect(ctx context.Context, cfg Config) (driver.Conn, error) {
 func connect(ctx context.Context, cfg Config, database string) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr:     []string{cfg.Addr},
-		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (GUIDE §5)
+		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (docs/domain.md)
 		Auth:     clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
 		// A bounded read timeout: a statement that 18.16 cannot answer must fail, not hang.
 		DialTimeout: 5 * time.Second,
@@ -389,7 +389,7 @@ func pendingOf(ms []Migration, applied map[uint32]bool) []string {
 }
 
 // record notes a migration as applied. A batch with named columns: an inline INSERT ... VALUES
-// hangs on 18.16 (GUIDE §5).
+// hangs on 18.16 (docs/domain.md).
 func record(ctx context.Context, conn driver.Conn, m Migration) error {
 	batch, err := conn.PrepareBatch(ctx, "INSERT INTO schema_migrations (version, name, applied_at)")
 	if err != nil {

@@ -1,4 +1,4 @@
-// Money in chart tooltips, as reports write it (GUIDE §3): amounts arrive in 万元 as the exact
+// Money in chart tooltips, as reports write it (docs/domain.md): amounts arrive in 万元 as the exact
 // decimal the server wrote, and an amount of 1亿元 or more also shows in 亿元, rounded half up
 // to two decimals with trailing zeros dropped. The 亿元 text is made by moving the decimal
 // point in the digits, never by float arithmetic, so it agrees with the server's to the fen.

@@ -464,7 +464,7 @@ func stats(ss []sample) Stats {
 	return st
 }
 
-// Targets of issue 6: no errors, p99 at most 200 ms, memory growing at most 10%.
+// Targets: no errors, p99 at most 200 ms, memory growing at most 10%.
 const (
 	MaxP99    = 200 * time.Millisecond
 	MaxGrowth = 0.10

@@ -1,10 +1,10 @@
 -- One row per lot (标段/包) that completed trading: the lots table of 002 slimmed down for
--- load speed (issue 3). The server's cost of an insert grows with every column and most with
+-- load speed. The server's cost of an insert grows with every column and most with
 -- every String column, so nothing derivable is stored: the identity is the sorting key
 -- (project_code, lot_code) instead of a joined lot_id string, the family follows from
 -- trade_type in the reads, the source file name lives once per load in ingest_batches, and
 -- the load is a UInt64 batch_id (the 16 hex digits of ingest_batches.batch_id). The trade
--- type is an Enum8 of the canonical types (GUIDE §2; tradestat.TradeTypes, which a test holds
+-- type is an Enum8 of the canonical types (docs/domain.md; tradestat.TradeTypes, which a test holds
 -- equal to it): one byte a row where the name took up to 27. A new type is added with
 -- ALTER TABLE deals MODIFY COLUMN, which rewrites no data.
 -- A lot loaded again is inserted again with a higher version; ReplacingMergeTree keeps the
@@ -12,7 +12,7 @@
 -- before the background merge has run. No PARTITION BY on purpose: ReplacingMergeTree
 -- replaces only within a partition, and a reload that moves a lot to another date must still
 -- replace it. Money is integer fen (Int64): exact, and summable on 18.16 and current
--- ClickHouse alike; savings and premium are stored because their rules (GUIDE §1) live in Go.
+-- ClickHouse alike; savings and premium are stored because their rules (docs/domain.md) live in Go.
 CREATE TABLE IF NOT EXISTS deals (
     project_code String,
     lot_code     String,

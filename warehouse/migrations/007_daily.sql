@@ -1,5 +1,5 @@
 -- The report figures pre-aggregated by day × trading place × trade type, so that the
--- dashboard's panels never scan the lots (issue 4). It is not a materialized view: a view
+-- dashboard's panels never scan the lots. It is not a materialized view: a view
 -- would add a reloaded lot's figures a second time. Instead each load recomputes the days it
 -- touched (the days its lots fall on now, and the days their earlier versions fell on) from
 -- deals FINAL and inserts them with a higher version; ReplacingMergeTree keeps the newest row
