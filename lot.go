@@ -102,19 +102,10 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
-// DaysIn is the length of a month of the Gregorian calendar (29 February in years divisible
-// by 4, except centuries not divisible by 400).
+// DaysIn is the length of month m of year: the day before the first of the next month, as
+// the standard library's calendar normalises it (leap years included).
 func DaysIn(year int, m time.Month) int {
-	switch m {
-	case time.February:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case time.April, time.June, time.September, time.November:
-		return 30
-	}
-	return 31
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // String formats the date in DateLayout.
@@ -123,8 +114,16 @@ func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.M
 // Time is midnight of the date in Asia/Shanghai.
 func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, Shanghai) }
 
-// Before reports whether d is an earlier day than e.
-func (d Date) Before(e Date) bool { return d.String() < e.String() }
+// Before reports whether d is an earlier day than e: by year, then month, then day.
+func (d Date) Before(e Date) bool {
+	if d.Year != e.Year {
+		return d.Year < e.Year
+	}
+	if d.Month != e.Month {
+		return d.Month < e.Month
+	}
+	return d.Day < e.Day
+}
 
 // AddDays is the date n days later (earlier for a negative n).
 func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }

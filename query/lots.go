@@ -485,7 +485,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 		start, skip = len(days)-1, seen-days[len(days)-1].lots
 	}
 	from, to = days[start].date, days[end].date
-	if from.String() > to.String() {
+	if to.Before(from) {
 		from, to = to, from
 	}
 	return from, to, skip, nil
