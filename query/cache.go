@@ -6,23 +6,26 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
 )
 
-// maxCached bounds the results a Store keeps; past it the cache starts over. The larger kinds
-// have bounds of their own, past which half of them are dropped, so that memory stays flat
-// under steady load: lot-list pages (about 13 KB for 50 lots), the figures of a filter of
-// some places by month × place × type (a few KB for a county, tens for a province), of which
-// a country's long tail of counties and cities would otherwise fill the cache, and the
-// cubes (tens of MB a year for a country).
+// The kinds of result a cache keeps, each in a least-recently-used list of its own size, so
+// that memory stays flat under steady load and a kind that is asked for in bulk cannot push
+// out the others: lot-list pages (about 13 KB for 50 lots); the figures of a filter of some
+// places by month × place × type (a few KB for a county, tens for a province), of which a
+// country's long tail of counties and cities would otherwise fill the cache; the cubes (tens
+// of MB a year for a country); and every other result (summaries, breakdowns, lists: small).
 const (
-	maxCached = 16384
 	lotsKey   = "lots "
 	viewKey   = "view "
+	otherKind = ""
 )
 
-// bounded is the kind of a key (its prefix) when that kind has a bound of its own, and the
-// bound; "" for the others.
-func bounded(key string) (kind string, limit int) {
+// kindOf is the kind of a key (its prefix, or otherKind) and the number of results of that
+// kind a cache keeps.
+func kindOf(key string) (kind string, limit int) {
 	switch {
 	case strings.HasPrefix(key, lotsKey):
 		return lotsKey, 512
@@ -31,7 +34,7 @@ func bounded(key string) (kind string, limit int) {
 	case strings.HasPrefix(key, cubeKey):
 		return cubeKey, 8
 	}
-	return "", 0
+	return otherKind, 16384
 }
 
 // cache keeps query results until the data changes. The data changes only by a load or the
@@ -41,40 +44,80 @@ func bounded(key string) (kind string, limit int) {
 // generation is still exact. Seals and their revocations count too, for the list of seals.
 // Asking for the generation is one read of a table with a row per file (and of the small
 // tables of withdrawals and seals), far cheaper than any panel's query.
+//
+// Concurrent askers of a result not yet kept share one computation (singleflight, keyed by
+// generation and key), as they share one read of the generation: under a hundred clients a
+// result is computed once, and ClickHouse is asked for the generation once per round trip.
 type cache struct {
 	mu      sync.Mutex
-	gen     string
-	entries map[string]any
-	flights map[string]*flight // results being computed, by key, under gen
-	genRead *flight            // the generation being read
-	lastGen string             // the generation last read, at readAt (Trust)
+	gen     string                             // the generation the kept results are of
+	kinds   map[string]*lru.Cache[string, any] // the kept results, by kind
+	flights singleflight.Group                 // results being computed
+	genRead singleflight.Group                 // the generation being read
+	lastGen string                             // the generation last read, at readAt (Trust)
 	readAt  time.Time
-	counts  map[string]int // entries of each bounded kind
 }
 
-// flight is one computation that concurrent askers of the same thing wait for instead of
-// repeating it: under a hundred clients a result not yet cached is computed once, and
-// ClickHouse is asked for the generation once per round trip, not once per request.
-type flight struct {
-	done chan struct{}
-	val  any
-	err  error
-}
-
-// wait returns the flight's result once it lands, or ctx's error first.
-func (f *flight) wait(ctx context.Context) (any, error) {
-	select {
-	case <-f.done:
-		return f.val, f.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+// get is the result kept under key for generation gen, if any.
+func (c *cache) get(gen, key string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return nil, false
 	}
+	kind, _ := kindOf(key)
+	if l := c.kinds[kind]; l != nil {
+		return l.Get(key)
+	}
+	return nil, false
+}
+
+// put keeps v under key for generation gen. Results of another generation than the kept
+// ones replace them all: they describe data that is no longer there (or, for a request
+// pinned to the older generation, the newer ones are read again).
+func (c *cache) put(gen, key string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		c.gen, c.kinds = gen, map[string]*lru.Cache[string, any]{}
+	}
+	kind, limit := kindOf(key)
+	l := c.kinds[kind]
+	if l == nil {
+		l, _ = lru.New[string, any](limit) // only a size below 1 is refused
+		c.kinds[kind] = l
+	}
+	l.Add(key, v)
+}
+
+// size is how many results of kind the cache keeps.
+func (c *cache) size(kind string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l := c.kinds[kind]; l != nil {
+		return l.Len()
+	}
+	return 0
 }
 
 // detached is the context a shared computation runs under: not cancelled when the request
 // that started it goes away (the others still wait for it), but bounded.
 func detached(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}
+
+// shared is the result of the computation ch delivers, or ctx's error first.
+func shared[T any](ctx context.Context, ch <-chan singleflight.Result) (T, error) {
+	var zero T
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return zero, r.Err
+		}
+		return r.Val.(T), nil
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
 }
 
 // generation names the data as it is now. A request that asks while a read is under way
@@ -88,32 +131,19 @@ func (s *Store) generation(ctx context.Context) (string, error) {
 		c.mu.Unlock()
 		return gen, nil
 	}
-	f := c.genRead
-	if f == nil {
-		f = &flight{done: make(chan struct{})}
-		c.genRead = f
-		c.mu.Unlock()
-		go func() {
-			rctx, cancel := detached(ctx)
-			defer cancel()
-			asked := time.Now()
-			f.val, f.err = s.readGeneration(rctx)
+	c.mu.Unlock()
+	return shared[string](ctx, c.genRead.DoChan("generation", func() (any, error) {
+		rctx, cancel := detached(ctx)
+		defer cancel()
+		asked := time.Now()
+		gen, err := s.readGeneration(rctx)
+		if err == nil {
 			c.mu.Lock()
-			c.genRead = nil
-			if f.err == nil {
-				c.lastGen, c.readAt = f.val.(string), asked
-			}
+			c.lastGen, c.readAt = gen, asked
 			c.mu.Unlock()
-			close(f.done)
-		}()
-	} else {
-		c.mu.Unlock()
-	}
-	v, err := f.wait(ctx)
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
+		}
+		return gen, err
+	}))
 }
 
 // readGeneration reads the data's generation from ClickHouse.
@@ -162,17 +192,15 @@ func stored[T any](ctx context.Context, s *Store, key string) (T, bool, error) {
 	if err != nil {
 		return zero, false, err
 	}
-	c := &s.cache
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if v, ok := c.entries[key]; ok && c.gen == gen {
+	if v, ok := s.cache.get(gen, key); ok {
 		return v.(T), true, nil
 	}
 	return zero, false, nil
 }
 
 // cached returns the result stored under key for the current generation, or computes and
-// stores it; concurrent askers of a key not yet stored share one computation.
+// stores it; concurrent askers of a key not yet stored share one computation, which runs on
+// when the first asker goes away.
 func cached[T any](ctx context.Context, s *Store, key string, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	gen, err := s.currentGeneration(ctx)
@@ -180,58 +208,20 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 		return zero, err
 	}
 	c := &s.cache
-	c.mu.Lock()
-	if c.gen != gen || len(c.entries) >= maxCached {
-		c.gen, c.entries, c.flights, c.counts = gen, map[string]any{}, map[string]*flight{}, map[string]int{}
-	}
-	if kind, limit := bounded(key); kind != "" && c.counts[kind] >= limit {
-		// Drop half of that kind (Go's map order picks which at random).
-		for k := range c.entries {
-			if c.counts[kind] <= limit/2 {
-				break
-			}
-			if strings.HasPrefix(k, kind) {
-				delete(c.entries, k)
-				c.counts[kind]--
-			}
-		}
-	}
-	if v, ok := c.entries[key]; ok {
-		c.mu.Unlock()
+	if v, ok := c.get(gen, key); ok {
 		return v.(T), nil
 	}
-	f, running := c.flights[key]
-	if !running {
-		f = &flight{done: make(chan struct{})}
-		c.flights[key] = f
-	}
-	c.mu.Unlock()
-	if !running {
-		go func() {
-			// Not the first asker's context: its going away must not fail the others.
-			rctx, cancel := detached(ctx)
-			defer cancel()
-			kind, _, _ := strings.Cut(key, " ")
-			start := time.Now()
-			f.val, f.err = compute(rctx)
-			s.took(kind, start)
-			c.mu.Lock()
-			if c.gen == gen && c.flights[key] == f {
-				delete(c.flights, key)
-				if f.err == nil {
-					c.entries[key] = f.val
-					if kind, _ := bounded(key); kind != "" {
-						c.counts[kind]++
-					}
-				}
-			}
-			c.mu.Unlock()
-			close(f.done)
-		}()
-	}
-	v, err := f.wait(ctx)
-	if err != nil {
-		return zero, err
-	}
-	return v.(T), nil
+	return shared[T](ctx, c.flights.DoChan(gen+"\x00"+key, func() (any, error) {
+		rctx, cancel := detached(ctx)
+		defer cancel()
+		kind, _, _ := strings.Cut(key, " ")
+		start := time.Now()
+		v, err := compute(rctx)
+		s.took(kind, start)
+		if err != nil {
+			return nil, err
+		}
+		c.put(gen, key, v)
+		return v, nil
+	}))
 }

@@ -10,31 +10,42 @@ import (
 )
 
 // TestCacheBoundsEachKind: the kinds of result with a bound of their own never hold more
-// entries than it, however many distinct keys are asked for, and the other kinds are kept.
+// entries than it, however many distinct keys are asked for; the most recently used stay;
+// and the other kinds are kept.
 func TestCacheBoundsEachKind(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	s := New(conn, division.MustRegion("530500"))
 	ctx := Pinned(context.Background())
+	computed := 0
+	ask := func(key string) {
+		t.Helper()
+		if _, err := cached(ctx, s, key, func(context.Context) (string, error) { computed++; return key, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i := range 5000 {
 		for _, prefix := range []string{lotsKey, viewKey, "summary "} {
-			if _, err := cached(ctx, s, fmt.Sprint(prefix, i), func(context.Context) (int, error) { return i, nil }); err != nil {
-				t.Fatal(err)
-			}
+			ask(fmt.Sprint(prefix, i))
 		}
-	}
-	count := map[string]int{}
-	for k := range s.cache.entries {
-		kind, _ := bounded(k)
-		count[kind]++
+		ask(lotsKey + "hot") // asked all the time: never the least recently used
 	}
 	for _, prefix := range []string{lotsKey, viewKey} {
-		_, limit := bounded(prefix)
-		if count[prefix] > limit || count[prefix] < limit/2 || count[prefix] != s.cache.counts[prefix] {
-			t.Errorf("%q: %d entries (counted %d), want between %d and %d", prefix, count[prefix], s.cache.counts[prefix], limit/2, limit)
+		if _, limit := kindOf(prefix); s.cache.size(prefix) != limit {
+			t.Errorf("%q: %d entries, want %d", prefix, s.cache.size(prefix), limit)
 		}
 	}
-	if count[""] != 5000 {
-		t.Errorf("%d summaries kept, want all 5000", count[""])
+	if n := s.cache.size(otherKind); n != 5000 {
+		t.Errorf("%d summaries kept, want all 5000", n)
+	}
+	before := computed
+	ask(lotsKey + "hot")
+	ask(fmt.Sprint(viewKey, 4999))
+	if computed != before {
+		t.Errorf("the most recently used results were computed again")
+	}
+	ask(lotsKey + "0")
+	if computed != before+1 {
+		t.Errorf("the least recently used lot list was still kept")
 	}
 }
 
@@ -58,8 +69,8 @@ func TestAccountStoresShareCubes(t *testing.T) {
 		t.Errorf("the cube read for the counties is not in the deployment's cache: %v %v", ok, err)
 	}
 	for _, s := range counties {
-		if s.cache.counts[cubeKey] != 0 || len(s.cache.entries) != 1 {
-			t.Errorf("%s: %d cubes of its own, %d entries; want none and its one result", s.Region().Code(), s.cache.counts[cubeKey], len(s.cache.entries))
+		if s.cache.size(cubeKey) != 0 || s.cache.size(otherKind) != 1 {
+			t.Errorf("%s: %d cubes of its own, %d other entries; want none and its one result", s.Region().Code(), s.cache.size(cubeKey), s.cache.size(otherKind))
 		}
 		if got, _, _ := stored[string](ctx, s, "summary x"); got != s.Region().Code() {
 			t.Errorf("%s: its own result reads %q", s.Region().Code(), got)
