@@ -37,7 +37,6 @@ import (
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/msg"
-	"tradestat/query"
 	"tradestat/warehouse"
 )
 
@@ -399,7 +398,7 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 		}
 		return nil
 	}))
-	srv, err := dashboard.New(query.New(conn, region, query.Trust(time.Second)), log, opts...)
+	srv, err := dashboard.New(conn, region, log, opts...)
 	if err != nil {
 		s.closeConns()
 		return nil, err

@@ -38,6 +38,21 @@ func commandWords(fs *flag.FlagSet, args []string) ([]string, error) {
 	return out, nil
 }
 
+// command is what a subcommand with words (batch, seal) starts from: its words, flags read
+// wherever they stand, the language it answers in and the region it works on.
+func command(fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error)) ([]string, msg.Lang, division.Region, error) {
+	words, err := commandWords(fs, args)
+	if err != nil {
+		return nil, msg.Chinese, division.Region{}, err
+	}
+	l, err := lang()
+	if err != nil {
+		return nil, msg.Chinese, division.Region{}, err
+	}
+	r, err := region()
+	return words, l, r, err
+}
+
 const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw ID [--yes]"
 
 // runBatch is `tradestat batch list` (the latest loads, with their batch IDs and whether they
@@ -47,15 +62,7 @@ const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw
 func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdin *os.File, stdout, stderr io.Writer) error {
 	yes := fs.Bool("yes", false, "withdraw without asking (what it changes is printed all the same)")
 	n := fs.Int("n", 50, "how many loads batch list shows, newest first")
-	rest, err := commandWords(fs, args)
-	if err != nil {
-		return err
-	}
-	l, err := lang()
-	if err != nil {
-		return err
-	}
-	r, err := region()
+	rest, l, r, err := command(fs, args, lang, region)
 	if err != nil {
 		return err
 	}

@@ -53,19 +53,15 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err != nil {
 		return err
 	}
-	r, err := region()
+	store, done, err := openStore(ctx, cfg, region)
 	if err != nil {
 		return err
 	}
-	conn, err := warehouse.Open(ctx, *cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+	defer done()
 	f := query.Filter{}
 	f.From.Year, f.From.Month, f.From.Day = *year, 1, 1
 	f.To.Year, f.To.Month, f.To.Day = *year, 12, 31
-	figures, note, err := chosenFigures(ctx, query.New(conn, r), f, *as)
+	figures, note, err := chosenFigures(ctx, store, f, *as)
 	if err != nil {
 		return err
 	}

@@ -32,16 +32,12 @@ func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	if err != nil {
 		return err
 	}
-	conn, err := warehouse.Open(ctx, *cfg)
+	store, done, err := openStore(ctx, cfg, region)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	r, err := region()
-	if err != nil {
-		return err
-	}
-	store := query.New(conn, r)
+	defer done()
+	r := store.Region()
 	values := url.Values{}
 	for k, v := range params {
 		if *v != "" {
@@ -67,6 +63,20 @@ func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		fmt.Fprintln(stdout, s)
 	}
 	return nil
+}
+
+// openStore opens the warehouse cfg names and a store of the region reading it; done closes
+// the connection.
+func openStore(ctx context.Context, cfg *warehouse.Config, region func() (division.Region, error)) (store *query.Store, done func() error, err error) {
+	r, err := region()
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := warehouse.Open(ctx, *cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return query.New(conn, r), conn.Close, nil
 }
 
 // chosenFigures is the figures a command asks for with --as: the current ones ("current"),

@@ -10,6 +10,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"tradestat"
 	"tradestat/audit"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -26,15 +27,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 	year := fs.Int("year", 0, "the year to seal")
 	area := fs.String("area", "", "the area to seal (a division code within the region; default the region)")
 	note := fs.String("note", "", "the report the figures went into, e.g. 2021年度项目支出绩效自评报告")
-	words, err := commandWords(fs, args)
-	if err != nil {
-		return err
-	}
-	l, err := lang()
-	if err != nil {
-		return err
-	}
-	r, err := region()
+	words, l, r, err := command(fs, args, lang, region)
 	if err != nil {
 		return err
 	}
@@ -93,9 +86,9 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 
 // refusalText is a refused action's reason in language l, or err as it is.
 func refusalText(l msg.Lang, err error) error {
-	var w *ingest.Refusal
-	if errors.As(err, &w) {
-		return errors.New(w.Text(l))
+	var e *tradestat.Error
+	if errors.As(err, &e) {
+		return errors.New(e.Text(l))
 	}
 	return err
 }

@@ -14,13 +14,14 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat"
 )
 
 // The actions recorded.
@@ -49,8 +50,10 @@ type Entry struct {
 	Region  string // the division code the account is limited to; "" for the whole region
 }
 
-// ErrFull is returned by Record when the queue has reached its bound.
-var ErrFull = errors.New("the audit log cannot be written (ClickHouse unreachable); the action is refused until it can")
+// ErrFull is returned by Record (and Ready) when the queue has reached its bound: a service
+// the product needs is unavailable, and the audited actions (exports, uploads, sign-ins,
+// withdrawals, seals) are refused until it can be written again.
+var ErrFull = tradestat.Fail(tradestat.Unavailable, "the audit log cannot be written (ClickHouse unreachable): audited actions are paused until it can")
 
 // Log writes entries to the audit_log table.
 type Log struct {

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"tradestat"
 	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/query"
@@ -121,7 +122,7 @@ func (s *Server) routeAccess() {
 	// all sign in at nine o'clock while guessing passwords stays slow.
 	s.route(fiber.MethodPost, "/login", anyone, limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true,
 		LimitReached: func(c *fiber.Ctx) error {
-			return fiber.NewError(fiber.StatusTooManyRequests, "登录尝试过多，请一分钟后再试 (too many sign-in attempts)")
+			return tradestat.Fail(tradestat.TooMany, "too many sign-in attempts: try again in a minute")
 		}}), s.login)
 	s.route(fiber.MethodPost, "/logout", anyone, s.logout)
 }
@@ -137,7 +138,7 @@ func (s *Server) guard(who allow) fiber.Handler {
 		}
 		if user, ok := s.sessionUser(c); ok {
 			if user.Role < who.role() {
-				return fiber.NewError(fiber.StatusForbidden, "您的账号无权访问此页面 (your role may not open this page)")
+				return tradestat.Fail(tradestat.Forbidden, "your role may not open this page")
 			}
 			c.Locals(regionKey{}, s.canonical(user.Region))
 			return c.Next()
@@ -149,7 +150,7 @@ func (s *Server) guard(who allow) fiber.Handler {
 			}
 		}
 		if strings.HasPrefix(c.Route().Path, "/api/") || c.Method() != fiber.MethodGet {
-			return fiber.NewError(fiber.StatusUnauthorized, "请先登录 (sign in first)")
+			return tradestat.Fail(tradestat.Unauthorized, "sign in first")
 		}
 		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusFound)
 	}
@@ -274,8 +275,10 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 // login checks a name and password and starts a new session (a new ID, so that an ID set
 // before signing in is worth nothing after).
 func (s *Server) login(c *fiber.Ctx) error {
-	if s.audit != nil && s.audit.Ready() != nil {
-		return auditUnavailable()
+	if s.audit != nil {
+		if err := s.audit.Ready(); err != nil {
+			return err
+		}
 	}
 	name := c.FormValue("name")
 	user, ok := s.access.users.Check(name, c.FormValue("password"))

@@ -59,14 +59,8 @@ type breakdownJSON struct {
 }
 
 // summary serves GET /api/v1/summary.
-func (s *Server) summary(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	f, err := s.filterFrom(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) summary(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, f := r.st, r.ctx, r.v.Filter
 	figures, x, err := s.chosen(ctx, c, st, view{Filter: f})
 	if err != nil {
 		return err
@@ -93,15 +87,9 @@ func asOf(figures query.Figures, x *sealed) (string, *sealJSON) {
 }
 
 // breakdown serves GET /api/v1/breakdown.
-func (s *Server) breakdown(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
+func (s *Server) breakdown(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, f := r.st, r.ctx, r.v.Filter
 	dim, err := query.ParseDimension(c.Query("by"))
-	if err != nil {
-		return badRequest{err.Error()}
-	}
-	f, err := s.filterFrom(ctx, c, st)
 	if err != nil {
 		return err
 	}

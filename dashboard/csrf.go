@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"tradestat"
 )
 
 // csrfGuard checks that every state-changing request comes from one of our own forms, and
@@ -66,7 +68,7 @@ func (g *csrfGuard) check(c *fiber.Ctx) error {
 	}
 	v := c.Cookies(csrfCookie)
 	if v == "" || !hmac.Equal([]byte(g.sign(v)), []byte(c.FormValue(csrfField))) {
-		return fiber.NewError(fiber.StatusForbidden, "表单已过期或来源不明，请刷新页面后重试 (CSRF check failed)")
+		return tradestat.Fail(tradestat.Forbidden, "the form has expired or came from elsewhere (CSRF check failed): reload the page and try again")
 	}
 	return c.Next()
 }

@@ -22,13 +22,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"tradestat"
 	"tradestat/audit"
 	"tradestat/boundary"
+	"tradestat/division"
 	"tradestat/evaluation"
 	"tradestat/ingest"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
 )
@@ -86,17 +90,24 @@ func WithBoundaries(set *boundary.Set) Option { return func(s *Server) { s.maps 
 // without it the table uses evaluation.DefaultTargets.
 func WithTargets(ins []evaluation.Indicator) Option { return func(s *Server) { s.targets = ins } }
 
-// New builds the server. It fails when the binary was built without the ECharts asset,
-// rather than serving pages whose charts cannot draw.
-func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) {
+// New builds the server of region's figures read through conn. It fails when the binary was
+// built without the ECharts asset, rather than serving pages whose charts cannot draw.
+//
+// The server reads through a store that takes the data's generation as current for a second
+// once read (query.Trust): a load's figures show up within a second, and under a hundred
+// requests a second ClickHouse is asked for the generation once a second.
+func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Option) (*Server, error) {
 	if _, err := fs.Stat(assetFiles, echartsAsset); err != nil {
 		return nil, fmt.Errorf("the ECharts asset is missing from this build (%s): build with `make build`, which installs it from the npm registry", echartsAsset)
 	}
-	region := store.Region().Name()
+	m := newMetrics()
+	store := query.New(conn, region, query.Trust(time.Second), query.Observed(m.observeQuery))
+	m.watch(store)
+	regionName := region.Name()
 	pages, err := template.New("").Funcs(template.FuncMap{
 		// A page names the region it shows: an account's, or the deployment's.
-		"site": func(l lang, name ...string) string { return l.site(orRegion(name, region)) },
-		"wall": func(l lang, name ...string) string { return l.wall(orRegion(name, region)) },
+		"site": func(l lang, name ...string) string { return l.site(orRegion(name, regionName)) },
+		"wall": func(l lang, name ...string) string { return l.wall(orRegion(name, regionName)) },
 	}).ParseFS(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -142,7 +153,7 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.metrics = newMetrics(store)
+	s.metrics = m
 	s.app.Use(s.countRequests)
 	s.app.Use(s.secure)
 	s.app.Use(s.limitBody)
@@ -152,28 +163,28 @@ func New(store *query.Store, log *slog.Logger, opts ...Option) (*Server, error) 
 	s.route(fiber.MethodGet, "/readyz", anyone, s.readyz)
 	s.route(fiber.MethodGet, "/metrics", anyone, s.metrics.handler())
 	s.routeAccess()
-	s.route(fiber.MethodGet, "/", viewers, s.overview)
-	s.route(fiber.MethodGet, "/screen", screens, s.screen)
+	s.route(fiber.MethodGet, "/", viewers, s.withView(s.overview))
+	s.route(fiber.MethodGet, "/screen", screens, s.withView(s.screen))
 	s.route(fiber.MethodGet, "/geo/:code.js", screens, s.geo)
-	s.route(fiber.MethodGet, "/report", viewers, s.reportText)
-	s.route(fiber.MethodGet, "/api/v1/report", viewers, s.reportAPI)
-	s.route(fiber.MethodGet, "/api/v1/summary", viewers, s.summary)
-	s.route(fiber.MethodGet, "/api/v1/breakdown", viewers, s.breakdown)
-	s.route(fiber.MethodGet, "/api/v1/seals", viewers, s.sealsAPI)
-	s.route(fiber.MethodGet, "/seals/changes", viewers, s.sealChanges)
-	s.route(fiber.MethodGet, "/lots", analysts, s.lots)
-	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.lotsAPI)
-	s.route(fiber.MethodGet, "/export/indicators", analysts, s.audited(s.exportIndicators))
-	s.route(fiber.MethodGet, "/export/lots", analysts, s.audited(s.exportLots))
-	s.route(fiber.MethodGet, "/export/evaluation", analysts, s.audited(s.exportEvaluation))
-	s.route(fiber.MethodGet, "/admin/ingest", admins, s.ingestStatus)
+	s.route(fiber.MethodGet, "/report", viewers, s.withView(s.reportText))
+	s.route(fiber.MethodGet, "/api/v1/report", viewers, s.withFilter(s.reportAPI))
+	s.route(fiber.MethodGet, "/api/v1/summary", viewers, s.withFilter(s.summary))
+	s.route(fiber.MethodGet, "/api/v1/breakdown", viewers, s.withFilter(s.breakdown))
+	s.route(fiber.MethodGet, "/api/v1/seals", viewers, s.withFilter(s.sealsAPI))
+	s.route(fiber.MethodGet, "/seals/changes", viewers, s.withView(s.sealChanges))
+	s.route(fiber.MethodGet, "/lots", analysts, s.withView(s.lots))
+	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.withFilter(s.lotsAPI))
+	s.route(fiber.MethodGet, "/export/indicators", analysts, s.audited(s.withView(s.exportIndicators)))
+	s.route(fiber.MethodGet, "/export/lots", analysts, s.audited(s.withView(s.exportLots)))
+	s.route(fiber.MethodGet, "/export/evaluation", analysts, s.audited(s.withView(s.exportEvaluation)))
+	s.route(fiber.MethodGet, "/admin/ingest", admins, s.withAdminPage(s.ingestStatus))
 	s.route(fiber.MethodGet, "/admin/ingest/rejects", admins, s.rejectReport)
-	s.route(fiber.MethodGet, "/admin/audit", admins, s.auditLog)
+	s.route(fiber.MethodGet, "/admin/audit", admins, s.withAdminPage(s.auditLog))
 	if s.uploads != nil {
 		s.route(fiber.MethodPost, uploadPath, admins, s.upload)
 	}
 	if s.loader != nil {
-		s.route(fiber.MethodGet, withdrawPath, admins, s.withdrawPage)
+		s.route(fiber.MethodGet, withdrawPath, admins, s.withAdminPage(s.withdrawPage))
 		s.route(fiber.MethodPost, withdrawPath, admins, s.withdraw)
 		s.route(fiber.MethodPost, "/seal", analysts, s.seal)
 		s.route(fiber.MethodPost, "/seal/revoke", admins, s.revokeSeal)
@@ -257,34 +268,76 @@ func (s *Server) requestContext(c *fiber.Ctx) (context.Context, context.CancelFu
 // a message saying so (the page works again by itself once the server is back), anything
 // else is logged and answered with a 500 that shows no internals.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	code, msg := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
-	var bad badRequest
+	code, text := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
+	var failure *tradestat.Error
 	var fe *fiber.Error
 	var disk diskError
 	switch {
-	case errors.As(err, &bad):
-		code, msg = fiber.StatusBadRequest, bad.msg
-	case errors.As(err, &fe):
-		code, msg = fe.Code, fe.Message
+	case errors.As(err, &failure) && failure.Kind != tradestat.Internal:
+		code, text = statusOf(failure.Kind), bilingual(failure)
+		if failure.Kind == tradestat.Unavailable {
+			c.Set(fiber.HeaderRetryAfter, "5")
+		}
+	case errors.As(err, &fe): // the framework's own: no route, a body over its bound
+		code, text = fe.Code, fe.Message
 	case errors.As(err, &disk) && errors.Is(err, syscall.ENOSPC):
-		code, msg = fiber.StatusInsufficientStorage, "服务器磁盘已满，无法保存文件 (the server's disk is full)"
+		code, text = fiber.StatusInsufficientStorage, "服务器磁盘已满，无法保存文件 (the server's disk is full)"
 		s.log.Error("disk full", "what", disk.what, "err", err)
 	case errors.As(err, &disk):
-		msg = "服务器文件读写失败：" + disk.what + " (the server could not read or write its files)"
+		text = "服务器文件读写失败：" + disk.what + " (the server could not read or write its files)"
 		s.log.Error("disk error", "what", disk.what, "err", err)
 	case warehouse.Unavailable(err):
-		code, msg = fiber.StatusServiceUnavailable, "数据服务暂不可用，请稍后再试 (the data service is unavailable; try again shortly)"
+		code, text = fiber.StatusServiceUnavailable, "数据服务暂不可用，请稍后再试 (the data service is unavailable; try again shortly)"
 		c.Set(fiber.HeaderRetryAfter, "5")
 		s.log.Warn("ClickHouse unavailable", "method", c.Method(), "path", c.Path(), "err", err)
 	default:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if strings.HasPrefix(c.Path(), "/api/") {
-		return c.Status(code).JSON(fiber.Map{"error": msg})
+		return c.Status(code).JSON(fiber.Map{"error": text})
 	}
 	c.Status(code)
 	l, _ := parseLang(c.Query("lang")) // a bad lang reads as Chinese here
-	return s.render(c, "error.html", map[string]any{"Code": code, "Message": msg, "L": l})
+	return s.render(c, "error.html", map[string]any{"Code": code, "Message": text, "L": l})
+}
+
+// statusOf is the HTTP status of a kind of failure: the one place failures become statuses.
+func statusOf(k tradestat.FailureKind) int {
+	switch k {
+	case tradestat.Invalid:
+		return fiber.StatusBadRequest
+	case tradestat.Unauthorized:
+		return fiber.StatusUnauthorized
+	case tradestat.Forbidden:
+		return fiber.StatusForbidden
+	case tradestat.NotFound:
+		return fiber.StatusNotFound
+	case tradestat.Conflict:
+		return fiber.StatusConflict
+	case tradestat.TooLarge:
+		return fiber.StatusRequestEntityTooLarge
+	case tradestat.NoLength:
+		return fiber.StatusLengthRequired
+	case tradestat.Unsupported:
+		return fiber.StatusUnsupportedMediaType
+	case tradestat.TooMany:
+		return fiber.StatusTooManyRequests
+	case tradestat.Unavailable:
+		return fiber.StatusServiceUnavailable
+	case tradestat.Full:
+		return fiber.StatusInsufficientStorage
+	}
+	return fiber.StatusInternalServerError
+}
+
+// bilingual is a failure's message as the dashboard says it: Chinese, then English in
+// brackets, whatever the page's language (an API client may be either).
+func bilingual(e *tradestat.Error) string {
+	zh, en := e.Text(msg.Chinese), e.Text(msg.English)
+	if zh == en {
+		return zh
+	}
+	return zh + " (" + en + ")"
 }
 
 func (s *Server) render(c *fiber.Ctx, name string, data any) error {

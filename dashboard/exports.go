@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
 	"tradestat/evaluation"
 	"tradestat/export"
 	"tradestat/query"
@@ -39,24 +40,18 @@ func attach(c *fiber.Ctx, f export.Format, name string) {
 // exportIndicators serves GET /export/indicators?by=…&format=xlsx|csv plus the view: the
 // benefit indicators grouped each way asked (a sheet each in XLSX), with totals rows that
 // equal the dashboard's figures and each group's year-on-year change.
-func (s *Server) exportIndicators(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) exportIndicators(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	format, err := export.ParseFormat(c.Query("format"))
 	if err != nil {
-		return badRequest{err.Error()}
+		return err
 	}
 	var dims []query.Dimension
 	seen := map[query.Dimension]bool{}
 	for _, name := range strings.Split(c.Query("by", string(query.ByArea)), ",") {
 		d, err := query.ParseDimension(strings.TrimSpace(name))
 		if err != nil {
-			return badRequest{err.Error()}
+			return err
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -81,24 +76,18 @@ func (s *Server) exportIndicators(c *fiber.Ctx) error {
 
 // exportLots serves GET /export/lots?format=xlsx|csv plus the view and search: every lot
 // behind the view's figures, streamed from the server to the browser.
-func (s *Server) exportLots(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) exportLots(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	format, err := export.ParseFormat(c.Query("format"))
 	if err != nil {
-		return badRequest{err.Error()}
+		return err
 	}
 	lq, err := lotRequest(c, 1)
 	if err != nil {
 		return err
 	}
 	if lq.Cancelled {
-		return badf("status=cancelled: the lots that did not complete trading are listed on the page (/lots), not exported")
+		return tradestat.Fail(tradestat.Invalid, "status=cancelled: the lots that did not complete trading are listed on the page (/lots), not exported")
 	}
 	search, noBasis := lq.Search, lq.NoBasis
 	title := "项目明细"
@@ -130,14 +119,8 @@ func (s *Server) exportLots(c *fiber.Ctx) error {
 // exportEvaluation serves GET /export/evaluation?year=YYYY (and the view's filters): the
 // performance self-evaluation table (项目支出绩效自评表) of the year, as XLSX; of a sealed
 // year, of the current figures or (as=sealed) the seal's, marked 已定稿 under the table.
-func (s *Server) exportEvaluation(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) exportEvaluation(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	figures, x, err := s.chosen(ctx, c, st, v)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
 	"tradestat/query"
 )
 
@@ -20,7 +21,7 @@ const maxSearch = 100
 func searchParam(c *fiber.Ctx) (string, error) {
 	q := c.Query("q")
 	if utf8.RuneCountInString(q) > maxSearch || !utf8.ValidString(q) {
-		return "", badf("q: search for at most %d characters of a code or name", maxSearch)
+		return "", tradestat.Fail(tradestat.Invalid, "q: search for at most %d characters of a code or name", maxSearch)
 	}
 	return q, nil
 }
@@ -37,33 +38,33 @@ func lotRequest(c *fiber.Ctx, defaultSize int) (query.LotQuery, error) {
 	case "none":
 		q.NoBasis = true
 	default:
-		return q, badf("basis %q: want none (the lots without a budget or reserve price)", c.Query("basis"))
+		return q, tradestat.Fail(tradestat.Invalid, "basis %q: want none (the lots without a budget or reserve price)", c.Query("basis"))
 	}
 	switch c.Query("status") {
 	case "":
 	case "cancelled":
 		q.Cancelled = true
 	default:
-		return q, badf("status %q: want cancelled (the lots that did not complete trading)", c.Query("status"))
+		return q, tradestat.Fail(tradestat.Invalid, "status %q: want cancelled (the lots that did not complete trading)", c.Query("status"))
 	}
 	if q.Sort, err = query.ParseLotSort(c.Query("sort")); err != nil {
-		return q, badRequest{err.Error()}
+		return q, err
 	}
 	switch c.Query("dir") {
 	case "", "desc":
 	case "asc":
 		q.Asc = true
 	default:
-		return q, badf("dir %q: want asc or desc", c.Query("dir"))
+		return q, tradestat.Fail(tradestat.Invalid, "dir %q: want asc or desc", c.Query("dir"))
 	}
 	if p := c.Query("page"); p != "" {
 		if q.Page, err = strconv.Atoi(p); err != nil || q.Page < 1 || q.Page > 1_000_000 {
-			return q, badf("page %q: want a page number from 1", p)
+			return q, tradestat.Fail(tradestat.Invalid, "page %q: want a page number from 1", p)
 		}
 	}
 	if n := c.Query("size"); n != "" {
 		if q.Size, err = strconv.Atoi(n); err != nil || q.Size < 1 || q.Size > query.MaxPageSize {
-			return q, badf("size %q: want 1 to %d lots a page", n, query.MaxPageSize)
+			return q, tradestat.Fail(tradestat.Invalid, "size %q: want 1 to %d lots a page", n, query.MaxPageSize)
 		}
 	}
 	return q, nil
@@ -93,14 +94,8 @@ type lotsPage struct {
 
 // lots serves GET /lots: the lots behind the view's figures, a page at a time, sortable and
 // searchable. Its totals line is the view's figures (narrowed by the search, if any).
-func (s *Server) lots(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) lots(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	q, err := lotRequest(c, lotPageSize)
 	if err != nil {
 		return err
@@ -109,11 +104,7 @@ func (s *Server) lots(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lo, hi, _, err := dataExtent(ctx, st)
-	if err != nil {
-		return err
-	}
-	fr, err := s.freshness(ctx, st)
+	lo, hi, fr, err := s.frame(r)
 	if err != nil {
 		return err
 	}
@@ -185,14 +176,8 @@ func (s *Server) chain(st *query.Store, code string) []string {
 }
 
 // lotsAPI serves GET /api/v1/lots: one page of the lot list as JSON, money in fen and 万元.
-func (s *Server) lotsAPI(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	f, err := s.filterFrom(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) lotsAPI(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, f := r.st, r.ctx, r.v.Filter
 	q, err := lotRequest(c, lotPageSize)
 	if err != nil {
 		return err

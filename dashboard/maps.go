@@ -15,6 +15,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
 	"tradestat/division"
 	"tradestat/query"
 )
@@ -43,7 +44,7 @@ func parseMetric(s string) (metric, error) {
 			return m, nil
 		}
 	}
-	return metricAmount, badf("metric %q: want amount, projects, savings, premium or online_rate", truncate(s, 40))
+	return metricAmount, tradestat.Fail(tradestat.Invalid, "metric %q: want amount, projects, savings, premium or online_rate", truncate(s, 40))
 }
 
 // label is the figure's name as the cards write it, and unit its unit.
@@ -302,14 +303,14 @@ func (s *Server) geo(c *fiber.Ctx) error {
 	code := c.Params("code")
 	d, err := s.storeOf(c).Region().Area(code)
 	if err != nil || d.Code != code { // one spelling of each: today's six digits
-		return fiber.NewError(fiber.StatusNotFound, "没有这个地区的地图 (no map of this area)")
+		return tradestat.Fail(tradestat.NotFound, "no map of this area")
 	}
 	gz, err := s.geoScript(d.Code)
 	if err != nil {
 		return err
 	}
 	if gz == nil {
-		return fiber.NewError(fiber.StatusNotFound, "没有这个地区的地图 (no map of this area)")
+		return tradestat.Fail(tradestat.NotFound, "no map of this area")
 	}
 	c.Type("js", "utf-8")
 	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")

@@ -26,7 +26,7 @@ type metrics struct {
 	queries  *prometheus.HistogramVec
 }
 
-func newMetrics(store *query.Store) *metrics {
+func newMetrics() *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -41,11 +41,18 @@ func newMetrics(store *query.Store) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .2, .5, 1, 2.5, 5, 15},
 		}, []string{"kind"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.queries, ingestCollector{store},
+	m.reg.MustRegister(m.requests, m.latency, m.queries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	store.Observe(func(kind string, took time.Duration) { m.queries.WithLabelValues(kind).Observe(took.Seconds()) })
 	return m
 }
+
+// observeQuery records a read the query layer computed (query.Observed).
+func (m *metrics) observeQuery(kind string, took time.Duration) {
+	m.queries.WithLabelValues(kind).Observe(took.Seconds())
+}
+
+// watch has the ingest totals read from store.
+func (m *metrics) watch(store *query.Store) { m.reg.MustRegister(ingestCollector{store}) }
 
 // countRequests records every request once it has been answered (errors turned into their
 // statuses here, so the status counted is the one sent). The route is the pattern that

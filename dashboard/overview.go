@@ -157,16 +157,10 @@ func (s *Server) viewFigures(ctx context.Context, st *query.Store, f query.Filte
 
 // overview serves GET /: the view's figures with their year-on-year change, and its charts.
 // Clicking a year, month, place, type or family narrows the view to it.
-func (s *Server) overview(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) overview(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	f := v.Filter
-	lo, hi, _, err := dataExtent(ctx, st)
+	lo, hi, fr, err := s.frame(r)
 	if err != nil {
 		return err
 	}
@@ -187,17 +181,13 @@ func (s *Server) overview(c *fiber.Ctx) error {
 	if errYears != nil {
 		return errYears
 	}
-	fr, err := s.freshness(ctx, st)
-	if err != nil {
-		return err
-	}
 
 	places := breakdowns[query.ByArea]
 	placeSort := ""
 	if c.Query("psort") == "amount" {
 		places, placeSort = sortByAmount(places), "amount"
 	} else if c.Query("psort") != "" {
-		return badf("psort %q: want amount or nothing", c.Query("psort"))
+		return tradestat.Fail(tradestat.Invalid, "psort %q: want amount or nothing", c.Query("psort"))
 	}
 	period, lk, t := v.Period(), pageLook(v.L), v.L.T
 	byKey := func(key string) func(query.Row) string {

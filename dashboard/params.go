@@ -3,8 +3,8 @@ package dashboard
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,14 +13,6 @@ import (
 	"tradestat/division"
 	"tradestat/query"
 )
-
-// badRequest is an error in what the client asked for; the error handler answers it with 400
-// and its message, never with a 500.
-type badRequest struct{ msg string }
-
-func (e badRequest) Error() string { return e.msg }
-
-func badf(format string, args ...any) error { return badRequest{fmt.Sprintf(format, args...)} }
 
 // diskError is a failure of this server's own files (the upload inbox), which is neither
 // the client's fault nor ClickHouse's, and is said as such.
@@ -55,9 +47,9 @@ func checkParams(c *fiber.Ctx) error {
 		switch {
 		case bad != nil:
 		case !knownParam(key):
-			bad = badf("未知参数 %q (unknown parameter)", truncate(key, 40))
+			bad = tradestat.Fail(tradestat.Invalid, "unknown parameter %q", truncate(key, 40))
 		case seen[key]:
-			bad = badf("参数 %s 出现了不止一次 (parameter %s given more than once)", key, key)
+			bad = tradestat.Fail(tradestat.Invalid, "parameter %s given more than once", key)
 		}
 		seen[key] = true
 	})
@@ -107,11 +99,10 @@ func parseFilter(ctx context.Context, params url.Values, store *query.Store, out
 	}
 	if outer != nil {
 		if _, wider := tradestat.ParseFilter(params, *outer, extent); wider == nil {
-			return f, fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("您的账号只能查看%s的数据 (your account sees %s only): %s",
-				store.Region().Name(), store.Region().Code(), bad.Msg))
+			return f, tradestat.FailWith(tradestat.Forbidden, bad, "your account sees %s only: %s", store.Region().Name(), bad.Msg)
 		}
 	}
-	return f, badRequest{bad.Msg}
+	return f, tradestat.FailWith(tradestat.Invalid, bad, "%v", bad.Msg)
 }
 
 // dataExtent is the period the data covers; when there is no data yet (ok false) it is today.
@@ -122,4 +113,12 @@ func dataExtent(ctx context.Context, store *query.Store) (lo, hi tradestat.Date,
 	}
 	today := tradestat.DateOf(time.Now().In(tradestat.Shanghai))
 	return today, today, false, nil
+}
+
+// truncate keeps at most n bytes of s, and valid UTF-8.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
 }

@@ -27,17 +27,11 @@ type reportPage struct {
 // sentence with a button that copies exactly the text shown. The text is Chinese in both
 // page languages: it goes into Chinese documents. When a seal covers the view, the writer
 // chooses its figures (as=sealed) or the current ones, and the page says which the text is of.
-func (s *Server) reportText(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) reportText(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	style, err := report.ParseStyle(c.Query("style"))
 	if err != nil {
-		return badRequest{err.Error()}
+		return err
 	}
 	figures, x, err := s.chosen(ctx, c, st, v)
 	if err != nil {
@@ -47,11 +41,7 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lo, hi, _, err := dataExtent(ctx, st)
-	if err != nil {
-		return err
-	}
-	fr, err := s.freshness(ctx, st)
+	lo, hi, fr, err := s.frame(r)
 	if err != nil {
 		return err
 	}
@@ -81,17 +71,11 @@ func (s *Server) reportText(c *fiber.Ctx) error {
 
 // reportAPI serves GET /api/v1/report: the same sentences and figures as JSON, of the
 // current figures or (as=sealed) the seal's, labelled as /api/v1/summary labels them.
-func (s *Server) reportAPI(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	f, err := s.filterFrom(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) reportAPI(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, f := r.st, r.ctx, r.v.Filter
 	style, err := report.ParseStyle(c.Query("style"))
 	if err != nil {
-		return badRequest{err.Error()}
+		return err
 	}
 	figures, x, err := s.chosen(ctx, c, st, view{Filter: f})
 	if err != nil {

@@ -55,14 +55,8 @@ type dealRow struct {
 // screen serves GET /screen. The page lays itself out for the display's shape (one 16:9
 // stage, or three side by side on an LED strip), scales to its size, and reads its figures
 // again every screenRefresh seconds by fetching itself, so that it runs for days untouched.
-func (s *Server) screen(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) screen(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	w, h, err := forcedSize(c)
 	if err != nil {
 		return err
@@ -131,7 +125,7 @@ func forcedSize(c *fiber.Ctx) (w, h int, err error) {
 	w, errW := strconv.Atoi(ws)
 	h, errH := strconv.Atoi(hs)
 	if errW != nil || errH != nil || w < 320 || h < 240 || w > 16384 || h > 16384 {
-		return 0, 0, badf("w=%q h=%q: give both, in pixels, from 320×240 to 16384×16384", truncate(ws, 10), truncate(hs, 10))
+		return 0, 0, tradestat.Fail(tradestat.Invalid, "w=%q h=%q: give both, in pixels, from 320×240 to 16384×16384", truncate(ws, 10), truncate(hs, 10))
 	}
 	return w, h, nil
 }

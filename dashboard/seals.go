@@ -73,7 +73,7 @@ func (s *Server) sealOf(ctx context.Context, st *query.Store, v view, current qu
 func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v view) (query.Figures, *sealed, error) {
 	as := c.Query("as")
 	if as != "" && as != "current" && as != "sealed" {
-		return nil, nil, badf("as %q: want current or sealed", as)
+		return nil, nil, tradestat.Fail(tradestat.Invalid, "as %q: want current or sealed", as)
 	}
 	// Most views are no sealed year: their current summary is not read for a seal's sake.
 	var x *sealed
@@ -92,7 +92,7 @@ func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v vi
 	case as != "sealed":
 		return st, x, nil
 	case x == nil:
-		return nil, nil, fiber.NewError(fiber.StatusNotFound, "这个视图没有定稿：定稿针对某一地区的整年 (no seal covers this view: seals are of a whole year of an area)")
+		return nil, nil, tradestat.Fail(tradestat.NotFound, "no seal covers this view: seals are of a whole year of an area")
 	}
 	return st.Sealed(x.Seal), x, nil
 }
@@ -137,13 +137,9 @@ func (x *sealed) json() *sealJSON {
 // sealsAPI serves GET /api/v1/seals: every seal of the account's region, newest first,
 // revoked ones marked. A view's parameters are read as everywhere (a view outside the
 // account's region is 403), though the list is the region's.
-func (s *Server) sealsAPI(c *fiber.Ctx) error {
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	if _, err := s.filterFrom(ctx, c, s.storeOf(c)); err != nil {
-		return err
-	}
-	list, err := s.storeOf(c).Seals(ctx)
+func (s *Server) sealsAPI(c *fiber.Ctx, r viewRequest) error {
+	ctx := r.ctx
+	list, err := r.st.Seals(ctx)
 	if err != nil {
 		return err
 	}
@@ -205,18 +201,18 @@ func (s *Server) role(c *fiber.Ctx) auth.Role {
 func (s *Server) seal(c *fiber.Ctx) error {
 	if s.audit != nil {
 		if err := s.audit.Ready(); err != nil {
-			return auditUnavailable()
+			return err
 		}
 	}
 	year, err := strconv.Atoi(c.FormValue("year"))
 	if err != nil {
-		return badf("year %q: want a year", c.FormValue("year"))
+		return tradestat.Fail(tradestat.Invalid, "year %q: want a year", c.FormValue("year"))
 	}
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
 	done, err := s.loader.For(s.storeOf(c).Region()).Seal(ctx, year, c.FormValue("area"), c.FormValue("note"), s.userName(c))
 	if err != nil {
-		return refusal(err)
+		return err
 	}
 	s.record(c, audit.Entry{Action: audit.Seal, Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", done.ID, done.Year, done.Area, done.Note, done.Lots, done.Amount.Wan()), Status: fiber.StatusSeeOther})
 	return c.Redirect(s.reportURL(c, year, c.FormValue("area")), fiber.StatusSeeOther)
@@ -226,14 +222,14 @@ func (s *Server) seal(c *fiber.Ctx) error {
 func (s *Server) revokeSeal(c *fiber.Ctx) error {
 	if s.audit != nil {
 		if err := s.audit.Ready(); err != nil {
-			return auditUnavailable()
+			return err
 		}
 	}
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
 	id := c.FormValue("seal")
 	if err := s.loader.For(s.storeOf(c).Region()).Revoke(ctx, id, s.userName(c)); err != nil {
-		return refusal(err)
+		return err
 	}
 	s.record(c, audit.Entry{Action: audit.Revoke, Detail: id, Status: fiber.StatusSeeOther})
 	year, _ := strconv.Atoi(c.FormValue("year"))
@@ -271,14 +267,8 @@ type changesPage struct {
 // sealChanges serves GET /seals/changes: the lots of a sealed view that differ now from the
 // seal — added, removed, changed — with the load that made each what it is; for a view no
 // seal covers, a page that says so.
-func (s *Server) sealChanges(c *fiber.Ctx) error {
-	st := s.storeOf(c)
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	v, err := s.pageView(ctx, c, st)
-	if err != nil {
-		return err
-	}
+func (s *Server) sealChanges(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, v := r.st, r.ctx, r.v
 	cur, err := st.Summary(ctx, v.Filter)
 	if err != nil {
 		return err

@@ -211,3 +211,63 @@ func (v view) Hidden() map[string]string {
 	}
 	return out
 }
+
+// viewRequest is what every page and download of a view starts from: the account's store,
+// the request's context and the view its parameters name.
+type viewRequest struct {
+	st  *query.Store
+	ctx context.Context
+	v   view
+}
+
+// viewOf reads a request's view from its parameters.
+type viewOf func(ctx context.Context, c *fiber.Ctx, st *query.Store) (view, error)
+
+// with gives h the request's viewRequest, its view read by read: the one prelude of the pages,
+// downloads and answers. The context ends when h returns; a bad view is answered before h
+// runs.
+func (s *Server) with(read viewOf, h func(*fiber.Ctx, viewRequest) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		st := s.storeOf(c)
+		ctx, cancel := s.requestContext(c)
+		defer cancel()
+		v, err := read(ctx, c, st)
+		if err != nil {
+			return err
+		}
+		return h(c, viewRequest{st: st, ctx: ctx, v: v})
+	}
+}
+
+// withView is with for the pages and downloads of a view.
+func (s *Server) withView(h func(*fiber.Ctx, viewRequest) error) fiber.Handler {
+	return s.with(s.pageView, h)
+}
+
+// withFilter is with for the API: its view is the filter its parameters name, whose period
+// defaults to all the data rather than the latest year.
+func (s *Server) withFilter(h func(*fiber.Ctx, viewRequest) error) fiber.Handler {
+	return s.with(func(ctx context.Context, c *fiber.Ctx, st *query.Store) (view, error) {
+		f, err := s.filterFrom(ctx, c, st)
+		return view{Filter: f}, err
+	}, h)
+}
+
+// withAdminPage is with for the admin pages, which show no view of the figures: their view
+// is the page's language and the account's region.
+func (s *Server) withAdminPage(h func(*fiber.Ctx, viewRequest) error) fiber.Handler {
+	return s.with(func(_ context.Context, c *fiber.Ctx, st *query.Store) (view, error) {
+		l, err := parseLang(c.Query("lang"))
+		return view{L: l, Region: st.Region()}, err
+	}, h)
+}
+
+// frame is what the pages of a view show around their figures: the years the data span (for
+// the period picker) and how fresh the data are.
+func (s *Server) frame(r viewRequest) (lo, hi tradestat.Date, fr freshness, err error) {
+	if lo, hi, _, err = dataExtent(r.ctx, r.st); err != nil {
+		return lo, hi, fr, err
+	}
+	fr, err = s.freshness(r.ctx, r.st)
+	return lo, hi, fr, err
+}

@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,17 +27,11 @@ type withdrawPage struct {
 
 // withdrawPage serves GET /admin/withdraw?batch=ID: what withdrawing the load would change, in
 // lots and 万元, and the button that does it. Nothing changes here.
-func (s *Server) withdrawPage(c *fiber.Ctx) error {
-	l, err := parseLang(c.Query("lang"))
-	if err != nil {
-		return err
-	}
-	ctx, cancel := s.requestContext(c)
-	defer cancel()
-	st := s.storeOf(c)
+func (s *Server) withdrawPage(c *fiber.Ctx, r viewRequest) error {
+	st, ctx, l := r.st, r.ctx, r.v.L
 	plan, err := s.loader.For(st.Region()).Plan(ctx, c.Query("batch"))
 	if err != nil {
-		return refusal(err)
+		return err
 	}
 	page := withdrawPage{
 		chrome: s.chrome(c, "撤回导入", langPath(withdrawPath+"?batch="+url.QueryEscape(plan.Batch), other(l)), choice{langPath("/admin/ingest", l), "数据导入"}),
@@ -57,7 +49,7 @@ func (s *Server) withdrawPage(c *fiber.Ctx) error {
 func (s *Server) withdraw(c *fiber.Ctx) error {
 	if s.audit != nil {
 		if err := s.audit.Ready(); err != nil {
-			return auditUnavailable()
+			return err
 		}
 	}
 	ctx, cancel := s.requestContext(c)
@@ -71,24 +63,10 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 	id := c.FormValue("batch")
 	done, err := s.loader.For(s.storeOf(c).Region()).Withdraw(ctx, id, user)
 	if err != nil {
-		return refusal(err)
+		return err
 	}
 	s.record(c, audit.Entry{Action: audit.Withdraw, Detail: done.Text(msg.Chinese), Status: fiber.StatusSeeOther})
 	s.log.Info("load withdrawn", "batch", done.Batch, "file", done.File, "user", user, "removed", done.Removed, "restored", done.Restored, "kept", done.Kept)
 	l, _ := parseLang(c.Query("lang"))
 	return c.Redirect(langPath("/admin/ingest?withdrawn="+url.QueryEscape(done.Batch), l), fiber.StatusSeeOther)
-}
-
-// refusal is a refused withdrawal, seal or revocation as the answer says it, in both
-// languages: 400 for a request that names nothing (no batch ID, a bad year or area), 404 for no
-// such load or seal, 403 for one of another region, 409 for one that cannot be (withdrawn or
-// revoked already, made before versions were kept).
-func refusal(err error) error {
-	var w *ingest.Refusal
-	if !errors.As(err, &w) {
-		return err
-	}
-	code := map[ingest.RefusalKind]int{ingest.NotAnID: fiber.StatusBadRequest, ingest.NoSuchLoad: fiber.StatusNotFound,
-		ingest.Outside: fiber.StatusForbidden, ingest.Cannot: fiber.StatusConflict}[w.Kind]
-	return fiber.NewError(code, fmt.Sprintf("%s (%s)", w.Text(msg.Chinese), w.Text(msg.English)))
 }

@@ -43,7 +43,7 @@ func ParseFormat(s string) (Format, error) {
 	case CSV:
 		return CSV, nil
 	}
-	return "", fmt.Errorf("unknown format %q (want xlsx or csv)", s)
+	return "", tradestat.Fail(tradestat.Invalid, "unknown format %q (want xlsx or csv)", s)
 }
 
 // ContentType is the media type of a format.

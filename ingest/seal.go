@@ -29,14 +29,14 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 	s := Sealed{ID: fmt.Sprintf("%016x", newBatch()), Year: year, Note: strings.TrimSpace(note)}
 	d, err := l.region.Area(area)
 	if err != nil {
-		return s, refused(NotAnID, "area %s is no division within %s", area, l.region.Name())
+		return s, refused(tradestat.Invalid, "area %s is no division within %s", area, l.region.Name())
 	}
 	s.Area = d.Code
 	if year < 1990 || year > 2100 {
-		return s, refused(NotAnID, "year %d is outside the years 1990–2100", year)
+		return s, refused(tradestat.Invalid, "year %d is outside the years 1990–2100", year)
 	}
 	if s.Note == "" || len([]rune(s.Note)) > 200 {
-		return s, refused(NotAnID, "a seal needs a note of up to 200 characters: the report its figures went into")
+		return s, refused(tradestat.Invalid, "a seal needs a note of up to 200 characters: the report its figures went into")
 	}
 	f := tradestat.Filter{From: tradestat.Date{Year: year, Month: 1, Day: 1}, To: tradestat.Date{Year: year, Month: 12, Day: 31}, Area: d.Code}
 	cond, args := "", []any{s.ID, f.From.String(), f.To.String()}
@@ -110,12 +110,12 @@ func (l *Loader) Revoke(ctx context.Context, id, user string) error {
 	}
 	switch {
 	case n == 0:
-		return refused(NoSuchLoad, "there is no seal %s", id)
+		return refused(tradestat.NotFound, "there is no seal %s", id)
 	case revoked > 0:
-		return refused(Cannot, "seal %s was revoked already", id)
+		return refused(tradestat.Conflict, "seal %s was revoked already", id)
 	}
 	if d, ok := l.region.Tree().Code(area); !ok || !d.Within(l.region.Root()) {
-		return refused(Outside, "seal %s is of %s, outside %s", id, regionName(l.region, area), l.region.Name())
+		return refused(tradestat.Forbidden, "seal %s is of %s, outside %s", id, regionName(l.region, area), l.region.Name())
 	}
 	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seal_revocations (seal_id, at, user_name)")
 	if err != nil {

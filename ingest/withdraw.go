@@ -2,12 +2,12 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"tradestat"
 	"tradestat/division"
 	"tradestat/money"
 	"tradestat/msg"
@@ -60,38 +60,13 @@ type YearChange struct {
 	Amount money.Fen
 }
 
-// Refusal is an action on loads or seals (withdraw, seal, revoke) that the request, not the
-// database, stands in the way of, and why, in the account's language.
-type Refusal struct {
-	Kind RefusalKind
-	key  string
-	args []any
-}
-
-// RefusalKind is why an action is refused.
-type RefusalKind int
-
-const (
-	NotAnID    RefusalKind = iota // the request names nothing that could be (no batch ID, a bad year)
-	NoSuchLoad                    // no completed load or seal has the ID
-	Outside                       // the load or seal is of a region outside the loader's
-	Cannot                        // withdrawn or revoked already, or made before versions were kept
-)
-
-func (e *Refusal) Error() string { return msg.English.T(e.key, e.args...) }
-
-// Text is the reason in language l.
-func (e *Refusal) Text(l msg.Lang) string { return l.T(e.key, e.args...) }
-
-// IsRefused reports an error of Plan, Withdraw, Seal or Revoke that is the request's, not
-// the database's.
-func IsRefused(err error) bool {
-	var w *Refusal
-	return errors.As(err, &w)
-}
-
-func refused(kind RefusalKind, key string, args ...any) error {
-	return &Refusal{Kind: kind, key: key, args: args}
+// refused is an action on loads or seals (withdraw, seal, revoke) that the request, not the
+// database, stands in the way of: the request names nothing that could be (Invalid), no
+// completed load or seal has its ID (NotFound), the load or seal is of a region outside the
+// loader's (Forbidden), or it was withdrawn or revoked already or made before versions were
+// kept (Conflict); with why, in the catalog's words.
+func refused(kind tradestat.FailureKind, key string, args ...any) error {
+	return tradestat.Fail(kind, key, args...)
 }
 
 // batchToWithdraw reads what ingest_batches holds of load id and checks that it can be
@@ -100,7 +75,7 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 	w := Withdrawal{Batch: id}
 	batch, err := strconv.ParseUint(id, 16, 64)
 	if err != nil || len(id) != 16 {
-		return w, 0, refused(NotAnID, "%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", id)
+		return w, 0, refused(tradestat.Invalid, "%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", id)
 	}
 	rows, err := l.conn.Query(ctx, `SELECT file_name, region, versions, finished_at,
 			batch_id GLOBAL IN (SELECT batch_id FROM batch_withdrawals)
@@ -113,7 +88,7 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 		if err := rows.Err(); err != nil {
 			return w, 0, fmt.Errorf("read load %s: %w", id, err)
 		}
-		return w, 0, refused(NoSuchLoad, "there is no completed load %s", id)
+		return w, 0, refused(tradestat.NotFound, "there is no completed load %s", id)
 	}
 	var versions, withdrawn uint8
 	if err := rows.Scan(&w.File, &w.Region, &versions, &w.Finished, &withdrawn); err != nil {
@@ -121,12 +96,12 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 	}
 	switch {
 	case withdrawn == 1:
-		return w, 0, refused(Cannot, "load %s (%s) was withdrawn already", id, w.File)
+		return w, 0, refused(tradestat.Conflict, "load %s (%s) was withdrawn already", id, w.File)
 	case versions == 0:
-		return w, 0, refused(Cannot, "load %s (%s) was made before loads kept the versions they replace, or in cluster mode: it cannot be withdrawn; load a corrected file instead", id, w.File)
+		return w, 0, refused(tradestat.Conflict, "load %s (%s) was made before loads kept the versions they replace, or in cluster mode: it cannot be withdrawn; load a corrected file instead", id, w.File)
 	}
 	if d, ok := l.region.Tree().Code(w.Region); !ok || !d.Within(l.region.Root()) {
-		return w, 0, refused(Outside, "load %s (%s) was made for %s, outside %s", id, w.File, regionName(l.region, w.Region), l.region.Name())
+		return w, 0, refused(tradestat.Forbidden, "load %s (%s) was made for %s, outside %s", id, w.File, regionName(l.region, w.Region), l.region.Name())
 	}
 	return w, batch, nil
 }
@@ -245,7 +220,7 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return w, fmt.Errorf("withdraw %s: %w", id, err)
 	}
 	if engine == "Distributed" {
-		return w, refused(Cannot, "loads cannot be withdrawn in cluster mode yet; load a corrected file instead")
+		return w, refused(tradestat.Conflict, "loads cannot be withdrawn in cluster mode yet; load a corrected file instead")
 	}
 	if w, err = l.plan(ctx, w, batch); err != nil {
 		return w, err

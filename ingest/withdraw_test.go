@@ -9,6 +9,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
@@ -107,7 +108,7 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("after withdrawing b.csv:\n%s\nwant, as after a.csv:\n%s", got, afterA)
 	}
 	for _, bad := range []string{b, "0000000000000000", "x"} {
-		if _, err := loader.Withdraw(ctx, bad, "clerk"); !ingest.IsRefused(err) {
+		if _, err := loader.Withdraw(ctx, bad, "clerk"); tradestat.KindOf(err) == tradestat.Internal {
 			t.Errorf("withdraw %q: %v, want a refusal", bad, err)
 		}
 	}

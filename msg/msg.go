@@ -122,3 +122,25 @@ func Known(key string) bool {
 	}
 	return false
 }
+
+// interfaceIndex is interfaceEntries by their Chinese form.
+var interfaceIndex = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, e := range interfaceEntries() {
+		m[e.zh] = e.en
+	}
+	return m
+})
+
+// Interface is a text of the dashboard's interface, written in Chinese, in l; ok is false
+// when the catalog has no English for it (the text is then returned as it is).
+func (l Lang) Interface(zh string) (string, bool) {
+	if l != English {
+		return zh, true
+	}
+	en, ok := interfaceIndex()[zh]
+	if !ok {
+		return zh, false
+	}
+	return en, true
+}

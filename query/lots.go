@@ -38,7 +38,7 @@ func ParseLotSort(s string) (LotSort, error) {
 		return SortDate, nil
 	}
 	if _, ok := lotSortExpr[LotSort(s)]; !ok {
-		return "", fmt.Errorf("unknown sort %q (want date, amount, savings, premium or code)", s)
+		return "", tradestat.Fail(tradestat.Invalid, "unknown sort %q (want date, amount, savings, premium or code)", s)
 	}
 	return LotSort(s), nil
 }

@@ -35,7 +35,7 @@ func ParseStyle(s string) (Style, error) {
 	case Bulletin:
 		return Bulletin, nil
 	}
-	return "", fmt.Errorf("unknown style %q (want annual or bulletin)", s)
+	return "", tradestat.Fail(tradestat.Invalid, "unknown style %q (want annual or bulletin)", s)
 }
 
 // Input is what the text is written from: the period and filters, and the figures of the

@@ -405,21 +405,38 @@ func record(ctx context.Context, conn driver.Conn, m Migration) error {
 	return nil
 }
 
-// Unavailable reports an error that means the ClickHouse server could not be reached or did
-// not answer in time (refused, reset or closed connections, timeouts), as opposed to an error
-// in what was asked. The dashboard answers these with 503, and they pass once the server is
-// back: the driver replaces broken connections by itself.
+// Unavailable reports an error that means the ClickHouse server could not be reached, did
+// not answer in time or was too loaded to answer (refused, reset or closed connections,
+// timeouts; exceptions whose code says as much), as opposed to an error in what was asked.
+// The dashboard answers these with 503, and they pass once the server is back: the driver
+// replaces broken connections by itself.
 func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
 	var netErr net.Error
 	var opErr *net.OpError
+	var ex *clickhouse.Exception
 	switch {
+	case errors.As(err, &ex):
+		return unavailableCodes(ex.Code)
 	case errors.As(err, &opErr), errors.As(err, &netErr),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, clickhouse.ErrAcquireConnTimeout):
+		return true
+	}
+	return false
+}
+
+// unavailableCodes tells whether a ClickHouse exception code means the server could not
+// answer now rather than that the statement was wrong: a timeout (159 TIMEOUT_EXCEEDED, 209
+// SOCKET_TIMEOUT), a network failure between servers (210 NETWORK_ERROR, 279
+// ALL_CONNECTION_TRIES_FAILED), too many queries at once (202), or memory (241
+// MEMORY_LIMIT_EXCEEDED).
+func unavailableCodes(code int32) bool {
+	switch code {
+	case 159, 202, 209, 210, 241, 279:
 		return true
 	}
 	return false

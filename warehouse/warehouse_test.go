@@ -2,10 +2,13 @@ package warehouse_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"tradestat"
 	"tradestat/internal/chtest"
@@ -256,4 +259,26 @@ func migrationSQL(t *testing.T) map[string]string {
 		sql[m.Name] = m.SQL
 	}
 	return sql
+}
+
+// TestUnavailableByCode: ClickHouse exceptions are classified by their code — a server too
+// loaded or too slow to answer is unavailable (503, try again), a wrong statement is not.
+func TestUnavailableByCode(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{&clickhouse.Exception{Code: 241, Message: "Memory limit exceeded"}, true},
+		{fmt.Errorf("summary: %w", &clickhouse.Exception{Code: 159, Message: "Timeout exceeded"}), true},
+		{&clickhouse.Exception{Code: 202, Message: "Too many simultaneous queries"}, true},
+		{&clickhouse.Exception{Code: 62, Message: "Syntax error"}, false},
+		{&clickhouse.Exception{Code: 164, Message: "readonly"}, false},
+		{fmt.Errorf("summary: %w", context.DeadlineExceeded), true},
+		{errors.New("something else"), false},
+		{nil, false},
+	} {
+		if got := warehouse.Unavailable(tt.err); got != tt.want {
+			t.Errorf("Unavailable(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
 }
