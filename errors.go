@@ -53,8 +53,19 @@ func (e *Error) Error() string { return msg.English.T(e.key, e.args...) }
 // Unwrap is the failure's cause, if any.
 func (e *Error) Unwrap() error { return e.err }
 
-// Text is the message in l.
-func (e *Error) Text(l msg.Lang) string { return l.T(e.key, e.args...) }
+// Text is the message in l. An argument that can say itself in a language (a failure, a
+// division's error) is said in l too.
+func (e *Error) Text(l msg.Lang) string {
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if t, ok := a.(interface{ Text(msg.Lang) string }); ok {
+			args[i] = t.Text(l)
+		} else {
+			args[i] = a
+		}
+	}
+	return l.T(e.key, args...)
+}
 
 // KindOf is the kind of err: that of the first Error in its chain, Internal when none.
 func KindOf(err error) FailureKind {

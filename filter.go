@@ -46,15 +46,8 @@ func (f Filter) Places(r division.Region) (codes []string, all bool) {
 	return codes, false
 }
 
-// BadFilter is a view parameter that cannot be read: the request's fault, said in both
-// languages.
-type BadFilter struct{ Msg string }
-
-func (e *BadFilter) Error() string { return e.Msg }
-
-func badFilter(key string, args ...any) error {
-	return &BadFilter{msg.Chinese.T(key, args...) + " (" + msg.English.T(key, args...) + ")"}
-}
+// badFilter is a view parameter that cannot be read: the request's fault (Invalid).
+func badFilter(key string, args ...any) error { return Fail(Invalid, key, args...) }
 
 // ViewKeys are the parameters ParseFilter reads.
 func ViewKeys() []string {
@@ -64,7 +57,7 @@ func ViewKeys() []string {
 // ParseFilter reads view parameters (year or from/to, area, place, level, family, type) into
 // a filter, each into a typed value checked against the region r; the CLI shares it with the
 // pages and the API. Without a period it is the one extent gives: all the data there is. A
-// parameter that cannot be read is a *BadFilter; extent's errors come back as they are.
+// parameter that cannot be read is an Invalid failure; extent's errors come back as they are.
 func ParseFilter(params url.Values, r division.Region, extent func() (from, to Date, err error)) (Filter, error) {
 	var f Filter
 	from, to, year := params.Get("from"), params.Get("to"), params.Get("year")
@@ -147,7 +140,7 @@ func ParseFilter(params url.Values, r division.Region, extent func() (from, to D
 // areaError is a code parameter (area, place) that names no division of the region.
 func areaError(param string, err error) error {
 	if ae, ok := err.(*division.AreaError); ok {
-		return &BadFilter{param + "：" + ae.Text(msg.Chinese) + " (" + param + ": " + ae.Text(msg.English) + ")"}
+		return Fail(Invalid, "%s: %v", param, ae)
 	}
 	return err
 }

@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -263,34 +262,35 @@ func (s *Server) requestContext(c *fiber.Ctx) (context.Context, context.CancelFu
 	return context.WithTimeout(query.Pinned(c.UserContext()), queryTimeout)
 }
 
-// handleError is the one place errors become HTTP statuses: a bad request is 400 with its
-// message, a fiber error (404, 405 …) keeps its status, an unreachable ClickHouse is 503 with
-// a message saying so (the page works again by itself once the server is back), anything
-// else is logged and answered with a 500 that shows no internals.
+// handleError is the one place errors become HTTP statuses: a failure (tradestat.Error) by
+// its kind (statusOf), with its message in both languages; a fiber error (404, 405 …) keeps
+// its status; an unreachable or overloaded ClickHouse is 503 with a message saying so (the
+// page works again by itself once the server is back); anything else is logged and answered
+// with a 500 that shows no internals.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	code, text := fiber.StatusInternalServerError, "内部错误，请稍后再试 (internal error)"
 	var failure *tradestat.Error
 	var fe *fiber.Error
-	var disk diskError
-	switch {
-	case errors.As(err, &failure) && failure.Kind != tradestat.Internal:
-		code, text = statusOf(failure.Kind), bilingual(failure)
-		if failure.Kind == tradestat.Unavailable {
-			c.Set(fiber.HeaderRetryAfter, "5")
+	if !errors.As(err, &failure) {
+		switch {
+		case errors.As(err, &fe): // the framework's own: no route, a body over its bound
+		case warehouse.Unavailable(err):
+			failure = tradestat.FailWith(tradestat.Unavailable, err, "the data service is unavailable: try again shortly").(*tradestat.Error)
+		default:
+			failure = tradestat.FailWith(tradestat.Internal, err, "internal error: try again later").(*tradestat.Error)
 		}
-	case errors.As(err, &fe): // the framework's own: no route, a body over its bound
+	}
+	code, text := 0, ""
+	if failure == nil {
 		code, text = fe.Code, fe.Message
-	case errors.As(err, &disk) && errors.Is(err, syscall.ENOSPC):
-		code, text = fiber.StatusInsufficientStorage, "服务器磁盘已满，无法保存文件 (the server's disk is full)"
-		s.log.Error("disk full", "what", disk.what, "err", err)
-	case errors.As(err, &disk):
-		text = "服务器文件读写失败：" + disk.what + " (the server could not read or write its files)"
-		s.log.Error("disk error", "what", disk.what, "err", err)
-	case warehouse.Unavailable(err):
-		code, text = fiber.StatusServiceUnavailable, "数据服务暂不可用，请稍后再试 (the data service is unavailable; try again shortly)"
+	} else {
+		code, text = statusOf(failure.Kind), bilingual(failure)
+	}
+	switch {
+	case failure == nil:
+	case failure.Kind == tradestat.Unavailable:
 		c.Set(fiber.HeaderRetryAfter, "5")
-		s.log.Warn("ClickHouse unavailable", "method", c.Method(), "path", c.Path(), "err", err)
-	default:
+		s.log.Warn("unavailable", "method", c.Method(), "path", c.Path(), "err", err)
+	case failure.Kind == tradestat.Internal || failure.Kind == tradestat.Full:
 		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if strings.HasPrefix(c.Path(), "/api/") {
@@ -298,6 +298,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(code)
 	l, _ := parseLang(c.Query("lang")) // a bad lang reads as Chinese here
+	// An English page says a failure in English alone.
+	if failure != nil && l == en {
+		text = failure.Text(msg.English)
+	}
 	return s.render(c, "error.html", map[string]any{"Code": code, "Message": text, "L": l})
 }
 

@@ -77,6 +77,9 @@ func (l lang) rowName(r query.Row) string {
 	if t, err := time.Parse("2006-01", r.Key); err == nil {
 		return t.Format("Jan 2006")
 	}
+	if name, ok := strings.CutSuffix(r.Name, "本级"); ok && name != "" {
+		return l.own(name)
+	}
 	return l.T(r.Name)
 }
 

@@ -5,24 +5,33 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
 	"tradestat/division"
+	"tradestat/msg"
 	"tradestat/query"
 )
 
-// diskError is a failure of this server's own files (the upload inbox), which is neither
-// the client's fault nor ClickHouse's, and is said as such.
-type diskError struct {
-	what string
-	err  error
+// diskFailure is a failure of this server's own files (the upload inbox) at what, a text of
+// the catalog: neither the client's fault nor ClickHouse's, and said as such; a full disk is
+// a kind of its own.
+func diskFailure(what string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return tradestat.FailWith(tradestat.Full, err, "the server's disk is full: %v", catalogText(what))
+	}
+	return tradestat.FailWith(tradestat.Internal, err, "the server could not read or write its files: %v", catalogText(what))
 }
 
-func (e diskError) Error() string { return e.what + ": " + e.err.Error() }
-func (e diskError) Unwrap() error { return e.err }
+// catalogText is a text of the catalog given as an argument of another, said in its
+// language.
+type catalogText string
+
+// Text is the text in l.
+func (t catalogText) Text(l msg.Lang) string { return l.T(string(t)) }
 
 // knownParam reports whether a query parameter is one some route reads. Any other (place[],
 // a misspelling) is refused rather than ignored, so that a request never silently answers
@@ -93,16 +102,15 @@ func (s *Server) outer(c *fiber.Ctx) *division.Region {
 func parseFilter(ctx context.Context, params url.Values, store *query.Store, outer *division.Region) (query.Filter, error) {
 	extent := func() (tradestat.Date, tradestat.Date, error) { return store.Period(ctx) }
 	f, err := tradestat.ParseFilter(params, store.Region(), extent)
-	var bad *tradestat.BadFilter
-	if !errors.As(err, &bad) {
+	if tradestat.KindOf(err) != tradestat.Invalid {
 		return f, err
 	}
 	if outer != nil {
 		if _, wider := tradestat.ParseFilter(params, *outer, extent); wider == nil {
-			return f, tradestat.FailWith(tradestat.Forbidden, bad, "your account sees %s only: %s", store.Region().Name(), bad.Msg)
+			return f, tradestat.FailWith(tradestat.Forbidden, err, "your account sees %s only: %v", store.Region().Name(), err)
 		}
 	}
-	return f, tradestat.FailWith(tradestat.Invalid, bad, "%v", bad.Msg)
+	return f, err
 }
 
 // dataExtent is the period the data covers; when there is no data yet (ok false) it is today.

@@ -145,16 +145,16 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	}
 	in, err := fh.Open()
 	if err != nil {
-		return diskError{"上传的临时文件 (the upload's temporary file)", err}
+		return diskFailure("the upload's temporary file", err)
 	}
 	defer in.Close()
 	inbox := s.inboxOf(c)
 	if err := os.MkdirAll(inbox.Dir, 0o755); err != nil {
-		return diskError{"上传目录 (the inbox)", err}
+		return diskFailure("the inbox", err)
 	}
 	tmp, err := os.CreateTemp(inbox.Dir, ".upload-*")
 	if err != nil {
-		return diskError{"上传目录 (the inbox)", err}
+		return diskFailure("the inbox", err)
 	}
 	defer os.Remove(tmp.Name()) // the hidden name goes in every case; a linked upload stays
 	h := sha256.New()
@@ -163,13 +163,13 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		err = cerr
 	}
 	if err != nil {
-		return diskError{"写入上传目录 (writing into the inbox)", err}
+		return diskFailure("writing into the inbox", err)
 	}
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
 		return tradestat.FailWith(tradestat.Unsupported, err, "%v", err)
 	}
 	if name, err = inbox.Put(tmp.Name(), name); err != nil {
-		return diskError{"写入上传目录 (writing into the inbox)", err}
+		return diskFailure("writing into the inbox", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	s.record(c, audit.Entry{Action: audit.Upload, Detail: fmt.Sprintf("%s, %d bytes, SHA-256 %s", name, n, sum), Status: fiber.StatusSeeOther})

@@ -1,0 +1,93 @@
+package app_test
+
+import (
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/net/html"
+
+	"tradestat/demo"
+	"tradestat/division"
+)
+
+// TestEnglishPages walks every page of the dashboard in English — the overview of the city
+// and of a county, the lot lists, the report in both styles, the wall display, the seal's
+// change list, the admin pages and an error page — and fails on any Chinese text that is not
+// data: the names of divisions and lots, and what the page marks as Chinese on purpose
+// (lang="zh-CN": the report's sentences and figures, which go into Chinese documents, and the
+// link back to Chinese). An interface text without its English fails here.
+func TestEnglishPages(t *testing.T) {
+	svc := startDemo(t)
+	region := division.MustRegion("530500")
+	var names []string // data: division and lot names, longest first so that none hides a longer one
+	for _, d := range append(region.Root().Descendants(), region.Root()) {
+		names = append(names, d.Name)
+	}
+	years, err := demo.Dataset(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range years {
+		for _, l := range y.Lots {
+			names = append(names, l.Name)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	for _, path := range []string{
+		"/", "/?year=2021", "/?year=2021&area=530581", "/?year=2021&place=530500", "/?from=2020-01-01&to=2020-08-31&level=县区级",
+		"/lots?year=2021", "/lots?year=2021&status=cancelled", "/lots?year=2021&basis=none",
+		"/report?year=2021", "/report?year=2021&style=bulletin", "/screen?year=2021", "/seals/changes?year=2021",
+		"/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
+	} {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		resp, err := http.Get(svc.URL + path + sep + "lang=en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := html.Parse(resp.Body)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range chineseText(doc, names) {
+			t.Errorf("%s (%d): Chinese that is not data: %q", path, resp.StatusCode, text)
+		}
+	}
+}
+
+// chineseText is the text of n and its children that holds Chinese once the data names are
+// taken out, leaving out scripts, styles and what is marked lang="zh-CN".
+func chineseText(n *html.Node, names []string) []string {
+	if n.Type == html.ElementNode {
+		if n.Data == "script" || n.Data == "style" {
+			return nil
+		}
+		for _, a := range n.Attr {
+			if a.Key == "lang" && a.Val == "zh-CN" && n.Data != "html" {
+				return nil
+			}
+		}
+	}
+	var out []string
+	if n.Type == html.TextNode {
+		rest := n.Data
+		for _, name := range names {
+			rest = strings.ReplaceAll(rest, name, "")
+		}
+		if strings.IndexFunc(rest, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
+			out = append(out, strings.TrimSpace(n.Data))
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, chineseText(c, names)...)
+	}
+	return out
+}
