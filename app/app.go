@@ -29,6 +29,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat"
 	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/boundary"
@@ -79,9 +80,23 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		}
 		return 2
 	default:
-		fmt.Fprintln(stderr, "tradestat:", err)
+		fmt.Fprintln(stderr, "tradestat:", said(err, getenv))
 		return 1
 	}
+}
+
+// said is err as the person at the terminal reads it: a failure (tradestat.Error) in the
+// language TRADESTAT_LANG names, Chinese by default; anything else as it is.
+func said(err error, getenv func(string) string) string {
+	var failure *tradestat.Error
+	if !errors.As(err, &failure) {
+		return err.Error()
+	}
+	l, perr := msg.Parse(getenv("TRADESTAT_LANG"))
+	if perr != nil {
+		l = msg.Chinese
+	}
+	return failure.Text(l)
 }
 
 // Run runs the subcommand named by args[0].

@@ -58,4 +58,11 @@ func TestRegionFlag(t *testing.T) {
 	if _, errOut, code := run(nil, "ingest", "--region", "530000", "--place", "朝阳区", file); code == 0 || !strings.Contains(errOut, "不在云南省范围内") {
 		t.Errorf("--place outside the region: exit %d, %s", code, errOut)
 	}
+	// A failure is said in the terminal's language: Chinese, or English with TRADESTAT_LANG=en.
+	if _, errOut, code := run(nil, "report", "--area", "110101"); code != 1 || !strings.Contains(errOut, "area：") || strings.Contains(errOut, "area:") {
+		t.Errorf("report of an area outside Baoshan: exit %d, %s", code, errOut)
+	}
+	if _, errOut, code := run(map[string]string{"TRADESTAT_LANG": "en"}, "report", "--area", "110101"); code != 1 || !strings.Contains(errOut, "area: ") {
+		t.Errorf("report of an area outside Baoshan, in English: exit %d, %s", code, errOut)
+	}
 }

@@ -54,10 +54,11 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 	defer l.refresh.Unlock()
 	// The copy reads every lot of the table (deals FINAL) and writes a year's: with the
 	// server's defaults it squashes up to a million rows into one block before writing and
-	// reads each column through a megabyte buffer per part, which held over 400 MB for a
-	// national year. Small blocks and buffers keep it to tens of MB at no cost in time; the
-	// sums group hundreds of thousands of month × place × type groups, which past 20 MB are
-	// grouped on disk (make bench-seal). Logged by the server whatever its own setting: a
+	// reads each column through a megabyte buffer per part, which for a national year holds
+	// many times what the copy needs. Small blocks and buffers bound it without slowing it;
+	// the sums group hundreds of thousands of month × place × type groups, which past 20 MB
+	// are grouped on disk (make bench-seal and docs/seals.md give the figures). Logged by the
+	// server whatever its own setting: a
 	// seal is rare, and what it cost is then in system.query_log, where make bench-seal
 	// reads it.
 	logged := clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{

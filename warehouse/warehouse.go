@@ -280,8 +280,12 @@ func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 	return nil
 }
 
-// tableExistsCode is ClickHouse's error code for a CREATE TABLE of a name that exists.
-const tableExistsCode = 57
+// tableExistsCode is ClickHouse's error code for a CREATE TABLE of a name that exists, and
+// unknownTableCode for a table that does not.
+const (
+	tableExistsCode  = 57
+	unknownTableCode = 60
+)
 
 // lockSchema takes the database's migration lock: a table that only one CREATE TABLE can
 // make (ClickHouse has no other lock both 18.16 and current versions share). A lock left by
@@ -299,8 +303,12 @@ func lockSchema(ctx context.Context, conn driver.Conn) (func(), error) {
 		if !errors.As(err, &ex) || ex.Code != tableExistsCode {
 			return nil, fmt.Errorf("take the migration lock: %w", err)
 		}
+		// Reading system.tables while the lock's holder renames a table (a migration that
+		// rebuilds one) can fail on 18.16 naming the table that is being renamed: the lock is
+		// then read again on the next round, as when it is held.
 		var stale uint8
-		if err := conn.QueryRow(ctx, "SELECT count() > 0 FROM system.tables WHERE database = currentDatabase() AND name = 'schema_lock' AND metadata_modification_time < now() - ?", int64(staleLock/time.Second)).Scan(&stale); err != nil {
+		err = conn.QueryRow(ctx, "SELECT count() > 0 FROM system.tables WHERE database = currentDatabase() AND name = 'schema_lock' AND metadata_modification_time < now() - ?", int64(staleLock/time.Second)).Scan(&stale)
+		if err != nil && (!errors.As(err, &ex) || ex.Code != unknownTableCode) {
 			return nil, fmt.Errorf("read the migration lock: %w", err)
 		}
 		if stale == 1 {
