@@ -86,25 +86,9 @@ func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as s
 	if as != "current" && as != "sealed" {
 		return nil, "", fmt.Errorf("--as %q: want current or sealed: %w", as, errUsage)
 	}
-	x, ok, err := store.SealFor(ctx, f)
-	switch {
-	case err != nil:
-		return nil, "", err
-	case !ok && as == "sealed":
-		return nil, "", fmt.Errorf("没有定稿覆盖 %s 至 %s（定稿针对某一地区的整年） (no seal covers this period: seals are of a whole year of an area)", f.From, f.To)
-	case !ok:
-		return store, "", nil
+	figures, a, err := store.Choose(ctx, f, as == "sealed")
+	if err != nil || a == nil {
+		return figures, "", err
 	}
-	cur, err := store.Summary(ctx, f)
-	if err != nil {
-		return nil, "", err
-	}
-	sealed, err := store.Sealed(x).Summary(ctx, f)
-	if err != nil {
-		return nil, "", err
-	}
-	if as == "sealed" {
-		return store.Sealed(x), report.SealNote(x, sealed, cur, true), nil
-	}
-	return store, report.SealNote(x, sealed, cur, false), nil
+	return figures, report.SealNote(a.Seal, a.Sealed, a.Current, as == "sealed"), nil
 }

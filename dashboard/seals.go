@@ -53,18 +53,19 @@ type sealed struct {
 	ChangesURL       string
 }
 
-func (s *Server) sealOf(ctx context.Context, st *query.Store, v view, current query.Totals) (*sealed, error) {
-	x, ok, err := st.SealFor(ctx, v.Filter)
-	if err != nil || !ok {
+func (s *Server) sealOf(ctx context.Context, st *query.Store, v view) (*sealed, error) {
+	_, a, err := st.Choose(ctx, v.Filter, false)
+	if err != nil || a == nil {
 		return nil, err
 	}
-	t, err := st.Sealed(x).Summary(ctx, v.Filter)
-	if err != nil {
-		return nil, err
-	}
-	d := difference(current, t)
-	return &sealed{Seal: x, Sealed: t, Current: current, Changed: d != (query.Totals{}),
-		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan()), ChangesURL: v.url("/seals/changes")}, nil
+	return sealedOf(v, a), nil
+}
+
+// sealedOf is what the view's pages say of the seal in force and the figures against it.
+func sealedOf(v view, a *query.Against) *sealed {
+	d := difference(a.Current, a.Sealed)
+	return &sealed{Seal: a.Seal, Sealed: a.Sealed, Current: a.Current, Changed: d != (query.Totals{}),
+		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan()), ChangesURL: v.url("/seals/changes")}
 }
 
 // chosen is the figures a request asks for by as=: the current ones (as=current, or no as),
@@ -75,26 +76,11 @@ func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v vi
 	if as != "" && as != "current" && as != "sealed" {
 		return nil, nil, tradestat.Fail(tradestat.Invalid, "as %q: want current or sealed", as)
 	}
-	// Most views are no sealed year: their current summary is not read for a seal's sake.
-	var x *sealed
-	if _, ok, err := st.SealFor(ctx, v.Filter); err != nil {
-		return nil, nil, err
-	} else if ok {
-		cur, err := st.Summary(ctx, v.Filter)
-		if err != nil {
-			return nil, nil, err
-		}
-		if x, err = s.sealOf(ctx, st, v, cur); err != nil {
-			return nil, nil, err
-		}
+	figures, a, err := st.Choose(ctx, v.Filter, as == "sealed")
+	if err != nil || a == nil {
+		return figures, nil, err
 	}
-	switch {
-	case as != "sealed":
-		return st, x, nil
-	case x == nil:
-		return nil, nil, tradestat.Fail(tradestat.NotFound, "no seal covers this view: seals are of a whole year of an area")
-	}
-	return st.Sealed(x.Seal), x, nil
+	return figures, sealedOf(v, a), nil
 }
 
 // isSealed tells whether figures are a seal's.
@@ -112,11 +98,7 @@ func (x *sealed) line(ofSealed bool) string {
 // sealedLine is what an export of the current figures of the view says under its table of
 // the seal in force (its line); "" for a view no seal covers.
 func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (string, error) {
-	cur, err := st.Summary(ctx, v.Filter)
-	if err != nil {
-		return "", err
-	}
-	x, err := s.sealOf(ctx, st, v, cur)
+	x, err := s.sealOf(ctx, st, v)
 	if err != nil || x == nil {
 		return "", err
 	}
@@ -269,11 +251,7 @@ type changesPage struct {
 // seal covers, a page that says so.
 func (s *Server) sealChanges(c *fiber.Ctx, r viewRequest) error {
 	st, ctx, v := r.st, r.ctx, r.v
-	cur, err := st.Summary(ctx, v.Filter)
-	if err != nil {
-		return err
-	}
-	x, err := s.sealOf(ctx, st, v, cur)
+	x, err := s.sealOf(ctx, st, v)
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,39 @@ func holds(area *division.Division, region division.Region, codes []string, all 
 	return true
 }
 
+// Against is a view's figures beside the seal in force over it: the seal, the figures it
+// recorded and the current ones.
+type Against struct {
+	Seal            Seal
+	Sealed, Current Totals
+}
+
+// Choose is the figures of f as asked: the current ones, or (sealed) those of the seal in
+// force over f — a NotFound failure when no seal covers f; with the seal in force and both
+// summaries, nil when no seal covers f (whose current summary is then not read for it).
+func (s *Store) Choose(ctx context.Context, f Filter, sealed bool) (Figures, *Against, error) {
+	x, ok, err := s.SealFor(ctx, f)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case !ok && sealed:
+		return nil, nil, tradestat.Fail(tradestat.NotFound, "no seal covers this view: seals are of a whole year of an area")
+	case !ok:
+		return s, nil, nil
+	}
+	a := &Against{Seal: x}
+	if a.Current, err = s.Summary(ctx, f); err != nil {
+		return nil, nil, err
+	}
+	if a.Sealed, err = s.Sealed(x).Summary(ctx, f); err != nil {
+		return nil, nil, err
+	}
+	if sealed {
+		return s.Sealed(x), a, nil
+	}
+	return s, a, nil
+}
+
 // Figures are the figures of views as the data has them now (a Store) or as a seal recorded
 // them (Store.Sealed): what a report's text is written from.
 type Figures interface {
