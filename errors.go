@@ -32,39 +32,39 @@ const (
 // the asker's language.
 type Error struct {
 	Kind FailureKind
-	key  string
-	args []any
+	msg  msg.Message
 	err  error
 }
 
 // Fail is a failure of kind with the catalog message key and its arguments.
 func Fail(kind FailureKind, key string, args ...any) error {
-	return &Error{Kind: kind, key: key, args: args}
+	return &Error{Kind: kind, msg: msg.Of(key, args...)}
 }
 
 // FailWith is Fail that keeps cause, for errors.Is and the logs.
 func FailWith(kind FailureKind, cause error, key string, args ...any) error {
-	return &Error{Kind: kind, key: key, args: args, err: cause}
+	return &Error{Kind: kind, msg: msg.Of(key, args...), err: cause}
 }
 
 // Error is the message in English, as logs and wrapped errors carry it.
-func (e *Error) Error() string { return msg.English.T(e.key, e.args...) }
+func (e *Error) Error() string { return e.Text(msg.English) }
 
 // Unwrap is the failure's cause, if any.
 func (e *Error) Unwrap() error { return e.err }
 
 // Text is the message in l. An argument that can say itself in a language (a failure, a
-// division's error) is said in l too.
-func (e *Error) Text(l msg.Lang) string {
-	args := make([]any, len(e.args))
-	for i, a := range e.args {
-		if t, ok := a.(interface{ Text(msg.Lang) string }); ok {
-			args[i] = t.Text(l)
-		} else {
-			args[i] = a
-		}
+// division's error, a catalog message) is said in l too.
+func (e *Error) Text(l msg.Lang) string { return e.msg.Text(l) }
+
+// OfInput reports a kind of failure caused by what was given — a request, a file — rather
+// than by the product or the servers it needs: given again unchanged, it fails again, so a
+// worker sets the input aside instead of trying it later.
+func (k FailureKind) OfInput() bool {
+	switch k {
+	case Internal, Unavailable, Full:
+		return false
 	}
-	return l.T(e.key, args...)
+	return true
 }
 
 // KindOf is the kind of err: that of the first Error in its chain, Internal when none.

@@ -38,3 +38,17 @@ func TestFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestOfInput: the failures a worker sets the input aside for are those of what was given;
+// the product's own, a service away and a full disk are tried again.
+func TestOfInput(t *testing.T) {
+	again := map[tradestat.FailureKind]bool{tradestat.Internal: true, tradestat.Unavailable: true, tradestat.Full: true}
+	for k := tradestat.Internal; k <= tradestat.Full; k++ {
+		if k.OfInput() == again[k] {
+			t.Errorf("kind %d: OfInput %v", k, k.OfInput())
+		}
+	}
+	if tradestat.KindOf(errors.New("connection reset")).OfInput() {
+		t.Error("an error that is no failure counts as the input's")
+	}
+}

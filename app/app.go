@@ -70,37 +70,41 @@ var errUsage = errors.New("usage")
 func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := Run(ctx, args, stdout, stderr, getenv)
+	l := terminalLang(getenv)
+	err := run(ctx, args, stdout, stderr, getenv, &l)
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 		if err != errUsage && err != flag.ErrHelp {
-			fmt.Fprintln(stderr, "tradestat:", err)
+			fmt.Fprintln(stderr, "tradestat:", l.Say(err))
 		}
 		return 2
 	default:
-		fmt.Fprintln(stderr, "tradestat:", said(err, getenv))
+		fmt.Fprintln(stderr, "tradestat:", l.Say(err))
 		return 1
 	}
 }
 
-// said is err as the person at the terminal reads it: a failure (tradestat.Error) in the
-// language TRADESTAT_LANG names, Chinese by default; anything else as it is.
-func said(err error, getenv func(string) string) string {
-	var failure *tradestat.Error
-	if !errors.As(err, &failure) {
-		return err.Error()
+// terminalLang is the language TRADESTAT_LANG names, Chinese by default (and when it names
+// none: --lang refuses that, a failure's account does not).
+func terminalLang(getenv func(string) string) msg.Lang {
+	l, err := msg.Parse(getenv("TRADESTAT_LANG"))
+	if err != nil {
+		return msg.Chinese
 	}
-	l, perr := msg.Parse(getenv("TRADESTAT_LANG"))
-	if perr != nil {
-		l = msg.Chinese
-	}
-	return failure.Text(l)
+	return l
 }
 
 // Run runs the subcommand named by args[0].
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	l := terminalLang(getenv)
+	return run(ctx, args, stdout, stderr, getenv, &l)
+}
+
+// run is Run that sets *said to the language the command was asked to speak (--lang), the
+// one its failure is said in.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, said *msg.Lang) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
@@ -117,8 +121,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	lang := func() (msg.Lang, error) {
 		l, err := msg.Parse(*langName)
 		if err != nil {
-			return l, fmt.Errorf("--lang: %v: %w", err, errUsage)
+			return l, tradestat.FailWith(tradestat.Invalid, errUsage, "--lang %q: want zh or en", *langName)
 		}
+		*said = l
 		return l, nil
 	}
 	regionCode := fs.String("region", orDefault(getenv("TRADESTAT_REGION"), DefaultRegion),
@@ -195,7 +200,7 @@ func parseRegion(code string) (division.Region, error) {
 	}
 	r, err := tree.Region(code)
 	if err != nil {
-		return r, fmt.Errorf("--region: %v: %w", err, errUsage)
+		return r, tradestat.FailWith(tradestat.Invalid, errUsage, "--region: %v", err)
 	}
 	return r, nil
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"tradestat"
 	"tradestat/audit"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -88,17 +88,17 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	loader := ingest.NewLoader(conn, r)
 	plan, err := loader.Plan(ctx, rest[1])
 	if err != nil {
-		return refusalText(l, err)
+		return err
 	}
 	fmt.Fprint(stdout, l.T("withdrawing it would change:")+"\n"+plan.Text(l))
 	if !*yes {
 		if !term.IsTerminal(int(stdin.Fd())) {
-			return fmt.Errorf("%s", l.T("nothing was withdrawn: add --yes to withdraw without a terminal"))
+			return tradestat.Fail(tradestat.Invalid, "nothing was withdrawn: add --yes to withdraw without a terminal")
 		}
 		fmt.Fprint(stderr, l.T("type yes to withdraw it: "))
 		line, _ := bufio.NewReader(stdin).ReadString('\n')
 		if strings.TrimSpace(line) != "yes" {
-			return errors.New(l.T("nothing was withdrawn"))
+			return tradestat.Fail(tradestat.Conflict, "nothing was withdrawn")
 		}
 	}
 	who := "cli:" + os.Getenv("USER")
@@ -106,7 +106,7 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 	done, err := loader.Withdraw(ctx, rest[1], who)
 	if err != nil {
 		log.Close()
-		return refusalText(l, err)
+		return err
 	}
 	if err := log.Record(audit.Entry{User: who, Action: audit.Withdraw, Path: "tradestat batch withdraw", Detail: done.Text(msg.Chinese)}); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"tradestat"
 	"tradestat/division"
 	"tradestat/evaluation"
 	"tradestat/query"
@@ -41,7 +42,7 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 		return err
 	}
 	if *year < 1990 || *year > 2100 {
-		return fmt.Errorf("--year: want a year between 1990 and 2100: %w", errUsage)
+		return tradestat.FailWith(tradestat.Invalid, errUsage, "--year: want a year between 1990 and 2100")
 	}
 	var ins []evaluation.Indicator
 	var err error

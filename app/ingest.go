@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"tradestat"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/msg"
@@ -52,11 +52,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	if *place != "" {
 		p, err := opts.Region.Place(*place)
 		if err != nil {
-			var pe *division.PlaceError
-			if errors.As(err, &pe) {
-				return fmt.Errorf("--place: %s", pe.Text(opts.Lang))
-			}
-			return fmt.Errorf("--place: %w", err)
+			return tradestat.FailWith(tradestat.Invalid, err, "--place: %v", err)
 		}
 		opts.Place = p.Code
 	}
@@ -69,7 +65,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	}
 	if *watch != "" {
 		if fs.NArg() > 0 {
-			return fmt.Errorf("--watch takes no file arguments: %w", errUsage)
+			return tradestat.FailWith(tradestat.Invalid, errUsage, "--watch takes no file arguments")
 		}
 		w := &ingest.Worker{
 			Inbox:      *watch,
@@ -110,18 +106,18 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	}
 	defer conn.Close()
 	loader := ingest.NewLoader(conn, opts.Region)
-	failed := 0
+	failed, kind := 0, tradestat.Invalid
 	for _, f := range fs.Args() {
 		if err := ingestFile(ctx, loader, f, opts, *reports, stdout, stderr); err != nil {
-			fmt.Fprintln(stderr, "tradestat:", err)
-			failed++
-			if !ingest.IsUnreadable(err) {
+			fmt.Fprintln(stderr, "tradestat:", opts.Lang.Say(err))
+			failed, kind = failed+1, tradestat.KindOf(err)
+			if !kind.OfInput() {
 				break // the database failed: the next file would fail too
 			}
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be loaded", failed, len(fs.Args()))
+		return tradestat.Fail(kind, "%d of %d files could not be loaded", failed, len(fs.Args()))
 	}
 	return nil
 }

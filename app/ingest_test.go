@@ -46,13 +46,21 @@ func TestIngestCommand(t *testing.T) {
 		t.Errorf("reject report: %v\n%s", err, b)
 	}
 
+	// A file that cannot be read is said in the clerk's language, and so is the failure.
 	_, errOut, err := run(filepath.Join(dir, "legacy.xls"))
-	if err == nil || !strings.Contains(errOut, "save it as .xlsx") {
+	if err == nil || !strings.Contains(errOut, "另存为 .xlsx") {
 		t.Errorf("ingest legacy.xls: %v\n%s", err, errOut)
 	}
-	if code := app.Main([]string{"ingest", "--clickhouse", cfg.Addr, "--database", cfg.Database, filepath.Join(dir, "legacy.xls")},
-		&bytes.Buffer{}, &bytes.Buffer{}, env); code != 1 {
-		t.Errorf("exit status for an unreadable file: %d, want 1", code)
+	_, errOut, err = run("--lang", "en", filepath.Join(dir, "legacy.xls"))
+	if err == nil || !strings.Contains(errOut, "save it as .xlsx") {
+		t.Errorf("ingest --lang en legacy.xls: %v\n%s", err, errOut)
+	}
+	for lang, says := range map[string]string{"zh": "有1个文件未能载入（共1个）", "en": "1 of 1 files could not be loaded"} {
+		var errOut bytes.Buffer
+		if code := app.Main([]string{"ingest", "--lang", lang, "--clickhouse", cfg.Addr, "--database", cfg.Database, filepath.Join(dir, "legacy.xls")},
+			&bytes.Buffer{}, &errOut, env); code != 1 || !strings.Contains(errOut.String(), says) {
+			t.Errorf("exit status for an unreadable file: %d, want 1 saying %q:\n%s", code, says, errOut.String())
+		}
 	}
 
 	out, _, err = run("--dry-run", "--rows", "2", filepath.Join(dir, "baoshan-2021.xlsx"))

@@ -84,7 +84,7 @@ func openStore(ctx context.Context, cfg *warehouse.Config, region func() (divisi
 // the output says of the seal in force (report.SealNote), "" when none covers f.
 func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as string) (query.Figures, string, error) {
 	if as != "current" && as != "sealed" {
-		return nil, "", fmt.Errorf("--as %q: want current or sealed: %w", as, errUsage)
+		return nil, "", tradestat.FailWith(tradestat.Invalid, errUsage, "--as %q: want current or sealed", as)
 	}
 	figures, a, err := store.Choose(ctx, f, as == "sealed")
 	if err != nil || a == nil {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"tradestat"
 	"tradestat/audit"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -65,7 +63,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 	if len(words) == 2 {
 		if err := loader.Revoke(ctx, words[1], who); err != nil {
 			log.Close()
-			return refusalText(l, err)
+			return err
 		}
 		entry.Action, entry.Detail = audit.Revoke, words[1]
 		fmt.Fprintln(stdout, l.T("seal %s revoked", words[1]))
@@ -73,7 +71,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		s, err := loader.Seal(ctx, *year, *area, *note, who)
 		if err != nil {
 			log.Close()
-			return refusalText(l, err)
+			return err
 		}
 		entry.Action, entry.Detail = audit.Seal, fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())
 		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, %s 万元 (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
@@ -82,13 +80,4 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		return err
 	}
 	return log.Close()
-}
-
-// refusalText is a refused action's reason in language l, or err as it is.
-func refusalText(l msg.Lang, err error) error {
-	var e *tradestat.Error
-	if errors.As(err, &e) {
-		return errors.New(e.Text(l))
-	}
-	return err
 }

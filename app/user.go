@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"tradestat"
 	"tradestat/auth"
 	"tradestat/msg"
 )
@@ -115,7 +116,7 @@ func readPassword(stdin *os.File, stderr io.Writer) (string, error) {
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && line == "" {
-		return "", fmt.Errorf("password: none on standard input")
+		return "", tradestat.Fail(tradestat.Invalid, "password: none on standard input")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
 }

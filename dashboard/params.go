@@ -21,17 +21,10 @@ import (
 // a kind of its own.
 func diskFailure(what string, err error) error {
 	if errors.Is(err, syscall.ENOSPC) {
-		return tradestat.FailWith(tradestat.Full, err, "the server's disk is full: %v", catalogText(what))
+		return tradestat.FailWith(tradestat.Full, err, "the server's disk is full: %v", msg.Of(what))
 	}
-	return tradestat.FailWith(tradestat.Internal, err, "the server could not read or write its files: %v", catalogText(what))
+	return tradestat.FailWith(tradestat.Internal, err, "the server could not read or write its files: %v", msg.Of(what))
 }
-
-// catalogText is a text of the catalog given as an argument of another, said in its
-// language.
-type catalogText string
-
-// Text is the text in l.
-func (t catalogText) Text(l msg.Lang) string { return l.T(string(t)) }
 
 // knownParam reports whether a query parameter is one some route reads. Any other (place[],
 // a misspelling) is refused rather than ignored, so that a request never silently answers

@@ -166,7 +166,7 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		return diskFailure("writing into the inbox", err)
 	}
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
-		return tradestat.FailWith(tradestat.Unsupported, err, "%v", err)
+		return err // the file's reason, a failure of the input
 	}
 	if name, err = inbox.Put(tmp.Name(), name); err != nil {
 		return diskFailure("writing into the inbox", err)

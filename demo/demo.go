@@ -66,7 +66,7 @@ func Dataset(region division.Region) ([]Year, error) {
 	yn, _ := tree.Code(yunnan)
 	root := region.Root()
 	if !root.Within(yn) {
-		return nil, fmt.Errorf("the demo dataset covers 云南省 (530000) and the areas in it, not %s (%s): load your own exports with tradestat ingest", root.FullName(), root.Code)
+		return nil, tradestat.Fail(tradestat.Invalid, "the demo dataset covers 云南省 (530000) and the areas in it, not %s (%s): load your own exports with tradestat ingest", root.FullName(), root.Code)
 	}
 	byYear := map[int][]tradestat.Lot{}
 	for i, s := range segments() {

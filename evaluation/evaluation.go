@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tradestat"
 	"tradestat/money"
 	"tradestat/query"
 	"tradestat/safecell"
@@ -42,7 +43,7 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 	cr.FieldsPerRecord = -1
 	recs, err := cr.ReadAll()
 	if err != nil {
-		return nil, fmt.Errorf("targets: %w", err)
+		return nil, tradestat.FailWith(tradestat.Invalid, err, "targets: %v", err)
 	}
 	var out []Indicator
 	for i, rec := range recs {
@@ -58,13 +59,13 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 			continue // a blank line
 		}
 		if in.Level1 == "" || in.Level2 == "" || in.Level3 == "" || in.Target == "" {
-			return nil, fmt.Errorf("targets row %d: 一级指标, 二级指标, 三级指标 and 年度指标值 are all needed", i+1)
+			return nil, tradestat.Fail(tradestat.Invalid, "targets row %d: 一级指标, 二级指标, 三级指标 and 年度指标值 are all needed", i+1)
 		}
 		if _, err := parseTarget(in.Target); err != nil {
-			return nil, fmt.Errorf("targets row %d, 年度指标值 %q: %v", i+1, in.Target, err)
+			return nil, tradestat.FailWith(tradestat.Invalid, err, "targets row %d, 年度指标值 %q: not a target value (a number, with ≥ or ≤ before it and its unit after it)", i+1, in.Target)
 		}
 		if in.Actual == "" && !computed(in.Level3) {
-			return nil, fmt.Errorf("targets row %d: %s is not computed from the data; give its 实际完成值", i+1, in.Level3)
+			return nil, tradestat.Fail(tradestat.Invalid, "targets row %d: %s is not computed from the data; give its 实际完成值", i+1, in.Level3)
 		}
 		out = append(out, in)
 	}

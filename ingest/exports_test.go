@@ -120,7 +120,7 @@ func TestWorker(t *testing.T) {
 		t.Errorf("reject report:\n%s", rejects)
 	}
 	failed, _ := os.ReadFile(filepath.Join(inbox, "failed/legacy.xls.report.txt"))
-	if !strings.Contains(string(failed), ".xlsx") {
+	if !strings.Contains(string(failed), "legacy.xls 无法读取：") || !strings.Contains(string(failed), "另存为 .xlsx") { // in the worker's language, whole
 		t.Errorf("failed report: %s", failed)
 	}
 

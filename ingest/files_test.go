@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat"
+	"tradestat/msg"
 )
 
 var today = tradestat.Date{Year: 2026, Month: 12, Day: 4}
@@ -139,7 +140,7 @@ func TestFilesThatWouldExhaustMemory(t *testing.T) {
 			switch {
 			case tc.says == "" && err != nil:
 				t.Errorf("refused: %v", err)
-			case tc.says != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tc.says)):
+			case tc.says != "" && (err == nil || !isUnreadable(err) || !strings.Contains(msg.Chinese.Say(err), tc.says)):
 				t.Errorf("got %v; want it refused saying %q", err, tc.says)
 			}
 			if alloc > 400<<20 {
@@ -163,7 +164,7 @@ func TestStrayQuote(t *testing.T) {
 	}
 	for _, data := range []string{b.String(), strings.Replace(b.String(), "P00500,1,工程500", `P00500,1,工程500"`, 1)} {
 		_, lots, _, _, err := scanBytes(t, "quote.csv", []byte(data))
-		if err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), "第11行") {
+		if err == nil || !isUnreadable(err) || !strings.Contains(msg.Chinese.Say(err), "第11行") {
 			t.Errorf("%d lots, %v; want the file refused naming row 11", len(lots), err)
 		}
 	}

@@ -3,7 +3,6 @@ package ingest
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -69,7 +68,7 @@ type mappedField struct {
 func LoadMapping(path string) (Mapping, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("mapping file: %w", err)
+		return nil, tradestat.FailWith(tradestat.Invalid, err, "mapping file: %v", err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -82,15 +81,15 @@ func LoadMapping(path string) (Mapping, error) {
 			return m, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("mapping file %s: %w", path, err)
+			return nil, tradestat.FailWith(tradestat.Invalid, err, "mapping file %s: %v", path, err)
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) < 2 {
-			return nil, fmt.Errorf("mapping file %s, line %d: want `header,field[,unit]`", path, line)
+			return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: want `header,field[,unit]`", path, line)
 		}
 		fld, ok := parseField(strings.TrimSpace(rec[1]))
 		if !ok {
-			return nil, fmt.Errorf("mapping file %s, line %d: unknown field %q (fields: %s)", path, line, rec[1], strings.Join(fieldNames[1:], ", "))
+			return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: unknown field %q (fields: %s)", path, line, rec[1], strings.Join(fieldNames[1:], ", "))
 		}
 		mf := mappedField{field: fld}
 		if len(rec) > 2 {
@@ -100,7 +99,7 @@ func LoadMapping(path string) (Mapping, error) {
 			case "万元", "wan":
 				mf.unit = money.Wan
 			default:
-				return nil, fmt.Errorf("mapping file %s, line %d: unit %q is not 元 or 万元", path, line, rec[2])
+				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: unit %q is not 元 or 万元", path, line, rec[2])
 			}
 		}
 		m[strings.TrimSpace(rec[0])] = mf
@@ -226,7 +225,7 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if IsUnreadable(err) {
+		if isUnreadable(err) {
 			return layout{}, nil, layout{}, err
 		}
 		rows = append(rows, bufferedRow{rec, line, err})

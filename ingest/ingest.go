@@ -151,40 +151,25 @@ func (l *Loader) LoadFile(ctx context.Context, path string, opts Options) (Repor
 func Hash(src Source) (int64, string, error) {
 	r, _, err := src.open()
 	if err != nil {
-		return 0, "", unreadablef("%s: %v", src.Name, err)
+		return 0, "", unreadable("%s could not be read: %v", src.Name, err)
 	}
 	defer r.Close()
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	if err != nil {
-		return 0, "", unreadablef("%s: %v", src.Name, err)
+		return 0, "", unreadable("%s could not be read: %v", src.Name, err)
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// IsUnreadable reports an error that means the file could not be read at all (not a valid
-// CSV or XLSX, no header row, missing required columns), as opposed to a failure of the
-// database, after which the same file may well load.
-func IsUnreadable(err error) bool {
-	var u *unreadableError
-	return errors.As(err, &u)
-}
-
-// changedError is a file whose bytes changed while it was loaded: a copy still being written.
-type changedError struct{ name string }
-
-func (e *changedError) Error() string {
-	return e.name + " 在导入过程中被改动（内容与开始时不同），未载入任何数据 (the file changed while it was loaded; nothing was kept)"
-}
+// errChanged is a file whose bytes changed while it was loaded: a copy still being written.
+var errChanged = errors.New("the file changed while it was loaded")
 
 // IsChanged reports a load refused because the file changed while it was read.
-func IsChanged(err error) bool {
-	var c *changedError
-	return errors.As(err, &c)
-}
+func IsChanged(err error) bool { return errors.Is(err, errChanged) }
 
 // Load reads src, loads its valid lots and records the batch. An error means the file could
-// not be read (IsUnreadable) or written; row problems are rejects and never stop the file.
+// not be read (a failure of the input, tradestat.FailureKind.OfInput) or written; row problems are rejects and never stop the file.
 //
 // A load is all or nothing for every reader: its lots are streamed into a staging table of
 // its own, which no reader sees, and move into deals in one step only once the whole file
@@ -272,7 +257,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 		return rep, err
 	}
 	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
-		return rep, &changedError{src.Name}
+		return rep, tradestat.FailWith(tradestat.Conflict, errChanged, "%s changed while it was loaded; nothing was kept", src.Name)
 	}
 	if err := l.commit(ctx, st, &rep, own, src.Demo, started); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
@@ -328,7 +313,7 @@ func (f *fileTables) Close() {
 func openTables(src Source, opts Options) (*fileTables, error) {
 	r, size, err := src.open()
 	if err != nil {
-		return nil, unreadablef("%s: %v", src.Name, err)
+		return nil, unreadable("%s could not be read: %v", src.Name, err)
 	}
 	ft := &fileTables{counter: &countingReader{r: r, h: sha256.New()}, size: size, closers: []io.Closer{r}}
 	head := make([]byte, 8)
@@ -337,19 +322,19 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 	switch fileKind(src.Name, head[:n]) {
 	case "xls":
 		ft.Close()
-		return nil, unreadablef("%s is a legacy Excel 97–2003 workbook (.xls); open it in Excel or WPS and save it as .xlsx, then load that", src.Name)
+		return nil, unreadable("%s is a legacy Excel 97–2003 workbook (.xls); open it in Excel or WPS and save it as .xlsx, then load that", src.Name)
 	case "xlsx":
 		f, ts, err := openXLSX(body, opts.Sheet)
 		if err != nil {
 			ft.Close()
-			return nil, fmt.Errorf("%s: %w", src.Name, err)
+			return nil, unreadable("%s: %v", src.Name, err)
 		}
 		ft.tables, ft.format, ft.closers = ts, "XLSX", append(ft.closers, f)
 	default:
 		t, err := newCSVTable(body)
 		if err != nil {
 			ft.Close()
-			return nil, unreadablef("%s: %v", src.Name, err)
+			return nil, unreadable("%s: %v", src.Name, err)
 		}
 		ft.tables, ft.format = []table{t}, "CSV ("+t.encoding+")"
 	}
@@ -374,15 +359,15 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 			opts.Progress(Progress{Rows: int64(rep.Read), Bytes: cr.n.Load(), Total: size})
 		}
 	}
-	var headerProblems []string
+	var headerProblems []msg.Message
 	var gaps basisGaps
 	for _, t := range tables {
 		conv, data, err := newConverter(t, src.Name, opts, types)
 		if err != nil {
 			if t.Sheet() == "" || opts.Sheet != "" {
-				return unreadablef("%s: %s", src.Name, p.T("%v", err))
+				return unreadable("%s: %v", src.Name, err)
 			}
-			headerProblems = append(headerProblems, p.T("sheet %s: %v", t.Sheet(), err))
+			headerProblems = append(headerProblems, msg.Of("sheet %s: %v", t.Sheet(), err))
 			continue
 		}
 		if t.Sheet() != "" {
@@ -426,11 +411,11 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	progress()
 	// The hash covers the whole file, including whatever follows the last row read.
 	if _, err := io.Copy(io.Discard, cr); err != nil {
-		return unreadablef("%s: %v", src.Name, err)
+		return unreadable("%s could not be read: %v", src.Name, err)
 	}
 	rep.Size, rep.SHA256 = cr.n.Load(), hex.EncodeToString(cr.h.Sum(nil))
 	if len(rep.Sheets) == 0 && len(headerProblems) > 0 {
-		return unreadablef("%s", p.T("%s: no sheet holds lots: %s", src.Name, strings.Join(headerProblems, "; ")))
+		return unreadable("%s: no sheet holds lots: %s", src.Name, msg.Join(headerProblems))
 	}
 	for _, hp := range headerProblems {
 		rep.Notes = append(rep.Notes, p.T("%s (not read)", hp))
@@ -447,14 +432,15 @@ func newConverter(t table, file string, opts Options, types map[string]tradestat
 	p := opts.Lang.Printer()
 	if errors.Is(err, errNoHeader) {
 		if best.recognised() == 0 {
-			return nil, nil, unreadablef("%s", p.T("no header row found in the first %d rows: no cell names a known column (see tradestat ingest --dry-run, or give --mapping)", maxHeaderSearch))
+			return nil, nil, unreadable("no header row found in the first %d rows: no cell names a known column (see tradestat ingest --dry-run, or give --mapping)", maxHeaderSearch)
 		}
-		var miss []string
+		var miss []msg.Phrase
 		for _, m := range best.missing(opts.Place != "") {
-			miss = append(miss, m.describe(p))
+			miss = append(miss, func(l msg.Lang) string { return m.describe(l.Printer()) })
 		}
-		return nil, nil, unreadablef("%s", p.T("no header row in the first %d rows names everything a lot needs; the best candidate, row %d, lacks %s (recognised: %s; give --mapping for columns named otherwise)",
-			maxHeaderSearch, best.headerLine, strings.Join(miss, p.T(", ")), best.summary(p)))
+		summary := msg.Phrase(func(l msg.Lang) string { return best.summary(l.Printer()) })
+		return nil, nil, unreadable("no header row in the first %d rows names everything a lot needs; the best candidate, row %d, lacks %s (recognised: %s; give --mapping for columns named otherwise)",
+			maxHeaderSearch, best.headerLine, msg.Join(miss), summary)
 	}
 	if err != nil {
 		return nil, nil, err

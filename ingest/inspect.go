@@ -115,8 +115,8 @@ func Check(src Source, opts Options) error {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			if IsUnreadable(err) {
-				return fmt.Errorf("%s: %w", src.Name, err)
+			if isUnreadable(err) {
+				return unreadable("%s: %v", src.Name, err)
 			}
 			if err != nil {
 				continue
@@ -128,5 +128,5 @@ func Check(src Source, opts Options) error {
 			prev = rec
 		}
 	}
-	return unreadablef("%s", opts.Lang.T("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch))
+	return unreadable("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch)
 }

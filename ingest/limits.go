@@ -49,23 +49,23 @@ func checkWorkbook(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > maxXLSXBytes {
-		return nil, unreadablef("工作簿超过 %d MiB 的上限，请拆分后导入 (workbook larger than the bound of %d MiB; split it)", maxXLSXBytes>>20, maxXLSXBytes>>20)
+		return nil, unreadable("workbook larger than the bound of %d MiB; split it", maxXLSXBytes>>20)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, unreadablef("不是可读的 XLSX 工作簿 (not a readable XLSX workbook): %v", err)
+		return nil, unreadable("not a readable XLSX workbook: %v", err)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if total > maxXLSXUnzipped {
-			return nil, unreadablef("工作簿解压后超过 %d GiB 的上限 (workbook unzips to more than %d GiB)", maxXLSXUnzipped>>30, maxXLSXUnzipped>>30)
+			return nil, unreadable("workbook unzips to more than %d GiB", maxXLSXUnzipped>>30)
 		}
 		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > maxZipRatio*f.CompressedSize64 {
-			return nil, unreadablef("工作簿部件 %s 的压缩比超过 %d:1，疑为压缩炸弹 (part %s unzips to over %d times its size)", f.Name, maxZipRatio, f.Name, maxZipRatio)
+			return nil, unreadable("part %s of the workbook unzips to over %d times its size", f.Name, maxZipRatio)
 		}
 		if bound := partBound(f.Name); f.UncompressedSize64 > bound {
-			return nil, unreadablef("工作簿部件 %s 解压后超过 %d MiB 的上限 (part %s unzips to more than %d MiB)", f.Name, bound>>20, f.Name, bound>>20)
+			return nil, unreadable("part %s of the workbook unzips to more than %d MiB", f.Name, bound>>20)
 		}
 		if err := checkPart(f); err != nil {
 			return nil, err
@@ -92,7 +92,7 @@ func partBound(name string) uint64 {
 func checkPart(f *zip.File) error {
 	rc, err := f.Open()
 	if err != nil {
-		return unreadablef("工作簿部件 %s 无法读取 (part %s unreadable): %v", f.Name, f.Name, err)
+		return unreadable("part %s of the workbook cannot be read: %v", f.Name, err)
 	}
 	defer rc.Close()
 	buf := make([]byte, 64<<10)
@@ -107,7 +107,7 @@ func checkPart(f *zip.File) error {
 				if matched++; matched == len(mergeTag) {
 					matched = 0
 					if merges++; merges > maxMergedRanges+1 {
-						return unreadablef("工作簿部件 %s 有超过 %d 个合并区域 (part %s has more than %d merged ranges)", f.Name, maxMergedRanges, f.Name, maxMergedRanges)
+						return unreadable("part %s of the workbook has more than %d merged ranges", f.Name, maxMergedRanges)
 					}
 				}
 			case b == '<':
@@ -120,14 +120,14 @@ func checkPart(f *zip.File) error {
 				continue
 			}
 			if run++; run > maxXMLRun {
-				return unreadablef("工作簿部件 %s 含超过 %d KiB 的单个单元格或文本 (part %s holds a cell or text longer than %d KiB; Excel allows 32,767 characters)", f.Name, maxXMLRun>>10, f.Name, maxXMLRun>>10)
+				return unreadable("part %s of the workbook holds a cell or text longer than %d KiB; Excel allows 32,767 characters", f.Name, maxXMLRun>>10)
 			}
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return unreadablef("工作簿部件 %s 无法解压 (part %s cannot be unzipped): %v", f.Name, f.Name, err)
+			return unreadable("part %s of the workbook cannot be unzipped: %v", f.Name, err)
 		}
 	}
 }
@@ -174,8 +174,8 @@ func (l *recordLimiter) Read(p []byte) (int, error) {
 			l.end(b)
 		}
 		if l.n > maxRecordBytes {
-			return 0, unreadablef("第%d行起的一条记录超过 %d KiB（多半是引号未闭合，吞并了其后的行）；文件未载入 (the record starting on line %d is longer than %d KiB — most likely an unbalanced quote swallowing the lines after it; nothing was loaded)",
-				l.line, maxRecordBytes>>10, l.line, maxRecordBytes>>10)
+			return 0, unreadable("the record starting on line %d is longer than %d KiB, most likely an unbalanced quote swallowing the lines after it; nothing was loaded",
+				l.line, maxRecordBytes>>10)
 		}
 	}
 	return n, err
@@ -219,5 +219,5 @@ func swallowed(rec []string, sep rune, width int) (lines int, ok bool) {
 
 // errTooWide is a row with more cells than any export has.
 func errTooWide(line, n int) error {
-	return unreadablef("第%d行有 %d 个单元格，超过 %d 列的上限；文件未载入 (row %d has %d cells, more than the bound of %d columns; nothing was loaded)", line, n, maxColumns, line, n, maxColumns)
+	return unreadable("row %d has %d cells, more than the bound of %d columns; nothing was loaded", line, n, maxColumns)
 }

@@ -90,17 +90,7 @@ func (c *converter) projectRegion(text string) string {
 }
 
 // say is an error as the clerk reads it: a catalog message in the load's language.
-func (c *converter) say(err error) string {
-	var te *textError
-	if errors.As(err, &te) {
-		return c.p.T(te.key, te.args...)
-	}
-	var pe *division.PlaceError
-	if errors.As(err, &pe) {
-		return pe.Text(c.lang)
-	}
-	return err.Error()
-}
+func (c *converter) say(err error) string { return c.lang.Say(err) }
 
 // reason is what an error of a cell means, or the given text when the cell was empty.
 func (c *converter) reason(err error, empty string) string {
@@ -319,10 +309,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		lot.Online = false
 	}
 	if err := lot.CheckPrices(); err != nil && !lot.Cancelled {
-		if t.Kind() == tradestat.Auction {
-			return lot, c.rejectf(rec, line, fAmount, "the deal amount %s元 is below the reserve price %s元: check the units of both columns", lot.Amount.Yuan(), lot.Reserve.Yuan())
-		}
-		return lot, c.rejectf(rec, line, fAmount, "the deal amount %s元 exceeds the budget or ceiling price %s元: check the units of both columns", lot.Amount.Yuan(), lot.Budget.Yuan())
+		return lot, c.reject(rec, line, fAmount, c.say(err))
 	}
 	return lot, nil
 }

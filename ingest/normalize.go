@@ -21,16 +21,9 @@ import (
 // cell text as exported and returns the value or an error that says what was wrong, which the
 // caller turns into a Reject naming file, row and column.
 
-// textError is a problem a person reads: a catalog message (package msg) and its values,
-// written in the load's language where it is reported, in English by Error.
-type textError struct {
-	key  string
-	args []any
-}
-
-func textf(key string, args ...any) error { return &textError{key, args} }
-
-func (e *textError) Error() string { return fmt.Sprintf(e.key, e.args...) }
+// textf is a value a cell cannot hold: a catalog message (package msg) with its values, said
+// in the load's language where the row is rejected, in English by Error.
+func textf(key string, args ...any) error { return tradestat.Fail(tradestat.Invalid, key, args...) }
 
 // errEmpty marks a cell that holds no value (blank, or a placeholder such as "-" or "/").
 var errEmpty = errors.New("empty")

@@ -86,7 +86,7 @@ func convertRows(ctx context.Context, t table, conv *converter, handle func(rowR
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			if IsUnreadable(err) { // the file as a whole, not this row: nothing of it is kept
+			if isUnreadable(err) { // the file as a whole, not this row: nothing of it is kept
 				readErr <- err
 				return
 			}

@@ -31,7 +31,7 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 		return nil
 	})
 	if err != nil {
-		fmt.Fprintf(&b, "error (unreadable %v): %v\n", IsUnreadable(err), err)
+		fmt.Fprintf(&b, "error (unreadable %v): %v\n", isUnreadable(err), opts.Lang.Say(err))
 		return b.String()
 	}
 	ids := map[string]bool{} // what the server counts after a load: distinct lots
@@ -178,7 +178,7 @@ func TestSheetOption(t *testing.T) {
 		n := 0
 		err := scan(context.Background(), SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Region: baoshan, Sheet: tt.sheet, Lang: msg.English}, &rep,
 			func(tradestat.Lot) error { n++; return nil })
-		if tt.wantErr == "" && (err != nil || n != tt.lots) || tt.wantErr != "" && (err == nil || !IsUnreadable(err) || !strings.Contains(err.Error(), tt.wantErr)) {
+		if tt.wantErr == "" && (err != nil || n != tt.lots) || tt.wantErr != "" && (err == nil || !isUnreadable(err) || !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("--sheet %s: %d lots, %v", tt.sheet, n, err)
 		}
 	}

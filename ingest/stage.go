@@ -162,7 +162,7 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 	}
 	for i := range own {
 		if s := money.Fen(stored[i]); s < 0 || s >= tradestat.MaxTotal-own[i] {
-			return unreadablef("载入后金额总和将超过可精确计算的上限（%s万元），未载入任何数据 (the total of the lots would pass the exact range; nothing was loaded)", tradestat.MaxTotal.Wan())
+			return unreadable("the total of the lots would pass the range that is computed exactly (%s 万元); nothing was loaded", tradestat.MaxTotal.Wan())
 		}
 	}
 	return nil

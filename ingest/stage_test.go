@@ -10,6 +10,7 @@ import (
 
 	"tradestat/division"
 	"tradestat/internal/chtest"
+	"tradestat/msg"
 )
 
 // TestStoppedLoads: a load stopped before its lots moved leaves nothing any reader sees; one
@@ -91,7 +92,7 @@ func TestTotalsStayExact(t *testing.T) {
 		fmt.Fprintf(&b, "T%06d,1,x,工程建设,530502,2021-03-01,1000000000000,1000000000000,否\n", i)
 	}
 	_, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, Source{Name: "huge.csv", Data: []byte(b.String())}, Options{})
-	if !IsUnreadable(err) || !strings.Contains(err.Error(), "上限") {
+	if !isUnreadable(err) || !strings.Contains(msg.Chinese.Say(err), "上限") {
 		t.Fatalf("a load past the exact range: %v", err)
 	}
 	var n uint64

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
@@ -16,6 +15,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"tradestat"
 )
 
 // table is one grid of cells to read lots from: a CSV file or one XLSX sheet.
@@ -29,15 +30,16 @@ type table interface {
 	Excel() bool
 }
 
-// unreadableError is a file that cannot be read at all (as opposed to rows that are bad):
-// not CSV or XLSX, no header row, a required column missing.
-type unreadableError struct{ msg string }
-
-func (e *unreadableError) Error() string { return e.msg }
-
-func unreadablef(format string, args ...any) error {
-	return &unreadableError{fmt.Sprintf(format, args...)}
+// unreadable is a file that cannot be read at all, as opposed to rows that are bad: not CSV
+// or XLSX, past a bound, no header row, a required column missing. Nothing of it is loaded,
+// and given again unchanged it fails again (tradestat.FailureKind.OfInput), so the worker sets
+// it aside. key is a catalog message: the clerk reads it in their language.
+func unreadable(key string, args ...any) error {
+	return tradestat.Fail(tradestat.Unsupported, key, args...)
 }
+
+// isUnreadable reports an error that is the file's as a whole rather than one row's.
+func isUnreadable(err error) bool { return tradestat.KindOf(err) == tradestat.Unsupported }
 
 // fileKind tells how to read a file from its name and first bytes.
 func fileKind(name string, head []byte) string {
@@ -121,17 +123,17 @@ func (t *csvTable) Read() ([]string, int, error) {
 		if errors.As(err, &pe) {
 			return nil, pe.StartLine, err
 		}
-		if errors.Is(err, io.EOF) || IsUnreadable(err) {
+		if errors.Is(err, io.EOF) || isUnreadable(err) {
 			return nil, 0, err
 		}
-		return nil, 0, unreadablef("读取中断 (reading stopped): %v", err)
+		return nil, 0, unreadable("reading stopped: %v", err)
 	}
 	line, _ := t.r.FieldPos(0)
 	if len(rec) > maxColumns {
 		return nil, line, errTooWide(line, len(rec))
 	}
 	if n, ok := swallowed(rec, t.r.Comma, t.width); ok {
-		return nil, line, unreadablef("第%d行：引号未闭合，该单元格吞并了其后的 %d 行；文件未载入，请修正该行的引号后重新导入 (row %d: an unbalanced quote swallows the %d lines after it; nothing was loaded)", line, n, line, n)
+		return nil, line, unreadable("row %d: an unbalanced quote swallows the %d lines after it; nothing was loaded: close the quote in that row and load the file again", line, n)
 	}
 	t.width = max(t.width, len(rec))
 	return rec, line, nil
@@ -166,7 +168,7 @@ type mergedRange struct {
 func (t *sheetTable) Read() ([]string, int, error) {
 	if !t.rows.Next() {
 		if err := t.rows.Error(); err != nil {
-			return nil, t.line, unreadablef("工作表 %s 无法读取 (sheet %s unreadable): %v", t.name, t.name, err)
+			return nil, t.line, unreadable("sheet %s cannot be read: %v", t.name, err)
 		}
 		return nil, t.line, io.EOF
 	}
@@ -227,7 +229,7 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxXLSXUnzipped})
 	if err != nil {
-		return nil, nil, unreadablef("not a readable XLSX workbook: %v", err)
+		return nil, nil, unreadable("not a readable XLSX workbook: %v", err)
 	}
 	names := f.GetSheetList()
 	if sheet != "" {
@@ -237,7 +239,7 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 		}
 		if !found {
 			f.Close()
-			return nil, nil, unreadablef("no sheet %q (sheets: %s)", sheet, strings.Join(names, ", "))
+			return nil, nil, unreadable("no sheet %q (sheets: %s)", sheet, strings.Join(names, ", "))
 		}
 		names = []string{sheet}
 	}
@@ -246,12 +248,12 @@ func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
 		rows, err := f.Rows(n)
 		if err != nil {
 			f.Close()
-			return nil, nil, unreadablef("sheet %s: %v", n, err)
+			return nil, nil, unreadable("sheet %s: %v", n, err)
 		}
 		ranges, err := f.GetMergeCells(n)
 		if err != nil {
 			f.Close()
-			return nil, nil, unreadablef("sheet %s: merged cells: %v", n, err)
+			return nil, nil, unreadable("sheet %s: merged cells: %v", n, err)
 		}
 		var merged []mergedRange
 		for _, m := range ranges {

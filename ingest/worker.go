@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat"
 	"tradestat/division"
 )
 
@@ -147,7 +147,7 @@ func (w *Worker) regionOf(in Inbox) (division.Region, error) {
 	}
 	r, err := w.Options.Region.Tree().Region(in.Region)
 	if err != nil || !w.Options.Region.Contains(r.Root()) {
-		return division.Region{}, errors.New(w.Options.Lang.T("the directory regions/%s is for no division within %s; only an admin's uploads create such directories", in.Region, w.Options.Region.Name()))
+		return division.Region{}, tradestat.Fail(tradestat.Invalid, "the directory regions/%s is for no division within %s; only an admin's uploads create such directories", in.Region, w.Options.Region.Name())
 	}
 	return r, nil
 }
@@ -158,7 +158,7 @@ func (w *Worker) regionOf(in Inbox) (division.Region, error) {
 func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name string) error {
 	path := filepath.Join(in.Dir, name)
 	if ReservedName(name) {
-		w.fail(in, name, fmt.Errorf("以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名 (names ending in .report.txt or .rejects.csv are reserved for reports; rename the file)"))
+		w.fail(in, name, tradestat.Fail(tradestat.Unsupported, "names ending in .report.txt or .rejects.csv are reserved for reports; rename the file"))
 		return nil
 	}
 	before, err := os.Stat(path)
@@ -214,7 +214,7 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 	case IsChanged(err):
 		w.Log.Warn("the file changed while it was loaded; nothing was kept, and it is loaded again once it is complete", "file", name)
 		return nil
-	case IsUnreadable(err):
+	case tradestat.KindOf(err).OfInput():
 		w.fail(in, name, err)
 		return nil
 	case err != nil:

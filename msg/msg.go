@@ -9,6 +9,7 @@
 package msg
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -60,18 +61,72 @@ var built = sync.OnceValue(func() catalog.Catalog {
 
 // Printer writes the catalog's messages in one language.
 type Printer struct {
-	p *message.Printer
+	p    *message.Printer
+	lang Lang
 }
 
 // Printer returns a printer for the language.
 func (l Lang) Printer() Printer {
-	return Printer{message.NewPrinter(l.tag(), message.Catalog(built()))}
+	return Printer{message.NewPrinter(l.tag(), message.Catalog(built())), l}
 }
 
 // T looks key (a message's English form, a fmt format) up in the catalog and formats it
-// with args.
+// with args. An argument that says itself (a Sayer, or an error holding one) is said in the
+// printer's language.
 func (p Printer) T(key string, args ...any) string {
-	return p.p.Sprintf(key, plain(args)...)
+	return p.p.Sprintf(key, plain(p.lang, args)...)
+}
+
+// Sayer is a value that says itself in a language: a catalog message whose reader is not yet
+// known, a failure, a division's error.
+type Sayer interface{ Text(Lang) string }
+
+// Message is a catalog message with its arguments, said only once its reader's language is
+// known: an error made deep in a load is read by a clerk in Chinese and logged in English.
+type Message struct {
+	key  string
+	args []any
+}
+
+// Of is the catalog message key with args.
+func Of(key string, args ...any) Message { return Message{key, args} }
+
+// Text is the message in l.
+func (m Message) Text(l Lang) string { return l.T(m.key, m.args...) }
+
+// Key is the message's key, its English format.
+func (m Message) Key() string { return m.key }
+
+// Phrase is a text its function makes in a language: a list of the reader's words, a
+// description said by a printer.
+type Phrase func(Lang) string
+
+// Text is the phrase in l.
+func (f Phrase) Text(l Lang) string { return f(l) }
+
+// Join is items said in l and separated by the catalog's ", " in l.
+func Join[S Sayer](items []S) Phrase {
+	return func(l Lang) string {
+		sep := l.T(", ")
+		out := ""
+		for i, it := range items {
+			if i > 0 {
+				out += sep
+			}
+			out += it.Text(l)
+		}
+		return out
+	}
+}
+
+// Say is err as a person reads it in l: the first Sayer in its chain said in l, or its own
+// text when it holds none.
+func (l Lang) Say(err error) string {
+	var s Sayer
+	if errors.As(err, &s) {
+		return s.Text(l)
+	}
+	return err.Error()
 }
 
 // T is the language's Printer's T.
@@ -82,13 +137,29 @@ type plainInt int64
 
 func (n plainInt) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "%d", int64(n)) }
 
-// plain hands integers of the built-in types to the printer as plain digits; named types
-// (money, dates) keep their own formatting.
-func plain(args []any) []any {
+// plain hands integers of the built-in types to the printer as plain digits, and says Sayers
+// (and errors holding one) in l; named types (money, dates) keep their own formatting.
+func plain(l Lang, args []any) []any {
 	var out []any
 	for i, a := range args {
 		var n int64
 		switch v := a.(type) {
+		case Sayer:
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = v.Text(l)
+			continue
+		case error:
+			var s Sayer
+			if !errors.As(v, &s) {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = s.Text(l)
+			continue
 		case int:
 			n = int64(v)
 		case int32:

@@ -1,6 +1,8 @@
 package msg
 
 import (
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -19,7 +21,7 @@ import (
 // no text silently stays in English.
 func TestCatalogCoversCallers(t *testing.T) {
 	root := filepath.Join("..")
-	keyArg := map[string]int{"T": 0, "textf": 0, "rejectf": 3, "reason": 1, "Errorf": -1, "Fail": 1, "FailWith": 2, "refused": 1, "diskFailure": 0}
+	keyArg := map[string]int{"T": 0, "textf": 0, "rejectf": 3, "reason": 1, "Errorf": -1, "Fail": 1, "FailWith": 2, "refused": 1, "diskFailure": 0, "unreadable": 0, "Of": 0}
 	checked := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -64,7 +66,7 @@ func TestCatalogCoversCallers(t *testing.T) {
 				name = fn.Name
 			}
 			i, ok := keyArg[name]
-			if !usesCatalog && name != "Fail" && name != "FailWith" && name != "diskFailure" {
+			if !usesCatalog && name != "Fail" && name != "FailWith" && name != "diskFailure" && name != "Of" {
 				return true
 			}
 			if !ok || i < 0 || len(call.Args) <= i {
@@ -188,3 +190,34 @@ func TestInterfaceCoversPages(t *testing.T) {
 		t.Errorf("only %d texts found: the walk is broken", checked)
 	}
 }
+
+// TestSayers: a message made before its reader is known is said in the reader's language,
+// with its arguments — nested messages, phrases, lists and errors holding a message — said in
+// that language too; an error holding none reads as it is.
+func TestSayers(t *testing.T) {
+	missing := []Message{Of("deal amount"), Of("trade type")}
+	inner := Of("sheet %s: %v", "2021年", Phrase(func(l Lang) string { return l.T("none") }))
+	outer := Of("%s: no sheet holds lots: %s", "a.xlsx", Join([]Sayer{inner, Join(missing)}))
+	if got, want := outer.Text(Chinese), "a.xlsx：没有任何工作表含有交易数据：工作表「2021年」：无、成交金额、交易类型"; got != want {
+		t.Errorf("Chinese: %q, want %q", got, want)
+	}
+	if got, want := outer.Text(English), "a.xlsx: no sheet holds lots: sheet 2021年: none, deal amount, trade type"; got != want {
+		t.Errorf("English: %q, want %q", got, want)
+	}
+	wrapped := fmt.Errorf("load a.xlsx: %w", sayingError{outer})
+	if got := Chinese.T("%s could not be read: %v", "a.xlsx", wrapped); !strings.HasPrefix(got, "a.xlsx 无法读取：a.xlsx：没有任何工作表") {
+		t.Errorf("an error argument holding a message: %q", got)
+	}
+	if got := English.Say(wrapped); got != outer.Text(English) {
+		t.Errorf("Say: %q", got)
+	}
+	if got := Chinese.Say(errors.New("disk")); got != "disk" {
+		t.Errorf("Say of a plain error: %q", got)
+	}
+}
+
+// sayingError is an error that says itself, as a failure of package tradestat does.
+type sayingError struct{ m Message }
+
+func (e sayingError) Error() string      { return e.m.Text(English) }
+func (e sayingError) Text(l Lang) string { return e.m.Text(l) }
