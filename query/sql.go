@@ -5,7 +5,6 @@ import (
 
 	"tradestat"
 	"tradestat/division"
-	"tradestat/money"
 )
 
 // Filter selects lots; it belongs to the domain, which reads it from a view's parameters.
@@ -121,26 +120,71 @@ func figures(f Filter, r division.Region, byMonth bool) (string, []any) {
 	return "(" + strings.Join(selects, " UNION ALL ") + ")", args
 }
 
-// totalsColumns are the aggregates scanTotals reads from deals, the lots themselves;
-// dailyTotalsColumns the same from the pre-aggregated figures (figures: figures_monthly and figures_daily),
-// which the panels read so that they never scan the lots. Counts are Int64 in both, as the
-// rollups' are (they add up signed changes). Each comes with its bound values: the kind of a
-// trade type is the domain's rule, given to the server as the type names of each kind.
-func totalsColumns() (string, []any) {
-	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
-	auction, aargs := inTypes(tradestat.TypeNames(tradestat.Auction))
-	return `toInt64(count()), sum(amount_fen), sum(savings_fen), sum(premium_fen), toInt64(sum(online)),
-	sumIf(budget_fen, budget_fen != 0 AND ` + tender + `),
-	sumIf(reserve_fen, reserve_fen != 0 AND ` + auction + `),
-	toInt64(countIf(` + tender + `)),
-	toInt64(countIf(budget_fen = 0 AND ` + tender + `)),
-	toInt64(countIf(reserve_fen = 0 AND ` + auction + `))`, concat(targs, aargs, targs, targs, aargs)
+// totalsColumn is one field of Totals and the aggregates that compute it: from the lots
+// themselves (deals) and from the pre-aggregated figures (figures_monthly, figures_daily),
+// which the panels read so that they never scan the lots. Every read of Totals selects these
+// columns, each named by its field, and scans them from this one list, so that no figure can
+// be read into another's place. In an aggregate, {tender} and {auction} stand for the trade
+// types of a kind — the domain's rule — given to the server as bound values.
+type totalsColumn struct {
+	name         string
+	lots, rollup string
+	of           func(*Totals) *int64
 }
 
+// totalsList is every field of Totals (TestTotalsAddsEveryField fails on one missing). Counts
+// are Int64 in both, as the rollups' are: they add up signed changes.
+var totalsList = []totalsColumn{
+	{"projects", "toInt64(count())", "sum(lots)", func(t *Totals) *int64 { return &t.Projects }},
+	{"amount", "sum(amount_fen)", "sum(amount_fen)", func(t *Totals) *int64 { return (*int64)(&t.Amount) }},
+	{"savings", "sum(savings_fen)", "sum(savings_fen)", func(t *Totals) *int64 { return (*int64)(&t.Savings) }},
+	{"premium", "sum(premium_fen)", "sum(premium_fen)", func(t *Totals) *int64 { return (*int64)(&t.Premium) }},
+	{"online", "toInt64(sum(online))", "sum(online)", func(t *Totals) *int64 { return &t.Online }},
+	{"savings_base", "sumIf(budget_fen, budget_fen != 0 AND {tender})", "sum(budget_fen)", func(t *Totals) *int64 { return (*int64)(&t.SavingsBase) }},
+	{"premium_base", "sumIf(reserve_fen, reserve_fen != 0 AND {auction})", "sum(reserve_fen)", func(t *Totals) *int64 { return (*int64)(&t.PremiumBase) }},
+	{"tender_lots", "toInt64(countIf({tender}))", "sumIf(lots, {tender})", func(t *Totals) *int64 { return &t.TenderLots }},
+	{"no_budget", "toInt64(countIf(budget_fen = 0 AND {tender}))", "sum(no_budget)", func(t *Totals) *int64 { return &t.NoBudget }},
+	{"no_reserve", "toInt64(countIf(reserve_fen = 0 AND {auction}))", "sum(no_reserve)", func(t *Totals) *int64 { return &t.NoReserve }},
+}
+
+// totalsColumns are the aggregates scanTotals reads, from the lots themselves, with their
+// bound values.
+func totalsColumns() (string, []any) {
+	return totalsSelect(func(c totalsColumn) string { return c.lots })
+}
+
+// dailyTotalsColumns are the same from the pre-aggregated figures.
 func dailyTotalsColumns() (string, []any) {
+	return totalsSelect(func(c totalsColumn) string { return c.rollup })
+}
+
+// totalsSelect is the select list of totalsList's aggregates and the values bound in them,
+// in order. Each is named total_ and its name: an alias that is also a column's name (online,
+// no_budget) would stand for the aggregate inside it, an aggregate of an aggregate.
+func totalsSelect(expr func(totalsColumn) string) (string, []any) {
 	tender, targs := inTypes(tradestat.TypeNames(tradestat.Tender))
-	return `sum(lots), sum(amount_fen), sum(savings_fen), sum(premium_fen), sum(online),
-	sum(budget_fen), sum(reserve_fen), sumIf(lots, ` + tender + `), sum(no_budget), sum(no_reserve)`, targs
+	auction, aargs := inTypes(tradestat.TypeNames(tradestat.Auction))
+	var cols []string
+	var args []any
+	for _, c := range totalsList {
+		e := expr(c)
+		for {
+			i, j := strings.Index(e, "{tender}"), strings.Index(e, "{auction}")
+			switch {
+			case i >= 0 && (j < 0 || i < j):
+				e = e[:i] + tender + e[i+len("{tender}"):]
+				args = append(args, targs...)
+				continue
+			case j >= 0:
+				e = e[:j] + auction + e[j+len("{auction}"):]
+				args = append(args, aargs...)
+				continue
+			}
+			break
+		}
+		cols = append(cols, e+" AS total_"+c.name)
+	}
+	return strings.Join(cols, ",\n\t"), args
 }
 
 // inTypes is "trade_type IN (?, …)" for the type names, with their bound values: the server
@@ -165,13 +209,12 @@ func concat(lists ...[]any) []any {
 	return out
 }
 
-// scanTotals reads the totalsColumns, in their order, after dest.
+// scanTotals reads the columns of totalsList after dest: each into its field.
 func scanTotals(row interface{ Scan(...any) error }, dest ...any) (Totals, error) {
 	var t Totals
-	var amount, sav, prem, sb, pb int64
-	if err := row.Scan(append(dest, &t.Projects, &amount, &sav, &prem, &t.Online, &sb, &pb, &t.TenderLots, &t.NoBudget, &t.NoReserve)...); err != nil {
-		return t, err
+	dest = dest[:len(dest):len(dest)] // the caller's slice is never written
+	for _, c := range totalsList {
+		dest = append(dest, c.of(&t))
 	}
-	t.Amount, t.Savings, t.Premium, t.SavingsBase, t.PremiumBase = money.Fen(amount), money.Fen(sav), money.Fen(prem), money.Fen(sb), money.Fen(pb)
-	return t, nil
+	return t, row.Scan(dest...)
 }

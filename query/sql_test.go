@@ -111,23 +111,30 @@ func TestTotalsAddsEveryField(t *testing.T) {
 			t.Errorf("Add: %s = %d, want %d", v.Type().Field(i).Name, got, 2*(i+1))
 		}
 	}
-	for name, cols := range map[string]func() (string, []any){"totalsColumns": totalsColumns, "dailyTotalsColumns": dailyTotalsColumns} {
-		sql, _ := cols()
-		depth, n := 0, 1
-		for _, r := range sql {
-			switch r {
-			case '(':
-				depth++
-			case ')':
-				depth--
-			case ',':
-				if depth == 0 {
-					n++
-				}
-			}
+	// Every field is read by exactly one column of totalsList, and each column has a name.
+	read := map[uintptr]string{}
+	names := map[string]bool{}
+	for _, c := range totalsList {
+		p := reflect.ValueOf(c.of(&a)).Pointer()
+		if other, ok := read[p]; ok {
+			t.Errorf("columns %s and %s read the same field", other, c.name)
 		}
-		if n != v.NumField() {
-			t.Errorf("%s reads %d columns; Totals has %d fields", name, n, v.NumField())
+		read[p] = c.name
+		if names[c.name] || c.name == "" || c.lots == "" || c.rollup == "" {
+			t.Errorf("column %q: named twice, or without its aggregates", c.name)
+		}
+		names[c.name] = true
+	}
+	for i := range v.NumField() {
+		if _, ok := read[v.Field(i).Addr().Pointer()]; !ok {
+			t.Errorf("Totals.%s is read by no column of totalsList", v.Type().Field(i).Name)
+		}
+	}
+	// The bound values are those the placeholders of the select list stand for.
+	for name, cols := range map[string]func() (string, []any){"totalsColumns": totalsColumns, "dailyTotalsColumns": dailyTotalsColumns} {
+		sql, args := cols()
+		if n := strings.Count(sql, "?"); n != len(args) || strings.Contains(sql, "{") {
+			t.Errorf("%s: %d placeholders, %d values:\n%s", name, n, len(args), sql)
 		}
 	}
 }
