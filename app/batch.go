@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -22,37 +21,6 @@ import (
 	"tradestat/warehouse"
 )
 
-// commandWords parses args with fs and returns the words among them, the flags read wherever they
-// stand: before the words, between them or after them.
-func commandWords(fs *flag.FlagSet, args []string) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	var out []string
-	for fs.NArg() > 0 {
-		out = append(out, fs.Arg(0))
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// command is what a subcommand with words (batch, seal) starts from: its words, flags read
-// wherever they stand, the language it answers in and the region it works on.
-func command(fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error)) ([]string, msg.Lang, division.Region, error) {
-	words, err := commandWords(fs, args)
-	if err != nil {
-		return nil, msg.Chinese, division.Region{}, err
-	}
-	l, err := lang()
-	if err != nil {
-		return nil, msg.Chinese, division.Region{}, err
-	}
-	r, err := region()
-	return words, l, r, err
-}
-
 const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw ID [--yes]"
 
 // runBatch is `tradestat batch list` (the latest loads, with their batch IDs and whether they
@@ -62,22 +30,14 @@ const batchUsage = "usage: tradestat batch list\n       tradestat batch withdraw
 func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdin *os.File, stdout, stderr io.Writer) error {
 	yes := fs.Bool("yes", false, "withdraw without asking (what it changes is printed all the same)")
 	n := fs.Int("n", 50, "how many loads batch list shows, newest first")
-	rest, l, r, err := command(fs, args, lang, region)
+	c, err := command(ctx, cfg, fs, args, lang, region, batchUsage, func(w []string) bool {
+		return len(w) == 1 && w[0] == "list" || len(w) == 2 && w[0] == "withdraw"
+	}, stderr)
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(rest) == 1 && rest[0] == "list":
-	case len(rest) == 2 && rest[0] == "withdraw":
-	default:
-		fmt.Fprintln(stderr, batchUsage)
-		return errUsage
-	}
-	conn, err := warehouse.Open(ctx, *cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+	defer c.Close()
+	rest, l, r, conn := c.words, c.lang, c.region, c.conn
 	if rest[0] == "list" {
 		batches, err := query.New(conn, r).RecentBatches(ctx, *n)
 		if err != nil {
@@ -101,21 +61,14 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 			return tradestat.Fail(tradestat.Conflict, "nothing was withdrawn")
 		}
 	}
-	who := "cli:" + os.Getenv("USER")
-	log := audit.New(conn, slog.New(slog.NewTextHandler(stderr, nil)))
-	done, err := loader.Withdraw(ctx, rest[1], who)
-	if err != nil {
-		log.Close()
-		return err
-	}
-	if err := log.Record(audit.Entry{User: who, Action: audit.Withdraw, Path: "tradestat batch withdraw", Detail: done.Text(msg.Chinese)}); err != nil {
-		return err
-	}
-	if err := log.Close(); err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	fmt.Fprint(stdout, l.T("withdrawn:")+"\n"+done.Text(l))
-	return nil
+	return c.audited(func(who string) (audit.Entry, error) {
+		done, err := loader.Withdraw(ctx, rest[1], who)
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		fmt.Fprint(stdout, l.T("withdrawn:")+"\n"+done.Text(l))
+		return audit.Entry{Action: audit.Withdraw, Path: "tradestat batch withdraw", Detail: done.Text(msg.Chinese)}, nil
+	})
 }
 
 // writeBatches prints loads as a table.

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"text/tabwriter"
 
 	"tradestat/audit"
@@ -25,21 +23,14 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 	year := fs.Int("year", 0, "the year to seal")
 	area := fs.String("area", "", "the area to seal (a division code within the region; default the region)")
 	note := fs.String("note", "", "the report the figures went into, e.g. 2021年度项目支出绩效自评报告")
-	words, l, r, err := command(fs, args, lang, region)
+	c, err := command(ctx, cfg, fs, args, lang, region, sealUsage, func(w []string) bool {
+		return len(w) == 0 && *year != 0 || len(w) == 1 && w[0] == "list" || len(w) == 2 && w[0] == "revoke"
+	}, stderr)
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(words) == 0 && *year != 0, len(words) == 1 && words[0] == "list", len(words) == 2 && words[0] == "revoke":
-	default:
-		fmt.Fprintln(stderr, sealUsage)
-		return errUsage
-	}
-	conn, err := warehouse.Open(ctx, *cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+	defer c.Close()
+	words, l, r, conn := c.words, c.lang, c.region, c.conn
 	if len(words) == 1 {
 		seals, err := query.New(conn, r).Seals(ctx)
 		if err != nil {
@@ -56,28 +47,21 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		}
 		return tw.Flush()
 	}
-	who := "cli:" + os.Getenv("USER")
-	log := audit.New(conn, slog.New(slog.NewTextHandler(stderr, nil)))
 	loader := ingest.NewLoader(conn, r)
-	entry := audit.Entry{User: who, Path: "tradestat seal"}
-	if len(words) == 2 {
-		if err := loader.Revoke(ctx, words[1], who); err != nil {
-			log.Close()
-			return err
+	return c.audited(func(who string) (audit.Entry, error) {
+		if len(words) == 2 {
+			if err := loader.Revoke(ctx, words[1], who); err != nil {
+				return audit.Entry{}, err
+			}
+			fmt.Fprintln(stdout, l.T("seal %s revoked", words[1]))
+			return audit.Entry{Action: audit.Revoke, Path: "tradestat seal", Detail: words[1]}, nil
 		}
-		entry.Action, entry.Detail = audit.Revoke, words[1]
-		fmt.Fprintln(stdout, l.T("seal %s revoked", words[1]))
-	} else {
 		s, err := loader.Seal(ctx, *year, *area, *note, who)
 		if err != nil {
-			log.Close()
-			return err
+			return audit.Entry{}, err
 		}
-		entry.Action, entry.Detail = audit.Seal, fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())
 		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, %s 万元 (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
-	}
-	if err := log.Record(entry); err != nil {
-		return err
-	}
-	return log.Close()
+		return audit.Entry{Action: audit.Seal, Path: "tradestat seal",
+			Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())}, nil
+	})
 }

@@ -15,15 +15,25 @@ import (
 	"tradestat/report"
 )
 
+// sealHeadJSON is how the API names a seal: which, of what year and area, when, by whom, and
+// the report its figures went into.
+type sealHeadJSON struct {
+	ID       string `json:"id"`
+	Year     int    `json:"year"`
+	Area     string `json:"area"`
+	Note     string `json:"note"`
+	SealedAt string `json:"sealed_at"`
+	By       string `json:"by"`
+}
+
+func sealHeadOf(x query.Seal) sealHeadJSON {
+	return sealHeadJSON{ID: x.ID, Year: x.Year, Area: x.Area, Note: x.Note, SealedAt: x.At.Format("2006-01-02 15:04:05"), By: x.User}
+}
+
 // sealJSON is a seal as the API names it beside figures: which seal, and by how much the data
 // differs from it now.
 type sealJSON struct {
-	ID         string      `json:"id"`
-	Year       int         `json:"year"`
-	Area       string      `json:"area"`
-	Note       string      `json:"note"`
-	SealedAt   string      `json:"sealed_at"`
-	By         string      `json:"by"`
+	sealHeadJSON
 	Sealed     figuresJSON `json:"sealed"`
 	Current    figuresJSON `json:"current"`
 	Difference figuresJSON `json:"difference"` // current minus sealed
@@ -32,12 +42,7 @@ type sealJSON struct {
 // sealListJSON is a seal in the list of seals: its figures (lots and 万元 of its whole area)
 // only when its area lies within the account's region.
 type sealListJSON struct {
-	ID        string `json:"id"`
-	Year      int    `json:"year"`
-	Area      string `json:"area"`
-	Note      string `json:"note"`
-	SealedAt  string `json:"sealed_at"`
-	By        string `json:"by"`
+	sealHeadJSON
 	Revoked   bool   `json:"revoked,omitempty"`
 	Lots      int64  `json:"lots,omitempty"`
 	AmountWan string `json:"amount_wan,omitempty"`
@@ -112,8 +117,7 @@ func difference(a, b query.Totals) query.Totals {
 }
 
 func (x *sealed) json() *sealJSON {
-	return &sealJSON{ID: x.Seal.ID, Year: x.Seal.Year, Area: x.Seal.Area, Note: x.Seal.Note, SealedAt: x.Seal.At.Format("2006-01-02 15:04:05"),
-		By: x.Seal.User, Sealed: figuresJSONOf(x.Sealed), Current: figuresJSONOf(x.Current), Difference: figuresJSONOf(difference(x.Current, x.Sealed))}
+	return &sealJSON{sealHeadJSON: sealHeadOf(x.Seal), Sealed: figuresJSONOf(x.Sealed), Current: figuresJSONOf(x.Current), Difference: figuresJSONOf(difference(x.Current, x.Sealed))}
 }
 
 // sealsAPI serves GET /api/v1/seals: every seal of the account's region, newest first,
@@ -128,7 +132,7 @@ func (s *Server) sealsAPI(c *fiber.Ctx, r viewRequest) error {
 	out := []sealListJSON{}
 	region := s.storeOf(c).Region()
 	for _, x := range list {
-		j := sealListJSON{ID: x.ID, Year: x.Year, Area: x.Area, Note: x.Note, SealedAt: x.At.Format("2006-01-02 15:04:05"), By: x.User, Revoked: x.Revoked}
+		j := sealListJSON{sealHeadJSON: sealHeadOf(x), Revoked: x.Revoked}
 		if d, ok := region.Tree().Code(x.Area); ok && region.Contains(d) { // a wider area's figures are not the account's
 			j.Lots, j.AmountWan = int64(x.Lots), x.Amount.Wan()
 		}
