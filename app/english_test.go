@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"sort"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 
 	"tradestat/demo"
@@ -61,6 +64,75 @@ func TestEnglishPages(t *testing.T) {
 			t.Errorf("%s (%d): Chinese that is not data: %q", path, resp.StatusCode, text)
 		}
 	}
+
+	// The exports of an English page: every cell and sheet name.
+	for _, path := range []string{
+		"/export/indicators?year=2021&by=year,month,place,area,level,type,family",
+		"/export/indicators?year=2021&by=area,type&format=csv",
+		"/export/indicators?year=2021&area=530581&by=place",
+		"/export/lots?year=2021", "/export/lots?year=2021&format=csv", "/export/lots?year=2021&basis=none",
+	} {
+		resp, err := http.Get(svc.URL + path + "&lang=en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
+		}
+		cells := exportCells(t, body, strings.Contains(path, "format=csv"))
+		if len(cells) < 14 { // a title and a header at least
+			t.Errorf("%s: %d cells", path, len(cells))
+		}
+		for _, c := range cells {
+			if hasChinese(c, names) {
+				t.Errorf("%s: Chinese that is not data: %q", path, c)
+			}
+		}
+	}
+}
+
+// exportCells is every cell of an export, and in a workbook every sheet's name.
+func exportCells(t *testing.T, body []byte, isCSV bool) []string {
+	t.Helper()
+	var out []string
+	if isCSV {
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF"))))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			out = append(out, rec...)
+		}
+		return out
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for _, sheet := range x.GetSheetList() {
+		out = append(out, sheet)
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			out = append(out, row...)
+		}
+	}
+	return out
+}
+
+// hasChinese reports Chinese in s once the data names are taken out.
+func hasChinese(s string, names []string) bool {
+	for _, name := range names {
+		s = strings.ReplaceAll(s, name, "")
+	}
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
 
 // chineseText is the text of n and its children that holds Chinese once the data names are
@@ -77,14 +149,8 @@ func chineseText(n *html.Node, names []string) []string {
 		}
 	}
 	var out []string
-	if n.Type == html.TextNode {
-		rest := n.Data
-		for _, name := range names {
-			rest = strings.ReplaceAll(rest, name, "")
-		}
-		if strings.IndexFunc(rest, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0 {
-			out = append(out, strings.TrimSpace(n.Data))
-		}
+	if n.Type == html.TextNode && hasChinese(n.Data, names) {
+		out = append(out, strings.TrimSpace(n.Data))
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		out = append(out, chineseText(c, names)...)

@@ -9,6 +9,7 @@ import (
 
 	"tradestat"
 	"tradestat/division"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/report"
 	"tradestat/warehouse"
@@ -90,5 +91,5 @@ func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as s
 	if err != nil || a == nil {
 		return figures, "", err
 	}
-	return figures, report.SealNote(a.Seal, a.Sealed, a.Current, as == "sealed"), nil
+	return figures, report.SealNote(msg.Chinese, a.Seal, a.Sealed, a.Current, as == "sealed"), nil
 }

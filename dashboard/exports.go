@@ -19,13 +19,15 @@ import (
 // exportTimeout bounds a streamed export: a million lots take seconds, not minutes.
 const exportTimeout = 10 * time.Minute
 
-// exportTitle names an export after its view.
+// exportTitle names an export after its view, in the page's language (what is a catalog
+// text): Chinese, the language of the reports the exports go into, or English.
 func exportTitle(what string, v view) string {
-	return fmt.Sprintf("%s公共资源交易%s（%s，%s）", v.Region.Name(), what, viewPeriodZH(v), viewScopeZH(v))
+	l := v.L.msg()
+	return l.T("%s public resource trading: %s (%s, %s)", v.Region.Name(), l.T(what), v.Period(), v.Scope())
 }
 
 // viewPeriodZH and viewScopeZH are the view's period and scope in Chinese whatever the page
-// language: exports go into Chinese documents.
+// language: the self-evaluation table is a Chinese form.
 func viewPeriodZH(v view) string { v.L = zh; return v.Period() }
 func viewScopeZH(v view) string  { v.L = zh; return v.Scope() }
 
@@ -58,11 +60,11 @@ func (s *Server) exportIndicators(c *fiber.Ctx, r viewRequest) error {
 			dims = append(dims, d)
 		}
 	}
-	tables, err := export.Indicators(ctx, st, v.Filter, dims)
+	tables, err := export.Indicators(ctx, st, v.Filter, dims, v.L.rowName)
 	if err != nil {
 		return err
 	}
-	m := export.Meta{Title: exportTitle("效益指标", v), At: time.Now(), Region: v.Region.Root()}
+	m := export.Meta{Lang: v.L.msg(), Title: exportTitle("benefit indicators", v), At: time.Now(), Region: v.Region.Root()}
 	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
 		return err
 	}
@@ -90,11 +92,11 @@ func (s *Server) exportLots(c *fiber.Ctx, r viewRequest) error {
 		return tradestat.Fail(tradestat.Invalid, "status=cancelled: the lots that did not complete trading are listed on the page (/lots), not exported")
 	}
 	search, noBasis := lq.Search, lq.NoBasis
-	title := "项目明细"
+	title := "lot details"
 	if noBasis {
-		title = "无预算价或起始价的项目明细"
+		title = "lot details without a budget or reserve price"
 	}
-	m := export.Meta{Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
+	m := export.Meta{Lang: v.L.msg(), Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
 	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func (s *Server) exportEvaluation(c *fiber.Ctx, r viewRequest) error {
 	title := fmt.Sprintf("%s项目支出绩效自评表（%s）", viewPeriodZH(v), viewScopeZH(v))
 	note := ""
 	if x != nil {
-		note = x.line(isSealed(figures))
+		note = x.line(zh, isSealed(figures))
 	}
 	var b strings.Builder
 	if err := evaluation.WriteXLSX(&b, title, note, evaluation.Evaluate(s.targets, t)); err != nil {

@@ -20,14 +20,16 @@ const (
 	en lang = "en"
 )
 
+// parseLang reads ?lang= as the catalog reads a language's name.
 func parseLang(s string) (lang, error) {
-	switch s {
-	case "", "zh", "zh-CN":
-		return zh, nil
-	case "en":
+	l, err := msg.Parse(s)
+	switch {
+	case err != nil:
+		return zh, tradestat.FailWith(tradestat.Invalid, err, "lang %q: want zh or en", s)
+	case l == msg.English:
 		return en, nil
 	}
-	return zh, tradestat.Fail(tradestat.Invalid, "lang %q: want zh or en", s)
+	return zh, nil
 }
 
 // msg is the page's language in the message catalog.

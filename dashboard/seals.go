@@ -94,10 +94,10 @@ func isSealed(figures query.Figures) bool {
 	return ok
 }
 
-// line is what a table of the view says of its seal (report.SealNote): ofSealed when the
-// table holds the seal's figures.
-func (x *sealed) line(ofSealed bool) string {
-	return report.SealNote(x.Seal, x.Sealed, x.Current, ofSealed)
+// line is what a table of the view says of its seal (report.SealNote), in l: ofSealed when
+// the table holds the seal's figures.
+func (x *sealed) line(l lang, ofSealed bool) string {
+	return report.SealNote(l.msg(), x.Seal, x.Sealed, x.Current, ofSealed)
 }
 
 // sealedLine is what an export of the current figures of the view says under its table of
@@ -107,7 +107,7 @@ func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (strin
 	if err != nil || x == nil {
 		return "", err
 	}
-	return x.line(false), nil
+	return x.line(v.L, false), nil
 }
 
 // difference is a − b, figure by figure.

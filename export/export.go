@@ -22,6 +22,7 @@ import (
 	"tradestat"
 	"tradestat/division"
 	"tradestat/money"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/safecell"
 )
@@ -67,29 +68,30 @@ type Table struct {
 	Total Line
 }
 
-// dimensionNames are how titles and sheet names call the groupings.
-func dimensionName(d query.Dimension) string {
+// dimensionName is how titles and sheet names call a grouping, in l.
+func dimensionName(l msg.Lang, d query.Dimension) string {
 	switch d {
 	case query.ByYear:
-		return "按年度"
+		return l.T("by year")
 	case query.ByMonth:
-		return "按月份"
+		return l.T("by month")
 	case query.ByPlace:
-		return "按交易中心"
+		return l.T("by trading centre")
 	case query.ByArea:
-		return "按地区"
+		return l.T("by area")
 	case query.ByLevel:
-		return "按中心级别"
+		return l.T("by centre level")
 	case query.ByType:
-		return "按交易类型"
+		return l.T("by trade type")
 	}
-	return "按类别"
+	return l.T("by family")
 }
 
 // Indicators gathers the tables of a view, one per grouping, each group beside the same group
-// in the same period a year earlier. Years and months are paired by position (2021 with
-// 2020, March with March); the other groupings by key.
-func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []query.Dimension) ([]Table, error) {
+// in the same period a year earlier, each named by name (the page's words for a row). Years
+// and months are paired by position (2021 with 2020, March with March); the other groupings
+// by key. The total line's name is the writer's.
+func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []query.Dimension, name func(query.Row) string) ([]Table, error) {
 	var tables []Table
 	for _, d := range dims {
 		rows, total, err := store.Breakdown(ctx, f, d)
@@ -104,9 +106,9 @@ func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []
 		for _, r := range prevRows {
 			byKey[r.Key] = r.Totals
 		}
-		t := Table{By: d, Total: Line{Name: "合计", Now: total, Prev: prevTotal}}
+		t := Table{By: d, Total: Line{Now: total, Prev: prevTotal}}
 		for i, r := range rows {
-			l := Line{Name: r.Name, Now: r.Totals, Prev: byKey[r.Key]}
+			l := Line{Name: name(r), Now: r.Totals, Prev: byKey[r.Key]}
 			if d == query.ByYear || d == query.ByMonth {
 				l.Prev = query.Totals{}
 				if i < len(prevRows) {
@@ -120,26 +122,39 @@ func Indicators(ctx context.Context, store *query.Store, f query.Filter, dims []
 	return tables, nil
 }
 
-// basisNote says what the table's savings and premium leave out: the lots without a budget
-// or a reserve price ("" when none).
-func (t Table) basisNote() string {
+// basisNote says, in l, what the table's savings and premium leave out: the lots without a
+// budget or a reserve price ("" when none).
+func (t Table) basisNote(l msg.Lang) string {
 	var parts []string
 	if n := t.Total.Now.NoBudget; n > 0 {
-		parts = append(parts, fmt.Sprintf("节约资金、节约率未含%d个无预算价项目", n))
+		parts = append(parts, l.T("savings and the savings rate leave out %d lots without a budget", n))
 	}
 	if n := t.Total.Now.NoReserve; n > 0 {
-		parts = append(parts, fmt.Sprintf("增价、增值率未含%d个无起始价项目", n))
+		parts = append(parts, l.T("premium and the premium rate leave out %d lots without a reserve price", n))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "注：" + strings.Join(parts, "；") + "。"
+	return l.T("note: %s.", strings.Join(parts, l.T("; ")))
 }
 
-// columns are the headings of an indicator table after the group's name.
-func columns() []string {
-	return []string{"交易项目（个）", "交易金额（万元）", "节约资金（万元）", "节约率（%）", "增价（万元）", "增值率（%）",
-		"不见面开标（个）", "不见面开标率（%）", "交易项目同比（%）", "交易金额同比（%）"}
+// lines are a table's lines with its total, named in l.
+func (t Table) lines(l msg.Lang) []Line {
+	total := t.Total
+	total.Name = l.T("total")
+	return append(t.Lines[:len(t.Lines):len(t.Lines)], total)
+}
+
+// header is the headings of an indicator table, in l: the group's, then the figures'.
+func header(l msg.Lang) []string {
+	return []string{l.T("group"), l.T("projects (number)"), l.T("deal amount (10k yuan)"), l.T("savings (10k yuan)"), l.T("savings rate (%%)"),
+		l.T("premium (10k yuan)"), l.T("premium rate (%%)"), l.T("online openings (number)"), l.T("online-opening rate (%%)"),
+		l.T("projects, year on year (%%)"), l.T("deal amount, year on year (%%)")}
+}
+
+// sheetTitle is the title over a table: the export's, with the grouping.
+func (m Meta) sheetTitle(d query.Dimension) string {
+	return safecell.Text(m.Lang.T("%s (%s)", m.Title, dimensionName(m.Lang, d)))
 }
 
 // cell is one value of a table: a count, an amount in 万元 or a percentage, as the exact
@@ -180,8 +195,9 @@ func (l Line) cells() []cell {
 	}
 }
 
-// Meta names an export: its title and when it was made.
+// Meta names an export: its title and when it was made, and the language of its words.
 type Meta struct {
+	Lang   msg.Lang           // the figures are the same in both; Chinese is the reports'
 	Title  string             // 保山市公共资源交易效益指标（2021年，全市）
 	At     time.Time          // the export time
 	Region *division.Division // whose centres the data are of
@@ -191,16 +207,17 @@ type Meta struct {
 }
 
 func (m Meta) footer() string {
-	source := "各级公共资源交易中心"
-	if m.Region != nil {
-		source = m.Region.Name + source
-		if m.Region.Level == division.County {
-			source = m.Region.Name + "公共资源交易中心"
-		}
+	l := m.Lang
+	source := l.T("public resource trading centres at every level")
+	switch {
+	case m.Region != nil && m.Region.Level == division.County:
+		source = l.T("%s public resource trading centre", m.Region.Name)
+	case m.Region != nil:
+		source = l.T("public resource trading centres at every level in %s", m.Region.Name)
 	}
-	line := "数据来源：" + source + "交易数据（tradestat）；导出时间：" + m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04") + "（北京时间）"
+	line := l.T("source: transaction data of %s (tradestat); exported %s (Beijing time)", source, m.At.In(tradestat.Shanghai).Format("2006-01-02 15:04"))
 	if m.Sealed != "" {
-		line += "；" + m.Sealed
+		line += l.T("; ") + m.Sealed
 	}
 	return line
 }
@@ -224,9 +241,9 @@ func indicatorsCSV(w io.Writer, m Meta, tables []Table) error {
 		if i > 0 {
 			cw.Write(nil) //nolint:errcheck // a csv.Writer keeps its first error for Flush
 		}
-		cw.Write([]string{safecell.Text(m.Title + "（" + dimensionName(t.By) + "）")}) //nolint:errcheck
-		cw.Write(append([]string{"分组"}, columns()...))                               //nolint:errcheck
-		for _, l := range append(t.Lines, t.Total) {
+		cw.Write([]string{m.sheetTitle(t.By)}) //nolint:errcheck
+		cw.Write(header(m.Lang))               //nolint:errcheck
+		for _, l := range t.lines(m.Lang) {
 			rec := []string{safecell.Text(l.Name)}
 			for _, c := range l.cells() {
 				rec = append(rec, c.text)
@@ -235,7 +252,7 @@ func indicatorsCSV(w io.Writer, m Meta, tables []Table) error {
 		}
 	}
 	for _, t := range tables {
-		if note := t.basisNote(); note != "" {
+		if note := t.basisNote(m.Lang); note != "" {
 			cw.Write([]string{note}) //nolint:errcheck
 			break                    // every table of an export covers the same lots
 		}
@@ -256,7 +273,7 @@ func indicatorsXLSX(w io.Writer, m Meta, tables []Table) error {
 		return err
 	}
 	for i, t := range tables {
-		name := dimensionName(t.By)
+		name := dimensionName(m.Lang, t.By)
 		if i == 0 {
 			if err := x.SetSheetName("Sheet1", name); err != nil {
 				return err
@@ -298,9 +315,10 @@ func newStyles(x *excelize.File) (styles, error) {
 }
 
 func writeTable(x *excelize.File, st styles, sheet string, m Meta, t Table) error {
-	last, _ := excelize.ColumnNumberToName(len(columns()) + 1)
+	heads := header(m.Lang)
+	last, _ := excelize.ColumnNumberToName(len(heads))
 	set := func(cellRef string, v any) error { return x.SetCellValue(sheet, cellRef, v) }
-	if err := set("A1", safecell.Text(m.Title+"（"+dimensionName(t.By)+"）")); err != nil {
+	if err := set("A1", m.sheetTitle(t.By)); err != nil {
 		return err
 	}
 	if err := x.MergeCell(sheet, "A1", last+"1"); err != nil {
@@ -309,15 +327,15 @@ func writeTable(x *excelize.File, st styles, sheet string, m Meta, t Table) erro
 	if err := x.SetCellStyle(sheet, "A1", "A1", st.title); err != nil {
 		return err
 	}
-	header := append([]any{"分组"}, anySlice(columns())...)
-	if err := x.SetSheetRow(sheet, "A2", &header); err != nil {
+	row2 := anySlice(heads)
+	if err := x.SetSheetRow(sheet, "A2", &row2); err != nil {
 		return err
 	}
 	if err := x.SetCellStyle(sheet, "A2", last+"2", st.header); err != nil {
 		return err
 	}
 	row := 3
-	for _, l := range append(t.Lines, t.Total) {
+	for _, l := range t.lines(m.Lang) {
 		ref := func(col int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
 		if err := set(ref(1), safecell.Text(l.Name)); err != nil {
 			return err
@@ -346,7 +364,7 @@ func writeTable(x *excelize.File, st styles, sheet string, m Meta, t Table) erro
 	if err := x.SetCellStyle(sheet, "A"+totalRow, "A"+totalRow, st.total); err != nil {
 		return err
 	}
-	if note := t.basisNote(); note != "" {
+	if note := t.basisNote(m.Lang); note != "" {
 		noteRef := "A" + strconv.Itoa(row)
 		if err := set(noteRef, note); err != nil {
 			return err

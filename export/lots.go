@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/safecell"
 )
@@ -17,9 +18,10 @@ import (
 // never holds them all.
 type Lots func(emit func(query.LotRow) error) error
 
-func lotHeader() []string {
-	return []string{"项目编号", "标段编号", "项目名称", "交易类型", "交易中心", "项目所在区域", "成交日期",
-		"预算/控制价（万元）", "起始价（万元）", "成交金额（万元）", "节约资金（万元）", "增价（万元）", "不见面开标"}
+func lotHeader(l msg.Lang) []string {
+	return []string{l.T("project code"), l.T("lot code"), l.T("name"), l.T("trade type"), l.T("trading centre"), l.T("project region"),
+		l.T("completion date"), l.T("budget or ceiling price (10k yuan)"), l.T("reserve price (10k yuan)"), l.T("deal amount (10k yuan)"),
+		l.T("savings (10k yuan)"), l.T("premium (10k yuan)"), l.T("online bid opening")}
 }
 
 // WriteLots streams lots in format f: CSV row by row; XLSX through excelize's stream writer,
@@ -31,12 +33,14 @@ func WriteLots(w io.Writer, f Format, m Meta, lots Lots) error {
 	return lotsXLSX(w, m, lots)
 }
 
-func lotText(l query.LotRow) []string {
-	online := "否"
+// lotText is a lot's cells; its trade type and online flag in lang, its names as they are.
+func lotText(lang msg.Lang, l query.LotRow) []string {
+	online := lang.T("no")
 	if l.Online {
-		online = "是"
+		online = lang.T("yes")
 	}
-	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), string(l.Type),
+	typ, _ := lang.Interface(string(l.Type))
+	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), typ,
 		l.PlaceName, safecell.Text(l.RegionName), l.Date.String(),
 		l.Budget.Wan(), l.Reserve.Wan(), l.Amount.Wan(), l.Savings.Wan(), l.Premium.Wan(), online}
 }
@@ -47,10 +51,10 @@ func lotsCSV(w io.Writer, m Meta, lots Lots) error {
 		return err
 	}
 	cw := csv.NewWriter(bw)
-	if err := cw.Write(lotHeader()); err != nil {
+	if err := cw.Write(lotHeader(m.Lang)); err != nil {
 		return err
 	}
-	err := lots(func(l query.LotRow) error { return cw.Write(lotText(l)) })
+	err := lots(func(l query.LotRow) error { return cw.Write(lotText(m.Lang, l)) })
 	if err != nil {
 		return err
 	}
@@ -67,7 +71,7 @@ func lotsCSV(w io.Writer, m Meta, lots Lots) error {
 func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	sheet := "项目明细"
+	sheet := m.Lang.T("lot details")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -95,7 +99,7 @@ func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
 		return err
 	}
 	var header []any
-	for _, h := range lotHeader() {
+	for _, h := range lotHeader(m.Lang) {
 		header = append(header, excelize.Cell{StyleID: bold, Value: h})
 	}
 	if err := sw.SetRow("A2", header); err != nil {
@@ -103,7 +107,7 @@ func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
 	}
 	row := 3
 	err = lots(func(l query.LotRow) error {
-		text := lotText(l)
+		text := lotText(m.Lang, l)
 		cells := make([]any, len(text))
 		for i, t := range text {
 			cells[i] = t

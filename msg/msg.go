@@ -135,7 +135,13 @@ func (l Lang) T(key string, args ...any) string { return l.Printer().T(key, args
 // plainInt prints an integer as digits alone.
 type plainInt int64
 
-func (n plainInt) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "%d", int64(n)) }
+func (n plainInt) Format(f fmt.State, verb rune) {
+	if f.Flag('+') {
+		fmt.Fprintf(f, "%+d", int64(n))
+		return
+	}
+	fmt.Fprintf(f, "%d", int64(n))
+}
 
 // plain hands integers of the built-in types to the printer as plain digits, and says Sayers
 // (and errors holding one) in l; named types (money, dates) keep their own formatting.

@@ -15,6 +15,7 @@ import (
 	"tradestat"
 	"tradestat/division"
 	"tradestat/money"
+	"tradestat/msg"
 	"tradestat/query"
 )
 
@@ -346,35 +347,32 @@ func Figures(t query.Totals) []Figure {
 // date and note, which figures it holds (the seal's when ofSealed, else the current ones),
 // and, when they differ, the other five figures and the difference, so that a reader has the
 // sealed figures, the current ones and the difference whichever the table holds.
-func SealNote(x query.Seal, sealed, current query.Totals, ofSealed bool) string {
-	note := fmt.Sprintf("本年度已于%s定稿（%s），", x.At.Format("2006-01-02"), x.Note)
+//
+// It is said in l: Chinese for the reports, English for an English page's exports.
+func SealNote(l msg.Lang, x query.Seal, sealed, current query.Totals, ofSealed bool) string {
+	note := l.T("this year was sealed on %s (%s); ", x.At.Format("2006-01-02"), x.Note)
 	changed := sealed != current
 	switch {
 	case !changed && ofSealed:
-		return note + "本表为定稿数字，与当前数据一致"
+		return note + l.T("these are the sealed figures, which the current data equal")
 	case !changed:
-		return note + "本表为当前数字，与定稿一致"
+		return note + l.T("these are the current figures, which equal the sealed ones")
 	case ofSealed:
-		note += "本表为定稿数字；当前数字：" + figuresLine(current)
+		note += l.T("these are the sealed figures; current figures: %s", figuresLine(l, current))
 	default:
-		note += "本表为当前数字；定稿数字：" + figuresLine(sealed)
+		note += l.T("these are the current figures; sealed figures: %s", figuresLine(l, sealed))
 	}
 	amount := (current.Amount - sealed.Amount).Wan()
 	if !strings.HasPrefix(amount, "-") {
 		amount = "+" + amount
 	}
-	return note + fmt.Sprintf("；定稿后数据变动：交易项目 %+d个，交易金额 %s万元", current.Projects-sealed.Projects, amount)
+	return note + l.T("; changes since the seal: projects %+d, deal amount %s 万元", current.Projects-sealed.Projects, amount)
 }
 
 // figuresLine is the five figures of t in one line: 交易项目1651个，交易金额1107371万元，….
-func figuresLine(t query.Totals) string {
-	var parts []string
-	for _, f := range Figures(t) {
-		if !strings.HasSuffix(f.Label, "（亿元）") {
-			parts = append(parts, f.Label+f.Text)
-		}
-	}
-	return strings.Join(parts, "，")
+func figuresLine(l msg.Lang, t query.Totals) string {
+	return l.T("projects %d, deal amount %s 万元, savings %s 万元, premium %s 万元, online openings %d",
+		t.Projects, t.Amount.Wan(), t.Savings.Wan(), t.Premium.Wan(), t.Online)
 }
 
 // Gather asks the query layer for what the text of a filter is written from.
