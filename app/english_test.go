@@ -15,6 +15,7 @@ import (
 
 	"tradestat/demo"
 	"tradestat/division"
+	"tradestat/evaluation"
 )
 
 // TestEnglishPages walks every page of the dashboard in English — the overview of the city
@@ -71,6 +72,7 @@ func TestEnglishPages(t *testing.T) {
 		"/export/indicators?year=2021&by=area,type&format=csv",
 		"/export/indicators?year=2021&area=530581&by=place",
 		"/export/lots?year=2021", "/export/lots?year=2021&format=csv", "/export/lots?year=2021&basis=none",
+		"/export/evaluation?year=2021",
 	} {
 		resp, err := http.Get(svc.URL + path + "&lang=en")
 		if err != nil {
@@ -85,8 +87,13 @@ func TestEnglishPages(t *testing.T) {
 		if len(cells) < 14 { // a title and a header at least
 			t.Errorf("%s: %d cells", path, len(cells))
 		}
+		data := names
+		if strings.HasPrefix(path, "/export/evaluation") {
+			// The indicators, their targets and units are the targets file's, as it writes them.
+			data = append(evaluationData(t), names...)
+		}
 		for _, c := range cells {
-			if hasChinese(c, names) {
+			if hasChinese(c, data) {
 				t.Errorf("%s: Chinese that is not data: %q", path, c)
 			}
 		}
@@ -155,5 +162,21 @@ func chineseText(n *html.Node, names []string) []string {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		out = append(out, chineseText(c, names)...)
 	}
+	return out
+}
+
+// evaluationData is what the self-evaluation table shows of the default targets file: its
+// indicators and targets, and the units the actual values are written in (the targets').
+func evaluationData(t *testing.T) []string {
+	ins, err := evaluation.ParseTargets(bytes.NewReader(evaluation.DefaultTargets))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, in := range ins {
+		out = append(out, in.Level1, in.Level2, in.Level3, in.Target, in.Actual)
+	}
+	out = append(out, "亿元", "万元", "个")
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
 }

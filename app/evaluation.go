@@ -11,6 +11,7 @@ import (
 	"tradestat"
 	"tradestat/division"
 	"tradestat/evaluation"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
 )
@@ -78,7 +79,7 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err != nil {
 		return err
 	}
-	err = evaluation.WriteXLSX(file, fmt.Sprintf("%d年项目支出绩效自评表", *year), note, evaluation.Evaluate(ins, t))
+	err = evaluation.WriteXLSX(file, msg.Chinese, msg.Chinese.T("%d performance self-evaluation table", *year), note, evaluation.Evaluate(ins, t))
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

@@ -26,11 +26,6 @@ func exportTitle(what string, v view) string {
 	return l.T("%s public resource trading: %s (%s, %s)", v.Region.Name(), l.T(what), v.Period(), v.Scope())
 }
 
-// viewPeriodZH and viewScopeZH are the view's period and scope in Chinese whatever the page
-// language: the self-evaluation table is a Chinese form.
-func viewPeriodZH(v view) string { v.L = zh; return v.Period() }
-func viewScopeZH(v view) string  { v.L = zh; return v.Scope() }
-
 // attach sets the headers of a file download named name: an ASCII fallback and the UTF-8
 // name (RFC 6266), so that browsers save 保山市….xlsx.
 func attach(c *fiber.Ctx, f export.Format, name string) {
@@ -131,13 +126,14 @@ func (s *Server) exportEvaluation(c *fiber.Ctx, r viewRequest) error {
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%s项目支出绩效自评表（%s）", viewPeriodZH(v), viewScopeZH(v))
+	l := v.L.msg()
+	title := l.T("%s performance self-evaluation table (%s)", v.Period(), v.Scope())
 	note := ""
 	if x != nil {
-		note = x.line(zh, isSealed(figures))
+		note = x.line(v.L, isSealed(figures))
 	}
 	var b strings.Builder
-	if err := evaluation.WriteXLSX(&b, title, note, evaluation.Evaluate(s.targets, t)); err != nil {
+	if err := evaluation.WriteXLSX(&b, l, title, note, evaluation.Evaluate(s.targets, t)); err != nil {
 		return err
 	}
 	attach(c, export.XLSX, export.Filename(title, export.XLSX))

@@ -18,6 +18,7 @@ import (
 
 	"tradestat"
 	"tradestat/money"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/safecell"
 )
@@ -32,8 +33,21 @@ type Indicator struct {
 	Level1, Level2, Level3 string
 	Target                 string // as the file writes it: ≥1500个, ≥100亿元, ≥90%
 	Actual                 string // 实际完成值
-	Status                 string // 达成, 未达成, or 待填 when there is nothing to compare
+	Status                 Status
 }
+
+// Status is whether an indicator met its target: a catalog text, said in the table's language.
+type Status string
+
+// The statuses: 达成, 未达成, or 待填 when there is nothing to compare.
+const (
+	Met    Status = "met"
+	NotMet Status = "not met"
+	ToFill Status = "to fill in"
+)
+
+// Text is the status in l.
+func (s Status) Text(l msg.Lang) string { return l.T(string(s)) }
 
 // ParseTargets reads a targets file: CSV with the header 一级指标,二级指标,三级指标,年度指标值,
 // 实际完成值 (UTF-8, with or without BOM). A 实际完成值 left empty is computed from the data;
@@ -133,7 +147,7 @@ func Evaluate(indicators []Indicator, t query.Totals) []Indicator {
 
 // exactStatus compares a computed indicator with its target: num/den against the target's
 // value in its unit, by cross-multiplying integers.
-func exactStatus(name string, tg target, t query.Totals) string {
+func exactStatus(name string, tg target, t query.Totals) Status {
 	var num, den int64
 	var unit money.Fen
 	switch name {
@@ -155,12 +169,12 @@ func exactStatus(name string, tg target, t query.Totals) string {
 		num, den, unit = t.Online*100, t.TenderLots, 1
 	}
 	if den == 0 || !unitFits(name, tg.unit) {
-		return "待填"
+		return ToFill
 	}
 	// The target in units of 1e-6 of its unit; the actual in the same, as a fraction.
 	want, err := money.Parse(tg.value, money.Wan) // six decimals: 1e-6 of the unit
 	if err != nil {
-		return "待填"
+		return ToFill
 	}
 	lhs := new(big.Int).Mul(big.NewInt(num), big.NewInt(int64(money.Wan))) // actual × 1e6 × den⁻¹ …
 	rhs := new(big.Int).Mul(big.NewInt(int64(want)), big.NewInt(den))      // … against target × 1e6
@@ -179,7 +193,7 @@ func unitFits(name, unit string) bool {
 	return unit == "%"
 }
 
-func compare(op string, c int) string {
+func compare(op string, c int) Status {
 	met := false
 	switch op {
 	case "≥":
@@ -194,9 +208,9 @@ func compare(op string, c int) string {
 		met = c == 0
 	}
 	if met {
-		return "达成"
+		return Met
 	}
-	return "未达成"
+	return NotMet
 }
 
 // actual writes a computed indicator in the unit of its target.
@@ -236,10 +250,10 @@ func actual(name, unit string, t query.Totals) string {
 
 // status compares a value given in the file with its target, both read as decimals in the
 // same unit.
-func status(tg target, actualText string) string {
+func status(tg target, actualText string) Status {
 	a, err := parseTarget(actualText)
 	if err != nil || a.unit != tg.unit {
-		return "待填"
+		return ToFill
 	}
 	want, _ := money.Parse(tg.value, money.Wan)
 	got, _ := money.Parse(a.value, money.Wan)
@@ -255,11 +269,12 @@ func status(tg target, actualText string) string {
 
 // WriteXLSX writes the table in the layout self-evaluation reports use, with the 一级 and
 // 二级 cells merged over their rows, and note (when not "") in a line under it: what the
-// table's figures are, such as the seal they were published under.
-func WriteXLSX(w io.Writer, title, note string, indicators []Indicator) error {
+// table's figures are, such as the seal they were published under. Its headings and statuses
+// are in l; the indicators, targets and their units are the targets file's, as it writes them.
+func WriteXLSX(w io.Writer, l msg.Lang, title, note string, indicators []Indicator) error {
 	x := excelize.NewFile()
 	defer x.Close()
-	sheet := "绩效自评表"
+	sheet := l.T("self-evaluation")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -286,7 +301,8 @@ func WriteXLSX(w io.Writer, title, note string, indicators []Indicator) error {
 	if err := x.SetCellStyle(sheet, "A1", "F1", titleStyle); err != nil {
 		return err
 	}
-	header := []any{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "完成情况"}
+	header := []any{l.T("level 1 indicator"), l.T("level 2 indicator"), l.T("level 3 indicator"), l.T("target for the year"),
+		l.T("actual"), l.T("target met")}
 	if err := x.SetSheetRow(sheet, "A2", &header); err != nil {
 		return err
 	}
@@ -295,7 +311,7 @@ func WriteXLSX(w io.Writer, title, note string, indicators []Indicator) error {
 	}
 	for i, in := range indicators {
 		row := []any{safecell.Text(in.Level1), safecell.Text(in.Level2), safecell.Text(in.Level3),
-			safecell.Text(in.Target), safecell.Text(in.Actual), in.Status}
+			safecell.Text(in.Target), safecell.Text(in.Actual), in.Status.Text(l)}
 		if err := x.SetSheetRow(sheet, fmt.Sprintf("A%d", i+3), &row); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat/money"
+	"tradestat/msg"
 	"tradestat/query"
 )
 
@@ -23,7 +24,7 @@ func TestDefaultTargetsOnT1(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, in := range Evaluate(ins, t1) {
-		got[in.Level3] = in.Actual + " " + in.Status
+		got[in.Level3] = in.Actual + " " + in.Status.Text(msg.Chinese)
 	}
 	want := map[string]string{
 		"交易项目数":    "1651个 达成",
@@ -62,7 +63,7 @@ func TestExactComparison(t *testing.T) {
 	}
 	for _, tt := range tests {
 		in := Evaluate([]Indicator{{Level1: "a", Level2: "b", Level3: tt.name, Target: tt.target}}, tt.totals)[0]
-		if in.Status != tt.want {
+		if in.Status.Text(msg.Chinese) != tt.want {
 			t.Errorf("%s %s with %+v: %s (actual %s), want %s", tt.name, tt.target, tt.totals, in.Status, in.Actual, tt.want)
 		}
 	}
@@ -89,7 +90,7 @@ func TestParseTargetsRefuses(t *testing.T) {
 	}
 	defer f.Close()
 	ins, err := ParseTargets(f)
-	if err != nil || Evaluate(ins, t1)[0].Status != "达成" {
+	if err != nil || Evaluate(ins, t1)[0].Status != Met {
 		t.Errorf("bare target: %v, %v", ins, err)
 	}
 }
@@ -100,7 +101,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteXLSX(&b, "2021年项目支出绩效自评表", "", Evaluate(ins, t1)); err != nil {
+	if err := WriteXLSX(&b, msg.Chinese, "2021年项目支出绩效自评表", "", Evaluate(ins, t1)); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&b)

@@ -155,6 +155,19 @@ func entries() []entry {
 		{"; changes since the seal: projects %+d, deal amount %s 万元", "；定稿后数据变动：交易项目 %+d个，交易金额 %s万元"},
 		{"projects %d, deal amount %s 万元, savings %s 万元, premium %s 万元, online openings %d", "交易项目%d个，交易金额%s万元，节约资金%s万元，增价%s万元，不见面开标%d个"},
 
+		{"%s performance self-evaluation table (%s)", "%s项目支出绩效自评表（%s）"},
+		{"%d performance self-evaluation table", "%d年项目支出绩效自评表"},
+		{"self-evaluation", "绩效自评表"},
+		{"level 1 indicator", "一级指标"},
+		{"level 2 indicator", "二级指标"},
+		{"level 3 indicator", "三级指标"},
+		{"target for the year", "年度指标值"},
+		{"actual", "实际完成值"},
+		{"target met", "完成情况"},
+		{"met", "达成"},
+		{"not met", "未达成"},
+		{"to fill in", "待填"},
+
 		// A file that cannot be read at all: nothing of it is loaded.
 		{"%s changed while it was loaded; nothing was kept", "%s 在导入过程中被改动（内容与开始时不同），未载入任何数据"},
 		{"names ending in .report.txt or .rejects.csv are reserved for reports; rename the file", "以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名"},
