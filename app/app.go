@@ -145,7 +145,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if *scale > 0 {
 			return runScaled(ctx, cfg, r, *scale, *out, stdout, stderr)
 		}
-		return runDemo(ctx, cfg, r, *out, stdout)
+		l, err := lang()
+		if err != nil {
+			return err
+		}
+		return runDemo(ctx, cfg, r, l, *out, stdout)
 	case "report":
 		return runReport(ctx, &cfg, fs, args[1:], region, stdout, stderr)
 	case "serve":
@@ -177,14 +181,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "user":
 		return runUser(fs, args[1:], getenv, lang, os.Stdin, stdout, stderr)
 	case "evaluation":
-		return runEvaluation(ctx, &cfg, fs, args[1:], region, stdout)
+		return runEvaluation(ctx, &cfg, fs, args[1:], lang, region, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "tradestat: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "tradestat: %s\n\n%s", said.T("unknown command %q", args[0]), usage)
 	return errUsage
 }
 
@@ -205,7 +209,7 @@ func parseRegion(code string) (division.Region, error) {
 	return r, nil
 }
 
-func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, out string, stdout io.Writer) error {
+func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, l msg.Lang, out string, stdout io.Writer) error {
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return err
@@ -223,7 +227,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, 
 			if err := os.WriteFile(path, body, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "wrote %s (%d lots)\n", path, len(y.Lots))
+			fmt.Fprintln(stdout, l.T("wrote %s (%d lots)", path, len(y.Lots)))
 		}
 		return nil
 	}
@@ -239,7 +243,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo dataset loaded into database %s at %s\n", cfg.Database, cfg.Addr)
+	fmt.Fprintln(stdout, l.T("demo dataset loaded into database %s at %s", cfg.Database, cfg.Addr))
 	return nil
 }
 

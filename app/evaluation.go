@@ -34,7 +34,7 @@ func readTargets(path string) ([]evaluation.Indicator, error) {
 // sealed]`: the performance self-evaluation table of a year, written as XLSX, marked 已定稿
 // under the table when a seal covers the year.
 // cfg is read after the flags are parsed: --database and the rest set it.
-func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, region func() (division.Region, error), stdout io.Writer) error {
+func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdout io.Writer) error {
 	year := fs.Int("year", 0, "the year evaluated")
 	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
 	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
@@ -42,11 +42,14 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	l, err := lang()
+	if err != nil {
+		return err
+	}
 	if *year < 1990 || *year > 2100 {
 		return tradestat.FailWith(tradestat.Invalid, errUsage, "--year: want a year between 1990 and 2100")
 	}
 	var ins []evaluation.Indicator
-	var err error
 	if *targetsFile != "" {
 		ins, err = readTargets(*targetsFile)
 	} else {
@@ -63,7 +66,7 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	f := query.Filter{}
 	f.From.Year, f.From.Month, f.From.Day = *year, 1, 1
 	f.To.Year, f.To.Month, f.To.Day = *year, 12, 31
-	figures, note, err := chosenFigures(ctx, store, f, *as)
+	figures, note, err := chosenFigures(ctx, store, f, *as, l)
 	if err != nil {
 		return err
 	}
@@ -79,13 +82,13 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err != nil {
 		return err
 	}
-	err = evaluation.WriteXLSX(file, msg.Chinese, msg.Chinese.T("%d performance self-evaluation table", *year), note, evaluation.Evaluate(ins, t))
+	err = evaluation.WriteXLSX(file, l, l.T("%d performance self-evaluation table", *year), note, evaluation.Evaluate(ins, t))
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", path)
+	fmt.Fprintln(stdout, l.T("wrote %s", path))
 	return nil
 }

@@ -171,7 +171,7 @@ func showProgress(opts *ingest.Options, name string, stderr io.Writer) func() {
 		opts.Progress = func(p ingest.Progress) {
 			if time.Since(last) >= 5*time.Second {
 				last = time.Now()
-				fmt.Fprintf(stderr, "%s: %d rows, %.0f rows/s, %d of %d bytes\n", name, p.Rows, rate(p.Rows, start), p.Bytes, p.Total)
+				fmt.Fprintln(stderr, opts.Lang.T("%s: %d rows, %d rows/s, %d of %d bytes", name, p.Rows, int64(rate(p.Rows, start)), p.Bytes, p.Total))
 			}
 		}
 		return func() {}
@@ -183,7 +183,7 @@ func showProgress(opts *ingest.Options, name string, stderr io.Writer) func() {
 				progressbar.OptionShowBytes(true), progressbar.OptionSetPredictTime(true),
 				progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 		}
-		bar.Describe(fmt.Sprintf("%s: %d rows, %.0f rows/s", name, p.Rows, rate(p.Rows, start)))
+		bar.Describe(opts.Lang.T("%s: %d rows, %d rows/s", name, p.Rows, int64(rate(p.Rows, start))))
 		_ = bar.Set64(p.Bytes)
 	}
 	return func() {

@@ -49,7 +49,7 @@ func runReport(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 	if err != nil {
 		return err
 	}
-	figures, note, err := chosenFigures(ctx, store, f, *as)
+	figures, note, err := chosenFigures(ctx, store, f, *as, msg.Chinese)
 	if err != nil {
 		return err
 	}
@@ -82,8 +82,8 @@ func openStore(ctx context.Context, cfg *warehouse.Config, region func() (divisi
 
 // chosenFigures is the figures a command asks for with --as: the current ones ("current"),
 // or those of the seal in force over f ("sealed"; refused when none covers it); with what
-// the output says of the seal in force (report.SealNote), "" when none covers f.
-func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as string) (query.Figures, string, error) {
+// the output says of the seal in force (report.SealNote, in l), "" when none covers f.
+func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as string, l msg.Lang) (query.Figures, string, error) {
 	if as != "current" && as != "sealed" {
 		return nil, "", tradestat.FailWith(tradestat.Invalid, errUsage, "--as %q: want current or sealed", as)
 	}
@@ -91,5 +91,5 @@ func chosenFigures(ctx context.Context, store *query.Store, f query.Filter, as s
 	if err != nil || a == nil {
 		return figures, "", err
 	}
-	return figures, report.SealNote(msg.Chinese, a.Seal, a.Sealed, a.Current, as == "sealed"), nil
+	return figures, report.SealNote(l, a.Seal, a.Sealed, a.Current, as == "sealed"), nil
 }

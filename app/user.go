@@ -67,7 +67,7 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, lang f
 		if err != nil {
 			return err
 		}
-		password, err := readPassword(stdin, stderr)
+		password, err := readPassword(stdin, stderr, l)
 		if err != nil {
 			return err
 		}
@@ -107,9 +107,9 @@ func scopeOf(l msg.Lang, region string) string {
 	return l.T("sees %s (%s) only", name, region)
 }
 
-func readPassword(stdin *os.File, stderr io.Writer) (string, error) {
+func readPassword(stdin *os.File, stderr io.Writer, l msg.Lang) (string, error) {
 	if term.IsTerminal(int(stdin.Fd())) {
-		fmt.Fprint(stderr, "password: ")
+		fmt.Fprint(stderr, l.T("password: "))
 		b, err := term.ReadPassword(int(stdin.Fd()))
 		fmt.Fprintln(stderr)
 		return string(b), err

@@ -10,6 +10,7 @@ import (
 
 	"tradestat/app"
 	"tradestat/auth"
+	"tradestat/msg"
 )
 
 // TestUserCommand: `tradestat user` adds accounts and screen links with or without a region,
@@ -70,4 +71,24 @@ func TestUserCommand(t *testing.T) {
 			t.Errorf("%v accepted: %s", bad, out)
 		}
 	}
+	// A refusal is said in the terminal's language, as Main says it: Chinese, or English.
+	for lang, says := range map[string]string{"zh": "密码：至少", "en": "password: at least"} {
+		saved := os.Stdin
+		os.Stdin, _ = os.Open(os.DevNull)
+		var errOut bytes.Buffer
+		code := app.Main([]string{"user", "--lang", lang, "--users", file, "add", "y", "viewer"}, &bytes.Buffer{}, &errOut, env)
+		os.Stdin = saved
+		if code != 1 || !strings.Contains(errOut.String(), "tradestat: ") {
+			t.Errorf("--lang %s, no password: exit %d, %s", lang, code, errOut.String())
+		}
+		if out, err := run("short\n", "--lang", lang, "add", "y", "viewer"); err == nil || !strings.Contains(msgOf(lang, err), says) {
+			t.Errorf("--lang %s, a short password: %v, %s", lang, err, out)
+		}
+	}
+}
+
+// msgOf is err as a terminal of language lang reads it.
+func msgOf(lang string, err error) string {
+	l, _ := msg.Parse(lang)
+	return l.Say(err)
 }

@@ -24,6 +24,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"tradestat"
 )
 
 // Role is what an account may do; a higher role may do everything a lower one may.
@@ -46,7 +48,7 @@ func ParseRole(s string) (Role, error) {
 	case "admin":
 		return Admin, nil
 	}
-	return 0, fmt.Errorf("unknown role %q (want viewer, analyst or admin)", s)
+	return 0, tradestat.Fail(tradestat.Invalid, "unknown role %q (want viewer, analyst or admin)", s)
 }
 
 func (r Role) String() string {
@@ -105,13 +107,13 @@ func Load(path string) (*Users, error) {
 			role, err := ParseRole(parts[2])
 			region := regionOf(parts, 4)
 			if err != nil || !nameRE.MatchString(parts[1]) || !strings.HasPrefix(parts[3], "$2") || region == "-" {
-				return nil, fmt.Errorf("%s line %d: want user:NAME:ROLE:BCRYPT-HASH[:REGION]", path, line)
+				return nil, tradestat.Fail(tradestat.Invalid, "%s line %d: want user:NAME:ROLE:BCRYPT-HASH[:REGION]", path, line)
 			}
 			u.users[parts[1]] = User{Name: parts[1], Role: role, Region: region, hash: []byte(parts[3])}
 		case parts[0] == "screen" && (len(parts) == 3 || len(parts) == 4) && len(parts[2]) == 64 && regionOf(parts, 3) != "-":
 			u.screens[parts[2]] = Link{Label: parts[1], Region: regionOf(parts, 3)}
 		default:
-			return nil, fmt.Errorf("%s line %d: not a user: or screen: entry", path, line)
+			return nil, tradestat.Fail(tradestat.Invalid, "%s line %d: not a user: or screen: entry", path, line)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -189,13 +191,13 @@ const minPassword = 10
 // of the same name. region limits it to a division ("" for the deployment's whole region).
 func AddUser(path, name string, role Role, password, region string) error {
 	if region != "" && !codeRE.MatchString(region) {
-		return fmt.Errorf("region %q: a six-digit division code", region)
+		return tradestat.Fail(tradestat.Invalid, "region %q: want a six-digit division code", region)
 	}
 	if !nameRE.MatchString(name) {
-		return fmt.Errorf("user name %q: use letters, digits and _ . @ - (at most 64)", name)
+		return tradestat.Fail(tradestat.Invalid, "user name %q: use letters, digits and _ . @ - (at most 64)", name)
 	}
 	if len([]rune(password)) < minPassword {
-		return fmt.Errorf("password: at least %d characters", minPassword)
+		return tradestat.Fail(tradestat.Invalid, "password: at least %d characters", minPassword)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
@@ -213,10 +215,10 @@ func AddUser(path, name string, role Role, password, region string) error {
 // its hash.
 func AddScreen(path, label, region string) (string, error) {
 	if region != "" && !codeRE.MatchString(region) {
-		return "", fmt.Errorf("region %q: a six-digit division code", region)
+		return "", tradestat.Fail(tradestat.Invalid, "region %q: want a six-digit division code", region)
 	}
 	if !nameRE.MatchString(label) {
-		return "", fmt.Errorf("label %q: use letters, digits and _ . @ - (at most 64)", label)
+		return "", tradestat.Fail(tradestat.Invalid, "label %q: use letters, digits and _ . @ - (at most 64)", label)
 	}
 	b := make([]byte, 24)
 	if _, err := rand.Read(b); err != nil {

@@ -168,6 +168,22 @@ func entries() []entry {
 		{"not met", "未达成"},
 		{"to fill in", "待填"},
 
+		// The terminal's own lines.
+		{"unknown command %q", "未知命令「%s」"},
+		{"%s: %d rows, %d rows/s, %d of %d bytes", "%s：已读%d行，每秒%d行，%d / %d 字节"},
+		{"%s: %d rows, %d rows/s", "%s：已读%d行，每秒%d行"},
+		{"wrote %s (%d lots)", "已写入 %s（%d个标段）"},
+		{"wrote %s", "已写入 %s"},
+		{"demo dataset loaded into database %s at %s", "演示数据已载入数据库 %s（ClickHouse %s）"},
+		{"password: ", "密码："},
+		{"unknown role %q (want viewer, analyst or admin)", "未知角色「%s」（应为 viewer、analyst 或 admin）"},
+		{"%s line %d: want user:NAME:ROLE:BCRYPT-HASH[:REGION]", "%s 第%d行：应为 user:名称:角色:BCRYPT哈希[:地区]"},
+		{"%s line %d: not a user: or screen: entry", "%s 第%d行：不是 user: 或 screen: 条目"},
+		{"region %q: want a six-digit division code", "地区「%s」：应为六位行政区划代码"},
+		{"user name %q: use letters, digits and _ . @ - (at most 64)", "用户名「%s」：只能用字母、数字和 _ . @ -（最多64个）"},
+		{"password: at least %d characters", "密码：至少%d个字符"},
+		{"label %q: use letters, digits and _ . @ - (at most 64)", "名称「%s」：只能用字母、数字和 _ . @ -（最多64个）"},
+
 		// A file that cannot be read at all: nothing of it is loaded.
 		{"%s changed while it was loaded; nothing was kept", "%s 在导入过程中被改动（内容与开始时不同），未载入任何数据"},
 		{"names ending in .report.txt or .rejects.csv are reserved for reports; rename the file", "以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名"},
