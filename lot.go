@@ -69,9 +69,9 @@ func (l Lot) Premium() money.Fen {
 func (l Lot) CheckPrices() error {
 	switch {
 	case l.Type.Kind() == Tender && l.Budget > 0 && l.Amount > l.Budget:
-		return Fail(Invalid, "the deal amount %s元 exceeds the budget or ceiling price %s元: check the units of both columns", l.Amount.Yuan(), l.Budget.Yuan())
+		return Fail(Invalid, "the deal amount %s yuan exceeds the budget or ceiling price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Budget.Yuan())
 	case l.Type.Kind() == Auction && l.Reserve > 0 && l.Amount < l.Reserve:
-		return Fail(Invalid, "the deal amount %s元 is below the reserve price %s元: check the units of both columns", l.Amount.Yuan(), l.Reserve.Yuan())
+		return Fail(Invalid, "the deal amount %s yuan is below the reserve price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Reserve.Yuan())
 	}
 	return nil
 }

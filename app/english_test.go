@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/evaluation"
+	"tradestat/ingest"
+	"tradestat/warehouse"
 )
 
 // TestEnglishPages walks every page of the dashboard in English — the overview of the city
@@ -179,4 +182,55 @@ func evaluationData(t *testing.T) []string {
 	out = append(out, "亿元", "万元", "个")
 	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
+}
+
+// TestEnglishAccountPages walks in English what only a deployment with accounts shows: the
+// sign-in page, and for an admin the ingest page with its upload form and loads, the page
+// that withdraws a load, the audit log and the report page with its seal form.
+func TestEnglishAccountPages(t *testing.T) {
+	svc, _, _, cfg := startWithAuth(t)
+	conn, err := warehouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	var rep ingest.Report
+	for _, f := range []string{"a.csv", "b.csv"} {
+		if rep, err = loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/"+f, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := []string{"道路A", "采购A", "采购B"}
+	for _, d := range append(division.MustRegion("530500").Root().Descendants(), division.MustRegion("530500").Root()) {
+		names = append(names, d.Name)
+	}
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	walk := func(c *http.Client, path string) string {
+		t.Helper()
+		resp, err := c.Get(svc.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		doc, err := html.Parse(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range chineseText(doc, names) {
+			t.Errorf("%s (%d): Chinese that is not data: %q", path, resp.StatusCode, text)
+		}
+		var b strings.Builder
+		html.Render(&b, doc) //nolint:errcheck // into memory
+		return b.String()
+	}
+	walk(client(t), "/login?lang=en")
+	admin := client(t)
+	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	if page := walk(admin, "/admin/ingest?lang=en"); !strings.Contains(page, rep.BatchID) {
+		t.Errorf("the ingest page does not list load %s", rep.BatchID)
+	}
+	walk(admin, "/admin/withdraw?lang=en&batch="+rep.BatchID)
+	walk(admin, "/admin/audit?lang=en")
+	walk(admin, "/report?year=2021&lang=en")
 }

@@ -37,7 +37,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, l.T("seal\tyear\tarea\tsealed\tby\tlots\t万元\tnote\tstate"))
+		fmt.Fprintln(tw, l.T("seal\tyear\tarea\tsealed\tby\tlots\t10k yuan\tnote\tstate"))
 		for _, x := range seals {
 			state := l.T("in force")
 			if x.Revoked {
@@ -60,7 +60,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		if err != nil {
 			return audit.Entry{}, err
 		}
-		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, %s 万元 (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
+		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, deal amount %s in 10k yuan (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
 		return audit.Entry{Action: audit.Seal, Path: "tradestat seal",
 			Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())}, nil
 	})

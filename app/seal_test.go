@@ -161,7 +161,7 @@ func TestSeal(t *testing.T) {
 	}
 	// An English page's export says it in English, with the same figures.
 	if _, csv := get("/export/indicators?year=2021&format=csv&lang=en"); !strings.Contains(csv, "this year was sealed on") ||
-		!strings.Contains(csv, "these are the current figures; sealed figures: projects 1651, deal amount 1107371 万元, savings 35303.82 万元, premium 17338.8 万元, online openings 289; changes since the seal: projects +1, deal amount +124.3 万元") {
+		!strings.Contains(csv, "these are the current figures; sealed figures: projects 1651; in 10k yuan: deal amount 1107371, savings 35303.82, premium 17338.8; online openings 289; changes since the seal: projects +1, deal amount +124.3 (10k yuan)") {
 		t.Errorf("the English export does not say the year is sealed:\n%.600s", csv[max(0, len(csv)-600):])
 	}
 

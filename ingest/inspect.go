@@ -79,7 +79,7 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 			if lot.Online {
 				online = p.T("yes")
 			}
-			row := p.T("row %d: %s | %s | %s | %s | deal %s元 | budget %s元 | reserve %s元 | savings %s元 | premium %s元 | online %s",
+			row := p.T("row %d: %s | %s | %s | %s | deal %s yuan | budget %s yuan | reserve %s yuan | savings %s yuan | premium %s yuan | online %s",
 				line, lot.ID(), string(lot.Type), lot.PlaceCode, lot.DealDate.String(), lot.Amount.Yuan(), lot.Budget.Yuan(),
 				lot.Reserve.Yuan(), lot.Savings().Yuan(), lot.Premium().Yuan(), online)
 			if lot.Cancelled { // its amounts as the file gives them; no figure counts them

@@ -296,7 +296,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 			return lot, c.rejectf(rec, line, a.f, "the amount is negative")
 		}
 		if v > tradestat.MaxLotAmount {
-			return lot, c.rejectf(rec, line, a.f, "the amount is above the bound of one lot (%s万元)", tradestat.MaxLotAmount.Wan())
+			return lot, c.rejectf(rec, line, a.f, "the amount is above the bound of one lot (%s in 10k yuan)", tradestat.MaxLotAmount.Wan())
 		}
 		*a.dst = v
 	}

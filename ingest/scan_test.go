@@ -152,7 +152,7 @@ func TestInspect(t *testing.T) {
 		{msg.Chinese, []string{"文件：baoshan-2021.xlsx（XLSX）", "表头行：第4行", "成交金额（万元）", "→ 成交金额 [万元]",
 			"第5行：BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | 成交 9505000.00元", "工作表「说明」：", "未读取", "未载入任何数据"}},
 		{msg.English, []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ deal amount [万元]",
-			"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | deal 9505000.00元", "sheet 说明:", "not read", "nothing was loaded"}},
+			"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | deal 9505000.00 yuan", "sheet 说明:", "not read", "nothing was loaded"}},
 	} {
 		var b strings.Builder
 		if err := Inspect(SourceFromPath("testdata/baoshan-2021.xlsx"), Options{Region: baoshan, Lang: tc.lang}, &b, 3); err != nil {

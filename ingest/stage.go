@@ -162,7 +162,7 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 	}
 	for i := range own {
 		if s := money.Fen(stored[i]); s < 0 || s >= tradestat.MaxTotal-own[i] {
-			return unreadable("the total of the lots would pass the range that is computed exactly (%s 万元); nothing was loaded", tradestat.MaxTotal.Wan())
+			return unreadable("the total of the lots would pass the range that is computed exactly (%s in 10k yuan); nothing was loaded", tradestat.MaxTotal.Wan())
 		}
 	}
 	return nil

@@ -294,10 +294,10 @@ func (w Withdrawal) Text(l msg.Lang) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, l.T("load %s (%s): %d lots removed, %d given back their earlier version, %d left as a later load changed them",
 		w.Batch, w.File, w.Removed, w.Restored, w.Kept))
-	fmt.Fprintln(&b, l.T("all the data: %d lots, %s 万元 before; %d lots, %s 万元 after",
+	fmt.Fprintln(&b, l.T("all the data: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after",
 		w.LotsBefore, w.AmountBefore.Wan(), w.LotsAfter, w.AmountAfter.Wan()))
 	for _, y := range w.Years {
-		fmt.Fprintln(&b, l.T("%d: lots %+d, deal amount %s 万元", y.Year, y.Lots, signedWan(y.Amount)))
+		fmt.Fprintln(&b, l.T("%d: lots %+d, deal amount %s (10k yuan)", y.Year, y.Lots, signedWan(y.Amount)))
 	}
 	return b.String()
 }

@@ -366,12 +366,12 @@ func SealNote(l msg.Lang, x query.Seal, sealed, current query.Totals, ofSealed b
 	if !strings.HasPrefix(amount, "-") {
 		amount = "+" + amount
 	}
-	return note + l.T("; changes since the seal: projects %+d, deal amount %s 万元", current.Projects-sealed.Projects, amount)
+	return note + l.T("; changes since the seal: projects %+d, deal amount %s (10k yuan)", current.Projects-sealed.Projects, amount)
 }
 
 // figuresLine is the five figures of t in one line: 交易项目1651个，交易金额1107371万元，….
 func figuresLine(l msg.Lang, t query.Totals) string {
-	return l.T("projects %d, deal amount %s 万元, savings %s 万元, premium %s 万元, online openings %d",
+	return l.T("projects %d; in 10k yuan: deal amount %s, savings %s, premium %s; online openings %d",
 		t.Projects, t.Amount.Wan(), t.Savings.Wan(), t.Premium.Wan(), t.Online)
 }
 
