@@ -36,8 +36,8 @@ import (
 const DefaultBatchSize = 50000
 
 // DefaultInsertRows is how many rows one INSERT carries before it is ended and the next
-// begins; each INSERT becomes one part. A quarter of a million rows is the measured best on
-// our machines (make bench-ingest): the server writes one part while the client reads the
+// begins; each INSERT becomes one part. A quarter of a million rows did best in make
+// bench-ingest (README has the figures): the server writes one part while the client reads the
 // rows of the next, so a load ends soon after its last row is read, and the few parts it
 // leaves are merged in the background. One INSERT per file would leave the server's whole
 // write until after the reading; one per block, dozens of small parts to write and merge.

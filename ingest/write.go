@@ -253,8 +253,8 @@ func (r rollup) insert() string {
 // whose lots all moved away (to another day, place or type) comes to zero and is dropped as
 // the table merges. It recomputes every group rather than only those the load touched:
 // finding the groups earlier versions of the load's lots fell in means matching every lot of
-// the table against the load, which measured several times slower than recomputing (FINAL and
-// a GROUP BY over the lots).
+// the table against the load, which is slower than recomputing (FINAL and a GROUP BY over the
+// lots) however few lots the load holds.
 //
 // At a country's scale a day's group holds about one lot, so grouping millions of lots holds
 // millions of groups: past rollupMemory bytes the server groups on disk rather than refuse the
