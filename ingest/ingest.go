@@ -169,7 +169,8 @@ var errChanged = errors.New("the file changed while it was loaded")
 func IsChanged(err error) bool { return errors.Is(err, errChanged) }
 
 // Load reads src, loads its valid lots and records the batch. An error means the file could
-// not be read (a failure of the input, tradestat.FailureKind.OfInput) or written; row problems are rejects and never stop the file.
+// not be read (a failure of the input: tradestat.FailureKind.OfInput) or written; row
+// problems are rejects and never stop the file.
 //
 // A load is all or nothing for every reader: its lots are streamed into a staging table of
 // its own, which no reader sees, and move into deals in one step only once the whole file

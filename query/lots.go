@@ -196,9 +196,9 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 // every lot of the region, which at a country's scale is what keeps a lot page interactive.
 // The table is ordered by lot identity, so the server finds the projects through its
 // primary index, and as a PREWHERE it reads the other columns of those rows alone (a WHERE
-// reads them for every row first). A PREWHERE applies before FINAL
-// merges the versions of a lot; on the project code, which every version of a lot shares,
-// it keeps all of them or none, so FINAL still finds the current one. A filter of the whole
+// reads them for every row first). A PREWHERE applies before FINAL merges the versions of a
+// lot; on the project code, which every version of a lot shares, it keeps all of them or
+// none, so FINAL still finds the current one. A filter of the whole
 // region narrows nothing here: the period alone selects too many projects for the set to
 // pay. lots_by_place holds a row for every current lot (and perhaps for earlier versions
 // not yet cancelled out), so nothing the filter selects is lost; the filter itself, the
