@@ -102,9 +102,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return run(ctx, args, stdout, stderr, getenv, &l)
 }
 
-// run is Run that sets *said to the language the command was asked to speak (--lang), the
+// run is Run that sets *spoken to the language the command was asked to speak (--lang), the
 // one its failure is said in.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, said *msg.Lang) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, spoken *msg.Lang) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
@@ -123,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if err != nil {
 			return l, tradestat.FailWith(tradestat.Invalid, errUsage, "--lang %q: want zh or en", *langName)
 		}
-		*said = l
+		*spoken = l
 		return l, nil
 	}
 	regionCode := fs.String("region", orDefault(getenv("TRADESTAT_REGION"), DefaultRegion),
@@ -188,7 +188,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "tradestat: %s\n\n%s", said.T("unknown command %q", args[0]), usage)
+	fmt.Fprintf(stderr, "tradestat: %s\n\n%s", spoken.T("unknown command %q", args[0]), usage)
 	return errUsage
 }
 
