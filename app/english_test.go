@@ -86,6 +86,9 @@ func TestEnglishPages(t *testing.T) {
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
 		}
+		if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "public%20resource%20trading") {
+			t.Errorf("%s: the file is not named in English: %s", path, cd)
+		}
 		cells := exportCells(t, body, strings.Contains(path, "format=csv"))
 		if len(cells) < 14 { // a title and a header at least
 			t.Errorf("%s: %d cells", path, len(cells))

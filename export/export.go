@@ -398,8 +398,9 @@ func anySlice(ss []string) []any {
 	return out
 }
 
-// Filename is an export's file name: the title, sanitised for file systems.
+// Filename is an export's file name: the title, sanitised for file systems (an English
+// title keeps its spaces; the download header encodes them).
 func Filename(title string, f Format) string {
-	r := strings.NewReplacer("/", "-", "\\", "-", ":", "-", "*", "", "?", "", "\"", "", "<", "", ">", "", "|", "", " ", "")
+	r := strings.NewReplacer("/", "-", "\\", "-", ":", "", "*", "", "?", "", "\"", "", "<", "", ">", "", "|", "")
 	return r.Replace(title) + "." + string(f)
 }
