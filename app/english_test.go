@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -18,7 +19,6 @@ import (
 	"tradestat/division"
 	"tradestat/evaluation"
 	"tradestat/ingest"
-	"tradestat/warehouse"
 )
 
 // TestEnglishPages walks every page of the dashboard in English — the overview of the city
@@ -86,7 +86,8 @@ func TestEnglishPages(t *testing.T) {
 		if err != nil || resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
 		}
-		if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "public%20resource%20trading") {
+		cd := resp.Header.Get("Content-Disposition")
+		if name, err := url.PathUnescape(cd[strings.Index(cd, "UTF-8''")+len("UTF-8''"):]); err != nil || hasChinese(name, names) {
 			t.Errorf("%s: the file is not named in English: %s", path, cd)
 		}
 		cells := exportCells(t, body, strings.Contains(path, "format=csv"))
@@ -191,14 +192,9 @@ func evaluationData(t *testing.T) []string {
 // sign-in page, and for an admin the ingest page with its upload form and loads, the page
 // that withdraws a load, the audit log and the report page with its seal form.
 func TestEnglishAccountPages(t *testing.T) {
-	svc, _, _, cfg := startWithAuth(t)
-	conn, err := warehouse.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	svc, loader := startWithLoader(t)
 	var rep ingest.Report
+	var err error
 	for _, f := range []string{"a.csv", "b.csv"} {
 		if rep, err = loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/"+f, ingest.Options{}); err != nil {
 			t.Fatal(err)

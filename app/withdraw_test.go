@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tradestat/app"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
@@ -21,13 +22,7 @@ import (
 // withdrawal is in the audit log; an analyst may not open the page; a second withdrawal of
 // the same load is a 409 with its reason.
 func TestWithdrawPage(t *testing.T) {
-	svc, _, _, cfg := startWithAuth(t)
-	conn, err := warehouse.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	svc, loader := startWithLoader(t)
 	admin := client(t)
 	signIn(t, admin, svc.URL, "admin", "admin password 1")
 	fetch := func(path string) (int, string) {
@@ -136,4 +131,16 @@ func waitSummary(t *testing.T, summary func() string, was string) string {
 	}
 	t.Fatalf("the figures stayed %s", was)
 	return ""
+}
+
+// startWithLoader is startWithAuth with a loader of Baoshan on the service's database.
+func startWithLoader(t *testing.T) (*app.Service, *ingest.Loader) {
+	t.Helper()
+	svc, _, _, cfg := startWithAuth(t)
+	conn, err := warehouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return svc, ingest.NewLoader(conn, division.MustRegion("530500"))
 }
