@@ -37,7 +37,7 @@ func readTargets(path string) ([]evaluation.Indicator, error) {
 func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args []string, lang func() (msg.Lang, error), region func() (division.Region, error), stdout io.Writer) error {
 	year := fs.Int("year", 0, "the year evaluated")
 	targetsFile := fs.String("targets", "", "targets file (CSV; default: tradestat's own, evaluation/targets.csv)")
-	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx)")
+	out := fs.String("out", "", "the XLSX to write (default: 绩效自评表-YEAR.xlsx, or self-evaluation-YEAR.xlsx with --lang en)")
 	as := fs.String("as", "current", "current figures, or sealed: those of the year's seal (定稿)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -76,7 +76,7 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	}
 	path := *out
 	if path == "" {
-		path = fmt.Sprintf("绩效自评表-%d.xlsx", *year)
+		path = fmt.Sprintf("%s-%d.xlsx", l.T("self-evaluation"), *year) // 绩效自评表-2021.xlsx
 	}
 	file, err := os.Create(path)
 	if err != nil {
