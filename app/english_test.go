@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
@@ -230,6 +231,27 @@ func TestEnglishAccountPages(t *testing.T) {
 		t.Errorf("the ingest page does not list load %s", rep.BatchID)
 	}
 	walk(admin, "/admin/withdraw?lang=en&batch="+rep.BatchID)
+	walk(admin, "/admin/ingest?lang=en&uploaded=a.csv")
+	walk(admin, "/admin/ingest?lang=en&withdrawn="+rep.BatchID)
 	walk(admin, "/admin/audit?lang=en")
 	walk(admin, "/report?year=2021&lang=en")
+	// A sealed year, changed since: the seal's mark, its change list and the sealed report.
+	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/a.csv", ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, "2021年度项目支出绩效自评报告")
+	for i := 0; !strings.Contains(walk(admin, "/?year=2021&lang=en"), `id="seal-changed"`); i++ {
+		if i == 50 { // the pages trust what they read for a second
+			t.Fatal("the overview never showed the seal and the change since")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, path := range []string{"/?year=2021&lang=en", "/report?year=2021&lang=en", "/report?year=2021&as=sealed&lang=en", "/seals/changes?year=2021&lang=en"} {
+		if page := walk(admin, path); !strings.Contains(page, "Sealed figures: projects ") || !strings.Contains(page, "Changed since the seal: projects +1, deal amount +0.09 (10k yuan)") {
+			t.Errorf("%s: the seal's mark is not said in English", path)
+		}
+	}
 }

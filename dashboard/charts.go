@@ -94,7 +94,7 @@ func amountAndProjects(lk look, id, title string, rows []query.Row, drill func(q
 	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(append(baseOpts(lk, id, title), charts.WithYAxisOpts(opts.YAxis{Name: lk.l.T("万元")}))...)
-	bar.ExtendYAxis(opts.YAxis{Name: lk.l.unit("个"), Position: "right"})
+	bar.ExtendYAxis(opts.YAxis{Name: lk.l.Unit("个"), Position: "right"})
 	bar.SetXAxis(names).AddSeries(lk.l.T("交易金额（万元）"), amounts)
 	line := charts.NewLine()
 	line.SetXAxis(names).AddSeries(lk.l.T("交易项目（个）"), counts, charts.WithLineChartOpts(opts.LineChart{YAxisIndex: 1}))
@@ -140,7 +140,7 @@ func monthSeries(l lang, rows []query.Row) (names []string, amounts, running []j
 func familyChart(lk look, title string, rows []query.Row, drill func(query.Row) string) chart {
 	pie := charts.NewPie()
 	o := baseOpts(lk, "chart_families", title)
-	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.unit("万元") + "（{d}%）")}))
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.Unit("万元") + "（{d}%）")}))
 	pie.SetGlobalOptions(o...)
 	var data []opts.PieData
 	var links []string
@@ -175,7 +175,7 @@ func ratesChart(lk look, id, title string, rows []query.Row, drill func(query.Ro
 func onlineChart(lk look, title string, t query.Totals) chart {
 	pie := charts.NewPie()
 	o := baseOpts(lk, "chart_online", title)
-	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.unit("个") + "（{d}%）")}))
+	o = append(o, charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: types.FuncStr("{b}<br/>{c}" + lk.l.Unit("个") + "（{d}%）")}))
 	pie.SetGlobalOptions(o...)
 	pie.AddSeries(lk.l.T("不见面开标"), []opts.PieData{
 		{Name: lk.l.T("不见面开标"), Value: t.Online},

@@ -85,8 +85,8 @@ func (l lang) rowName(r query.Row) string {
 	return l.T(r.Name)
 }
 
-// unit is a KPI unit in the page's language.
-func (l lang) unit(zhUnit string) string {
+// Unit is a unit after a figure in the page's language: 万元 or " ×10k yuan", 个 or nothing.
+func (l lang) Unit(zhUnit string) string {
 	if l != en {
 		return zhUnit
 	}

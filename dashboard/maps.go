@@ -114,7 +114,7 @@ type ranked struct {
 // rankingSize rows with lots.
 func rankingOf(v view, path string, rows []query.Row) []ranked {
 	m, l := v.Metric, v.L
-	unit := l.unit(m.Unit())
+	unit := l.Unit(m.Unit())
 	var out []ranked
 	var top float64
 	for _, r := range sortByMetric(rows, m) {
@@ -183,7 +183,7 @@ func (s *Server) areaMap(lk look, v view, path string, rows []query.Row, height 
 	for _, r := range rows {
 		byCode[r.Key] = r
 	}
-	unit := l.unit(m.Unit())
+	unit := l.Unit(m.Unit())
 	var links []string
 	var top float64
 	for _, d := range area.Children {

@@ -257,12 +257,12 @@ func (s *Server) overview(c *fiber.Ctx, r viewRequest) error {
 // period a year earlier: a relative change for figures, percentage points for rates.
 func kpis(l lang, cur, prev query.Totals) []kpi {
 	count := func(label string, n, p int64) kpi {
-		k := kpi{Label: l.T(label), Value: strconv.FormatInt(n, 10), Unit: l.unit("个")}
+		k := kpi{Label: l.T(label), Value: strconv.FormatInt(n, 10), Unit: l.Unit("个")}
 		k.Change, k.Trend = relChange(l, n, p)
 		return k
 	}
 	wan := func(label string, n, p money.Fen) kpi {
-		k := kpi{Label: l.T(label), Value: n.Wan(), Unit: l.unit("万元")}
+		k := kpi{Label: l.T(label), Value: n.Wan(), Unit: l.Unit("万元")}
 		k.Change, k.Trend = relChange(l, int64(n), int64(p))
 		return k
 	}

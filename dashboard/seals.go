@@ -66,6 +66,16 @@ func (s *Server) sealOf(ctx context.Context, st *query.Store, v view) (*sealed, 
 	return sealedOf(v, a), nil
 }
 
+// SealedText is the seal's figures as the mark says them, in l: 定稿数字：交易项目1651个，交易金额1107371万元.
+func (x *sealed) SealedText(l lang) string {
+	return l.msg().T("Sealed figures: projects %d, deal amount %s (10k yuan)", x.Sealed.Projects, x.Sealed.Amount.Wan())
+}
+
+// ChangedText is how the data differ from the seal, in l: 定稿后数据变动：交易项目 +1个，交易金额 +124.3万元.
+func (x *sealed) ChangedText(l lang) string {
+	return l.msg().T("Changed since the seal: projects %s, deal amount %s (10k yuan)", x.Projects, x.Amount)
+}
+
 // sealedOf is what the view's pages say of the seal in force and the figures against it.
 func sealedOf(v view, a *query.Against) *sealed {
 	d := difference(a.Current, a.Sealed)

@@ -184,6 +184,9 @@ func entries() []entry {
 		{"password: at least %d characters", "密码：至少%d个字符"},
 		{"label %q: use letters, digits and _ . @ - (at most 64)", "名称「%s」：只能用字母、数字和 _ . @ -（最多64个）"},
 
+		{"Sealed figures: projects %d, deal amount %s (10k yuan)", "定稿数字：交易项目%d个，交易金额%s万元"},
+		{"Changed since the seal: projects %s, deal amount %s (10k yuan)", "定稿后数据变动：交易项目 %s个，交易金额 %s万元"},
+
 		// A file that cannot be read at all: nothing of it is loaded.
 		{"%s changed while it was loaded; nothing was kept", "%s 在导入过程中被改动（内容与开始时不同），未载入任何数据"},
 		{"names ending in .report.txt or .rejects.csv are reserved for reports; rename the file", "以 .report.txt 或 .rejects.csv 结尾的名称留给导入报告，请改名"},
