@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat"
+	"tradestat/money"
 	"tradestat/msg"
 )
 
@@ -251,6 +254,69 @@ func BenchmarkRecordLimiter(b *testing.B) {
 	for b.Loop() {
 		if _, err := io.Copy(io.Discard, newRecordLimiter(bytes.NewReader(data), ',')); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestPriceUnitCodes: a per-row unit is read when it names 元 or 万元; a unit written as a
+// code (0, 1, 2 — platforms number them differently) rejects its row, naming the code, rather
+// than being read as one platform's numbering.
+func TestPriceUnitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		unit   string
+		amount money.Fen // 0: rejected
+	}{
+		{"元", 1250 * money.Yuan}, {"万元", 1250 * money.Wan}, {"CNY", 1250 * money.Yuan},
+		{"0", 0}, {"1", 0}, {"2", 0}, {"１", 0}, {"亿元", 0},
+	} {
+		data := "项目编号,标段编号,项目名称,交易类型,交易地点,成交日期,成交金额,价格单位\nP1,1,道路工程,工程建设,530502,2021-03-01,1250," + tc.unit + "\n"
+		rep, lots, rejects, _, err := scanBytes(t, "units.csv", []byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.unit, err)
+		}
+		switch {
+		case tc.amount != 0 && (len(lots) != 1 || lots[0].Amount != tc.amount):
+			t.Errorf("unit %q: %v, want one lot of %s元", tc.unit, lots, tc.amount.Yuan())
+		case tc.amount == 0 && (len(lots) != 0 || rep.Rejected != 1 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, "「"+tc.unit+"」")):
+			t.Errorf("unit %q: %d lots, rejects %v; want the row rejected naming the unit", tc.unit, len(lots), rejects)
+		case tc.amount == 0 && tc.unit != "亿元" && !strings.Contains(rejects[0].Reason, "代码"):
+			t.Errorf("unit %q: the reason does not say it is a code: %s", tc.unit, rejects[0].Reason)
+		}
+	}
+
+	// A mapping file says what the codes mean: the national specification's win-result
+	// layout, whose 价格单位 2 is then 万元 (338.12 → 3381200.00元); a code it does not name is
+	// still refused, and so is a mapping that gives a code no unit tradestat knows.
+	dir := t.TempDir()
+	mapping := func(line string) (Mapping, error) {
+		path := filepath.Join(dir, "mapping.csv")
+		if err := os.WriteFile(path, []byte(line+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return LoadMapping(path)
+	}
+	m, err := mapping("价格单位,price_unit,1=元 2=万元")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]money.Fen{"testdata/spec-win-result.csv": 3381200 * money.Yuan} {
+		var rep Report
+		var lots []tradestat.Lot
+		err := scan(context.Background(), SourceFromPath(file), Options{Region: baoshan, Today: today, Mapping: m}, &rep,
+			func(l tradestat.Lot) error { lots = append(lots, l); return nil })
+		if err != nil || len(lots) != 1 || lots[0].Amount != want {
+			t.Errorf("%s with the codes mapped: %v, %v; want one lot of %s元", file, lots, err, want.Yuan())
+		}
+	}
+	data := "项目编号,标段编号,项目名称,交易类型,交易地点,成交日期,成交金额,价格单位\nP1,1,道路工程,工程建设,530502,2021-03-01,1250,3\n"
+	var rep Report
+	if err := scan(context.Background(), Source{Name: "units.csv", Data: []byte(data)}, Options{Region: baoshan, Today: today, Mapping: m}, &rep,
+		func(tradestat.Lot) error { return nil }); err != nil || rep.Rejected != 1 {
+		t.Errorf("a code the mapping does not name: %v, %d rejected", err, rep.Rejected)
+	}
+	for _, bad := range []string{"价格单位,price_unit,1=亿元", "价格单位,price_unit,1", "价格单位,price_unit,=元"} {
+		if _, err := mapping(bad); err == nil {
+			t.Errorf("mapping %q accepted", bad)
 		}
 	}
 }

@@ -61,10 +61,12 @@ type Mapping map[string]mappedField
 type mappedField struct {
 	field field
 	unit  money.Fen
+	codes map[string]money.Fen // a price unit column's codes: what each means
 }
 
 // LoadMapping reads a mapping file: CSV lines `header,field[,unit]`, e.g.
-// `成交价(含税),amount,元`. Lines starting with # are comments.
+// `成交价(含税),amount,元`; for a price unit column, the unit is what its codes mean, e.g.
+// `价格单位,price_unit,1=元 2=万元`. Lines starting with # are comments.
 func LoadMapping(path string) (Mapping, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -92,7 +94,11 @@ func LoadMapping(path string) (Mapping, error) {
 			return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: unknown field %q (fields: %s)", path, line, rec[1], strings.Join(fieldNames[1:], ", "))
 		}
 		mf := mappedField{field: fld}
-		if len(rec) > 2 {
+		if fld == fPriceUnit && len(rec) > 2 {
+			if mf.codes = unitCodes(rec[2]); mf.codes == nil {
+				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: %q: want what each code means, such as 1=元 2=万元", path, line, rec[2])
+			}
+		} else if len(rec) > 2 {
 			switch strings.TrimSpace(rec[2]) {
 			case "元", "yuan", "":
 				mf.unit = money.Yuan
@@ -104,6 +110,31 @@ func LoadMapping(path string) (Mapping, error) {
 		}
 		m[strings.TrimSpace(rec[0])] = mf
 	}
+}
+
+// unitCodes reads what a price unit column's codes mean, "1=元 2=万元" (separated by spaces
+// or semicolons); nil when any part is not a code and 元 or 万元.
+func unitCodes(s string) map[string]money.Fen {
+	parts := strings.FieldsFunc(narrow(s), func(r rune) bool { return r == ' ' || r == ';' || r == '；' })
+	codes := map[string]money.Fen{}
+	for _, p := range parts {
+		code, unit, ok := strings.Cut(p, "=")
+		code = strings.ToLower(strings.TrimSpace(code))
+		switch unit = strings.TrimSpace(unit); {
+		case !ok || code == "":
+			return nil
+		case unit == "元":
+			codes[code] = money.Yuan
+		case unit == "万元":
+			codes[code] = money.Wan
+		default:
+			return nil
+		}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	return codes
 }
 
 // column is one mapped column of an export.

@@ -449,6 +449,10 @@ func newConverter(t table, file string, opts Options, types map[string]tradestat
 	if opts.Region.Root() == nil {
 		return nil, nil, fmt.Errorf("%s: no region to read trading places in", file)
 	}
-	return &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
-		types: types, p: p, lang: opts.Lang, region: opts.Region}, data, nil
+	c := &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
+		types: types, p: p, lang: opts.Lang, region: opts.Region}
+	if l.at[fPriceUnit] >= 0 {
+		c.unitCodes = opts.Mapping[l.columns[c.colIndex(fPriceUnit)].header].codes
+	}
+	return c, data, nil
 }

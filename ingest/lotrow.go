@@ -28,8 +28,9 @@ type converter struct {
 	excel        bool
 	defaultPlace string
 	types        map[string]tradestat.TradeType
-	today        tradestat.Date // no lot completes after it
-	p            msg.Printer    // the language of reject reasons
+	today        tradestat.Date       // no lot completes after it
+	unitCodes    map[string]money.Fen // what the price unit column's codes mean (--mapping)
+	p            msg.Printer          // the language of reject reasons
 	lang         msg.Lang
 	region       division.Region // where trading places must lie
 	// places and regions remember what each text read as: an export writes the same few
@@ -256,11 +257,19 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	}
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
-		switch strings.ToLower(narrow(u)) {
-		case "元", "yuan", "1", "cny":
+		switch n := strings.ToLower(narrow(u)); {
+		case n == "元" || n == "yuan" || n == "cny":
 			rowUnit = money.Yuan
-		case "万元", "wan", "2":
+		case n == "万元" || n == "wan":
 			rowUnit = money.Wan
+		case c.unitCodes[n] != 0:
+			rowUnit = c.unitCodes[n]
+		case strings.Trim(n, "0123456789") == "":
+			// A unit written as a code (0, 1, 2): platforms number their units differently,
+			// and reading one's 1 (万元) as another's (元) moves an amount ten thousandfold, so
+			// a code is read only as the mapping file says.
+			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is a code, which platforms number differently: say what the codes mean in a mapping file (a line such as %s,price_unit,1=元 2=万元), or write 元 or 万元 in this column",
+				u, c.l.columns[c.colIndex(fPriceUnit)].header)
 		default:
 			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is not 元 or 万元", u)
 		}
