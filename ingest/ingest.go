@@ -21,7 +21,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,7 +49,7 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	now        func() time.Time
-	refresh    *sync.Mutex // one commit or withdrawal at a time, shared by the loaders of For
+	leases     *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
 	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
 	// load there, as a kill at that moment would.
 	afterMove func() error
@@ -59,7 +58,7 @@ type Loader struct {
 // NewLoader returns a Loader writing through conn the lots of files whose trading places lie
 // within region.
 func NewLoader(conn driver.Conn, region division.Region) *Loader {
-	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now, refresh: &sync.Mutex{}}
+	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now, leases: newLeases(conn)}
 }
 
 // For is a loader of the same database for lots within region (an admin's, a region inbox's):
@@ -174,16 +173,14 @@ func IsChanged(err error) bool { return errors.Is(err, errChanged) }
 //
 // A load is all or nothing for every reader: its lots are streamed into a staging table of
 // its own, which no reader sees, and move into deals in one step only once the whole file
-// has been read (stage.go). A load stopped before that leaves nothing visible; one stopped
-// after it is completed by the next load (Recover).
+// has been read (stage.go), under the write lease that serialises every writer of the
+// database (lease.go). A load stopped before that leaves nothing visible; one stopped after it
+// is completed by the next writer (Recover).
 func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
 	batch := newBatch()
 	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch), Lang: opts.Lang}
 	opts.Region = l.region
 	started := l.now()
-	if err := l.Recover(ctx); err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
-	}
 	st, err := l.newStage(ctx, batch)
 	if err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
@@ -260,7 +257,7 @@ func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, er
 	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
 		return rep, tradestat.FailWith(tradestat.Conflict, errChanged, "%s changed while it was loaded; nothing was kept", src.Name)
 	}
-	if err := l.commit(ctx, st, &rep, own, src.Demo, started); err != nil {
+	if err := l.commit(ctx, st, &rep, own, src.Demo, started, opts.Rejects); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	return rep, nil

@@ -39,19 +39,16 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 		return s, refused(tradestat.Invalid, "a seal needs a note of up to 200 characters: the report its figures went into")
 	}
 	f := tradestat.Filter{From: tradestat.Date{Year: year, Month: 1, Day: 1}, To: tradestat.Date{Year: year, Month: 12, Day: 31}, Area: d.Code}
-	cond, args := "", []any{s.ID, f.From.String(), f.To.String()}
-	if codes, all := f.Places(l.region); !all {
-		if len(codes) == 0 {
-			cond = " AND 0"
-		} else {
-			cond = " AND place_code IN (" + strings.Repeat("?, ", len(codes)-1) + "?)"
-			for _, c := range codes {
-				args = append(args, c)
-			}
-		}
+	cond, places := placeCondition(f, l.region)
+	args := append([]any{s.ID, f.From.String(), f.To.String()}, places...)
+	le, err := l.leases.hold(ctx)
+	if err != nil {
+		return s, err
 	}
-	l.refresh.Lock()
-	defer l.refresh.Unlock()
+	defer le.release(ctx)
+	if err := l.recoverStopped(ctx); err != nil {
+		return s, err
+	}
 	// The copy reads every lot of the table (deals FINAL) and writes a year's: with the
 	// server's defaults it squashes up to a million rows into one block before writing and
 	// reads each column through a megabyte buffer per part, which for a national year holds

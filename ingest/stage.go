@@ -61,13 +61,23 @@ func (st *stage) drop(ctx context.Context) {
 	}
 }
 
-// commit makes a fully read load official: it refuses it when a total would leave the exact
-// range, writes its account to ingest_pending, moves its lots into deals, counts its distinct
-// lots while the daily figures take them in, and records the batch. Stopped after the move,
-// it is completed by Recover.
-func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals, demo bool, started time.Time) error {
-	l.refresh.Lock()
-	defer l.refresh.Unlock()
+// commit makes a fully read load official, under the write lease (lease.go), so that it is
+// one step whatever else writes to the database: it completes the loads that were stopped
+// before it, refuses the load when a total would leave the exact range, rejects the rows
+// that would change a lot outside the loader's region, counts the load's lots, writes its
+// account to ingest_pending, moves its lots into deals, brings the rollups up to date and
+// records the batch. Once it has the lease it is not cancelled: a SIGTERM lets it end its
+// step. Stopped all the same (SIGKILL), it is completed by the next writer (recoverStopped).
+func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals, demo bool, started time.Time, rejects func(Reject) error) error {
+	le, err := l.leases.hold(ctx)
+	if err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	defer le.release(ctx)
+	if err := l.recoverStopped(ctx); err != nil {
+		return err
+	}
 	var others uint64
 	var errOthers error
 	var wg sync.WaitGroup
@@ -83,59 +93,97 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 		return fmt.Errorf("earlier lots: %w", errOthers)
 	}
 	first := others == 0
-	if st.staged {
-		// The versions the load replaces are kept before it replaces them, so that it can be
-		// withdrawn; a first load replaces none.
-		if !first {
-			if err := l.keepVersions(ctx, st); err != nil {
-				return err
-			}
-		}
-		rep.versions = true
-		// Its lots and duplicates are counted after the move (Recover counts them itself).
-		if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
+	if !st.staged {
+		return l.commitUnstaged(ctx, st, rep, demo, started, first)
+	}
+	outside := 0
+	if !first {
+		if outside, err = l.rejectOutside(ctx, st, rep, rejects); err != nil {
 			return err
 		}
-		if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
-			return fmt.Errorf("move the load's lots into deals: %w", err)
-		}
-		if l.afterMove != nil {
-			if err := l.afterMove(); err != nil {
-				return err
-			}
+		// The versions the load replaces are kept before it replaces them, so that it can be
+		// withdrawn; a first load replaces none.
+		if err := l.keepVersions(ctx, st); err != nil {
+			return err
 		}
 	}
+	rep.versions = true
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
-	// client-side set that would grow with the file. A background merge may already have
-	// dropped a duplicate's earlier row, but never a lot, so the count is exact either way.
-	// A first load's own figures are added meanwhile: they are right unless it had duplicates,
-	// when every group is recomputed.
+	// client-side set that would grow with the file; before the move, so that the account
+	// written with the load is whole and a load completed by another writer keeps it.
+	if err := l.countLots(ctx, st, rep); err != nil {
+		return err
+	}
+	if err := l.recordGaps(ctx, st, rep, outside > 0); err != nil {
+		return err
+	}
+	if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
+		return err
+	}
+	if err := le.check(ctx); err != nil {
+		return err
+	}
+	if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
+		return fmt.Errorf("move the load's lots into deals: %w", err)
+	}
+	if l.afterMove != nil {
+		if err := l.afterMove(); err != nil {
+			return err
+		}
+	}
+	// A first load's own figures are added: they are right unless it had duplicates, when
+	// every group is recomputed.
+	if first && rep.Duplicates == 0 {
+		err = l.addDaily(ctx, st.batch)
+	} else {
+		err = l.recomputeDaily(ctx)
+	}
+	if err != nil {
+		return figuresBehind(rep, err)
+	}
+	if err := le.check(ctx); err != nil {
+		return figuresBehind(rep, err)
+	}
+	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+}
+
+// figuresBehind is a load whose lots moved into deals but whose figures could not be brought
+// up to date: the next writer (a load, the worker, a withdrawal) completes them from the
+// account the load left, and the message says so.
+func figuresBehind(rep *Report, err error) error {
+	return tradestat.FailWith(tradestat.Unavailable, err, "the lots of %s are in the database but its figures could not be brought up to date (%v); the next load or the ingest worker completes them", rep.File, err)
+}
+
+// commitUnstaged is the commit of cluster mode, whose lots went straight into deals.
+func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rep *Report, demo bool, started time.Time, first bool) error {
+	if err := l.countLots(ctx, st, rep); err != nil {
+		return err
+	}
+	if err := l.recordGaps(ctx, st, rep, false); err != nil {
+		return err
+	}
+	var err error
+	if first && rep.Duplicates == 0 {
+		err = l.addDaily(ctx, st.batch)
+	} else {
+		err = l.recomputeDaily(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+}
+
+// countLots counts the load's distinct lots and those of them that did not complete; the rows
+// that became no lot of their own were merged as duplicates.
+func (l *Loader) countLots(ctx context.Context, st *stage, rep *Report) error {
 	var loaded, cancelled uint64
-	var errCount, errDaily error
-	wg.Go(func() {
-		errCount = l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf(st.rows())+")").Scan(&loaded, &cancelled)
-	})
-	if first {
-		errDaily = l.addDaily(ctx, st.batch)
-	}
-	wg.Wait()
-	if errCount != nil {
-		return fmt.Errorf("count distinct lots: %w", errCount)
-	}
-	if errDaily != nil {
-		return errDaily
+	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf(st.rows())+")").Scan(&loaded, &cancelled); err != nil {
+		return fmt.Errorf("count distinct lots: %w", err)
 	}
 	rep.Loaded, rep.Cancelled = int(loaded), int(cancelled)
 	rep.Duplicates = rep.valid - rep.Loaded
-	if err := l.recordGaps(ctx, st.batch, rep); err != nil {
-		return err
-	}
-	if !first || rep.Duplicates != 0 {
-		if err := l.recomputeDaily(ctx); err != nil {
-			return err
-		}
-	}
-	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+	return nil
 }
 
 // totals adds up a load's budgets, reserve prices and deal amounts as it reads them, every
@@ -168,18 +216,37 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 	return nil
 }
 
-// recoverAfter is how old a load's pending account must be before Recover completes it: a
-// live load takes seconds from its account to its batch record, never minutes.
-const recoverAfter = 10 * time.Minute
-
 // Recover completes the loads that were stopped after their lots moved into deals and before
-// their batch record (a kill at the wrong moment): their daily figures and records are
-// written from ingest_pending. It drops the staging tables of loads that ended or died.
-// Every load runs it first.
+// their batch record (a kill at the wrong moment), and drops the staging tables of loads that
+// ended or died. The worker runs it when it finds such a load; every commit, withdrawal and
+// seal runs it first.
 func (l *Loader) Recover(ctx context.Context) error {
-	open, err := l.strings(ctx, `SELECT batch_id FROM ingest_pending
-		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM ingest_batches)
-		GROUP BY batch_id HAVING countIf(state = 'abandoned') = 0 AND max(finished_at) < now() - ?`, int64(recoverAfter/time.Second))
+	var open uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM ("+stoppedLoads+")").Scan(&open); err != nil {
+		return fmt.Errorf("recover stopped loads: %w", err)
+	}
+	if open == 0 {
+		return nil
+	}
+	le, err := l.leases.hold(ctx)
+	if err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	defer le.release(ctx)
+	return l.recoverStopped(ctx)
+}
+
+// stoppedLoads are the loads with an account in ingest_pending and no record: under the
+// lease, loads whose writer stopped, since a live one holds the lease from its account to
+// its record.
+const stoppedLoads = `SELECT batch_id FROM ingest_pending
+	WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM ingest_batches)
+	GROUP BY batch_id HAVING countIf(state = 'abandoned') = 0`
+
+// recoverStopped is Recover under the lease.
+func (l *Loader) recoverStopped(ctx context.Context) error {
+	open, err := l.strings(ctx, stoppedLoads)
 	if err != nil {
 		return fmt.Errorf("recover stopped loads: %w", err)
 	}
@@ -191,15 +258,13 @@ func (l *Loader) Recover(ctx context.Context) error {
 	return l.dropOldStages(ctx)
 }
 
-// complete finishes one stopped load: if its lots are in deals, their figures and record;
-// otherwise it is marked abandoned.
+// complete finishes one stopped load: if its lots are in deals, their figures and the record
+// of the account it left; otherwise it is marked abandoned.
 func (l *Loader) complete(ctx context.Context, id string) error {
 	batch, err := strconv.ParseUint(id, 16, 64)
 	if err != nil {
 		return fmt.Errorf("recover load %q: %w", id, err)
 	}
-	l.refresh.Lock()
-	defer l.refresh.Unlock()
 	var moved uint64
 	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id = ? LIMIT 1)", batch).Scan(&moved); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
@@ -211,25 +276,22 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	if err := l.recomputeDaily(ctx); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
-	var loaded, cancelled uint64
-	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf("FROM deals WHERE batch_id = ?")+")", batch).Scan(&loaded, &cancelled); err != nil {
-		return fmt.Errorf("recover load %s: %w", id, err)
-	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
-		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
-			rejected, skipped, rows_read - rejected - skipped - ?, region, versions, ?
-		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, cancelled, id); err != nil {
+		SELECT `+batchColumns+` FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	return nil
 }
 
-// dropOldStages drops staging tables whose load has its record, or that are over an hour old
-// (a load that died before its lots moved).
+// dropOldStages drops staging tables whose load has its record, or that nothing has written
+// to for an hour (a load that died before its lots moved; a live load writes a part every
+// few seconds while it reads).
 func (l *Loader) dropOldStages(ctx context.Context) error {
 	names, err := l.strings(ctx, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND startsWith(name, ?)
-		AND (metadata_modification_time < now() - 3600 OR substring(name, ?) GLOBAL IN (SELECT batch_id FROM ingest_batches))`,
+		AND (substring(name, ?) GLOBAL IN (SELECT batch_id FROM ingest_batches)
+			OR (metadata_modification_time < now() - 3600 AND name GLOBAL NOT IN (
+				SELECT table FROM system.parts WHERE database = currentDatabase() AND modification_time >= now() - 3600)))`,
 		stagePrefix, len(stagePrefix)+1)
 	if err != nil {
 		return fmt.Errorf("find old staging tables: %w", err)
@@ -244,20 +306,7 @@ func (l *Loader) dropOldStages(ctx context.Context) error {
 
 // strings runs a query of one String column and returns its values.
 func (l *Loader) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := l.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return stringsOf(ctx, l.conn, query, args...)
 }
 
 // cancelledOf is a load's lots, one row each, from the rows of from (a FROM clause), with c,
@@ -267,17 +316,22 @@ func cancelledOf(from string) string {
 }
 
 // recordGaps writes what a load could not give to ingest_gaps. The lots without a savings or
-// premium basis were counted over the file's rows; when rows of one lot were merged, they are
-// counted again over the lots the load brought, so that the account states lots, not rows.
-func (l *Loader) recordGaps(ctx context.Context, batch uint64, rep *Report) error {
+// premium basis were counted over the file's rows; when rows of one lot were merged, or rows
+// were rejected after the file was read, they are counted again over the lots the load
+// brings, so that the account states lots, not rows.
+func (l *Loader) recordGaps(ctx context.Context, st *stage, rep *Report, recount bool) error {
 	if rep.NoBudget+rep.NoReserve == 0 && len(rep.Unread) == 0 && len(rep.Notes) == 0 {
 		return nil
 	}
-	if rep.Duplicates > 0 && rep.NoBudget+rep.NoReserve > 0 {
+	if (rep.Duplicates > 0 || recount) && rep.NoBudget+rep.NoReserve > 0 {
+		from := st.table + " FINAL WHERE cancelled = 0"
+		if !st.staged {
+			from = fmt.Sprintf("deals FINAL WHERE batch_id = %d AND cancelled = 0", st.batch)
+		}
 		var nb, nr uint64
 		if err := l.conn.QueryRow(ctx, `SELECT countIf(budget_fen = 0 AND has(?, toString(trade_type))),
-			countIf(reserve_fen = 0 AND has(?, toString(trade_type))) FROM deals FINAL WHERE batch_id = ? AND cancelled = 0`,
-			tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction), batch).Scan(&nb, &nr); err != nil {
+			countIf(reserve_fen = 0 AND has(?, toString(trade_type))) FROM `+from,
+			tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)).Scan(&nb, &nr); err != nil {
 			return fmt.Errorf("count lots without a basis: %w", err)
 		}
 		rep.gaps.noBudget, rep.gaps.noReserve = int(nb), int(nr)

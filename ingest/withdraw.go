@@ -44,8 +44,9 @@ type Withdrawal struct {
 	// Removed lots had no version before the load; Restored got their earlier version back;
 	// Kept were changed by a later load since, and stay as it has them.
 	Removed, Restored, Kept uint64
-	// The lots and the deal amount of all the data before and after the withdrawal, and by
-	// year of completion those that change.
+	// The lots and the deal amount of the loader's region (Scope) before and after the
+	// withdrawal, and by year of completion those that change.
+	Scope                     string
 	LotsBefore, LotsAfter     uint64
 	AmountBefore, AmountAfter money.Fen
 	Years                     []YearChange
@@ -159,10 +160,13 @@ func (l *Loader) plan(ctx context.Context, w Withdrawal, batch uint64) (Withdraw
 		return fail(err)
 	}
 	w.Removed, w.Restored = held-restored, restored
+	// The figures before and after are of the loader's region: an account sees no other.
 	var lots, amount int64
-	if err := l.conn.QueryRow(ctx, "SELECT sum(lots), sum(amount_fen) FROM figures_yearly").Scan(&lots, &amount); err != nil {
+	cond, args := placeCondition(tradestat.Filter{}, l.region)
+	if err := l.conn.QueryRow(ctx, "SELECT sum(lots), sum(amount_fen) FROM figures_yearly WHERE 1"+cond, args...).Scan(&lots, &amount); err != nil {
 		return fail(err)
 	}
+	w.Scope = l.region.Name()
 	w.LotsBefore, w.AmountBefore = uint64(lots), money.Fen(amount)
 	rows, err := l.conn.Query(ctx, `SELECT toUInt16(toYear(deal_date)) AS y, sum(n), sum(a) FROM (
 			SELECT deal_date, toInt64(-1) AS n, -amount_fen AS a FROM deals FINAL WHERE batch_id = ? AND cancelled = 0
@@ -209,8 +213,15 @@ func (l *Loader) versionBase(ctx context.Context, batch uint64) (uint64, error) 
 // equal what they were before the load, but for the lots later loads changed. A withdrawal
 // stopped midway (a kill) leaves the figures as they were and is completed by running it again.
 func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, error) {
-	l.refresh.Lock()
-	defer l.refresh.Unlock()
+	le, err := l.leases.hold(ctx)
+	if err != nil {
+		return Withdrawal{Batch: id}, err
+	}
+	ctx = context.WithoutCancel(ctx)
+	defer le.release(ctx)
+	if err := l.recoverStopped(ctx); err != nil {
+		return Withdrawal{Batch: id}, err
+	}
 	w, batch, err := l.batchToWithdraw(ctx, id)
 	if err != nil {
 		return w, err
@@ -240,7 +251,7 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 	if err := l.conn.Exec(ctx, "ALTER TABLE deals DELETE WHERE batch_id = ?", batch); err != nil {
 		return fail(fmt.Errorf("remove the load's lots: %w", err))
 	}
-	if err := l.awaitMutations(ctx); err != nil {
+	if err := l.awaitMutations(ctx, "deals"); err != nil {
 		return fail(err)
 	}
 	if err := l.recomputeDaily(ctx); err != nil {
@@ -268,13 +279,13 @@ func (l *Loader) recordWithdrawal(ctx context.Context, w Withdrawal, batch uint6
 	return b.Send()
 }
 
-// awaitMutations waits until deals has no mutation left to run: ALTER … DELETE returns at
+// awaitMutations waits until table has no mutation left to run: ALTER … DELETE returns at
 // once on every engine and rewrites the parts in the background.
-func (l *Loader) awaitMutations(ctx context.Context) error {
+func (l *Loader) awaitMutations(ctx context.Context, table string) error {
 	for {
 		var open uint64
 		if err := l.conn.QueryRow(ctx, `SELECT count() FROM system.mutations
-			WHERE database = currentDatabase() AND table = 'deals' AND is_done = 0`).Scan(&open); err != nil {
+			WHERE database = currentDatabase() AND table = ? AND is_done = 0`, table).Scan(&open); err != nil {
 			return fmt.Errorf("wait for the removal: %w", err)
 		}
 		if open == 0 {
@@ -294,8 +305,8 @@ func (w Withdrawal) Text(l msg.Lang) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, l.T("load %s (%s): %d lots removed, %d given back their earlier version, %d left as a later load changed them",
 		w.Batch, w.File, w.Removed, w.Restored, w.Kept))
-	fmt.Fprintln(&b, l.T("all the data: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after",
-		w.LotsBefore, w.AmountBefore.Wan(), w.LotsAfter, w.AmountAfter.Wan()))
+	fmt.Fprintln(&b, l.T("%s: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after",
+		w.Scope, w.LotsBefore, w.AmountBefore.Wan(), w.LotsAfter, w.AmountAfter.Wan()))
 	for _, y := range w.Years {
 		fmt.Fprintln(&b, l.T("%d: lots %+d, deal amount %s (10k yuan)", y.Year, y.Lots, signedWan(y.Amount)))
 	}

@@ -89,7 +89,40 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	if ctx.Err() != nil {
+		return nil
+	}
+	// A load that another process left stopped after its lots moved (killed, or its figures
+	// failed) is completed here, within a poll of its writer's end, rather than at the next
+	// load: until then readers would see its lots without its record and figures.
+	loader, err := w.top(ctx)
+	if err != nil {
+		return err
+	}
+	return loader.Recover(ctx)
+}
+
+// top is the loader of the top inbox, connecting first when the worker has no connection.
+func (w *Worker) top(ctx context.Context) (*Loader, error) {
+	if w.conn == nil {
+		conn, err := w.Connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		w.conn, w.loaders = conn, map[string]*Loader{}
+	}
+	top := w.loaders[""]
+	if top == nil {
+		top = NewLoader(w.conn, w.Options.Region)
+		if w.BatchSize > 0 {
+			top.BatchSize = w.BatchSize
+		}
+		if w.InsertRows > 0 {
+			top.InsertRows = w.InsertRows
+		}
+		w.loaders[""] = top
+	}
+	return top, nil
 }
 
 // processInbox loads the settled files of one inbox with the region it is for.
@@ -109,23 +142,9 @@ func (w *Worker) processInbox(ctx context.Context, in Inbox) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if w.conn == nil {
-			conn, err := w.Connect(ctx)
-			if err != nil {
-				return err
-			}
-			w.conn, w.loaders = conn, map[string]*Loader{}
-		}
-		top := w.loaders[""]
-		if top == nil {
-			top = NewLoader(w.conn, w.Options.Region)
-			if w.BatchSize > 0 {
-				top.BatchSize = w.BatchSize
-			}
-			if w.InsertRows > 0 {
-				top.InsertRows = w.InsertRows
-			}
-			w.loaders[""] = top
+		top, err := w.top(ctx)
+		if err != nil {
+			return err
 		}
 		loader := w.loaders[in.Region]
 		if loader == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -324,32 +325,62 @@ func boolByte(b bool) uint8 {
 	return 0
 }
 
-// CompletedBatch returns the ID of an earlier load of content with this SHA-256 that ran to
-// its end, was not withdrawn, and covered the loader's region (its region held the loader's), or "" when there is
-// none: a file loaded for one county is loaded again for its city, whose other counties' lots
-// the first load rejected. A batch record is written only after all of a file's lots, so a
-// load cut off midway leaves none and the file is loaded again in full.
+// CompletedBatch returns the ID of an earlier load of content with this SHA-256 after which
+// loading it again would change nothing, or "" when there is none. That load ran to its end,
+// was not withdrawn, covered the loader's region (its region held the loader's: a file loaded
+// for one county is loaded again for its city, whose other counties' lots the first load
+// rejected), and every lot it brought is still as it brought it: a later load that changed
+// one of its lots makes loading the file again a change. A batch record is written only
+// after all of a file's lots, so a load cut off midway leaves none and the file is loaded
+// again in full.
 func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error) {
-	rows, err := l.conn.Query(ctx, `SELECT batch_id, region FROM ingest_batches
-		WHERE sha256 = ? AND batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY finished_at, batch_id`, sha)
+	rows, err := l.conn.Query(ctx, `SELECT batch_id, region, loaded FROM ingest_batches
+		WHERE sha256 = ? AND batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY finished_at DESC, batch_id`, sha)
 	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}
-	defer rows.Close()
+	type earlier struct {
+		id     string
+		loaded uint64
+	}
+	var found []earlier
 	for rows.Next() {
-		var id, region string
-		if err := rows.Scan(&id, &region); err != nil {
+		var e earlier
+		var region string
+		if err := rows.Scan(&e.id, &region, &e.loaded); err != nil {
+			rows.Close()
 			return "", fmt.Errorf("look up earlier loads: %w", err)
 		}
-		if region == "" { // recorded before loads had regions: the worker's, the whole one
-			return id, nil
-		}
-		if d, ok := l.region.Tree().Code(region); ok && l.region.Root().Within(d) {
-			return id, nil
+		// A region of "" was recorded before loads had regions: the worker's, the whole one.
+		if d, ok := l.region.Tree().Code(region); region == "" || ok && l.region.Root().Within(d) {
+			found = append(found, e)
 		}
 	}
-	if err := rows.Err(); err != nil {
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}
-	return "", nil
+	if len(found) == 0 {
+		return "", nil
+	}
+	// Only the newest such load can still hold every lot it brought: a load of the same
+	// content after it brought them again.
+	e := found[0]
+	batch, err := strconv.ParseUint(e.id, 16, 64)
+	if err != nil {
+		return "", fmt.Errorf("look up earlier loads: batch %q: %w", e.id, err)
+	}
+	var current uint64
+	if err := l.conn.QueryRow(ctx, `SELECT count() FROM (
+			SELECT argMax(batch_id, version) AS b FROM deals
+			WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE batch_id = ?)
+			GROUP BY project_code, lot_code)
+		WHERE b = ?`, batch, batch).Scan(&current); err != nil {
+		return "", fmt.Errorf("look up earlier loads: %w", err)
+	}
+	if current != e.loaded {
+		return "", nil
+	}
+	return e.id, nil
 }

@@ -207,6 +207,9 @@ func entries() []entry {
 		{"row %d: an unbalanced quote swallows the %d lines after it; nothing was loaded: close the quote in that row and load the file again", "第%d行：引号未闭合，该单元格吞并了其后的 %d 行；文件未载入，请修正该行的引号后重新导入"},
 		{"the record starting on line %d is longer than %d KiB, most likely an unbalanced quote swallowing the lines after it; nothing was loaded", "第%d行起的一条记录超过 %d KiB（多半是引号未闭合，吞并了其后的行）；文件未载入"},
 		{"row %d has %d cells, more than the bound of %d columns; nothing was loaded", "第%d行有 %d 个单元格，超过 %d 列的上限；文件未载入"},
+		{"project code / lot code", "项目编号/标段编号"},
+		{"a lot with these codes is already loaded for a trading place outside %s; a load for %s may only add lots in it or change its own", "已有同编号的标段载入在%s以外的交易地点；%s的导入只能新增本地区的标段或修改本地区已有的标段"},
+		{"the lots of %s are in the database but its figures could not be brought up to date (%v); the next load or the ingest worker completes them", "%s的标段已载入数据库，但统计数字未能更新（%v）；下一次导入或导入服务会补算完成"},
 		{"the total of the lots would pass the range that is computed exactly (%s in 10k yuan); nothing was loaded", "载入后金额总和将超过可精确计算的上限（%s万元），未载入任何数据"},
 		// Withdrawing a load.
 		{"%q is no load's batch ID (16 hexadecimal digits, as tradestat batch list shows them)", "「%s」不是导入批次编号（16位十六进制数字，见 tradestat batch list）"},
@@ -216,7 +219,7 @@ func entries() []entry {
 		{"load %s (%s) was made for %s, outside %s", "批次 %s（%s）属于%s，不在%s范围内"},
 		{"loads cannot be withdrawn in cluster mode yet; load a corrected file instead", "集群模式下暂不能撤回导入；请载入更正后的文件"},
 		{"load %s (%s): %d lots removed, %d given back their earlier version, %d left as a later load changed them", "批次 %s（%s）：删除%d个标段，%d个恢复为此前的版本，%d个已被之后的导入修改、保持不变"},
-		{"all the data: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after", "全部数据：撤回前%d个标段、%s万元，撤回后%d个标段、%s万元"},
+		{"%s: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after", "%s：撤回前%d个标段、%s万元，撤回后%d个标段、%s万元"},
 		{"%d: lots %+d, deal amount %s (10k yuan)", "%d年：交易项目%+d个，交易金额%s万元"},
 		{"withdrawing it would change:", "撤回此批次将改变："},
 		{"withdrawn:", "已撤回："},
