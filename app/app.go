@@ -231,7 +231,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, 
 		}
 		return nil
 	}
-	conn, err := warehouse.Open(ctx, cfg)
+	conn, err := warehouse.Open(ctx, cfg.Writing())
 	if err != nil {
 		return err
 	}
@@ -378,7 +378,7 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 	if set.Writer != nil {
 		// Open succeeds for a read-only account once the database is set up, so whether the
 		// account may write is asked of the server.
-		w, err := warehouse.Open(ctx, *set.Writer)
+		w, err := warehouse.Open(ctx, set.Writer.Writing())
 		may := err == nil
 		if may {
 			if may, err = warehouse.MayWrite(ctx, w); !may {

@@ -62,7 +62,7 @@ func command(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		fmt.Fprintln(stderr, usage)
 		return nil, errUsage
 	}
-	if c.conn, err = warehouse.Open(ctx, *cfg); err != nil {
+	if c.conn, err = warehouse.Open(ctx, cfg.Writing()); err != nil {
 		return nil, err
 	}
 	return c, nil

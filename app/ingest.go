@@ -69,7 +69,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		}
 		w := &ingest.Worker{
 			Inbox:      *watch,
-			Connect:    func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, *cfg) },
+			Connect:    func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg.Writing()) },
 			Options:    opts,
 			Log:        slog.New(slog.NewTextHandler(stderr, nil)),
 			Poll:       2 * time.Second,

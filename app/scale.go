@@ -49,7 +49,7 @@ func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region
 	if out != "" {
 		return nil
 	}
-	conn, err := warehouse.Open(ctx, cfg)
+	conn, err := warehouse.Open(ctx, cfg.Writing())
 	if err != nil {
 		return err
 	}

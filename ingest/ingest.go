@@ -415,6 +415,12 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	if len(rep.Sheets) == 0 && len(headerProblems) > 0 {
 		return unreadable("%s: no sheet holds lots: %s", src.Name, msg.Join(headerProblems))
 	}
+	// A file that yields no row at all is not a load that succeeded: its record would mark
+	// its content as loaded, and the corrected file would differ from it in nothing a clerk
+	// sees.
+	if rep.Read == 0 {
+		return unreadable("%s holds no data row: nothing was loaded", src.Name)
+	}
 	for _, hp := range headerProblems {
 		rep.Notes = append(rep.Notes, p.T("%s (not read)", hp))
 	}

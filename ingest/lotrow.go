@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"tradestat"
@@ -117,6 +119,41 @@ func (c *converter) reject(rec []string, line int, f field, reason string) *Reje
 		col = c.l.columns[c.colIndex(f)].header
 	}
 	return &Reject{File: c.file, Sheet: c.sheet, Row: line, Column: col, Value: c.get(rec, f), Reason: reason}
+}
+
+// badText rejects a row a cell of which is not text in the file's encoding (a line written in
+// another encoding than the rest) or holds a control character (NUL, a form feed …), which no
+// export means and which would come back in every download: the first such cell is named,
+// with its value quoted so that the character shows.
+func (c *converter) badText(rec []string, line int) *Reject {
+	for i, cell := range rec {
+		bad := ""
+		if !utf8.ValidString(cell) {
+			bad = c.p.T("the cell is not text in the file's encoding: the line was written in another encoding than the rest of the file")
+		} else if strings.IndexFunc(cell, isControl) >= 0 {
+			bad = c.p.T("the cell holds a control character, which no value has; remove it")
+		}
+		if bad == "" {
+			continue
+		}
+		col := ""
+		for _, cl := range c.l.columns {
+			if cl.index == i {
+				col = cl.header
+			}
+		}
+		if col == "" {
+			col = c.p.T("column %d", i+1)
+		}
+		return &Reject{File: c.file, Sheet: c.sheet, Row: line, Column: col, Value: fmt.Sprintf("%q", cell), Reason: bad}
+	}
+	return nil
+}
+
+// isControl is a C0 or C1 control character or DEL, but for the tab and the line breaks a cell
+// may hold.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // rejectf is reject with a catalog message.

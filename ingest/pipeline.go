@@ -145,6 +145,9 @@ func convertRow(conv *converter, rec []string, line int, readErr error) rowResul
 	if conv.classify(rec) == rowSkipped {
 		return rowResult{kind: rowSkipped}
 	}
+	if rej := conv.badText(rec, line); rej != nil {
+		return rowResult{kind: rowReject, reject: rej}
+	}
 	lot, rej := conv.lot(rec, line)
 	if rej != nil {
 		return rowResult{kind: rowReject, reject: rej}

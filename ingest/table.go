@@ -85,11 +85,17 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 		enc = "UTF-16" // Excel's "Unicode text"; the BOM gives the byte order
 		src = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
 		head, _ = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(head[:min(len(head), 64<<10)&^1])
-	case !validUTF8Prefix(head):
+	case !mostlyUTF8(head):
 		// GB18030 is a superset of GBK and GB2312, so one decoder reads all three.
 		enc = "GB18030"
 		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 		head, _ = simplifiedchinese.GB18030.NewDecoder().Bytes(head[:min(len(head), 64<<10)])
+	}
+	// Excel's "CSV (Macintosh)" ends lines with a carriage return alone, which encoding/csv
+	// takes for part of a cell: the whole file would be one row.
+	if bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
+		src = crLines{src}
+		head = bytes.ReplaceAll(head, []byte("\r"), []byte("\n"))
 	}
 	sep := byte(',')
 	if firstLine, _, _ := bytes.Cut(head, []byte("\n")); bytes.Count(firstLine, []byte("\t")) > bytes.Count(firstLine, []byte(",")) {
@@ -103,6 +109,40 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 	c.LazyQuotes = true
 	c.ReuseRecord = false // rows are converted concurrently, after later rows were read
 	return &csvTable{r: c, encoding: enc}, nil
+}
+
+// mostlyUTF8 reports whether a file's first bytes are UTF-8: whether the lines that hold any
+// byte beyond ASCII are valid UTF-8 more often than not. One line in another encoding (a row
+// pasted from a GBK file) then leaves the file UTF-8 and that row a reject (converter.badText),
+// rather than turning every other row into garbled GB18030.
+func mostlyUTF8(head []byte) bool {
+	valid, invalid := 0, 0
+	for len(head) > 0 {
+		line, rest, cut := bytes.Cut(head, []byte("\n"))
+		if bytes.IndexFunc(line, func(r rune) bool { return r >= utf8.RuneSelf }) >= 0 {
+			switch {
+			case utf8.Valid(line), !cut && validUTF8Prefix(line): // the sample may end inside a character
+				valid++
+			default:
+				invalid++
+			}
+		}
+		head = rest
+	}
+	return invalid <= valid
+}
+
+// crLines reads line ends written as a carriage return alone as line feeds.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 // validUTF8Prefix is utf8.Valid, forgiving a character cut off at the end of the sample.

@@ -361,26 +361,24 @@ func (l *Loader) CompletedBatch(ctx context.Context, sha string) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("look up earlier loads: %w", err)
 	}
-	if len(found) == 0 {
-		return "", nil
+	// Any of them that still holds every lot it brought, as it brought them, says that the same
+	// content, loaded again, would bring the same versions.
+	for _, e := range found {
+		batch, err := strconv.ParseUint(e.id, 16, 64)
+		if err != nil {
+			return "", fmt.Errorf("look up earlier loads: batch %q: %w", e.id, err)
+		}
+		var current uint64
+		if err := l.conn.QueryRow(ctx, `SELECT count() FROM (
+				SELECT argMax(batch_id, version) AS b FROM deals
+				WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE batch_id = ?)
+				GROUP BY project_code, lot_code)
+			WHERE b = ?`, batch, batch).Scan(&current); err != nil {
+			return "", fmt.Errorf("look up earlier loads: %w", err)
+		}
+		if current == e.loaded {
+			return e.id, nil
+		}
 	}
-	// Only the newest such load can still hold every lot it brought: a load of the same
-	// content after it brought them again.
-	e := found[0]
-	batch, err := strconv.ParseUint(e.id, 16, 64)
-	if err != nil {
-		return "", fmt.Errorf("look up earlier loads: batch %q: %w", e.id, err)
-	}
-	var current uint64
-	if err := l.conn.QueryRow(ctx, `SELECT count() FROM (
-			SELECT argMax(batch_id, version) AS b FROM deals
-			WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE batch_id = ?)
-			GROUP BY project_code, lot_code)
-		WHERE b = ?`, batch, batch).Scan(&current); err != nil {
-		return "", fmt.Errorf("look up earlier loads: %w", err)
-	}
-	if current != e.loaded {
-		return "", nil
-	}
-	return e.id, nil
+	return "", nil
 }

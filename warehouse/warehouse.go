@@ -4,6 +4,7 @@
 package warehouse
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -34,10 +35,30 @@ type Config struct {
 	// Cluster, when set (TRADESTAT_CLUSTER), names the ClickHouse cluster the tables are
 	// spread over: see cluster.go.
 	Cluster string
+	// ReadTimeout bounds the wait for each answer of the server: readTimeout unless set.
+	// Writers set WriteTimeout (Writing): a write step's time grows with the data.
+	ReadTimeout time.Duration
 	// DriverLog, when set, receives the driver's records, among them every statement it sends
 	// with its arguments bound ("sending query"): the conformance test replays those on the
 	// current engine.
 	DriverLog *slog.Logger
+}
+
+// readTimeout is how long a reader waits for an answer: a statement that the server cannot
+// answer must fail, not hang.
+const readTimeout = 60 * time.Second
+
+// WriteTimeout is how long a writer waits for an answer. A load's, a withdrawal's or a
+// seal's steps are statements over every lot (the rollups' recomputation, the copy of a year),
+// whose time grows with the data: at a country's scale they take minutes, and a fixed
+// minute failed a national load after its lots had moved. The bound is for a server that no
+// longer answers at all.
+const WriteTimeout = 2 * time.Hour
+
+// Writing is the configuration of a connection that writes (WriteTimeout).
+func (c Config) Writing() Config {
+	c.ReadTimeout = WriteTimeout
+	return c
 }
 
 // ConfigFromEnv reads the configuration contract (TRADESTAT_CLICKHOUSE,
@@ -84,9 +105,8 @@ func connect(ctx context.Context, cfg Config, database string) (driver.Conn, err
 		Addr:     []string{cfg.Addr},
 		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (docs/domain.md)
 		Auth:     clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
-		// A bounded read timeout: a statement that 18.16 cannot answer must fail, not hang.
 		DialTimeout: 5 * time.Second,
-		ReadTimeout: 60 * time.Second,
+		ReadTimeout: cmp.Or(cfg.ReadTimeout, readTimeout),
 		Settings:    settings(cfg),
 		// As many kept open as may be open: a page reads its panels at once, and a connection
 		// closed after each burst costs a new handshake on the next.
