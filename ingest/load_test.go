@@ -13,9 +13,9 @@ import (
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
-	"tradestat/money"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
+	"tradestat/money"
 	"tradestat/query"
 )
 

@@ -102,9 +102,9 @@ func Connect(ctx context.Context, cfg Config) (driver.Conn, error) {
 
 func connect(ctx context.Context, cfg Config, database string) (driver.Conn, error) {
 	conn, err := clickhouse.Open(&clickhouse.Options{
-		Addr:     []string{cfg.Addr},
-		Protocol: clickhouse.Native, // the HTTP protocol does not work with 18.16 (docs/domain.md)
-		Auth:     clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
+		Addr:        []string{cfg.Addr},
+		Protocol:    clickhouse.Native, // the HTTP protocol does not work with 18.16 (docs/domain.md)
+		Auth:        clickhouse.Auth{Database: database, Username: cfg.User, Password: cfg.Password},
 		DialTimeout: 5 * time.Second,
 		ReadTimeout: cmp.Or(cfg.ReadTimeout, readTimeout),
 		Settings:    settings(cfg),
