@@ -15,7 +15,7 @@ import (
 	"tradestat/msg"
 )
 
-const userUsage = "usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE]\n" +
+const userUsage = "usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE] [--replace]\n" +
 	"       tradestat user --users FILE screen LABEL [--region CODE]\n" +
 	"--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region."
 
@@ -28,6 +28,7 @@ func usageOf(l msg.Lang) string { return l.T(userUsage) }
 // after the names) limits the account or link to a division.
 func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, lang func() (msg.Lang, error), stdin *os.File, stdout, stderr io.Writer) error {
 	file := fs.String("users", getenv("TRADESTAT_USERS"), "accounts file (TRADESTAT_USERS)")
+	replace := fs.Bool("replace", false, "user add: give an existing account a new password and role (its region stays unless --region is given)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,6 +47,7 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, lang f
 		after := flag.NewFlagSet("tradestat user", flag.ContinueOnError)
 		after.SetOutput(stderr)
 		after.StringVar(&region, "region", region, "the division the account or link may see")
+		after.BoolVar(replace, "replace", *replace, "give an existing account a new password and role")
 		if err := after.Parse(rest[n:]); err != nil || after.NArg() > 0 {
 			fmt.Fprintln(stderr, usageOf(l))
 			return errUsage
@@ -71,7 +73,11 @@ func runUser(fs *flag.FlagSet, args []string, getenv func(string) string, lang f
 		if err != nil {
 			return err
 		}
-		if err := auth.AddUser(*file, rest[1], role, password, region); err != nil {
+		add := auth.AddUser
+		if *replace {
+			add = auth.ReplaceUser
+		}
+		if err := add(*file, rest[1], role, password, region); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, l.T("%s: account %s, role %s, %s", *file, rest[1], l.T(role.String()), scopeOf(l, region)))

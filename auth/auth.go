@@ -187,9 +187,55 @@ func (u *Users) Screen(token string) (Link, bool) {
 // minPassword is the shortest password tradestat accepts.
 const minPassword = 10
 
-// AddUser sets an account in the users file at path (creating it), replacing any account
-// of the same name. region limits it to a division ("" for the deployment's whole region).
+// AddUser adds account name with role and password, limited to region ("" for the
+// deployment's whole region). An account of that name is refused: adding is not the way to
+// change one (ReplaceUser is).
 func AddUser(path, name string, role Role, password, region string) error {
+	if _, ok, err := userLine(path, name); err != nil || ok {
+		if err == nil {
+			err = tradestat.Fail(tradestat.Conflict, "account %s exists already; nothing was changed (give --replace to give it a new password and role)", name)
+		}
+		return err
+	}
+	return writeUser(path, name, role, password, region)
+}
+
+// ReplaceUser gives account name a new role and password. Its region stays what it was unless
+// region is given: a replacement never widens what an account sees by leaving it out.
+func ReplaceUser(path, name string, role Role, password, region string) error {
+	old, ok, err := userLine(path, name)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return tradestat.Fail(tradestat.NotFound, "there is no account %s to replace", name)
+	}
+	if region == "" {
+		if f := strings.Split(old, ":"); len(f) > 4 {
+			region = f[4]
+		}
+	}
+	return writeUser(path, name, role, password, region)
+}
+
+// userLine is the accounts file's line of account name, if it has one.
+func userLine(path, name string) (string, bool, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "user:"+name+":") {
+			return l, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+func writeUser(path, name string, role Role, password, region string) error {
 	if region != "" && !codeRE.MatchString(region) {
 		return tradestat.Fail(tradestat.Invalid, "region %q: want a six-digit division code", region)
 	}

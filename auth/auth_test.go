@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tradestat"
 )
 
 func TestUsersFile(t *testing.T) {
@@ -15,7 +17,16 @@ func TestUsersFile(t *testing.T) {
 	if err := AddUser(path, "zhang", Viewer, "another long password", "530581"); err != nil {
 		t.Fatal(err)
 	}
-	if err := AddUser(path, "li.wei", Admin, "a new long password", ""); err != nil { // replaces
+	if err := AddUser(path, "li.wei", Admin, "a new long password", ""); tradestat.KindOf(err) != tradestat.Conflict {
+		t.Errorf("adding an existing account: %v, want a refusal", err)
+	}
+	if err := ReplaceUser(path, "zhang", Analyst, "zhang's new password", ""); err != nil { // keeps 530581
+		t.Fatal(err)
+	}
+	if err := ReplaceUser(path, "nobody", Analyst, "a long password", ""); tradestat.KindOf(err) != tradestat.NotFound {
+		t.Errorf("replacing no account: %v", err)
+	}
+	if err := ReplaceUser(path, "li.wei", Admin, "a new long password", ""); err != nil { // replaces
 		t.Fatal(err)
 	}
 	token, err := AddScreen(path, "lobby", "")
@@ -42,7 +53,8 @@ func TestUsersFile(t *testing.T) {
 	}{
 		{"li.wei", "a new long password", true, Admin, ""},
 		{"li.wei", "correct horse battery", false, 0, ""},
-		{"zhang", "another long password", true, Viewer, "530581"},
+		{"zhang", "zhang's new password", true, Analyst, "530581"}, // replaced, its region kept
+		{"zhang", "another long password", false, 0, ""},
 		{"nobody", "another long password", false, 0, ""},
 		{"zhang", "", false, 0, ""},
 	}

@@ -208,6 +208,8 @@ func entries() []entry {
 		{"the record starting on line %d is longer than %d KiB, most likely an unbalanced quote swallowing the lines after it; nothing was loaded", "第%d行起的一条记录超过 %d KiB（多半是引号未闭合，吞并了其后的行）；文件未载入"},
 		{"row %d has %d cells, more than the bound of %d columns; nothing was loaded", "第%d行有 %d 个单元格，超过 %d 列的上限；文件未载入"},
 		{"project code / lot code", "项目编号/标段编号"},
+		{"account %s exists already; nothing was changed (give --replace to give it a new password and role)", "账户 %s 已存在，未作任何更改（如需更换其密码和角色，请加 --replace）"},
+		{"there is no account %s to replace", "没有可替换的账户 %s"},
 		{"the cell is not text in the file's encoding: the line was written in another encoding than the rest of the file", "该单元格不是本文件编码的文字：这一行的编码与文件其余部分不同"},
 		{"the cell holds a control character, which no value has; remove it", "该单元格含有控制字符（不是任何数据应有的内容），请删除"},
 		{"column %d", "第%d列"},
@@ -250,8 +252,8 @@ func entries() []entry {
 		{"sealed %d of %s as seal %s: %d lots, deal amount %s in 10k yuan (%s)", "已定稿：%d年%s，定稿编号 %s：%d个标段，%s万元（%s）"},
 
 		// tradestat user.
-		{"usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE]\n       tradestat user --users FILE screen LABEL [--region CODE]\n--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region.",
-			"用法：tradestat user --users 文件 add 账号 viewer|analyst|admin [--region 代码]\n      tradestat user --users 文件 screen 名称 [--region 代码]\n--region 把账号或大屏链接限定在本部署地区内的一个行政区划（县、市、省）；不加则为全部地区。"},
+		{"usage: tradestat user --users FILE add NAME viewer|analyst|admin [--region CODE] [--replace]\n       tradestat user --users FILE screen LABEL [--region CODE]\n--region limits the account or link to a division (a county, a city, a province) within the deployment's region; without it, the whole region.",
+			"用法：tradestat user --users 文件 add 账号 viewer|analyst|admin [--region 代码] [--replace]\n      tradestat user --users 文件 screen 名称 [--region 代码]\n--region 把账号或大屏链接限定在本部署地区内的一个行政区划（县、市、省）；不加则为全部地区。"},
 		{"%s: account %s, role %s, %s", "%s：账号 %s，角色：%s，%s"},
 		{"wall display %s, %s: /screen?token=%s (shown once; the file keeps only its hash)", "大屏 %s，%s：/screen?token=%s（只显示这一次；文件中只保存其摘要）"},
 		{"sees the deployment's whole region", "可查看本部署的全部地区"},
