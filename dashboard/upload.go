@@ -99,10 +99,7 @@ func uploadName(sent string) (string, error) {
 		return r
 	}, sent)
 	name = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(name), "~$"), ". ")
-	if r := []rune(name); len(r) > 120 {
-		ext := filepath.Ext(name)
-		name = string(r[:120-len([]rune(ext))]) + ext
-	}
+	name = ingest.FitName(name)
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case name == "" || name == ext:

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -8,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"tradestat"
 )
@@ -57,6 +60,31 @@ func (in Inbox) Regions() ([]Inbox, error) {
 func ReservedName(name string) bool {
 	n := strings.ToLower(name)
 	return strings.HasSuffix(n, reportExt) || strings.HasSuffix(n, rejectsExt)
+}
+
+// MaxNameBytes bounds an inbox file's name: the worker names its reports after the file
+// (NAME.report.txt, NAME.rejects.csv, .rejects-NAME.csv), and a file system takes 255 bytes
+// in a name, which a Chinese name of 85 characters already passes.
+const MaxNameBytes = 200
+
+// FitName is name cut to MaxNameBytes at a character's boundary, its extension kept and a tag
+// of the whole name added, so that two long names that begin alike stay two files.
+func FitName(name string) string {
+	if len(name) <= MaxNameBytes {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	ext := filepath.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	stem := name[:len(name)-len(ext)]
+	ext = "~" + hex.EncodeToString(sum[:4]) + ext
+	for len(stem)+len(ext) > MaxNameBytes {
+		_, size := utf8.DecodeLastRuneInString(stem)
+		stem = stem[:len(stem)-max(size, 1)]
+	}
+	return stem + ext
 }
 
 // inProgress reports the names copies are written under before they are renamed into

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 	"testing"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
@@ -143,5 +144,27 @@ func TestRegionInboxes(t *testing.T) {
 	var regions []string
 	if err := conn.QueryRow(ctx, "SELECT groupArray(region) FROM (SELECT region FROM ingest_batches ORDER BY region)").Scan(&regions); err != nil || strings.Join(regions, " ") != "530500 530581" {
 		t.Errorf("loads' regions: %v %v, want 530500 and 530581", regions, err)
+	}
+}
+
+
+// TestLongNames: a name past ingest.MaxNameBytes (a Chinese name of 85 characters is 255 bytes) is
+// cut at a character's boundary with its extension and a tag of the whole name, so that the
+// worker's reports named after it fit the file system, and two long names stay two.
+func TestLongNames(t *testing.T) {
+	long := strings.Repeat("保山市公共资源交易中心", 9)
+	for _, tt := range []struct{ name, ext string }{
+		{"短名.csv", ".csv"}, {long + ".csv", ".csv"}, {long + "甲.xlsx", ".xlsx"}, {long + "乙.xlsx", ".xlsx"}, {long, ""},
+	} {
+		got := ingest.FitName(tt.name)
+		if len(got) > ingest.MaxNameBytes || !utf8.ValidString(got) || !strings.HasSuffix(got, tt.ext) || len(got+".rejects-.csv") > 255 {
+			t.Errorf("ingest.FitName(%q) = %q (%d bytes)", tt.name, got, len(got))
+		}
+		if len(tt.name) <= ingest.MaxNameBytes && got != tt.name {
+			t.Errorf("ingest.FitName(%q) = %q: a short name is kept", tt.name, got)
+		}
+	}
+	if ingest.FitName(long+"甲.xlsx") == ingest.FitName(long+"乙.xlsx") {
+		t.Error("two long names became one")
 	}
 }

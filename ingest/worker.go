@@ -180,6 +180,15 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 		w.fail(in, name, tradestat.Fail(tradestat.Unsupported, "names ending in .report.txt or .rejects.csv are reserved for reports; rename the file"))
 		return nil
 	}
+	if fit := FitName(name); fit != name {
+		// Its reports could not be written beside it: it is loaded under a name that fits.
+		if err := os.Rename(path, filepath.Join(in.Dir, fit)); err != nil {
+			w.Log.Error("cannot shorten the file's name; it stays in the inbox", "file", name, "err", err)
+			return nil
+		}
+		w.Log.Info("name too long for its reports; shortened", "file", name, "to", fit)
+		name, path = fit, filepath.Join(in.Dir, fit)
+	}
 	before, err := os.Stat(path)
 	if err != nil {
 		return nil // gone meanwhile
