@@ -29,6 +29,19 @@ func buildTradestat(t *testing.T) string {
 	return bin
 }
 
+// writeLots writes lots as a canonical CSV file at path.
+func writeLots(t *testing.T, path string, lots []tradestat.Lot) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := ingest.WriteCanonical(f, lots); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestKilledLoad: a real `tradestat ingest` of 300,000 lots, killed with SIGKILL while its
 // lots are streaming to the real server, leaves no lot that any reader sees — figures, lot
 // lists, the daily table — and the next unrelated load of one lot adds exactly one.
@@ -63,14 +76,7 @@ func TestKilledLoad(t *testing.T) {
 			DealDate: d, Budget: 200 * money.Yuan, Amount: 100 * money.Yuan}
 	}
 	path := filepath.Join(t.TempDir(), "big.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ingest.WriteCanonical(f, lots); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	writeLots(t, path, lots)
 
 	cmd := exec.Command(buildTradestat(t), "ingest", path)
 	cmd.Env = append(os.Environ(), "TRADESTAT_CLICKHOUSE="+cfg.Addr, "TRADESTAT_DATABASE="+cfg.Database, "TRADESTAT_LANG=en")

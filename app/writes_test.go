@@ -71,14 +71,7 @@ func writesUnderFaults(t *testing.T, bin string, seed uint64) {
 		}
 		files++
 		path := filepath.Join(dir, fmt.Sprintf("f%03d.csv", files))
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := ingest.WriteCanonical(f, lots); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		writeLots(t, path, lots)
 		return path
 	}
 	type proc struct {
