@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
@@ -146,7 +146,6 @@ func TestRegionInboxes(t *testing.T) {
 		t.Errorf("loads' regions: %v %v, want 530500 and 530581", regions, err)
 	}
 }
-
 
 // TestLongNames: a name past ingest.MaxNameBytes (a Chinese name of 85 characters is 255 bytes) is
 // cut at a character's boundary with its extension and a tag of the whole name, so that the
