@@ -131,14 +131,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 			return err
 		}
 	}
-	// A first load's own figures are added: they are right unless it had duplicates, when
-	// every group is recomputed.
-	if first && rep.Duplicates == 0 {
-		err = l.addDaily(ctx, st.batch)
-	} else {
-		err = l.recomputeDaily(ctx)
-	}
-	if err != nil {
+	if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
 		return figuresBehind(rep, err)
 	}
 	if err := le.check(ctx); err != nil {
@@ -162,16 +155,20 @@ func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rep *Report, dem
 	if err := l.recordGaps(ctx, st, rep, false); err != nil {
 		return err
 	}
-	var err error
-	if first && rep.Duplicates == 0 {
-		err = l.addDaily(ctx, st.batch)
-	} else {
-		err = l.recomputeDaily(ctx)
-	}
-	if err != nil {
+	if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
 		return err
 	}
 	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+}
+
+// refreshFigures brings the rollups up to date after a load's lots moved: by adding the load's
+// own figures when it alone makes the lots (a first load without duplicates), else by
+// recomputing every group.
+func (l *Loader) refreshFigures(ctx context.Context, batch uint64, alone bool) error {
+	if alone {
+		return l.addDaily(ctx, batch)
+	}
+	return l.recomputeDaily(ctx)
 }
 
 // countLots counts the load's distinct lots and those of them that did not complete; the rows
@@ -276,8 +273,28 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	if err := l.recomputeDaily(ctx); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
+	// An account written by a version that counted a load's lots only after the move does not
+	// add up: its lots are counted here, as that version did.
+	var balanced uint8
+	if err := l.conn.QueryRow(ctx, `SELECT rows_read = loaded + rejected + skipped + duplicates FROM ingest_pending
+		WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id).Scan(&balanced); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	if balanced == 1 {
+		if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
+			SELECT `+batchColumns+` FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id); err != nil {
+			return fmt.Errorf("recover load %s: %w", id, err)
+		}
+		return nil
+	}
+	var loaded, cancelled uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf("FROM deals WHERE batch_id = ?")+")", batch).Scan(&loaded, &cancelled); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
-		SELECT `+batchColumns+` FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id); err != nil {
+		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
+			rejected, skipped, rows_read - rejected - skipped - ?, region, versions, ?
+		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, cancelled, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	return nil
