@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -93,6 +95,75 @@ func signIn(t *testing.T, c *http.Client, base, name, password string) *http.Res
 	return resp
 }
 
+// signInFrom signs in as signIn does, the request saying X-Forwarded-For: addr; its status.
+func signInFrom(t *testing.T, c *http.Client, base, addr, name, password string) int {
+	t.Helper()
+	get, _ := http.NewRequest(http.MethodGet, base+"/login", nil)
+	get.Header.Set("X-Forwarded-For", addr)
+	resp, err := c.Do(get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token on the sign-in page: %d", resp.StatusCode)
+	}
+	form := url.Values{"name": {name}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/lots"}}
+	post, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.Header.Set("X-Forwarded-For", "203.0.113.9, "+addr) // a client's own claim, then the proxy's
+	if resp, err = c.Do(post); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestSignInLimits: behind a trusted reverse proxy, the client's address is the one the proxy
+// wrote: five wrong passwords lock out their address, not the others; and guesses at one
+// account from many addresses are limited as well.
+func TestSignInLimits(t *testing.T) {
+	_, cfg := chtest.Open(t)
+	file := filepath.Join(t.TempDir(), "users")
+	for _, u := range []string{"viewer", "analyst", "admin"} {
+		role, _ := auth.ParseRole(u)
+		if err := auth.AddUser(file, u, role, u+" password 1", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users, err := auth.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := app.Setup{Writer: &cfg, RequireAudit: true}
+	svc, err := app.StartWith(context.Background(), cfg, set, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)),
+		dashboard.WithAuth(users, false), dashboard.WithTrustedProxies([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, "X-Forwarded-For"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	c := client(t)
+	var codes []int
+	for range 6 {
+		codes = append(codes, signInFrom(t, c, svc.URL, "10.0.0.1", "admin", "wrong password!"))
+	}
+	if codes[4] != http.StatusUnauthorized || codes[5] != http.StatusTooManyRequests {
+		t.Errorf("six wrong sign-ins from one address: %v, want 401 five times, then 429", codes)
+	}
+	if code := signInFrom(t, client(t), svc.URL, "10.0.0.2", "analyst", "analyst password 1"); code != http.StatusSeeOther {
+		t.Errorf("another address behind the same proxy: %d, want 303 (signed in)", code)
+	}
+	codes = nil
+	for i := range 11 {
+		codes = append(codes, signInFrom(t, client(t), svc.URL, fmt.Sprintf("10.0.1.%d", i+1), "viewer", "wrong password!"))
+	}
+	if codes[9] != http.StatusUnauthorized || codes[10] != http.StatusTooManyRequests {
+		t.Errorf("eleven wrong sign-ins at one account from eleven addresses: %v, want 401 ten times, then 429", codes)
+	}
+}
+
 // TestRolePermissions: every route for every role — signed out, viewer, analyst, admin.
 func TestRolePermissions(t *testing.T) {
 	svc, _, _, _ := startWithAuth(t)
@@ -178,7 +249,42 @@ func TestSessionsAndCSRF(t *testing.T) {
 	if resp, _ := c.Get(svc.URL + "/lots"); resp.StatusCode != http.StatusOK {
 		t.Errorf("after a refused sign-out: %d", resp.StatusCode)
 	}
-	// Sign-out with it ends the session.
+	// A token/cookie pair of an anonymous sign-in page signs nothing for a signed-in session.
+	anon := client(t)
+	anonToken := pageToken(t, anon, svc.URL+"/login")
+	base, _ := url.Parse(svc.URL)
+	for _, ck := range anon.Jar.Cookies(base) {
+		if ck.Name == "tradestat_csrf" {
+			c.Jar.SetCookies(base, []*http.Cookie{{Name: ck.Name, Value: ck.Value, Path: "/"}})
+		}
+	}
+	resp, err = c.PostForm(svc.URL+"/logout", url.Values{"_csrf": {anonToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("sign-out with an anonymous page's token and cookie: %d, want 403", resp.StatusCode)
+	}
+	// The session's own token, sent from another site, is refused too.
+	own := pageToken(t, c, svc.URL+"/?year=2021")
+	for _, h := range []string{"Origin", "Referer"} {
+		req, _ := http.NewRequest(http.MethodPost, svc.URL+"/logout", strings.NewReader(url.Values{"_csrf": {own}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set(h, "http://elsewhere.example/page")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("sign-out with %s of another site: %d, want 403", h, resp.StatusCode)
+		}
+	}
+	if resp, _ := c.Get(svc.URL + "/lots"); resp.StatusCode != http.StatusOK {
+		t.Errorf("after refused sign-outs: %d", resp.StatusCode)
+	}
+	// Sign-out with it, from this site, ends the session.
 	resp, _ = c.Get(svc.URL + "/?year=2021")
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -186,17 +292,23 @@ func TestSessionsAndCSRF(t *testing.T) {
 	if m == nil {
 		t.Fatal("no sign-out form on the page")
 	}
-	resp, _ = c.PostForm(svc.URL+"/logout", url.Values{"_csrf": {string(m[1])}})
+	req, _ := http.NewRequest(http.MethodPost, svc.URL+"/logout", strings.NewReader(url.Values{"_csrf": {string(m[1])}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", svc.URL)
+	if resp, err = c.Do(req); err != nil {
+		t.Fatal(err)
+	}
 	resp.Body.Close()
 	if resp, _ := c.Get(svc.URL + "/lots"); resp.StatusCode != http.StatusFound {
 		t.Errorf("after signing out: %d, want 302 to sign in", resp.StatusCode)
 	}
 
-	// Wrong passwords: refused, then rate-limited.
+	// Wrong passwords: refused, then rate-limited — whatever address the client says it has
+	// (no proxy is trusted here).
 	w := client(t)
 	var codes []int
-	for range 7 {
-		codes = append(codes, signIn(t, w, svc.URL, "admin", "wrong password!").StatusCode)
+	for i := range 7 {
+		codes = append(codes, signInFrom(t, w, svc.URL, fmt.Sprintf("10.0.0.%d", i+1), "admin", "wrong password!"))
 	}
 	if codes[0] != http.StatusUnauthorized || codes[len(codes)-1] != http.StatusTooManyRequests {
 		t.Errorf("wrong sign-ins answered %v; want 401 first and 429 past the limit", codes)

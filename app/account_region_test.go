@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,9 @@ func TestAccountRegions(t *testing.T) {
 			for _, h := range hostile(a) {
 				probes++
 				code, body := fetch(a.c, path+sep+"year=2021&"+h)
+				if code == http.StatusBadRequest && !slices.Contains(r.Params, h[:strings.Index(h, "=")]) {
+					continue // a parameter the route does not take: refused before anything is read
+				}
 				if code != http.StatusForbidden {
 					t.Errorf("%s: %s%s%s → %d %.200s, want 403", a.name, path, sep, h, code, body)
 				}
@@ -199,7 +203,11 @@ func TestAccountRegions(t *testing.T) {
 			if !strings.HasPrefix(r.Path, "/admin") || r.Method != http.MethodGet {
 				continue
 			}
-			if code, body := fetch(a.c, r.Path+"?dir=done&file=none"); code != 200 && !(r.Path == "/admin/ingest/rejects" && code == 404) && !(r.Path == "/admin/withdraw" && code == 400) {
+			path := r.Path
+			if path == "/admin/ingest/rejects" {
+				path += "?dir=done&file=none"
+			}
+			if code, body := fetch(a.c, path); code != 200 && !(r.Path == "/admin/ingest/rejects" && code == 404) && !(r.Path == "/admin/withdraw" && code == 400) {
 				t.Errorf("%s: %s → %d %.200s", a.name, r.Path, code, body)
 			}
 		}
@@ -293,8 +301,8 @@ func TestAccountRegions(t *testing.T) {
 	if m == nil {
 		t.Fatalf("%s: no load of its own to withdraw:\n%.3000s", longyang.name, page)
 	}
-	if code, body := fetch(tengchong.c, "/admin/withdraw?batch="+m[1]); code != http.StatusForbidden || !strings.Contains(body, "不在腾冲市范围内") {
-		t.Errorf("%s: withdrawing 隆阳's load → %d %.300s, want 403", tengchong.name, code, body)
+	if code, body := fetch(tengchong.c, "/admin/withdraw?batch="+m[1]); code != http.StatusForbidden || !strings.Contains(body, "不是腾冲市的导入") || strings.Contains(body, "two-counties") || strings.Contains(body, "隆阳") {
+		t.Errorf("%s: withdrawing 隆阳's load → %d %.300s, want 403 naming neither its file nor its region", tengchong.name, code, body)
 	}
 	if code, body := fetch(longyang.c, "/admin/withdraw?batch="+m[1]); code != 200 || !strings.Contains(body, "删除2个标段") {
 		t.Errorf("%s: withdrawing its own load → %d %.300s", longyang.name, code, body)
@@ -318,7 +326,7 @@ func TestAccountRegions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	city, err := ingest.NewLoader(conn, division.MustRegion("530500")).Seal(context.Background(), 2021, "", "保山市2021年度报告", "root")
+	city, err := ingest.NewLoader(conn, division.MustRegion("530500")).Seal(context.Background(), 2021, "", "保山市2021年度报告", "root", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -159,6 +160,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fs.StringVar(&sc.users, "users", getenv("TRADESTAT_USERS"), "accounts file (tradestat user add writes it; TRADESTAT_USERS)")
 		fs.StringVar(&sc.auth, "auth", orDefault(getenv("TRADESTAT_AUTH"), "on"), "on, or off for a single-user laptop or the local demo (TRADESTAT_AUTH)")
 		fs.BoolVar(&sc.secureCookies, "secure-cookies", false, "mark session cookies Secure (the server is behind HTTPS)")
+		fs.StringVar(&sc.trustedProxies, "trusted-proxy", getenv("TRADESTAT_TRUSTED_PROXY"), "the reverse proxies in front of the server, addresses or CIDRs separated by commas: the client's address is read from --proxy-header on their requests (TRADESTAT_TRUSTED_PROXY)")
+		fs.StringVar(&sc.proxyHeader, "proxy-header", orDefault(getenv("TRADESTAT_PROXY_HEADER"), "X-Forwarded-For"), "the header the trusted proxies name the client in; its last address is taken (TRADESTAT_PROXY_HEADER)")
 		fs.StringVar(&sc.writerUser, "writer-user", getenv("TRADESTAT_WRITER_USER"), "ClickHouse account that may write, for the audit log (default: --user; TRADESTAT_WRITER_USER)")
 		fs.StringVar(&sc.writerPassword, "writer-password", getenv("TRADESTAT_WRITER_PASSWORD"), "its password (TRADESTAT_WRITER_PASSWORD)")
 		fs.StringVar(&sc.inbox, "inbox", getenv("TRADESTAT_INBOX"), "the ingest worker's inbox (tradestat ingest --watch DIR): admins' uploads go there (TRADESTAT_INBOX)")
@@ -249,13 +252,14 @@ func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, 
 
 // serveConfig is what `tradestat serve` is told.
 type serveConfig struct {
-	addr, targets, users, auth string
-	secureCookies              bool
-	writerUser, writerPassword string
-	inbox                      string
-	uploadMiB                  int64
-	region                     division.Region
-	boundaries, mapCredit      string
+	addr, targets, users, auth  string
+	secureCookies               bool
+	trustedProxies, proxyHeader string
+	writerUser, writerPassword  string
+	inbox                       string
+	uploadMiB                   int64
+	region                      division.Region
+	boundaries, mapCredit       string
 }
 
 // mapShapes is the shapes the maps draw: the deployment's own files, or the shipped ones,
@@ -304,6 +308,11 @@ func runServe(ctx context.Context, cfg warehouse.Config, sc serveConfig, stdout,
 			return err
 		}
 		opts = append(opts, dashboard.WithAuth(users, sc.secureCookies))
+		proxies, err := parseProxies(sc.trustedProxies)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, dashboard.WithTrustedProxies(proxies, sc.proxyHeader))
 	case "off":
 		fmt.Fprintln(stderr, "tradestat: WARNING: authentication is OFF (--auth off): anyone who can reach "+sc.addr+
 			" sees every page, lot list and export. Use this only on a single-user laptop or for the local demo.")
@@ -492,3 +501,23 @@ func runHealthcheck(ctx context.Context, args []string, stdout io.Writer) error 
 
 // Routes lists the dashboard's routes with who may use each, for the tests that enumerate them.
 func (s *Service) Routes() []dashboard.Route { return s.srv.Routes() }
+
+// parseProxies reads --trusted-proxy: addresses or CIDRs separated by commas.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, tradestat.FailWith(tradestat.Invalid, errUsage, "--trusted-proxy %q: want addresses or CIDRs separated by commas", f)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}

@@ -236,7 +236,7 @@ func TestEnglishAccountPages(t *testing.T) {
 	walk(admin, "/admin/audit?lang=en")
 	walk(admin, "/report?year=2021&lang=en")
 	// A sealed year, changed since: the seal's mark, its change list and the sealed report.
-	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "admin"); err != nil {
+	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "admin", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/a.csv", ingest.Options{}); err != nil {

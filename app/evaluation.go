@@ -82,7 +82,19 @@ func runEvaluation(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet,
 	if err != nil {
 		return err
 	}
-	err = evaluation.WriteXLSX(file, l, l.T("%d performance self-evaluation table", *year), note, evaluation.Evaluate(ins, t))
+	// The table of the region served: the file's rows for it, or, without any, the actual
+	// values unjudged — never another area's targets.
+	var notes []string
+	if note != "" {
+		notes = append(notes, note)
+	}
+	r := store.Region()
+	rows := evaluation.For(ins, r.Code(), true)
+	if rows == nil {
+		rows = evaluation.Unjudged(ins)
+		notes = append(notes, l.T("the targets file sets no targets for %s: the table lists the actual values without judging them", r.Name()))
+	}
+	err = evaluation.WriteXLSX(file, l, l.T("%d performance self-evaluation table", *year), notes, evaluation.Evaluate(rows, t))
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

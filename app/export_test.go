@@ -5,16 +5,23 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"tradestat/division"
 	"tradestat/ingest"
+	"tradestat/warehouse"
 )
 
 type breakdownAPI struct {
@@ -183,5 +190,87 @@ func TestEvaluationTable(t *testing.T) {
 		if got[k] != w {
 			t.Errorf("%s: %q, want %q", k, got[k], w)
 		}
+	}
+}
+
+// TestUnreadExportsHoldNothingShared: an analyst's two lot exports that its client does not
+// read hold the analyst's own places (a third is refused, 429), never the server's: an
+// admin's export meanwhile is sent whole; once the analyst's downloads end, it may export
+// again.
+func TestUnreadExportsHoldNothingShared(t *testing.T) {
+	svc, _, _, cfg := startWithAuth(t)
+	// 60,000 more lots in 2022: an export of megabytes more than a connection buffers.
+	var big strings.Builder
+	big.WriteString("project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n")
+	for i := range 60000 {
+		fmt.Fprintf(&big, "BIG-%06d,001,隆阳区批量测试工程第%d标段,工程建设,530502,2022-03-01,1000,900\n", i, i)
+	}
+	conn, err := warehouse.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "big.csv", Data: []byte(big.String())}, ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	analyst, admin := client(t), client(t)
+	// A slow reader: the analyst's connections take in a few kilobytes unread, so that the
+	// server is still sending while the test goes on.
+	analyst.Transport = &http.Transport{DialContext: (&net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var err error
+		if cerr := rc.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) }); cerr != nil {
+			return cerr
+		}
+		return err
+	}}).DialContext}
+	signIn(t, analyst, svc.URL, "analyst", "analyst password 1")
+	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	const all = "/export/lots?format=csv&year=2022"
+	var held []*http.Response
+	for range 2 {
+		resp, err := analyst.Get(svc.URL + all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("the analyst's export: %d", resp.StatusCode)
+		}
+		held = append(held, resp) // its body is not read
+	}
+	if resp, err := analyst.Get(svc.URL + all); err != nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a third export of the analyst while two are being sent: %v %v, want 429", resp.StatusCode, err)
+	} else {
+		resp.Body.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, svc.URL+all, nil)
+	resp, err := admin.Do(req)
+	if err != nil {
+		t.Fatalf("the admin's export while the analyst's are unread: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || bytes.Count(body, []byte("\n")) < 60000 {
+		t.Fatalf("the admin's export while the analyst's are unread: %d, %d bytes, %v", resp.StatusCode, len(body), err)
+	}
+	for _, r := range held {
+		r.Body.Close()
+	}
+	// The server notices the closed downloads when its next write fails.
+	for i := 0; ; i++ {
+		resp, err := analyst.Get(svc.URL + "/export/lots?format=csv&year=2021")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("the analyst's export after its downloads ended: %d", resp.StatusCode)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -193,6 +193,46 @@ func TestAmbiguousParameters(t *testing.T) {
 			}
 		}
 	}
+	// Every GET route × every parameter some route reads: one it does not read is a 400
+	// naming it, never an answer that ignored it.
+	all := map[string]bool{}
+	routes := svc.Routes()
+	for _, r := range routes {
+		for _, p := range r.Params {
+			all[p] = true
+		}
+	}
+	admin := client(t)
+	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	probes := 0
+	for _, r := range routes {
+		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/assets") {
+			continue
+		}
+		takes := map[string]bool{}
+		for _, p := range r.Params {
+			takes[p] = true
+		}
+		for p := range all {
+			if takes[p] {
+				continue
+			}
+			probes++
+			path := strings.Replace(r.Path, ":code", "530500", 1) + "?" + p + "=1"
+			resp, err := admin.Get(svc.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), p) {
+				t.Errorf("%s: %d %.200s; want 400 naming %s", path, resp.StatusCode, b, p)
+			}
+		}
+	}
+	if probes < 100 {
+		t.Errorf("%d probes of parameters routes do not read: too few to prove anything", probes)
+	}
 }
 
 // TestAnonymousSignInPagesKeepNothing: the sign-in page's CSRF token is stateless, so
@@ -221,5 +261,45 @@ func TestAnonymousSignInPagesKeepNothing(t *testing.T) {
 	get(20000)
 	if grown := int64(heap()) - int64(before); grown > 2<<20 {
 		t.Errorf("20,000 anonymous sign-in pages grew the heap by %d KiB", grown>>10)
+	}
+}
+
+// TestHeadAndNoStore: every GET route answers HEAD as it answers GET, without a body; every
+// page, answer and download an account gets says Cache-Control: no-store (the map shapes and
+// the assets, which hold no figures, may be kept).
+func TestHeadAndNoStore(t *testing.T) {
+	svc, _, _, _ := startWithAuth(t)
+	admin := client(t)
+	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	do := func(method, path string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, svc.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := admin.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, b
+	}
+	for _, r := range svc.Routes() {
+		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/assets") {
+			continue
+		}
+		path := strings.Replace(r.Path, ":code", "530500", 1)
+		get, _ := do(http.MethodGet, path)
+		head, body := do(http.MethodHead, path)
+		if head.StatusCode != get.StatusCode || len(body) != 0 {
+			t.Errorf("HEAD %s: %d with %d bytes; GET: %d", path, head.StatusCode, len(body), get.StatusCode)
+		}
+		if cc := get.Header.Get("Cache-Control"); !strings.HasPrefix(r.Path, "/geo/") && cc != "no-store" {
+			t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
+		}
+	}
+	if resp, _ := do(http.MethodHead, "/healthz"); resp.StatusCode != http.StatusOK {
+		t.Errorf("HEAD /healthz: %d", resp.StatusCode)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"tradestat/warehouse"
 )
 
-const sealUsage = "usage: tradestat seal --year YEAR [--area CODE] --note TEXT\n       tradestat seal list\n       tradestat seal revoke ID"
+const sealUsage = "usage: tradestat seal --year YEAR [--area CODE] --note TEXT [--supersede ID]\n       tradestat seal list\n       tradestat seal revoke ID"
 
 // runSeal is `tradestat seal`: seal a year's figures of an area (定稿) as they went into a
 // report, list the seals, or revoke one. Sealing and revoking are audited.
@@ -23,6 +23,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 	year := fs.Int("year", 0, "the year to seal")
 	area := fs.String("area", "", "the area to seal (a division code within the region; default the region)")
 	note := fs.String("note", "", "the report the figures went into, e.g. 2021年度项目支出绩效自评报告")
+	supersede := fs.String("supersede", "", "the seal in force over the year and area, which the new seal replaces (needed when there is one)")
 	c, err := command(ctx, cfg, fs, args, lang, region, sealUsage, func(w []string) bool {
 		return len(w) == 0 && *year != 0 || len(w) == 1 && w[0] == "list" || len(w) == 2 && w[0] == "revoke"
 	}, stderr)
@@ -56,12 +57,14 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 			fmt.Fprintln(stdout, l.T("seal %s revoked", words[1]))
 			return audit.Entry{Action: audit.Revoke, Path: "tradestat seal", Detail: words[1]}, nil
 		}
-		s, err := loader.Seal(ctx, *year, *area, *note, who)
+		s, err := loader.Seal(ctx, *year, *area, *note, who, *supersede)
 		if err != nil {
 			return audit.Entry{}, err
 		}
 		fmt.Fprintln(stdout, l.T("sealed %d of %s as seal %s: %d lots, deal amount %s in 10k yuan (%s)", s.Year, r.NameOf(s.Area), s.ID, s.Lots, s.Amount.Wan(), s.Note))
-		return audit.Entry{Action: audit.Seal, Path: "tradestat seal",
-			Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())}, nil
+		if s.Supersedes != "" {
+			fmt.Fprintln(stdout, l.T("it supersedes seal %s", s.Supersedes))
+		}
+		return audit.Entry{Action: audit.Seal, Path: "tradestat seal", Detail: s.Detail()}, nil
 	})
 }

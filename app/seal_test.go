@@ -290,9 +290,41 @@ func TestSeal(t *testing.T) {
 	if read("/api/v1/summary?year=2021&as=sealed"); summary.Seal.Note != "2021年度统计公报" || summary.Projects != 1652 {
 		t.Errorf("the seal made on the report page: %+v", summary)
 	}
+	// The year is sealed now: an analyst sealing it again is refused, naming the seal in force,
+	// and may not supersede it; an admin supersedes it on purpose, from the page's form.
+	first := summary.Seal.ID
+	if _, page := get("/report?year=2021"); strings.Contains(page, `id="seal-form"`) {
+		t.Errorf("the analyst's report page of a sealed year offers to seal it again")
+	}
+	if code, body := post(viewer, "/seal", url.Values{"_csrf": {token}, "year": {"2021"}, "note": {"再次定稿"}}); code != http.StatusConflict || !strings.Contains(body, first) {
+		t.Errorf("an analyst seals a sealed year: %d %.300s, want 409 naming %s", code, body, first)
+	}
+	if code, _ := post(viewer, "/seal", url.Values{"_csrf": {token}, "year": {"2021"}, "note": {"再次定稿"}, "supersedes": {first}}); code != http.StatusForbidden {
+		t.Errorf("an analyst supersedes a seal: %d, want 403", code)
+	}
 	admin := client(t)
 	signIn(t, admin, svc.URL, "admin", "admin password 1")
+	resp, err := admin.Get(svc.URL + "/report?year=2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(form), `name="supersedes" value="`+first+`"`) {
+		t.Errorf("the admin's report page of a sealed year: no form superseding %s", first)
+	}
 	token = pageToken(t, admin, svc.URL+"/report?year=2021")
+	if code, where := post(admin, "/seal", url.Values{"_csrf": {token}, "year": {"2021"}, "note": {"2021年度统计公报（修订）"}, "supersedes": {first}}); code != http.StatusSeeOther {
+		t.Fatalf("an admin supersedes the seal: %d %s", code, where)
+	}
+	settle()
+	if read("/api/v1/summary?year=2021&as=sealed"); summary.Seal.Note != "2021年度统计公报（修订）" {
+		t.Errorf("the superseding seal is not in force: %+v", summary.Seal)
+	}
+	waitFor(t, admin, svc.URL+"/admin/audit", "supersedes "+first)
+	if code, where := post(admin, "/seal/revoke", url.Values{"_csrf": {token}, "seal": {first}, "year": {"2021"}}); code != http.StatusSeeOther {
+		t.Errorf("revoking the superseded seal: %d %s", code, where)
+	}
 	if code, where := post(admin, "/seal/revoke", url.Values{"_csrf": {token}, "seal": {summary.Seal.ID}, "year": {"2021"}}); code != http.StatusSeeOther {
 		t.Errorf("revoking from the report page: %d %s", code, where)
 	}
@@ -312,7 +344,7 @@ func TestSealInBrowser(t *testing.T) {
 	svc, conn := startDemoConn(t)
 	ctx := context.Background()
 	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
-	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer"); err != nil {
+	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := loader.Load(ctx, ingest.Source{Name: "late.csv", Data: []byte("project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +

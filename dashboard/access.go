@@ -3,6 +3,7 @@ package dashboard
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -29,15 +30,65 @@ type access struct {
 // behind HTTPS).
 func WithAuth(users *auth.Users, secureCookies bool) Option {
 	return func(s *Server) {
-		s.access = &access{users: users, csrf: newCSRFGuard(secureCookies), sessions: session.New(session.Config{
+		a := &access{users: users, sessions: session.New(session.Config{
 			Expiration: 8 * time.Hour, KeyLookup: "cookie:tradestat_session",
 			CookieHTTPOnly: true, CookieSameSite: "Strict", CookieSecure: secureCookies,
 		})}
+		a.csrf = newCSRFGuard(secureCookies, a.signedIn)
+		s.access = a
 	}
 }
 
-// loginLimit is how many refused sign-ins one address may make a minute.
-const loginLimit = 5
+// signedIn is the ID of the request's signed-in session, "" when it has none: what its CSRF
+// tokens are bound to.
+func (a *access) signedIn(c *fiber.Ctx) string {
+	sess, err := a.sessions.Get(c)
+	if err != nil || sess.Fresh() {
+		return ""
+	}
+	if name, _ := sess.Get("user").(string); name == "" {
+		return ""
+	}
+	return sess.ID()
+}
+
+// loginLimit is how many refused sign-ins one address may make a minute, and accountLimit
+// how many one account name may get a minute from every address together: guessing at one
+// account from many addresses is as slow as from one.
+const (
+	loginLimit   = 5
+	accountLimit = 10
+)
+
+// WithTrustedProxies has the client's address read from header (X-Forwarded-For, X-Real-IP)
+// when a request comes from one of proxies, the reverse proxies in front of the server —
+// the last address in the header, the one the proxy itself wrote — and from the connection
+// otherwise, so that a client cannot name its own address. Without it every request is of
+// its connection's address: behind a proxy, the proxy's.
+func WithTrustedProxies(proxies []netip.Prefix, header string) Option {
+	return func(s *Server) { s.proxies, s.proxyHeader = proxies, header }
+}
+
+// clientIP is the request's client address, as sign-in limits and the audit log know it.
+func (s *Server) clientIP(c *fiber.Ctx) string {
+	remote, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return strings.Clone(c.IP())
+	}
+	remote = remote.Unmap()
+	for _, p := range s.proxies {
+		if !p.Contains(remote) {
+			continue
+		}
+		list := c.Get(s.proxyHeader)
+		last := strings.TrimSpace(list[strings.LastIndex(list, ",")+1:])
+		if a, err := netip.ParseAddr(last); err == nil {
+			return a.Unmap().String()
+		}
+		break
+	}
+	return remote.String()
+}
 
 // allow is who may use a route. Every route declares it where it is registered (route); the
 // zero value declares nothing, and New refuses to build a server with such a route, so a
@@ -74,9 +125,19 @@ func (s *Server) route(method, path string, who allow, handlers ...fiber.Handler
 	}
 	s.declared[key] = who
 	if method == fiber.MethodGet {
-		s.declared[fiber.MethodHead+" "+path] = who // fiber answers HEAD on every GET route
+		s.declared[fiber.MethodHead+" "+path] = who
 	}
-	s.app.Add(method, path, append([]fiber.Handler{s.guard(who)}, handlers...)...)
+	params, known := s.params[path]
+	if !known {
+		s.routeErr = errors.Join(s.routeErr, fmt.Errorf("route %s: no parameters declared (routeParams)", key))
+	}
+	// Access first: a client that may not use the route learns nothing of its parameters.
+	chain := append([]fiber.Handler{s.guard(who), takes(path, params)}, handlers...)
+	s.app.Add(method, path, chain...)
+	if method == fiber.MethodGet {
+		// HEAD answers as GET does, without the body (monitors and link checkers ask it).
+		s.app.Add(fiber.MethodHead, path, chain...)
+	}
 }
 
 // Route is one route of the server with the least role that may use it, for the tests that
@@ -86,6 +147,7 @@ type Route struct {
 	Public       bool      // anyone, signed in or not
 	Role         auth.Role // otherwise the least role
 	Screen       bool      // a wall-display link opens it too
+	Params       []string  // the query parameters it reads besides lang and token
 }
 
 // Routes lists every route the server answers, with its declared access.
@@ -93,7 +155,7 @@ func (s *Server) Routes() []Route {
 	var rs []Route
 	for _, r := range s.app.GetRoutes(true) {
 		who := s.declared[r.Method+" "+r.Path]
-		rs = append(rs, Route{Method: r.Method, Path: r.Path, Public: who == anyone, Role: who.role(), Screen: who == screens})
+		rs = append(rs, Route{Method: r.Method, Path: r.Path, Public: who == anyone, Role: who.role(), Screen: who == screens, Params: s.params[r.Path]})
 	}
 	return rs
 }
@@ -120,10 +182,15 @@ func (s *Server) routeAccess() {
 	s.route(fiber.MethodGet, "/login", anyone, s.loginPage)
 	// Only refused sign-ins count, so an office of many people behind one address can
 	// all sign in at nine o'clock while guessing passwords stays slow.
-	s.route(fiber.MethodPost, "/login", anyone, limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true,
-		LimitReached: func(c *fiber.Ctx) error {
-			return tradestat.Fail(tradestat.TooMany, "too many sign-in attempts: try again in a minute")
-		}}), s.login)
+	tooMany := func(c *fiber.Ctx) error {
+		return tradestat.Fail(tradestat.TooMany, "too many sign-in attempts: try again in a minute")
+	}
+	s.route(fiber.MethodPost, "/login", anyone,
+		limiter.New(limiter.Config{Max: loginLimit, Expiration: time.Minute, SkipSuccessfulRequests: true, LimitReached: tooMany,
+			KeyGenerator: func(c *fiber.Ctx) string { return "address " + s.clientIP(c) }}),
+		limiter.New(limiter.Config{Max: accountLimit, Expiration: time.Minute, SkipSuccessfulRequests: true, LimitReached: tooMany,
+			KeyGenerator: func(c *fiber.Ctx) string { return "account " + truncate(strings.ToLower(c.FormValue("name")), 64) }}),
+		s.login)
 	s.route(fiber.MethodPost, "/logout", anyone, s.logout)
 }
 
@@ -299,7 +366,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	s.log.Info("signed in", "user", user.Name, "role", user.Role.String(), "ip", c.IP())
+	s.log.Info("signed in", "user", user.Name, "role", user.Role.String(), "ip", s.clientIP(c))
 	s.record(c, audit.Entry{Action: audit.Login, User: user.Name, Role: user.Role.String(), Status: fiber.StatusSeeOther})
 	return c.Redirect(next, fiber.StatusSeeOther)
 }

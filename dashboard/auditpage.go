@@ -56,7 +56,7 @@ func (s *Server) record(c *fiber.Ctx, e audit.Entry) {
 		return
 	}
 	// fiber's strings point into buffers reused by the next request; the entry outlives this one.
-	e.Path, e.IP, e.User = strings.Clone(c.Path()), strings.Clone(c.IP()), strings.Clone(e.User)
+	e.Path, e.IP, e.User = strings.Clone(c.Path()), s.clientIP(c), strings.Clone(e.User)
 	e.Filters = string(c.Request().URI().QueryString())
 	if q, err := url.QueryUnescape(e.Filters); err == nil {
 		e.Filters = q // as people read it: family=工程建设, not %E5…

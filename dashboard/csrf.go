@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,13 +16,17 @@ import (
 
 // csrfGuard checks that every state-changing request comes from one of our own forms, and
 // keeps nothing per visitor: a signed double-submit token. The browser holds a random value
-// in an HttpOnly, SameSite=Strict cookie; each form carries the HMAC of that value under a
-// key of this process; a POST passes when its form field is the HMAC of its own cookie. A
-// page that stored a token per visitor would let anonymous requests for the sign-in page
-// grow the server's memory without end.
+// in an HttpOnly, SameSite=Strict cookie; each form carries the HMAC of that value and of the
+// signed-in session's ID under a key of this process; a POST passes when its form field is
+// that HMAC of its own cookie and session, so a pair taken from an anonymous page (or from
+// another session) signs nothing for a signed-in one. A page that stored a token per visitor
+// would let anonymous requests for the sign-in page grow the server's memory without end.
+// A request that says where it comes from (Origin, or else Referer) must come from this
+// site as well.
 type csrfGuard struct {
-	key    []byte
-	secure bool
+	key     []byte
+	secure  bool
+	session func(*fiber.Ctx) string // the signed-in session's ID, "" for none
 }
 
 const (
@@ -28,10 +34,10 @@ const (
 	csrfField  = "_csrf"
 )
 
-func newCSRFGuard(secure bool) *csrfGuard {
+func newCSRFGuard(secure bool, session func(*fiber.Ctx) string) *csrfGuard {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key) // crypto/rand.Read never fails on supported platforms
-	return &csrfGuard{key: key, secure: secure}
+	return &csrfGuard{key: key, secure: secure, session: session}
 }
 
 type csrfValueKey struct{}
@@ -51,13 +57,30 @@ func (g *csrfGuard) token(c *fiber.Ctx) string {
 			Secure: g.secure, Expires: time.Now().Add(8 * time.Hour)})
 	}
 	c.Locals(csrfValueKey{}, v)
-	return g.sign(v)
+	return g.sign(v, g.session(c))
 }
 
-func (g *csrfGuard) sign(v string) string {
+func (g *csrfGuard) sign(v, session string) string {
 	m := hmac.New(sha256.New, g.key)
 	m.Write([]byte(v))
+	m.Write([]byte{0})
+	m.Write([]byte(session))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// fromHere reports whether a state-changing request comes from this site as far as it says:
+// its Origin, or without one its Referer, names this host (the scheme is left out: behind a
+// proxy that ends TLS the server sees http). A request that says neither (no browser omits
+// Origin on a POST) is judged by its token alone.
+func fromHere(c *fiber.Ctx) bool {
+	from := c.Get(fiber.HeaderOrigin)
+	if from == "" {
+		if from = c.Get(fiber.HeaderReferer); from == "" {
+			return true
+		}
+	}
+	u, err := url.Parse(from)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, string(c.Request().Host()))
 }
 
 // check refuses a state-changing request whose form token is not the signature of its cookie.
@@ -67,7 +90,7 @@ func (g *csrfGuard) check(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	v := c.Cookies(csrfCookie)
-	if v == "" || !hmac.Equal([]byte(g.sign(v)), []byte(c.FormValue(csrfField))) {
+	if v == "" || !fromHere(c) || !hmac.Equal([]byte(g.sign(v, g.session(c))), []byte(c.FormValue(csrfField))) {
 		return tradestat.Fail(tradestat.Forbidden, "the form has expired or came from elsewhere (CSRF check failed): reload the page and try again")
 	}
 	return c.Next()

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -65,12 +66,18 @@ type Server struct {
 	maps    *boundary.Set // the map shapes: shipped, or the deployment's own
 	geoJS   geoScripts
 
+	running *running // each account's lot lists and exports in progress (perAccount)
+
 	regionalMu sync.Mutex
 	regional   map[string]*query.Store     // the stores of accounts' regions, by code (storeOf)
 	ready      func(context.Context) error // nil error: ready to serve (/readyz)
 
-	declared map[string]allow // "METHOD /path" → who may use it (route)
-	routeErr error            // a route declared twice or without access
+	declared map[string]allow    // "METHOD /path" → who may use it (route)
+	params   map[string][]string // path → the query parameters its routes read (routeParams)
+
+	proxies     []netip.Prefix // the reverse proxies whose proxyHeader names the client (WithTrustedProxies)
+	proxyHeader string
+	routeErr    error // a route declared twice or without access
 }
 
 // WithReadiness sets what /readyz checks: ClickHouse reachable and the schema current.
@@ -111,7 +118,7 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}, regional: map[string]*query.Store{}}
+	s := &Server{store: store, log: log, pages: pages, declared: map[string]allow{}, params: routeParams(), running: &running{n: map[string]int{}}, regional: map[string]*query.Store{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -126,6 +133,12 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	if s.targets == nil {
 		if s.targets, err = evaluation.ParseTargets(bytes.NewReader(evaluation.DefaultTargets)); err != nil {
 			return nil, fmt.Errorf("default targets: %w", err)
+		}
+	}
+	for _, in := range s.targets {
+		// A code no division has would leave its rows unused without a word.
+		if _, ok := store.Region().Tree().Code(in.Area); in.Area != "" && !ok {
+			return nil, tradestat.Fail(tradestat.Invalid, "targets: 地区代码 %s is no division's code", in.Area)
 		}
 	}
 	s.app = fiber.New(fiber.Config{
@@ -170,11 +183,11 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	s.route(fiber.MethodGet, "/api/v1/summary", viewers, s.withFilter(s.summary))
 	s.route(fiber.MethodGet, "/api/v1/breakdown", viewers, s.withFilter(s.breakdown))
 	s.route(fiber.MethodGet, "/api/v1/seals", viewers, s.withFilter(s.sealsAPI))
-	s.route(fiber.MethodGet, "/seals/changes", viewers, s.withView(s.sealChanges))
-	s.route(fiber.MethodGet, "/lots", analysts, s.withView(s.lots))
-	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.withFilter(s.lotsAPI))
+	s.route(fiber.MethodGet, "/seals/changes", analysts, s.withView(s.sealChanges))
+	s.route(fiber.MethodGet, "/lots", analysts, s.perAccount, s.withView(s.lots))
+	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.perAccount, s.withFilter(s.lotsAPI))
 	s.route(fiber.MethodGet, "/export/indicators", analysts, s.audited(s.withView(s.exportIndicators)))
-	s.route(fiber.MethodGet, "/export/lots", analysts, s.audited(s.withView(s.exportLots)))
+	s.route(fiber.MethodGet, "/export/lots", analysts, s.perAccount, s.audited(s.withView(s.exportLots)))
 	s.route(fiber.MethodGet, "/export/evaluation", analysts, s.audited(s.withView(s.exportEvaluation)))
 	s.route(fiber.MethodGet, "/admin/ingest", admins, s.withAdminPage(s.ingestStatus))
 	s.route(fiber.MethodGet, "/admin/ingest/rejects", admins, s.rejectReport)
@@ -230,6 +243,10 @@ func (s *Server) secure(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	// Pages and downloads hold an account's figures: no browser or proxy keeps them (a shared
+	// office computer's back button, a proxy's cache). The assets and map shapes, which
+	// hold nothing of the data, set their own.
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Next()
 }
 

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -60,7 +62,7 @@ func (s *Server) exportIndicators(c *fiber.Ctx, r viewRequest) error {
 		return err
 	}
 	m := export.Meta{Lang: v.L.msg(), Title: exportTitle("benefit indicators", v), At: time.Now(), Region: v.Region.Root()}
-	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
+	if m.Sealed, err = s.sealedLine(ctx, c, st, v); err != nil {
 		return err
 	}
 	var b strings.Builder
@@ -92,25 +94,58 @@ func (s *Server) exportLots(c *fiber.Ctx, r viewRequest) error {
 		title = "lot details without a budget or reserve price"
 	}
 	m := export.Meta{Lang: v.L.msg(), Title: exportTitle(title, v), At: time.Now(), Region: v.Region.Root()}
-	if m.Sealed, err = s.sealedLine(ctx, st, v); err != nil {
+	if m.Sealed, err = s.sealedLine(ctx, c, st, v); err != nil {
 		return err
 	}
+	// The export is written whole into a file of its own first, then sent: the lane of lot
+	// exports, shared by every account, is held while the server reads the lots, never while
+	// a slow client reads the file; and a read that fails is an error the client is told,
+	// not a file cut short.
+	spool, err := os.CreateTemp("", "tradestat-export-")
+	if err != nil {
+		return diskFailure("the export's temporary file", err)
+	}
+	_ = os.Remove(spool.Name()) // open, it lives until it is closed, and is never left behind
+	sent := false
+	defer func() {
+		if !sent {
+			spool.Close()
+		}
+	}()
+	ectx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+	defer cancel()
+	w := bufio.NewWriterSize(spool, 64<<10)
+	if err := export.WriteLots(w, format, m, func(emit func(query.LotRow) error) error {
+		return st.EachLot(ectx, v.Filter, search, noBasis, emit)
+	}); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return diskFailure("the export's temporary file", err)
+	}
+	size, err := spool.Seek(0, io.SeekCurrent)
+	if err == nil {
+		_, err = spool.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return diskFailure("the export's temporary file", err)
+	}
 	attach(c, format, export.Filename(m.Title, format))
-	f, store, log := v.Filter, st, s.log
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
-		defer cancel()
-		err := export.WriteLots(w, format, m, func(emit func(query.LotRow) error) error {
-			return store.EachLot(ctx, f, search, noBasis, emit)
-		})
-		if err == nil {
-			err = w.Flush()
-		}
-		if err != nil {
-			log.Error("lot export cut short", "err", err)
-		}
-	})
-	return nil
+	sent = true
+	// The download counts among the account's requests in progress until it is sent.
+	return c.SendStream(&sending{File: spool, done: handOff(c)}, int(size))
+}
+
+// sending is a download's file, which the server closes once it has sent it (or failed to):
+// then the request is done.
+type sending struct {
+	*os.File
+	done func()
+}
+
+func (s *sending) Close() error {
+	defer s.done()
+	return s.File.Close()
 }
 
 // exportEvaluation serves GET /export/evaluation?year=YYYY (and the view's filters): the
@@ -128,14 +163,38 @@ func (s *Server) exportEvaluation(c *fiber.Ctx, r viewRequest) error {
 	}
 	l := v.L.msg()
 	title := l.T("%s performance self-evaluation table (%s)", v.Period(), v.Scope())
-	note := ""
+	var notes []string
 	if x != nil {
-		note = x.line(v.L, isSealed(figures))
+		notes = append(notes, x.line(v.L, isSealed(figures)))
+	}
+	rows, why := s.evaluationRows(v)
+	if why != "" {
+		notes = append(notes, why)
 	}
 	var b strings.Builder
-	if err := evaluation.WriteXLSX(&b, l, title, note, evaluation.Evaluate(s.targets, t)); err != nil {
+	if err := evaluation.WriteXLSX(&b, l, title, notes, evaluation.Evaluate(rows, t)); err != nil {
 		return err
 	}
 	attach(c, export.XLSX, export.Filename(title, export.XLSX))
 	return c.SendString(b.String())
+}
+
+// evaluationRows are the rows of the self-evaluation table of a view: its area's targets when
+// the view is that area's whole calendar year; otherwise the indicators without targets, and
+// why, for the line under the table. A county's table is never judged against its city's
+// targets, nor a quarter's or one trade type's against a year's.
+func (s *Server) evaluationRows(v view) ([]evaluation.Indicator, string) {
+	l, f := v.L.msg(), v.Filter
+	if !areaYear(f) {
+		return evaluation.Unjudged(s.targets), l.T("the targets are of an area's whole year: a table of %s is not judged against them", v.Period()+" "+v.Scope())
+	}
+	area, err := v.Region.Area(f.Area)
+	if err != nil { // the view was read against the region: cannot happen
+		return evaluation.Unjudged(s.targets), l.T("the targets file sets no targets for %s: the table lists the actual values without judging them", v.Scope())
+	}
+	rows := evaluation.For(s.targets, area.Code, area.Code == s.store.Region().Code())
+	if rows == nil {
+		return evaluation.Unjudged(s.targets), l.T("the targets file sets no targets for %s: the table lists the actual values without judging them", v.Scope())
+	}
+	return rows, ""
 }

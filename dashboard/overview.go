@@ -243,7 +243,7 @@ func (s *Server) overview(c *fiber.Ctx, r viewRequest) error {
 	} else {
 		page.SortURL = v.url("/", "psort", "")
 	}
-	if page.Sealed, err = s.sealOf(ctx, st, v); err != nil {
+	if page.Sealed, err = s.sealOf(ctx, c, st, v); err != nil {
 		return err
 	}
 	page.Form = newFilterForm("/", v, lo, hi, nil)

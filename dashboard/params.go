@@ -26,32 +26,71 @@ func diskFailure(what string, err error) error {
 	return tradestat.FailWith(tradestat.Internal, err, "the server could not read or write its files: %v", msg.Of(what))
 }
 
-// knownParam reports whether a query parameter is one some route reads. Any other (place[],
-// a misspelling) is refused rather than ignored, so that a request never silently answers
-// with figures for a wider view than the one it meant.
-func knownParam(k string) bool {
-	switch k {
-	case "year", "from", "to", "area", "place", "level", "family", "type", "lang", "by", "style", "format",
-		"q", "sort", "dir", "page", "size", "psort", "token", "next", "file", "uploaded", "basis",
-		"metric", "w", "h", "inbox", "batch", "withdrawn", "status", "as":
-		return true
+// routeParams are the query parameters each route reads, by path, in one place: a request
+// naming any other is refused (takes), so that no route answers as if it had read a
+// parameter it ignores (a summary "of" a search, a status, a basis). lang and token are read
+// by every route: the language of its messages, and a wall-display link's credential.
+func routeParams() map[string][]string {
+	view := append(tradestat.ViewKeys(), "metric") // a page's view
+	api := tradestat.ViewKeys()                    // an answer's filter
+	lots := []string{"q", "basis", "status", "sort", "dir", "page", "size"}
+	with := func(base []string, more ...string) []string { return append(append([]string(nil), base...), more...) }
+	return map[string][]string{
+		"/healthz": nil, "/readyz": nil, "/metrics": nil, "/logout": nil, "/geo/:code.js": nil,
+		"/login":                {"next"},
+		"/":                     with(view, "psort"),
+		"/screen":               with(view, "w", "h"),
+		"/report":               with(view, "style", "as"),
+		"/seals/changes":        view,
+		"/lots":                 with(view, lots...),
+		"/export/indicators":    with(view, "format"),
+		"/export/lots":          with(with(view, "format"), lots...),
+		"/export/evaluation":    with(view, "as"),
+		"/api/v1/report":        with(api, "style", "as"),
+		"/api/v1/summary":       with(api, "as"),
+		"/api/v1/breakdown":     with(api, "by", "as"),
+		"/api/v1/seals":         {"year", "from", "to", "area"},
+		"/api/v1/lots":          with(api, lots...),
+		"/admin/ingest":         {"uploaded", "withdrawn"},
+		"/admin/ingest/rejects": {"dir", "file", "inbox"},
+		"/admin/audit":          nil,
+		"/admin/withdraw":       {"batch"},
+		"/admin/upload":         nil,
+		"/seal":                 nil,
+		"/seal/revoke":          nil,
 	}
-	return false
 }
 
-// checkParams refuses a request whose query string names an unknown parameter or one
-// parameter twice (place=a&place=b would otherwise read as place=a).
+// takes is the check of a route's query parameters: one it does not read is a 400 naming it.
+func takes(path string, keys []string) fiber.Handler {
+	ok := map[string]bool{"lang": true, "token": true}
+	for _, k := range keys {
+		ok[k] = true
+	}
+	return func(c *fiber.Ctx) error {
+		var bad error
+		c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
+			if bad == nil && !ok[string(k)] {
+				bad = tradestat.Fail(tradestat.Invalid, "parameter %q: %s does not take it", truncate(string(k), 40), path)
+			}
+		})
+		if bad != nil {
+			return bad
+		}
+		return c.Next()
+	}
+}
+
+// checkParams refuses a request whose query string names one parameter twice
+// (place=a&place=b would otherwise read as place=a); which parameters a route reads, takes
+// checks.
 func checkParams(c *fiber.Ctx) error {
 	var bad error
 	seen := map[string]bool{}
 	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
 		key := string(k)
-		switch {
-		case bad != nil:
-		case !knownParam(key):
-			bad = tradestat.Fail(tradestat.Invalid, "unknown parameter %q", truncate(key, 40))
-		case seen[key]:
-			bad = tradestat.Fail(tradestat.Invalid, "parameter %s given more than once", key)
+		if bad == nil && seen[key] {
+			bad = tradestat.Fail(tradestat.Invalid, "parameter %s given more than once", truncate(key, 40))
 		}
 		seen[key] = true
 	})

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strconv"
 
@@ -55,15 +54,17 @@ type sealed struct {
 	Sealed, Current  query.Totals
 	Changed          bool   // the data differs from the seal
 	Projects, Amount string // the differences as a report writes them: +1个, +125.3万元
-	ChangesURL       string
+	// ChangesURL is the list of the lots that changed, for the accounts that may list lots
+	// (it names them, their codes and amounts); "" for the others.
+	ChangesURL string
 }
 
-func (s *Server) sealOf(ctx context.Context, st *query.Store, v view) (*sealed, error) {
+func (s *Server) sealOf(ctx context.Context, c *fiber.Ctx, st *query.Store, v view) (*sealed, error) {
 	_, a, err := st.Choose(ctx, v.Filter, false)
 	if err != nil || a == nil {
 		return nil, err
 	}
-	return sealedOf(v, a), nil
+	return s.sealedOf(c, v, a), nil
 }
 
 // SealedText is the seal's figures as the mark says them, in l: 定稿数字：交易项目1651个，交易金额1107371万元.
@@ -77,10 +78,14 @@ func (x *sealed) ChangedText(l lang) string {
 }
 
 // sealedOf is what the view's pages say of the seal in force and the figures against it.
-func sealedOf(v view, a *query.Against) *sealed {
+func (s *Server) sealedOf(c *fiber.Ctx, v view, a *query.Against) *sealed {
 	d := difference(a.Current, a.Sealed)
-	return &sealed{Seal: a.Seal, Sealed: a.Sealed, Current: a.Current, Changed: d != (query.Totals{}),
-		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan()), ChangesURL: v.url("/seals/changes")}
+	x := &sealed{Seal: a.Seal, Sealed: a.Sealed, Current: a.Current, Changed: d != (query.Totals{}),
+		Projects: signed(strconv.FormatInt(d.Projects, 10)), Amount: signed(d.Amount.Wan())}
+	if s.role(c) >= analysts.role() {
+		x.ChangesURL = v.url("/seals/changes")
+	}
+	return x
 }
 
 // chosen is the figures a request asks for by as=: the current ones (as=current, or no as),
@@ -95,7 +100,7 @@ func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v vi
 	if err != nil || a == nil {
 		return figures, nil, err
 	}
-	return figures, sealedOf(v, a), nil
+	return figures, s.sealedOf(c, v, a), nil
 }
 
 // isSealed tells whether figures are a seal's.
@@ -112,8 +117,8 @@ func (x *sealed) line(l lang, ofSealed bool) string {
 
 // sealedLine is what an export of the current figures of the view says under its table of
 // the seal in force (its line); "" for a view no seal covers.
-func (s *Server) sealedLine(ctx context.Context, st *query.Store, v view) (string, error) {
-	x, err := s.sealOf(ctx, st, v)
+func (s *Server) sealedLine(ctx context.Context, c *fiber.Ctx, st *query.Store, v view) (string, error) {
+	x, err := s.sealOf(ctx, c, st, v)
 	if err != nil || x == nil {
 		return "", err
 	}
@@ -130,20 +135,29 @@ func (x *sealed) json() *sealJSON {
 	return &sealJSON{sealHeadJSON: sealHeadOf(x.Seal), Sealed: figuresJSONOf(x.Sealed), Current: figuresJSONOf(x.Current), Difference: figuresJSONOf(difference(x.Current, x.Sealed))}
 }
 
-// sealsAPI serves GET /api/v1/seals: every seal of the account's region, newest first,
-// revoked ones marked. A view's parameters are read as everywhere (a view outside the
-// account's region is 403), though the list is the region's.
+// sealsAPI serves GET /api/v1/seals: the seals of the account's region, newest first,
+// revoked ones marked; with year (or from and to), those of the years the period touches;
+// with area, those of the area, the divisions within it and the areas that hold it. An area
+// outside the account's region is 403, as everywhere.
 func (s *Server) sealsAPI(c *fiber.Ctx, r viewRequest) error {
-	ctx := r.ctx
+	ctx, f := r.ctx, r.v.Filter
 	list, err := r.st.Seals(ctx)
 	if err != nil {
 		return err
 	}
 	out := []sealListJSON{}
 	region := s.storeOf(c).Region()
+	area, err := region.Area(f.Area)
+	if err != nil {
+		return err
+	}
 	for _, x := range list {
+		d, ok := region.Tree().Code(x.Area)
+		if x.Year < f.From.Year || x.Year > f.To.Year || !ok || !d.Within(area) && !area.Within(d) {
+			continue
+		}
 		j := sealListJSON{sealHeadJSON: sealHeadOf(x), Revoked: x.Revoked}
-		if d, ok := region.Tree().Code(x.Area); ok && region.Contains(d) { // a wider area's figures are not the account's
+		if region.Contains(d) { // a wider area's figures are not the account's
 			j.Lots, j.AmountWan = int64(x.Lots), x.Amount.Wan()
 		}
 		out = append(out, j)
@@ -151,26 +165,30 @@ func (s *Server) sealsAPI(c *fiber.Ctx, r viewRequest) error {
 	return c.JSON(fiber.Map{"seals": out})
 }
 
-// sealForm is the form on the report page that seals the view's year (analysts), or revokes
-// the seal in force (admins).
+// sealForm is the form on the report page that seals the view's year (analysts; admins when
+// a seal is in force over it, which the new one supersedes), or revokes the seal in force
+// (admins).
 type sealForm struct {
 	CSRF         string
 	Year         int
 	Area         string
 	CanSeal      bool
+	Supersedes   string // the seal in force that a new one would replace
 	RevokeSealID string
 }
 
 // sealFormOf is the report page's seal form for the view: sealing needs a whole year of an
-// area (no other narrowing) and an analyst; revoking, the seal in force and an admin.
+// area (no other narrowing) and an analyst, or an admin when a seal is in force over it;
+// revoking, the seal in force and an admin.
 func (s *Server) sealFormOf(c *fiber.Ctx, v view, x *sealed, csrf string) *sealForm {
 	if s.loader == nil {
 		return nil
 	}
 	f := v.Filter
-	whole := f.From == (tradestat.Date{Year: f.From.Year, Month: 1, Day: 1}) && f.To == (tradestat.Date{Year: f.From.Year, Month: 12, Day: 31}) &&
-		f.Place == "" && f.Level == "" && f.Family == "" && f.Type == ""
-	form := &sealForm{CSRF: csrf, Year: f.From.Year, Area: f.Area, CanSeal: whole && s.role(c) >= auth.Analyst}
+	form := &sealForm{CSRF: csrf, Year: f.From.Year, Area: f.Area, CanSeal: areaYear(f) && s.role(c) >= auth.Analyst}
+	if x != nil {
+		form.CanSeal, form.Supersedes = form.CanSeal && s.isAdmin(c), x.Seal.ID
+	}
 	if x != nil && s.isAdmin(c) {
 		form.RevokeSealID = x.Seal.ID
 	}
@@ -204,13 +222,19 @@ func (s *Server) seal(c *fiber.Ctx) error {
 	if err != nil {
 		return tradestat.Fail(tradestat.Invalid, "year %q: want a year", c.FormValue("year"))
 	}
+	// Replacing the seal in force is an admin's decision; the loader refuses a seal over a
+	// sealed period that does not name the seal it supersedes.
+	supersedes := c.FormValue("supersedes")
+	if supersedes != "" && !s.isAdmin(c) {
+		return tradestat.Fail(tradestat.Forbidden, "only admins may replace the seal in force")
+	}
 	ctx, cancel := s.requestContext(c)
 	defer cancel()
-	done, err := s.loader.For(s.storeOf(c).Region()).Seal(ctx, year, c.FormValue("area"), c.FormValue("note"), s.userName(c))
+	done, err := s.loader.For(s.storeOf(c).Region()).Seal(ctx, year, c.FormValue("area"), c.FormValue("note"), s.userName(c), supersedes)
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.Entry{Action: audit.Seal, Detail: fmt.Sprintf("%s %d %s %s: %d lots, %s万元", done.ID, done.Year, done.Area, done.Note, done.Lots, done.Amount.Wan()), Status: fiber.StatusSeeOther})
+	s.record(c, audit.Entry{Action: audit.Seal, Detail: done.Detail(), Status: fiber.StatusSeeOther})
 	return c.Redirect(s.reportURL(c, year, c.FormValue("area")), fiber.StatusSeeOther)
 }
 
@@ -265,7 +289,7 @@ type changesPage struct {
 // seal covers, a page that says so.
 func (s *Server) sealChanges(c *fiber.Ctx, r viewRequest) error {
 	st, ctx, v := r.st, r.ctx, r.v
-	x, err := s.sealOf(ctx, st, v)
+	x, err := s.sealOf(ctx, c, st, v)
 	if err != nil {
 		return err
 	}
@@ -283,4 +307,11 @@ func (s *Server) sealChanges(c *fiber.Ctx, r viewRequest) error {
 		chrome: s.chrome(c, "定稿后数据变动", v.LangURL("/seals/changes"), choice{v.url("/"), "返回统计"}),
 		View:   v, Freshness: fr, Sealed: x, Changes: changes, Place: st.Region().NameOf,
 	})
+}
+
+// areaYear reports a view of one area's whole calendar year, nothing narrowed: what a seal
+// seals and a year's targets are set for.
+func areaYear(f query.Filter) bool {
+	return f.From == (tradestat.Date{Year: f.From.Year, Month: 1, Day: 1}) && f.To == (tradestat.Date{Year: f.From.Year, Month: 12, Day: 31}) &&
+		f.Place == "" && f.Level == "" && f.Family == "" && f.Type == ""
 }

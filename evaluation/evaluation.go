@@ -31,27 +31,34 @@ var DefaultTargets []byte
 // Indicator is one row of the table.
 type Indicator struct {
 	Level1, Level2, Level3 string
-	Target                 string // as the file writes it: ≥1500个, ≥100亿元, ≥90%
+	Target                 string // as the file writes it: ≥1500个, ≥100亿元, ≥90%; "" for none
 	Actual                 string // 实际完成值
 	Status                 Status
+	// Area is the division code whose table the row belongs to (the file's 地区代码 column);
+	// "" for the region the deployment serves.
+	Area string
 }
 
 // Status is whether an indicator met its target: a catalog text, said in the table's language.
 type Status string
 
-// The statuses: 达成, 未达成, or 待填 when there is nothing to compare.
+// The statuses: 达成, 未达成, 待填 when there is nothing to compare, or 未设指标值 when the
+// row has no target.
 const (
-	Met    Status = "met"
-	NotMet Status = "not met"
-	ToFill Status = "to fill in"
+	Met      Status = "met"
+	NotMet   Status = "not met"
+	ToFill   Status = "to fill in"
+	NoTarget Status = "no target"
 )
 
 // Text is the status in l.
 func (s Status) Text(l msg.Lang) string { return l.T(string(s)) }
 
 // ParseTargets reads a targets file: CSV with the header 一级指标,二级指标,三级指标,年度指标值,
-// 实际完成值 (UTF-8, with or without BOM). A 实际完成值 left empty is computed from the data;
-// the file is refused with the row of the first problem.
+// 实际完成值 and, optionally, 地区代码 (UTF-8, with or without BOM). A 实际完成值 left empty is
+// computed from the data. A row's 地区代码 is the division whose table it belongs to; a row
+// without one belongs to the region the deployment serves. The file is refused with the row
+// of the first problem.
 func ParseTargets(r io.Reader) ([]Indicator, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -60,15 +67,27 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 		return nil, tradestat.FailWith(tradestat.Invalid, err, "targets: %v", err)
 	}
 	var out []Indicator
+	areaCol := -1 // the column 地区代码, if the file has it
 	for i, rec := range recs {
 		if i == 0 {
-			continue // the header
+			for j, h := range rec {
+				if h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")); h == "地区代码" || h == "地区" {
+					areaCol = j
+				}
+			}
+			continue
 		}
 		for len(rec) < 5 {
 			rec = append(rec, "")
 		}
 		in := Indicator{Level1: strings.TrimSpace(rec[0]), Level2: strings.TrimSpace(rec[1]), Level3: strings.TrimSpace(rec[2]),
 			Target: strings.TrimSpace(rec[3]), Actual: strings.TrimSpace(rec[4])}
+		if areaCol >= 0 && areaCol < len(rec) {
+			in.Area = strings.TrimSpace(rec[areaCol])
+		}
+		if in.Area != "" && !sixDigits(in.Area) {
+			return nil, tradestat.Fail(tradestat.Invalid, "targets row %d, 地区代码 %q: not a division code (six digits, GB/T 2260)", i+1, in.Area)
+		}
 		if in.Level1 == "" && in.Level3 == "" {
 			continue // a blank line
 		}
@@ -84,6 +103,48 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+func sixDigits(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// For is the rows of the table of area (a division code): the file's rows for it, or, when
+// area is the region the deployment serves (served), its rows that name no area as well.
+// nil when the file sets no targets for the area: a table of it is then Unjudged, never
+// judged against another area's targets.
+func For(indicators []Indicator, area string, served bool) []Indicator {
+	var out []Indicator
+	for _, in := range indicators {
+		if in.Area == area || served && in.Area == "" {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// Unjudged is the rows of a table that has no targets to meet: each indicator the data
+// gives, once, with no target. The file's other indicators are left out: their actual values
+// are written for the areas the file names, not for this one.
+func Unjudged(indicators []Indicator) []Indicator {
+	var out []Indicator
+	seen := map[string]bool{}
+	for _, in := range indicators {
+		if !computed(in.Level3) || seen[in.Level3] {
+			continue
+		}
+		seen[in.Level3] = true
+		out = append(out, Indicator{Level1: in.Level1, Level2: in.Level2, Level3: in.Level3})
+	}
+	return out
 }
 
 // computed reports the indicators tradestat computes from the data.
@@ -134,6 +195,11 @@ func Evaluate(indicators []Indicator, t query.Totals) []Indicator {
 	out := make([]Indicator, len(indicators))
 	for i, in := range indicators {
 		tg, _ := parseTarget(in.Target) // checked by ParseTargets
+		if in.Target == "" {
+			in.Actual, in.Status = actual(in.Level3, "", t), NoTarget
+			out[i] = in
+			continue
+		}
 		if in.Actual == "" {
 			in.Actual = actual(in.Level3, tg.unit, t)
 			in.Status = exactStatus(in.Level3, tg, t)
@@ -268,10 +334,11 @@ func status(tg target, actualText string) Status {
 }
 
 // WriteXLSX writes the table in the layout self-evaluation reports use, with the 一级 and
-// 二级 cells merged over their rows, and note (when not "") in a line under it: what the
-// table's figures are, such as the seal they were published under. Its headings and statuses
-// are in l; the indicators, targets and their units are the targets file's, as it writes them.
-func WriteXLSX(w io.Writer, l msg.Lang, title, note string, indicators []Indicator) error {
+// 二级 cells merged over their rows, and each of notes in a line under it: what the table's
+// figures are, such as the seal they were published under, or why it judges nothing. Its
+// headings and statuses are in l; the indicators, targets and their units are the targets
+// file's, as it writes them.
+func WriteXLSX(w io.Writer, l msg.Lang, title string, notes []string, indicators []Indicator) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	sheet := l.T("self-evaluation")
@@ -339,12 +406,12 @@ func WriteXLSX(w io.Writer, l msg.Lang, title, note string, indicators []Indicat
 			start = i
 		}
 	}
-	if note != "" {
-		cell := fmt.Sprintf("A%d", last+2)
+	for i, note := range notes {
+		cell := fmt.Sprintf("A%d", last+2+i)
 		if err := x.SetCellValue(sheet, cell, safecell.Text(note)); err != nil {
 			return err
 		}
-		if err := x.MergeCell(sheet, cell, fmt.Sprintf("F%d", last+2)); err != nil {
+		if err := x.MergeCell(sheet, cell, fmt.Sprintf("F%d", last+2+i)); err != nil {
 			return err
 		}
 		wrap, err := x.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
@@ -354,7 +421,7 @@ func WriteXLSX(w io.Writer, l msg.Lang, title, note string, indicators []Indicat
 		if err := x.SetCellStyle(sheet, cell, cell, wrap); err != nil {
 			return err
 		}
-		if err := x.SetRowHeight(sheet, last+2, 48); err != nil {
+		if err := x.SetRowHeight(sheet, last+2+i, 48); err != nil {
 			return err
 		}
 	}

@@ -73,6 +73,7 @@ func TestParseTargetsRefuses(t *testing.T) {
 	for file, want := range map[string]string{
 		"testdata/missing-actual.csv": "row 2: 平台运行稳定率 is not computed",
 		"testdata/bad-target.csv":     "row 2, 年度指标值 \"很多\"",
+		"testdata/bad-area.csv":       "row 2, 地区代码 \"腾冲\"",
 	} {
 		f, err := os.Open(file)
 		if err != nil {
@@ -101,7 +102,7 @@ func TestWriteXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteXLSX(&b, msg.Chinese, "2021年项目支出绩效自评表", "", Evaluate(ins, t1)); err != nil {
+	if err := WriteXLSX(&b, msg.Chinese, "2021年项目支出绩效自评表", nil, Evaluate(ins, t1)); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&b)
@@ -129,5 +130,49 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(refs, " "), "A3:A7") { // 产出指标 over its five rows
 		t.Errorf("merged cells %v", refs)
+	}
+}
+
+// TestFor: a table is judged against its own area's targets only — a row naming no area is
+// the served region's — and an area the file sets nothing for gets the computed indicators
+// without targets, never another area's.
+func TestFor(t *testing.T) {
+	f, err := os.Open("testdata/areas.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ins, err := ParseTargets(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		area   string
+		served bool
+		want   string // Level3 target status of each row
+	}{
+		{"530581", false, "交易项目数 ≥150个 达成"},
+		{"530500", true, "交易项目数 ≥1500个 达成|服务对象满意度 ≥90% 达成"},
+		{"530502", false, ""},
+		{"530000", false, ""},
+	} {
+		var got []string
+		for _, in := range Evaluate(For(ins, tt.area, tt.served), t1) {
+			got = append(got, in.Level3+" "+in.Target+" "+in.Status.Text(msg.Chinese))
+		}
+		if strings.Join(got, "|") != tt.want {
+			t.Errorf("%s: %q, want %q", tt.area, got, tt.want)
+		}
+	}
+	un := Evaluate(Unjudged(ins), t1)
+	if len(un) != 1 || un[0].Level3 != "交易项目数" || un[0].Target != "" || un[0].Actual != "1651个" || un[0].Status != NoTarget {
+		t.Errorf("unjudged: %+v, want 交易项目数 1651个 with no target (satisfaction, whose value the file gives for another area, left out)", un)
+	}
+	def, err := ParseTargets(bytes.NewReader(DefaultTargets))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if For(def, "530000", true) != nil || len(For(def, "530500", false)) != 10 {
+		t.Errorf("the shipped targets are Baoshan's and no other area's")
 	}
 }

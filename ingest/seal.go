@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 )
 
@@ -18,14 +20,17 @@ type Sealed struct {
 	Year           int
 	Lots           uint64
 	Amount         money.Fen
+	Supersedes     string // the seal in force over the year and area before it, if any
 }
 
 // Seal records the figures of year in area (a division within the loader's region; "" for
 // the region) for user, with note (the report they went into): every lot that counts now,
 // as its current version, into seal_lots, their sums by month, place and type into
 // seal_figures, then the seal itself, so that a seal that exists is complete. Loads wait
-// meanwhile.
-func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (Sealed, error) {
+// meanwhile. A year of an area a seal is in force over already (its own or a wider area's)
+// is sealed again only on purpose: supersedes must name that seal (a Conflict otherwise,
+// naming it), and the new seal records it.
+func (l *Loader) Seal(ctx context.Context, year int, area, note, user, supersedes string) (Sealed, error) {
 	s := Sealed{ID: fmt.Sprintf("%016x", newBatch()), Year: year, Note: strings.TrimSpace(note)}
 	d, err := l.region.Area(area)
 	if err != nil {
@@ -49,6 +54,19 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 	if err := l.recoverStopped(ctx); err != nil {
 		return s, err
 	}
+	// Under the lease: of two seals of one period at once, the second sees the first.
+	inForce, err := l.sealInForce(ctx, year, d)
+	if err != nil {
+		return s, err
+	}
+	switch {
+	case inForce.id != "" && supersedes != inForce.id:
+		return s, refused(tradestat.Conflict, "%d of %s is sealed already: seal %s of %s (%s); a new seal replaces it only when it is made to supersede it (admins)",
+			year, d.Name, inForce.id, inForce.at, inForce.note)
+	case inForce.id == "" && supersedes != "":
+		return s, refused(tradestat.Conflict, "seal %s is not in force over %d of %s: there is nothing to supersede", supersedes, year, d.Name)
+	}
+	s.Supersedes = inForce.id
 	// The copy reads every lot of the table (deals FINAL) and writes a year's: with the
 	// server's defaults it squashes up to a million rows into one block before writing and
 	// reads each column through a megabyte buffer per part, which for a national year holds
@@ -84,18 +102,54 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user string) (S
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	s.Amount = money.Fen(amount)
-	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen)")
+	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen, supersedes)")
 	if err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	defer b.Close()
-	if err := b.Append(s.ID, uint16(year), s.Area, s.Note, l.now(), user, l.region.Code(), s.Lots, amount); err != nil {
+	if err := b.Append(s.ID, uint16(year), s.Area, s.Note, l.now(), user, l.region.Code(), s.Lots, amount, s.Supersedes); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	if err := b.Send(); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	return s, nil
+}
+
+// Detail is what the audit log records of the seal.
+func (s Sealed) Detail() string {
+	d := fmt.Sprintf("%s %d %s %s: %d lots, %s万元", s.ID, s.Year, s.Area, s.Note, s.Lots, s.Amount.Wan())
+	if s.Supersedes != "" {
+		d += ", supersedes " + s.Supersedes
+	}
+	return d
+}
+
+// sealHead is what a refusal says of a seal.
+type sealHead struct{ id, at, note string }
+
+// sealInForce is the seal in force over year of area: the newest not revoked of that year
+// whose area holds area (its own, its city's, its province's).
+func (l *Loader) sealInForce(ctx context.Context, year int, area *division.Division) (sealHead, error) {
+	rows, err := l.conn.Query(ctx, `SELECT seal_id, area, sealed_at, note FROM seals
+		WHERE year = ? AND seal_id GLOBAL NOT IN (SELECT seal_id FROM seal_revocations) ORDER BY sealed_at DESC, seal_id`, uint16(year))
+	if err != nil {
+		return sealHead{}, fmt.Errorf("seals of %d: %w", year, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h sealHead
+		var code string
+		var at time.Time
+		if err := rows.Scan(&h.id, &code, &at, &h.note); err != nil {
+			return sealHead{}, fmt.Errorf("seals of %d: %w", year, err)
+		}
+		h.at = at.In(tradestat.Shanghai).Format("2006-01-02 15:04")
+		if d, ok := l.region.Tree().Code(code); ok && area.Within(d) {
+			return h, nil
+		}
+	}
+	return sealHead{}, rows.Err()
 }
 
 // Revoke marks seal id revoked by user. The seal and its lots stay, as does the revocation.
@@ -106,14 +160,15 @@ func (l *Loader) Revoke(ctx context.Context, id, user string) error {
 		(SELECT count() FROM seal_revocations WHERE seal_id = ?)`, id, id, id).Scan(&n, &area, &revoked); err != nil {
 		return fmt.Errorf("revoke seal %s: %w", id, err)
 	}
-	switch {
-	case n == 0:
+	if n == 0 {
 		return refused(tradestat.NotFound, "there is no seal %s", id)
-	case revoked > 0:
-		return refused(tradestat.Conflict, "seal %s was revoked already", id)
 	}
+	// Another region's seal is refused before anything is said of it.
 	if d, ok := l.region.Tree().Code(area); !ok || !d.Within(l.region.Root()) {
-		return refused(tradestat.Forbidden, "seal %s is of %s, outside %s", id, regionName(l.region, area), l.region.Name())
+		return refused(tradestat.Forbidden, "seal %s is not of %s: an account may revoke only the seals of its region", id, l.region.Name())
+	}
+	if revoked > 0 {
+		return refused(tradestat.Conflict, "seal %s was revoked already", id)
 	}
 	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seal_revocations (seal_id, at, user_name)")
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"tradestat"
-	"tradestat/division"
 	"tradestat/money"
 	"tradestat/msg"
 )
@@ -95,23 +94,18 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 	if err := rows.Scan(&w.File, &w.Region, &versions, &w.Finished, &withdrawn); err != nil {
 		return w, 0, fmt.Errorf("read load %s: %w", id, err)
 	}
+	// Another region's load is refused before anything is said of it: its file, its region
+	// and its state are that region's to know.
+	if d, ok := l.region.Tree().Code(w.Region); !ok || !d.Within(l.region.Root()) {
+		return Withdrawal{}, 0, refused(tradestat.Forbidden, "load %s was not made for %s: an account may withdraw only the loads of its region", id, l.region.Name())
+	}
 	switch {
 	case withdrawn == 1:
 		return w, 0, refused(tradestat.Conflict, "load %s (%s) was withdrawn already", id, w.File)
 	case versions == 0:
 		return w, 0, refused(tradestat.Conflict, "load %s (%s) was made before loads kept the versions they replace, or in cluster mode: it cannot be withdrawn; load a corrected file instead", id, w.File)
 	}
-	if d, ok := l.region.Tree().Code(w.Region); !ok || !d.Within(l.region.Root()) {
-		return w, 0, refused(tradestat.Forbidden, "load %s (%s) was made for %s, outside %s", id, w.File, regionName(l.region, w.Region), l.region.Name())
-	}
 	return w, batch, nil
-}
-
-func regionName(r division.Region, code string) string {
-	if d, ok := r.Tree().Code(code); ok {
-		return d.FullName()
-	}
-	return code
 }
 
 // restorable is the SELECT of the versions a withdrawal of batch puts back: for each lot the

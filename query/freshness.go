@@ -20,8 +20,11 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		var e extent
 		var n uint64
 		var lo, hi string
+		// An account's store sees its region's places only: a lot elsewhere in a later year
+		// must not move its default period to a year it has nothing in.
+		places, pargs := narrowing(Filter{}, s.region)
 		row := s.conn.QueryRow(ctx, `SELECT count(), toString(min(deal_date)), toString(max(deal_date))
-			FROM (SELECT deal_date, sum(lots) AS n FROM figures_monthly GROUP BY deal_date HAVING n != 0)`)
+			FROM (SELECT deal_date, sum(lots) AS n FROM figures_monthly WHERE 1`+places+` GROUP BY deal_date HAVING n != 0)`, pargs...)
 		if err := row.Scan(&n, &lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
@@ -30,7 +33,8 @@ func (s *Store) Extent(ctx context.Context) (from, to tradestat.Date, ok bool, e
 		}
 		row = s.conn.QueryRow(ctx, `SELECT toString(minIf(deal_date, deal_date < toDate(?) + 31)), toString(maxIf(deal_date, deal_date >= toDate(?)))
 			FROM (SELECT deal_date, sum(lots) AS n FROM figures_daily
-				WHERE deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?) GROUP BY deal_date HAVING n != 0)`, lo, hi, lo, lo, hi)
+				WHERE (deal_date >= toDate(?) AND deal_date < toDate(?) + 31 OR deal_date >= toDate(?))`+places+` GROUP BY deal_date HAVING n != 0)`,
+			append([]any{lo, hi, lo, lo, hi}, pargs...)...)
 		if err := row.Scan(&lo, &hi); err != nil {
 			return e, fmt.Errorf("data extent: %w", err)
 		}
@@ -65,7 +69,8 @@ type Freshness struct {
 	Demo       bool           // some loaded file is the synthetic demo dataset
 }
 
-// LoadInfo reads when data was last loaded and whether it includes the demo dataset. Every
+// LoadInfo reads when data was last loaded and whether it includes the demo dataset (of an
+// account's store, the loads that brought lots in its region). Every
 // page shows it, and it changes only with the data's generation, so it is cached like the
 // figures: one read per load rather than one per page.
 func (s *Store) LoadInfo(ctx context.Context) (Freshness, error) {
@@ -73,7 +78,15 @@ func (s *Store) LoadInfo(ctx context.Context) (Freshness, error) {
 		var fr Freshness
 		var n, demo uint64
 		var last time.Time
-		row := s.conn.QueryRow(ctx, "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches")
+		// An account's store counts the loads that brought some version of a lot in its region:
+		// when another region's data was loaded is not its to know.
+		q, args := "SELECT count(), max(finished_at), sum(demo) FROM ingest_batches", []any(nil)
+		if s.scoped {
+			var places string
+			places, args = narrowing(Filter{}, s.region)
+			q += " WHERE reinterpretAsUInt64(reverse(unhex(batch_id))) GLOBAL IN (SELECT DISTINCT batch_id FROM deals WHERE 1" + places + ")"
+		}
+		row := s.conn.QueryRow(ctx, q, args...)
 		if err := row.Scan(&n, &last, &demo); err != nil {
 			return fr, fmt.Errorf("load info: %w", err)
 		}

@@ -226,6 +226,40 @@ func TestExtentAndFreshness(t *testing.T) {
 	}
 }
 
+// TestExtentOfRegion: an account's store knows the extent and the last load of its region's
+// lots only — a lot of another county dated years later, loaded later, moves neither.
+func TestExtentOfRegion(t *testing.T) {
+	conn, whole := loadDemoConn(t)
+	ctx := context.Background()
+	tengchong := whole.For(division.MustRegion("530581"))
+	before, err := tengchong.LoadInfo(ctx)
+	if err != nil || before.LastLoad.IsZero() {
+		t.Fatalf("腾冲市's last load: %+v %v", before, err)
+	}
+	time.Sleep(1100 * time.Millisecond) // finished_at is in seconds
+	if _, err := ingest.NewLoader(conn, division.MustRegion("530502")).LoadFile(ctx, "testdata/longyang-2025.csv", ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		st       *query.Store
+		lastYear int
+		later    bool // the last load is 隆阳区's
+	}{
+		{query.New(conn, division.MustRegion("530500")), 2025, true},
+		{whole.For(division.MustRegion("530502")), 2025, true},
+		{query.New(conn, division.MustRegion("530500")).For(division.MustRegion("530581")), 2023, false},
+	} {
+		_, to, ok, err := tt.st.Extent(ctx)
+		if err != nil || !ok || to.Year != tt.lastYear {
+			t.Errorf("%s: extent to %s (%v %v), want %d", tt.st.Region().Name(), to, ok, err, tt.lastYear)
+		}
+		fr, err := tt.st.LoadInfo(ctx)
+		if err != nil || fr.LastLoad.After(before.LastLoad) != tt.later {
+			t.Errorf("%s: last load %s (%v), 腾冲市's before %s: want the later load %v", tt.st.Region().Name(), fr.LastLoad, err, before.LastLoad, tt.later)
+		}
+	}
+}
+
 func TestPreviousYear(t *testing.T) {
 	tests := []struct{ from, to, wantFrom, wantTo string }{
 		{"2021-01-01", "2021-12-31", "2020-01-01", "2020-12-31"},

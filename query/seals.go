@@ -360,9 +360,13 @@ func (s *Store) explainRemoved(ctx context.Context, changes []Change, batches ma
 			continue
 		}
 		batches[batch], batchOf[i] = true, batch
-		if cancelled == 1 {
+		switch d, ok := s.region.Tree().Code(place); {
+		case cancelled == 1:
 			changes[i].Now = "cancelled"
-		} else {
+		case !ok || !s.region.Contains(d):
+			// Moved out of the store's region: where to and when is another region's to see.
+			changes[i].Now = "moved"
+		default:
 			changes[i].Now = "moved"
 			changes[i].After = LotState{Date: date, Place: place}
 		}

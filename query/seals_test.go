@@ -3,6 +3,7 @@ package query_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"tradestat"
@@ -21,7 +22,7 @@ func TestSealedFigures(t *testing.T) {
 	conn, store := loadDemoConn(t)
 	ctx := context.Background()
 	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
-	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer"); err != nil {
+	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer", ""); err != nil {
 		t.Fatal(err)
 	}
 	seal, ok, err := store.SealFor(ctx, tradestattest.Year(t, 2021))
@@ -98,8 +99,15 @@ func TestSealedFigures(t *testing.T) {
 	if err != nil || !ok || county.ID != seal.ID {
 		t.Fatalf("the city's seal should cover its county: %+v %v %v", county, ok, err)
 	}
-	if _, err := loader.Seal(ctx, 2021, "530581", "腾冲市2021年度报告", "writer"); err != nil {
-		t.Fatal(err)
+	// The city's seal is in force over 腾冲市's 2021: a seal of it is made only to supersede it.
+	if _, err := loader.Seal(ctx, 2021, "530581", "腾冲市2021年度报告", "writer", ""); err == nil || !strings.Contains(err.Error(), seal.ID) {
+		t.Fatalf("sealing a sealed period without superseding: %v, want a refusal naming seal %s", err, seal.ID)
+	}
+	if _, err := loader.Seal(ctx, 2021, "530581", "腾冲市2021年度报告", "writer", "0000000000000001"); err == nil {
+		t.Fatal("superseding a seal that is not in force: no refusal")
+	}
+	if own, err := loader.Seal(ctx, 2021, "530581", "腾冲市2021年度报告", "writer", seal.ID); err != nil || own.Supersedes != seal.ID {
+		t.Fatalf("superseding the city's seal: %+v %v", own, err)
 	}
 	tengchong, ok, err := store.SealFor(ctx, views[1])
 	if err != nil || !ok || tengchong.ID == seal.ID {

@@ -106,7 +106,7 @@ func load(t *testing.T, cfg warehouse.Config) {
 	}
 	// 2021 sealed: the sealed figures, read through Distributed tables, must be the single
 	// server's.
-	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "test"); err != nil {
+	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "test", ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -132,7 +132,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 2021 sealed before the file comes back, so that the seal's figures and changes differ.
-	if _, err := recLoader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "admin"); err != nil {
+	if _, err := recLoader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "admin", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := recLoader.Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{}); err != nil {
