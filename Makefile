@@ -5,7 +5,7 @@ export TRADESTAT_VAR := $(VAR)
 
 ECHARTS := dashboard/assets/vendor/echarts.min.js
 
-.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries bench-screen bench-seal
+.PHONY: run test test-cluster stop build assets demo-files bench-ingest bench-dashboard loadtest divisions boundaries bench-screen bench-seal bench-xlsx
 
 ## run: provision a local ClickHouse, load the demo data, serve the dashboard on $(ADDR)
 ## with an ingest worker on $(VAR)/inbox, where uploads from /admin/ingest go
@@ -48,6 +48,11 @@ demo-files: build
 ## bench-ingest: tradestat ingest against clickhouse-client on 1M lots (BIG=1: 10M, > 1 GB)
 bench-ingest:
 	deploy/bench-ingest.sh
+
+## bench-xlsx: the peak heap of reading workbooks of 100k, 300k and 1M rows (no database), median
+## and worst of RUNS (default 3), and the heap per byte of sheet XML
+bench-xlsx:
+	go test ./ingest -run '^$$' -bench BenchmarkXLSXMemory -benchtime 1x -timeout 60m
 
 ## bench-dashboard: overview p50/p99 cold and warm, API req/s, at 100k and 10M lots
 bench-dashboard:

@@ -43,7 +43,7 @@ func routeParams() map[string][]string {
 		"/report":               with(view, "style", "as"),
 		"/seals/changes":        view,
 		"/lots":                 with(view, lots...),
-		"/export/indicators":    with(view, "format"),
+		"/export/indicators":    with(view, "format", "by"),
 		"/export/lots":          with(with(view, "format"), lots...),
 		"/export/evaluation":    with(view, "as"),
 		"/api/v1/report":        with(api, "style", "as"),

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -187,11 +186,10 @@ func (t *csvTable) Excel() bool   { return false }
 // every cell they cover, so a merged 交易类型 cell spanning rows applies to each row; they are
 // filled row by row as rows are read, and beyond the first rows (where the header is looked
 // for) only within the table's width, so that a range drawn over the whole sheet costs little.
-// excelize joins overlapping ranges, so the ranges
-// that cover a row lie side by side: at most one per column of the table.
+// A range's value is its first cell's, taken as its first row passes.
 type sheetTable struct {
 	name   string
-	rows   *excelize.Rows
+	rows   *sheetRows
 	line   int
 	width  int           // the most cells a row had so far
 	merged []mergedRange // by first row
@@ -206,17 +204,14 @@ type mergedRange struct {
 }
 
 func (t *sheetTable) Read() ([]string, int, error) {
-	if !t.rows.Next() {
-		if err := t.rows.Error(); err != nil {
-			return nil, t.line, unreadable("sheet %s cannot be read: %v", t.name, err)
-		}
+	rec, line, err := t.rows.Next()
+	if errors.Is(err, io.EOF) {
 		return nil, t.line, io.EOF
 	}
-	t.line++
-	rec, err := t.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, t.line, err
+		return nil, t.line, unreadable("sheet %s cannot be read: %v", t.name, err)
 	}
+	t.line = line
 	for len(rec) > 0 && rec[len(rec)-1] == "" {
 		rec = rec[:len(rec)-1]
 	}
@@ -225,7 +220,11 @@ func (t *sheetTable) Read() ([]string, int, error) {
 	}
 	t.width = max(t.width, len(rec))
 	for ; t.next < len(t.merged) && t.merged[t.next].r1 <= t.line; t.next++ {
-		t.active = append(t.active, t.merged[t.next])
+		m := t.merged[t.next]
+		if m.r1 == t.line && m.c1 < len(rec) {
+			m.value = rec[m.c1]
+		}
+		t.active = append(t.active, m)
 	}
 	keep := t.active[:0]
 	for _, m := range t.active {
@@ -261,54 +260,63 @@ func (t *sheetTable) Sheet() string { return t.name }
 func (t *sheetTable) Excel() bool   { return true }
 
 // openXLSX opens a workbook, within the bounds of checkWorkbook, and returns one table per
-// sheet (or only the named sheet).
-func openXLSX(r io.Reader, sheet string) (*excelize.File, []table, error) {
+// sheet (or only the named sheet), and what closes them.
+func openXLSX(r io.Reader, sheet string) (io.Closer, []table, error) {
 	data, err := checkWorkbook(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxXLSXUnzipped})
+	w, err := openWorkbook(data)
 	if err != nil {
 		return nil, nil, unreadable("not a readable XLSX workbook: %v", err)
 	}
-	names := f.GetSheetList()
+	parts := w.sheets
 	if sheet != "" {
-		found := false
-		for _, n := range names {
-			found = found || n == sheet
+		parts = nil
+		var names []string
+		for _, p := range w.sheets {
+			names = append(names, p.name)
+			if p.name == sheet {
+				parts = append(parts, p)
+			}
 		}
-		if !found {
-			f.Close()
+		if len(parts) == 0 {
 			return nil, nil, unreadable("no sheet %q (sheets: %s)", sheet, strings.Join(names, ", "))
 		}
-		names = []string{sheet}
 	}
 	var tables []table
-	for _, n := range names {
-		rows, err := f.Rows(n)
+	var closers closeAll
+	for _, p := range parts {
+		merged, err := mergedRanges(p.file)
 		if err != nil {
-			f.Close()
-			return nil, nil, unreadable("sheet %s: %v", n, err)
+			closers.Close()
+			return nil, nil, unreadable("sheet %s: merged cells: %v", p.name, err)
 		}
-		ranges, err := f.GetMergeCells(n)
+		kept := merged[:0]
+		for _, m := range merged {
+			if m.c1 < maxColumns { // beyond any table's width: it can fill no cell that is read
+				kept = append(kept, m)
+			}
+		}
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].r1 < kept[j].r1 })
+		rows, err := w.rows(p)
 		if err != nil {
-			f.Close()
-			return nil, nil, unreadable("sheet %s: merged cells: %v", n, err)
+			closers.Close()
+			return nil, nil, unreadable("sheet %s: %v", p.name, err)
 		}
-		var merged []mergedRange
-		for _, m := range ranges {
-			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-			if err1 != nil || err2 != nil {
-				continue
-			}
-			if c1 > maxColumns { // beyond any table's width: it can fill no cell that is read
-				continue
-			}
-			merged = append(merged, mergedRange{r1: r1, r2: r2, c1: c1 - 1, c2: c2 - 1, value: m.GetCellValue()})
-		}
-		sort.Slice(merged, func(i, j int) bool { return merged[i].r1 < merged[j].r1 })
-		tables = append(tables, &sheetTable{name: n, rows: rows, merged: merged})
+		closers = append(closers, rows)
+		tables = append(tables, &sheetTable{name: p.name, rows: rows, merged: kept})
 	}
-	return f, tables, nil
+	return closers, tables, nil
+}
+
+// closeAll closes each of its closers.
+type closeAll []io.Closer
+
+func (c closeAll) Close() error {
+	var errs []error
+	for _, x := range c {
+		errs = append(errs, x.Close())
+	}
+	return errors.Join(errs...)
 }
