@@ -2,9 +2,9 @@ package ingest
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -17,8 +17,8 @@ const (
 	maxRecordBytes = 1 << 20
 	// maxColumns bounds the cells of a row: exports have a few dozen columns.
 	maxColumns = 512
-	// maxXLSXBytes bounds a workbook file, which is read into memory to be unzipped: a
-	// million-row export is about 60 MB.
+	// maxXLSXBytes bounds a workbook file, which is copied to a temporary file to be
+	// unzipped: a million-row export is about 60 MB.
 	maxXLSXBytes = 200 << 20
 	// maxXLSXUnzipped bounds everything a workbook unzips to.
 	maxXLSXUnzipped = 2 << 30
@@ -28,30 +28,45 @@ const (
 	// maxXMLRun bounds a run of XML text without markup, and so one cell: Excel holds at most
 	// 32,767 characters in a cell, under 200 KB even written as entities.
 	maxXMLRun = 256 << 10
-	// maxSharedStrings bounds the part that holds a workbook's text, which is read whole:
-	// a million rows of codes and names take about 100 MB.
+	// maxSharedStrings bounds the part that holds a workbook's text: a million rows of codes
+	// and names take about 100 MB.
 	maxSharedStrings = 128 << 20
 	// maxOtherPart bounds every other part but the sheets (styles, the workbook, themes),
 	// which are read whole too; sheets are streamed.
 	maxOtherPart = 16 << 20
-	// maxMergedRanges bounds the merged ranges of a sheet, counted in its XML before excelize
-	// reads them (it joins overlapping ranges by comparing every pair): real exports merge a
-	// title, group headings and a type cell per group, a few hundred at most.
+	// maxMergedRanges bounds the merged ranges of a sheet, counted in its XML before they are
+	// read (each row is checked against the ranges over it): real exports merge a title, group
+	// headings and a type cell per group, a few hundred at most.
 	maxMergedRanges = 5000
 )
 
-// checkWorkbook reads a whole workbook within the bounds above, and unzips it once to prove
-// that no part is a bomb (a part that unzips to far more than its size, or a cell longer than
-// Excel allows), so that excelize is only ever given a workbook it can hold.
-func checkWorkbook(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxXLSXBytes+1))
+// checkWorkbook copies a workbook, within the bounds above, into a temporary file (unlinked at
+// once, so nothing is left behind) and unzips it once to prove that no part is a bomb (a part
+// that unzips to far more than its size, or a cell longer than Excel allows): what a load
+// holds of a workbook does not grow with the file.
+func checkWorkbook(r io.Reader) (*os.File, *zip.Reader, error) {
+	f, err := os.CreateTemp("", "tradestat-workbook-")
+	if err != nil {
+		return nil, nil, err
+	}
+	_ = os.Remove(f.Name())
+	zr, err := checkSpooled(f, r)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, zr, nil
+}
+
+func checkSpooled(f *os.File, r io.Reader) (*zip.Reader, error) {
+	size, err := io.Copy(f, io.LimitReader(r, maxXLSXBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxXLSXBytes {
+	if size > maxXLSXBytes {
 		return nil, unreadable("workbook larger than the bound of %d MiB; split it", maxXLSXBytes>>20)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := zip.NewReader(f, size)
 	if err != nil {
 		return nil, unreadable("not a readable XLSX workbook: %v", err)
 	}
@@ -71,7 +86,7 @@ func checkWorkbook(r io.Reader) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return data, nil
+	return zr, nil
 }
 
 // partBound is the most a part of a workbook may unzip to: sheets are streamed and bounded

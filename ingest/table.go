@@ -262,14 +262,16 @@ func (t *sheetTable) Excel() bool   { return true }
 // openXLSX opens a workbook, within the bounds of checkWorkbook, and returns one table per
 // sheet (or only the named sheet), and what closes them.
 func openXLSX(r io.Reader, sheet string) (io.Closer, []table, error) {
-	data, err := checkWorkbook(r)
+	spool, zr, err := checkWorkbook(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := openWorkbook(data)
+	w, err := openWorkbook(zr)
 	if err != nil {
+		spool.Close()
 		return nil, nil, unreadable("not a readable XLSX workbook: %v", err)
 	}
+	closers := closeAll{spool, &w.strings}
 	parts := w.sheets
 	if sheet != "" {
 		parts = nil
@@ -281,11 +283,11 @@ func openXLSX(r io.Reader, sheet string) (io.Closer, []table, error) {
 			}
 		}
 		if len(parts) == 0 {
+			closers.Close()
 			return nil, nil, unreadable("no sheet %q (sheets: %s)", sheet, strings.Join(names, ", "))
 		}
 	}
 	var tables []table
-	var closers closeAll
 	for _, p := range parts {
 		merged, err := mergedRanges(p.file)
 		if err != nil {

@@ -2,23 +2,30 @@ package ingest
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strconv"
 	"strings"
 )
 
-// A xlsxFile is read here rather than through a spreadsheet library, which parses a whole
+// A workbook is read here rather than through a spreadsheet library, which parses a whole
 // sheet into objects to give its merged ranges (about fifteen bytes of memory per byte of
-// sheet XML: gigabytes for a xlsxFile well inside the bounds). Each sheet is streamed row by
-// row through an XML decoder, its merged ranges read from the end of its XML (past the rows)
-// and their values taken from the rows as they pass; the shared strings, whose part is bounded
-// (maxSharedStrings), are held in one buffer. What a load holds of a xlsxFile is then the file
-// (maxXLSXBytes), the strings, and one row: a bound whatever the number of rows.
+// sheet XML: gigabytes for a workbook well inside the bounds). The file is unzipped from a
+// temporary file (checkWorkbook); each sheet is streamed row by row through an XML decoder,
+// its merged ranges read from the end of its XML (past the rows) and their values taken from
+// the rows as they pass; the shared strings are kept in memory up to stringsInMemory bytes and
+// in a temporary file past that, with four bytes a string in memory. What a load holds of a
+// workbook is then a bound whatever its rows: buffers, one row, the merged ranges
+// (maxMergedRanges) and the strings' ends.
+
+// stringsInMemory is how much of a workbook's shared strings are kept in memory.
+const stringsInMemory = 16 << 20
 
 // xlsxFile is an opened XLSX workbook: its sheets in order and its shared strings.
 type xlsxFile struct {
@@ -33,29 +40,75 @@ type sheetPart struct {
 	file *zip.File
 }
 
-// sharedStrings are the xlsxFile's strings, one after another in text, each ending at ends[i].
+// sharedStrings are the workbook's strings one after another, in text or, past
+// stringsInMemory, in spill; string i ends at ends[i].
 type sharedStrings struct {
-	text []byte
-	ends []int
+	text  []byte
+	spill *os.File
+	w     *bufio.Writer // writes spill while the strings are read
+	size  int           // the bytes of all strings
+	ends  []uint32
+	keep  int // how many bytes are kept in memory; stringsInMemory when 0
 }
+
+// add appends to the string being read.
+func (s *sharedStrings) add(b []byte) error {
+	if s.keep == 0 {
+		s.keep = stringsInMemory
+	}
+	if s.spill == nil && s.size+len(b) > s.keep {
+		f, err := os.CreateTemp("", "tradestat-strings-")
+		if err != nil {
+			return err
+		}
+		_ = os.Remove(f.Name())
+		s.spill, s.w = f, bufio.NewWriterSize(f, 256<<10)
+		if _, err := s.w.Write(s.text); err != nil {
+			return err
+		}
+		s.text = nil
+	}
+	if s.spill != nil {
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+	} else {
+		s.text = append(s.text, b...)
+	}
+	s.size += len(b)
+	return nil
+}
+
+// end closes the string being read.
+func (s *sharedStrings) end() { s.ends = append(s.ends, uint32(s.size)) }
 
 func (s *sharedStrings) at(i int) (string, bool) {
 	if i < 0 || i >= len(s.ends) {
 		return "", false
 	}
-	start := 0
+	start := uint32(0)
 	if i > 0 {
 		start = s.ends[i-1]
 	}
-	return string(s.text[start:s.ends[i]]), true
+	if s.spill == nil {
+		return string(s.text[start:s.ends[i]]), true
+	}
+	b := make([]byte, s.ends[i]-start)
+	if _, err := s.spill.ReadAt(b, int64(start)); err != nil {
+		return "", false
+	}
+	return string(b), true
 }
 
-// openWorkbook reads the xlsxFile's list of sheets and its shared strings.
-func openWorkbook(data []byte) (*xlsxFile, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, err
+func (s *sharedStrings) Close() error {
+	if s.spill != nil {
+		return s.spill.Close()
 	}
+	return nil
+}
+
+// openWorkbook reads the workbook's list of sheets and its shared strings.
+func openWorkbook(zr *zip.Reader) (*xlsxFile, error) {
 	w := &xlsxFile{zip: zr}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
@@ -101,6 +154,7 @@ func openWorkbook(data []byte) (*xlsxFile, error) {
 	}
 	if sst := files["xl/sharedStrings.xml"]; sst != nil {
 		if err := w.readStrings(sst); err != nil {
+			w.strings.Close()
 			return nil, err
 		}
 	}
@@ -116,11 +170,13 @@ func (w *xlsxFile) readStrings(f *zip.File) error {
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
-	w.strings.text = make([]byte, 0, min(f.UncompressedSize64, maxSharedStrings)/2)
 	inT, phonetic := false, 0
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
+			if w.strings.w != nil {
+				return w.strings.w.Flush()
+			}
 			return nil
 		}
 		if err != nil {
@@ -141,17 +197,19 @@ func (w *xlsxFile) readStrings(f *zip.File) error {
 			case "rPh":
 				phonetic--
 			case "si":
-				w.strings.ends = append(w.strings.ends, len(w.strings.text))
+				w.strings.end()
 			}
 		case xml.CharData:
 			if inT {
-				w.strings.text = append(w.strings.text, t...)
+				if err := w.strings.add(t); err != nil {
+					return fmt.Errorf("shared strings: %v", err)
+				}
 			}
 		}
 	}
 }
 
-// eachElement calls fn with every start element of a small part (the xlsxFile, its
+// eachElement calls fn with every start element of a small part (the workbook, its
 // relationships).
 func eachElement(f *zip.File, fn func(*xml.Decoder, xml.StartElement) error) error {
 	rc, err := f.Open()
@@ -420,7 +478,7 @@ func (s *sheetRows) readCell(kind string) (string, error) {
 					i, err := strconv.Atoi(strings.TrimSpace(v.String()))
 					text, ok := s.strings.at(i)
 					if err != nil || !ok {
-						return "", fmt.Errorf("a cell names shared string %q, which the xlsxFile does not have", v.String())
+						return "", fmt.Errorf("a cell names shared string %q, which the workbook does not have", v.String())
 					}
 					return text, nil
 				case "inlineStr":
