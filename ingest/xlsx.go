@@ -119,9 +119,19 @@ func openWorkbook(zr *zip.Reader) (*xlsxFile, error) {
 		return nil, errors.New("no xl/workbook.xml")
 	}
 	targets := map[string]string{}
+	sstPart := "xl/sharedStrings.xml" // where Excel writes it; the relationship says for others
+	partOf := func(target string) string {
+		if strings.HasPrefix(target, "/") {
+			return strings.TrimPrefix(path.Clean(target), "/")
+		}
+		return path.Clean(path.Join("xl", target))
+	}
 	if err := eachElement(rels, func(d *xml.Decoder, e xml.StartElement) error {
 		if e.Name.Local == "Relationship" {
 			targets[attr(e, "Id")] = attr(e, "Target")
+			if strings.HasSuffix(attr(e, "Type"), "/sharedStrings") {
+				sstPart = partOf(attr(e, "Target"))
+			}
 		}
 		return nil
 	}); err != nil {
@@ -137,12 +147,7 @@ func openWorkbook(zr *zip.Reader) (*xlsxFile, error) {
 				id = a.Value
 			}
 		}
-		target := targets[id]
-		part := path.Clean(path.Join("xl", target))
-		if strings.HasPrefix(target, "/") {
-			part = strings.TrimPrefix(path.Clean(target), "/")
-		}
-		if f := files[part]; f != nil {
+		if f := files[partOf(targets[id])]; f != nil {
 			w.sheets = append(w.sheets, sheetPart{name: attr(e, "name"), file: f})
 		}
 		return nil
@@ -152,7 +157,7 @@ func openWorkbook(zr *zip.Reader) (*xlsxFile, error) {
 	if len(w.sheets) == 0 {
 		return nil, errors.New("it has no sheet")
 	}
-	if sst := files["xl/sharedStrings.xml"]; sst != nil {
+	if sst := files[sstPart]; sst != nil {
 		if err := w.readStrings(sst); err != nil {
 			w.strings.Close()
 			return nil, err
