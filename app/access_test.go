@@ -95,26 +95,16 @@ func signIn(t *testing.T, c *http.Client, base, name, password string) *http.Res
 	return resp
 }
 
-// signInFrom signs in as signIn does, the request saying X-Forwarded-For: addr; its status.
+// signInFrom signs in as signIn does, the sign-in saying X-Forwarded-For: a client's own
+// claim, then addr as a proxy would append it; its status.
 func signInFrom(t *testing.T, c *http.Client, base, addr, name, password string) int {
 	t.Helper()
-	get, _ := http.NewRequest(http.MethodGet, base+"/login", nil)
-	get.Header.Set("X-Forwarded-For", addr)
-	resp, err := c.Do(get)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindSubmatch(page)
-	if m == nil {
-		t.Fatalf("no CSRF token on the sign-in page: %d", resp.StatusCode)
-	}
-	form := url.Values{"name": {name}, "password": {password}, "_csrf": {string(m[1])}, "next": {"/lots"}}
+	form := url.Values{"name": {name}, "password": {password}, "_csrf": {pageToken(t, c, base+"/login")}, "next": {"/lots"}}
 	post, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(form.Encode()))
 	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	post.Header.Set("X-Forwarded-For", "203.0.113.9, "+addr) // a client's own claim, then the proxy's
-	if resp, err = c.Do(post); err != nil {
+	post.Header.Set("X-Forwarded-For", "203.0.113.9, "+addr)
+	resp, err := c.Do(post)
+	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()

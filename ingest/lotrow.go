@@ -176,11 +176,15 @@ var summaryWords = []string{"合计", "总计", "小计", "本页合计", "累�
 // classify tells blank rows, summary rows, footers and repeated header rows from data rows.
 // It runs on every row, so it looks closely only at the first cells and the amount cell.
 func (c *converter) classify(rec []string) rowKind {
-	nonEmpty := 0
+	nonEmpty, first, same := 0, "", true
 	for _, cell := range rec {
 		if cell == "" {
 			continue
 		}
+		if nonEmpty == 0 {
+			first = cell
+		}
+		same = same && cell == first
 		nonEmpty++
 		if nonEmpty > 3 || !summaryStart(cell) {
 			continue
@@ -194,6 +198,9 @@ func (c *converter) classify(rec []string) rowKind {
 	}
 	if nonEmpty == 0 {
 		return rowSkipped
+	}
+	if nonEmpty >= 2 && same && !startsLikeNumber(first) {
+		return rowSkipped // one text merged across the table: a footer, a note, a signature line
 	}
 	if amount := c.get(rec, fAmount); amount != "" && !startsLikeNumber(amount) &&
 		headerText(amount).key == headerText(c.l.header(fAmount)).key {

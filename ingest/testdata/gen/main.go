@@ -17,6 +17,9 @@ func main() {
 	if err := workbook("testdata/baoshan-2021.xlsx"); err != nil {
 		log.Fatal(err)
 	}
+	if err := platformWorkbook("testdata/platform-2022.xlsx"); err != nil {
+		log.Fatal(err)
+	}
 	if err := gbk("testdata/gbk-place-530521.csv"); err != nil {
 		log.Fatal(err)
 	}
@@ -120,4 +123,59 @@ func utf16TSV(path string) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
+}
+
+// platformWorkbook is a results workbook in the layout GUIDE-style platforms export: a merged
+// title, a header over two rows under merged group labels (the unit in one of them), nested
+// header wordings (中标（成交）价格, 控制价/起拍价), classification leaves as trade types,
+// centre names as places, Excel serial dates in a column appended at the right, a 合计 row, a
+// signature line merged across the table, and a sheet of notes.
+func platformWorkbook(path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	s := "成交信息"
+	if err := f.SetSheetName("Sheet1", s); err != nil {
+		return err
+	}
+	set := func(cell string, v any) {
+		if err := f.SetCellValue(s, cell, v); err != nil {
+			log.Fatal(err)
+		}
+	}
+	row := func(cell string, values ...any) {
+		if err := f.SetSheetRow(s, cell, &values); err != nil {
+			log.Fatal(err)
+		}
+	}
+	merge := func(from, to string) {
+		if err := f.MergeCell(s, from, to); err != nil {
+			log.Fatal(err)
+		}
+	}
+	set("A1", "2022年保山市公共资源交易成交项目汇总表")
+	merge("A1", "J1")
+	row("A2", "序号", "基本信息", "", "", "", "", "金额（万元）", "", "开标", "备注")
+	merge("B2", "F2")
+	merge("G2", "H2")
+	row("A3", "", "项目编号", "标段（包）编号", "项目名称", "交易分类", "交易场所", "控制价/起拍价", "中标（成交）价格", "开标方式", "", "成交（中标）日期")
+	row("A4", 1, "BS2022-GC-0017", "BS2022-GC-0017-01", "龙陵县水库除险加固工程", "工程建设-水利", "龙陵县公共资源交易中心", 1234.5678, 1180.25, "不见面开标（远程异地评标）", "", 44650)
+	row("A5", 2, "BS2022-CG-0101", "BS2022-CG-0101-02", "施甸县教育装备采购", "政府采购(货物类)", "施甸县", "86.4", "79.9", "现场开标", "", 44702)
+	row("A6", 3, "BS2022-TD-0005", "BS2022-TD-0005-01", "隆阳区国有建设用地使用权挂牌出让", "土地使用权出让", "保山市本级", 3000, 3620.5, "网上挂牌", "", 44895)
+	row("A7", "合计", "", "", "", "", "", 4320.9678, 4880.65)
+	set("A9", "制表人：张三    审核人：李四")
+	merge("A9", "J9")
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, "K4", "K6", date); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet("填表说明"); err != nil {
+		return err
+	}
+	if err := f.SetCellValue("填表说明", "A1", "金额单位为万元；开标方式按平台记录填写。"); err != nil {
+		return err
+	}
+	return f.SaveAs(path)
 }
