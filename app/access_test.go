@@ -16,10 +16,10 @@ import (
 
 	"tradestat/app"
 	"tradestat/auth"
+	"tradestat/commit"
 	"tradestat/dashboard"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
@@ -51,7 +51,7 @@ func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config
 func startAccounts(t *testing.T, add func(file string) error) (*app.Service, string, warehouse.Config) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "users")
@@ -321,7 +321,7 @@ func TestSessionsAndCSRF(t *testing.T) {
 // server refuses any write.
 func TestReadOnlyDashboard(t *testing.T) {
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	reader := cfg

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"tradestat/auth"
+	"tradestat/commit"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/warehouse"
 )
 
@@ -326,7 +326,7 @@ func TestAccountRegions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	city, err := ingest.NewLoader(conn, division.MustRegion("530500")).Seal(context.Background(), 2021, "", "保山市2021年度报告", "root", "")
+	city, err := commit.NewLoader(conn, division.MustRegion("530500")).Seal(context.Background(), 2021, "", "保山市2021年度报告", "root", "")
 	if err != nil {
 		t.Fatal(err)
 	}

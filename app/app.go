@@ -34,10 +34,10 @@ import (
 	"tradestat/audit"
 	"tradestat/auth"
 	"tradestat/boundary"
+	"tradestat/commit"
 	"tradestat/dashboard"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/warehouse"
 )
@@ -239,7 +239,7 @@ func runDemo(ctx context.Context, cfg warehouse.Config, region division.Region, 
 		return err
 	}
 	defer conn.Close()
-	reports, err := demo.Load(ctx, ingest.NewLoader(conn, region), region)
+	reports, err := demo.Load(ctx, commit.NewLoader(conn, region), region)
 	for _, r := range reports {
 		fmt.Fprintln(stdout, r.String())
 	}
@@ -401,7 +401,7 @@ func StartWith(ctx context.Context, cfg warehouse.Config, set Setup, addr string
 			return nil, err
 		default:
 			s.writer, s.audit = w, audit.New(w, log)
-			opts = append(opts, dashboard.WithAudit(s.audit), dashboard.WithWithdrawals(ingest.NewLoader(w, region)))
+			opts = append(opts, dashboard.WithAudit(s.audit), dashboard.WithWithdrawals(commit.NewLoader(w, region)))
 		}
 	}
 	if set.RequireAudit && s.audit == nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"io"
 	"log/slog"
 	"net"
@@ -15,10 +14,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 )
 
@@ -33,7 +34,7 @@ func startDemo(t testing.TB) *app.Service {
 func startDemoConn(t testing.TB) (*app.Service, driver.Conn) {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))

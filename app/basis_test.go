@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/money"
@@ -28,7 +29,7 @@ func TestFiguresSayWhatTheyLeaveOut(t *testing.T) {
 	if err := ingest.WriteCanonical(&b, lots); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "no-basis.csv", Data: b.Bytes()}, ingest.Options{})
+	rep, err := commit.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "no-basis.csv", Data: b.Bytes()}, ingest.Options{})
 	if err != nil || rep.NoBudget != 2 || rep.NoReserve != 1 || len(rep.Gaps) != 2 {
 		t.Fatalf("load: %v, %+v", err, rep)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"tradestat"
 	"tradestat/audit"
+	"tradestat/commit"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -45,7 +45,7 @@ func runBatch(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args
 		}
 		return writeBatches(stdout, l, r, batches)
 	}
-	loader := ingest.NewLoader(conn, r)
+	loader := commit.NewLoader(conn, r)
 	plan, err := loader.Plan(ctx, rest[1])
 	if err != nil {
 		return err

@@ -197,7 +197,7 @@ func TestEnglishAccountPages(t *testing.T) {
 	var rep ingest.Report
 	var err error
 	for _, f := range []string{"a.csv", "b.csv"} {
-		if rep, err = loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/"+f, ingest.Options{}); err != nil {
+		if rep, err = loader.LoadFile(context.Background(), "../commit/testdata/withdraw/"+f, ingest.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -239,7 +239,7 @@ func TestEnglishAccountPages(t *testing.T) {
 	if _, err := loader.Seal(context.Background(), 2021, "", "2021年度项目支出绩效自评报告", "admin", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/a.csv", ingest.Options{}); err != nil {
+	if _, err := loader.LoadFile(context.Background(), "../commit/testdata/withdraw/a.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	names = append(names, "2021年度项目支出绩效自评报告")

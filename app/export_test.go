@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
@@ -140,7 +141,7 @@ func TestExportFormulaInjection(t *testing.T) {
 	hostile := "project_code,lot_code,name,trade_type,place_code,deal_date,amount_yuan\n" +
 		"\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",001,\"=1+1\",工程建设,530502,2021-05-01,100.00\n" +
 		"+86,@SUM,-cmd,工程建设,530502,2021-05-02,100.00\n"
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "hostile.csv", Data: []byte(hostile)}, ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "hostile.csv", Data: []byte(hostile)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	_, body := get(t, svc.URL+"/export/lots?year=2021&format=csv&q="+url.QueryEscape("HYPERLINK"))
@@ -210,7 +211,7 @@ func TestUnreadExportsHoldNothingShared(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "big.csv", Data: []byte(big.String())}, ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530500")).Load(context.Background(), ingest.Source{Name: "big.csv", Data: []byte(big.String())}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	analyst, admin := client(t), client(t)

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
@@ -67,7 +67,7 @@ func TestClickHouseRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(ctx, commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close()
@@ -117,7 +117,7 @@ func TestClickHouseRestart(t *testing.T) {
 // download and exits 0.
 func TestSIGTERM(t *testing.T) {
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	bin := buildTradestat(t)

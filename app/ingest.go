@@ -16,7 +16,9 @@ import (
 	"golang.org/x/term"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
+	"tradestat/inbox"
 	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/warehouse"
@@ -67,7 +69,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		if fs.NArg() > 0 {
 			return tradestat.FailWith(tradestat.Invalid, errUsage, "--watch takes no file arguments")
 		}
-		w := &ingest.Worker{
+		w := &inbox.Worker{
 			Inbox:      *watch,
 			Connect:    func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg.Writing()) },
 			Options:    opts,
@@ -105,7 +107,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 		return err
 	}
 	defer conn.Close()
-	loader := ingest.NewLoader(conn, opts.Region)
+	loader := commit.NewLoader(conn, opts.Region)
 	failed, kind := 0, tradestat.Invalid
 	for _, f := range fs.Args() {
 		if err := ingestFile(ctx, loader, f, opts, *reports, stdout, stderr); err != nil {
@@ -123,7 +125,7 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 }
 
 // ingestFile loads one file, writing its reject report and showing progress.
-func ingestFile(ctx context.Context, loader *ingest.Loader, path string, opts ingest.Options, reportDir string, stdout, stderr io.Writer) error {
+func ingestFile(ctx context.Context, loader *commit.Loader, path string, opts ingest.Options, reportDir string, stdout, stderr io.Writer) error {
 	rejectsPath := path + ".rejects.csv"
 	if reportDir != "" {
 		rejectsPath = filepath.Join(reportDir, filepath.Base(path)+".rejects.csv")

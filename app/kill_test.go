@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -48,7 +49,7 @@ func writeLots(t *testing.T, path string, lots []tradestat.Lot) {
 func TestKilledLoad(t *testing.T) {
 	conn, cfg := chtest.Open(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(ctx, commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	store := query.New(conn, division.MustRegion("530500"))
@@ -122,7 +123,7 @@ func TestKilledLoad(t *testing.T) {
 	check("after the kill", before, listed)
 
 	one := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\nONE,1,x,工程建设,530502,2022-05-01,200,100\n"
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "one.csv", Data: []byte(one)}, ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "one.csv", Data: []byte(one)}, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := before

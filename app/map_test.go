@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 )
@@ -223,7 +224,7 @@ func TestScreenRefresh(t *testing.T) {
 		"REFRESH-1,001,刷新测试,工程建设,530502,2021-06-01,1000000,900000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).LoadFile(context.Background(), csv, ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530500")).LoadFile(context.Background(), csv, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond) // the server trusts the data's generation for a second

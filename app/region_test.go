@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 )
 
@@ -28,7 +28,7 @@ func startRegions(t *testing.T) regions {
 	t.Helper()
 	conn, cfg := chtest.Open(t)
 	yn := division.MustRegion("530000")
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, yn), yn); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, yn), yn); err != nil {
 		t.Fatal(err)
 	}
 	r := regions{svc: map[string]*app.Service{}}

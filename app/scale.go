@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -54,7 +55,7 @@ func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region
 		return err
 	}
 	defer conn.Close()
-	return ingestFile(ctx, ingest.NewLoader(conn, region), path, ingest.Options{}, dir, stdout, stderr)
+	return ingestFile(ctx, commit.NewLoader(conn, region), path, ingest.Options{}, dir, stdout, stderr)
 }
 
 // countProgress shows progress through n items: a bar (count, rate, ETA) on a terminal,

@@ -8,8 +8,8 @@ import (
 	"text/tabwriter"
 
 	"tradestat/audit"
+	"tradestat/commit"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -48,7 +48,7 @@ func runSeal(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, args 
 		}
 		return tw.Flush()
 	}
-	loader := ingest.NewLoader(conn, r)
+	loader := commit.NewLoader(conn, r)
 	return c.audited(func(who string) (audit.Entry, error) {
 		if len(words) == 2 {
 			if err := loader.Revoke(ctx, words[1], who); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
@@ -122,7 +123,7 @@ func TestSeal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).LoadFile(context.Background(), file, ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530500")).LoadFile(context.Background(), file, ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	waitSummary(t, func() string { _, b := get("/api/v1/summary?year=2021"); return b }, was)
@@ -343,7 +344,7 @@ func TestSeal(t *testing.T) {
 func TestSealInBrowser(t *testing.T) {
 	svc, conn := startDemoConn(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer", ""); err != nil {
 		t.Fatal(err)
 	}

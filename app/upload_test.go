@@ -18,6 +18,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat/division"
+	"tradestat/inbox"
 	"tradestat/ingest"
 	"tradestat/warehouse"
 )
@@ -91,9 +92,9 @@ func waitFor(t *testing.T, c *http.Client, url string, want ...string) string {
 	}
 }
 
-// startWorker runs the ingest worker of the Baoshan deployment on inbox until the test ends.
-func startWorker(t *testing.T, inbox string, cfg warehouse.Config) {
-	worker := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+// startWorker runs the ingest worker of the Baoshan deployment on dir until the test ends.
+func startWorker(t *testing.T, dir string, cfg warehouse.Config) {
+	worker := &inbox.Worker{Inbox: dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Poll: 50 * time.Millisecond, MaxBackoff: time.Second,
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	ctx, stop := context.WithCancel(context.Background())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/warehouse"
@@ -41,11 +42,11 @@ func TestWithdrawPage(t *testing.T) {
 		_, body := fetch("/api/v1/summary?year=2021")
 		return body
 	}
-	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/a.csv", ingest.Options{}); err != nil {
+	if _, err := loader.LoadFile(context.Background(), "../commit/testdata/withdraw/a.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	before := waitSummary(t, summary, "")
-	rep, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/b.csv", ingest.Options{})
+	rep, err := loader.LoadFile(context.Background(), "../commit/testdata/withdraw/b.csv", ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestWithdrawPage(t *testing.T) {
 	// A file that cancels P1 (流标) and brings the cancelled P8: the lot list leaves them out and
 	// links to the list of the lots that did not complete, which names them; that list is not
 	// exported.
-	if _, err := loader.LoadFile(context.Background(), "../ingest/testdata/withdraw/cancel.csv", ingest.Options{}); err != nil {
+	if _, err := loader.LoadFile(context.Background(), "../commit/testdata/withdraw/cancel.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	waitSummary(t, summary, before)
@@ -134,7 +135,7 @@ func waitSummary(t *testing.T, summary func() string, was string) string {
 }
 
 // startWithLoader is startWithAuth with a loader of Baoshan on the service's database.
-func startWithLoader(t *testing.T) (*app.Service, *ingest.Loader) {
+func startWithLoader(t *testing.T) (*app.Service, *commit.Loader) {
 	t.Helper()
 	svc, _, _, cfg := startWithAuth(t)
 	conn, err := warehouse.Open(context.Background(), cfg)
@@ -142,5 +143,5 @@ func startWithLoader(t *testing.T) (*app.Service, *ingest.Loader) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return svc, ingest.NewLoader(conn, division.MustRegion("530500"))
+	return svc, commit.NewLoader(conn, division.MustRegion("530500"))
 }

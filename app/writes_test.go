@@ -16,8 +16,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/money"
 	"tradestat/query"
@@ -106,7 +106,7 @@ func writesUnderFaults(t *testing.T, bin string, seed uint64) {
 		}
 		return n
 	}
-	recovered := ingest.NewLoader(conn, division.MustRegion("530500"))
+	recovered := commit.NewLoader(conn, division.MustRegion("530500"))
 
 	for step := range 12 {
 		what := ""

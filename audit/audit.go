@@ -8,7 +8,7 @@
 // action that needed one, so nothing accountable happens unrecorded. Close writes what is
 // queued, so a graceful shutdown loses nothing; a crash can lose the last Interval's entries.
 //
-// This is the one write outside package ingest: the audit log is not trading data and is
+// This is the one write outside package commit: the audit log is not trading data and is
 // never read by the figures.
 package audit
 

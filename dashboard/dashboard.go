@@ -29,9 +29,9 @@ import (
 	"tradestat"
 	"tradestat/audit"
 	"tradestat/boundary"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/evaluation"
-	"tradestat/ingest"
 	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/warehouse"
@@ -60,7 +60,7 @@ type Server struct {
 	targets []evaluation.Indicator // the self-evaluation table's indicators
 	access  *access                // nil: --auth off
 	uploads *uploads               // nil: no uploads
-	loader  *ingest.Loader         // withdraws loads; nil: no account may write
+	loader  *commit.Loader         // withdraws loads; nil: no account may write
 	audit   *audit.Log             // nil: nothing is audited (--auth off without a writer)
 	metrics *metrics
 	maps    *boundary.Set // the map shapes: shipped, or the deployment's own

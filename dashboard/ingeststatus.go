@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
-	"tradestat/ingest"
+	"tradestat/inbox"
 	"tradestat/query"
 )
 
@@ -19,12 +19,12 @@ type ingestPage struct {
 	Uploads   bool
 	Limit     string
 	Uploaded  string
-	Regions   bool             // the deployment's admin: the region inboxes are listed too
-	Withdraw  bool             // loads can be withdrawn here
-	Withdrawn string           // the load just withdrawn
-	Waiting   []ingest.Waiting // in the inbox, not yet loaded
-	Filed     []ingest.Filed   // done/ and failed/, newest first
-	Batches   []query.Batch    // the loads, from ingest_batches
+	Regions   bool            // the deployment's admin: the region inboxes are listed too
+	Withdraw  bool            // loads can be withdrawn here
+	Withdrawn string          // the load just withdrawn
+	Waiting   []inbox.Waiting // in the inbox, not yet loaded
+	Filed     []inbox.Filed   // done/ and failed/, newest first
+	Batches   []query.Batch   // the loads, from ingest_batches
 }
 
 // maxListed bounds the files and loads the status page lists.
@@ -59,7 +59,7 @@ func (s *Server) ingestStatus(c *fiber.Ctx, r viewRequest) error {
 }
 
 // inboxOf is the inbox of the request's account: the top one, or its region's.
-func (s *Server) inboxOf(c *fiber.Ctx) ingest.Inbox {
+func (s *Server) inboxOf(c *fiber.Ctx) inbox.Inbox {
 	if s.limited(c) {
 		return s.uploads.inbox.Of(s.storeOf(c).Region().Code())
 	}

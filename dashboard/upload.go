@@ -15,6 +15,7 @@ import (
 
 	"tradestat"
 	"tradestat/audit"
+	"tradestat/inbox"
 	"tradestat/ingest"
 )
 
@@ -22,14 +23,14 @@ import (
 // (`tradestat ingest --watch DIR`), so that an upload is loaded by exactly the worker's path,
 // with its accounting and its report, and the dashboard itself never writes lots.
 type uploads struct {
-	inbox ingest.Inbox
+	inbox inbox.Inbox
 	limit int64 // bytes
 }
 
-// WithUploads lets admins upload export files of up to limit bytes into inbox, the directory
+// WithUploads lets admins upload export files of up to limit bytes into dir, the inbox
 // an ingest worker watches.
-func WithUploads(inbox string, limit int64) Option {
-	return func(s *Server) { s.uploads = &uploads{inbox: ingest.Inbox{Dir: inbox}, limit: limit} }
+func WithUploads(dir string, limit int64) Option {
+	return func(s *Server) { s.uploads = &uploads{inbox: inbox.Inbox{Dir: dir}, limit: limit} }
 }
 
 // formBody bounds the body of every request but an upload: the largest is a sign-in form.
@@ -99,14 +100,14 @@ func uploadName(sent string) (string, error) {
 		return r
 	}, sent)
 	name = strings.TrimLeft(strings.TrimPrefix(strings.TrimSpace(name), "~$"), ". ")
-	name = ingest.FitName(name)
+	name = inbox.FitName(name)
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case name == "" || name == ext:
 		return "", tradestat.Fail(tradestat.Unsupported, "the file has no name")
 	case ext == ".xls":
 		return "", tradestat.Fail(tradestat.Unsupported, "%s is an Excel 97–2003 workbook (.xls): save it as .xlsx in Excel or WPS, then upload that", name)
-	case ingest.ReservedName(name):
+	case inbox.ReservedName(name):
 		return "", tradestat.Fail(tradestat.Unsupported, "%s: names ending in .report.txt or .rejects.csv are the worker's reports; rename the file", name)
 	case !uploadTypes[ext]:
 		return "", tradestat.Fail(tradestat.Unsupported, "%s: only CSV, TXT, TSV or XLSX exports", name)
@@ -145,11 +146,11 @@ func (s *Server) upload(c *fiber.Ctx) error {
 		return diskFailure("the upload's temporary file", err)
 	}
 	defer in.Close()
-	inbox := s.inboxOf(c)
-	if err := os.MkdirAll(inbox.Dir, 0o755); err != nil {
+	box := s.inboxOf(c)
+	if err := os.MkdirAll(box.Dir, 0o755); err != nil {
 		return diskFailure("the inbox", err)
 	}
-	tmp, err := os.CreateTemp(inbox.Dir, ".upload-*")
+	tmp, err := os.CreateTemp(box.Dir, ".upload-*")
 	if err != nil {
 		return diskFailure("the inbox", err)
 	}
@@ -165,12 +166,12 @@ func (s *Server) upload(c *fiber.Ctx) error {
 	if err := ingest.Check(ingest.Source{Name: name, Path: tmp.Name()}, ingest.Options{}); err != nil {
 		return err // the file's reason, a failure of the input
 	}
-	if name, err = inbox.Put(tmp.Name(), name); err != nil {
+	if name, err = box.Put(tmp.Name(), name); err != nil {
 		return diskFailure("writing into the inbox", err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	s.record(c, audit.Entry{Action: audit.Upload, Detail: fmt.Sprintf("%s, %d bytes, SHA-256 %s", name, n, sum), Status: fiber.StatusSeeOther})
-	s.log.Info("uploaded into the inbox", "file", name, "region", inbox.Region, "bytes", n, "sha256", sum)
+	s.log.Info("uploaded into the inbox", "file", name, "region", box.Region, "bytes", n, "sha256", sum)
 	l, _ := parseLang(c.Query("lang"))
 	return c.Redirect(langPath("/admin/ingest?uploaded="+url.QueryEscape(name), l), fiber.StatusSeeOther)
 }

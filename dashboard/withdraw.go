@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat/audit"
-	"tradestat/ingest"
+	"tradestat/commit"
 	"tradestat/msg"
 )
 
@@ -14,14 +14,14 @@ const withdrawPath = "/admin/withdraw"
 
 // WithWithdrawals lets admins withdraw loads through loader, which writes as an account that
 // may (the audit log's).
-func WithWithdrawals(loader *ingest.Loader) Option { return func(s *Server) { s.loader = loader } }
+func WithWithdrawals(loader *commit.Loader) Option { return func(s *Server) { s.loader = loader } }
 
 type withdrawPage struct {
 	chrome
 	View      view
 	Freshness freshness // unused: the header asks for it
 	CSRF      string
-	Plan      ingest.Withdrawal
+	Plan      commit.Withdrawal
 	Text      string
 }
 

@@ -18,6 +18,7 @@ import (
 	"sort"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/money"
@@ -109,7 +110,7 @@ func sortByDate(lots []tradestat.Lot) {
 
 // Load loads the region's demo dataset through loader, one file per year. Loading it again
 // replaces every lot with itself, so no figure changes.
-func Load(ctx context.Context, loader *ingest.Loader, region division.Region) ([]ingest.Report, error) {
+func Load(ctx context.Context, loader *commit.Loader, region division.Region) ([]ingest.Report, error) {
 	years, err := Dataset(region)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,9 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
+	"tradestat/inbox"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
@@ -55,7 +57,7 @@ func TestLoadExports(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			conn, _ := chtest.Open(t)
 			ctx := context.Background()
-			loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+			loader := commit.NewLoader(conn, division.MustRegion("530500"))
 			opts := tt.opts
 			if tt.mapping != "" {
 				m, err := ingest.LoadMapping(filepath.Join("testdata", tt.mapping))
@@ -93,12 +95,12 @@ func TestLoadExports(t *testing.T) {
 // worker started anew.
 func TestWorker(t *testing.T) {
 	_, cfg := chtest.Open(t)
-	inbox := t.TempDir()
+	dir := t.TempDir()
 	for _, f := range []string{"baoshan-2021.xlsx", "mixed.csv", "legacy.xls"} {
-		copyFile(t, filepath.Join("testdata", f), filepath.Join(inbox, f))
+		copyFile(t, filepath.Join("testdata", f), filepath.Join(dir, f))
 	}
-	newWorker := func() *ingest.Worker {
-		return &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
+	newWorker := func() *inbox.Worker {
+		return &inbox.Worker{Inbox: dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
 			Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	}
 	ctx := context.Background()
@@ -107,34 +109,34 @@ func TestWorker(t *testing.T) {
 	}
 	for _, f := range []string{"done/baoshan-2021.xlsx", "done/baoshan-2021.xlsx.report.txt", "done/mixed.csv",
 		"done/mixed.csv.report.txt", "done/mixed.csv.rejects.csv", "failed/legacy.xls", "failed/legacy.xls.report.txt"} {
-		if _, err := os.Stat(filepath.Join(inbox, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	report, _ := os.ReadFile(filepath.Join(inbox, "done/mixed.csv.report.txt"))
+	report, _ := os.ReadFile(filepath.Join(dir, "done/mixed.csv.report.txt"))
 	if !strings.Contains(string(report), "读取14行 = 载入3 + 拒收8 + 跳过2") || !strings.Contains(string(report), "金额「待定」不是数字") {
 		t.Errorf("mixed.csv report: %s", report)
 	}
-	rejects, _ := os.ReadFile(filepath.Join(inbox, "done/mixed.csv.rejects.csv"))
+	rejects, _ := os.ReadFile(filepath.Join(dir, "done/mixed.csv.rejects.csv"))
 	if !strings.HasPrefix(string(rejects), "\uFEFF文件,工作表,行号,列,值,原因") || strings.Count(string(rejects), "\n") != 9 {
 		t.Errorf("reject report:\n%s", rejects)
 	}
-	failed, _ := os.ReadFile(filepath.Join(inbox, "failed/legacy.xls.report.txt"))
+	failed, _ := os.ReadFile(filepath.Join(dir, "failed/legacy.xls.report.txt"))
 	if !strings.Contains(string(failed), "legacy.xls 无法读取：") || !strings.Contains(string(failed), "另存为 .xlsx") { // in the worker's language, whole
 		t.Errorf("failed report: %s", failed)
 	}
 
 	// The same workbook again, to a new worker (as after a restart): filed, not loaded.
-	copyFile(t, filepath.Join("testdata", "baoshan-2021.xlsx"), filepath.Join(inbox, "baoshan-2021.xlsx"))
+	copyFile(t, filepath.Join("testdata", "baoshan-2021.xlsx"), filepath.Join(dir, "baoshan-2021.xlsx"))
 	if err := newWorker().ProcessOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := os.ReadDir(filepath.Join(inbox, "done"))
+	entries, _ := os.ReadDir(filepath.Join(dir, "done"))
 	again := 0
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), "-baoshan-2021.xlsx.report.txt") {
 			again++
-			b, _ := os.ReadFile(filepath.Join(inbox, "done", e.Name()))
+			b, _ := os.ReadFile(filepath.Join(dir, "done", e.Name()))
 			if !strings.Contains(string(b), "已作为批次") {
 				t.Errorf("second drop's report: %s", b)
 			}
@@ -227,8 +229,8 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 			Type: tradestat.Construction, PlaceCode: "530502", DealDate: d, Budget: money.Fen(i+1) * 200, Amount: money.Fen(i+1) * 100}
 		total += lots[i].Amount
 	}
-	inbox := t.TempDir()
-	f, err := os.Create(filepath.Join(inbox, "big.csv"))
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "big.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +249,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	}
 	defer direct.Close()
 	var once sync.Once
-	w := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
+	w := &inbox.Worker{Inbox: dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBackoff: time.Second,
 		BatchSize: 5000, InsertRows: 10000, Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, viaProxy) }}
 	w.Options.Progress = func(pr ingest.Progress) {
 		if pr.Rows < 40000 {
@@ -266,7 +268,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	if err := w.ProcessOnce(ctx); err == nil {
 		t.Fatal("the load went through although the server was cut off")
 	}
-	if _, err := os.Stat(filepath.Join(inbox, "big.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "big.csv")); err != nil {
 		t.Fatalf("the interrupted file left the inbox: %v", err)
 	}
 	// Half of the load reached the server, in its staging table; none of it is in deals.
@@ -295,7 +297,7 @@ func TestRecoveryAfterServerLossMidLoad(t *testing.T) {
 	if got.Projects != n || got.Amount != total || got.Savings != total {
 		t.Errorf("after recovery: %+v; want %d lots, amount and savings %d", got, n, total)
 	}
-	if _, err := os.Stat(filepath.Join(inbox, "done", "big.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "done", "big.csv")); err != nil {
 		t.Errorf("recovered file not in done/: %v", err)
 	}
 }

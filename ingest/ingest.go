@@ -1,19 +1,17 @@
-// Package ingest loads transaction files into ClickHouse: CSV (UTF-8, UTF-16 or GBK/GB18030)
-// and XLSX exports as trading platforms write them (docs/domain.md). It finds the header row, maps
-// columns by a built-in alias table (or a mapping file), normalises every value exactly,
-// accounts for every row (loaded, rejected with a reason, skipped as blank or summary, or
-// merged as a duplicate) and holds all of tradestat's writing SQL.
+// Package ingest reads transaction files into lots: CSV (UTF-8, UTF-16 or GBK/GB18030) and
+// XLSX exports as trading platforms write them (docs/domain.md). It finds the header row, maps
+// columns by meaning (or a mapping file), normalises every value exactly and accounts for
+// every row (a lot, rejected with a reason, skipped as blank or summary). It writes nothing:
+// package commit takes the lots it reads into the warehouse as one load.
 //
-// Files are streamed: rows are parsed and validated in one goroutine while bounded columnar
-// batches are sent in another, so memory stays flat whatever the file size.
+// Files are streamed: rows are parsed and validated in one goroutine while the caller takes
+// the lots in another, so memory stays flat whatever the file size.
 package ingest
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,50 +22,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
 	"tradestat"
 	"tradestat/division"
 	"tradestat/msg"
 )
-
-// DefaultBatchSize is how many rows travel in one block: it bounds the client's memory.
-const DefaultBatchSize = 50000
-
-// DefaultInsertRows is how many rows one INSERT carries before it is ended and the next
-// begins; each INSERT becomes one part. A quarter of a million rows did best in make
-// bench-ingest (README has the figures): the server writes one part while the client reads the
-// rows of the next, so a load ends soon after its last row is read, and the few parts it
-// leaves are merged in the background. One INSERT per file would leave the server's whole
-// write until after the reading; one per block, dozens of small parts to write and merge.
-const DefaultInsertRows = 1 << 18
-
-// Loader writes lots into the lots table and records each file in ingest_batches.
-type Loader struct {
-	conn       driver.Conn
-	region     division.Region
-	BatchSize  int // rows per block sent; DefaultBatchSize unless set
-	InsertRows int // rows per INSERT; DefaultInsertRows unless set
-	now        func() time.Time
-	leases     *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
-	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
-	// load there, as a kill at that moment would.
-	afterMove func() error
-}
-
-// NewLoader returns a Loader writing through conn the lots of files whose trading places lie
-// within region.
-func NewLoader(conn driver.Conn, region division.Region) *Loader {
-	return &Loader{conn: conn, region: region, BatchSize: DefaultBatchSize, InsertRows: DefaultInsertRows, now: time.Now, leases: newLeases(conn)}
-}
-
-// For is a loader of the same database for lots within region (an admin's, a region inbox's):
-// its commits and withdrawals wait for those of l, as l's own do.
-func (l *Loader) For(region division.Region) *Loader {
-	c := *l
-	c.region = region
-	return &c
-}
 
 // Source is one file to load: a path, or bytes already in memory.
 type Source struct {
@@ -98,7 +56,7 @@ type Options struct {
 	Sheet string // read only this XLSX sheet; "" reads every sheet that holds lots
 	Place string // trading place for files that have no such column (a one-centre export)
 	// Region is where the lots must lie: a lot whose trading place is outside it is rejected
-	// with a reason that names it. A Loader sets its own; Inspect needs it set.
+	// with a reason that names it. A load reads with its committer's; Inspect needs it set.
 	Region  division.Region
 	Mapping Mapping // header → field entries beyond the built-in aliases
 	// Rejects receives every rejected row, in file order (the CLI writes the reject report).
@@ -141,9 +99,41 @@ func SourceFromPath(path string) Source {
 	return Source{Name: name, Path: path}
 }
 
-// LoadFile loads the file at path.
-func (l *Loader) LoadFile(ctx context.Context, path string, opts Options) (Report, error) {
-	return l.Load(ctx, SourceFromPath(path), opts)
+// File is a file or an upload to be read into lots: the records a load commits (package
+// commit).
+type File struct {
+	Source
+	Options
+}
+
+// Origin is what a load records of where its lots came from, and where its rejects go.
+type Origin struct {
+	Name    string // the file's name, shown in reports and stored with every lot
+	Demo    bool   // the synthetic demo dataset
+	Lang    msg.Lang
+	Rejects func(Reject) error // every rejected row, the committer's too; may be nil
+}
+
+// Origin is the file's name, language and reject report.
+func (f File) Origin() Origin {
+	return Origin{Name: f.Source.Name, Demo: f.Source.Demo, Lang: f.Options.Lang, Rejects: f.Options.Rejects}
+}
+
+// Read reads the file's lots, reading trading places within region (the committer's), calls
+// emit for each valid lot in file order (a lot that appears again is emitted again: the later
+// row wins) and fills in the reading's part of rep: rows read, rejected and skipped, how the
+// file was read, its size and hash. A file whose content is not Options.SHA256 by the end, when
+// that is set, is refused whole.
+func (f File) Read(ctx context.Context, region division.Region, rep *Report, emit func(tradestat.Lot) error) error {
+	opts := f.Options
+	opts.Region = region
+	if err := scan(ctx, f.Source, opts, rep, emit); err != nil {
+		return err
+	}
+	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
+		return tradestat.FailWith(tradestat.Conflict, errChanged, "%s changed while it was loaded; nothing was kept", f.Source.Name)
+	}
+	return nil
 }
 
 // Hash returns the size and SHA-256 of a source's content: its identity for the worker.
@@ -166,114 +156,6 @@ var errChanged = errors.New("the file changed while it was loaded")
 
 // IsChanged reports a load refused because the file changed while it was read.
 func IsChanged(err error) bool { return errors.Is(err, errChanged) }
-
-// Load reads src, loads its valid lots and records the batch. An error means the file could
-// not be read (a failure of the input: tradestat.FailureKind.OfInput) or written; row
-// problems are rejects and never stop the file.
-//
-// A load is all or nothing for every reader: its lots are streamed into a staging table of
-// its own, which no reader sees, and move into deals in one step only once the whole file
-// has been read (stage.go), under the write lease that serialises every writer of the
-// database (lease.go). A load stopped before that leaves nothing visible; one stopped after it
-// is completed by the next writer (Recover).
-func (l *Loader) Load(ctx context.Context, src Source, opts Options) (Report, error) {
-	batch := newBatch()
-	rep := Report{File: src.Name, BatchID: fmt.Sprintf("%016x", batch), Lang: opts.Lang}
-	opts.Region = l.region
-	started := l.now()
-	st, err := l.newStage(ctx, batch)
-	if err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
-	}
-	defer st.drop(ctx)
-
-	// The scan stops when sending fails. Database calls use the caller's ctx, never scanCtx:
-	// the driver ties a connection to the context it was used with, and cancelling that
-	// context after the call returned would close a connection already back in the pool.
-	scanCtx, stopScan := context.WithCancelCause(ctx)
-	defer stopScan(nil)
-	chunks := make(chan *chunk, 1)
-	spare := make(chan *chunk, 2) // sent chunks, for reuse: two are in flight at most
-	sent := make(chan error, 1)
-	go func() {
-		in := &inserter{conn: l.conn, table: st.table, limit: l.InsertRows}
-		var err error
-		for c := range chunks {
-			if err == nil {
-				if err = in.write(ctx, c); err != nil {
-					stopScan(err)
-				}
-			}
-			c.reset()
-			select {
-			case spare <- c:
-			default:
-			}
-		}
-		if err == nil && context.Cause(scanCtx) == nil {
-			err = in.finish()
-		} else {
-			in.abort()
-		}
-		sent <- err
-	}()
-
-	// The version orders loads of the same lot: the newest load wins, and within a file the
-	// later row (ReplacingMergeTree keeps the highest version).
-	version := uint64(started.UnixNano())
-	cur := newChunk(l.BatchSize)
-	var own totals // the load's own money, for the bound on totals (commit)
-	err = scan(scanCtx, src, opts, &rep, func(lot tradestat.Lot) error {
-		version++
-		own.add(lot)
-		cur.add(lot, batch, version)
-		if cur.len() < l.BatchSize {
-			return nil
-		}
-		select {
-		case chunks <- cur:
-		case <-scanCtx.Done():
-			return context.Cause(scanCtx)
-		}
-		select {
-		case cur = <-spare:
-		default:
-			cur = newChunk(l.BatchSize)
-		}
-		return nil
-	})
-	if err != nil {
-		stopScan(err) // the sender drops the INSERT under way rather than ending it
-	} else if cur.len() > 0 {
-		chunks <- cur
-	}
-	close(chunks)
-	if serr := <-sent; serr != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, serr)
-	}
-	if err != nil {
-		return rep, err
-	}
-	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
-		return rep, tradestat.FailWith(tradestat.Conflict, errChanged, "%s changed while it was loaded; nothing was kept", src.Name)
-	}
-	if err := l.commit(ctx, st, &rep, own, src.Demo, started, opts.Rejects); err != nil {
-		return rep, fmt.Errorf("load %s: %w", src.Name, err)
-	}
-	return rep, nil
-}
-
-// newBatch picks a load's identity: random, so that loads from several workers never
-// collide, and never 0, which marks no load.
-func newBatch() uint64 {
-	b := make([]byte, 8)
-	for {
-		_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-		if n := binary.BigEndian.Uint64(b); n != 0 {
-			return n
-		}
-	}
-}
 
 // countingReader counts the bytes read through it, for progress, and hashes them, so that a
 // file's SHA-256 costs no second pass over it.
@@ -388,15 +270,7 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 				return nil
 			case rowReject:
 				rep.Rejected++
-				if len(rep.FirstRejects) < maxFirstRejects {
-					rep.FirstRejects = append(rep.FirstRejects, *r.reject)
-				}
-				if opts.Rejects != nil {
-					if err := opts.Rejects(*r.reject); err != nil {
-						return fmt.Errorf("reject report: %w", err)
-					}
-				}
-				return nil
+				return rep.reject(*r.reject, opts.Rejects)
 			}
 			rep.valid++
 			gaps.add(r.lot, hasBudget, hasReserve)

@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"tradestat/msg"
 	"tradestat/safecell"
@@ -69,9 +71,37 @@ type Report struct {
 
 	valid int       // rows that became lots: Loaded + Duplicates
 	gaps  basisGaps // NoBudget and NoReserve, and whether the file had the columns
-	// versions: the lot versions the load replaced were kept in deal_versions, so that it
-	// can be withdrawn (not in cluster mode).
-	versions bool
+}
+
+// Valid is how many rows became lots: Loaded + Duplicates once the load has counted them.
+func (r Report) Valid() int { return r.valid }
+
+// Refuse turns a row that was read as a lot into a reject the committer found (a lot it may
+// not change), reporting it to sink as the reader's rejects are.
+func (r *Report) Refuse(rj Reject, sink func(Reject) error) error {
+	r.Rejected++
+	r.valid--
+	return r.reject(rj, sink)
+}
+
+// reject records a reject among the first ones and sends it to sink.
+func (r *Report) reject(rj Reject, sink func(Reject) error) error {
+	if len(r.FirstRejects) < maxFirstRejects {
+		r.FirstRejects = append(r.FirstRejects, rj)
+	}
+	if sink != nil {
+		if err := sink(rj); err != nil {
+			return fmt.Errorf("reject report: %w", err)
+		}
+	}
+	return nil
+}
+
+// Recount sets the lots without a savings or a premium basis to the committer's count over
+// the lots a load brings (rows of one lot merged, rows refused after reading).
+func (r *Report) Recount(noBudget, noReserve int) {
+	r.gaps.noBudget, r.gaps.noReserve = noBudget, noReserve
+	r.NoBudget, r.NoReserve, r.Gaps = noBudget, noReserve, r.gaps.describe(r.Lang.Printer())
 }
 
 // maxFirstRejects is how many rejects a Report keeps; the reject report has them all.
@@ -117,4 +147,39 @@ func (rw *RejectWriter) Write(r Reject) error {
 func (rw *RejectWriter) Close() error {
 	rw.w.Flush()
 	return rw.w.Error()
+}
+
+// ReportText is a load's report as a person reads it, in the load's language: the
+// accounting line, the format, the figures the file cannot give, the columns left unread, the
+// notes and the first rejects.
+func ReportText(rep Report) string {
+	p := rep.Lang.Printer()
+	var b strings.Builder
+	fmt.Fprintln(&b, rep.String())
+	if rep.Cancelled > 0 {
+		fmt.Fprintln(&b, p.T("of the lots loaded, %d did not complete trading (流标, 废标, 终止 …): they replace their earlier versions and count in no figure", rep.Cancelled))
+	}
+	fmt.Fprintln(&b, p.T("format: %s, %d bytes, SHA-256 %s, batch %s", rep.Format, rep.Size, rep.SHA256, rep.BatchID))
+	if len(rep.Sheets) > 0 {
+		fmt.Fprintln(&b, p.T("sheets read: %s", strings.Join(rep.Sheets, ", ")))
+	}
+	if len(rep.Gaps) > 0 {
+		fmt.Fprintln(&b, p.T("figures this file cannot give:"))
+		for _, g := range rep.Gaps {
+			fmt.Fprintln(&b, "  -", g)
+		}
+	}
+	if len(rep.Unread) > 0 {
+		fmt.Fprintln(&b, p.T("columns left unread: %s", strings.Join(rep.Unread, p.T(", "))))
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintln(&b, p.T("note: %s", n))
+	}
+	for _, r := range rep.FirstRejects {
+		fmt.Fprintln(&b, p.T("rejected: %s", r.Text(rep.Lang)))
+	}
+	if rep.Rejected > len(rep.FirstRejects) {
+		fmt.Fprintln(&b, p.T("… and %d more rejects in the reject report", rep.Rejected-len(rep.FirstRejects)))
+	}
+	return b.String()
 }

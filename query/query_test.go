@@ -12,6 +12,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -32,7 +33,7 @@ func loadDemo(t *testing.T) *query.Store {
 func loadDemoConn(t *testing.T) (driver.Conn, *query.Store) {
 	t.Helper()
 	conn, _ := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	return conn, query.New(conn, division.MustRegion("530500"))
@@ -237,7 +238,7 @@ func TestExtentOfRegion(t *testing.T) {
 		t.Fatalf("腾冲市's last load: %+v %v", before, err)
 	}
 	time.Sleep(1100 * time.Millisecond) // finished_at is in seconds
-	if _, err := ingest.NewLoader(conn, division.MustRegion("530502")).LoadFile(ctx, "testdata/longyang-2025.csv", ingest.Options{}); err != nil {
+	if _, err := commit.NewLoader(conn, division.MustRegion("530502")).LoadFile(ctx, "testdata/longyang-2025.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -415,7 +416,7 @@ func TestPinned(t *testing.T) {
 	load := func(code string) {
 		t.Helper()
 		csv := "project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\n" + code + ",001,工程建设,530502,2021-05-01,100.00\n"
-		if _, err := ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: code + ".csv", Data: []byte(csv)}, ingest.Options{}); err != nil {
+		if _, err := commit.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: code + ".csv", Data: []byte(csv)}, ingest.Options{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -483,7 +484,7 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 	second := header +
 		"P1,002,二标段（更正）,工程建设,530502,2020-12-30,210.00,220.00,,否\n" + // moved to 2020
 		"P2,001,采购（更正）,政府采购,530581,2021-04-01,55.00,60.00,,是\n" // new amount
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	for i, body := range []string{first, second} {
 		if _, err := loader.Load(ctx, ingest.Source{Name: []string{"first.csv", "second.csv"}[i], Data: []byte(body)}, ingest.Options{}); err != nil {
 			t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 )
 
 // Seal is a sealed period (定稿): the figures of a year of an area as a report published
-// them, kept with the lot versions they came from (ingest.Loader.Seal).
+// them, kept with the lot versions they came from (commit.Loader.Seal).
 type Seal struct {
 	ID        string
 	Year      int

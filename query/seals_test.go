@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/tradestattest"
@@ -21,7 +22,7 @@ import (
 func TestSealedFigures(t *testing.T) {
 	conn, store := loadDemoConn(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	if _, err := loader.Seal(ctx, 2021, "", "2021年度项目支出绩效自评报告", "writer", ""); err != nil {
 		t.Fatal(err)
 	}

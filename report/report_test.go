@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
 	"tradestat/money"
@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func TestGolden(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(ctx, commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	store := query.New(conn, division.MustRegion("530500"))

@@ -1,5 +1,5 @@
 // Package warehouse connects tradestat to ClickHouse and keeps the database's schema current
-// with embedded, ordered migrations. Reads live in package query and writes in package ingest;
+// with embedded, ordered migrations. Reads live in package query and writes in package commit;
 // this package owns only the connection and the DDL.
 package warehouse
 

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"tradestat/app"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/ingest"
 	"tradestat/warehouse"
 )
 
@@ -98,7 +98,7 @@ func load(t *testing.T, cfg warehouse.Config) {
 	}
 	defer conn.Close()
 	// Twice: the second load replaces every lot and must change nothing.
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	for range 2 {
 		if _, err := demo.Load(context.Background(), loader, division.MustRegion("530500")); err != nil {
 			t.Fatal(err)

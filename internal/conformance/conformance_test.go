@@ -22,6 +22,7 @@ import (
 
 	"tradestat"
 	"tradestat/audit"
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -102,7 +103,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 	// The fixture on 18.16: the demo dataset, then through a recording connection a file that
 	// moves lots to other days, places and types, so FINAL and the daily refresh matter.
 	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(ctx, ingest.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
+	if _, err := demo.Load(ctx, commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
@@ -118,7 +119,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		"BSTD2021-0001,001,土地使用权出让,530581,2021-02-03,3000.00,,2500.00,否\n" +
 		"NEW-1,001,其他,530521,1995-01-01,10.00,,,\n" +
 		"NEW-1,001,其他,530521,1996-01-01,10.00,,,\n" // a duplicate: the full refresh
-	recLoader := ingest.NewLoader(recConn, division.MustRegion("530500"))
+	recLoader := commit.NewLoader(recConn, division.MustRegion("530500"))
 	rep, err := recLoader.Load(ctx, ingest.Source{Name: "moves.csv", Data: []byte(moves)}, ingest.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package ingest
+package inbox
 
 import (
 	"crypto/sha256"

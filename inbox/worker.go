@@ -1,4 +1,4 @@
-package ingest
+package inbox
 
 import (
 	"context"
@@ -6,13 +6,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
+	"tradestat/ingest"
 )
 
 // Worker is `tradestat ingest --watch DIR`: it loads every new file dropped into an inbox
@@ -25,7 +26,7 @@ import (
 type Worker struct {
 	Inbox   string
 	Connect func(context.Context) (driver.Conn, error) // opens (and migrates) the database
-	Options Options                                    // how to read files; Rejects is set per file
+	Options ingest.Options                             // how to read files; Rejects is set per file
 	Log     *slog.Logger
 	// Poll is how often the inbox is scanned; Settle is how long a file must be unchanged
 	// before it is read, so that a file still being copied in is not loaded half-written.
@@ -37,7 +38,7 @@ type Worker struct {
 	BatchSize, InsertRows int
 
 	conn    driver.Conn
-	loaders map[string]*Loader // by region inbox ("" the top one's)
+	loaders map[string]*commit.Loader // by region inbox ("" the top one's)
 }
 
 // Run processes the inbox until ctx is cancelled.
@@ -103,17 +104,17 @@ func (w *Worker) ProcessOnce(ctx context.Context) error {
 }
 
 // top is the loader of the top inbox, connecting first when the worker has no connection.
-func (w *Worker) top(ctx context.Context) (*Loader, error) {
+func (w *Worker) top(ctx context.Context) (*commit.Loader, error) {
 	if w.conn == nil {
 		conn, err := w.Connect(ctx)
 		if err != nil {
 			return nil, err
 		}
-		w.conn, w.loaders = conn, map[string]*Loader{}
+		w.conn, w.loaders = conn, map[string]*commit.Loader{}
 	}
 	top := w.loaders[""]
 	if top == nil {
-		top = NewLoader(w.conn, w.Options.Region)
+		top = commit.NewLoader(w.conn, w.Options.Region)
 		if w.BatchSize > 0 {
 			top.BatchSize = w.BatchSize
 		}
@@ -174,7 +175,7 @@ func (w *Worker) regionOf(in Inbox) (division.Region, error) {
 // process loads one file and files it away. Only a database error is returned: a file that
 // cannot be read goes to failed/, and one whose own handling fails on disk (its report, its
 // move) is logged and left where it is, so that one bad file never holds up the others.
-func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name string) error {
+func (w *Worker) process(ctx context.Context, in Inbox, loader *commit.Loader, name string) error {
 	path := filepath.Join(in.Dir, name)
 	if ReservedName(name) {
 		w.fail(in, name, tradestat.Fail(tradestat.Unsupported, "names ending in .report.txt or .rejects.csv are reserved for reports; rename the file"))
@@ -193,8 +194,8 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 	if err != nil {
 		return nil // gone meanwhile
 	}
-	src := SourceFromPath(path)
-	_, sha, err := Hash(src)
+	src := ingest.SourceFromPath(path)
+	_, sha, err := ingest.Hash(src)
 	if err != nil {
 		w.fail(in, name, err)
 		return nil
@@ -215,7 +216,7 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 		return nil
 	}
 	defer os.Remove(rejectsPath)
-	rw, err := NewRejectWriter(rf)
+	rw, err := ingest.NewRejectWriter(rf)
 	if err != nil {
 		rf.Close()
 		w.Log.Error("cannot write the reject report; the file stays in the inbox", "file", name, "err", err)
@@ -225,7 +226,7 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 	opts.Rejects = rw.Write
 	opts.SHA256 = sha
 	var last time.Time
-	opts.Progress = func(p Progress) { // plain lines for logs, at most one every 5 s
+	opts.Progress = func(p ingest.Progress) { // plain lines for logs, at most one every 5 s
 		if w.Options.Progress != nil {
 			w.Options.Progress(p)
 		}
@@ -239,7 +240,7 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 	cerr := rw.Close()
 	rf.Close()
 	switch {
-	case IsChanged(err):
+	case ingest.IsChanged(err):
 		w.Log.Warn("the file changed while it was loaded; nothing was kept, and it is loaded again once it is complete", "file", name)
 		return nil
 	case tradestat.KindOf(err).OfInput():
@@ -262,7 +263,7 @@ func (w *Worker) process(ctx context.Context, in Inbox, loader *Loader, name str
 	if rep.Rejected > 0 {
 		rejects = rejectsPath
 	}
-	w.file(in, name, doneDir, ReportText(rep), rejects)
+	w.file(in, name, doneDir, ingest.ReportText(rep), rejects)
 	return nil
 }
 
@@ -277,39 +278,4 @@ func (w *Worker) file(in Inbox, name, dir, report, rejects string) {
 	if err := in.file(name, dir, report, rejects); err != nil {
 		w.Log.Error("cannot file away; it stays in the inbox, and the other files go on", "file", name, "region", in.Region, "to", dir, "err", err)
 	}
-}
-
-// ReportText is a load's report as a person reads it, in the load's language: the
-// accounting line, the format, the figures the file cannot give, the columns left unread, the
-// notes and the first rejects.
-func ReportText(rep Report) string {
-	p := rep.Lang.Printer()
-	var b strings.Builder
-	fmt.Fprintln(&b, rep.String())
-	if rep.Cancelled > 0 {
-		fmt.Fprintln(&b, p.T("of the lots loaded, %d did not complete trading (流标, 废标, 终止 …): they replace their earlier versions and count in no figure", rep.Cancelled))
-	}
-	fmt.Fprintln(&b, p.T("format: %s, %d bytes, SHA-256 %s, batch %s", rep.Format, rep.Size, rep.SHA256, rep.BatchID))
-	if len(rep.Sheets) > 0 {
-		fmt.Fprintln(&b, p.T("sheets read: %s", strings.Join(rep.Sheets, ", ")))
-	}
-	if len(rep.Gaps) > 0 {
-		fmt.Fprintln(&b, p.T("figures this file cannot give:"))
-		for _, g := range rep.Gaps {
-			fmt.Fprintln(&b, "  -", g)
-		}
-	}
-	if len(rep.Unread) > 0 {
-		fmt.Fprintln(&b, p.T("columns left unread: %s", strings.Join(rep.Unread, p.T(", "))))
-	}
-	for _, n := range rep.Notes {
-		fmt.Fprintln(&b, p.T("note: %s", n))
-	}
-	for _, r := range rep.FirstRejects {
-		fmt.Fprintln(&b, p.T("rejected: %s", r.Text(rep.Lang)))
-	}
-	if rep.Rejected > len(rep.FirstRejects) {
-		fmt.Fprintln(&b, p.T("… and %d more rejects in the reject report", rep.Rejected-len(rep.FirstRejects)))
-	}
-	return b.String()
 }

@@ -1,4 +1,4 @@
-package ingest_test
+package inbox_test
 
 import (
 	"context"
@@ -12,7 +12,9 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/commit"
 	"tradestat/division"
+	"tradestat/inbox"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
@@ -24,24 +26,24 @@ import (
 func TestInboxNames(t *testing.T) {
 	conn, cfg := chtest.Open(t)
 	ctx := context.Background()
-	inbox := t.TempDir()
+	dir := t.TempDir()
 	lot := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\nP1,1,x,工程建设,530502,2021-03-01,200,100\n"
 	for _, n := range []string{"a.csv.part", "b.csv.tmp", "x.csv.report.txt"} {
-		if err := os.WriteFile(filepath.Join(inbox, n), []byte(lot), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(lot), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w := &ingest.Worker{Inbox: inbox, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	w := &inbox.Worker{Inbox: dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	if err := w.ProcessOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"a.csv.part", "b.csv.tmp"} {
-		if _, err := os.Stat(filepath.Join(inbox, n)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
 			t.Errorf("%s was touched: %v", n, err)
 		}
 	}
-	report, err := os.ReadFile(filepath.Join(inbox, "failed", "x.csv.report.txt.report.txt"))
+	report, err := os.ReadFile(filepath.Join(dir, "failed", "x.csv.report.txt.report.txt"))
 	if err != nil || !strings.Contains(string(report), "留给导入报告") {
 		t.Errorf("x.csv.report.txt: %v %s", err, report)
 	}
@@ -50,7 +52,7 @@ func TestInboxNames(t *testing.T) {
 		t.Errorf("%d lots loaded from files that are not to be read: %v", n, err)
 	}
 	// Content other than what was hashed: refused as changed, nothing kept.
-	_, err = ingest.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "c.csv", Data: []byte(lot)}, ingest.Options{SHA256: strings.Repeat("0", 64)})
+	_, err = commit.NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "c.csv", Data: []byte(lot)}, ingest.Options{SHA256: strings.Repeat("0", 64)})
 	if !ingest.IsChanged(err) {
 		t.Errorf("a file that changed while loading: %v", err)
 	}
@@ -66,10 +68,10 @@ func TestInboxNames(t *testing.T) {
 func TestRegionInboxes(t *testing.T) {
 	conn, cfg := chtest.Open(t)
 	ctx := context.Background()
-	top := ingest.Inbox{Dir: t.TempDir()}
+	top := inbox.Inbox{Dir: t.TempDir()}
 	lots := "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan\n" +
 		"T1,1,x,工程建设,530581,2021-03-01,200,100\nL1,1,y,工程建设,530502,2021-03-02,300,250\n"
-	put := func(in ingest.Inbox, name string) {
+	put := func(in inbox.Inbox, name string) {
 		t.Helper()
 		if err := os.MkdirAll(in.Dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -78,7 +80,7 @@ func TestRegionInboxes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &ingest.Worker{Inbox: top.Dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	w := &inbox.Worker{Inbox: top.Dir, Options: ingest.Options{Region: division.MustRegion("530500")}, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Connect: func(ctx context.Context) (driver.Conn, error) { return warehouse.Open(ctx, cfg) }}
 	count := func() uint64 {
 		t.Helper()
@@ -88,7 +90,7 @@ func TestRegionInboxes(t *testing.T) {
 		}
 		return n
 	}
-	report := func(in ingest.Inbox, dir, name string) string {
+	report := func(in inbox.Inbox, dir, name string) string {
 		t.Helper()
 		_, filed, err := in.Status(10, false)
 		if err != nil {
@@ -147,7 +149,7 @@ func TestRegionInboxes(t *testing.T) {
 	}
 }
 
-// TestLongNames: a name past ingest.MaxNameBytes (a Chinese name of 85 characters is 255 bytes) is
+// TestLongNames: a name past inbox.MaxNameBytes (a Chinese name of 85 characters is 255 bytes) is
 // cut at a character's boundary with its extension and a tag of the whole name, so that the
 // worker's reports named after it fit the file system, and two long names stay two.
 func TestLongNames(t *testing.T) {
@@ -155,15 +157,15 @@ func TestLongNames(t *testing.T) {
 	for _, tt := range []struct{ name, ext string }{
 		{"短名.csv", ".csv"}, {long + ".csv", ".csv"}, {long + "甲.xlsx", ".xlsx"}, {long + "乙.xlsx", ".xlsx"}, {long, ""},
 	} {
-		got := ingest.FitName(tt.name)
-		if len(got) > ingest.MaxNameBytes || !utf8.ValidString(got) || !strings.HasSuffix(got, tt.ext) || len(got+".rejects-.csv") > 255 {
-			t.Errorf("ingest.FitName(%q) = %q (%d bytes)", tt.name, got, len(got))
+		got := inbox.FitName(tt.name)
+		if len(got) > inbox.MaxNameBytes || !utf8.ValidString(got) || !strings.HasSuffix(got, tt.ext) || len(got+".rejects-.csv") > 255 {
+			t.Errorf("inbox.FitName(%q) = %q (%d bytes)", tt.name, got, len(got))
 		}
-		if len(tt.name) <= ingest.MaxNameBytes && got != tt.name {
-			t.Errorf("ingest.FitName(%q) = %q: a short name is kept", tt.name, got)
+		if len(tt.name) <= inbox.MaxNameBytes && got != tt.name {
+			t.Errorf("inbox.FitName(%q) = %q: a short name is kept", tt.name, got)
 		}
 	}
-	if ingest.FitName(long+"甲.xlsx") == ingest.FitName(long+"乙.xlsx") {
+	if inbox.FitName(long+"甲.xlsx") == inbox.FitName(long+"乙.xlsx") {
 		t.Error("two long names became one")
 	}
 }

@@ -1,4 +1,4 @@
-package ingest
+package commit
 
 import (
 	"context"
@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"tradestat"
+
 	"tradestat/division"
+	"tradestat/ingest"
 	"tradestat/internal/chtest"
 	"tradestat/msg"
 )
@@ -16,6 +19,9 @@ import (
 // TestStoppedLoads: a load stopped before its lots moved leaves nothing any reader sees; one
 // stopped right after the move is completed by the next load — its daily figures and its
 // batch record — so that figures, lists and records agree again.
+// canonicalHeader is the header of the canonical CSV, every column a lot may have.
+const canonicalHeader = "project_code,lot_code,name,trade_type,place_code,deal_date,budget_yuan,amount_yuan,online\n"
+
 func TestStoppedLoads(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
@@ -27,13 +33,13 @@ func TestStoppedLoads(t *testing.T) {
 		}
 		return n
 	}
-	file := func(codes ...string) Source {
+	file := func(codes ...string) ingest.Source {
 		var b strings.Builder
 		b.WriteString(canonicalHeader)
 		for _, c := range codes {
 			b.WriteString(c + ",1,x,工程建设,530502,2021-03-01,100,90,否\n")
 		}
-		return Source{Name: codes[0] + ".csv", Data: []byte(b.String())}
+		return ingest.Source{Name: codes[0] + ".csv", Data: []byte(b.String())}
 	}
 	stop := errors.New("stopped")
 
@@ -42,7 +48,7 @@ func TestStoppedLoads(t *testing.T) {
 	l.BatchSize, l.InsertRows = 1, 1
 	bad := file("A", "B")
 	bad.Data = append(bad.Data, []byte("C,1,x,no such type,530502,2021-03-01,100,90,否\n")...)
-	if _, err := l.Load(ctx, bad, Options{Rejects: func(Reject) error { return stop }}); !errors.Is(err, stop) {
+	if _, err := l.Load(ctx, bad, ingest.Options{Rejects: func(ingest.Reject) error { return stop }}); !errors.Is(err, stop) {
 		t.Fatalf("load stopped by its reject report: %v", err)
 	}
 	if n := count("SELECT count() FROM deals"); n != 0 {
@@ -56,7 +62,7 @@ func TestStoppedLoads(t *testing.T) {
 	l = NewLoader(conn, division.MustRegion("530500"))
 	l.now = func() time.Time { return time.Now().Add(-time.Hour) }
 	l.afterMove = func() error { return stop }
-	if _, err := l.Load(ctx, file("P1", "P2", "P3"), Options{}); !errors.Is(err, stop) {
+	if _, err := l.Load(ctx, file("P1", "P2", "P3"), ingest.Options{}); !errors.Is(err, stop) {
 		t.Fatalf("load stopped after the move: %v", err)
 	}
 	if count("SELECT count() FROM deals") != 3 || count("SELECT count() FROM ingest_batches") != 0 || count("SELECT toUInt64(sum(lots)) FROM figures_daily") != 0 {
@@ -73,7 +79,7 @@ func TestStoppedLoads(t *testing.T) {
 		}
 	}
 	// The next load, of another file, completes it first.
-	if _, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, file("Q1"), Options{}); err != nil {
+	if _, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, file("Q1"), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count("SELECT toUInt64(sum(lots)) FROM figures_daily"); n != 4 {
@@ -101,8 +107,8 @@ func TestTotalsStayExact(t *testing.T) {
 	for i := range 46200 { // 46,200 × 1万亿元 > 2^62 fen
 		fmt.Fprintf(&b, "T%06d,1,x,工程建设,530502,2021-03-01,1000000000000,1000000000000,否\n", i)
 	}
-	_, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, Source{Name: "huge.csv", Data: []byte(b.String())}, Options{})
-	if !isUnreadable(err) || !strings.Contains(msg.Chinese.Say(err), "上限") {
+	_, err := NewLoader(conn, division.MustRegion("530500")).Load(ctx, ingest.Source{Name: "huge.csv", Data: []byte(b.String())}, ingest.Options{})
+	if tradestat.KindOf(err) != tradestat.Unsupported || !strings.Contains(msg.Chinese.Say(err), "上限") {
 		t.Fatalf("a load past the exact range: %v", err)
 	}
 	var n uint64

@@ -1,4 +1,4 @@
-package ingest
+package commit
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/ingest"
 )
 
 // The columns of an insert into deals, in the order chunk fills them. They are named: 18.16
@@ -147,8 +148,20 @@ func (in *inserter) abort() {
 const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
 	rows_read, loaded, rejected, skipped, duplicates, region, versions, cancelled`
 
+// record is a load's account as its batch record holds it: the reading's account and what the
+// commit adds to it.
+type record struct {
+	rep     *ingest.Report
+	demo    bool
+	started time.Time
+	// versions: the lot versions the load replaced were kept in deal_versions, so that it can
+	// be withdrawn (not in cluster mode).
+	versions bool
+}
+
 // insertBatch writes a load's account into ingest_batches, or with a state into ingest_pending.
-func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Report, demo bool, started, finished time.Time) error {
+func (l *Loader) insertBatch(ctx context.Context, table, state string, rec record) error {
+	rep := rec.rep
 	cols := batchColumns
 	if state != "" {
 		cols += ", state"
@@ -158,8 +171,8 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rep Repor
 		return fmt.Errorf("prepare batch record: %w", err)
 	}
 	defer batch.Close()
-	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, boolByte(demo), started, finished,
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rep.versions), uint64(rep.Cancelled)}
+	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, boolByte(rec.demo), rec.started, l.now(),
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rec.versions), uint64(rep.Cancelled)}
 	if state != "" {
 		row = append(row, state)
 	}

@@ -1,4 +1,4 @@
-package ingest
+package commit
 
 import (
 	"context"
@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"tradestat"
+	"tradestat/ingest"
 	"tradestat/money"
 )
 
@@ -68,7 +68,8 @@ func (st *stage) drop(ctx context.Context) {
 // account to ingest_pending, moves its lots into deals, brings the rollups up to date and
 // records the batch. Once it has the lease it is not cancelled: a SIGTERM lets it end its
 // step. Stopped all the same (SIGKILL), it is completed by the next writer (recoverStopped).
-func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals, demo bool, started time.Time, rejects func(Reject) error) error {
+func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, rejects func(ingest.Reject) error) error {
+	rep := rec.rep
 	le, err := l.leases.hold(ctx)
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	}
 	first := others == 0
 	if !st.staged {
-		return l.commitUnstaged(ctx, st, rep, demo, started, first)
+		return l.commitUnstaged(ctx, st, rec, first)
 	}
 	outside := 0
 	if !first {
@@ -107,7 +108,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 			return err
 		}
 	}
-	rep.versions = true
+	rec.versions = true
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
 	// client-side set that would grow with the file; before the move, so that the account
 	// written with the load is whole and a load completed by another writer keeps it.
@@ -117,7 +118,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	if err := l.recordGaps(ctx, st, rep, outside > 0); err != nil {
 		return err
 	}
-	if err := l.insertBatch(ctx, "ingest_pending", "pending", *rep, demo, started, l.now()); err != nil {
+	if err := l.insertBatch(ctx, "ingest_pending", "pending", rec); err != nil {
 		return err
 	}
 	if err := le.check(ctx); err != nil {
@@ -137,18 +138,19 @@ func (l *Loader) commit(ctx context.Context, st *stage, rep *Report, own totals,
 	if err := le.check(ctx); err != nil {
 		return figuresBehind(rep, err)
 	}
-	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+	return l.insertBatch(ctx, "ingest_batches", "", rec)
 }
 
 // figuresBehind is a load whose lots moved into deals but whose figures could not be brought
 // up to date: the next writer (a load, the worker, a withdrawal) completes them from the
 // account the load left, and the message says so.
-func figuresBehind(rep *Report, err error) error {
+func figuresBehind(rep *ingest.Report, err error) error {
 	return tradestat.FailWith(tradestat.Unavailable, err, "the lots of %s are in the database but its figures could not be brought up to date (%v); the next load or the ingest worker completes them", rep.File, err)
 }
 
 // commitUnstaged is the commit of cluster mode, whose lots went straight into deals.
-func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rep *Report, demo bool, started time.Time, first bool) error {
+func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rec record, first bool) error {
+	rep := rec.rep
 	if err := l.countLots(ctx, st, rep); err != nil {
 		return err
 	}
@@ -158,7 +160,7 @@ func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rep *Report, dem
 	if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
 		return err
 	}
-	return l.insertBatch(ctx, "ingest_batches", "", *rep, demo, started, l.now())
+	return l.insertBatch(ctx, "ingest_batches", "", rec)
 }
 
 // refreshFigures brings the rollups up to date after a load's lots moved: by adding the load's
@@ -173,13 +175,13 @@ func (l *Loader) refreshFigures(ctx context.Context, batch uint64, alone bool) e
 
 // countLots counts the load's distinct lots and those of them that did not complete; the rows
 // that became no lot of their own were merged as duplicates.
-func (l *Loader) countLots(ctx context.Context, st *stage, rep *Report) error {
+func (l *Loader) countLots(ctx context.Context, st *stage, rep *ingest.Report) error {
 	var loaded, cancelled uint64
 	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf(st.rows())+")").Scan(&loaded, &cancelled); err != nil {
 		return fmt.Errorf("count distinct lots: %w", err)
 	}
 	rep.Loaded, rep.Cancelled = int(loaded), int(cancelled)
-	rep.Duplicates = rep.valid - rep.Loaded
+	rep.Duplicates = rep.Valid() - rep.Loaded
 	return nil
 }
 
@@ -207,7 +209,7 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 	}
 	for i := range own {
 		if s := money.Fen(stored[i]); s < 0 || s >= tradestat.MaxTotal-own[i] {
-			return unreadable("the total of the lots would pass the range that is computed exactly (%s in 10k yuan); nothing was loaded", tradestat.MaxTotal.Wan())
+			return tradestat.Fail(tradestat.Unsupported, "the total of the lots would pass the range that is computed exactly (%s in 10k yuan); nothing was loaded", tradestat.MaxTotal.Wan())
 		}
 	}
 	return nil
@@ -336,7 +338,7 @@ func cancelledOf(from string) string {
 // premium basis were counted over the file's rows; when rows of one lot were merged, or rows
 // were rejected after the file was read, they are counted again over the lots the load
 // brings, so that the account states lots, not rows.
-func (l *Loader) recordGaps(ctx context.Context, st *stage, rep *Report, recount bool) error {
+func (l *Loader) recordGaps(ctx context.Context, st *stage, rep *ingest.Report, recount bool) error {
 	if rep.NoBudget+rep.NoReserve == 0 && len(rep.Unread) == 0 && len(rep.Notes) == 0 {
 		return nil
 	}
@@ -351,8 +353,7 @@ func (l *Loader) recordGaps(ctx context.Context, st *stage, rep *Report, recount
 			tradestat.TypeNames(tradestat.Tender), tradestat.TypeNames(tradestat.Auction)).Scan(&nb, &nr); err != nil {
 			return fmt.Errorf("count lots without a basis: %w", err)
 		}
-		rep.gaps.noBudget, rep.gaps.noReserve = int(nb), int(nr)
-		rep.NoBudget, rep.NoReserve, rep.Gaps = int(nb), int(nr), rep.gaps.describe(rep.Lang.Printer())
+		rep.Recount(int(nb), int(nr))
 	}
 	notes := append(append(append([]string{}, rep.Gaps...), rep.Unread...), rep.Notes...)
 	batchIns, err := l.conn.PrepareBatch(ctx, "INSERT INTO ingest_gaps (batch_id, no_budget, no_reserve, notes)")

@@ -1,4 +1,4 @@
-package ingest_test
+package commit_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
@@ -22,7 +23,7 @@ import (
 func TestLoadFileAccountsAndReplaces(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	store := query.New(conn, division.MustRegion("530500"))
 	year := tradestattest.Year(t, 2021)
 
@@ -87,7 +88,7 @@ func TestLoadFileAccountsAndReplaces(t *testing.T) {
 
 func TestLoadFileUnreadable(t *testing.T) {
 	conn, _ := chtest.Open(t)
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	for _, path := range []string{"testdata/empty.csv", "testdata/missing-amount.csv", "testdata/no-such-file.csv"} {
 		if _, err := loader.LoadFile(context.Background(), path, ingest.Options{}); err == nil {
 			t.Errorf("%s: loaded without error", path)
@@ -115,7 +116,7 @@ func TestLoadStoppedMidFile(t *testing.T) {
 		fmt.Fprintf(&b, "P%05d,001,工程建设,530502,2021-06-01,%s\n", i, amount)
 	}
 	src := ingest.Source{Name: "stops.csv", Data: []byte(b.String())}
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	loader.BatchSize = 500
 	stop := errors.New("disk full")
 	if _, err := loader.Load(ctx, src, ingest.Options{Rejects: func(ingest.Reject) error { return stop }}); !errors.Is(err, stop) {
@@ -184,7 +185,7 @@ func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 func TestDailyFollowsDeals(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	if _, err := demo.Load(ctx, loader, division.MustRegion("530500")); err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func firstDiff(a, b []string) string {
 func TestSkipOnlyUnchanged(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	file := func(name, amount string) ingest.Source {
 		return ingest.Source{Name: name, Data: []byte("project_code,lot_code,trade_type,place_code,deal_date,amount_yuan\nP1,1,工程建设,530502,2021-06-01," + amount + "\nP2,1,工程建设,530521,2021-06-02,50\n")}
 	}

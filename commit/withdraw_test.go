@@ -1,4 +1,4 @@
-package ingest_test
+package commit_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat"
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
@@ -71,7 +72,7 @@ func figuresOf(table string) string {
 func TestWithdraw(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	load := func(name string) string {
 		t.Helper()
 		rep, err := loader.LoadFile(ctx, "testdata/withdraw/"+name, ingest.Options{})
@@ -93,7 +94,7 @@ func TestWithdraw(t *testing.T) {
 	// b.csv: P1 (900 → 800 元, moved to 2022) and P2 (renamed) replaced; P5 (250 元, 2021) and P6
 	// (90 元, 2023) added. Withdrawn: 2021 gets P1 back and loses P5, 2022 loses P1's 800, 2023
 	// loses P6.
-	want := []ingest.YearChange{{Year: 2021, Lots: 0, Amount: money.Fen(90000 - 25000)}, {Year: 2022, Lots: -1, Amount: -80000}, {Year: 2023, Lots: -1, Amount: -9000}}
+	want := []commit.YearChange{{Year: 2021, Lots: 0, Amount: money.Fen(90000 - 25000)}, {Year: 2022, Lots: -1, Amount: -80000}, {Year: 2023, Lots: -1, Amount: -9000}}
 	if plan.Removed != 2 || plan.Restored != 2 || plan.Kept != 0 || fmt.Sprint(plan.Years) != fmt.Sprint(want) ||
 		plan.LotsBefore != 6 || plan.LotsAfter != 4 || plan.AmountBefore != money.Fen(80000+45000+180000+500000+25000+9000) || plan.AmountAfter != money.Fen(90000+45000+180000+500000) {
 		t.Errorf("plan:\n%s%+v", plan.Text(msg.Chinese), plan)
@@ -128,7 +129,7 @@ func TestWithdraw(t *testing.T) {
 		t.Errorf("withdrawing b.csv after c.csv: %+v, want 2 removed, P2 restored, P1 kept", w)
 	}
 	fresh, _ := chtest.Open(t)
-	other := ingest.NewLoader(fresh, division.MustRegion("530500"))
+	other := commit.NewLoader(fresh, division.MustRegion("530500"))
 	for _, f := range []string{"a.csv", "c.csv"} {
 		if _, err := other.LoadFile(ctx, "testdata/withdraw/"+f, ingest.Options{}); err != nil {
 			t.Fatal(err)
@@ -163,7 +164,7 @@ func deref(v any) any          { return reflect.ValueOf(v).Elem().Interface() }
 func TestCancelledLots(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	store := query.New(conn, division.MustRegion("530500"))
 	if _, err := loader.LoadFile(ctx, "testdata/withdraw/a.csv", ingest.Options{}); err != nil {
 		t.Fatal(err)

@@ -1,10 +1,11 @@
-package ingest_test
+package commit_test
 
 import (
 	"context"
 	"os"
 	"testing"
 
+	"tradestat/commit"
 	"tradestat/division"
 	"tradestat/ingest"
 	"tradestat/internal/chtest"
@@ -18,7 +19,7 @@ func BenchmarkLoad(b *testing.B) {
 		path = "testdata/mixed.csv"
 	}
 	conn, _ := chtest.Open(b)
-	loader := ingest.NewLoader(conn, division.MustRegion("530500"))
+	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	for b.Loop() {
 		rep, err := loader.LoadFile(context.Background(), path, ingest.Options{})
 		if err != nil {

@@ -1,4 +1,4 @@
-package ingest
+package commit
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 
 	"tradestat"
 	"tradestat/division"
+	"tradestat/ingest"
 )
 
 // A load made for a region may create lots in it and replace lots whose current version is in
@@ -17,7 +18,7 @@ import (
 // rejectOutside rejects the staged rows whose lot's current version lies outside the loader's
 // region, removes them from the stage and returns how many rows it rejected. It runs under
 // the write lease, so no other load moves a lot between the check and the move.
-func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *Report, rejects func(Reject) error) (int, error) {
+func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *ingest.Report, rejects func(ingest.Reject) error) (int, error) {
 	codes, all := tradestat.Filter{}.Places(l.region)
 	if all {
 		return 0, nil
@@ -44,15 +45,10 @@ func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *Report, reje
 			return 0, fmt.Errorf("check the load's lots against its region: %w", err)
 		}
 		n++
-		r := Reject{File: rep.File, Row: int(row), Column: p.T("project code / lot code"), Value: project + " / " + lot,
+		r := ingest.Reject{File: rep.File, Row: int(row), Column: p.T("project code / lot code"), Value: project + " / " + lot,
 			Reason: p.T("a lot with these codes is already loaded for a trading place outside %s; a load for %s may only add lots in it or change its own", l.region.Name(), l.region.Name())}
-		if len(rep.FirstRejects) < maxFirstRejects {
-			rep.FirstRejects = append(rep.FirstRejects, r)
-		}
-		if rejects != nil {
-			if err := rejects(r); err != nil {
-				return 0, fmt.Errorf("reject report: %w", err)
-			}
+		if err := rep.Refuse(r, rejects); err != nil {
+			return 0, err
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -61,8 +57,6 @@ func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *Report, reje
 	if n == 0 {
 		return 0, nil
 	}
-	rep.Rejected += n
-	rep.valid -= n
 	// The stage keeps the other rows: copied into a table of their own that takes its name
 	// (a mutation of the stage would read the table it rewrites).
 	kept := st.table + "_kept"
