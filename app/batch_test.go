@@ -35,7 +35,7 @@ func TestBatchCommand(t *testing.T) {
 		return out.String(), code
 	}
 	for _, f := range []string{"a.csv", "b.csv"} {
-		if out, code := run("ingest", "--reports", t.TempDir(), filepath.Join("..", "ingest", "testdata", "withdraw", f)); code != 0 {
+		if out, code := run("ingest", "--reports", t.TempDir(), filepath.Join("..", "commit", "testdata", "withdraw", f)); code != 0 {
 			t.Fatalf("ingest %s: %d\n%s", f, code, out)
 		}
 	}
