@@ -16,10 +16,7 @@ import (
 
 	"tradestat/app"
 	"tradestat/auth"
-	"tradestat/commit"
 	"tradestat/dashboard"
-	"tradestat/demo"
-	"tradestat/division"
 	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
@@ -50,10 +47,7 @@ func startWithAuth(t *testing.T) (*app.Service, string, string, warehouse.Config
 // inbox for uploads (of up to 1 MiB) and the accounts add writes into the users file.
 func startAccounts(t *testing.T, add func(file string) error) (*app.Service, string, warehouse.Config) {
 	t.Helper()
-	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
-		t.Fatal(err)
-	}
+	_, cfg := demoDB(t, "530500")
 	file := filepath.Join(t.TempDir(), "users")
 	if err := add(file); err != nil {
 		t.Fatal(err)
@@ -115,6 +109,7 @@ func signInFrom(t *testing.T, c *http.Client, base, addr, name, password string)
 // wrote: five wrong passwords lock out their address, not the others; and guesses at one
 // account from many addresses are limited as well.
 func TestSignInLimits(t *testing.T) {
+	t.Parallel()
 	_, cfg := chtest.Open(t)
 	file := filepath.Join(t.TempDir(), "users")
 	for _, u := range []string{"viewer", "analyst", "admin"} {
@@ -156,6 +151,7 @@ func TestSignInLimits(t *testing.T) {
 
 // TestRolePermissions: every route for every role — signed out, viewer, analyst, admin.
 func TestRolePermissions(t *testing.T) {
+	t.Parallel()
 	svc, _, _, _ := startWithAuth(t)
 	routes := []struct {
 		path    string
@@ -212,6 +208,7 @@ func TestRolePermissions(t *testing.T) {
 // its CSRF token is refused; a wrong password is refused and, past the limit, so is trying;
 // signing out ends the session; a screen link opens the wall display and nothing else.
 func TestSessionsAndCSRF(t *testing.T) {
+	t.Parallel()
 	svc, token, _, _ := startWithAuth(t)
 	c := client(t)
 	resp := signIn(t, c, svc.URL, "analyst", "analyst password 1")
@@ -320,10 +317,8 @@ func TestSessionsAndCSRF(t *testing.T) {
 // TestReadOnlyDashboard: the dashboard serves the figures as the read-only user, which the
 // server refuses any write.
 func TestReadOnlyDashboard(t *testing.T) {
-	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	_, cfg := demoDB(t, "530500")
 	reader := cfg
 	reader.User = "tradestat_reader"
 	svc, err := app.Start(context.Background(), reader, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -33,6 +33,7 @@ var accountRegions = []struct{ code, sibling string }{
 // another region): each gets its own region's figures exactly, or a 403 — never empty figures
 // for a view it may not see, never another region's.
 func TestAccountRegions(t *testing.T) {
+	t.Parallel()
 	screens := map[string]string{}
 	svc, inbox, cfg := startAccounts(t, func(file string) error {
 		if err := auth.AddUser(file, "root", auth.Admin, "root password 1", ""); err != nil {

@@ -17,9 +17,6 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat/app"
-	"tradestat/commit"
-	"tradestat/demo"
-	"tradestat/division"
 	"tradestat/internal/chtest"
 )
 
@@ -33,10 +30,7 @@ func startDemo(t testing.TB) *app.Service {
 // startDemoConn is startDemo, also giving a connection to the service's database.
 func startDemoConn(t testing.TB) (*app.Service, driver.Conn) {
 	t.Helper()
-	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
-		t.Fatal(err)
-	}
+	conn, cfg := demoDB(t, "530500")
 	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +59,7 @@ func get(t *testing.T, rawURL string) (int, []byte) {
 
 // TestPublishedFiguresThroughAPI: the API gives T1 and T2 exactly (golden files in testdata).
 func TestPublishedFiguresThroughAPI(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 
 	want, err := os.ReadFile("testdata/t1-summary.json")
@@ -136,6 +131,7 @@ func compare(t *testing.T, what string, got, want map[string]any) {
 
 // TestBadRequests: every malformed parameter is a 400 with a JSON message naming the problem.
 func TestBadRequests(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	tests := []struct {
 		path, mention string
@@ -192,6 +188,7 @@ func TestBadRequests(t *testing.T) {
 // TestOverviewServerSide: the five figures are in the page's HTML itself, readable without
 // JavaScript, and no element refers to another host.
 func TestOverviewServerSide(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	code, body := get(t, svc.URL+"/?year=2021")
 	if code != 200 {
@@ -219,6 +216,7 @@ func TestOverviewServerSide(t *testing.T) {
 
 // TestEmptyDatabase: before anything is loaded, pages and API answer with zeros, not errors.
 func TestEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	_, cfg := chtest.Open(t)
 	svc, err := app.Start(context.Background(), cfg, "127.0.0.1:0", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -237,6 +235,7 @@ func TestEmptyDatabase(t *testing.T) {
 
 // TestReportAPI: the report text through the API is the golden text of the report package.
 func TestReportAPI(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	for _, tt := range []struct{ path, golden string }{
 		{"/api/v1/report?year=2021", "../report/testdata/t1-annual.golden"},
@@ -262,6 +261,7 @@ func TestReportAPI(t *testing.T) {
 // TestSecurityHeaders: every response forbids framing and sniffing, and a page's scripts run
 // only by its own nonce; oversized headers and bodies are refused with 4xx.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	for _, path := range []string{"/?year=2021", "/api/v1/summary", "/assets/style.css", "/no-such-page"} {
 		resp, err := http.Get(svc.URL + path)

@@ -18,6 +18,7 @@ import (
 // figure leaves out — the cards, the API, the report sentence, the indicator export — and the
 // lot list shows exactly those lots; a view without such lots says nothing.
 func TestFiguresSayWhatTheyLeaveOut(t *testing.T) {
+	t.Parallel()
 	svc, conn := startDemoConn(t)
 	d, _ := tradestat.ParseDate("2021-11-02")
 	lots := []tradestat.Lot{

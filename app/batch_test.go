@@ -18,6 +18,7 @@ import (
 // confirmation (no terminal, no --yes), and with --yes withdraws the load, says so in Chinese
 // and records it in the audit log; the list then says 已撤回, and the same ID is refused.
 func TestBatchCommand(t *testing.T) {
+	t.Parallel()
 	conn, cfg := chtest.Open(t)
 	run := func(args ...string) (string, int) {
 		t.Helper()

@@ -181,6 +181,7 @@ var pages = []struct {
 }
 
 func TestDashboardInBrowser(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	for _, vp := range []struct {
 		name          string
@@ -188,6 +189,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}{{"desktop", 1920, 1080}, {"phone", 375, 812}} {
 		for _, pg := range pages {
 			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
+				t.Parallel() // each page in a browser of its own
 				ctx, pl := browser(t)
 				var text string
 				var painted, scrollWidth, clientWidth int
@@ -258,6 +260,7 @@ const barOf = `((id, label) => {
 // and one on a county's into the county; the breadcrumb shows the way (云南省 › 保山市 ›
 // 腾冲市) and leads back; at each level the cards are the API's figures of that area.
 func TestRegionDrillDown(t *testing.T) {
+	t.Parallel()
 	s := startRegions(t)
 	yn := s.svc["530000"]
 	ctx, pl := browser(t)
@@ -321,6 +324,7 @@ func TestRegionDrillDown(t *testing.T) {
 // TestDrillDownAndLotList: clicking a trading place's bar narrows the view to that place, and
 // the lot list behind it totals exactly the figures the cards show.
 func TestDrillDownAndLotList(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	var at []float64
@@ -388,6 +392,7 @@ func TestDrillDownAndLotList(t *testing.T) {
 // TestLanguageSwitch: the switch in the header turns a view into English and back, keeping
 // the view and every figure.
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	var htmlLang, kpis, location string
@@ -447,6 +452,7 @@ func TestLanguageSwitch(t *testing.T) {
 // TestFilterForm: each filter of the form, chosen and applied in the browser, narrows the
 // view in the URL and on the cards to what the API says of the same filter.
 func TestFilterForm(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1920, 1080)); err != nil {
@@ -496,6 +502,7 @@ func TestFilterForm(t *testing.T) {
 // TestTooltipYi: the page's 亿元 text for chart tooltips, made in the browser, is the Go
 // money package's for every amount tried.
 func TestTooltipYi(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	var wan []string
@@ -531,6 +538,7 @@ func TestTooltipYi(t *testing.T) {
 
 // TestCopyButton: a copy button puts exactly the sentence shown on the clipboard.
 func TestCopyButton(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	var shown, copied string

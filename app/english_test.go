@@ -29,6 +29,7 @@ import (
 // (lang="zh-CN": the report's sentences and figures, which go into Chinese documents, and the
 // link back to Chinese). An interface text without its English fails here.
 func TestEnglishPages(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	region := division.MustRegion("530500")
 	var names []string // data: division and lot names, longest first so that none hides a longer one
@@ -193,6 +194,7 @@ func evaluationData(t *testing.T) []string {
 // sign-in page, and for an admin the ingest page with its upload form and loads, the page
 // that withdraws a load, the audit log and the report page with its seal form.
 func TestEnglishAccountPages(t *testing.T) {
+	t.Parallel()
 	svc, loader := startWithLoader(t)
 	var rep ingest.Report
 	var err error

@@ -64,6 +64,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // TestIndicatorsXLSX: the workbook, re-read with excelize, holds cell by cell what the API
 // says: a sheet per grouping, real numbers, a title, a frozen header, totals and a footer.
 func TestIndicatorsXLSX(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	code, body := get(t, svc.URL+"/export/indicators?year=2021&by=place,family")
 	if code != 200 {
@@ -113,6 +114,7 @@ func TestIndicatorsXLSX(t *testing.T) {
 // TestIndicatorsCSV: the CSV opens as Excel on Chinese Windows opens it — a UTF-8 BOM, comma
 // separated, valid UTF-8 — and holds what the API says.
 func TestIndicatorsCSV(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	code, body := get(t, svc.URL+"/export/indicators?year=2021&by=type&format=csv")
 	if code != 200 || !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) || !utf8.Valid(body) {
@@ -137,6 +139,7 @@ func TestIndicatorsCSV(t *testing.T) {
 // TestExportFormulaInjection: text that Excel would run as a formula reaches neither export
 // as one.
 func TestExportFormulaInjection(t *testing.T) {
+	t.Parallel()
 	svc, conn := startDemoConn(t)
 	hostile := "project_code,lot_code,name,trade_type,place_code,deal_date,amount_yuan\n" +
 		"\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",001,\"=1+1\",工程建设,530502,2021-05-01,100.00\n" +
@@ -166,6 +169,7 @@ func TestExportFormulaInjection(t *testing.T) {
 // TestEvaluationTable: the self-evaluation table of 2021 holds the published figures as its
 // actual values, each with its status.
 func TestEvaluationTable(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	code, body := get(t, svc.URL+"/export/evaluation?year=2021")
 	if code != 200 {

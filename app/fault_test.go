@@ -19,7 +19,6 @@ import (
 	"tradestat/commit"
 	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/internal/chtest"
 	"tradestat/warehouse"
 )
 
@@ -116,10 +115,7 @@ func TestClickHouseRestart(t *testing.T) {
 // TestSIGTERM: the serve command, sent SIGTERM while a download is streaming, finishes the
 // download and exits 0.
 func TestSIGTERM(t *testing.T) {
-	conn, cfg := chtest.Open(t)
-	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
-		t.Fatal(err)
-	}
+	_, cfg := demoDB(t, "530500")
 	bin := buildTradestat(t)
 	port := freePort(t)
 	cmd := exec.Command(bin, "serve", "--auth", "off", "--addr", fmt.Sprintf("127.0.0.1:%d", port))

@@ -12,6 +12,7 @@ import (
 // never a 500 or a stack, and no figure changes. Free-text search is text: it finds nothing
 // and is still never a 500.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	_, before := get(t, svc.URL+"/api/v1/summary?year=2021")
 	payloads := []string{

@@ -15,6 +15,7 @@ import (
 // TestIngestCommand runs `tradestat ingest` as a user would: the account on stdout, the reject
 // report beside the file, exit status by whether the file could be read, and --dry-run.
 func TestIngestCommand(t *testing.T) {
+	t.Parallel()
 	_, cfg := chtest.Open(t)
 	dir := t.TempDir()
 	for _, f := range []string{"mixed.csv", "legacy.xls", "baoshan-2021.xlsx"} {

@@ -12,10 +12,8 @@ import (
 
 	"tradestat"
 	"tradestat/commit"
-	"tradestat/demo"
 	"tradestat/division"
 	"tradestat/ingest"
-	"tradestat/internal/chtest"
 	"tradestat/money"
 	"tradestat/query"
 )
@@ -47,11 +45,8 @@ func writeLots(t *testing.T, path string, lots []tradestat.Lot) {
 // lots are streaming to the real server, leaves no lot that any reader sees — figures, lot
 // lists, the daily table — and the next unrelated load of one lot adds exactly one.
 func TestKilledLoad(t *testing.T) {
-	conn, cfg := chtest.Open(t)
+	conn, cfg := demoDB(t, "530500")
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, commit.NewLoader(conn, division.MustRegion("530500")), division.MustRegion("530500")); err != nil {
-		t.Fatal(err)
-	}
 	store := query.New(conn, division.MustRegion("530500"))
 	all := query.Filter{From: tradestat.Date{Year: 2000, Month: 1, Day: 1}, To: tradestat.Date{Year: 2030, Month: 12, Day: 31}}
 	before, err := store.Summary(ctx, all)

@@ -44,6 +44,7 @@ type mapState struct {
 // per county, each shaded by its figure; a click on a region drills into it, and the cards
 // then read that area's figures as the API gives them.
 func TestMapDrillDown(t *testing.T) {
+	t.Parallel()
 	s := startRegions(t)
 	yn := s.svc["530000"]
 	ctx, pl := browser(t)
@@ -133,6 +134,7 @@ const textOutside = `(() => {
 // ranking, this month and this year, and the latest deals; a forced size lays it out for that
 // size. Screenshots of each are kept as artifacts.
 func TestWallDisplay(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	for _, vp := range []struct {
 		width, height int64
@@ -207,6 +209,7 @@ func TestWallDisplay(t *testing.T) {
 // TestScreenRefresh: the wall display reads its figures again without reloading the page: a
 // lot loaded after it opened shows up in its cards, its ranking and its map.
 func TestScreenRefresh(t *testing.T) {
+	t.Parallel()
 	svc, conn := startDemoConn(t)
 	ctx, pl := browser(t)
 	var before string
@@ -274,6 +277,7 @@ func TestScreenRefresh(t *testing.T) {
 // TestScreenLink: an account's screen link opens the wall display with its map and refreshes
 // it, though it signs no one in.
 func TestScreenLink(t *testing.T) {
+	t.Parallel()
 	svc, token, _, _ := startWithAuth(t)
 	ctx, pl := browser(t)
 	var m mapState
@@ -303,6 +307,7 @@ func TestScreenLink(t *testing.T) {
 // TestWallDisplayOfCounty: a county has no subdivisions to map: its wall display shows the
 // months' chart at its centre, fits the display, and refreshes that chart.
 func TestWallDisplayOfCounty(t *testing.T) {
+	t.Parallel()
 	svc := startDemo(t)
 	ctx, pl := browser(t)
 	var rank string

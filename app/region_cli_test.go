@@ -15,6 +15,7 @@ import (
 // division is a usage error; a file loaded for Yunnan keeps its Yunnan places and refuses the
 // others with a reason naming the province; --place is read within the region.
 func TestRegionFlag(t *testing.T) {
+	t.Parallel()
 	_, cfg := chtest.Open(t)
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join("..", "ingest", "testdata", "region-530000-places.csv"))

@@ -26,6 +26,7 @@ var otherRegionMarks = []string{"PLYSECRET", "隆阳秘密", "longyang-secret", 
 // its year: no page, download (inside the XLSX too), answer or refusal says anything of
 // 隆阳区's — not a figure, a date, a lot, a file name, a note or its name.
 func TestRegionSeesItsOwn(t *testing.T) {
+	t.Parallel()
 	var screen string
 	svc, inbox, cfg := startAccounts(t, func(file string) error {
 		for _, role := range []auth.Role{auth.Viewer, auth.Analyst, auth.Admin} {

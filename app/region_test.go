@@ -12,10 +12,7 @@ import (
 	"testing"
 
 	"tradestat/app"
-	"tradestat/commit"
-	"tradestat/demo"
 	"tradestat/division"
-	"tradestat/internal/chtest"
 )
 
 // regions serves one database holding Yunnan's demo to services of four regions: the
@@ -26,11 +23,7 @@ type regions struct {
 
 func startRegions(t *testing.T) regions {
 	t.Helper()
-	conn, cfg := chtest.Open(t)
-	yn := division.MustRegion("530000")
-	if _, err := demo.Load(context.Background(), commit.NewLoader(conn, yn), yn); err != nil {
-		t.Fatal(err)
-	}
+	_, cfg := demoDB(t, "530000")
 	r := regions{svc: map[string]*app.Service{}}
 	for _, code := range []string{"530000", division.NationCode, "530500", "530581"} {
 		svc, err := app.StartWith(context.Background(), cfg, app.Setup{Region: division.MustRegion(code)}, "127.0.0.1:0",
@@ -80,6 +73,7 @@ func getJSON(t *testing.T, u string, v any) {
 // TestProvincePublishedFigures: Yunnan's published 2022 figures (T4) come out of the API of a
 // province deployment exactly, and Baoshan's (T1) out of the same data by area=530500.
 func TestProvincePublishedFigures(t *testing.T) {
+	t.Parallel()
 	yn := startRegions(t).svc["530000"]
 	b, err := os.ReadFile("../demo/testdata/published.json")
 	if err != nil {
@@ -157,6 +151,7 @@ func TestProvincePublishedFigures(t *testing.T) {
 // a breakdown by area lists the area's own centre and its subdivisions with lots, and adds up
 // to the area's total; each region sees its own data and only that.
 func TestAreasAddUp(t *testing.T) {
+	t.Parallel()
 	s := startRegions(t)
 	year := "year=2022"
 	var yunnan figuresOf
@@ -222,6 +217,7 @@ func TestAreasAddUp(t *testing.T) {
 // TestAreaOutsideRegion: an area or place outside the region, or no division at all, is a 400
 // that says so, on every endpoint that takes a view.
 func TestAreaOutsideRegion(t *testing.T) {
+	t.Parallel()
 	s := startRegions(t)
 	bs := s.svc["530500"].URL
 	for _, path := range []string{"/api/v1/summary", "/api/v1/breakdown", "/api/v1/report", "/", "/report", "/screen", "/lots",
@@ -263,6 +259,7 @@ func TestAreaOutsideRegion(t *testing.T) {
 
 // TestRegionTitles: pages and sentences name the region as its level says.
 func TestRegionTitles(t *testing.T) {
+	t.Parallel()
 	s := startRegions(t)
 	for code, want := range map[string][]string{
 		"530000":            {"云南省公共资源交易统计", "全省各级交易中心累计完成交易项目"},

@@ -35,6 +35,7 @@ func pathSpellings(p string) []string {
 // the role gets the canonical path. A route added without a declared role stops the server
 // from starting, so every test fails.
 func TestRouteTableAccess(t *testing.T) {
+	t.Parallel()
 	svc, screen, inbox, _ := startWithAuth(t)
 	routes := svc.Routes()
 	if len(routes) < 15 {
@@ -141,6 +142,7 @@ func pageTokenOr(c *http.Client, u string) string {
 // TestSafeNext: where sign-in sends a browser is a parsed path on this site, never a header
 // break-out, another host, or a control character.
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	svc, _, _, _ := startWithAuth(t)
 	for _, tc := range []struct{ next, want string }{
 		{"/lots?year=2021", "/lots?year=2021"},
@@ -177,6 +179,7 @@ func TestSafeNext(t *testing.T) {
 // TestAmbiguousParameters: a parameter given twice, or one no route reads, is a 400 with a
 // message, never the first value or all the data.
 func TestAmbiguousParameters(t *testing.T) {
+	t.Parallel()
 	svc, _, _, _ := startWithAuth(t)
 	c := client(t)
 	signIn(t, c, svc.URL, "analyst", "analyst password 1")
@@ -238,6 +241,7 @@ func TestAmbiguousParameters(t *testing.T) {
 // TestAnonymousSignInPagesKeepNothing: the sign-in page's CSRF token is stateless, so
 // cookie-less requests for it (anyone on the network can send them) leave no memory behind.
 func TestAnonymousSignInPagesKeepNothing(t *testing.T) {
+	// Not in parallel: it measures the heap of this process, which other tests would grow.
 	svc, _, _, _ := startWithAuth(t)
 	heap := func() uint64 {
 		runtime.GC()
@@ -268,6 +272,7 @@ func TestAnonymousSignInPagesKeepNothing(t *testing.T) {
 // page, answer and download an account gets says Cache-Control: no-store (the map shapes and
 // the assets, which hold no figures, may be kept).
 func TestHeadAndNoStore(t *testing.T) {
+	t.Parallel()
 	svc, _, _, _ := startWithAuth(t)
 	admin := client(t)
 	signIn(t, admin, svc.URL, "admin", "admin password 1")

@@ -34,6 +34,7 @@ import (
 // changes names the two lots and the file that changed them. Revoked, the seal is no longer
 // in force, and stays listed.
 func TestSeal(t *testing.T) {
+	t.Parallel()
 	svc, _, _, cfg := startWithAuth(t)
 	cli := func(args ...string) (string, int) {
 		t.Helper()
@@ -342,6 +343,7 @@ func TestSeal(t *testing.T) {
 // TestSealInBrowser: in Chromium, the overview of a sealed year shows the 已定稿 mark with the
 // difference a later load made, and its link opens the list of the changed lots.
 func TestSealInBrowser(t *testing.T) {
+	t.Parallel()
 	svc, conn := startDemoConn(t)
 	ctx := context.Background()
 	loader := commit.NewLoader(conn, division.MustRegion("530500"))

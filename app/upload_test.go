@@ -109,6 +109,7 @@ func startWorker(t *testing.T, dir string, cfg warehouse.Config) {
 // refused with a message; a name with directories stays in the inbox. Every sign-in, the
 // upload and an export land in the audit log with who, what and which filters.
 func TestUpload(t *testing.T) {
+	t.Parallel()
 	svc, _, inbox, cfg := startWithAuth(t)
 	startWorker(t, inbox, cfg)
 

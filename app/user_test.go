@@ -16,6 +16,7 @@ import (
 // TestUserCommand: `tradestat user` adds accounts and screen links with or without a region,
 // the region given before or after the names, and refuses a code that is no division.
 func TestUserCommand(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "users")
 	env := func(k string) string {
 		return map[string]string{"TRADESTAT_USERS": file, "TRADESTAT_REGION": "530500"}[k]

@@ -23,6 +23,7 @@ import (
 // withdrawal is in the audit log; an analyst may not open the page; a second withdrawal of
 // the same load is a 409 with its reason.
 func TestWithdrawPage(t *testing.T) {
+	t.Parallel()
 	svc, loader := startWithLoader(t)
 	admin := client(t)
 	signIn(t, admin, svc.URL, "admin", "admin password 1")

@@ -37,13 +37,17 @@ import (
 //
 // WRITE_SEEDS=N runs more seeds.
 func TestWritesUnderFaults(t *testing.T) {
+	t.Parallel() // each seed writes a database of its own, whatever else runs
 	seeds := 3
 	if n, err := strconv.Atoi(os.Getenv("WRITE_SEEDS")); err == nil && n > 0 {
 		seeds = n
 	}
 	bin := buildTradestat(t)
 	for seed := range seeds {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { writesUnderFaults(t, bin, uint64(seed)) })
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			writesUnderFaults(t, bin, uint64(seed))
+		})
 	}
 }
 

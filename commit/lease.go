@@ -97,14 +97,13 @@ func (ls *leases) take(ctx context.Context) (*lease, error) {
 		}
 		if free {
 			table := fmt.Sprintf("%s%020d", leasePrefix, n+1)
-			err := ls.conn.Exec(ctx, "CREATE TABLE "+table+" (holder String, at DateTime, released UInt8) ENGINE = Log")
+			// The table is created with its holder's first heartbeat in one statement, which the
+			// server completes whatever becomes of this process: a lease whose holder was killed
+			// right after taking it names that holder, and is known to be free at once.
+			err := ls.conn.Exec(ctx, "CREATE TABLE "+table+" ENGINE = Log AS SELECT toString(?) AS holder, now() AS at, toUInt8(0) AS released", ls.me.String())
 			if err == nil {
-				le := &lease{ls: ls, table: table, stop: make(chan struct{}), done: make(chan struct{})}
-				if err := le.write(ctx, 0); err != nil {
-					return nil, fmt.Errorf("write lease: %w", err)
-				}
 				ls.dropOlder(ctx, n+1)
-				return le, nil
+				return &lease{ls: ls, table: table, stop: make(chan struct{}), done: make(chan struct{})}, nil
 			}
 			if !tableTaken(err) {
 				return nil, fmt.Errorf("write lease: %w", err)
