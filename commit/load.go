@@ -136,8 +136,15 @@ func (l *Loader) Commit(ctx context.Context, recs Records) (ingest.Report, error
 	version := uint64(started.UnixNano())
 	cur := newChunk(l.BatchSize)
 	var own totals // the load's own money, for the bound on totals (commit)
+	lots := 0
 	err = recs.Read(scanCtx, l.region, &rep, func(lot tradestat.Lot) error {
+		// A reader rejects a row whose place lies outside the region, with its reason; a lot
+		// that got here all the same would be the reader's fault, and nothing of it is kept.
+		if d, ok := l.region.Tree().Code(lot.PlaceCode); !ok || !l.region.Contains(d) {
+			return fmt.Errorf("%s row %d: the reader handed a lot at %q, outside %s; nothing was loaded", src.Name, lot.SourceRow, lot.PlaceCode, l.region.Code())
+		}
 		version++
+		lots++
 		own.add(lot)
 		cur.add(lot, batch, version)
 		if cur.len() < l.BatchSize {
@@ -167,7 +174,7 @@ func (l *Loader) Commit(ctx context.Context, recs Records) (ingest.Report, error
 	if err != nil {
 		return rep, err
 	}
-	if err := l.commit(ctx, st, record{rep: &rep, demo: src.Demo, started: started}, own, src.Rejects); err != nil {
+	if err := l.commit(ctx, st, record{rep: &rep, demo: src.Demo, started: started, lots: lots}, own, src.Rejects); err != nil {
 		return rep, fmt.Errorf("load %s: %w", src.Name, err)
 	}
 	return rep, nil

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"tradestat"
+
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"tradestat/commit"
@@ -337,4 +339,64 @@ func TestSkipOnlyUnchanged(t *testing.T) {
 			t.Errorf("step %d (%s): amount %s, want %s", i, step.src.Name, got.Wan(), step.want.Wan())
 		}
 	}
+}
+
+// TestCommitKeepsToItsRegion: whatever a reader hands the committer, a load for a region
+// writes no lot outside it — a lot placed elsewhere refuses the whole load.
+func TestCommitKeepsToItsRegion(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	lot := func(place string) tradestat.Lot {
+		return tradestat.Lot{ProjectCode: "P-" + place, LotCode: "1", Type: tradestat.Construction, PlaceCode: place,
+			DealDate: tradestat.Date{Year: 2021, Month: 3, Day: 1}, Amount: 100 * money.Yuan}
+	}
+	for _, tt := range []struct {
+		name string
+		lots []tradestat.Lot
+		ok   bool
+	}{
+		{"in the region", []tradestat.Lot{lot("530581")}, true},
+		{"elsewhere in the city", []tradestat.Lot{lot("530581"), lot("530521")}, false},
+		{"outside the province", []tradestat.Lot{lot("110101")}, false},
+		{"no such place", []tradestat.Lot{lot("999999")}, false},
+	} {
+		before := countDeals(t, conn)
+		rep, err := commit.NewLoader(conn, division.MustRegion("530581")).Commit(ctx, records{name: tt.name, lots: tt.lots})
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if tt.ok && (!rep.Balanced() || rep.Loaded != len(tt.lots)) {
+			t.Errorf("%s: the account does not add up: %s", tt.name, rep)
+		}
+		if got, want := countDeals(t, conn)-before, map[bool]int{true: len(tt.lots), false: 0}[tt.ok]; got != want {
+			t.Errorf("%s: %d lots written, want %d", tt.name, got, want)
+		}
+	}
+}
+
+func countDeals(t *testing.T, conn driver.Conn) int {
+	t.Helper()
+	var n uint64
+	if err := conn.QueryRow(context.Background(), "SELECT count() FROM deals FINAL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
+}
+
+// records is a reader that hands the committer lots as they are, as a careless one would.
+type records struct {
+	name string
+	lots []tradestat.Lot
+}
+
+func (r records) Origin() ingest.Origin { return ingest.Origin{Name: r.name} }
+
+func (r records) Read(_ context.Context, _ division.Region, rep *ingest.Report, emit func(tradestat.Lot) error) error {
+	for _, l := range r.lots {
+		rep.Read++
+		if err := emit(l); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -102,6 +102,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 		if outside, err = l.rejectOutside(ctx, st, rep, rejects); err != nil {
 			return err
 		}
+		rec.lots -= outside
 		// The versions the load replaces are kept before it replaces them, so that it can be
 		// withdrawn; a first load replaces none.
 		if err := l.keepVersions(ctx, st); err != nil {
@@ -112,7 +113,7 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
 	// client-side set that would grow with the file; before the move, so that the account
 	// written with the load is whole and a load completed by another writer keeps it.
-	if err := l.countLots(ctx, st, rep); err != nil {
+	if err := l.countLots(ctx, st, rec); err != nil {
 		return err
 	}
 	if err := l.recordGaps(ctx, st, rep, outside > 0); err != nil {
@@ -151,7 +152,7 @@ func figuresBehind(rep *ingest.Report, err error) error {
 // commitUnstaged is the commit of cluster mode, whose lots went straight into deals.
 func (l *Loader) commitUnstaged(ctx context.Context, st *stage, rec record, first bool) error {
 	rep := rec.rep
-	if err := l.countLots(ctx, st, rep); err != nil {
+	if err := l.countLots(ctx, st, rec); err != nil {
 		return err
 	}
 	if err := l.recordGaps(ctx, st, rep, false); err != nil {
@@ -175,13 +176,14 @@ func (l *Loader) refreshFigures(ctx context.Context, batch uint64, alone bool) e
 
 // countLots counts the load's distinct lots and those of them that did not complete; the rows
 // that became no lot of their own were merged as duplicates.
-func (l *Loader) countLots(ctx context.Context, st *stage, rep *ingest.Report) error {
+func (l *Loader) countLots(ctx context.Context, st *stage, rec record) error {
+	rep := rec.rep
 	var loaded, cancelled uint64
 	if err := l.conn.QueryRow(ctx, "SELECT count(), countIf(c = 1) FROM ("+cancelledOf(st.rows())+")").Scan(&loaded, &cancelled); err != nil {
 		return fmt.Errorf("count distinct lots: %w", err)
 	}
 	rep.Loaded, rep.Cancelled = int(loaded), int(cancelled)
-	rep.Duplicates = rep.Valid() - rep.Loaded
+	rep.Duplicates = rec.lots - rep.Loaded
 	return nil
 }
 

@@ -154,6 +154,7 @@ type record struct {
 	rep     *ingest.Report
 	demo    bool
 	started time.Time
+	lots    int // rows the reader handed as lots: Loaded + Duplicates once counted
 	// versions: the lot versions the load replaced were kept in deal_versions, so that it can
 	// be withdrawn (not in cluster mode).
 	versions bool

@@ -272,7 +272,6 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 				rep.Rejected++
 				return rep.reject(*r.reject, opts.Rejects)
 			}
-			rep.valid++
 			gaps.add(r.lot, hasBudget, hasReserve)
 			return emit(r.lot)
 		})

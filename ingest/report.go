@@ -69,18 +69,13 @@ type Report struct {
 
 	FirstRejects []Reject // the first rejects, for a summary on screen; all go to Options.Rejects
 
-	valid int       // rows that became lots: Loaded + Duplicates
-	gaps  basisGaps // NoBudget and NoReserve, and whether the file had the columns
+	gaps basisGaps // NoBudget and NoReserve, and whether the file had the columns
 }
 
-// Valid is how many rows became lots: Loaded + Duplicates once the load has counted them.
-func (r Report) Valid() int { return r.valid }
-
-// Refuse turns a row that was read as a lot into a reject the committer found (a lot it may
+// Refuse counts a row that was read as a lot as a reject the committer found (a lot it may
 // not change), reporting it to sink as the reader's rejects are.
 func (r *Report) Refuse(rj Reject, sink func(Reject) error) error {
 	r.Rejected++
-	r.valid--
 	return r.reject(rj, sink)
 }
 

@@ -38,7 +38,7 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 	for _, l := range lots {
 		ids[l.ID()] = true
 	}
-	rep.Loaded, rep.Duplicates = len(ids), rep.valid-len(ids)
+	rep.Loaded, rep.Duplicates = len(ids), len(lots)-len(ids)
 	fmt.Fprintln(&b, rep.String())
 	fmt.Fprintf(&b, "format: %s; sheets: %v\n", rep.Format, rep.Sheets)
 	if !rep.Balanced() || rep.Rejected != len(rejects) {
