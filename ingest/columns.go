@@ -3,6 +3,7 @@ package ingest
 import (
 	_ "embed"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -43,6 +44,13 @@ type vocabulary struct {
 		NotCompleted []string `yaml:"not_completed"`
 		Completed    []string `yaml:"completed"`
 	} `yaml:"status_values"`
+	Opening struct {
+		Online   []string `yaml:"online"`
+		OnSite   []string `yaml:"on_site"`
+		Negation []string `yaml:"negation"`
+		Yes      []string `yaml:"yes"`
+		No       []string `yaml:"no"`
+	} `yaml:"opening_values"`
 
 	byField [numFields]fieldTerms
 	exact   map[string]field
@@ -77,6 +85,14 @@ var vocab = sync.OnceValue(func() *vocabulary {
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
 	v.Status.NotCompleted, v.Status.Completed = normAll(v.Status.NotCompleted), normAll(v.Status.Completed)
+	o := &v.Opening
+	o.Online, o.OnSite, o.Negation = normAll(o.Online), normAll(o.OnSite), normAll(o.Negation)
+	for i, t := range o.Yes {
+		o.Yes[i] = plainValue(t)
+	}
+	for i, t := range o.No {
+		o.No[i] = plainValue(t)
+	}
 	return v
 })
 
@@ -98,6 +114,70 @@ func (v *vocabulary) completed(cell string) (done, known bool) {
 		}
 	}
 	return false, false
+}
+
+// plainYes reports a cell that says yes outright (是, Y, 1, √ …).
+func (v *vocabulary) plainYes(cell string) bool {
+	return cell != "" && slices.Contains(v.Opening.Yes, plainValue(cell))
+}
+
+// online reads an opening-mode cell by its words: whether the bids were opened online, and
+// whether the cell says so unambiguously (words of one mode only, or a plain yes or no). An
+// empty cell says nothing of an online opening: not online.
+func (v *vocabulary) online(cell string) (online, known bool) {
+	o := &v.Opening
+	// A plain yes or no is read whole, marks included (√, ×), which the reduction of words
+	// below would drop.
+	if p := plainValue(cell); slices.Contains(o.Yes, p) {
+		return true, true
+	} else if slices.Contains(o.No, p) {
+		return false, true
+	}
+	k := headerText(cell).key
+	if k == "" {
+		return false, true
+	}
+	// The words of each mode are found longest first and blanked once found, so that 不见面
+	// is not also read as 见面.
+	var says [2]bool // [on site, online]
+	rest := k
+	for _, mode := range []struct {
+		terms []string
+		means bool
+	}{{o.Online, true}, {o.OnSite, false}} {
+		for _, t := range mode.terms {
+			for {
+				i := strings.Index(rest, t)
+				if i < 0 {
+					break
+				}
+				means := mode.means
+				for _, n := range o.Negation {
+					if strings.HasSuffix(rest[:i], n) {
+						means = !means
+					}
+				}
+				if means {
+					says[1] = true
+				} else {
+					says[0] = true
+				}
+				rest = rest[:i] + strings.Repeat("\x00", len(t)) + rest[i+len(t):]
+			}
+		}
+	}
+	return says[1], says[0] != says[1]
+}
+
+// plainValue is a cell folded for a whole-value comparison: full- and half-width forms alike
+// (NFKC), lower case, without spaces.
+func plainValue(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToLower(norm.NFKC.String(s)))
 }
 
 // header is a header cell reduced for matching.

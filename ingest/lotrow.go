@@ -353,13 +353,12 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		}
 		*a.dst = v
 	}
-	if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
-		// Auction lots write their own mode words here (网上竞价, 挂牌, 拍卖); an online bid
-		// opening is a tender lot's, so such a word is no opening and no reason to reject.
-		if t.Kind() != tradestat.Auction {
-			return lot, c.reject(rec, line, fOnline, c.say(err))
-		}
-		lot.Online = false
+	if t.Kind() == tradestat.Auction {
+		// Auction lots write their own mode words here (网上竞价, 网上挂牌, 拍卖); an online bid
+		// opening is a tender lot's, so only a plain yes marks one, and no word is a reject.
+		lot.Online = vocab().plainYes(c.get(rec, fOnline))
+	} else if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
+		return lot, c.reject(rec, line, fOnline, c.say(err))
 	}
 	if err := lot.CheckPrices(); err != nil && !lot.Cancelled {
 		return lot, c.reject(rec, line, fAmount, c.say(err))

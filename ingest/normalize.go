@@ -392,12 +392,8 @@ func parseFlag(s string) (bool, error) {
 	case "1", "是", "Y":
 		return true, nil
 	}
-	v := strings.ToLower(strings.ReplaceAll(narrow(s), " ", ""))
-	switch v {
-	case "", "否", "n", "no", "0", "false", "×", "x", "✗", "现场", "现场开标", "线下", "非不见面", "不是":
-		return false, nil
-	case "是", "y", "yes", "1", "true", "√", "✓", "✔", "不见面开标", "不见面", "网上开标", "网上", "远程", "远程开标", "线上", "在线", "线上开标", "电子开标":
-		return true, nil
+	if online, known := vocab().online(s); known {
+		return online, nil
 	}
-	return false, textf("online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", s)
+	return false, textf("opening mode %q says neither online (不见面, 网上, 远程 …) nor on site (现场, 线下 …), or says both", s)
 }

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"tradestat"
@@ -188,23 +190,33 @@ func TestParseTradeType(t *testing.T) {
 	}
 }
 
+// TestParseFlag reads every opening-mode value of testdata/values/opening.tsv as it says.
 func TestParseFlag(t *testing.T) {
-	yes := []string{"是", "Y", "y", "YES", "1", "√", "✓", "不见面开标", "网上开标", "远程", "线上", "１"}
-	no := []string{"", "否", "N", "0", "×", "X", "现场", "现场开标", "线下"}
-	for _, s := range yes {
-		if v, err := parseFlag(s); err != nil || !v {
-			t.Errorf("parseFlag(%q) = %v, %v; want true", s, v, err)
+	b, err := os.ReadFile("testdata/values/opening.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		line = strings.TrimRight(line, "\n")
+		if strings.HasPrefix(line, "#") || line == "" {
+			continue
+		}
+		value, want, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("line %q: no tab", line)
+		}
+		n++
+		got, err := parseFlag(value)
+		switch {
+		case want == "reject" && err == nil:
+			t.Errorf("parseFlag(%q) = %v; want a reject", value, got)
+		case want != "reject" && (err != nil || got != (want == "是")):
+			t.Errorf("parseFlag(%q) = %v, %v; want %s", value, got, err, want)
 		}
 	}
-	for _, s := range no {
-		if v, err := parseFlag(s); err != nil || v {
-			t.Errorf("parseFlag(%q) = %v, %v; want false", s, v, err)
-		}
-	}
-	for _, s := range []string{"maybe", "2", "待定"} {
-		if _, err := parseFlag(s); err == nil {
-			t.Errorf("parseFlag(%q): want an error", s)
-		}
+	if n < 30 {
+		t.Fatalf("%d values read", n)
 	}
 }
 

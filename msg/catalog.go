@@ -316,7 +316,7 @@ func entries() []entry {
 		{"%s: %s is outside the years 1990–2100", "%s：%s不在1990–2100年之间"},
 		{"area %s (%s) is outside %s", "地区%s（%s）不在%s范围内"},
 		{"trade type %q is not a known type or alias", "交易类型「%s」无法识别"},
-		{"online flag %q is not 是/否, Y/N, 1/0, √ or a known opening mode", "不见面开标「%s」不是是/否、Y/N、1/0、√或可识别的开标方式"},
+		{"opening mode %q says neither online (不见面, 网上, 远程 …) nor on site (现场, 线下 …), or says both", "开标方式「%s」既未说明不见面（不见面、网上、远程…）也未说明现场（现场、线下…），或两者都说了"},
 		{"not valid CSV: %v", "不是有效的CSV行：%v"},
 
 		// What a figure leaves out, on cards, sentences and exports.
