@@ -288,6 +288,9 @@ func TrimKind(name string) string {
 	return name
 }
 
+// IsCode reports a division code in its usual form: six ASCII digits (GB/T 2260).
+func IsCode(s string) bool { return len(s) == 6 && allDigits(s) }
+
 func allDigits(s string) bool {
 	if s == "" {
 		return false

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tradestat"
+	"tradestat/division"
 	"tradestat/money"
 	"tradestat/msg"
 	"tradestat/query"
@@ -85,7 +86,7 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 		if areaCol >= 0 && areaCol < len(rec) {
 			in.Area = strings.TrimSpace(rec[areaCol])
 		}
-		if in.Area != "" && !sixDigits(in.Area) {
+		if in.Area != "" && !division.IsCode(in.Area) {
 			return nil, tradestat.Fail(tradestat.Invalid, "targets row %d, 地区代码 %q: not a division code (six digits, GB/T 2260)", i+1, in.Area)
 		}
 		if in.Level1 == "" && in.Level3 == "" {
@@ -103,18 +104,6 @@ func ParseTargets(r io.Reader) ([]Indicator, error) {
 		out = append(out, in)
 	}
 	return out, nil
-}
-
-func sixDigits(s string) bool {
-	if len(s) != 6 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // For is the rows of the table of area (a division code): the file's rows for it, or, when

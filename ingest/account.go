@@ -70,6 +70,9 @@ func (l layout) notes(p msg.Printer, sheet string) []string {
 	for _, c := range l.contests {
 		add("two or more columns could be the %s: %q is used (the first in the documented priority), not %s", c.field.label(p), c.winner, quoteAll(c.losers))
 	}
+	if l.at[fOnline] < 0 {
+		add("no opening-mode column (开标方式/是否不见面开标): no lot of this table counts as an online opening")
+	}
 	if len(l.derived) > 0 {
 		add("figures tradestat computes itself from budget, reserve and amount, not read: %s", quoteAll(l.derived))
 	}

@@ -206,13 +206,7 @@ var (
 // white space and line breaks dropped, a unit anywhere in it taken out and returned, brackets
 // (nested or not), separators (/ 或 及 和 、), required-marks and punctuation dropped.
 func headerText(s string) header {
-	s = strings.ToLower(norm.NFKC.String(s))
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s)
+	s = plainValue(s)
 	var h header
 	if perUnitPrice.MatchString(s) {
 		h.perUnit = true

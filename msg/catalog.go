@@ -316,6 +316,7 @@ func entries() []entry {
 		{"%s: %s is outside the years 1990–2100", "%s：%s不在1990–2100年之间"},
 		{"area %s (%s) is outside %s", "地区%s（%s）不在%s范围内"},
 		{"trade type %q is not a known type or alias", "交易类型「%s」无法识别"},
+		{"no opening-mode column (开标方式/是否不见面开标): no lot of this table counts as an online opening", "没有开标方式列（开标方式/是否不见面开标）：本表的标段都不计入不见面开标"},
 		{"opening mode %q says neither online (不见面, 网上, 远程 …) nor on site (现场, 线下 …), or says both", "开标方式「%s」既未说明不见面（不见面、网上、远程…）也未说明现场（现场、线下…），或两者都说了"},
 		{"not valid CSV: %v", "不是有效的CSV行：%v"},
 
