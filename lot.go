@@ -18,13 +18,16 @@ type Lot struct {
 	LotCode     string // 标段(包)编号
 	Name        string // 项目名称
 	Type        TradeType
-	PlaceCode   string // 交易地点, GB/T 2260 code of the trading centre's jurisdiction
-	RegionCode  string // 项目所在区域, GB/T 2260 code; may be empty
-	DealDate    Date   // 成交/开标日期 in Asia/Shanghai
-	Budget      money.Fen
-	Reserve     money.Fen
-	Amount      money.Fen
-	Online      bool // 不见面开标
+	// SubType is the sector, class or kind under the type that the export named, as the trade
+	// catalogue calls it (房屋建筑 under 工程建设, 货物 under 政府采购); empty when it named none.
+	SubType    string
+	PlaceCode  string // 交易地点, GB/T 2260 code of the trading centre's jurisdiction
+	RegionCode string // 项目所在区域, GB/T 2260 code; may be empty
+	DealDate   Date   // 成交/开标日期 in Asia/Shanghai
+	Budget     money.Fen
+	Reserve    money.Fen
+	Amount     money.Fen
+	Online     bool // 不见面开标
 	// Cancelled: the export says the lot did not complete trading (流标, 废标, 终止 …). It is
 	// loaded, replacing an earlier version of the lot, and counts in no figure.
 	Cancelled  bool

@@ -174,7 +174,7 @@ func TestCancelledLots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Read != 5 || rep.Loaded != 4 || rep.Rejected != 1 || rep.Cancelled != 2 || !strings.Contains(rep.FirstRejects[0].Text(msg.Chinese), "状态「已发布」既不表示成交") {
+	if rep.Read != 5 || rep.Loaded != 4 || rep.Rejected != 1 || rep.Cancelled != 2 || !strings.Contains(rep.FirstRejects[0].Text(msg.Chinese), "状态「已发布」既未说明成交") {
 		t.Errorf("report: %s, %d cancelled, rejects %v", rep, rep.Cancelled, rep.FirstRejects)
 	}
 	if text := ingest.ReportText(rep); !strings.Contains(text, "载入的标段中有2个未成交") {

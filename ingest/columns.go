@@ -3,7 +3,6 @@ package ingest
 import (
 	_ "embed"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,25 +34,18 @@ type fieldTerms struct {
 
 // vocabulary is vocabulary.yaml, with every term normalised as headers are.
 type vocabulary struct {
-	Fields    map[string]fieldTerms `yaml:"fields"`
-	Derived   []string              `yaml:"derived"`
-	MoneyLike []string              `yaml:"money_like"`
-	Ignore    []string              `yaml:"ignore"`
-	UnitNote  []string              `yaml:"unit_note"`
-	Status    struct {
-		NotCompleted []string `yaml:"not_completed"`
-		Completed    []string `yaml:"completed"`
-	} `yaml:"status_values"`
-	Opening struct {
-		Online   []string `yaml:"online"`
-		OnSite   []string `yaml:"on_site"`
-		Negation []string `yaml:"negation"`
-		Yes      []string `yaml:"yes"`
-		No       []string `yaml:"no"`
-	} `yaml:"opening_values"`
+	Fields    map[string]fieldTerms  `yaml:"fields"`
+	Derived   []string               `yaml:"derived"`
+	MoneyLike []string               `yaml:"money_like"`
+	Ignore    []string               `yaml:"ignore"`
+	UnitNote  []string               `yaml:"unit_note"`
+	Values    map[string]valueColumn `yaml:"values"`
+	Catalogue []catalogueEntry       `yaml:"trade_catalogue"`
+	Nearest   []string               `yaml:"nearest_ignores"`
 
-	byField [numFields]fieldTerms
-	exact   map[string]field
+	status, opening, trades *lexicon
+	byField                 [numFields]fieldTerms
+	exact                   map[string]field
 }
 
 // vocab is the embedded vocabulary, parsed once; a broken file is a build defect, which the
@@ -84,89 +76,56 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
-	v.Status.NotCompleted, v.Status.Completed = normAll(v.Status.NotCompleted), normAll(v.Status.Completed)
-	o := &v.Opening
-	o.Online, o.OnSite, o.Negation = normAll(o.Online), normAll(o.OnSite), normAll(o.Negation)
-	for i, t := range o.Yes {
-		o.Yes[i] = plainValue(t)
+	v.status = columnLexicon(v.Values["status"], completed, notCompleted)
+	v.opening = columnLexicon(v.Values["opening"], online, onSite)
+	if len(v.Values) != 2 {
+		panic("ingest: vocabulary.yaml: values of a column the code does not read")
 	}
-	for i, t := range o.No {
-		o.No[i] = plainValue(t)
-	}
+	v.trades = catalogueLexicon(v.Catalogue)
+	v.trades.ignore = v.Nearest
 	return v
 })
 
+// The readings of the status and opening-mode columns (vocabulary.yaml, values).
+const (
+	completed    = "completed"
+	notCompleted = "not_completed"
+	online       = "online"
+	onSite       = "on_site"
+)
+
 // completed reads a status cell: whether its lot completed trading, and whether the cell
-// says either at all. An empty cell is a completed lot.
+// says either, and only one, at all. An empty cell is a completed lot.
 func (v *vocabulary) completed(cell string) (done, known bool) {
-	k := headerText(cell).key
-	if k == "" {
+	r := v.status.read(cell)
+	if r.empty {
 		return true, true
 	}
-	for _, t := range v.Status.NotCompleted {
-		if strings.Contains(k, t) {
-			return false, true
-		}
-	}
-	for _, t := range v.Status.Completed {
-		if strings.Contains(k, t) {
-			return true, true
-		}
-	}
-	return false, false
+	l, ok := r.one()
+	return l == completed, ok
 }
 
 // plainYes reports a cell that says yes outright (是, Y, 1, √ …).
 func (v *vocabulary) plainYes(cell string) bool {
-	return cell != "" && slices.Contains(v.Opening.Yes, plainValue(cell))
+	yes, said := v.opening.plainSays(cell)
+	return yes && said
 }
 
 // online reads an opening-mode cell by its words: whether the bids were opened online, and
 // whether the cell says so unambiguously (words of one mode only, or a plain yes or no). An
 // empty cell says nothing of an online opening: not online.
-func (v *vocabulary) online(cell string) (online, known bool) {
-	o := &v.Opening
-	// A plain yes or no is read whole, marks included (√, ×), which the reduction of words
-	// below would drop.
-	if p := plainValue(cell); slices.Contains(o.Yes, p) {
-		return true, true
-	} else if slices.Contains(o.No, p) {
+func (v *vocabulary) online(cell string) (isOnline, known bool) {
+	// A plain yes or no is read whole, marks included (√, ×), which the reduction to words
+	// drops.
+	if yes, said := v.opening.plainSays(cell); said {
+		return yes, true
+	}
+	r := v.opening.read(cell)
+	if r.empty {
 		return false, true
 	}
-	k := headerText(cell).key
-	if k == "" {
-		return false, true
-	}
-	// The words of each mode are found longest first and blanked once found, so that 不见面
-	// is not also read as 见面.
-	var says [2]bool // [on site, online]
-	rest := k
-	for _, mode := range []struct {
-		terms []string
-		means bool
-	}{{o.Online, true}, {o.OnSite, false}} {
-		for _, t := range mode.terms {
-			for {
-				i := strings.Index(rest, t)
-				if i < 0 {
-					break
-				}
-				means := mode.means
-				for _, n := range o.Negation {
-					if strings.HasSuffix(rest[:i], n) {
-						means = !means
-					}
-				}
-				if means {
-					says[1] = true
-				} else {
-					says[0] = true
-				}
-				rest = rest[:i] + strings.Repeat("\x00", len(t)) + rest[i+len(t):]
-			}
-		}
-	}
-	return says[1], says[0] != says[1]
+	l, ok := r.one()
+	return l == online, ok
 }
 
 // plainValue is a cell folded for a whole-value comparison: full- and half-width forms alike

@@ -279,9 +279,9 @@ func TestCityWorkbook(t *testing.T) {
 	}
 	date := func(s string) tradestat.Date { d, _ := tradestat.ParseDate(s); return d }
 	want := []tradestat.Lot{
-		{ProjectCode: "SL2021-01", Name: "水库除险加固", Type: tradestat.Construction, PlaceCode: "530523", DealDate: date("2021-03-01"), Budget: 120_5000_00, Amount: 118_2500_00, Online: true},
+		{ProjectCode: "SL2021-01", Name: "水库除险加固", Type: tradestat.Construction, SubType: "水利", PlaceCode: "530523", DealDate: date("2021-03-01"), Budget: 120_5000_00, Amount: 118_2500_00, Online: true},
 		{ProjectCode: "TD2021-07", Name: "国有建设用地使用权", Type: tradestat.Land, PlaceCode: "530500", DealDate: date("2021-04-02"), Reserve: 800_0000_00, Amount: 950_5000_00},
-		{ProjectCode: "CQ2021-03", Name: "国有房产转让", Type: tradestat.StateProp, PlaceCode: "530581", DealDate: date("2021-05-06"), Reserve: 50_0000_00, Amount: 52_0000_00},
+		{ProjectCode: "CQ2021-03", Name: "国有房产转让", Type: tradestat.StateProp, SubType: "股权", PlaceCode: "530581", DealDate: date("2021-05-06"), Reserve: 50_0000_00, Amount: 52_0000_00},
 		{ProjectCode: "CG2021-9", LotCode: "1", Name: "办公家具", Type: tradestat.Procurement, PlaceCode: "530521", DealDate: date("2021-06-30"), Budget: 200_000_00, Amount: 180_000_50},
 	}
 	if len(got) != len(want) {

@@ -320,3 +320,56 @@ func TestPriceUnitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestMappingSaysWhatValuesMean: a deployment says in its mapping file what its values mean
+// (工程=工程建设, a status code 9=流标), which the vocabulary alone would reject or not know; a
+// meaning that does not read as one thing is refused when the mapping is loaded.
+func TestMappingSaysWhatValuesMean(t *testing.T) {
+	dir := t.TempDir()
+	mapping := func(lines string) (Mapping, error) {
+		path := filepath.Join(dir, "mapping.csv")
+		if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return LoadMapping(path)
+	}
+	data := "项目编号,项目名称,交易分类,交易地点,成交日期,成交金额,交易状态\n" +
+		"P1,道路,工程,530502,2021-03-01,1250,1\n" +
+		"P2,家具,货物,530502,2021-03-02,300,1\n" +
+		"P3,设计,工程,530502,2021-03-03,80,9\n"
+	scanWith := func(m Mapping) ([]tradestat.Lot, Report) {
+		var rep Report
+		var lots []tradestat.Lot
+		if err := scan(context.Background(), Source{Name: "values.csv", Data: []byte(data)}, Options{Region: baoshan, Today: today, Mapping: m}, &rep,
+			func(l tradestat.Lot) error { lots = append(lots, l); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return lots, rep
+	}
+	if lots, rep := scanWith(nil); len(lots) != 0 || rep.Rejected != 3 {
+		t.Fatalf("without a mapping: %d lots, %d rejected; want every row rejected (工程 and 货物 could be two types, 1 and 9 say nothing)", len(lots), rep.Rejected)
+	}
+	m, err := mapping("交易分类,trade_type,工程=工程建设 货物=政府采购货物\n交易状态,status,1=成交 9=流标\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lots, rep := scanWith(m)
+	if len(lots) != 3 || rep.Rejected != 0 {
+		t.Fatalf("with the mapping: %d lots, %v", len(lots), rep.FirstRejects)
+	}
+	want := []struct {
+		t         tradestat.TradeType
+		sub       string
+		cancelled bool
+	}{{tradestat.Construction, "", false}, {tradestat.Procurement, "货物", false}, {tradestat.Construction, "", true}}
+	for i, w := range want {
+		if lots[i].Type != w.t || lots[i].SubType != w.sub || lots[i].Cancelled != w.cancelled {
+			t.Errorf("lot %d: %s/%s cancelled %v; want %s/%s cancelled %v", i, lots[i].Type, lots[i].SubType, lots[i].Cancelled, w.t, w.sub, w.cancelled)
+		}
+	}
+	for _, bad := range []string{"交易分类,trade_type,工程=工程", "交易分类,trade_type,工程", "交易状态,status,1=进行中", "开标方式,online,1=待定"} {
+		if _, err := mapping(bad + "\n"); err == nil {
+			t.Errorf("mapping %q accepted", bad)
+		}
+	}
+}

@@ -43,6 +43,9 @@ var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", 
 
 func (f field) String() string { return fieldNames[f] }
 
+// categorical fields hold one of a few things, read by their words (values.go).
+func (f field) categorical() bool { return f == fType || f == fStatus || f == fOnline }
+
 func (f field) isMoney() bool { return f == fBudget || f == fReserve || f == fBasis || f == fAmount }
 
 func parseField(s string) (field, bool) {
@@ -62,11 +65,17 @@ type mappedField struct {
 	field field
 	unit  money.Fen
 	codes map[string]money.Fen // a price unit column's codes: what each means
+	// values are what a categorical column's values mean where a deployment knows better
+	// than the vocabulary (房建=工程建设, 9=流标): a cell, folded by plainValue, → the text read
+	// in its place.
+	values map[string]string
 }
 
 // LoadMapping reads a mapping file: CSV lines `header,field[,unit]`, e.g.
 // `成交价(含税),amount,元`; for a price unit column, the unit is what its codes mean, e.g.
-// `价格单位,price_unit,1=元 2=万元`. Lines starting with # are comments.
+// `价格单位,price_unit,1=元 2=万元`; for a trade type, status or opening-mode column, what its
+// values mean, e.g. `交易分类,trade_type,房建=工程建设 A01=政府采购`, each read as a cell of the
+// column would be and required to read as one thing. Lines starting with # are comments.
 func LoadMapping(path string) (Mapping, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -94,7 +103,21 @@ func LoadMapping(path string) (Mapping, error) {
 			return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: unknown field %q (fields: %s)", path, line, rec[1], strings.Join(fieldNames[1:], ", "))
 		}
 		mf := mappedField{field: fld}
-		if fld == fPriceUnit && len(rec) > 2 {
+		if fld.categorical() && len(rec) > 2 {
+			pairs, ok := valuePairs(rec[2])
+			if !ok {
+				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: %q: want what each value means, such as 房建=工程建设", path, line, rec[2])
+			}
+			for from, to := range pairs {
+				if !readsAsOne(fld, to) {
+					return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: %q does not read as one %s", path, line, to, fld.String())
+				}
+				if mf.values == nil {
+					mf.values = map[string]string{}
+				}
+				mf.values[plainValue(from)] = to
+			}
+		} else if fld == fPriceUnit && len(rec) > 2 {
 			if mf.codes = unitCodes(rec[2]); mf.codes == nil {
 				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: %q: want what each code means, such as 1=元 2=万元", path, line, rec[2])
 			}
@@ -112,27 +135,56 @@ func LoadMapping(path string) (Mapping, error) {
 	}
 }
 
-// unitCodes reads what a price unit column's codes mean, "1=元 2=万元" (separated by spaces
-// or semicolons); nil when any part is not a code and 元 or 万元.
-func unitCodes(s string) map[string]money.Fen {
+// valuePairs reads "A=B C=D" (separated by spaces or semicolons): each value and what it
+// means; false when a part is not one.
+func valuePairs(s string) (map[string]string, bool) {
 	parts := strings.FieldsFunc(narrow(s), func(r rune) bool { return r == ' ' || r == ';' || r == '；' })
-	codes := map[string]money.Fen{}
+	pairs := map[string]string{}
 	for _, p := range parts {
-		code, unit, ok := strings.Cut(p, "=")
-		code = strings.ToLower(strings.TrimSpace(code))
-		switch unit = strings.TrimSpace(unit); {
-		case !ok || code == "":
-			return nil
-		case unit == "元":
-			codes[code] = money.Yuan
-		case unit == "万元":
-			codes[code] = money.Wan
+		from, to, ok := strings.Cut(p, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || to == "" {
+			return nil, false
+		}
+		pairs[from] = to
+	}
+	return pairs, len(pairs) > 0
+}
+
+// readsAsOne reports whether a value of categorical field f reads as one thing.
+func readsAsOne(f field, s string) bool {
+	v := vocab()
+	switch f {
+	case fType:
+		_, _, err := parseTradeType(s, nil)
+		return err == nil
+	case fStatus:
+		_, known := v.completed(s)
+		return known
+	case fOnline:
+		_, known := v.online(s)
+		return known
+	}
+	return false
+}
+
+// unitCodes reads what a price unit column's codes mean, "1=元 2=万元"; nil when any part is
+// not a code and 元 or 万元.
+func unitCodes(s string) map[string]money.Fen {
+	pairs, ok := valuePairs(s)
+	if !ok {
+		return nil
+	}
+	codes := map[string]money.Fen{}
+	for code, unit := range pairs {
+		switch unit {
+		case "元":
+			codes[strings.ToLower(code)] = money.Yuan
+		case "万元":
+			codes[strings.ToLower(code)] = money.Wan
 		default:
 			return nil
 		}
-	}
-	if len(codes) == 0 {
-		return nil
 	}
 	return codes
 }
@@ -154,11 +206,13 @@ type layout struct {
 	serials    []int          // serial-number columns (序号): known, not read
 	at         [numFields]int // field → index into a record, -1 when absent
 	unit       [numFields]money.Fen
-	tableUnit  money.Fen      // a unit note above the header (单位：万元), 0 when none
-	derived    []string       // figures tradestat computes itself (节约资金 …): not read
-	unread     []unreadColumn // header cells that map to no field
-	contests   []competition  // fields two columns could have been
-	sheetType  tradestat.TradeType
+	tableUnit  money.Fen           // a unit note above the header (单位：万元), 0 when none
+	derived    []string            // figures tradestat computes itself (节约资金 …): not read
+	unread     []unreadColumn      // header cells that map to no field
+	contests   []competition       // fields two columns could have been
+	sheetType  tradestat.TradeType // the one type the sheet's name names, when the table has no type column
+	sheetText  string              // the sheet's name, read for that type and its sub-type
+	sheetTypes []string            // the types the sheet's name allows: they settle a value that could be several
 }
 
 // recognised counts the fields a layout found (a serial column aside).
@@ -249,7 +303,7 @@ func (r *replay) Read() ([]string, int, error) {
 // in a row above it applies to its unit-less money columns; a table without a type column
 // takes its type from a sheet named after one (a workbook with one sheet per trade type).
 // Rows above the header are titles and notes, not data, and are not counted.
-func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (layout, table, layout, error) {
+func findLayout(t table, opts Options) (layout, table, layout, error) {
 	var rows []bufferedRow
 	for len(rows) < maxHeaderSearch {
 		rec, line, err := t.Read()
@@ -262,9 +316,19 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 		rows = append(rows, bufferedRow{rec, line, err})
 	}
 	var sheetType tradestat.TradeType
+	var sheetTypes []string
 	if t.Sheet() != "" {
-		if ty, err := parseTradeType(t.Sheet(), types); err == nil {
+		if ty, _, err := parseTradeType(t.Sheet(), nil); err == nil {
 			sheetType = ty
+		}
+		if v := vocab().trades.read(t.Sheet()); !v.conflict {
+			sheetTypes = v.labels
+		}
+	}
+	sheet := func(l *layout) {
+		l.sheetTypes = sheetTypes
+		if l.at[fType] < 0 && sheetType != "" {
+			l.sheetType, l.sheetText = sheetType, t.Sheet()
 		}
 	}
 	defaultPlace := opts.Place != ""
@@ -276,13 +340,13 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 			continue // a broken line above the header is a title or note, not data
 		}
 		single := assign(r.rec, opts.Mapping, tableUnit)
-		single.sheetType = nilIf(single.at[fType] >= 0, sheetType)
+		sheet(&single)
 		single.headerLine, single.headerRows = r.line, 1
 		var pair layout
 		pairOK := false
 		if i+1 < len(rows) && rows[i+1].err == nil && groupRow(r.rec) && groupRow(rows[i+1].rec) {
 			pair = assign(combineHeader(r.rec, rows[i+1].rec), opts.Mapping, tableUnit)
-			pair.sheetType = nilIf(pair.at[fType] >= 0, sheetType)
+			sheet(&pair)
 			pair.headerLine, pair.headerRows = rows[i+1].line, 2
 			pairOK = true
 		}
@@ -290,7 +354,7 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 			// The names alone may say as much: group labels are taken only when they add a
 			// field or a unit (金额（万元） over 预算 | 成交).
 			lower := assign(rows[i+1].rec, opts.Mapping, tableUnit)
-			lower.sheetType = nilIf(lower.at[fType] >= 0, sheetType)
+			sheet(&lower)
 			if !complete(lower) || pair.recognised() > lower.recognised() ||
 				pair.recognised() == lower.recognised() && pair.statedUnits() > lower.statedUnits() {
 				return pair, &replay{t, rows[i+2:]}, layout{}, nil
@@ -314,13 +378,6 @@ func findLayout(t table, opts Options, types map[string]tradestat.TradeType) (la
 
 // errNoHeader is a table in which no row names everything a lot needs.
 var errNoHeader = errors.New("no header row")
-
-func nilIf(cond bool, t tradestat.TradeType) tradestat.TradeType {
-	if cond {
-		return ""
-	}
-	return t
-}
 
 // emptyLayout is a layout with no column.
 func emptyLayout() layout {

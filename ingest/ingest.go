@@ -233,7 +233,6 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	rep.Format = ft.format
 	p := opts.Lang.Printer()
 
-	types := typeAliases()
 	progress := func() {
 		if opts.Progress != nil {
 			opts.Progress(Progress{Rows: int64(rep.Read), Bytes: cr.n.Load(), Total: size})
@@ -242,7 +241,7 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 	var headerProblems []msg.Message
 	var gaps basisGaps
 	for _, t := range tables {
-		conv, data, err := newConverter(t, src.Name, opts, types)
+		conv, data, err := newConverter(t, src.Name, opts)
 		if err != nil {
 			if t.Sheet() == "" || opts.Sheet != "" {
 				return unreadable("%s: %v", src.Name, err)
@@ -304,8 +303,8 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 
 // newConverter finds t's header and returns the converter of its data rows and the table
 // that reads them.
-func newConverter(t table, file string, opts Options, types map[string]tradestat.TradeType) (*converter, table, error) {
-	l, data, best, err := findLayout(t, opts, types)
+func newConverter(t table, file string, opts Options) (*converter, table, error) {
+	l, data, best, err := findLayout(t, opts)
 	p := opts.Lang.Printer()
 	if errors.Is(err, errNoHeader) {
 		if best.recognised() == 0 {
@@ -326,9 +325,14 @@ func newConverter(t table, file string, opts Options, types map[string]tradestat
 		return nil, nil, fmt.Errorf("%s: no region to read trading places in", file)
 	}
 	c := &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
-		types: types, p: p, lang: opts.Lang, region: opts.Region}
+		p: p, lang: opts.Lang, region: opts.Region}
 	if l.at[fPriceUnit] >= 0 {
 		c.unitCodes = opts.Mapping[l.columns[c.colIndex(fPriceUnit)].header].codes
+	}
+	for _, col := range l.columns {
+		if col.field.categorical() {
+			c.values[col.field] = opts.Mapping[col.header].values
+		}
 	}
 	return c, data, nil
 }

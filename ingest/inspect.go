@@ -19,12 +19,11 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 	defer ft.Close()
 	p := opts.Lang.Printer()
 	fmt.Fprintln(w, p.T("file: %s (%s)", src.Name, ft.format))
-	types := typeAliases()
 	for _, t := range ft.tables {
 		if t.Sheet() != "" {
 			fmt.Fprintln(w, "\n"+p.T("sheet %s:", t.Sheet()))
 		}
-		conv, data, err := newConverter(t, src.Name, opts, types)
+		conv, data, err := newConverter(t, src.Name, opts)
 		if err != nil {
 			fmt.Fprintln(w, "  "+p.T("not read: %v", err))
 			continue

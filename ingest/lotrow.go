@@ -29,10 +29,10 @@ type converter struct {
 	l            layout
 	excel        bool
 	defaultPlace string
-	types        map[string]tradestat.TradeType
-	today        tradestat.Date       // no lot completes after it
-	unitCodes    map[string]money.Fen // what the price unit column's codes mean (--mapping)
-	p            msg.Printer          // the language of reject reasons
+	today        tradestat.Date               // no lot completes after it
+	unitCodes    map[string]money.Fen         // what the price unit column's codes mean (--mapping)
+	values       [numFields]map[string]string // what categorical columns' values mean (--mapping)
+	p            msg.Printer                  // the language of reject reasons
 	lang         msg.Lang
 	region       division.Region // where trading places must lie
 	// places and regions remember what each text read as: an export writes the same few
@@ -40,6 +40,33 @@ type converter struct {
 	// on every core at once, so the memories are shared under a lock.
 	places  memo[placeRead]
 	regions memo[string]
+	trades  memo[tradeRead]
+}
+
+// tradeRead is what a trade-type text was read as.
+type tradeRead struct {
+	t   tradestat.TradeType
+	sub string
+	err error
+}
+
+// trade reads a trade type (parseTradeType), once per distinct text.
+func (c *converter) trade(text string) tradeRead {
+	return c.trades.get(text, func(text string) tradeRead {
+		t, sub, err := parseTradeType(text, c.l.sheetTypes)
+		return tradeRead{t, sub, err}
+	})
+}
+
+// cell is the cell of categorical field f as the mapping file says to read it.
+func (c *converter) cell(rec []string, f field) string {
+	v := c.get(rec, f)
+	if m := c.values[f]; m != nil && v != "" {
+		if to, ok := m[plainValue(v)]; ok {
+			return to
+		}
+	}
+	return v
 }
 
 type placeRead struct {
@@ -267,15 +294,17 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 			return lot, c.rejectf(rec, line, fCurrency, "currency %q is not 人民币 (CNY); convert before loading", cur)
 		}
 	}
-	typeText := c.get(rec, fType)
+	typeText := c.cell(rec, fType)
 	if typeText == "" && c.l.at[fType] < 0 {
-		typeText = string(c.l.sheetType)
+		typeText = c.l.sheetText
 	}
-	t, err := parseTradeType(typeText, c.types)
-	if err != nil {
-		return lot, c.reject(rec, line, fType, c.reason(err, "the trade type is empty"))
+	tr := c.trade(typeText)
+	if tr.err != nil {
+		return lot, c.reject(rec, line, fType, c.reason(tr.err, "the trade type is empty"))
 	}
-	lot.Type = t
+	t := tr.t
+	lot.Type, lot.SubType = tr.t, tr.sub
+	var err error
 	placeText := c.get(rec, fPlace)
 	if placeText == "" {
 		placeText = c.defaultPlace
@@ -292,10 +321,10 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if c.today.Before(lot.DealDate) {
 		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
 	}
-	if s := c.get(rec, fStatus); s != "" {
+	if s := c.cell(rec, fStatus); s != "" {
 		done, known := vocab().completed(s)
 		if !known {
-			return lot, c.rejectf(rec, line, fStatus, "status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …)", s)
+			return lot, c.rejectf(rec, line, fStatus, "status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …), or says both", c.get(rec, fStatus))
 		}
 		lot.Cancelled = !done
 	}
@@ -356,8 +385,8 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if t.Kind() == tradestat.Auction {
 		// Auction lots write their own mode words here (网上竞价, 网上挂牌, 拍卖); an online bid
 		// opening is a tender lot's, so only a plain yes marks one, and no word is a reject.
-		lot.Online = vocab().plainYes(c.get(rec, fOnline))
-	} else if lot.Online, err = parseFlag(c.get(rec, fOnline)); err != nil {
+		lot.Online = vocab().plainYes(c.cell(rec, fOnline))
+	} else if lot.Online, err = parseFlag(c.cell(rec, fOnline)); err != nil {
 		return lot, c.reject(rec, line, fOnline, c.say(err))
 	}
 	if err := lot.CheckPrices(); err != nil && !lot.Cancelled {

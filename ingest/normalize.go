@@ -328,60 +328,29 @@ func parseRegion(t *division.Tree, s string) string {
 	return s
 }
 
-// typeAliases maps names platforms use to the canonical trade type (docs/domain.md).
-func typeAliases() map[string]tradestat.TradeType {
-	m := map[string]tradestat.TradeType{}
-	for _, t := range tradestat.TradeTypes() {
-		m[string(t)] = t
+// parseTradeType reads a trade type by its words against the trade catalogue (values.go):
+// the type and the sub-type it names, or a reject naming the candidates or the nearest word
+// known. allowed, the types a sheet's name allows, settles a value that could be several.
+func parseTradeType(s string, allowed []string) (tradestat.TradeType, string, error) {
+	if isPlaceholder(narrow(strings.TrimSpace(s))) {
+		return "", "", errEmpty
 	}
-	add := func(t tradestat.TradeType, names ...string) {
-		for _, n := range names {
-			m[n] = t
-		}
+	lx := vocab().trades
+	v := lx.read(s).settle(allowed)
+	if l, ok := v.one(); ok {
+		return tradestat.TradeType(l), v.subs[l], nil
 	}
-	add(tradestat.Construction, "建设工程", "工程", "工程建设项目", "工程招标", "建设工程招投标", "房建市政", "房屋建筑和市政工程", "交通工程", "水利工程")
-	add(tradestat.Procurement, "政府采购货物", "政府采购服务", "政府采购工程", "采购", "货物", "服务", "政采")
-	add(tradestat.Land, "土地出让", "土地", "土地使用权", "国有建设用地使用权出让", "土地交易", "土地使用权交易")
-	add(tradestat.Mining, "采矿权", "探矿权", "矿业权", "采矿权出让", "探矿权出让", "矿权")
-	add(tradestat.StateProp, "产权交易", "国有产权", "国有资产", "产权", "国有资产交易", "国有产权转让")
-	add(tradestat.Confiscated, "罚没物资", "罚没财物", "罚没", "罚没物品", "罚没物资处置")
-	add(tradestat.Medicine, "药品采购", "医用耗材", "药品", "耗材", "医用耗材采购", "药品耗材")
-	add(tradestat.OtherType, "其它", "其他交易", "其它交易")
-	return m
-}
-
-// parseTradeType maps a trade type as exported to the canonical type: by the alias table,
-// then by the telling word it contains (政府采购工程 is procurement, so 采购 is tried first).
-func parseTradeType(s string, aliases map[string]tradestat.TradeType) (tradestat.TradeType, error) {
-	if t, ok := aliases[s]; ok {
-		return t, nil
+	switch {
+	case v.empty:
+		return "", "", errEmpty
+	case v.conflict:
+		return "", "", textf("trade type %q names more than one trade (%s): a lot has one type; write one, or say which in a mapping file", s, strings.Join(v.labels, " / "))
+	case len(v.labels) > 1:
+		return "", "", textf("trade type %q could be %s, and neither the value nor its sheet's name says which: write the type (政府采购工程, 工程建设 …), or say which in a mapping file", s, strings.Join(v.labels, " / "))
+	case v.nearest != nil:
+		return "", "", textf("trade type %q names no trade of the catalogue (the nearest word known is %s, %s): write the type, or say what it is in a mapping file", s, v.nearest.key, strings.Join(v.nearest.labelSet(), " / "))
 	}
-	orig := s
-	s = strings.ReplaceAll(narrow(s), " ", "")
-	if isPlaceholder(s) {
-		return "", errEmpty
-	}
-	if t, ok := aliases[s]; ok {
-		return t, nil
-	}
-	for _, rule := range []struct {
-		word string
-		t    tradestat.TradeType
-	}{
-		{"药品", tradestat.Medicine}, {"耗材", tradestat.Medicine},
-		{"政府采购", tradestat.Procurement},
-		{"矿", tradestat.Mining},
-		{"罚没", tradestat.Confiscated},
-		{"土地", tradestat.Land}, {"用地", tradestat.Land},
-		{"产权", tradestat.StateProp}, {"国有资产", tradestat.StateProp}, {"股权", tradestat.StateProp},
-		{"工程", tradestat.Construction},
-		{"采购", tradestat.Procurement},
-	} {
-		if strings.Contains(s, rule.word) {
-			return rule.t, nil
-		}
-	}
-	return "", textf("trade type %q is not a known type or alias", orig)
+	return "", "", textf("trade type %q names no trade of the catalogue: write the type, or say what it is in a mapping file", s)
 }
 
 // parseFlag reads the online-opening flag in every form of docs/domain.md ("real exports").

@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -159,64 +160,87 @@ func TestParsePlace(t *testing.T) {
 	}
 }
 
-func TestParseTradeType(t *testing.T) {
-	aliases := typeAliases()
-	tests := []struct {
-		in   string
-		want tradestat.TradeType
-	}{
-		{"工程建设", tradestat.Construction},
-		{"建设工程", tradestat.Construction},
-		{"工程", tradestat.Construction},
-		{"房屋建筑工程", tradestat.Construction},
-		{"政府采购货物", tradestat.Procurement},
-		{"政府采购工程", tradestat.Procurement},
-		{"土地出让", tradestat.Land},
-		{"采矿权", tradestat.Mining},
-		{"探矿权出让", tradestat.Mining},
-		{"产权交易", tradestat.StateProp},
-		{"罚没物资", tradestat.Confiscated},
-		{"药品集中采购", tradestat.Medicine},
-		{"其它", tradestat.OtherType},
-		{" 政府 采购 ", tradestat.Procurement},
-		{"房屋租赁", ""},
-		{"", ""},
+// TestValueCorpus reads every categorical value of testdata/values as the file says: a trade
+// type (and its sub-type, with the sheet it stands on where that matters), a status and an
+// opening mode, the ambiguous and unknown ones rejected.
+func TestValueCorpus(t *testing.T) {
+	v := vocab()
+	read := map[string]func(value, sheet string) (string, error){
+		"trade_type.tsv": func(value, sheet string) (string, error) {
+			var allowed []string
+			if sheet != "" {
+				allowed = v.trades.read(sheet).labels
+			}
+			ty, sub, err := parseTradeType(value, allowed)
+			if sub != "" {
+				return string(ty) + "/" + sub, err
+			}
+			return string(ty), err
+		},
+		"status.tsv": func(value, _ string) (string, error) {
+			done, known := v.completed(value)
+			if !known {
+				return "", errors.New("unknown")
+			}
+			return map[bool]string{true: "成交", false: "未成交"}[done], nil
+		},
+		"opening.tsv": func(value, _ string) (string, error) {
+			online, err := parseFlag(value)
+			return map[bool]string{true: "是", false: "否"}[online], err
+		},
 	}
-	for _, tt := range tests {
-		got, err := parseTradeType(tt.in, aliases)
-		if got != tt.want || (tt.want == "") != (err != nil) {
-			t.Errorf("parseTradeType(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+	for file, readValue := range read {
+		b, err := os.ReadFile(filepath.Join("testdata", "values", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for line := range strings.Lines(string(b)) {
+			line = strings.TrimRight(line, "\n")
+			if strings.HasPrefix(line, "#") || line == "" {
+				continue
+			}
+			parts := strings.Split(line, "\t")
+			if len(parts) < 2 {
+				t.Fatalf("%s: line %q: no tab", file, line)
+			}
+			value, want, sheet := parts[0], parts[1], ""
+			if len(parts) > 2 {
+				sheet = parts[2]
+			}
+			n++
+			got, err := readValue(value, sheet)
+			switch {
+			case want == "reject" && err == nil:
+				t.Errorf("%s: %q (sheet %q) read as %q; want a reject", file, value, sheet, got)
+			case want != "reject" && (err != nil || got != want):
+				t.Errorf("%s: %q (sheet %q) read as %q, %v; want %s", file, value, sheet, got, err, want)
+			}
+		}
+		if n < 30 {
+			t.Fatalf("%s: %d values read", file, n)
 		}
 	}
 }
 
-// TestParseFlag reads every opening-mode value of testdata/values/opening.tsv as it says.
-func TestParseFlag(t *testing.T) {
-	b, err := os.ReadFile("testdata/values/opening.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for line := range strings.Lines(string(b)) {
-		line = strings.TrimRight(line, "\n")
-		if strings.HasPrefix(line, "#") || line == "" {
-			continue
+// TestTradeRejectsSayWhy: a value that could be two types names both; one naming nothing
+// known names the nearest word.
+func TestTradeRejectsSayWhy(t *testing.T) {
+	for value, want := range map[string][]string{
+		"工程类":       {"工程建设", "政府采购"},
+		"土地使用权和矿业权": {"土地使用权出让", "矿业权出让"},
+		"建设用途":      {"建设用地", "土地使用权出让"},
+	} {
+		_, _, err := parseTradeType(value, nil)
+		if err == nil {
+			t.Fatalf("%q read; want a reject", value)
 		}
-		value, want, ok := strings.Cut(line, "\t")
-		if !ok {
-			t.Fatalf("line %q: no tab", line)
+		text := msg.Chinese.Say(err)
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%q: %s; want it to name %s", value, text, w)
+			}
 		}
-		n++
-		got, err := parseFlag(value)
-		switch {
-		case want == "reject" && err == nil:
-			t.Errorf("parseFlag(%q) = %v; want a reject", value, got)
-		case want != "reject" && (err != nil || got != (want == "是")):
-			t.Errorf("parseFlag(%q) = %v, %v; want %s", value, got, err, want)
-		}
-	}
-	if n < 30 {
-		t.Fatalf("%d values read", n)
 	}
 }
 
@@ -263,7 +287,7 @@ func FuzzParseDate(f *testing.F) {
 func FuzzConvertRow(f *testing.F) {
 	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
 	l := assign(header, nil, 0)
-	conv := &converter{file: "fuzz.csv", l: l, types: typeAliases(), today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer(), region: baoshan}
+	conv := &converter{file: "fuzz.csv", l: l, today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer(), region: baoshan}
 	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
 	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
 	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")
