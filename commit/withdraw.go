@@ -21,7 +21,7 @@ import (
 
 // versionColumns are the columns of a lot version, as deals and deal_versions hold them.
 const versionColumns = `project_code, lot_code, name, trade_type, place_code, region_code, deal_date,
-	budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, source_row, cancelled, version`
+	budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, source_row, cancelled, sub_type, version`
 
 // keepVersions copies into deal_versions the current versions of the lots the staged load is
 // about to replace, marked as replaced by it.
@@ -118,7 +118,7 @@ const restorable = `SELECT project_code, lot_code, argMax(name, version) AS r_na
 		argMax(reserve_fen, version) AS r_reserve_fen, argMax(amount_fen, version) AS r_amount_fen,
 		argMax(savings_fen, version) AS r_savings_fen, argMax(premium_fen, version) AS r_premium_fen,
 		argMax(online, version) AS r_online, argMax(batch_id, version) AS r_batch_id, argMax(source_row, version) AS r_source_row,
-		argMax(cancelled, version) AS r_cancelled
+		argMax(cancelled, version) AS r_cancelled, argMax(sub_type, version) AS r_sub_type
 	FROM deal_versions
 	WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals FINAL WHERE batch_id = ?)
 		AND batch_id != ? AND version < ? AND batch_id GLOBAL NOT IN (SELECT batch FROM batch_withdrawals)
@@ -238,7 +238,7 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 	w.At, w.User = l.now(), user
 	if err := l.conn.Exec(ctx, `INSERT INTO deals (`+versionColumns+`)
 		SELECT project_code, lot_code, r_name, r_trade_type, r_place_code, r_region_code, r_deal_date, r_budget_fen, r_reserve_fen,
-			r_amount_fen, r_savings_fen, r_premium_fen, r_online, r_batch_id, r_source_row, r_cancelled, toUInt64(?)
+			r_amount_fen, r_savings_fen, r_premium_fen, r_online, r_batch_id, r_source_row, r_cancelled, r_sub_type, toUInt64(?)
 		FROM (`+restorable+`)`, uint64(w.At.UnixNano()), batch, batch, base); err != nil {
 		return fail(fmt.Errorf("give back the earlier versions: %w", err))
 	}

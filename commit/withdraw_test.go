@@ -248,3 +248,48 @@ func TestCancelledLots(t *testing.T) {
 		t.Errorf("after withdrawing the cancellations:\n%s\nwant, as after a.csv:\n%s", got, afterA)
 	}
 }
+
+// TestSubTypeKept: the sub-type an export names (水利 under 工程建设) is kept with its lot,
+// shown by every lot list (both of its reads: the whole region's and some places'), replaced
+// by a reload that names another, and given back with its version when that load is withdrawn.
+func TestSubTypeKept(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	region := division.MustRegion("530500")
+	loader := commit.NewLoader(conn, region)
+	store := query.New(conn, region)
+	year := tradestattest.Year(t, 2021)
+	load := func(typ string) string {
+		data := "项目编号,项目名称,交易类型,交易地点,成交日期,成交金额\nSL1,水库,工程建设-" + typ + ",530502,2021-03-01,1250\n"
+		rep, err := loader.Load(ctx, ingest.Source{Name: typ + ".csv", Data: []byte(data)}, ingest.Options{})
+		if err != nil || rep.Loaded != 1 {
+			t.Fatalf("%s: %v %v", typ, rep, err)
+		}
+		return rep.BatchID
+	}
+	subTypes := func() []string {
+		var out []string
+		for _, f := range []query.Filter{year, {From: year.From, To: year.To, Place: "530502"}} {
+			page, err := store.Lots(ctx, f, query.LotQuery{Sort: query.SortDate, Page: 1, Size: 10})
+			if err != nil || len(page.Lots) != 1 {
+				t.Fatalf("%v: %v", page, err)
+			}
+			out = append(out, page.Lots[0].SubType)
+		}
+		return out
+	}
+	load("水利")
+	if got := subTypes(); got[0] != "水利" || got[1] != "水利" {
+		t.Fatalf("sub-types listed %q, want 水利", got)
+	}
+	second := load("房建")
+	if got := subTypes(); got[0] != "房屋建筑" || got[1] != "房屋建筑" {
+		t.Fatalf("after a reload: %q, want 房屋建筑", got)
+	}
+	if _, err := loader.Withdraw(ctx, second, "clerk"); err != nil {
+		t.Fatal(err)
+	}
+	if got := subTypes(); got[0] != "水利" || got[1] != "水利" {
+		t.Fatalf("after the reload was withdrawn: %q, want 水利", got)
+	}
+}

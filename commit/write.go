@@ -20,13 +20,14 @@ import (
 // refuses a batch without them (docs/domain.md).
 const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
-	batch_id, source_row, version, cancelled)`
+	batch_id, source_row, version, cancelled, sub_type)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
 // append per column instead of one reflective append per row (docs/domain.md, ClickHouse:
 // the row-wise path is what makes clickhouse-go several times slower than clickhouse-client).
 type chunk struct {
 	projects, lots, names, types, places, regions []string
+	subTypes                                      []string
 	dates                                         []time.Time
 	budget, reserve, amount, savings, premium     []int64
 	online, cancelled                             []uint8
@@ -42,7 +43,7 @@ func newChunk(n int) *chunk {
 		dates: make([]time.Time, 0, n), budget: make([]int64, 0, n), reserve: make([]int64, 0, n),
 		amount: make([]int64, 0, n), savings: make([]int64, 0, n), premium: make([]int64, 0, n),
 		online: make([]uint8, 0, n), cancelled: make([]uint8, 0, n), batches: make([]uint64, 0, n), rows: make([]uint32, 0, n),
-		versions: make([]uint64, 0, n),
+		versions: make([]uint64, 0, n), subTypes: make([]string, 0, n),
 	}
 }
 
@@ -50,10 +51,11 @@ func (c *chunk) len() int { return len(c.projects) }
 
 // reset empties the chunk for reuse, dropping its strings so that it keeps no file data alive.
 func (c *chunk) reset() {
-	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions} {
+	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.subTypes} {
 		clear(col)
 	}
 	c.projects, c.lots, c.names, c.types, c.places, c.regions = c.projects[:0], c.lots[:0], c.names[:0], c.types[:0], c.places[:0], c.regions[:0]
+	c.subTypes = c.subTypes[:0]
 	c.dates, c.budget, c.reserve, c.amount, c.savings, c.premium = c.dates[:0], c.budget[:0], c.reserve[:0], c.amount[:0], c.savings[:0], c.premium[:0]
 	c.online, c.cancelled, c.batches, c.rows, c.versions = c.online[:0], c.cancelled[:0], c.batches[:0], c.rows[:0], c.versions[:0]
 }
@@ -81,6 +83,7 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.batches = append(c.batches, batch)
 	c.rows = append(c.rows, uint32(l.SourceRow))
 	c.versions = append(c.versions, version)
+	c.subTypes = append(c.subTypes, l.SubType)
 }
 
 // inserter streams chunks into deals as the blocks of a long INSERT. Each chunk is flushed as
@@ -106,7 +109,7 @@ func (in *inserter) write(ctx context.Context, c *chunk) error {
 		in.batch = batch
 	}
 	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
-		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled}
+		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled, c.subTypes}
 	for i, col := range cols {
 		if err := in.batch.Column(i).Append(col); err != nil {
 			return fmt.Errorf("insert deals, column %d: %w", i, err)
@@ -210,7 +213,7 @@ func rollups() []rollup {
 	typeArgs := func() []any { return []any{tender, auction, tender, auction} }
 	// A lot version's row holds every column a lot list shows, all of them in its key.
 	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen",
-		"name", "region_code", "budget_fen", "reserve_fen", "online"}
+		"name", "region_code", "budget_fen", "reserve_fen", "online", "sub_type"}
 	return []rollup{
 		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
 		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},

@@ -191,6 +191,7 @@ func (s *Server) lotsAPI(c *fiber.Ctx, r viewRequest) error {
 		LotCode     string   `json:"lot_code"`
 		Name        string   `json:"name"`
 		Type        string   `json:"trade_type"`
+		SubType     string   `json:"sub_type"`
 		Place       string   `json:"place_code"`
 		PlaceName   string   `json:"place_name"`
 		Chain       []string `json:"place_chain"`
@@ -212,7 +213,7 @@ func (s *Server) lotsAPI(c *fiber.Ctx, r viewRequest) error {
 		Lots  []lotJSON   `json:"lots"`
 	}{From: f.From.String(), To: f.To.String(), Page: q.Page, Size: q.Size, Total: figuresJSONOf(res.Totals), Lots: []lotJSON{}}
 	for _, l := range res.Lots {
-		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.Place, l.PlaceName, s.chain(st, l.Place),
+		out.Lots = append(out.Lots, lotJSON{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.SubType, l.Place, l.PlaceName, s.chain(st, l.Place),
 			l.Region, l.Date.String(), int64(l.Budget), int64(l.Reserve), int64(l.Amount), int64(l.Savings), int64(l.Premium), l.Online})
 	}
 	return c.JSON(out)

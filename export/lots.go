@@ -19,7 +19,7 @@ import (
 type Lots func(emit func(query.LotRow) error) error
 
 func lotHeader(l msg.Lang) []string {
-	return []string{l.T("project code"), l.T("lot code"), l.T("name"), l.T("trade type"), l.T("trading centre"), l.T("project region"),
+	return []string{l.T("project code"), l.T("lot code"), l.T("name"), l.T("trade type"), l.T("sub-type"), l.T("trading centre"), l.T("project region"),
 		l.T("completion date"), l.T("budget or ceiling price (10k yuan)"), l.T("reserve price (10k yuan)"), l.T("deal amount (10k yuan)"),
 		l.T("savings (10k yuan)"), l.T("premium (10k yuan)"), l.T("online bid opening")}
 }
@@ -40,7 +40,7 @@ func lotText(lang msg.Lang, l query.LotRow) []string {
 		online = lang.T("yes")
 	}
 	typ, _ := lang.Interface(string(l.Type))
-	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), typ,
+	return []string{safecell.Text(l.ProjectCode), safecell.Text(l.LotCode), safecell.Text(l.Name), typ, safecell.Text(l.SubType),
 		l.PlaceName, safecell.Text(l.RegionName), l.Date.String(),
 		l.Budget.Wan(), l.Reserve.Wan(), l.Amount.Wan(), l.Savings.Wan(), l.Premium.Wan(), online}
 }

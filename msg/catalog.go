@@ -20,6 +20,7 @@ func entries() []entry {
 		{"deal code", "统一交易标识码"},
 		{"name", "项目名称"},
 		{"trade type", "交易类型"},
+		{"sub-type", "细类"},
 		{"trading place", "交易地点"},
 		{"project region", "项目所在区域"},
 		{"completion date", "成交日期"},

@@ -65,6 +65,7 @@ type LotQuery struct {
 type LotRow struct {
 	ProjectCode, LotCode, Name string
 	Type                       tradestat.TradeType
+	SubType                    string // the sector, class or kind under the type, as the export named it
 	Place, Region              string // codes: the trading place, the project's region (or as written)
 	PlaceName, RegionName      string // as the region's readers name them: 腾冲市, 保山市腾冲市 in 云南省
 	Date                       tradestat.Date
@@ -333,7 +334,7 @@ const smallList = 5000
 
 // lotIndexKey is the sorting key of lots_by_place: a lot version's row.
 const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen,
-	name, region_code, budget_fen, reserve_fen, online`
+	name, region_code, budget_fen, reserve_fen, online, sub_type`
 
 // onlyCurrent tells whether every row of deals that the filter selects is the current
 // version of its lot, so that the lots can be read without FINAL, which at national scale
@@ -555,7 +556,7 @@ func (s *Store) EachLot(ctx context.Context, f Filter, search string, noBasis bo
 
 // lotColumns are what scanLot reads.
 const lotColumns = `project_code, lot_code, name, toString(trade_type), place_code, region_code,
-	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online`
+	toString(deal_date), budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, sub_type`
 
 // scanLot reads one row of lotColumns (and any columns after them into extra), naming its places within the store's region.
 func (s *Store) scanLot(rows interface{ Scan(...any) error }, extra ...any) (LotRow, error) {
@@ -566,7 +567,7 @@ func (s *Store) scanLot(rows interface{ Scan(...any) error }, extra ...any) (Lot
 		online                uint8
 	)
 	if err := rows.Scan(append([]any{&r.ProjectCode, &r.LotCode, &r.Name, &typ, &r.Place, &r.Region, &date,
-		&bud, &res, &amt, &sv, &pr, &online}, extra...)...); err != nil {
+		&bud, &res, &amt, &sv, &pr, &online, &r.SubType}, extra...)...); err != nil {
 		return r, err
 	}
 	var err error

@@ -34,6 +34,7 @@ var shardKeys = map[string]string{
 	"figures_monthly":    "cityHash64(deal_date, place_code, trade_type)",
 	"lots_by_place":      "cityHash64(project_code, lot_code)",
 	"lots_by_place_wide": "cityHash64(project_code, lot_code)",
+	"lots_by_place_sub":  "cityHash64(project_code, lot_code)",
 }
 
 var (
