@@ -75,9 +75,19 @@ func (l Lot) CheckPrices() error {
 		return Fail(Invalid, "the deal amount %s yuan exceeds the budget or ceiling price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Budget.Yuan())
 	case l.Type.Kind() == Auction && l.Reserve > 0 && l.Amount < l.Reserve:
 		return Fail(Invalid, "the deal amount %s yuan is below the reserve price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Reserve.Yuan())
+	case l.Type.Kind() == Tender && l.Amount > 0 && l.Budget/l.Amount >= ImplausibleRatio:
+		return Fail(Invalid, "the budget or ceiling price %s yuan is %d times the deal amount %s yuan, which no award is: check the units of both columns", l.Budget.Yuan(), int64(l.Budget/l.Amount), l.Amount.Yuan())
+	case l.Type.Kind() == Auction && l.Reserve > 0 && l.Amount/l.Reserve >= ImplausibleRatio:
+		return Fail(Invalid, "the deal amount %s yuan is %d times the reserve price %s yuan, which no sale is: check the units of both columns", l.Amount.Yuan(), int64(l.Amount/l.Reserve), l.Reserve.Yuan())
 	}
 	return nil
 }
+
+// ImplausibleRatio is how many times its award a budget, or its reserve a sale, cannot be:
+// savings of 99.9% or a sale at a thousand times the reserve are not trades but one column
+// read in 元 and the other in 万元 (a factor of 10,000), which would pass as a vast saving or
+// premium.
+const ImplausibleRatio = 1000
 
 // Date is a calendar day in Asia/Shanghai. It is kept as a plain civil date so that no
 // conversion between time zones can move a lot into another day, month or year.

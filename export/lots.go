@@ -18,6 +18,9 @@ import (
 // never holds them all.
 type Lots func(emit func(query.LotRow) error) error
 
+// firstAmount is the index of the first of lotText's five amounts (budget … premium).
+const firstAmount = 8
+
 func lotHeader(l msg.Lang) []string {
 	return []string{l.T("project code"), l.T("lot code"), l.T("name"), l.T("trade type"), l.T("sub-type"), l.T("trading centre"), l.T("project region"),
 		l.T("completion date"), l.T("budget or ceiling price (10k yuan)"), l.T("reserve price (10k yuan)"), l.T("deal amount (10k yuan)"),
@@ -89,7 +92,7 @@ func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
 	if err := sw.SetColWidth(3, 3, 36); err != nil {
 		return err
 	}
-	if err := sw.SetColWidth(4, 13, 14); err != nil {
+	if err := sw.SetColWidth(4, len(lotHeader(m.Lang)), 14); err != nil {
 		return err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
@@ -112,8 +115,8 @@ func lotsXLSX(w io.Writer, m Meta, lots Lots) error {
 		for i, t := range text {
 			cells[i] = t
 		}
-		// The amounts as numbers (columns H–L), each the float nearest the exact decimal.
-		for i := 7; i <= 11; i++ {
+		// The amounts as numbers (columns I–M), each the float nearest the exact decimal.
+		for i := firstAmount; i < firstAmount+5; i++ {
 			v, err := strconv.ParseFloat(text[i], 64)
 			if err != nil {
 				return err

@@ -102,6 +102,22 @@ func (l layout) header(f field) string {
 	return ""
 }
 
+// unitWhy says in which unit a money column is read, and why: its header states it, or each
+// row's unit column does, or a note above the table, or nothing (元).
+func (l layout) unitWhy(c column, p msg.Printer) string {
+	switch {
+	case c.stated:
+		return p.T("%s, as its header states", unitName(c.unit))
+	case l.at[fPriceUnit] >= 0 && l.tableUnit != 0:
+		return p.T("the unit in column %q of each row; %s, from the note above the table, where it is empty", l.header(fPriceUnit), unitName(l.tableUnit))
+	case l.at[fPriceUnit] >= 0:
+		return p.T("the unit in column %q of each row; 元 where it is empty", l.header(fPriceUnit))
+	case l.tableUnit != 0:
+		return p.T("%s, from the note above the table", unitName(l.tableUnit))
+	}
+	return p.T("元: no unit is stated for it")
+}
+
 func unitName(u money.Fen) string {
 	if u == money.Wan {
 		return "万元"

@@ -355,7 +355,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 			if unit == 0 {
 				unit = money.Yuan
 			}
-			l.unit[r.field] = unit
+			l.unit[r.field], l.stated[r.field] = unit, r.h.unit != 0
 			l.columns = append(l.columns, column{index: i, header: r.text, field: r.field, unit: unit, stated: r.h.unit != 0})
 		case r.derived:
 			l.derived = append(l.derived, r.text)

@@ -373,3 +373,33 @@ func TestMappingSaysWhatValuesMean(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitsBelongToTheirColumns: a unit a column's header states holds for that column, and a
+// per-row unit (价格单位) for the columns that state none — a ceiling of 34,300,000元 beside an
+// award of 3,380万元 is a saving of 50万元, not a ceiling ten thousand times larger; and prices
+// that cannot both be true of one lot (a budget a thousand times its award) are a reject naming
+// both, never a saving.
+func TestUnitsBelongToTheirColumns(t *testing.T) {
+	data := "项目编号,项目名称,交易类型,交易地点,成交日期,最高投标限价（元）,中标金额,价格单位\n" +
+		"P1,道路,工程建设,530502,2021-03-01,34300000,3380,万元\n" +
+		"P2,桥梁,工程建设,530502,2021-03-02,34300000,3380,元\n"
+	rep, lots, rejects, _, err := scanBytes(t, "units.csv", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lots) != 1 || lots[0].Budget != 34300000*money.Yuan || lots[0].Amount != 3380*money.Wan || lots[0].Savings() != 50*money.Wan {
+		t.Fatalf("lots %+v; want P1 with a ceiling of 3430万元, an award of 3380万元, savings of 50万元", lots)
+	}
+	if rep.Rejected != 1 || len(rejects) != 1 || rejects[0].Row != 3 || !strings.Contains(rejects[0].Reason, "34300000.00") || !strings.Contains(rejects[0].Reason, "3380.00") {
+		t.Fatalf("rejects %v; want row 3 rejected naming both prices", rejects)
+	}
+	var dry strings.Builder
+	if err := Inspect(Source{Name: "units.csv", Data: []byte(data)}, Options{Region: baoshan, Today: today, Lang: msg.English}, &dry, 5); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"[元, as its header states]", `[the unit in column "价格单位" of each row; 元 where it is empty]`} {
+		if !strings.Contains(dry.String(), want) {
+			t.Errorf("dry run lacks %q:\n%s", want, dry.String())
+		}
+	}
+}

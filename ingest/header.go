@@ -206,6 +206,7 @@ type layout struct {
 	serials    []int          // serial-number columns (序号): known, not read
 	at         [numFields]int // field → index into a record, -1 when absent
 	unit       [numFields]money.Fen
+	stated     [numFields]bool     // the column's own header (or the mapping file) states its unit
 	tableUnit  money.Fen           // a unit note above the header (单位：万元), 0 when none
 	derived    []string            // figures tradestat computes itself (节约资金 …): not read
 	unread     []unreadColumn      // header cells that map to no field

@@ -34,7 +34,7 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 		for _, c := range l.columns {
 			unit := ""
 			if c.field.isMoney() {
-				unit = " [" + unitName(c.unit) + "]"
+				unit = " [" + l.unitWhy(c, p) + "]"
 			}
 			fmt.Fprintf(w, "    %-24s → %s%s\n", c.header, c.field.label(p), unit)
 		}

@@ -360,8 +360,10 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		if c.l.at[a.f] < 0 || *a.dst != 0 {
 			continue
 		}
+		// A unit the column's own header states holds for it; a row's unit (价格单位) holds for
+		// the columns that state none, before a note above the table does.
 		unit := c.l.unit[a.f]
-		if rowUnit != 0 {
+		if rowUnit != 0 && !c.l.stated[a.f] {
 			unit = rowUnit
 		}
 		v, err := parseAmount(c.get(rec, a.f), unit, c.excel)

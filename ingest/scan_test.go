@@ -149,9 +149,9 @@ func TestInspect(t *testing.T) {
 		lang msg.Lang
 		want []string
 	}{
-		{msg.Chinese, []string{"文件：baoshan-2021.xlsx（XLSX）", "表头行：第4行", "成交金额（万元）", "→ 成交金额 [万元]",
+		{msg.Chinese, []string{"文件：baoshan-2021.xlsx（XLSX）", "表头行：第4行", "成交金额（万元）", "→ 成交金额 [万元，表头写明]",
 			"第5行：BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | 成交 9505000.00元", "工作表「说明」：", "未读取", "未载入任何数据"}},
-		{msg.English, []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ deal amount [万元]",
+		{msg.English, []string{"file: baoshan-2021.xlsx (XLSX)", "header row: 4", "成交金额（万元）", "→ deal amount [万元, as its header states]",
 			"row 5: BSGC2021-0101/01 | 工程建设 | 530502 | 2021-03-01 | deal 9505000.00 yuan", "sheet 说明:", "not read", "nothing was loaded"}},
 	} {
 		var b strings.Builder
