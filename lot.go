@@ -89,6 +89,12 @@ func (l Lot) CheckPrices() error {
 // premium.
 const ImplausibleRatio = 1000
 
+// NoDate is the day of a lot that did not complete trading and whose export gives it no date
+// at all (a 流标 section has no completion date): the first day the warehouse's dates hold. It
+// is in no period a report asks for, and such a lot counts in no figure anyway; it is kept so
+// that it replaces its earlier version.
+func NoDate() Date { return Date{Year: 1970, Month: 1, Day: 1} }
+
 // Date is a calendar day in Asia/Shanghai. It is kept as a plain civil date so that no
 // conversion between time zones can move a lot into another day, month or year.
 type Date struct {

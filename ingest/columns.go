@@ -42,6 +42,10 @@ type vocabulary struct {
 	Values    map[string]valueColumn `yaml:"values"`
 	Catalogue []catalogueEntry       `yaml:"trade_catalogue"`
 	Nearest   []string               `yaml:"nearest_ignores"`
+	NoteRows  struct {
+		Labels []string `yaml:"labels"`
+		Marks  []string `yaml:"marks"`
+	} `yaml:"note_rows"`
 
 	status, opening, trades *lexicon
 	byField                 [numFields]fieldTerms
@@ -76,6 +80,12 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
+	for i, t := range v.NoteRows.Labels {
+		v.NoteRows.Labels[i] = plainValue(t)
+	}
+	for i, t := range v.NoteRows.Marks {
+		v.NoteRows.Marks[i] = plainValue(t)
+	}
 	v.status = columnLexicon(v.Values["status"], completed, notCompleted)
 	v.opening = columnLexicon(v.Values["opening"], online, onSite)
 	if len(v.Values) != 2 {
@@ -126,6 +136,32 @@ func (v *vocabulary) online(cell string) (isOnline, known bool) {
 	}
 	l, ok := r.one()
 	return l == online, ok
+}
+
+// pageMark is a page footer as exports print it: 第1页, 第1/3页, 第1页 共3页, 共3页.
+var pageMark = regexp.MustCompile(`^(第\d+(/\d+)?页([,;/]?共\d+页)?|共\d+页)$`)
+
+// noteCell reports a cell that belongs to a note row rather than to a lot: a label followed by
+// a colon (制表人：张三, 填报单位（盖章）：…), a stamp mark in brackets (（盖章）) or a page
+// footer (note_rows in vocabulary.yaml).
+func (v *vocabulary) noteCell(cell string) bool {
+	p := plainValue(cell)
+	if pageMark.MatchString(p) {
+		return true
+	}
+	if head, _, ok := strings.Cut(p, ":"); ok {
+		for _, l := range v.NoteRows.Labels {
+			if strings.HasPrefix(head, l) {
+				return true
+			}
+		}
+	}
+	for _, m := range v.NoteRows.Marks {
+		if strings.Contains(p, "("+m+")") {
+			return true
+		}
+	}
+	return false
 }
 
 // plainValue is a cell folded for a whole-value comparison: full- and half-width forms alike
@@ -330,6 +366,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 		if l.at[c.f] >= 0 {
 			if best := bestField(cands, c.col); best == c.f {
 				lost[c.f] = append(lost[c.f], roles[c.col].text)
+				l.alt[c.f] = append(l.alt[c.f], c.col)
 			}
 			continue
 		}

@@ -403,3 +403,34 @@ func TestUnitsBelongToTheirColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsThatAreNotLots: signature, stamp and page lines below or inside a table are skipped
+// as notes, not rejected as lots; a section that did not complete (流标) is loaded without a
+// completion date or an amount, keeping its opening date where the file has one.
+func TestRowsThatAreNotLots(t *testing.T) {
+	data := "项目编号,项目名称,交易类型,交易地点,成交日期,开标日期,成交金额,交易状态\n" +
+		"P1,道路,工程建设,530502,2021-03-01,2021-02-20,1250,成交\n" +
+		"P2,桥梁,工程建设,530502,,2021-03-05,,流标\n" +
+		"P3,隧道,工程建设,530502,,,,废标\n" +
+		"第1页 共2页,,,,,,,\n" +
+		"制表人：张三,,审核人：李四,,负责人：王五,,,\n" +
+		"填报单位（盖章）：保山市公共资源交易中心,,,,,制表日期：,2022年1月5日,\n" +
+		"（盖章）,,,,,,,\n" +
+		"P4,水库,工程建设,530502,,2021-03-06,,成交\n"
+	rep, lots, rejects, _, err := scanBytes(t, "notes.csv", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Read != 8 || rep.Skipped != 4 || rep.Rejected != 1 || len(lots) != 3 {
+		t.Fatalf("%s, %d lots, rejects %v; want 3 lots, 4 note rows skipped, P4 rejected", rep, len(lots), rejects)
+	}
+	if rejects[0].Row != 9 {
+		t.Errorf("reject %v; want P4 (a completed lot without its date)", rejects[0])
+	}
+	if !lots[1].Cancelled || lots[1].DealDate.String() != "2021-03-05" || lots[1].Amount != 0 {
+		t.Errorf("P2 %+v; want a 流标 section kept at its opening date", lots[1])
+	}
+	if !lots[2].Cancelled || lots[2].DealDate != tradestat.NoDate() {
+		t.Errorf("P3 %+v; want a 废标 section with no date kept", lots[2])
+	}
+}

@@ -211,6 +211,7 @@ type layout struct {
 	derived    []string            // figures tradestat computes itself (节约资金 …): not read
 	unread     []unreadColumn      // header cells that map to no field
 	contests   []competition       // fields two columns could have been
+	alt        [numFields][]int    // the columns that lost a field to its column, in priority order
 	sheetType  tradestat.TradeType // the one type the sheet's name names, when the table has no type column
 	sheetText  string              // the sheet's name, read for that type and its sub-type
 	sheetTypes []string            // the types the sheet's name allows: they settle a value that could be several

@@ -233,6 +233,20 @@ func (c *converter) classify(rec []string) rowKind {
 		headerText(amount).key == headerText(c.l.header(fAmount)).key {
 		return rowSkipped // the header again, as paged exports repeat it
 	}
+	if !startsLikeNumber(first) && vocab().noteCell(first) {
+		// A signature, stamp or page line: every cell it fills is one, or it begins with one
+		// and holds no amount.
+		notes := true
+		for _, cell := range rec {
+			notes = notes && (cell == "" || vocab().noteCell(cell))
+		}
+		if notes {
+			return rowSkipped
+		}
+		if _, err := parseAmount(c.get(rec, fAmount), money.Yuan, c.excel); err != nil {
+			return rowSkipped
+		}
+	}
 	noIdentity := c.get(rec, fProjectCode) == "" && c.get(rec, fLotCode) == "" && c.get(rec, fDealCode) == ""
 	if noIdentity && c.get(rec, fAmount) == "" && nonEmpty <= 2 {
 		return rowSkipped // a note below the table: 制表人, 注, 数据来源 …
@@ -315,18 +329,32 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if r := c.get(rec, fRegion); r != "" {
 		lot.RegionCode = c.projectRegion(r)
 	}
-	if lot.DealDate, err = parseDate(c.get(rec, fDate)); err != nil {
-		return lot, c.reject(rec, line, fDate, c.reason(err, "the completion date is empty"))
-	}
-	if c.today.Before(lot.DealDate) {
-		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
-	}
 	if s := c.cell(rec, fStatus); s != "" {
 		done, known := vocab().completed(s)
 		if !known {
 			return lot, c.rejectf(rec, line, fStatus, "status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …), or says both", c.get(rec, fStatus))
 		}
 		lot.Cancelled = !done
+	}
+	lot.DealDate, err = parseDate(c.get(rec, fDate))
+	if errors.Is(err, errEmpty) && lot.Cancelled {
+		// A section that did not complete (流标) has no completion date: it keeps the date of
+		// a column that lost that field (开标日期 beside 成交日期), or none.
+		lot.DealDate, err = tradestat.NoDate(), nil
+		for _, i := range c.l.alt[fDate] {
+			if i < len(rec) {
+				if d, derr := parseDate(rec[i]); derr == nil {
+					lot.DealDate = d
+					break
+				}
+			}
+		}
+	}
+	if err != nil {
+		return lot, c.reject(rec, line, fDate, c.reason(err, "the completion date is empty"))
+	}
+	if c.today.Before(lot.DealDate) {
+		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
 	}
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
