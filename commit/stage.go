@@ -103,11 +103,6 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 			return err
 		}
 		rec.lots -= outside
-		// The versions the load replaces are kept before it replaces them, so that it can be
-		// withdrawn; a first load replaces none.
-		if err := l.keepVersions(ctx, st); err != nil {
-			return err
-		}
 	}
 	rec.versions = true
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
@@ -121,6 +116,14 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	}
 	if err := l.insertBatch(ctx, "ingest_pending", "pending", rec); err != nil {
 		return err
+	}
+	// The versions the load replaces are kept before it replaces them, so that it can be
+	// withdrawn (a first load replaces none); after its account is pending, so that a writer
+	// stopped here leaves a load the next one finds, and whose kept versions it removes.
+	if !first {
+		if err := l.keepVersions(ctx, st); err != nil {
+			return err
+		}
 	}
 	if err := le.check(ctx); err != nil {
 		return err
@@ -271,6 +274,20 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	if moved == 0 {
+		// Its lots never moved: whatever versions it kept of the lots it would have replaced
+		// are versions nothing replaced, and would give a withdrawal a load with no record.
+		var kept uint64
+		if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deal_versions WHERE replaced_by = ? LIMIT 1)", batch).Scan(&kept); err != nil {
+			return fmt.Errorf("recover load %s: %w", id, err)
+		}
+		if kept > 0 {
+			if err := l.conn.Exec(ctx, "ALTER TABLE deal_versions DELETE WHERE replaced_by = ?", batch); err != nil {
+				return fmt.Errorf("recover load %s: %w", id, err)
+			}
+			if err := l.awaitMutations(ctx, "deal_versions"); err != nil {
+				return fmt.Errorf("recover load %s: %w", id, err)
+			}
+		}
 		return l.conn.Exec(ctx, `INSERT INTO ingest_pending (`+batchColumns+`, state)
 			SELECT `+batchColumns+`, 'abandoned' FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id)
 	}

@@ -138,8 +138,9 @@ func (v *vocabulary) online(cell string) (isOnline, known bool) {
 	return l == online, ok
 }
 
-// pageMark is a page footer as exports print it: 第1页, 第1/3页, 第1页 共3页, 共3页.
-var pageMark = regexp.MustCompile(`^(第\d+(/\d+)?页([,;/]?共\d+页)?|共\d+页)$`)
+// pageMark is a page footer as exports print it: 第1页, 第1/3页, 第1页 共3页, 共3页, and the
+// record count web systems print below a table (共25条记录).
+var pageMark = regexp.MustCompile(`^(第\d+(/\d+)?页([,;/]?共\d+页)?|共\d+页|共\d+条(记录|数据)?)$`)
 
 // noteCell reports a cell that belongs to a note row rather than to a lot: a label followed by
 // a colon (制表人：张三, 填报单位（盖章）：…), a stamp mark in brackets (（盖章）) or a page

@@ -196,7 +196,7 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 		return nil, unreadable("%s could not be read: %v", src.Name, err)
 	}
 	ft := &fileTables{counter: &countingReader{r: r, h: sha256.New()}, size: size, closers: []io.Closer{r}}
-	head := make([]byte, 8)
+	head := make([]byte, htmlSniff)
 	n, _ := io.ReadFull(ft.counter, head)
 	body := io.MultiReader(bytes.NewReader(head[:n]), ft.counter)
 	switch fileKind(src.Name, head[:n]) {
@@ -210,6 +210,13 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 			return nil, unreadable("%s: %v", src.Name, err)
 		}
 		ft.tables, ft.format, ft.closers = ts, "XLSX", append(ft.closers, f)
+	case "html":
+		t, err := newHTMLTable(body)
+		if err != nil {
+			ft.Close()
+			return nil, unreadable("%s: %v", src.Name, err)
+		}
+		ft.tables, ft.format = []table{t}, "HTML ("+t.encoding+")"
 	default:
 		t, err := newCSVTable(body)
 		if err != nil {

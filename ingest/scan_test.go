@@ -60,6 +60,9 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 		fmt.Fprintf(&b, "lot %s row %d %s %s region %s %s budget %s reserve %s amount %s savings %s premium %s online %v name %s\n",
 			l.ID(), l.SourceRow, l.Type, l.PlaceCode, l.RegionCode, l.DealDate, l.Budget.Yuan(), l.Reserve.Yuan(),
 			l.Amount.Yuan(), l.Savings().Yuan(), l.Premium().Yuan(), l.Online, l.Name)
+		if l.SubType != "" {
+			fmt.Fprintf(&b, "  sub-type %s\n", l.SubType)
+		}
 	}
 	return b.String()
 }

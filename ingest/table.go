@@ -40,19 +40,22 @@ func unreadable(key string, args ...any) error {
 // isUnreadable reports an error that is the file's as a whole rather than one row's.
 func isUnreadable(err error) bool { return tradestat.KindOf(err) == tradestat.Unsupported }
 
-// fileKind tells how to read a file from its name and first bytes.
+// fileKind tells how to read a file from its first bytes, whatever its name says: a web
+// system's 导出Excel named .xls is often an HTML table, or tab-separated text ("Unicode text");
+// only a name ending in .xlsx with bytes that are not a workbook is sent to the workbook reader,
+// whose refusal says what it is not.
 func fileKind(name string, head []byte) string {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return "xlsx"
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return "xls"
+	case looksHTML(head):
+		return "html"
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
 		return "xlsx"
-	case ".xls":
-		return "xls"
 	}
 	return "csv"
 }

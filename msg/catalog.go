@@ -21,6 +21,7 @@ func entries() []entry {
 		{"name", "项目名称"},
 		{"trade type", "交易类型"},
 		{"sub-type", "细类"},
+		{"row %d is longer than %d KiB: not an export's row", "第%d行超过%d KiB：不是导出文件中的行"},
 		{"the budget or ceiling price %s yuan is %d times the deal amount %s yuan, which no award is: check the units of both columns", "预算价或控制价%s元是成交金额的%d倍（成交金额%s元），不可能是真实成交：请核对两列的单位"},
 		{"the deal amount %s yuan is %d times the reserve price %s yuan, which no sale is: check the units of both columns", "成交金额%s元是起始价的%d倍（起始价%s元），不可能是真实成交：请核对两列的单位"},
 		{"%s, as its header states", "%s，表头写明"},
