@@ -84,8 +84,10 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// uploadTypes are the file kinds the worker reads, by extension.
-var uploadTypes = map[string]bool{".csv": true, ".txt": true, ".tsv": true, ".xlsx": true, ".xlsm": true}
+// uploadTypes are the names exports come under. What a file is, the worker tells from its
+// bytes: a web system's .xls is often an HTML table or text, which it reads, while a real
+// Excel 97–2003 workbook is refused by the check with its reason.
+var uploadTypes = map[string]bool{".csv": true, ".txt": true, ".tsv": true, ".xlsx": true, ".xlsm": true, ".xls": true, ".htm": true, ".html": true}
 
 // uploadName is the name an uploaded file is kept under in the inbox: the base name the
 // browser sent, without directories, control or invisible formatting characters (such as a
@@ -105,12 +107,10 @@ func uploadName(sent string) (string, error) {
 	switch {
 	case name == "" || name == ext:
 		return "", tradestat.Fail(tradestat.Unsupported, "the file has no name")
-	case ext == ".xls":
-		return "", tradestat.Fail(tradestat.Unsupported, "%s is an Excel 97–2003 workbook (.xls): save it as .xlsx in Excel or WPS, then upload that", name)
 	case inbox.ReservedName(name):
 		return "", tradestat.Fail(tradestat.Unsupported, "%s: names ending in .report.txt or .rejects.csv are the worker's reports; rename the file", name)
 	case !uploadTypes[ext]:
-		return "", tradestat.Fail(tradestat.Unsupported, "%s: only CSV, TXT, TSV or XLSX exports", name)
+		return "", tradestat.Fail(tradestat.Unsupported, "%s: only CSV, TXT, TSV, XLSX, or XLS or HTML exports", name)
 	}
 	return name, nil
 }
