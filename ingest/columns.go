@@ -308,7 +308,8 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 	var cands []cand
 	roles := make([]cellRole, len(cells))
 	for i, cell := range cells {
-		text := strings.TrimSpace(cell)
+		// A header broken over lines (Alt+Enter in Excel, <br> in an HTML export) is one name.
+		text := strings.NewReplacer("\r", "", "\n", "").Replace(strings.TrimSpace(cell))
 		roles[i] = cellRole{index: i, text: text, h: headerText(text)}
 		if text == "" || roles[i].h.key == "" {
 			continue

@@ -434,3 +434,25 @@ func TestRowsThatAreNotLots(t *testing.T) {
 		t.Errorf("P3 %+v; want a 废标 section with no date kept", lots[2])
 	}
 }
+
+// TestDryRunValues: the dry run lists, per categorical column, every distinct value of the
+// whole table, how many rows hold it and how it is read, marking the refused ones.
+func TestDryRunValues(t *testing.T) {
+	var out strings.Builder
+	if err := Inspect(SourceFromPath("testdata/web-export-place-530523.xls"), Options{Region: baoshan, Place: "530523", Today: today}, &out, 1); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"「交易分类」列（交易类型）的各个值及其读法：",
+		"「开标方式」列（不见面开标）的各个值及其读法：",
+		"流标                       ×1     → 未成交：不计入任何统计",
+		"×2     → 工程建设 / 市政",
+		"服务类                      ×1     ✗ 拒收：",
+		"不见面开标（远程异地评标）            ×1     → 不见面开标",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, text)
+		}
+	}
+}

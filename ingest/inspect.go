@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"tradestat/msg"
 )
 
 // Inspect is --dry-run: it prints how src would be read — the format, each table's header
@@ -51,20 +53,31 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 		var gaps basisGaps
 		hasBudget := l.at[fBudget] >= 0 || l.at[fBasis] >= 0
 		hasReserve := l.at[fReserve] >= 0 || l.at[fBasis] >= 0
-		for shown := 0; shown < n; {
+		vals := newValueTally(conv)
+		for shown := 0; ; {
 			rec, line, err := data.Read()
-			if errors.Is(err, io.EOF) {
+			if errors.Is(err, io.EOF) || isUnreadable(err) {
 				break
 			}
-			shown++
 			if err != nil {
-				fmt.Fprintln(w, "    "+p.T("row %d: rejected: %s", line, p.T("not valid CSV: %v", err)))
+				if shown < n {
+					fmt.Fprintln(w, "    "+p.T("row %d: rejected: %s", line, p.T("not valid CSV: %v", err)))
+				}
+				shown++
 				continue
 			}
 			for i := range rec {
 				rec[i] = strings.TrimSpace(rec[i])
 			}
-			if conv.classify(rec) == rowSkipped {
+			skipped := conv.classify(rec) == rowSkipped
+			if !skipped {
+				vals.add(rec)
+			}
+			if shown >= n {
+				continue // the rest of the table is read for its values alone
+			}
+			shown++
+			if skipped {
 				fmt.Fprintln(w, "    "+p.T("row %d: skipped (blank, summary or note)", line))
 				continue
 			}
@@ -89,6 +102,7 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 		for _, g := range gaps.describe(p) {
 			fmt.Fprintln(w, "  "+p.T("cannot give (in the rows shown): %s", g))
 		}
+		vals.print(w, p)
 	}
 	fmt.Fprintln(w, "\n"+p.T("dry run: nothing was loaded"))
 	return nil
@@ -128,4 +142,106 @@ func Check(src Source, opts Options) error {
 		}
 	}
 	return unreadable("%s: not a transaction export: no row in the first %d names at least three known columns (项目编号, 成交金额, 交易类型 …)", src.Name, maxHeaderSearch)
+}
+
+// maxTallied is how many distinct values of one column the dry run lists; a column of more
+// holds no categories, and the rest are counted.
+const maxTallied = 200
+
+// valueTally counts the distinct values of a table's categorical columns (trade type, status,
+// opening mode), for the dry run's table of how each is read.
+type valueTally struct {
+	conv   *converter
+	fields []field
+	seen   [numFields]map[string]int
+	order  [numFields][]string
+	more   [numFields]int
+}
+
+func newValueTally(conv *converter) *valueTally {
+	v := &valueTally{conv: conv}
+	for _, f := range []field{fType, fStatus, fOnline} {
+		if conv.l.at[f] >= 0 {
+			v.fields = append(v.fields, f)
+			v.seen[f] = map[string]int{}
+		}
+	}
+	return v
+}
+
+func (v *valueTally) add(rec []string) {
+	for _, f := range v.fields {
+		cell := v.conv.get(rec, f)
+		if _, ok := v.seen[f][cell]; !ok && len(v.order[f]) >= maxTallied {
+			v.more[f]++
+			continue
+		}
+		if _, ok := v.seen[f][cell]; !ok {
+			v.order[f] = append(v.order[f], cell)
+		}
+		v.seen[f][cell]++
+	}
+}
+
+// reading is how one value of field f is read, or why it is refused.
+func (v *valueTally) reading(f field, cell string, p msg.Printer) (string, bool) {
+	c := v.conv
+	mapped := cell
+	if m := c.values[f]; m != nil {
+		if to, ok := m[plainValue(cell)]; ok {
+			mapped = to
+		}
+	}
+	switch f {
+	case fType:
+		r := c.trade(mapped)
+		if r.err != nil {
+			return c.reason(r.err, "the trade type is empty"), false
+		}
+		if r.sub != "" {
+			return string(r.t) + " / " + r.sub, true
+		}
+		return string(r.t), true
+	case fStatus:
+		done, known := vocab().completed(mapped)
+		switch {
+		case !known:
+			return p.T("status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …), or says both", cell), false
+		case done:
+			return p.T("completed trading"), true
+		}
+		return p.T("did not complete trading: in no figure"), true
+	default:
+		online, err := parseFlag(mapped)
+		switch {
+		case err != nil:
+			return c.say(err), false
+		case online:
+			return p.T("online bid opening"), true
+		}
+		return p.T("not an online bid opening"), true
+	}
+}
+
+// print writes, per categorical column, each distinct value, how many rows hold it and how
+// it is read; refused values are marked.
+func (v *valueTally) print(w io.Writer, p msg.Printer) {
+	for _, f := range v.fields {
+		fmt.Fprintln(w, "  "+p.T("values of %s (%s), as read:", v.conv.l.header(f), f.label(p)))
+		for _, cell := range v.order[f] {
+			read, ok := v.reading(f, cell, p)
+			shown := cell
+			if shown == "" {
+				shown = p.T("(empty)")
+			}
+			mark := "→"
+			if !ok {
+				mark = "✗ " + p.T("refused:")
+			}
+			fmt.Fprintf(w, "    %-24s ×%-5d %s %s\n", shown, v.seen[f][cell], mark, read)
+		}
+		if v.more[f] > 0 {
+			fmt.Fprintln(w, "    "+p.T("… and %d rows of other values", v.more[f]))
+		}
+	}
 }
