@@ -302,3 +302,115 @@ func TestCityWorkbook(t *testing.T) {
 		t.Errorf("gaps %v", rep.Gaps)
 	}
 }
+
+// TestRewrittenValuesLoadTheSameLots: the property lots with every categorical value rewritten
+// by generated variants — a name of the type or one of its sub-types (taken from the
+// catalogue itself), qualifiers and sub-types in brackets or after a separator, suffixes,
+// full-width forms and spaces; opening modes and statuses by any word of their reading with
+// qualifiers around it — load to the same lots, each with the type, the opening and the status
+// its value says.
+func TestRewrittenValuesLoadTheSameLots(t *testing.T) {
+	v := vocab()
+	lots := propertyLots()
+	for i := range lots {
+		lots[i].Cancelled = i%7 == 3
+	}
+	// decisive are each type's words that name it and no other type.
+	decisive := map[string][]string{}
+	subOf := map[string]string{}
+	for _, w := range v.trades.words {
+		if ls := w.labelSet(); len(ls) == 1 && !w.alone {
+			decisive[ls[0]] = append(decisive[ls[0]], w.key)
+			if len(w.readings) == 1 {
+				subOf[w.key] = w.readings[0].sub
+			}
+		}
+	}
+	wordsOf := func(lx *lexicon, label string) []string {
+		var out []string
+		for _, w := range lx.words {
+			if ls := w.labelSet(); len(ls) == 1 && ls[0] == label {
+				out = append(out, w.key)
+			}
+		}
+		return out
+	}
+	online, onSite := wordsOf(v.opening, "online"), wordsOf(v.opening, "on_site")
+	done, notDone := wordsOf(v.status, "completed"), wordsOf(v.status, "not_completed")
+	wide := strings.NewReplacer("-", "－", "/", "／", "(", "（", ")", "）", ">", "＞", " ", "　")
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 29))
+		pick := func(s []string) string { return s[rng.IntN(len(s))] }
+		decorate := func(word string) string {
+			switch rng.IntN(6) {
+			case 0:
+				word += pick([]string{"类", "项目", "交易", ""})
+			case 1:
+				word = pick([]string{"【", "[", "(", "「"}) + word + pick([]string{"】", "]", ")", "」"})
+			case 2:
+				word = " " + word + " "
+			}
+			if rng.IntN(3) == 0 {
+				word = wide.Replace(word)
+			}
+			return word
+		}
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		_ = cw.Write([]string{"项目编号", "标段编号", "项目名称", "交易分类", "交易地点", "成交日期", "预算金额", "起始价", "成交金额", "开标方式", "交易状态"})
+		wantSub := make([]string, len(lots))
+		for i, l := range lots {
+			ty := string(l.Type)
+			word := pick(decisive[ty])
+			if subOf[word] != "" {
+				wantSub[i] = subOf[word]
+			}
+			switch rng.IntN(4) {
+			case 0: // the type, then a sub-type word of it
+				word = ty + pick([]string{"-", "/", " > ", "（", "("}) + word + pick([]string{"", ")", "）"})
+			case 1: // a qualifier in brackets that names no trade
+				word += pick([]string{"（公开）", "(第一次)", "【县级】"})
+			}
+			open := pick([]string{decorate(pick(onSite)), "否", "×", ""})
+			if l.Online {
+				open = pick([]string{decorate(pick(online)), pick(online) + "开标", "开标方式-" + pick(online), pick(online) + "开标（公开）", "是", "√", "Y"})
+			}
+			if l.Type.Kind() == tradestat.Auction {
+				open = pick([]string{"否", "", "×"})
+			}
+			status := decorate(pick(done))
+			if l.Cancelled {
+				status = decorate(pick(notDone))
+			}
+			money := func(v money.Fen) string {
+				if v == 0 {
+					return ""
+				}
+				return v.Yuan()
+			}
+			_ = cw.Write([]string{l.ProjectCode, l.LotCode, l.Name, decorate(word), l.PlaceCode, l.DealDate.String(),
+				money(l.Budget), money(l.Reserve), money(l.Amount), open, status})
+		}
+		cw.Flush()
+		var got []tradestat.Lot
+		var rep Report
+		err := scan(context.Background(), Source{Name: "v.csv", Data: b.Bytes()}, Options{Region: baoshan, Today: today}, &rep, func(l tradestat.Lot) error {
+			l.SourceFile, l.SourceRow = "", 0
+			got = append(got, l)
+			return nil
+		})
+		if err != nil || rep.Rejected != 0 || len(got) != len(lots) {
+			t.Fatalf("seed %d: %v, %d lots, %d rejected %v", seed, err, len(got), rep.Rejected, rep.FirstRejects)
+		}
+		for i := range lots {
+			g := got[i]
+			if g.SubType != wantSub[i] {
+				t.Errorf("seed %d: lot %d has the sub-type %q, want %q", seed, i, g.SubType, wantSub[i])
+			}
+			g.SubType = ""
+			if g != lots[i] {
+				t.Fatalf("seed %d: lot %d is %+v, want %+v", seed, i, got[i], lots[i])
+			}
+		}
+	}
+}
