@@ -456,3 +456,22 @@ func TestDryRunValues(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleSettlesAValue: a title above the table (政府采购项目成交明细) settles a value that
+// could be two types (工程类) as a sheet's name does; without it the value is a reject naming
+// both.
+func TestTitleSettlesAValue(t *testing.T) {
+	table := "项目编号,项目名称,采购类别,交易地点,成交日期,成交金额\nP1,校舍维修,工程类,530502,2021-03-01,1250\n"
+	for title, want := range map[string]tradestat.TradeType{"政府采购项目成交明细表\n": tradestat.Procurement, "2021年交易明细\n": ""} {
+		rep, lots, _, _, err := scanBytes(t, "title.csv", []byte(title+table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case want == "" && rep.Rejected != 1:
+			t.Errorf("under %q: %d lots; want 工程类 rejected", title, len(lots))
+		case want != "" && (len(lots) != 1 || lots[0].Type != want || lots[0].SubType != "工程"):
+			t.Errorf("under %q: %+v; want one %s lot", title, lots, want)
+		}
+	}
+}

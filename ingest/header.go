@@ -327,8 +327,14 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 			sheetTypes = v.labels
 		}
 	}
+	// A title above the header (政府采购项目成交明细) settles a value that could be several as a
+	// sheet's name does, when the sheet's name does not.
+	var titleTypes []string
 	sheet := func(l *layout) {
 		l.sheetTypes = sheetTypes
+		if len(l.sheetTypes) == 0 {
+			l.sheetTypes = titleTypes
+		}
 		if l.at[fType] < 0 && sheetType != "" {
 			l.sheetType, l.sheetText = sheetType, t.Sheet()
 		}
@@ -374,8 +380,33 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 		if u := unitNote(r.rec); u != 0 {
 			tableUnit = u
 		}
+		if ts := titleTypesOf(r.rec); ts != nil {
+			titleTypes = ts
+		}
 	}
 	return layout{}, nil, best, errNoHeader
+}
+
+// titleTypesOf reads a title row (one text, perhaps merged across the table) for the trade
+// types it names: nil for a row of several texts, or one naming none, or two outright.
+func titleTypesOf(rec []string) []string {
+	text := ""
+	for _, c := range rec {
+		switch c = strings.TrimSpace(c); {
+		case c == "" || c == text:
+		case text != "":
+			return nil
+		default:
+			text = c
+		}
+	}
+	if text == "" {
+		return nil
+	}
+	if v := vocab().trades.read(text); !v.conflict {
+		return v.labels
+	}
+	return nil
 }
 
 // errNoHeader is a table in which no row names everything a lot needs.
