@@ -3,10 +3,12 @@ package ingest
 import (
 	_ "embed"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v2"
 	"golang.org/x/text/unicode/norm"
@@ -42,12 +44,15 @@ type vocabulary struct {
 	Values    map[string]valueColumn `yaml:"values"`
 	Catalogue []catalogueEntry       `yaml:"trade_catalogue"`
 	Nearest   []string               `yaml:"nearest_ignores"`
+	Summary   []string               `yaml:"summary_rows"`
+	Yuan      []string               `yaml:"currency_yuan"`
 	NoteRows  struct {
 		Labels []string `yaml:"labels"`
 		Marks  []string `yaml:"marks"`
 	} `yaml:"note_rows"`
 
 	status, opening, trades *lexicon
+	summaryFirst            []rune // the first characters of Summary
 	byField                 [numFields]fieldTerms
 	exact                   map[string]field
 }
@@ -80,6 +85,13 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
+	for i, t := range v.Yuan {
+		v.Yuan[i] = plainValue(t)
+	}
+	for _, w := range v.Summary {
+		r, _ := utf8.DecodeRuneInString(w)
+		v.summaryFirst = append(v.summaryFirst, r)
+	}
 	for i, t := range v.NoteRows.Labels {
 		v.NoteRows.Labels[i] = plainValue(t)
 	}
@@ -136,6 +148,13 @@ func (v *vocabulary) online(cell string) (isOnline, known bool) {
 	}
 	l, ok := r.one()
 	return l == online, ok
+}
+
+// summaryStart reports whether a trimmed cell begins with the first character of a summary
+// word, the cheap test that spares most cells the full one.
+func (v *vocabulary) summaryStart(cell string) bool {
+	r, _ := utf8.DecodeRuneInString(cell)
+	return slices.Contains(v.summaryFirst, r)
 }
 
 // pageMark is a page footer as exports print it: 第1页, 第1/3页, 第1页 共3页, 共3页, and the

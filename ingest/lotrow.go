@@ -3,6 +3,7 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -197,9 +198,6 @@ func (c *converter) colIndex(f field) int {
 	return -1
 }
 
-// summaryWords start the rows that total lots rather than being one.
-var summaryWords = []string{"合计", "总计", "小计", "本页合计", "累计", "总合计"}
-
 // classify tells blank rows, summary rows, footers and repeated header rows from data rows.
 // It runs on every row, so it looks closely only at the first cells and the amount cell.
 func (c *converter) classify(rec []string) rowKind {
@@ -213,11 +211,11 @@ func (c *converter) classify(rec []string) rowKind {
 		}
 		same = same && cell == first
 		nonEmpty++
-		if nonEmpty > 3 || !summaryStart(cell) {
+		if nonEmpty > 3 || !vocab().summaryStart(cell) {
 			continue
 		}
 		cell = strings.ReplaceAll(narrow(cell), " ", "")
-		for _, w := range summaryWords {
+		for _, w := range vocab().Summary {
 			if strings.HasPrefix(cell, w) {
 				return rowSkipped
 			}
@@ -252,17 +250,6 @@ func (c *converter) classify(rec []string) rowKind {
 		return rowSkipped // a note below the table: 制表人, 注, 数据来源 …
 	}
 	return rowLot
-}
-
-// summaryStart reports whether a trimmed cell begins with the first character of a summary
-// word, the cheap test that spares most cells the full one.
-func summaryStart(cell string) bool {
-	r, _ := utf8.DecodeRuneInString(cell)
-	switch r {
-	case '合', '总', '小', '本', '累':
-		return true
-	}
-	return false
 }
 
 func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }
@@ -301,12 +288,8 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if len(lot.Name) > tradestat.MaxNameRunes && utf8.RuneCountInString(lot.Name) > tradestat.MaxNameRunes {
 		return lot, c.rejectf(rec, line, fName, "the name is longer than %d characters", tradestat.MaxNameRunes)
 	}
-	if cur := c.get(rec, fCurrency); cur != "" {
-		switch strings.ToUpper(narrow(cur)) {
-		case "CNY", "RMB", "156", "人民币", "元":
-		default:
-			return lot, c.rejectf(rec, line, fCurrency, "currency %q is not 人民币 (CNY); convert before loading", cur)
-		}
+	if cur := c.get(rec, fCurrency); cur != "" && !slices.Contains(vocab().Yuan, plainValue(cur)) {
+		return lot, c.rejectf(rec, line, fCurrency, "currency %q is not 人民币 (CNY); convert before loading", cur)
 	}
 	typeText := c.cell(rec, fType)
 	if typeText == "" && c.l.at[fType] < 0 {

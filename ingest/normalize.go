@@ -353,14 +353,8 @@ func parseTradeType(s string, allowed []string) (tradestat.TradeType, string, er
 	return "", "", textf("trade type %q names no trade of the catalogue: write the type, or say what it is in a mapping file", s)
 }
 
-// parseFlag reads the online-opening flag in every form of docs/domain.md ("real exports").
+// parseFlag reads the online-opening flag in every form of docs/exports.md §5.
 func parseFlag(s string) (bool, error) {
-	switch s { // the common spellings, without allocating
-	case "", "0", "否", "N":
-		return false, nil
-	case "1", "是", "Y":
-		return true, nil
-	}
 	if online, known := vocab().online(s); known {
 		return online, nil
 	}

@@ -382,6 +382,14 @@ func catalogueLexicon(entries []catalogueEntry) *lexicon {
 
 // plainSays reads a whole cell that says yes or no outright: whether it does, and which.
 func (lx *lexicon) plainSays(cell string) (yes, said bool) {
+	switch { // the common spellings as written, without folding them
+	case cell == "":
+		return false, false
+	case slices.Contains(lx.yes, cell):
+		return true, true
+	case slices.Contains(lx.no, cell):
+		return false, true
+	}
 	p := plainValue(cell)
 	switch {
 	case p == "":
