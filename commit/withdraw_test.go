@@ -182,7 +182,7 @@ func TestCancelledLots(t *testing.T) {
 	}
 	var dry strings.Builder
 	if err := ingest.Inspect(ingest.SourceFromPath("testdata/withdraw/cancel.csv"), ingest.Options{Region: division.MustRegion("530500")}, &dry, 10); err != nil ||
-		strings.Count(dry.String(), "未成交：不计入任何统计") != 2 || !strings.Contains(dry.String(), "→ 交易状态") {
+		strings.Count(dry.String(), "| 未成交：不计入任何统计") != 2 || !strings.Contains(dry.String(), "→ 交易状态") {
 		t.Errorf("the dry run of the cancellations: %v\n%s", err, dry.String())
 	}
 	// 2021 as the files say it: P2 450 元 (as before), P4 5000 元, P10 280 元; P1 流标 and P8
