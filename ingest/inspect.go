@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"tradestat"
 	"tradestat/msg"
 )
 
@@ -169,9 +170,16 @@ func newValueTally(conv *converter) *valueTally {
 	return v
 }
 
+// auctionMark follows an opening-mode value in the tally when it stands on an auction lot's
+// row, where only a plain yes marks an online opening.
+const auctionMark = "\x00auction"
+
 func (v *valueTally) add(rec []string) {
 	for _, f := range v.fields {
 		cell := v.conv.get(rec, f)
+		if f == fOnline && v.auction(rec) {
+			cell += auctionMark
+		}
 		if _, ok := v.seen[f][cell]; !ok && len(v.order[f]) >= maxTallied {
 			v.more[f]++
 			continue
@@ -183,9 +191,30 @@ func (v *valueTally) add(rec []string) {
 	}
 }
 
+// auction reports a row whose trade type reads as an auction-type one.
+func (v *valueTally) auction(rec []string) bool {
+	text := v.conv.cell(rec, fType)
+	if text == "" && v.conv.l.at[fType] < 0 {
+		text = v.conv.l.sheetText
+	}
+	r := v.conv.trade(text)
+	return r.err == nil && r.t.Kind() == tradestat.Auction
+}
+
 // reading is how one value of field f is read, or why it is refused.
 func (v *valueTally) reading(f field, cell string, p msg.Printer) (string, bool) {
 	c := v.conv
+	if f == fOnline && strings.HasSuffix(cell, auctionMark) {
+		if c.values[f] != nil {
+			if to, ok := c.values[f][plainValue(strings.TrimSuffix(cell, auctionMark))]; ok {
+				cell = to
+			}
+		}
+		if vocab().plainYes(strings.TrimSuffix(cell, auctionMark)) {
+			return p.T("online bid opening"), true
+		}
+		return p.T("auction lot: only a plain yes marks an online opening"), true
+	}
 	mapped := cell
 	if m := c.values[f]; m != nil {
 		if to, ok := m[plainValue(cell)]; ok {
@@ -230,7 +259,7 @@ func (v *valueTally) print(w io.Writer, p msg.Printer) {
 		fmt.Fprintln(w, "  "+p.T("values of %s (%s), as read:", v.conv.l.header(f), f.label(p)))
 		for _, cell := range v.order[f] {
 			read, ok := v.reading(f, cell, p)
-			shown := cell
+			shown := strings.TrimSuffix(cell, auctionMark)
 			if shown == "" {
 				shown = p.T("(empty)")
 			}

@@ -26,6 +26,7 @@ func entries() []entry {
 		{"did not complete trading: in no figure", "未成交：不计入任何统计"},
 		{"not an online bid opening", "非不见面开标"},
 		{"(empty)", "（空）"},
+		{"auction lot: only a plain yes marks an online opening", "拍卖、挂牌类标段：只有明确写“是”才计为不见面开标"},
 		{"refused:", "拒收："},
 		{"… and %d rows of other values", "……另有%d行为其他值"},
 		{"row %d is longer than %d KiB: not an export's row", "第%d行超过%d KiB：不是导出文件中的行"},
