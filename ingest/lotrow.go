@@ -42,6 +42,18 @@ type converter struct {
 	places  memo[placeRead]
 	regions memo[string]
 	trades  memo[tradeRead]
+	// statuses and openings: a status or opening-mode column holds a few values, each read
+	// by its words once.
+	statuses memo[flagRead]
+	openings memo[flagRead]
+}
+
+// flagRead is what a status or opening-mode text was read as: completed or online, or why
+// it is unknown.
+type flagRead struct {
+	yes   bool
+	known bool
+	err   error
 }
 
 // tradeRead is what a trade-type text was read as.
@@ -313,7 +325,11 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		lot.RegionCode = c.projectRegion(r)
 	}
 	if s := c.cell(rec, fStatus); s != "" {
-		done, known := vocab().completed(s)
+		r := c.statuses.get(s, func(s string) flagRead {
+			done, known := vocab().completed(s)
+			return flagRead{yes: done, known: known}
+		})
+		done, known := r.yes, r.known
 		if !known {
 			return lot, c.rejectf(rec, line, fStatus, "status %q says neither that the lot completed trading (成交, 中标 …) nor that it did not (流标, 废标, 终止 …), or says both", c.get(rec, fStatus))
 		}
@@ -399,8 +415,15 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		// Auction lots write their own mode words here (网上竞价, 网上挂牌, 拍卖); an online bid
 		// opening is a tender lot's, so only a plain yes marks one, and no word is a reject.
 		lot.Online = vocab().plainYes(c.cell(rec, fOnline))
-	} else if lot.Online, err = parseFlag(c.cell(rec, fOnline)); err != nil {
-		return lot, c.reject(rec, line, fOnline, c.say(err))
+	} else {
+		r := c.openings.get(c.cell(rec, fOnline), func(s string) flagRead {
+			online, err := parseFlag(s)
+			return flagRead{yes: online, known: err == nil, err: err}
+		})
+		if r.err != nil {
+			return lot, c.reject(rec, line, fOnline, c.say(r.err))
+		}
+		lot.Online = r.yes
 	}
 	if err := lot.CheckPrices(); err != nil && !lot.Cancelled {
 		return lot, c.reject(rec, line, fAmount, c.say(err))
