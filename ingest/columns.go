@@ -46,13 +46,19 @@ type vocabulary struct {
 	Nearest   []string               `yaml:"nearest_ignores"`
 	Summary   []string               `yaml:"summary_rows"`
 	Yuan      []string               `yaml:"currency_yuan"`
-	NoteRows  struct {
+	Units     struct {
+		Yuan []string `yaml:"yuan"`
+		Wan  []string `yaml:"wan"`
+	} `yaml:"unit_values"`
+	NoteRows struct {
 		Labels []string `yaml:"labels"`
 		Marks  []string `yaml:"marks"`
+		Pages  []string `yaml:"pages"`
 	} `yaml:"note_rows"`
 
 	status, opening, trades *lexicon
-	summaryFirst            []rune // the first characters of Summary
+	summaryFirst            []rune           // the first characters of Summary
+	pages                   []*regexp.Regexp // NoteRows.Pages, compiled
 	byField                 [numFields]fieldTerms
 	exact                   map[string]field
 }
@@ -85,8 +91,13 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
-	for i, t := range v.Yuan {
-		v.Yuan[i] = plainValue(t)
+	for _, list := range [][]string{v.Yuan, v.Units.Yuan, v.Units.Wan} {
+		for i, t := range list {
+			list[i] = plainValue(t)
+		}
+	}
+	for _, ps := range v.NoteRows.Pages {
+		v.pages = append(v.pages, regexp.MustCompile(ps))
 	}
 	for _, w := range v.Summary {
 		r, _ := utf8.DecodeRuneInString(w)
@@ -157,17 +168,30 @@ func (v *vocabulary) summaryStart(cell string) bool {
 	return slices.Contains(v.summaryFirst, r)
 }
 
-// pageMark is a page footer as exports print it: 第1页, 第1/3页, 第1页 共3页, 共3页, and the
-// record count web systems print below a table (共25条记录).
-var pageMark = regexp.MustCompile(`^(第\d+(/\d+)?页([,;/]?共\d+页)?|共\d+页|共\d+条(记录|数据)?)$`)
+// unitNamed is the unit a cell or mapping entry names outright (元, 万元, yuan …; unit_values
+// in vocabulary.yaml), 0 for none.
+func (v *vocabulary) unitNamed(s string) money.Fen {
+	p := plainValue(s)
+	switch {
+	case p == "":
+		return 0
+	case slices.Contains(v.Units.Yuan, p):
+		return money.Yuan
+	case slices.Contains(v.Units.Wan, p):
+		return money.Wan
+	}
+	return 0
+}
 
 // noteCell reports a cell that belongs to a note row rather than to a lot: a label followed by
 // a colon (制表人：张三, 填报单位（盖章）：…), a stamp mark in brackets (（盖章）) or a page
 // footer (note_rows in vocabulary.yaml).
 func (v *vocabulary) noteCell(cell string) bool {
 	p := plainValue(cell)
-	if pageMark.MatchString(p) {
-		return true
+	for _, re := range v.pages {
+		if re.MatchString(p) {
+			return true
+		}
 	}
 	if head, _, ok := strings.Cut(p, ":"); ok {
 		for _, l := range v.NoteRows.Labels {

@@ -122,12 +122,9 @@ func LoadMapping(path string) (Mapping, error) {
 				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: %q: want what each code means, such as 1=元 2=万元", path, line, rec[2])
 			}
 		} else if len(rec) > 2 {
-			switch strings.TrimSpace(rec[2]) {
-			case "元", "yuan", "":
+			if mf.unit = vocab().unitNamed(rec[2]); strings.TrimSpace(rec[2]) == "" {
 				mf.unit = money.Yuan
-			case "万元", "wan":
-				mf.unit = money.Wan
-			default:
+			} else if mf.unit == 0 {
 				return nil, tradestat.Fail(tradestat.Invalid, "mapping file %s, line %d: unit %q is not 元 or 万元", path, line, rec[2])
 			}
 		}
@@ -177,14 +174,11 @@ func unitCodes(s string) map[string]money.Fen {
 	}
 	codes := map[string]money.Fen{}
 	for code, unit := range pairs {
-		switch unit {
-		case "元":
-			codes[strings.ToLower(code)] = money.Yuan
-		case "万元":
-			codes[strings.ToLower(code)] = money.Wan
-		default:
+		u := vocab().unitNamed(unit)
+		if u == 0 {
 			return nil
 		}
+		codes[strings.ToLower(code)] = u
 	}
 	return codes
 }

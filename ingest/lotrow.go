@@ -358,10 +358,8 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	rowUnit := money.Fen(0)
 	if u := c.get(rec, fPriceUnit); u != "" {
 		switch n := strings.ToLower(narrow(u)); {
-		case n == "元" || n == "yuan" || n == "cny":
-			rowUnit = money.Yuan
-		case n == "万元" || n == "wan":
-			rowUnit = money.Wan
+		case vocab().unitNamed(u) != 0:
+			rowUnit = vocab().unitNamed(u)
 		case c.unitCodes[n] != 0:
 			rowUnit = c.unitCodes[n]
 		case strings.Trim(n, "0123456789") == "":
