@@ -314,11 +314,11 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 	var sheetType tradestat.TradeType
 	var sheetTypes []string
 	if t.Sheet() != "" {
-		if ty, _, err := parseTradeType(t.Sheet(), nil); err == nil {
-			sheetType = ty
-		}
 		if v := vocab().trades.read(t.Sheet()); !v.conflict {
 			sheetTypes = v.labels
+			if l, ok := v.one(); ok {
+				sheetType = tradestat.TradeType(l)
+			}
 		}
 	}
 	// A title above the header (政府采购项目成交明细) settles a value that could be several as a

@@ -204,23 +204,13 @@ func (v *valueTally) auction(rec []string) bool {
 // reading is how one value of field f is read, or why it is refused.
 func (v *valueTally) reading(f field, cell string, p msg.Printer) (string, bool) {
 	c := v.conv
-	if f == fOnline && strings.HasSuffix(cell, auctionMark) {
-		if c.values[f] != nil {
-			if to, ok := c.values[f][plainValue(strings.TrimSuffix(cell, auctionMark))]; ok {
-				cell = to
-			}
-		}
-		if vocab().plainYes(strings.TrimSuffix(cell, auctionMark)) {
+	if auction, ok := strings.CutSuffix(cell, auctionMark); ok && f == fOnline {
+		if vocab().plainYes(c.mapped(f, auction)) {
 			return p.T("online bid opening"), true
 		}
 		return p.T("auction lot: only a plain yes marks an online opening"), true
 	}
-	mapped := cell
-	if m := c.values[f]; m != nil {
-		if to, ok := m[plainValue(cell)]; ok {
-			mapped = to
-		}
-	}
+	mapped := c.mapped(f, cell)
 	switch f {
 	case fType:
 		r := c.trade(mapped)

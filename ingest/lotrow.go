@@ -72,8 +72,10 @@ func (c *converter) trade(text string) tradeRead {
 }
 
 // cell is the cell of categorical field f as the mapping file says to read it.
-func (c *converter) cell(rec []string, f field) string {
-	v := c.get(rec, f)
+func (c *converter) cell(rec []string, f field) string { return c.mapped(f, c.get(rec, f)) }
+
+// mapped is a value of categorical field f as the mapping file says to read it.
+func (c *converter) mapped(f field, v string) string {
 	if m := c.values[f]; m != nil && v != "" {
 		if to, ok := m[plainValue(v)]; ok {
 			return to
