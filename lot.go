@@ -30,10 +30,54 @@ type Lot struct {
 	Online     bool // 不见面开标
 	// Cancelled: the export says the lot did not complete trading (流标, 废标, 终止 …). It is
 	// loaded, replacing an earlier version of the lot, and counts in no figure.
-	Cancelled  bool
+	Cancelled bool
+	// Procedure is what happened before the deal, as far as the export says.
+	Procedure  Procedure
 	SourceFile string
 	SourceRow  int
 }
+
+// Procedure is what happened to a section before its deal (or its failure): who bid, how it
+// was evaluated, and the dates of its notice, deadline and opening. Every part is optional —
+// an export says what its platform records — and a zero part means the export did not say:
+// a figure that needs it counts the sections that have it and says how many that is.
+type Procedure struct {
+	Bidders      int  // 投标人数: bids submitted, when BiddersKnown
+	BiddersKnown bool //
+	Valid        int  // 有效投标人数: bids not rejected, when ValidKnown
+	ValidKnown   bool //
+	Remote       Remote
+	Notice       Date      // 公告发布时间: the first tender notice
+	Deadline     Date      // 投标截止时间
+	Opening      Date      // 开标时间
+	Ceiling      money.Fen // 最高投标限价 (control price), when the export has it beside a budget or alone
+	Method       string    // 评标办法 as the export writes it
+	FailReason   string    // 流标原因 of a section that did not complete
+}
+
+// Competitors is the number of bidders a competition figure counts: the valid ones when the
+// export says, else those that bid; ok is false when it says neither.
+func (p Procedure) Competitors() (n int, ok bool) {
+	switch {
+	case p.ValidKnown:
+		return p.Valid, true
+	case p.BiddersKnown:
+		return p.Bidders, true
+	}
+	return 0, false
+}
+
+// Remote says whether a section was evaluated remotely across regions (远程异地评标: experts
+// at another city's venue, the main and secondary venues 主场/副场), as far as the export says.
+type Remote int8
+
+// The values of Remote: unknown is the zero value, so that a lot whose export has no such
+// column is in no remote-evaluation figure, neither as remote nor as local.
+const (
+	RemoteUnknown Remote = iota
+	RemoteNo
+	RemoteYes
+)
 
 // ID is the lot's identity: a lot loaded again under the same ID replaces the earlier load.
 // Platforms number lots within a project, so the project code qualifies the lot code when
@@ -77,6 +121,10 @@ func (l Lot) CheckPrices() error {
 		return Fail(Invalid, "the deal amount %s yuan is below the reserve price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Reserve.Yuan())
 	case l.Type.Kind() == Tender && l.Amount > 0 && l.Budget/l.Amount >= ImplausibleRatio:
 		return Fail(Invalid, "the budget or ceiling price %s yuan is %d times the deal amount %s yuan, which no award is: check the units of both columns", l.Budget.Yuan(), int64(l.Budget/l.Amount), l.Amount.Yuan())
+	case l.Type.Kind() == Tender && l.Procedure.Ceiling > 0 && l.Amount > l.Procedure.Ceiling:
+		return Fail(Invalid, "the deal amount %s yuan exceeds the ceiling price %s yuan: check the units of both columns", l.Amount.Yuan(), l.Procedure.Ceiling.Yuan())
+	case l.Type.Kind() == Tender && l.Amount > 0 && l.Procedure.Ceiling/l.Amount >= ImplausibleRatio:
+		return Fail(Invalid, "the budget or ceiling price %s yuan is %d times the deal amount %s yuan, which no award is: check the units of both columns", l.Procedure.Ceiling.Yuan(), int64(l.Procedure.Ceiling/l.Amount), l.Amount.Yuan())
 	case l.Type.Kind() == Auction && l.Reserve > 0 && l.Amount/l.Reserve >= ImplausibleRatio:
 		return Fail(Invalid, "the deal amount %s yuan is %d times the reserve price %s yuan, which no sale is: check the units of both columns", l.Amount.Yuan(), int64(l.Amount/l.Reserve), l.Reserve.Yuan())
 	}
@@ -170,6 +218,9 @@ const (
 	MaxCodeRunes = 100
 	// MaxNameRunes bounds a project name: real names are under 200 characters.
 	MaxNameRunes = 1000
+	// MaxBidders bounds the bidders of one section: the largest draws of 政府采购 framework
+	// agreements take a few thousand.
+	MaxBidders = 100000
 )
 
 // MaxTotal bounds the sum of any column over all the lots a database holds: a load that

@@ -161,7 +161,7 @@ func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 			sum(premium_fen), toUInt64(sum(online)),
 			sumIf(budget_fen, budget_fen != 0 AND trade_type IN ('工程建设', '政府采购', '药品及医用耗材采购')),
 			sumIf(reserve_fen, reserve_fen != 0 AND trade_type IN ('土地使用权出让', '矿业权出让', '国有产权交易', '罚没财物处置'))
-			FROM deals FINAL GROUP BY day, place_code, trade_type ORDER BY day, place_code, trade_type`
+			FROM deals FINAL WHERE cancelled = 0 GROUP BY day, place_code, trade_type ORDER BY day, place_code, trade_type`
 	}
 	rows, err := conn.Query(context.Background(), q)
 	if err != nil {
@@ -177,6 +177,38 @@ func dailyGroups(t *testing.T, conn driver.Conn, table string) []string {
 			t.Fatal(err)
 		}
 		out = append(out, fmt.Sprint(day, place, typ, lots, amount, savings, premium, online, budget, reserve))
+	}
+	return out
+}
+
+// sectionGroups reads a competition rollup's sections and failed sections by day (or month),
+// place and type, or with table "" the same counted from deals' own rows, every section on
+// its opening day, or its record's day where it has none.
+func sectionGroups(t *testing.T, conn driver.Conn, byMonth bool, table string) []string {
+	t.Helper()
+	day := "if(toUInt16(open_date) > 0, open_date, deal_date)"
+	if byMonth {
+		day = "toStartOfMonth(" + day + ")"
+	}
+	q := `SELECT toString(` + day + `) AS day, place_code, toString(trade_type) AS tt, toInt64(count()) AS n, toInt64(countIf(cancelled = 1))
+		FROM deals FINAL GROUP BY day, place_code, tt ORDER BY day, place_code, tt`
+	if table != "" {
+		q = `SELECT toString(deal_date) AS day, place_code, toString(trade_type) AS tt, sum(sections) AS n, sum(failed) FROM ` + table + `
+			GROUP BY day, place_code, tt HAVING n != 0 ORDER BY day, place_code, tt`
+	}
+	rows, err := conn.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var day, place, typ string
+		var sections, failed int64
+		if err := rows.Scan(&day, &place, &typ, &sections, &failed); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(day, place, typ, sections, failed))
 	}
 	return out
 }
@@ -235,6 +267,12 @@ func TestDailyFollowsDeals(t *testing.T) {
 			t.Errorf("%s has %d groups, the lots %d; first difference:\n%s", c[1], len(got), len(want), firstDiff(got, want))
 		}
 	}
+	for _, table := range []string{"competition_daily", "competition_monthly"} {
+		want, got := sectionGroups(t, conn, table == "competition_monthly", ""), sectionGroups(t, conn, false, table)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s has %d groups, the sections %d; first difference:\n%s", table, len(got), len(want), firstDiff(got, want))
+		}
+	}
 	if want, got := indexedLots(t, conn, "deals"), indexedLots(t, conn, "lots_by_place"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lots_by_place lists %d lots, deals %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
 	}
@@ -254,7 +292,7 @@ func indexedLots(t *testing.T, conn driver.Conn, table string) []string {
 	t.Helper()
 	const cols = `place_code, toString(deal_date), project_code, lot_code, toString(trade_type), amount_fen, savings_fen, premium_fen,
 		name, region_code, budget_fen, reserve_fen, online`
-	q := `SELECT ` + cols + `, toInt64(1) FROM deals FINAL ORDER BY place_code, deal_date, project_code, lot_code`
+	q := `SELECT ` + cols + `, toInt64(1) FROM deals FINAL WHERE cancelled = 0 ORDER BY place_code, deal_date, project_code, lot_code`
 	if table != "deals" {
 		q = `SELECT ` + cols + `, sum(lots) AS n FROM lots_by_place
 			GROUP BY place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen, name, region_code, budget_fen, reserve_fen, online

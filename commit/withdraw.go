@@ -19,15 +19,24 @@ import (
 // deal_versions older than the load that no withdrawn load brought; a lot with none is
 // removed. A lot a later load has changed since is left as that load has it, and counted.
 
+// keptColumns are the columns of a lot version beside its identity (project_code, lot_code)
+// and its version, as deals and deal_versions hold them: what a withdrawal gives back.
+func keptColumns() []string {
+	return []string{"name", "trade_type", "place_code", "region_code", "deal_date",
+		"budget_fen", "reserve_fen", "amount_fen", "savings_fen", "premium_fen", "online", "batch_id", "source_row", "cancelled", "sub_type",
+		"bidders", "valid_bidders", "remote", "notice_date", "deadline_date", "open_date", "ceiling_fen", "eval_method", "fail_reason"}
+}
+
 // versionColumns are the columns of a lot version, as deals and deal_versions hold them.
-const versionColumns = `project_code, lot_code, name, trade_type, place_code, region_code, deal_date,
-	budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online, batch_id, source_row, cancelled, sub_type, version`
+func versionColumns() string {
+	return "project_code, lot_code, " + strings.Join(keptColumns(), ", ") + ", version"
+}
 
 // keepVersions copies into deal_versions the current versions of the lots the staged load is
 // about to replace, marked as replaced by it.
 func (l *Loader) keepVersions(ctx context.Context, st *stage) error {
-	err := l.conn.Exec(ctx, `INSERT INTO deal_versions (`+versionColumns+`, replaced_by)
-		SELECT `+versionColumns+`, ? FROM deals FINAL
+	err := l.conn.Exec(ctx, `INSERT INTO deal_versions (`+versionColumns()+`, replaced_by)
+		SELECT `+versionColumns()+`, ? FROM deals FINAL
 		WHERE (project_code, lot_code) IN (SELECT project_code, lot_code `+st.rows()+`)`, st.batch)
 	if err != nil {
 		return fmt.Errorf("keep the versions the load replaces: %w", err)
@@ -112,17 +121,17 @@ func (l *Loader) batchToWithdraw(ctx context.Context, id string) (Withdrawal, ui
 // batch holds now, its newest version older than the batch (whose versions start at base)
 // that no withdrawn load brought, its columns named r_ and the column's name (an alias named as
 // a column would take its place in the WHERE). Its arguments are batch, batch, base.
-const restorable = `SELECT project_code, lot_code, argMax(name, version) AS r_name, argMax(trade_type, version) AS r_trade_type,
-		argMax(place_code, version) AS r_place_code, argMax(region_code, version) AS r_region_code,
-		argMax(deal_date, version) AS r_deal_date, argMax(budget_fen, version) AS r_budget_fen,
-		argMax(reserve_fen, version) AS r_reserve_fen, argMax(amount_fen, version) AS r_amount_fen,
-		argMax(savings_fen, version) AS r_savings_fen, argMax(premium_fen, version) AS r_premium_fen,
-		argMax(online, version) AS r_online, argMax(batch_id, version) AS r_batch_id, argMax(source_row, version) AS r_source_row,
-		argMax(cancelled, version) AS r_cancelled, argMax(sub_type, version) AS r_sub_type
+func restorable() string {
+	latest := make([]string, len(keptColumns()))
+	for i, c := range keptColumns() {
+		latest[i] = "argMax(" + c + ", version) AS r_" + c
+	}
+	return `SELECT project_code, lot_code, ` + strings.Join(latest, ", ") + `
 	FROM deal_versions
 	WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals FINAL WHERE batch_id = ?)
 		AND batch_id != ? AND version < ? AND batch_id GLOBAL NOT IN (SELECT batch FROM batch_withdrawals)
 	GROUP BY project_code, lot_code`
+}
 
 // Plan tells what withdrawing load id would change, without changing anything: the
 // confirmation step says it before anything is done.
@@ -146,7 +155,7 @@ func (l *Loader) plan(ctx context.Context, w Withdrawal, batch uint64) (Withdraw
 	if err := l.conn.QueryRow(ctx, "SELECT count() FROM deals FINAL WHERE batch_id = ?", batch).Scan(&held); err != nil {
 		return fail(err)
 	}
-	if err := l.conn.QueryRow(ctx, "SELECT count() FROM ("+restorable+")", batch, batch, base).Scan(&restored); err != nil {
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM ("+restorable()+")", batch, batch, base).Scan(&restored); err != nil {
 		return fail(err)
 	}
 	if err := l.conn.QueryRow(ctx, `SELECT uniqExact(project_code, lot_code) FROM deal_versions WHERE batch_id = ?
@@ -165,7 +174,7 @@ func (l *Loader) plan(ctx context.Context, w Withdrawal, batch uint64) (Withdraw
 	rows, err := l.conn.Query(ctx, `SELECT toUInt16(toYear(deal_date)) AS y, sum(n), sum(a) FROM (
 			SELECT deal_date, toInt64(-1) AS n, -amount_fen AS a FROM deals FINAL WHERE batch_id = ? AND cancelled = 0
 			UNION ALL
-			SELECT r_deal_date AS deal_date, toInt64(1) AS n, r_amount_fen AS a FROM (`+restorable+`) WHERE r_cancelled = 0)
+			SELECT r_deal_date AS deal_date, toInt64(1) AS n, r_amount_fen AS a FROM (`+restorable()+`) WHERE r_cancelled = 0)
 		GROUP BY y ORDER BY y`, batch, batch, batch, base)
 	if err != nil {
 		return fail(err)
@@ -236,10 +245,9 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return fail(err)
 	}
 	w.At, w.User = l.now(), user
-	if err := l.conn.Exec(ctx, `INSERT INTO deals (`+versionColumns+`)
-		SELECT project_code, lot_code, r_name, r_trade_type, r_place_code, r_region_code, r_deal_date, r_budget_fen, r_reserve_fen,
-			r_amount_fen, r_savings_fen, r_premium_fen, r_online, r_batch_id, r_source_row, r_cancelled, r_sub_type, toUInt64(?)
-		FROM (`+restorable+`)`, uint64(w.At.UnixNano()), batch, batch, base); err != nil {
+	if err := l.conn.Exec(ctx, `INSERT INTO deals (`+versionColumns()+`)
+		SELECT project_code, lot_code, r_`+strings.Join(keptColumns(), ", r_")+`, toUInt64(?)
+		FROM (`+restorable()+`)`, uint64(w.At.UnixNano()), batch, batch, base); err != nil {
 		return fail(fmt.Errorf("give back the earlier versions: %w", err))
 	}
 	if err := l.conn.Exec(ctx, "ALTER TABLE deals DELETE WHERE batch_id = ?", batch); err != nil {

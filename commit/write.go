@@ -20,7 +20,8 @@ import (
 // refuses a batch without them (docs/domain.md).
 const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
-	batch_id, source_row, version, cancelled, sub_type)`
+	batch_id, source_row, version, cancelled, sub_type, bidders, valid_bidders, remote, notice_date, deadline_date,
+	open_date, ceiling_fen, eval_method, fail_reason)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
 // append per column instead of one reflective append per row (docs/domain.md, ClickHouse:
@@ -34,6 +35,12 @@ type chunk struct {
 	batches                                       []uint64
 	rows                                          []uint32
 	versions                                      []uint64
+	// The procedure (tradestat.Procedure), in the forms migration 060 stores it.
+	bidders, valid               []int32
+	remote                       []uint8
+	notices, deadlines, openings []time.Time
+	ceiling                      []int64
+	methods, reasons             []string
 }
 
 func newChunk(n int) *chunk {
@@ -44,6 +51,9 @@ func newChunk(n int) *chunk {
 		amount: make([]int64, 0, n), savings: make([]int64, 0, n), premium: make([]int64, 0, n),
 		online: make([]uint8, 0, n), cancelled: make([]uint8, 0, n), batches: make([]uint64, 0, n), rows: make([]uint32, 0, n),
 		versions: make([]uint64, 0, n), subTypes: make([]string, 0, n),
+		bidders: make([]int32, 0, n), valid: make([]int32, 0, n), remote: make([]uint8, 0, n),
+		notices: make([]time.Time, 0, n), deadlines: make([]time.Time, 0, n), openings: make([]time.Time, 0, n),
+		ceiling: make([]int64, 0, n), methods: make([]string, 0, n), reasons: make([]string, 0, n),
 	}
 }
 
@@ -51,9 +61,11 @@ func (c *chunk) len() int { return len(c.projects) }
 
 // reset empties the chunk for reuse, dropping its strings so that it keeps no file data alive.
 func (c *chunk) reset() {
-	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.subTypes} {
+	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.subTypes, c.methods, c.reasons} {
 		clear(col)
 	}
+	c.methods, c.reasons, c.bidders, c.valid, c.remote = c.methods[:0], c.reasons[:0], c.bidders[:0], c.valid[:0], c.remote[:0]
+	c.notices, c.deadlines, c.openings, c.ceiling = c.notices[:0], c.deadlines[:0], c.openings[:0], c.ceiling[:0]
 	c.projects, c.lots, c.names, c.types, c.places, c.regions = c.projects[:0], c.lots[:0], c.names[:0], c.types[:0], c.places[:0], c.regions[:0]
 	c.subTypes = c.subTypes[:0]
 	c.dates, c.budget, c.reserve, c.amount, c.savings, c.premium = c.dates[:0], c.budget[:0], c.reserve[:0], c.amount[:0], c.savings[:0], c.premium[:0]
@@ -71,8 +83,7 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.types = append(c.types, string(l.Type))
 	c.places = append(c.places, l.PlaceCode)
 	c.regions = append(c.regions, l.RegionCode)
-	// A civil date as UTC midnight: the driver turns it into the same day whatever the zone.
-	c.dates = append(c.dates, time.Date(l.DealDate.Year, l.DealDate.Month, l.DealDate.Day, 0, 0, 0, 0, time.UTC))
+	c.dates = append(c.dates, civil(l.DealDate))
 	c.budget = append(c.budget, int64(l.Budget))
 	c.reserve = append(c.reserve, int64(l.Reserve))
 	c.amount = append(c.amount, int64(l.Amount))
@@ -84,6 +95,33 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.rows = append(c.rows, uint32(l.SourceRow))
 	c.versions = append(c.versions, version)
 	c.subTypes = append(c.subTypes, l.SubType)
+	p := l.Procedure
+	c.bidders = append(c.bidders, count(p.Bidders, p.BiddersKnown))
+	c.valid = append(c.valid, count(p.Valid, p.ValidKnown))
+	c.remote = append(c.remote, uint8(p.Remote))
+	c.notices = append(c.notices, civil(p.Notice))
+	c.deadlines = append(c.deadlines, civil(p.Deadline))
+	c.openings = append(c.openings, civil(p.Opening))
+	c.ceiling = append(c.ceiling, int64(p.Ceiling))
+	c.methods = append(c.methods, p.Method)
+	c.reasons = append(c.reasons, p.FailReason)
+}
+
+// count is a number of bidders as deals holds it: -1 when the export did not say.
+func count(n int, known bool) int32 {
+	if !known {
+		return -1
+	}
+	return int32(n)
+}
+
+// civil is a date as the driver writes a Date: its UTC midnight, the same day whatever the
+// zone; a date not said is the Date column's zero, 1970-01-01.
+func civil(d tradestat.Date) time.Time {
+	if d.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
 // inserter streams chunks into deals as the blocks of a long INSERT. Each chunk is flushed as
@@ -109,7 +147,8 @@ func (in *inserter) write(ctx context.Context, c *chunk) error {
 		in.batch = batch
 	}
 	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
-		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled, c.subTypes}
+		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled, c.subTypes,
+		c.bidders, c.valid, c.remote, c.notices, c.deadlines, c.openings, c.ceiling, c.methods, c.reasons}
 	for i, col := range cols {
 		if err := in.batch.Column(i).Append(col); err != nil {
 			return fmt.Errorf("insert deals, column %d: %w", i, err)
@@ -202,6 +241,9 @@ type rollup struct {
 	// each, when set, is the sums' values for one row of deals: a rollup whose key names a
 	// lot version takes a first load's rows as they are, without grouping them.
 	each string
+	// rows are the rows of deals the rollup adds up: the lots that completed trading for the
+	// figures, every section for the competition figures.
+	rows string
 }
 
 // rollups are the tables that follow deals: the report figures by day, by month and by year
@@ -214,12 +256,74 @@ func rollups() []rollup {
 	// A lot version's row holds every column a lot list shows, all of them in its key.
 	lotKey := []string{"place_code", "deal_date", "project_code", "lot_code", "trade_type", "amount_fen", "savings_fen", "premium_fen",
 		"name", "region_code", "budget_fen", "reserve_fen", "online", "sub_type"}
+	const completed = "cancelled = 0"
+	groups := []string{"deal_date", "place_code", "trade_type"}
+	compKeys := []string{"deal_date", "place_code", "trade_type", "bidders"}
+	compSums, compOver, compArgs := competitionSums()
 	return []rollup{
-		{"figures_daily", []string{"deal_date", "place_code", "trade_type"}, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
-		{"figures_monthly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
-		{"figures_yearly", []string{"deal_date", "place_code", "trade_type"}, []string{"toStartOfYear(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, ""},
-		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)"},
+		{"figures_daily", groups, []string{"deal_date", "place_code", "trade_type"}, figures, dailySums, typeArgs, "", completed},
+		{"figures_monthly", groups, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, "", completed},
+		{"figures_yearly", groups, []string{"toStartOfYear(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, "", completed},
+		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)", completed},
+		{"competition_daily", compKeys, []string{sectionDay, "place_code", "trade_type", competitorsKey}, compSums, compOver, compArgs, "", "1"},
+		{"competition_monthly", compKeys, []string{"toStartOfMonth(" + sectionDay + ")", "place_code", "trade_type", competitorsKey}, compSums, compOver, compArgs, "", "1"},
 	}
+}
+
+// sectionDay is the day a section counts on in the competition figures: its opening date, or
+// its record's date where the export gives none (docs/competition.md).
+const sectionDay = "if(toUInt16(open_date) > 0, open_date, deal_date)"
+
+// competitors is the number of bidders the competition figures count: the valid ones where
+// the export says, else those that bid; -1 where it says neither. competitorsKey groups
+// thirty or more together, so that a day's groups stay few; the exact count is summed.
+const (
+	competitors    = "if(valid_bidders >= 0, valid_bidders, bidders)"
+	competitorsKey = "toInt16(least(" + competitors + ", 30))"
+)
+
+// competitionSums are the summed columns of the competition rollups (migration 062), their
+// aggregates over a group of deals' rows, and the values bound in them: each trade type's
+// legal minimum submission period (tradestat.MinSubmissionDays). Periods are whole days;
+// one of 0 days or less, or over a year, is a typing error rather than a period and counts in
+// no period figure (docs/competition.md).
+func competitionSums() ([]string, string, func() []any) {
+	submission := "(toInt32(deadline_date) - toInt32(notice_date))"
+	submitted := "toUInt16(notice_date) > 0 AND toUInt16(deadline_date) > 0 AND " + submission + " BETWEEN 1 AND 365"
+	decision := "(toInt32(deal_date) - toInt32(open_date))"
+	decided := "cancelled = 0 AND toUInt16(open_date) > 0 AND " + decision + " BETWEEN 1 AND 365"
+	capped := "cancelled = 0 AND ceiling_fen > 0 AND amount_fen > 0 AND amount_fen <= ceiling_fen"
+	mins := tradestat.MinSubmissionDays()
+	var types []tradestat.TradeType
+	for _, t := range tradestat.TradeTypes() {
+		if _, ok := mins[t]; ok {
+			types = append(types, t)
+		}
+	}
+	minimum := "0"
+	if len(types) > 0 {
+		minimum = "multiIf(" + strings.Repeat("trade_type = ?, ?, ", len(types)) + "0)"
+	}
+	args := func() []any {
+		var out []any
+		for _, t := range types {
+			out = append(out, string(t), mins[t])
+		}
+		return out
+	}
+	// Every row's ratio is computed before sumIf's condition picks the rows: no row may divide
+	// by a ceiling of 0.
+	sums := []string{"sections", "failed", "remote_known", "remote", "bidders_sum", "submission_known", "submission_days",
+		"submission_short", "decision_known", "decision_days", "ceiling_known", "ceiling_ratio_bp", "at_cap"}
+	over := `toInt64(count()), toInt64(countIf(cancelled = 1)), toInt64(countIf(remote > 0)), toInt64(countIf(remote = 2)),
+	toInt64(sumIf(` + competitors + `, ` + competitors + ` > 0)),
+	toInt64(countIf(` + submitted + `)), toInt64(sumIf(` + submission + `, ` + submitted + `)),
+	toInt64(countIf(` + submitted + ` AND ` + submission + ` < ` + minimum + `)),
+	toInt64(countIf(` + decided + `)), toInt64(sumIf(` + decision + `, ` + decided + `)),
+	toInt64(countIf(` + capped + `)),
+	toInt64(sumIf(intDiv(amount_fen * 10000, greatest(ceiling_fen, 1)), ` + capped + `)),
+	toInt64(countIf(` + capped + ` AND amount_fen * 100 >= ceiling_fen * 98))`
+	return sums, over, args
 }
 
 // figureColumns are the summed columns of the figures' rollups (and of seal_figures), in the
@@ -289,9 +393,9 @@ func (l *Loader) addDaily(ctx context.Context, batch uint64) error {
 	var wg sync.WaitGroup
 	for i, r := range rs {
 		sql, args := r.insert()+`SELECT `+aliased(r.of, "k")+`, `+r.over+`
-			FROM deals WHERE batch_id = ? AND cancelled = 0 GROUP BY `+names(len(r.keys), "k"), append(r.args(), batch)
+			FROM deals WHERE batch_id = ? AND `+r.rows+` GROUP BY `+names(len(r.keys), "k"), append(r.args(), batch)
 		if r.each != "" { // a row of deals is a row of the rollup (a lot loaded twice: below)
-			sql, args = r.insert()+`SELECT `+strings.Join(r.of, ", ")+`, `+r.each+` FROM deals WHERE batch_id = ? AND cancelled = 0`, []any{batch}
+			sql, args = r.insert()+`SELECT `+strings.Join(r.of, ", ")+`, `+r.each+` FROM deals WHERE batch_id = ? AND `+r.rows, []any{batch}
 		}
 		wg.Go(func() {
 			if err := l.conn.Exec(ctx, sql, args...); err != nil {
@@ -319,7 +423,7 @@ func (l *Loader) recomputeDaily(ctx context.Context) error {
 			FROM (
 				SELECT `+aliased(r.keys, "k")+`, `+aliased(negated, "s")+` FROM `+r.table+`
 				UNION ALL
-				SELECT `+aliased(r.of, "k")+`, `+r.over+` FROM deals FINAL WHERE cancelled = 0 GROUP BY `+keys+`)
+				SELECT `+aliased(r.of, "k")+`, `+r.over+` FROM deals FINAL WHERE `+r.rows+` GROUP BY `+keys+`)
 			GROUP BY `+keys+`
 			HAVING `+strings.Join(changed, " OR "), r.args()...); err != nil {
 			return fmt.Errorf("refresh %s figures: %w", r.table, err)

@@ -77,6 +77,10 @@ func Dataset(region division.Region) ([]Year, error) {
 	for y, lots := range byYear {
 		sortByDate(lots)
 		number(tree, "BS", y, lots)
+		failed := proceed(rand.New(rand.NewPCG(seed, competeStream+uint64(y))), lots, remoteShare)
+		number(tree, "BSF", y, failed)
+		byYear[y] = append(lots, failed...)
+		sortByDate(byYear[y])
 	}
 	if !root.Within(bs) {
 		rest, err := provinceLots(tree, yn, bs, byYear)

@@ -141,6 +141,17 @@ func TestPlausible(t *testing.T) {
 			if l.DealDate.Year != y.Year {
 				t.Errorf("lot %s dated %s is in year %d", l.ID(), l.DealDate, y.Year)
 			}
+			p := l.Procedure
+			if !p.BiddersKnown || !p.ValidKnown || p.Valid > p.Bidders || !p.Notice.Before(p.Deadline) || p.Deadline != p.Opening ||
+				l.DealDate.Before(p.Opening) || p.Opening.Month != l.DealDate.Month {
+				t.Errorf("lot %s completed %s: implausible procedure %+v", l.ID(), l.DealDate, p)
+			}
+			if l.Cancelled {
+				if l.Amount != 0 || p.FailReason == "" || l.Type.Kind() != tradestat.Tender || p.Remote != tradestat.RemoteUnknown {
+					t.Errorf("failed section %s: amount %d, reason %q, type %s, remote %d", l.ID(), l.Amount, p.FailReason, l.Type, p.Remote)
+				}
+				continue
+			}
 			if l.Amount < 10000*money.Yuan {
 				t.Errorf("lot %s: implausibly small amount %s 元", l.ID(), l.Amount.Yuan())
 			}

@@ -158,7 +158,14 @@ func provinceLots(tree *division.Tree, yn, bs *division.Division, baoshanByYear 
 			scale = 1000
 		}
 		var have [periods][categories]cell
+		var remoteHave [periods]int
 		for _, l := range baoshanByYear[year] {
+			if l.Procedure.Remote == tradestat.RemoteYes {
+				remoteHave[periodOf(l.Procedure.Opening)]++
+			}
+			if l.Cancelled {
+				continue
+			}
 			c := &have[periodOf(l.DealDate)][categoryOf(l.Type)]
 			c.lots++
 			c.amount += int64(l.Amount / money.Yuan)
@@ -187,23 +194,60 @@ func provinceLots(tree *division.Tree, yn, bs *division.Division, baoshanByYear 
 				stream++
 			}
 		}
-		byPlatform := map[string][]tradestat.Lot{}
-		for _, l := range lots {
-			byPlatform[platform(l.PlaceCode)] = append(byPlatform[platform(l.PlaceCode)], l)
+		rng := rand.New(rand.NewPCG(seed, competeStream+1000+uint64(year)))
+		failed := proceed(rng, lots, 0)
+		var evaluatedIn [periods][]*tradestat.Lot
+		for i := range lots {
+			if evaluated(lots[i]) {
+				p := periodOf(lots[i].Procedure.Opening)
+				evaluatedIn[p] = append(evaluatedIn[p], &lots[i])
+			}
 		}
-		codes := make([]string, 0, len(byPlatform))
-		for code := range byPlatform {
-			codes = append(codes, code)
+		for p, want := range remoteTargets(year) {
+			if !placeRemote(rng, evaluatedIn[p], want-remoteHave[p]) {
+				return nil, fmt.Errorf("demo: Yunnan %d period %d: %d remote evaluations, Baoshan's %d, among %d sections", year, p, want, remoteHave[p], len(evaluatedIn[p]))
+			}
 		}
-		sort.Strings(codes)
-		for _, code := range codes {
-			ls := byPlatform[code]
-			sortByDate(ls)
-			number(tree, code, year, ls)
-			out[year] = append(out[year], ls...)
-		}
+		out[year] = append(out[year], byPlatform(tree, year, lots, "")...)
+		out[year] = append(out[year], byPlatform(tree, year, failed, "F")...)
 	}
 	return out, nil
+}
+
+// byPlatform numbers lots as each city's platform numbers its own (its code, then suffix),
+// and returns them platform by platform.
+func byPlatform(tree *division.Tree, year int, lots []tradestat.Lot, suffix string) []tradestat.Lot {
+	of := map[string][]tradestat.Lot{}
+	for _, l := range lots {
+		of[platform(l.PlaceCode)] = append(of[platform(l.PlaceCode)], l)
+	}
+	codes := make([]string, 0, len(of))
+	for code := range of {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	var out []tradestat.Lot
+	for _, code := range codes {
+		ls := of[code]
+		sortByDate(ls)
+		number(tree, code+suffix, year, ls)
+		out = append(out, ls...)
+	}
+	return out
+}
+
+// remoteTargets are the sections evaluated remotely (远程异地评标) in Yunnan by period of the
+// year, Baoshan's included. 2022's first quarter (1376) and January–August (4462, the first
+// three periods) are published (T4); the split of the latter and September–December are ours,
+// and the other years are 2022's scaled as their deals are.
+func remoteTargets(year int) [periods]int {
+	out := [periods]int{1376, 2400, 686, 1900}
+	if scale, ok := otherYears()[year]; ok {
+		for p := range out {
+			out[p] = int(int64(out[p]) * scale / 1000)
+		}
+	}
+	return out
 }
 
 // platform is the prefix of a lot's project code: YN and the city's two digits (YN00 for the

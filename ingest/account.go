@@ -15,7 +15,9 @@ import (
 // fieldLabels are the fields as the account names them (catalog keys).
 var fieldLabels = [numFields]string{"-", "project code", "lot code", "deal code", "name", "trade type", "trading place",
 	"project region", "completion date", "budget or ceiling price", "reserve price", "budget or reserve price",
-	"deal amount", "online bid opening", "price unit", "currency", "serial number", "status"}
+	"deal amount", "online bid opening", "price unit", "currency", "serial number", "status",
+	"number of bidders", "number of valid bidders", "remote evaluation", "notice date", "bid deadline", "opening date",
+	"ceiling price", "evaluation method", "failure reason"}
 
 func (f field) label(p msg.Printer) string { return p.T(fieldLabels[f]) }
 
@@ -38,6 +40,9 @@ func (l layout) summary(p msg.Printer) string {
 	var parts []string
 	for _, c := range l.columns {
 		parts = append(parts, c.header+" → "+c.field.label(p))
+	}
+	for _, sh := range l.shared {
+		parts = append(parts, p.T("%s → %s (as no other column gives it)", l.header(sh[0]), sh[0].label(p)))
 	}
 	if len(parts) == 0 {
 		return p.T("none")
@@ -92,10 +97,10 @@ func (l layout) basisNotes(p msg.Printer) []string {
 	return out
 }
 
-// header is the header text of the column mapped to f.
+// header is the header text of the column mapped to f (or sharing it, sharedFields).
 func (l layout) header(f field) string {
 	for _, c := range l.columns {
-		if c.field == f {
+		if c.index == l.at[f] {
 			return c.header
 		}
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/csv"
 	"io"
+	"strconv"
 
 	"tradestat"
 	"tradestat/money"
@@ -24,12 +25,24 @@ const (
 	colReserve     = "reserve_yuan"
 	colAmount      = "amount_yuan"
 	colOnline      = "online"
+	// What happened before the deal: empty where the lot does not say.
+	colStatus   = "status" // completed or cancelled
+	colOpening  = "open_date"
+	colNotice   = "notice_date"
+	colDeadline = "deadline"
+	colBidders  = "bidders"
+	colValid    = "valid_bidders"
+	colRemote   = "remote" // 1 or 0
+	colCeiling  = "ceiling_yuan"
+	colMethod   = "eval_method"
+	colReason   = "fail_reason"
 )
 
 // CanonicalColumns lists the canonical header in the order WriteCanonical writes it.
 func CanonicalColumns() []string {
 	return []string{colProjectCode, colLotCode, colName, colTradeType, colPlaceCode, colRegionCode,
-		colDealDate, colBudget, colReserve, colAmount, colOnline}
+		colDealDate, colBudget, colReserve, colAmount, colOnline, colStatus, colOpening, colNotice, colDeadline,
+		colBidders, colValid, colRemote, colCeiling, colMethod, colReason}
 }
 
 // WriteCanonical writes lots as a canonical CSV (UTF-8, no BOM, header first).
@@ -64,8 +77,31 @@ func (c *CanonicalWriter) Write(l tradestat.Lot) error {
 	if l.Online {
 		online = "1"
 	}
+	status := "completed"
+	if l.Cancelled {
+		status = "cancelled"
+	}
+	p := l.Procedure
+	remote := map[tradestat.Remote]string{tradestat.RemoteYes: "1", tradestat.RemoteNo: "0"}[p.Remote]
 	return c.cw.Write([]string{l.ProjectCode, l.LotCode, l.Name, string(l.Type), l.PlaceCode, l.RegionCode,
-		l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online})
+		l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online,
+		status, optionalDate(p.Opening), optionalDate(p.Notice), optionalDate(p.Deadline),
+		optionalCount(p.Bidders, p.BiddersKnown), optionalCount(p.Valid, p.ValidKnown), remote,
+		optionalYuan(p.Ceiling), p.Method, p.FailReason})
+}
+
+func optionalDate(d tradestat.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func optionalCount(n int, known bool) string {
+	if !known {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // Flush writes out what is buffered (and the header, for a file of no lots).

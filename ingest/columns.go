@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v2"
 	"golang.org/x/text/unicode/norm"
 
+	"tradestat"
 	"tradestat/money"
 )
 
@@ -56,11 +57,11 @@ type vocabulary struct {
 		Pages  []string `yaml:"pages"`
 	} `yaml:"note_rows"`
 
-	status, opening, trades *lexicon
-	summaryFirst            []rune           // the first characters of Summary
-	pages                   []*regexp.Regexp // NoteRows.Pages, compiled
-	byField                 [numFields]fieldTerms
-	exact                   map[string]field
+	status, opening, remote, trades *lexicon
+	summaryFirst                    []rune           // the first characters of Summary
+	pages                           []*regexp.Regexp // NoteRows.Pages, compiled
+	byField                         [numFields]fieldTerms
+	exact                           map[string]field
 }
 
 // vocab is the embedded vocabulary, parsed once; a broken file is a build defect, which the
@@ -111,7 +112,8 @@ var vocab = sync.OnceValue(func() *vocabulary {
 	}
 	v.status = columnLexicon(v.Values["status"], completed, notCompleted)
 	v.opening = columnLexicon(v.Values["opening"], online, onSite)
-	if len(v.Values) != 2 {
+	v.remote = columnLexicon(v.Values["remote"], remote, local)
+	if len(v.Values) != 3 {
 		panic("ingest: vocabulary.yaml: values of a column the code does not read")
 	}
 	v.trades = catalogueLexicon(v.Catalogue)
@@ -125,6 +127,8 @@ const (
 	notCompleted = "not_completed"
 	online       = "online"
 	onSite       = "on_site"
+	remote       = "remote"
+	local        = "local"
 )
 
 // completed reads a status cell: whether its lot completed trading, and whether the cell
@@ -159,6 +163,25 @@ func (v *vocabulary) online(cell string) (isOnline, known bool) {
 	}
 	l, ok := r.one()
 	return l == online, ok
+}
+
+// remoteEvaluation reads a remote-evaluation cell (是否远程异地评标, or an evaluation place with
+// 主场/副场) by its words, or a plain yes or no. A cell that says neither, or both, says nothing
+// of it: an evaluation place is often a venue's name alone, which is no bad input, and the
+// section is then in no remote-evaluation figure (whose basis counts the sections that say).
+func (v *vocabulary) remoteEvaluation(cell string) tradestat.Remote {
+	yes, said := v.remote.plainSays(cell)
+	if !said {
+		l, ok := v.remote.read(cell).one()
+		if !ok {
+			return tradestat.RemoteUnknown
+		}
+		yes = l == remote
+	}
+	if yes {
+		return tradestat.RemoteYes
+	}
+	return tradestat.RemoteNo
 }
 
 // summaryStart reports whether a trimmed cell begins with the first character of a summary
@@ -398,7 +421,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 	})
 	taken := make([]bool, len(cells))
 	var contests []competition
-	lost := map[field][]string{}
+	lost := map[field][]int{}
 	for _, c := range cands {
 		if taken[c.col] {
 			continue
@@ -410,7 +433,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 		}
 		if l.at[c.f] >= 0 {
 			if best := bestField(cands, c.col); best == c.f {
-				lost[c.f] = append(lost[c.f], roles[c.col].text)
+				lost[c.f] = append(lost[c.f], c.col)
 				l.alt[c.f] = append(l.alt[c.f], c.col)
 			}
 			continue
@@ -420,8 +443,16 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 		l.at[c.f] = c.col
 	}
 	for f := fProjectCode; f < numFields; f++ {
-		if len(lost[f]) > 0 {
-			contests = append(contests, competition{field: f, winner: roles[l.at[f]].text, losers: lost[f]})
+		// A column that lost one field and was then given another (开标日期 beside 成交日期
+		// is the opening date) lost nothing a reader needs to hear of.
+		var losers []string
+		for _, col := range lost[f] {
+			if !taken[col] {
+				losers = append(losers, roles[col].text)
+			}
+		}
+		if len(losers) > 0 {
+			contests = append(contests, competition{field: f, winner: roles[l.at[f]].text, losers: losers})
 		}
 	}
 	for i, r := range roles {
@@ -451,7 +482,31 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 	}
 	l.contests = contests
 	l.tableUnit = tableUnit
+	for _, pair := range sharedFields {
+		// The second of a pair gives the first where no column does (an opening date the
+		// completion date, a ceiling price the budget); the first gives the second only when
+		// its header also means it (开标日期 is an opening date, 成交日期 is not).
+		l.share(pair[0], pair[1], true)
+		l.share(pair[1], pair[0], v.score(l.keyOf(roles, pair[0]), pair[1]) > 0)
+	}
 	return l
+}
+
+// keyOf is the normalised header of the column mapped to f, "" for none.
+func (l layout) keyOf(roles []cellRole, f field) string {
+	if i := l.at[f]; i >= 0 {
+		return roles[i].h.key
+	}
+	return ""
+}
+
+// share gives field to the column of from, when no column gives it and ok.
+func (l *layout) share(to, from field, ok bool) {
+	if l.at[to] >= 0 || l.at[from] < 0 || !ok {
+		return
+	}
+	l.at[to], l.unit[to], l.stated[to] = l.at[from], l.unit[from], l.stated[from]
+	l.shared = append(l.shared, [2]field{to, from})
 }
 
 // cand is a column that could be a field, and how strongly.

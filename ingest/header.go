@@ -34,19 +34,39 @@ const (
 	fCurrency
 	fSerial
 	fStatus
+	// What happened before the deal (tradestat.Procedure): none is needed to load a lot.
+	fBidders
+	fValid
+	fRemote
+	fNotice
+	fDeadline
+	fOpening
+	fCeiling
+	fMethod
+	fFailReason
 	numFields
 )
 
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
-	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status"}
+	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status",
+	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "fail_reason"}
 
 func (f field) String() string { return fieldNames[f] }
 
 // categorical fields hold one of a few things, read by their words (values.go).
-func (f field) categorical() bool { return f == fType || f == fStatus || f == fOnline }
+func (f field) categorical() bool { return f == fType || f == fStatus || f == fOnline || f == fRemote }
 
-func (f field) isMoney() bool { return f == fBudget || f == fReserve || f == fBasis || f == fAmount }
+func (f field) isMoney() bool {
+	return f == fBudget || f == fReserve || f == fBasis || f == fAmount || f == fCeiling
+}
+
+// sharedFields are pairs of fields one column may give both of, when no other column gives the
+// second: an opening date is the completion date of an export that records no other (and the
+// completion date of a failed section), and a ceiling price (最高投标限价) is the budget that
+// savings are computed from where an export has no budget column, as before either had a
+// field of its own.
+var sharedFields = [][2]field{{fDate, fOpening}, {fBudget, fCeiling}}
 
 func parseField(s string) (field, bool) {
 	for i, n := range fieldNames {
@@ -161,6 +181,8 @@ func readsAsOne(f field, s string) bool {
 	case fOnline:
 		_, known := v.online(s)
 		return known
+	case fRemote:
+		return v.remoteEvaluation(s) != tradestat.RemoteUnknown
 	}
 	return false
 }
@@ -206,6 +228,7 @@ type layout struct {
 	unread     []unreadColumn      // header cells that map to no field
 	contests   []competition       // fields two columns could have been
 	alt        [numFields][]int    // the columns that lost a field to its column, in priority order
+	shared     [][2]field          // a field and the field whose column also gives it (sharedFields)
 	sheetType  tradestat.TradeType // the one type the sheet's name names, when the table has no type column
 	sheetText  string              // the sheet's name, read for that type and its sub-type
 	sheetTypes []string            // the types the sheet's name allows: they settle a value that could be several

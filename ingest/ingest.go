@@ -334,7 +334,7 @@ func newConverter(t table, file string, opts Options) (*converter, table, error)
 	c := &converter{file: file, sheet: t.Sheet(), l: l, excel: t.Excel(), defaultPlace: opts.Place, today: opts.today(),
 		p: p, lang: opts.Lang, region: opts.Region}
 	if l.at[fPriceUnit] >= 0 {
-		c.unitCodes = opts.Mapping[l.columns[c.colIndex(fPriceUnit)].header].codes
+		c.unitCodes = opts.Mapping[l.header(fPriceUnit)].codes
 	}
 	for _, col := range l.columns {
 		if col.field.categorical() {

@@ -161,7 +161,7 @@ type valueTally struct {
 
 func newValueTally(conv *converter) *valueTally {
 	v := &valueTally{conv: conv}
-	for _, f := range []field{fType, fStatus, fOnline} {
+	for _, f := range []field{fType, fStatus, fOnline, fRemote} {
 		if conv.l.at[f] >= 0 {
 			v.fields = append(v.fields, f)
 			v.seen[f] = map[string]int{}
@@ -230,6 +230,14 @@ func (v *valueTally) reading(f field, cell string, p msg.Printer) (string, bool)
 			return p.T("completed trading"), true
 		}
 		return p.T("did not complete trading: in no figure"), true
+	case fRemote:
+		switch vocab().remoteEvaluation(mapped) {
+		case tradestat.RemoteYes:
+			return p.T("evaluated remotely across regions"), true
+		case tradestat.RemoteNo:
+			return p.T("evaluated locally"), true
+		}
+		return p.T("says neither: in no remote-evaluation figure"), true
 	default:
 		online, err := parseFlag(mapped)
 		switch {

@@ -46,6 +46,7 @@ type converter struct {
 	// by its words once.
 	statuses memo[flagRead]
 	openings memo[flagRead]
+	remotes  memo[tradestat.Remote]
 }
 
 // flagRead is what a status or opening-mode text was read as: completed or online, or why
@@ -156,10 +157,7 @@ func (c *converter) get(rec []string, f field) string {
 }
 
 func (c *converter) reject(rec []string, line int, f field, reason string) *Reject {
-	col := ""
-	if i := c.l.at[f]; i >= 0 {
-		col = c.l.columns[c.colIndex(f)].header
-	}
+	col := c.l.header(f)
 	return &Reject{File: c.file, Sheet: c.sheet, Row: line, Column: col, Value: c.get(rec, f), Reason: reason}
 }
 
@@ -201,15 +199,6 @@ func isControl(r rune) bool {
 // rejectf is reject with a catalog message.
 func (c *converter) rejectf(rec []string, line int, f field, key string, args ...any) *Reject {
 	return c.reject(rec, line, f, c.p.T(key, args...))
-}
-
-func (c *converter) colIndex(f field) int {
-	for i, col := range c.l.columns {
-		if col.field == f {
-			return i
-		}
-	}
-	return -1
 }
 
 // classify tells blank rows, summary rows, footers and repeated header rows from data rows.
@@ -337,12 +326,21 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		}
 		lot.Cancelled = !done
 	}
+	if rej := c.procedure(rec, line, &lot.Procedure); rej != nil {
+		return lot, rej
+	}
 	lot.DealDate, err = parseDate(c.get(rec, fDate))
 	if errors.Is(err, errEmpty) && lot.Cancelled {
-		// A section that did not complete (流标) has no completion date: it keeps the date of
-		// a column that lost that field (开标日期 beside 成交日期), or none.
+		// A section that did not complete (流标) has no completion date: it keeps its opening
+		// date, or the date of a column that lost that field, or none.
 		lot.DealDate, err = tradestat.NoDate(), nil
+		if !lot.Procedure.Opening.IsZero() {
+			lot.DealDate = lot.Procedure.Opening
+		}
 		for _, i := range c.l.alt[fDate] {
+			if lot.DealDate != tradestat.NoDate() {
+				break
+			}
 			if i < len(rec) {
 				if d, derr := parseDate(rec[i]); derr == nil {
 					lot.DealDate = d
@@ -369,7 +367,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 			// and reading one's 1 (万元) as another's (元) moves an amount ten thousandfold, so
 			// a code is read only as the mapping file says.
 			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is a code, which platforms number differently: say what the codes mean in a mapping file (a line such as %s,price_unit,1=元 2=万元), or write 元 or 万元 in this column",
-				u, c.l.columns[c.colIndex(fPriceUnit)].header)
+				u, c.l.header(fPriceUnit))
 		default:
 			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is not 元 or 万元", u)
 		}
@@ -383,7 +381,7 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	for _, a := range []struct {
 		f   field
 		dst *money.Fen
-	}{{fAmount, &lot.Amount}, {fBudget, &lot.Budget}, {fReserve, &lot.Reserve}, {fBasis, basisTo}} {
+	}{{fAmount, &lot.Amount}, {fBudget, &lot.Budget}, {fReserve, &lot.Reserve}, {fBasis, basisTo}, {fCeiling, &lot.Procedure.Ceiling}} {
 		if c.l.at[a.f] < 0 || *a.dst != 0 {
 			continue
 		}
@@ -429,4 +427,57 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		return lot, c.reject(rec, line, fAmount, c.say(err))
 	}
 	return lot, nil
+}
+
+// procedure reads what happened before the deal (tradestat.Procedure) from the columns the
+// table has. None is needed; a cell that is there must read as what its column holds, or the
+// row is a reject naming it, as any other cell.
+func (c *converter) procedure(rec []string, line int, p *tradestat.Procedure) *Reject {
+	for _, n := range []struct {
+		f     field
+		dst   *int
+		known *bool
+	}{{fBidders, &p.Bidders, &p.BiddersKnown}, {fValid, &p.Valid, &p.ValidKnown}} {
+		v, err := parseCount(c.get(rec, n.f))
+		if errors.Is(err, errEmpty) {
+			continue
+		}
+		if err != nil {
+			return c.reject(rec, line, n.f, c.say(err))
+		}
+		*n.dst, *n.known = v, true
+	}
+	if p.BiddersKnown && p.ValidKnown && p.Valid > p.Bidders {
+		return c.rejectf(rec, line, fValid, "%d valid bidders of %d bidders cannot be: check both columns", p.Valid, p.Bidders)
+	}
+	if cell := c.cell(rec, fRemote); cell != "" {
+		p.Remote = c.remotes.get(cell, vocab().remoteEvaluation)
+	}
+	for _, d := range []struct {
+		f   field
+		dst *tradestat.Date
+	}{{fNotice, &p.Notice}, {fDeadline, &p.Deadline}, {fOpening, &p.Opening}} {
+		v, err := parseDate(c.get(rec, d.f))
+		if errors.Is(err, errEmpty) {
+			continue
+		}
+		if err != nil {
+			return c.reject(rec, line, d.f, c.say(err))
+		}
+		if c.today.Before(v) && d.f != fDeadline {
+			return c.rejectf(rec, line, d.f, "the date is after today (%s)", c.today.String())
+		}
+		*d.dst = v
+	}
+	for _, t := range []struct {
+		f   field
+		dst *string
+	}{{fMethod, &p.Method}, {fFailReason, &p.FailReason}} {
+		v := c.get(rec, t.f)
+		if len(v) > tradestat.MaxNameRunes && utf8.RuneCountInString(v) > tradestat.MaxNameRunes {
+			return c.rejectf(rec, line, t.f, "the text is longer than %d characters", tradestat.MaxNameRunes)
+		}
+		*t.dst = v
+	}
+	return nil
 }

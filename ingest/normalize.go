@@ -360,3 +360,18 @@ func parseFlag(s string) (bool, error) {
 	}
 	return false, textf("opening mode %q says neither online (不见面, 网上, 远程 …) nor on site (现场, 线下 …), or says both", s)
 }
+
+// parseCount reads a number of bidders: a whole number, perhaps followed by its counter word
+// (5家, 3人, 4个); Excel may store it as 5.0.
+func parseCount(s string) (int, error) {
+	s = narrow(s)
+	if isPlaceholder(s) {
+		return 0, errEmpty
+	}
+	n := strings.TrimSuffix(strings.TrimRight(s, "家人个名户位 "), ".0")
+	v, err := strconv.Atoi(n)
+	if err != nil || v < 0 || v > tradestat.MaxBidders {
+		return 0, textf("%q is not a number of bidders (a whole number from 0 to %d)", s, tradestat.MaxBidders)
+	}
+	return v, nil
+}

@@ -132,12 +132,19 @@ func format(f Fen, unit Fen) string {
 // Percent is num / den in percent with exactly two decimals, rounded half away from zero
 // ("3.19", "-12.50", "100.00"); ok is false when den is 0. The arithmetic is in integers wide
 // enough for national totals in fen times 10⁴: no float is involved.
-func Percent(num, den int64) (string, bool) {
+func Percent(num, den int64) (string, bool) { return hundredths(num, den, 10000) }
+
+// Ratio is num / den with exactly two decimals, rounded half away from zero ("3.25"): a mean
+// such as bidders per section or days per period; ok is false when den is 0.
+func Ratio(num, den int64) (string, bool) { return hundredths(num, den, 100) }
+
+// hundredths is num × scale / den in hundredths, written with two decimals.
+func hundredths(num, den, scale int64) (string, bool) {
 	if den == 0 {
 		return "", false
 	}
 	n, d := big.NewInt(num), big.NewInt(den)
-	n.Mul(n, big.NewInt(10000))
+	n.Mul(n, big.NewInt(scale))
 	neg := n.Sign()*d.Sign() < 0
 	n.Abs(n)
 	d.Abs(d)

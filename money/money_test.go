@@ -137,6 +137,26 @@ func TestPercent(t *testing.T) {
 	}
 }
 
+func TestRatio(t *testing.T) {
+	tests := []struct {
+		num, den int64
+		want     string
+		ok       bool
+	}{
+		{13, 4, "3.25", true},
+		{10, 3, "3.33", true},
+		{20, 3, "6.67", true},
+		{1, 200, "0.01", true}, // 0.005 rounds half away from zero
+		{0, 5, "0.00", true},
+		{5, 0, "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := Ratio(tt.num, tt.den); got != tt.want || ok != tt.ok {
+			t.Errorf("Ratio(%d, %d) = %q, %v; want %q, %v", tt.num, tt.den, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 // TestReportFormsProperties: for any amount, 万元 and 亿元 text never ends in a zero decimal
 // or a bare point (the report style drops trailing zeros), reads back within half a unit of
 // the last decimal of the exact value, and a whole amount of 万元 prints as an integer.

@@ -74,11 +74,11 @@ func (d Dimension) keyExpr() (string, []any) {
 // area's direct subdivision the place lies in (or the area's own code, for its own centre),
 // for ByLevel the place's centre level. A place the tree does not know keeps its code, so no
 // lot is dropped.
-func (d Dimension) rollUp(area *division.Division, tree *division.Tree, byPlace map[string]Totals) map[string]Totals {
+func rollUp[T summable[T]](d Dimension, area *division.Division, tree *division.Tree, byPlace map[string]T) map[string]T {
 	if d != ByArea && d != ByLevel {
 		return byPlace
 	}
-	out := map[string]Totals{}
+	out := map[string]T{}
 	for code, t := range byPlace {
 		key := code
 		if p, ok := tree.Code(code); ok {
@@ -176,20 +176,40 @@ func (s *Store) breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 	return s.rows(f, d, got)
 }
 
+// summable are the figures of a set of lots or sections that add up: Totals, Competition.
+type summable[T any] interface{ Add(T) T }
+
+// group is one key of a breakdown, its name and its figures.
+type group[T any] struct {
+	key, name string
+	value     T
+}
+
 // rows is the breakdown of f by d from the totals of each of d's keys (of each place, for
 // the dimensions that roll places up), in d's order, with their total.
 func (s *Store) rows(f Filter, d Dimension, got map[string]Totals) ([]Row, Totals, error) {
+	groups, total, err := groupsOf(s, f, d, got)
+	var out []Row
+	for _, g := range groups {
+		out = append(out, Row{Key: g.key, Name: g.name, Totals: g.value})
+	}
+	return out, total, err
+}
+
+// groupsOf lists the figures of each of d's keys (of each place, for the dimensions that
+// roll places up) in d's order, named, with their total.
+func groupsOf[T summable[T]](s *Store, f Filter, d Dimension, got map[string]T) ([]group[T], T, error) {
+	var total T
 	area, err := s.region.Area(f.Area)
 	if err != nil {
-		return nil, Totals{}, fmt.Errorf("breakdown by %s: %w", d, err)
+		return nil, total, fmt.Errorf("breakdown by %s: %w", d, err)
 	}
-	got = d.rollUp(area, s.region.Tree(), got)
-	var out []Row
-	var total Totals
-	for _, k := range d.keys(f, area, got) {
-		r := Row{Key: k, Name: d.name(k, area, s.region.Tree()), Totals: got[k]}
-		total = total.Add(r.Totals)
-		out = append(out, r)
+	got = rollUp(d, area, s.region.Tree(), got)
+	var out []group[T]
+	for _, k := range keysOf(d, f, area, got) {
+		g := group[T]{key: k, name: d.name(k, area, s.region.Tree()), value: got[k]}
+		total = total.Add(g.value)
+		out = append(out, g)
 	}
 	return out, total, nil
 }
@@ -291,7 +311,7 @@ func (s *Store) placesView(ctx context.Context, f Filter) (placesView, error) {
 // area's own centre and the subdivisions that have lots; the levels the area has; the fixed
 // domain lists of types and families; and any key found in the data beyond those (a place
 // below a county, say), so no lot is ever dropped.
-func (d Dimension) keys(f Filter, area *division.Division, got map[string]Totals) []string {
+func keysOf[T any](d Dimension, f Filter, area *division.Division, got map[string]T) []string {
 	var keys []string
 	switch d {
 	case ByYear:

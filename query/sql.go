@@ -59,6 +59,18 @@ const figureColumns = `deal_date, place_code, trade_type, lots, amount_fen, savi
 // dated on its first day, a year's on 1 January), so years group the same whichever table a
 // row came from, and months the same between the days and the months.
 func figures(f Filter, r division.Region, byMonth bool) (string, []any) {
+	return rollupRead(f, r, rollupTables{"figures_yearly", "figures_monthly", "figures_daily", figureColumns}, byMonth)
+}
+
+// rollupTables are a rollup's tables by year, month and day, and the columns a read takes
+// from them. A rollup without a table by year ("") reads whole years from its months.
+type rollupTables struct {
+	yearly, monthly, daily, columns string
+}
+
+// rollupRead is the FROM clause of a read of a rollup's rows of the filter (figures).
+func rollupRead(f Filter, r division.Region, tables rollupTables, byMonth bool) (string, []any) {
+	byMonth = byMonth || tables.yearly == ""
 	type span struct{ from, to tradestat.Date }
 	var daily, monthly, yearly []span
 	first := f.From // the first whole month starts on it
@@ -105,7 +117,7 @@ func figures(f Filter, r division.Region, byMonth bool) (string, []any) {
 	for _, t := range []struct {
 		table string
 		spans []span
-	}{{"figures_yearly", yearly}, {"figures_monthly", monthly}, {"figures_daily", daily}} {
+	}{{tables.yearly, yearly}, {tables.monthly, monthly}, {tables.daily, daily}} {
 		if len(t.spans) == 0 {
 			continue
 		}
@@ -114,7 +126,7 @@ func figures(f Filter, r division.Region, byMonth bool) (string, []any) {
 			ranges[i] = "deal_date >= toDate(?) AND deal_date <= toDate(?)"
 			args = append(args, sp.from.String(), sp.to.String())
 		}
-		selects = append(selects, "SELECT "+figureColumns+" FROM "+t.table+" WHERE ("+strings.Join(ranges, " OR ")+")"+conds)
+		selects = append(selects, "SELECT "+tables.columns+" FROM "+t.table+" WHERE ("+strings.Join(ranges, " OR ")+")"+conds)
 		args = append(args, cargs...)
 	}
 	return "(" + strings.Join(selects, " UNION ALL ") + ")", args

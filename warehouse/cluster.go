@@ -23,18 +23,20 @@ import (
 // shardKeys are the sharding expressions of the tables; a table not named here is sharded at
 // random (it is only ever read whole).
 var shardKeys = map[string]string{
-	"deals":              "cityHash64(project_code, lot_code)",
-	"deals_regranulated": "cityHash64(project_code, lot_code)",
-	"lots":               "cityHash64(lot_id)",
-	"daily":              "cityHash64(deal_date, place_code, trade_type)",
-	"monthly":            "cityHash64(deal_date, place_code, trade_type)",
-	"daily_sums":         "cityHash64(deal_date, place_code, trade_type)",
-	"figures_daily":      "cityHash64(deal_date, place_code, trade_type)",
-	"figures_yearly":     "cityHash64(deal_date, place_code, trade_type)",
-	"figures_monthly":    "cityHash64(deal_date, place_code, trade_type)",
-	"lots_by_place":      "cityHash64(project_code, lot_code)",
-	"lots_by_place_wide": "cityHash64(project_code, lot_code)",
-	"lots_by_place_sub":  "cityHash64(project_code, lot_code)",
+	"deals":               "cityHash64(project_code, lot_code)",
+	"deals_regranulated":  "cityHash64(project_code, lot_code)",
+	"lots":                "cityHash64(lot_id)",
+	"daily":               "cityHash64(deal_date, place_code, trade_type)",
+	"monthly":             "cityHash64(deal_date, place_code, trade_type)",
+	"daily_sums":          "cityHash64(deal_date, place_code, trade_type)",
+	"figures_daily":       "cityHash64(deal_date, place_code, trade_type)",
+	"figures_yearly":      "cityHash64(deal_date, place_code, trade_type)",
+	"figures_monthly":     "cityHash64(deal_date, place_code, trade_type)",
+	"lots_by_place":       "cityHash64(project_code, lot_code)",
+	"lots_by_place_wide":  "cityHash64(project_code, lot_code)",
+	"lots_by_place_sub":   "cityHash64(project_code, lot_code)",
+	"competition_daily":   "cityHash64(deal_date, place_code, trade_type)",
+	"competition_monthly": "cityHash64(deal_date, place_code, trade_type)",
 }
 
 var (

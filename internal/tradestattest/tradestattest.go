@@ -55,7 +55,7 @@ func Sum(r division.Region, lots []tradestat.Lot, f query.Filter) query.Totals {
 	}
 	for _, l := range lots {
 		place, known := r.Tree().Code(l.PlaceCode)
-		if l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
+		if l.Cancelled || l.DealDate.Before(f.From) || f.To.Before(l.DealDate) ||
 			!known || !place.Within(area) ||
 			f.Place != "" && l.PlaceCode != f.Place ||
 			f.Level != "" && place.CentreLevel() != f.Level ||
@@ -81,4 +81,72 @@ func Sum(r division.Region, lots []tradestat.Lot, f query.Filter) query.Totals {
 		}
 	}
 	return t
+}
+
+// Compete computes the competition figures of the sections f selects in Go, from their
+// definitions (docs/competition.md), independently of the SQL: every section, failed or
+// not, on its opening day, or its record's day where it has none.
+func Compete(r division.Region, lots []tradestat.Lot, f query.Filter) query.Competition {
+	var c query.Competition
+	area := r.Root()
+	if f.Area != "" {
+		area, _ = r.Tree().Code(f.Area)
+	}
+	days := func(from, to tradestat.Date) int { return int(to.Time().Sub(from.Time()).Hours() / 24) }
+	for _, l := range lots {
+		p := l.Procedure
+		day := l.DealDate
+		if !p.Opening.IsZero() {
+			day = p.Opening
+		}
+		place, known := r.Tree().Code(l.PlaceCode)
+		if day.Before(f.From) || f.To.Before(day) ||
+			!known || !place.Within(area) ||
+			f.Place != "" && l.PlaceCode != f.Place ||
+			f.Level != "" && place.CentreLevel() != f.Level ||
+			f.Family != "" && l.Type.Family() != f.Family ||
+			f.Type != "" && l.Type != f.Type {
+			continue
+		}
+		c.Sections++
+		if l.Cancelled {
+			c.Failed++
+		}
+		if p.Remote != tradestat.RemoteUnknown {
+			c.RemoteKnown++
+		}
+		if p.Remote == tradestat.RemoteYes {
+			c.Remote++
+		}
+		if n, ok := p.Competitors(); ok {
+			c.ByCompetitors[min(n, query.MaxCompetitors)]++
+			c.BiddersSum += int64(n)
+		}
+		if !p.Notice.IsZero() && !p.Deadline.IsZero() {
+			if d := days(p.Notice, p.Deadline); d >= 1 && d <= 365 {
+				c.SubmissionKnown++
+				c.SubmissionDays += int64(d)
+				if least, ok := tradestat.MinSubmissionDays()[l.Type]; ok && d < least {
+					c.SubmissionShort++
+				}
+			}
+		}
+		if l.Cancelled {
+			continue
+		}
+		if !p.Opening.IsZero() {
+			if d := days(p.Opening, l.DealDate); d >= 1 && d <= 365 {
+				c.DecisionKnown++
+				c.DecisionDays += int64(d)
+			}
+		}
+		if p.Ceiling > 0 && l.Amount > 0 && l.Amount <= p.Ceiling {
+			c.CeilingKnown++
+			c.CeilingRatioBP += int64(l.Amount * 10000 / p.Ceiling)
+			if l.Amount*100 >= p.Ceiling*98 {
+				c.AtCap++
+			}
+		}
+	}
+	return c
 }

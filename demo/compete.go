@@ -1,0 +1,124 @@
+package demo
+
+import (
+	"math/rand/v2"
+
+	"tradestat"
+)
+
+// What happened before the demo's deals: each lot's bidders, evaluation, notice, deadline and
+// opening, and the sections that failed. It is drawn from random streams of its own, after
+// the deals, so that the deals — and every published figure they reproduce — stay exactly as
+// they were; failed sections count in no deal figure.
+
+// competeStream is the first random stream of the procedures (the deals use 0 … 1000+).
+const competeStream = 1 << 20
+
+// remoteShare is the share, in percent, of a Baoshan year's evaluated sections (工程建设 and
+// 政府采购) evaluated remotely; no figure of Baoshan's is published.
+const remoteShare = 20
+
+// failedPerHundred is how many tender sections fail for every hundred that complete.
+const failedPerHundred = 6
+
+// evaluated reports a lot whose bids experts evaluate, remotely or not: the two families
+// Yunnan counts 远程异地评标 for.
+func evaluated(l tradestat.Lot) bool {
+	return !l.Cancelled && (l.Type == tradestat.Construction || l.Type == tradestat.Procurement)
+}
+
+// proceed gives the year's lots their procedures, with share percent of the evaluated ones
+// remote (0: none, for the caller to place), and returns the year's failed sections, for the
+// caller to number apart from the deals (platform + "F") so that no deal's code changes.
+func proceed(rng *rand.Rand, lots []tradestat.Lot, share int) []tradestat.Lot {
+	var failed []tradestat.Lot
+	for i := range lots {
+		l := &lots[i]
+		procedureOf(rng, l)
+		if evaluated(*l) {
+			l.Procedure.Remote = tradestat.RemoteNo
+			if rng.IntN(100) < share {
+				l.Procedure.Remote = tradestat.RemoteYes
+			}
+		}
+		if l.Type.Kind() == tradestat.Tender && rng.IntN(100) < failedPerHundred {
+			failed = append(failed, failure(rng, *l))
+		}
+	}
+	sortByDate(failed)
+	return failed
+}
+
+// procedureOf draws a completed lot's procedure: opened within its deal's month, a few days
+// before it; a notice three to five weeks before the deadline (one in thirty under the legal
+// minimum, as real registers show); bidders skewed like real sections'; for tender lots the
+// ceiling price at the budget.
+func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
+	p := &l.Procedure
+	p.Opening = l.DealDate.AddDays(-rng.IntN(8))
+	if first := (tradestat.Date{Year: l.DealDate.Year, Month: l.DealDate.Month, Day: 1}); p.Opening.Before(first) {
+		p.Opening = first
+	}
+	p.Deadline = p.Opening
+	submission := 20 + rng.IntN(16)
+	if rng.IntN(30) == 0 {
+		submission = 10 + rng.IntN(10)
+	}
+	p.Notice = p.Deadline.AddDays(-submission)
+	p.Bidders = bidders(rng, l.Type)
+	p.Valid = max(1, p.Bidders-rng.IntN(3))
+	if p.Valid > p.Bidders {
+		p.Valid = p.Bidders
+	}
+	p.BiddersKnown, p.ValidKnown = true, true
+	switch l.Type {
+	case tradestat.Construction:
+		p.Ceiling = l.Budget
+		p.Method = pick(rng, []string{"综合评估法", "经评审的最低投标价法", "综合评估法"})
+	case tradestat.Procurement, tradestat.Medicine:
+		p.Method = pick(rng, []string{"综合评分法", "最低评标价法", "综合评分法"})
+	}
+}
+
+// bidders draws a section's number of bidders: construction draws the most, sales the fewest.
+func bidders(rng *rand.Rand, t tradestat.TradeType) int {
+	switch {
+	case t == tradestat.Construction:
+		return 1 + rng.IntN(4) + rng.IntN(4)*rng.IntN(4)
+	case t.Kind() == tradestat.Tender:
+		return 1 + rng.IntN(3) + rng.IntN(3)
+	}
+	return 1 + rng.IntN(3)
+}
+
+// failure is a section of the same kind as l, opened within its month, that failed.
+func failure(rng *rand.Rand, l tradestat.Lot) tradestat.Lot {
+	f := tradestat.Lot{Type: l.Type, PlaceCode: l.PlaceCode, RegionCode: l.RegionCode, Cancelled: true}
+	f.DealDate = tradestat.Date{Year: l.DealDate.Year, Month: l.DealDate.Month, Day: 1 + rng.IntN(tradestat.DaysIn(l.DealDate.Year, l.DealDate.Month))}
+	f.Budget = l.Budget
+	p := &f.Procedure
+	p.Opening, p.Deadline = f.DealDate, f.DealDate
+	p.Notice = p.Deadline.AddDays(-(20 + rng.IntN(10)))
+	p.Bidders = rng.IntN(3)
+	p.Valid = min(p.Bidders, rng.IntN(2))
+	p.BiddersKnown, p.ValidKnown = true, true
+	p.FailReason = map[int]string{0: "无投标人", 1: "有效投标人不足三家", 2: "有效投标人不足三家"}[p.Bidders]
+	if p.Bidders > 0 && p.Valid == 0 {
+		p.FailReason = "投标人均未通过资格审查"
+	}
+	return f
+}
+
+// placeRemote marks exactly want of the evaluated lots of a period remote, the rest local.
+func placeRemote(rng *rand.Rand, lots []*tradestat.Lot, want int) bool {
+	if want < 0 || want > len(lots) {
+		return false
+	}
+	for i, j := range rng.Perm(len(lots)) {
+		lots[j].Procedure.Remote = tradestat.RemoteNo
+		if i < want {
+			lots[j].Procedure.Remote = tradestat.RemoteYes
+		}
+	}
+	return true
+}
