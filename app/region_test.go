@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
@@ -83,8 +84,9 @@ func TestProvincePublishedFigures(t *testing.T) {
 		T4 struct {
 			Periods []struct {
 				Name, From, To string
-				Projects       int64 `json:"projects"`
-				Amount         int64 `json:"amount_fen"`
+				Projects       int64  `json:"projects"`
+				Amount         int64  `json:"amount_fen"`
+				Remote         *int64 `json:"remote_evaluations"`
 				Types          map[string]struct {
 					Projects *int64 `json:"projects"`
 					Amount   *int64 `json:"amount_fen"`
@@ -106,6 +108,20 @@ func TestProvincePublishedFigures(t *testing.T) {
 		getJSON(t, yn.URL+"/api/v1/summary?"+period, &sum)
 		if sum.Projects != p.Projects || sum.Amount != p.Amount {
 			t.Errorf("%s: %d lots, %d fen; published %d, %d", p.Name, sum.Projects, sum.Amount, p.Projects, p.Amount)
+		}
+		if p.Remote != nil {
+			var comp struct {
+				Sentence string `json:"sentence"`
+				Total    struct {
+					Remote struct {
+						Count *int64 `json:"count"`
+					} `json:"remote_evaluation"`
+				} `json:"total"`
+			}
+			getJSON(t, yn.URL+"/api/v1/competition?"+period, &comp)
+			if c := comp.Total.Remote.Count; c == nil || *c != *p.Remote || !strings.Contains(comp.Sentence, fmt.Sprintf("远程异地评标%d个", *p.Remote)) {
+				t.Errorf("%s: remote evaluations %v, sentence %s; published %d", p.Name, c, comp.Sentence, *p.Remote)
+			}
 		}
 		var types breakdownOf
 		getJSON(t, yn.URL+"/api/v1/breakdown?by=type&"+period, &types)

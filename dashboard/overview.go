@@ -220,7 +220,7 @@ func (s *Server) overview(c *fiber.Ctx, r viewRequest) error {
 	withNonce(c, charts)
 	page := overviewPage{
 		Map:       mp,
-		chrome:    s.chrome(c, "", v.LangURL("/"), choice{v.url("/lots"), "项目明细"}, choice{v.url("/report"), "报告文字"}),
+		chrome:    s.chrome(c, "", v.LangURL("/"), choice{v.url("/lots"), "项目明细"}, choice{v.url("/report"), "报告文字"}, choice{v.url("/competition"), "竞争与风险"}),
 		View:      v,
 		KPIs:      kpis(v.L, sum, prev),
 		Charts:    charts,

@@ -42,6 +42,8 @@ func routeParams() map[string][]string {
 		"/screen":               with(view, "w", "h"),
 		"/report":               with(view, "style", "as"),
 		"/seals/changes":        view,
+		"/competition":          view,
+		"/api/v1/competition":   with(api, "by"),
 		"/lots":                 with(view, lots...),
 		"/export/indicators":    with(view, "format", "by"),
 		"/export/lots":          with(with(view, "format"), lots...),

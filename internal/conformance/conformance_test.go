@@ -200,6 +200,9 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 			if _, _, err := store.Breakdown(ctx, f, d); err != nil {
 				t.Fatal(err)
 			}
+			if _, _, err := store.CompetitionBreakdown(ctx, f, d); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, q := range []query.LotQuery{
 			{Sort: query.SortDate, Page: 1, Size: 50},
@@ -244,7 +247,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations", "competition_daily", "competition_monthly"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)
