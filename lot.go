@@ -55,6 +55,10 @@ type Procedure struct {
 	FailReason   string    // 流标原因 of a section that did not complete
 }
 
+// ManyBidders is the number of bidders from which the competition figures count sections
+// together (a median in their range reads "≥30"); their means use the exact numbers.
+const ManyBidders = 30
+
 // Competitors is the number of bidders a competition figure counts: the valid ones when the
 // export says, else those that bid; ok is false when it says neither.
 func (p Procedure) Competitors() (n int, ok bool) {

@@ -265,8 +265,8 @@ func rollups() []rollup {
 		{"figures_monthly", groups, []string{"toStartOfMonth(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, "", completed},
 		{"figures_yearly", groups, []string{"toStartOfYear(deal_date)", "place_code", "trade_type"}, figures, dailySums, typeArgs, "", completed},
 		{"lots_by_place", lotKey, lotKey, []string{"lots"}, "toInt64(count())", func() []any { return nil }, "toInt64(1)", completed},
-		{"competition_daily", compKeys, []string{sectionDay, "place_code", "trade_type", competitorsKey}, compSums, compOver, compArgs, "", "1"},
-		{"competition_monthly", compKeys, []string{"toStartOfMonth(" + sectionDay + ")", "place_code", "trade_type", competitorsKey}, compSums, compOver, compArgs, "", "1"},
+		{"competition_daily", compKeys, []string{sectionDay, "place_code", "trade_type", competitorsKey()}, compSums, compOver, compArgs, "", "1"},
+		{"competition_monthly", compKeys, []string{"toStartOfMonth(" + sectionDay + ")", "place_code", "trade_type", competitorsKey()}, compSums, compOver, compArgs, "", "1"},
 	}
 }
 
@@ -276,11 +276,13 @@ const sectionDay = "if(toUInt16(open_date) > 0, open_date, deal_date)"
 
 // competitors is the number of bidders the competition figures count: the valid ones where
 // the export says, else those that bid; -1 where it says neither. competitorsKey groups
-// thirty or more together, so that a day's groups stay few; the exact count is summed.
-const (
-	competitors    = "if(valid_bidders >= 0, valid_bidders, bidders)"
-	competitorsKey = "toInt16(least(" + competitors + ", 30))"
-)
+// tradestat.ManyBidders or more together, so that a day's groups stay few; the exact count
+// is summed.
+const competitors = "if(valid_bidders >= 0, valid_bidders, bidders)"
+
+func competitorsKey() string {
+	return "toInt16(least(" + competitors + ", " + strconv.Itoa(tradestat.ManyBidders) + "))"
+}
 
 // competitionSums are the summed columns of the competition rollups (migration 062), their
 // aggregates over a group of deals' rows, and the values bound in them: each trade type's

@@ -1,7 +1,11 @@
 package demo
 
 import (
+	_ "embed"
 	"math/rand/v2"
+	"sync"
+
+	"go.yaml.in/yaml/v2"
 
 	"tradestat"
 )
@@ -71,14 +75,36 @@ func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
 		p.Valid = p.Bidders
 	}
 	p.BiddersKnown, p.ValidKnown = true, true
-	switch l.Type {
-	case tradestat.Construction:
+	if l.Type == tradestat.Construction {
 		p.Ceiling = l.Budget
-		p.Method = pick(rng, []string{"综合评估法", "经评审的最低投标价法", "综合评估法"})
-	case tradestat.Procurement, tradestat.Medicine:
-		p.Method = pick(rng, []string{"综合评分法", "最低评标价法", "综合评分法"})
+	}
+	if methods := procedureWords().Methods[string(l.Type)]; len(methods) > 0 {
+		p.Method = pick(rng, methods)
 	}
 }
+
+// words are demo/procedures.yaml: the evaluation methods and failure reasons the demo writes.
+type words struct {
+	Methods  map[string][]string `yaml:"methods"`
+	Failures struct {
+		NoBidders     string `yaml:"no_bidders"`
+		TooFew        string `yaml:"too_few"`
+		NoneQualified string `yaml:"none_qualified"`
+	} `yaml:"failures"`
+}
+
+//go:embed procedures.yaml
+var proceduresYAML []byte
+
+// procedureWords reads the file; it is the product's own, so a file it cannot read is a fault
+// of the build, and panics.
+var procedureWords = sync.OnceValue(func() words {
+	var w words
+	if err := yaml.UnmarshalStrict(proceduresYAML, &w); err != nil {
+		panic("demo: procedures.yaml: " + err.Error())
+	}
+	return w
+})
 
 // bidders draws a section's number of bidders: construction draws the most, sales the fewest.
 func bidders(rng *rand.Rand, t tradestat.TradeType) int {
@@ -102,9 +128,14 @@ func failure(rng *rand.Rand, l tradestat.Lot) tradestat.Lot {
 	p.Bidders = rng.IntN(3)
 	p.Valid = min(p.Bidders, rng.IntN(2))
 	p.BiddersKnown, p.ValidKnown = true, true
-	p.FailReason = map[int]string{0: "无投标人", 1: "有效投标人不足三家", 2: "有效投标人不足三家"}[p.Bidders]
-	if p.Bidders > 0 && p.Valid == 0 {
-		p.FailReason = "投标人均未通过资格审查"
+	w := procedureWords().Failures
+	switch {
+	case p.Bidders == 0:
+		p.FailReason = w.NoBidders
+	case p.Valid == 0:
+		p.FailReason = w.NoneQualified
+	default:
+		p.FailReason = w.TooFew
 	}
 	return f
 }

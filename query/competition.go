@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"tradestat"
 	"tradestat/money"
 )
 
@@ -38,7 +39,7 @@ type Competition struct {
 }
 
 // MaxCompetitors is the number of bidders from which sections are counted together.
-const MaxCompetitors = 30
+const MaxCompetitors = tradestat.ManyBidders
 
 // Add returns the sum of two Competitions.
 func (c Competition) Add(d Competition) Competition {
