@@ -42,7 +42,7 @@ func (l layout) summary(p msg.Printer) string {
 		parts = append(parts, c.header+" → "+c.field.label(p))
 	}
 	for _, sh := range l.shared {
-		parts = append(parts, p.T("%s → %s (as no other column gives it)", l.header(sh[0]), sh[0].label(p)))
+		parts = append(parts, l.header(sh[0])+" → "+p.T("%s (as no other column gives it)", sh[0].label(p)))
 	}
 	if len(parts) == 0 {
 		return p.T("none")

@@ -41,6 +41,9 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 			}
 			fmt.Fprintf(w, "    %-24s → %s%s\n", c.header, c.field.label(p), unit)
 		}
+		for _, sh := range l.shared {
+			fmt.Fprintf(w, "    %-24s → %s\n", l.header(sh[0]), p.T("%s (as no other column gives it)", sh[0].label(p)))
+		}
 		if opts.Place != "" && l.at[fPlace] < 0 {
 			fmt.Fprintln(w, "    "+p.T("(no place column) → trading place %s from --place", opts.Place))
 		}

@@ -58,7 +58,7 @@ func entries() []entry {
 		{"ceiling price", "最高投标限价"},
 		{"evaluation method", "评标办法"},
 		{"failure reason", "流标原因"},
-		{"%s → %s (as no other column gives it)", "%s → %s（没有其他列给出）"},
+		{"%s (as no other column gives it)", "%s（没有其他列给出）"},
 		{"%d valid bidders of %d bidders cannot be: check both columns", "有效投标人数%d多于投标人数%d，不可能：请核对两列"},
 		{"the date is after today (%s)", "日期晚于今天（%s）"},
 		{"the text is longer than %d characters", "文字超过%d个字符"},
