@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat/export"
 	"tradestat/query"
 	"tradestat/report"
 )
@@ -110,17 +111,14 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		Figures:  competitionFigures(total),
 		Sentence: report.CompetitionSentence(v.Filter, total),
 	}
-	for _, d := range []struct {
-		dim   query.Dimension
-		title string
-	}{{query.ByArea, "按地区"}, {query.ByType, "按交易类型"}, {query.ByMonth, "按月份"}} {
-		rows, sum, err := st.CompetitionBreakdown(ctx, v.Filter, d.dim)
+	for _, d := range []query.Dimension{query.ByArea, query.ByType, query.ByMonth} {
+		rows, sum, err := st.CompetitionBreakdown(ctx, v.Filter, d)
 		if err != nil {
 			return err
 		}
-		t := competitionTable{Title: d.title, Total: competitionRowOf(v.L.T("合计"), sum)}
+		t := competitionTable{Title: export.DimensionName(v.L.msg(), d), Total: competitionRowOf(v.L.T("合计"), sum)}
 		for _, row := range rows {
-			if row.Sections > 0 || d.dim == query.ByMonth {
+			if row.Sections > 0 || d == query.ByMonth {
 				t.Rows = append(t.Rows, competitionRowOf(v.L.rowName(query.Row{Key: row.Key, Name: row.Name}), row.Competition))
 			}
 		}

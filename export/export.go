@@ -68,8 +68,8 @@ type Table struct {
 	Total Line
 }
 
-// dimensionName is how titles and sheet names call a grouping, in l.
-func dimensionName(l msg.Lang, d query.Dimension) string {
+// DimensionName is how titles, sheet names and page headings call a grouping, in l.
+func DimensionName(l msg.Lang, d query.Dimension) string {
 	switch d {
 	case query.ByYear:
 		return l.T("by year")
@@ -154,7 +154,7 @@ func header(l msg.Lang) []string {
 
 // sheetTitle is the title over a table: the export's, with the grouping.
 func (m Meta) sheetTitle(d query.Dimension) string {
-	return safecell.Text(m.Lang.T("%s (%s)", m.Title, dimensionName(m.Lang, d)))
+	return safecell.Text(m.Lang.T("%s (%s)", m.Title, DimensionName(m.Lang, d)))
 }
 
 // cell is one value of a table: a count, an amount in 万元 or a percentage, as the exact
@@ -273,7 +273,7 @@ func indicatorsXLSX(w io.Writer, m Meta, tables []Table) error {
 		return err
 	}
 	for i, t := range tables {
-		name := dimensionName(m.Lang, t.By)
+		name := DimensionName(m.Lang, t.By)
 		if i == 0 {
 			if err := x.SetSheetName("Sheet1", name); err != nil {
 				return err
