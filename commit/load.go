@@ -67,7 +67,7 @@ type Records interface {
 	Origin() ingest.Origin
 	// Read calls emit for each lot read, in order, reading trading places within region, and
 	// fills in the reading's part of the account (rows read, rejected, skipped; size and hash).
-	Read(ctx context.Context, region division.Region, rep *ingest.Report, emit func(tradestat.Lot) error) error
+	Read(ctx context.Context, region division.Region, rep *ingest.Report, out ingest.Emit) error
 }
 
 // LoadFile loads the file at path.
@@ -137,7 +137,14 @@ func (l *Loader) Commit(ctx context.Context, recs Records) (ingest.Report, error
 	cur := newChunk(l.BatchSize)
 	var own totals // the load's own money, for the bound on totals (commit)
 	lots := 0
-	err = recs.Read(scanCtx, l.region, &rep, func(lot tradestat.Lot) error {
+	bidVersion := version // a load's bids share its version: a section's list is one load's
+	emitBid := func(b tradestat.Bid) error {
+		if d, ok := l.region.Tree().Code(b.PlaceCode); !ok || !l.region.Contains(d) {
+			return fmt.Errorf("%s row %d: the reader handed a bid at %q, outside %s; nothing was loaded", src.Name, b.SourceRow, b.PlaceCode, l.region.Code())
+		}
+		return l.addBid(ctx, st, b, bidVersion)
+	}
+	err = recs.Read(scanCtx, l.region, &rep, ingest.Emit{Bid: emitBid, Lot: func(lot tradestat.Lot) error {
 		// A reader rejects a row whose place lies outside the region, with its reason; a lot
 		// that got here all the same would be the reader's fault, and nothing of it is kept.
 		if d, ok := l.region.Tree().Code(lot.PlaceCode); !ok || !l.region.Contains(d) {
@@ -161,7 +168,10 @@ func (l *Loader) Commit(ctx context.Context, recs Records) (ingest.Report, error
 			cur = newChunk(l.BatchSize)
 		}
 		return nil
-	})
+	}})
+	if err == nil {
+		err = l.sendBids(ctx, st)
+	}
 	if err != nil {
 		stopScan(err) // the sender drops the INSERT under way rather than ending it
 	} else if cur.len() > 0 {

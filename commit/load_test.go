@@ -429,10 +429,10 @@ type records struct {
 
 func (r records) Origin() ingest.Origin { return ingest.Origin{Name: r.name} }
 
-func (r records) Read(_ context.Context, _ division.Region, rep *ingest.Report, emit func(tradestat.Lot) error) error {
+func (r records) Read(_ context.Context, _ division.Region, rep *ingest.Report, out ingest.Emit) error {
 	for _, l := range r.lots {
 		rep.Read++
-		if err := emit(l); err != nil {
+		if err := out.Lot(l); err != nil {
 			return err
 		}
 	}

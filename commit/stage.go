@@ -25,6 +25,7 @@ type stage struct {
 	staged bool
 	batch  uint64
 	loader *Loader
+	bids   bidStage
 }
 
 const stagePrefix = "deals_stage_"
@@ -56,8 +57,15 @@ func (st *stage) rows() string {
 // drop removes the staging table: after the move, or after a load that failed (its lots are
 // then never seen). A stage a killed process leaves is dropped by Recover.
 func (st *stage) drop(ctx context.Context) {
-	if st.staged {
-		_ = st.loader.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+st.table)
+	if !st.staged {
+		return
+	}
+	tables := []string{st.table}
+	if st.bids.created {
+		tables = append(tables, st.bidTable(), st.bidListTable(), st.bidTable()+"_kept")
+	}
+	for _, t := range tables {
+		_ = st.loader.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+t)
 	}
 }
 
@@ -104,6 +112,10 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 		}
 		rec.lots -= outside
 	}
+	bidsRefused, err := l.prepareBids(ctx, st, rep, rejects)
+	if err != nil {
+		return err
+	}
 	rec.versions = true
 	// Duplicates are counted by the server, which holds every row sent, rather than in a
 	// client-side set that would grow with the file; before the move, so that the account
@@ -111,6 +123,8 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	if err := l.countLots(ctx, st, rec); err != nil {
 		return err
 	}
+	rep.Loaded += rep.Bids
+	rep.Duplicates += st.bids.rows - bidsRefused - rep.Bids
 	if err := l.recordGaps(ctx, st, rep, outside > 0); err != nil {
 		return err
 	}
@@ -120,7 +134,8 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	// The versions the load replaces are kept before it replaces them, so that it can be
 	// withdrawn (a first load replaces none); after its account is pending, so that a writer
 	// stopped here leaves a load the next one finds, and whose kept versions it removes.
-	if !first {
+	lots := rec.lots > 0 // a bid list alone changes no lot and no figure of lots
+	if !first && lots {
 		if err := l.keepVersions(ctx, st); err != nil {
 			return err
 		}
@@ -128,16 +143,25 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	if err := le.check(ctx); err != nil {
 		return err
 	}
-	if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
-		return fmt.Errorf("move the load's lots into deals: %w", err)
+	// The bids move first: a writer stopped between the two moves leaves a load whose bids
+	// are in and whose lots the next writer moves from the stage (complete).
+	if err := l.moveBids(ctx, st); err != nil {
+		return err
+	}
+	if lots {
+		if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
+			return fmt.Errorf("move the load's lots into deals: %w", err)
+		}
 	}
 	if l.afterMove != nil {
 		if err := l.afterMove(); err != nil {
 			return err
 		}
 	}
-	if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
-		return figuresBehind(rep, err)
+	if lots {
+		if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
+			return figuresBehind(rep, err)
+		}
 	}
 	if err := le.check(ctx); err != nil {
 		return figuresBehind(rep, err)
@@ -269,9 +293,19 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("recover load %q: %w", id, err)
 	}
-	var moved uint64
+	var moved, movedBids uint64
 	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM deals WHERE batch_id = ? LIMIT 1)", batch).Scan(&moved); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM bids WHERE batch_id = ? LIMIT 1)", batch).Scan(&movedBids); err != nil {
+		return fmt.Errorf("recover load %s: %w", id, err)
+	}
+	if moved == 0 && movedBids > 0 {
+		// Stopped between the moves: its lots, if it had any, are still in its stage.
+		if err := l.moveStaged(ctx, batch); err != nil {
+			return fmt.Errorf("recover load %s: %w", id, err)
+		}
+		moved = 1
 	}
 	if moved == 0 {
 		// Its lots never moved: whatever versions it kept of the lots it would have replaced
@@ -314,11 +348,24 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO ingest_batches (`+batchColumns+`)
 		SELECT batch_id, file_name, file_size, sha256, demo, started_at, finished_at, rows_read, ?,
-			rejected, skipped, rows_read - rejected - skipped - ?, region, versions, ?
+			rejected, skipped, rows_read - rejected - skipped - ?, region, versions, ?, bids
 		FROM ingest_pending WHERE batch_id = ? AND state = 'pending' LIMIT 1`, loaded, loaded, cancelled, id); err != nil {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	return nil
+}
+
+// moveStaged moves into deals the lots a stopped load left in its stage, if any.
+func (l *Loader) moveStaged(ctx context.Context, batch uint64) error {
+	table := fmt.Sprintf("%s%016x", stagePrefix, batch)
+	var n uint64
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = ?", table).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM "+table).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+table)
 }
 
 // dropOldStages drops staging tables whose load has its record, or that nothing has written
@@ -327,7 +374,7 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 func (l *Loader) dropOldStages(ctx context.Context) error {
 	names, err := l.strings(ctx, `SELECT name FROM system.tables
 		WHERE database = currentDatabase() AND startsWith(name, ?)
-		AND (substring(name, ?) GLOBAL IN (SELECT batch_id FROM ingest_batches)
+		AND (substring(name, ?, 16) GLOBAL IN (SELECT batch_id FROM ingest_batches)
 			OR (metadata_modification_time < now() - 3600 AND name GLOBAL NOT IN (
 				SELECT table FROM system.parts WHERE database = currentDatabase() AND modification_time >= now() - 3600)))`,
 		stagePrefix, len(stagePrefix)+1)

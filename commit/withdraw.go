@@ -52,6 +52,9 @@ type Withdrawal struct {
 	// Removed lots had no version before the load; Restored got their earlier version back;
 	// Kept were changed by a later load since, and stay as it has them.
 	Removed, Restored, Kept uint64
+	// Bids are the bids of bid lists the load brought, removed with it: each section's list
+	// is then the one an earlier load gave, if any.
+	Bids uint64
 	// The lots and the deal amount of the loader's region (Scope) before and after the
 	// withdrawal, and by year of completion those that change.
 	Scope                     string
@@ -163,6 +166,9 @@ func (l *Loader) plan(ctx context.Context, w Withdrawal, batch uint64) (Withdraw
 		return fail(err)
 	}
 	w.Removed, w.Restored = held-restored, restored
+	if err := l.conn.QueryRow(ctx, "SELECT count() FROM bids WHERE batch_id = ?", batch).Scan(&w.Bids); err != nil {
+		return fail(err)
+	}
 	// The figures before and after are of the loader's region: an account sees no other.
 	var lots, amount int64
 	cond, args := placeCondition(tradestat.Filter{}, l.region)
@@ -245,6 +251,20 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return fail(err)
 	}
 	w.At, w.User = l.now(), user
+	if w.Bids > 0 {
+		if err := l.conn.Exec(ctx, "ALTER TABLE bids DELETE WHERE batch_id = ?", batch); err != nil {
+			return fail(fmt.Errorf("remove the load's bids: %w", err))
+		}
+		if err := l.awaitMutations(ctx, "bids"); err != nil {
+			return fail(err)
+		}
+	}
+	if w.Removed+w.Restored == 0 { // a bid list alone: no lot to give back
+		if err := l.recordWithdrawal(ctx, w, batch); err != nil {
+			return fail(fmt.Errorf("record the withdrawal: %w", err))
+		}
+		return w, nil
+	}
 	if err := l.conn.Exec(ctx, `INSERT INTO deals (`+versionColumns()+`)
 		SELECT project_code, lot_code, r_`+strings.Join(keptColumns(), ", r_")+`, toUInt64(?)
 		FROM (`+restorable()+`)`, uint64(w.At.UnixNano()), batch, batch, base); err != nil {
@@ -307,6 +327,9 @@ func (w Withdrawal) Text(l msg.Lang) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, l.T("load %s (%s): %d lots removed, %d given back their earlier version, %d left as a later load changed them",
 		w.Batch, w.File, w.Removed, w.Restored, w.Kept))
+	if w.Bids > 0 {
+		fmt.Fprintln(&b, l.T("%d bids of bid lists removed: each of their sections has the list an earlier load gave it, if any", w.Bids))
+	}
 	fmt.Fprintln(&b, l.T("%s: %d lots, %s (10k yuan) before; %d lots, %s (10k yuan) after",
 		w.Scope, w.LotsBefore, w.AmountBefore.Wan(), w.LotsAfter, w.AmountAfter.Wan()))
 	for _, y := range w.Years {

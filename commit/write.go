@@ -188,7 +188,7 @@ func (in *inserter) abort() {
 
 // batchColumns are the account of a load as ingest_batches and ingest_pending hold it.
 const batchColumns = `batch_id, file_name, file_size, sha256, demo, started_at, finished_at,
-	rows_read, loaded, rejected, skipped, duplicates, region, versions, cancelled`
+	rows_read, loaded, rejected, skipped, duplicates, region, versions, cancelled, bids`
 
 // record is a load's account as its batch record holds it: the reading's account and what the
 // commit adds to it.
@@ -215,7 +215,7 @@ func (l *Loader) insertBatch(ctx context.Context, table, state string, rec recor
 	}
 	defer batch.Close()
 	row := []any{rep.BatchID, rep.File, uint64(rep.Size), rep.SHA256, boolByte(rec.demo), rec.started, l.now(),
-		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rec.versions), uint64(rep.Cancelled)}
+		uint64(rep.Read), uint64(rep.Loaded), uint64(rep.Rejected), uint64(rep.Skipped), uint64(rep.Duplicates), l.region.Code(), boolByte(rec.versions), uint64(rep.Cancelled), uint64(rep.Bids)}
 	if state != "" {
 		row = append(row, state)
 	}

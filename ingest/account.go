@@ -17,7 +17,8 @@ var fieldLabels = [numFields]string{"-", "project code", "lot code", "deal code"
 	"project region", "completion date", "budget or ceiling price", "reserve price", "budget or reserve price",
 	"deal amount", "online bid opening", "price unit", "currency", "serial number", "status",
 	"number of bidders", "number of valid bidders", "remote evaluation", "notice date", "bid deadline", "opening date",
-	"ceiling price", "evaluation method", "failure reason"}
+	"ceiling price", "evaluation method", "failure reason",
+	"bidder", "unified social credit code", "bid price", "bid valid or rejected", "reason the bid was rejected", "winner mark"}
 
 func (f field) label(p msg.Printer) string { return p.T(fieldLabels[f]) }
 
@@ -31,6 +32,8 @@ func (n need) describe(p msg.Printer) string {
 		return p.T("the trade type (交易类型), or sheets named after trade types")
 	case needDate:
 		return p.T("the completion date (成交日期/开标日期)")
+	case needBidder:
+		return p.T("the bidder (投标人名称/统一社会信用代码)")
 	}
 	return p.T("the trading place (交易地点), or --place CODE")
 }
@@ -60,6 +63,9 @@ func (l layout) notes(p msg.Printer, sheet string) []string {
 		}
 		out = append(out, text)
 	}
+	if l.kind == bidRows {
+		add("this table is a bid list: one row per bid, each for the section its codes name")
+	}
 	if l.headerRows == 2 {
 		add("the header spans rows %d and %d; each column is named by both", l.headerLine-1, l.headerLine)
 	}
@@ -75,7 +81,7 @@ func (l layout) notes(p msg.Printer, sheet string) []string {
 	for _, c := range l.contests {
 		add("two or more columns could be the %s: %q is used (the first in the documented priority), not %s", c.field.label(p), c.winner, quoteAll(c.losers))
 	}
-	if l.at[fOnline] < 0 {
+	if l.at[fOnline] < 0 && l.kind == lotRows {
 		add("no opening-mode column (开标方式/是否不见面开标): no lot of this table counts as an online opening")
 	}
 	if len(l.derived) > 0 {

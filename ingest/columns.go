@@ -58,6 +58,7 @@ type vocabulary struct {
 	} `yaml:"note_rows"`
 
 	status, opening, remote, trades *lexicon
+	validity, winner                *lexicon
 	summaryFirst                    []rune           // the first characters of Summary
 	pages                           []*regexp.Regexp // NoteRows.Pages, compiled
 	byField                         [numFields]fieldTerms
@@ -113,7 +114,9 @@ var vocab = sync.OnceValue(func() *vocabulary {
 	v.status = columnLexicon(v.Values["status"], completed, notCompleted)
 	v.opening = columnLexicon(v.Values["opening"], online, onSite)
 	v.remote = columnLexicon(v.Values["remote"], remote, local)
-	if len(v.Values) != 3 {
+	v.validity = columnLexicon(v.Values["bid_valid"], bidValid, bidRejected)
+	v.winner = columnLexicon(v.Values["winner"], bidWon, bidLost)
+	if len(v.Values) != 5 {
 		panic("ingest: vocabulary.yaml: values of a column the code does not read")
 	}
 	v.trades = catalogueLexicon(v.Catalogue)
@@ -129,7 +132,29 @@ const (
 	onSite       = "on_site"
 	remote       = "remote"
 	local        = "local"
+	bidValid     = "valid"
+	bidRejected  = "rejected"
+	bidWon       = "won"
+	bidLost      = "lost"
 )
+
+// polar reads a bid list's yes-or-no cell of lexicon lx (validity, award) by its words; a
+// plain yes or no means what the column's header (headerYes, the header's own reading) says,
+// or yes when the header says neither (资格审查结果). said is false for an empty cell or one of
+// neither reading, or of both.
+func polar(lx *lexicon, cell, headerYes, yesLabel string) (yes, said bool) {
+	if plain, ok := lx.plainSays(cell); ok {
+		if headerYes == "" {
+			return plain, true
+		}
+		return plain == (headerYes == yesLabel), true
+	}
+	l, ok := lx.read(cell).one()
+	if !ok {
+		return false, false
+	}
+	return l == yesLabel, true
+}
 
 // completed reads a status cell: whether its lot completed trading, and whether the cell
 // says either, and only one, at all. An empty cell is a completed lot.
@@ -369,8 +394,14 @@ type competition struct {
 // pairs are taken best first, each field and each cell at most once (a serial column may
 // repeat). extra, from a mapping file, overrides the vocabulary for the cells it names.
 func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
+	return assignAs(lotRows, cells, extra, tableUnit)
+}
+
+// assignAs is assign for a table of kind k: only the fields k reads are candidates.
+func assignAs(k kind, cells []string, extra Mapping, tableUnit money.Fen) layout {
 	v := vocab()
 	l := emptyLayout()
+	l.kind = k
 	var cands []cand
 	roles := make([]cellRole, len(cells))
 	for i, cell := range cells {
@@ -381,7 +412,7 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 			continue
 		}
 		key := roles[i].h.key
-		if mf, ok := extra[text]; ok {
+		if mf, ok := extra[text]; ok && k.reads(mf.field) {
 			if mf.unit != 0 {
 				roles[i].h.unit = mf.unit
 			}
@@ -389,7 +420,9 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 			continue
 		}
 		if f, ok := v.exact[key]; ok {
-			cands = append(cands, cand{i, f, 100})
+			if k.reads(f) {
+				cands = append(cands, cand{i, f, 100})
+			}
 			continue
 		}
 		if containsAny(key, v.Ignore) >= 0 || sentence(text) {
@@ -400,11 +433,14 @@ func assign(cells []string, extra Mapping, tableUnit money.Fen) layout {
 			continue
 		}
 		budget, reserve := v.score(key, fBudget), v.score(key, fReserve)
-		if budget > 0 && reserve > 0 { // 控制价/起拍价: one column, read by the lot's kind
+		if budget > 0 && reserve > 0 && k == lotRows { // 控制价/起拍价: one column, read by the lot's kind
 			cands = append(cands, cand{i, fBasis, max(budget, reserve)})
 			continue
 		}
 		for f := fProjectCode; f < numFields; f++ {
+			if !k.reads(f) {
+				continue
+			}
 			if s := v.score(key, f); s > 0 {
 				if f.isMoney() && roles[i].h.perUnit {
 					continue // 单价(元/平方米) is not an amount of the lot

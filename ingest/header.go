@@ -44,21 +44,60 @@ const (
 	fCeiling
 	fMethod
 	fFailReason
+	// A bid list's own fields (one row per bid): a table that has them and a section's
+	// identity but not what a lot needs is read as bids.
+	fBidder
+	fCreditCode
+	fBidPrice
+	fValidity
+	fBidReason
+	fWinner
 	numFields
 )
 
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
 	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status",
-	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "fail_reason"}
+	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "fail_reason",
+	"bidder", "credit_code", "bid_price", "bid_valid", "bid_reason", "winner"}
 
 func (f field) String() string { return fieldNames[f] }
 
 // categorical fields hold one of a few things, read by their words (values.go).
-func (f field) categorical() bool { return f == fType || f == fStatus || f == fOnline || f == fRemote }
+func (f field) categorical() bool {
+	return f == fType || f == fStatus || f == fOnline || f == fRemote || f == fValidity || f == fWinner
+}
+
+// bidOnly fields are read from bid lists alone, lotOnly fields from lot exports alone; the
+// rest (a section's identity, its place, units) from both.
+func (f field) bidOnly() bool { return f >= fBidder && f <= fWinner }
+
+func (f field) lotOnly() bool {
+	switch f {
+	case fProjectCode, fLotCode, fDealCode, fName, fPlace, fRegion, fPriceUnit, fCurrency, fSerial:
+		return false
+	}
+	return !f.bidOnly()
+}
+
+// kind is what one row of a table is: a lot (a section and its deal) or a bid.
+type kind int
+
+const (
+	lotRows kind = iota
+	bidRows
+)
+
+// reads reports whether a table of kind k reads field f.
+func (k kind) reads(f field) bool {
+	if k == bidRows {
+		return !f.lotOnly()
+	}
+	return !f.bidOnly()
+}
 
 func (f field) isMoney() bool {
-	return f == fBudget || f == fReserve || f == fBasis || f == fAmount || f == fCeiling
+	return f == fBudget || f == fReserve || f == fBasis || f == fAmount || f == fCeiling || f == fBidPrice
 }
 
 // sharedFields are pairs of fields one column may give both of, when no other column gives the
@@ -216,8 +255,9 @@ type column struct {
 
 // layout is how one table's columns map to fields, found from its header row (or rows).
 type layout struct {
-	headerLine int // the (last) header row
-	headerRows int // 1, or 2 for a header over two rows
+	kind       kind // lots, or a bid list
+	headerLine int  // the (last) header row
+	headerRows int  // 1, or 2 for a header over two rows
 	columns    []column
 	serials    []int          // serial-number columns (序号): known, not read
 	at         [numFields]int // field → index into a record, -1 when absent
@@ -265,16 +305,35 @@ const (
 	needType
 	needDate
 	needPlace
+	needBidder
 )
 
 // missing is what a layout lacks of what every lot needs: an identity (project, lot or deal
 // code), the deal amount, the trade type (or a sheet named after one), the completion date
 // and the trading place (or --place). Budget and reserve are not needed: without them a lot
 // still counts and its amount is right, and the report says which figures are incomplete.
+//
+// A bid list needs the section's identity, the bidder (a name or a credit code) and the
+// trading place.
 func (l layout) missing(defaultPlace bool) []need {
 	var miss []need
 	if l.at[fProjectCode] < 0 && l.at[fLotCode] < 0 && l.at[fDealCode] < 0 {
 		miss = append(miss, needIdentity)
+	}
+	if l.kind == bidRows {
+		// A bidder's name alone is also the winning supplier of a lot export: a bid list
+		// says something of the bid besides (a code, a price, whether it stood or won).
+		bidOwn := false
+		for _, f := range []field{fCreditCode, fBidPrice, fValidity, fBidReason, fWinner} {
+			bidOwn = bidOwn || l.at[f] >= 0
+		}
+		if l.at[fBidder] < 0 && l.at[fCreditCode] < 0 || !bidOwn {
+			miss = append(miss, needBidder)
+		}
+		if l.at[fPlace] < 0 && !defaultPlace {
+			miss = append(miss, needPlace)
+		}
+		return miss
 	}
 	if l.at[fAmount] < 0 {
 		miss = append(miss, needAmount)
@@ -388,6 +447,23 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 		switch {
 		case complete(single):
 			return single, &replay{t, rows[i+1:]}, layout{}, nil
+		case single.at[fAmount] < 0:
+			// A row that names a section, a bidder and no deal amount is the header of a bid
+			// list (a table with a deal amount is a lot export, complete or not, and is
+			// never read as bids).
+			bids := assignAs(bidRows, r.rec, opts.Mapping, tableUnit)
+			bids.headerLine, bids.headerRows = r.line, 1
+			if pairOK && pair.at[fAmount] < 0 {
+				// 投标报价 over 小写 | 大写: the pair is the header when it names more.
+				two := assignAs(bidRows, combineHeader(r.rec, rows[i+1].rec), opts.Mapping, tableUnit)
+				two.headerLine, two.headerRows = rows[i+1].line, 2
+				if complete(two) && (!complete(bids) || two.recognised() > bids.recognised()) {
+					return two, &replay{t, rows[i+2:]}, layout{}, nil
+				}
+			}
+			if complete(bids) {
+				return bids, &replay{t, rows[i+1:]}, layout{}, nil
+			}
 		}
 		for _, cand := range []layout{single, pair} {
 			if cand.headerRows > 0 && cand.recognised() > best.recognised() {

@@ -124,10 +124,10 @@ func (f File) Origin() Origin {
 // row wins) and fills in the reading's part of rep: rows read, rejected and skipped, how the
 // file was read, its size and hash. A file whose content is not Options.SHA256 by the end, when
 // that is set, is refused whole.
-func (f File) Read(ctx context.Context, region division.Region, rep *Report, emit func(tradestat.Lot) error) error {
+func (f File) Read(ctx context.Context, region division.Region, rep *Report, out Emit) error {
 	opts := f.Options
 	opts.Region = region
-	if err := scan(ctx, f.Source, opts, rep, emit); err != nil {
+	if err := scanAll(ctx, f.Source, opts, rep, out); err != nil {
 		return err
 	}
 	if opts.SHA256 != "" && rep.SHA256 != opts.SHA256 {
@@ -228,9 +228,22 @@ func openTables(src Source, opts Options) (*fileTables, error) {
 	return ft, nil
 }
 
-// scan reads every table of src and calls emit for each valid lot, in file order (a lot that
-// appears again is emitted again: the later row wins). It fills in rep's accounting and notes.
+// Emit receives what a reader reads, in file order: the lots of lot exports and the bids of
+// bid lists. A reader that takes no bids leaves Bid nil, and a bid list is then refused whole.
+type Emit struct {
+	Lot func(tradestat.Lot) error
+	Bid func(tradestat.Bid) error
+}
+
+// scan is scanAll for lots alone.
 func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(tradestat.Lot) error) error {
+	return scanAll(ctx, src, opts, rep, Emit{Lot: emit})
+}
+
+// scanAll reads every table of src and hands each valid lot or bid to out, in file order (a
+// lot or bid that appears again is handed again: the later row wins). It fills in rep's
+// accounting and notes.
+func scanAll(ctx context.Context, src Source, opts Options, rep *Report, out Emit) error {
 	ft, err := openTables(src, opts)
 	if err != nil {
 		return err
@@ -256,6 +269,9 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 			headerProblems = append(headerProblems, msg.Of("sheet %s: %v", t.Sheet(), err))
 			continue
 		}
+		if conv.l.kind == bidRows && out.Bid == nil {
+			return unreadable("%s is a bid list (one row per bid), which this reader does not take", src.Name)
+		}
 		if t.Sheet() != "" {
 			rep.Sheets = append(rep.Sheets, t.Sheet())
 		}
@@ -277,9 +293,12 @@ func scan(ctx context.Context, src Source, opts Options, rep *Report, emit func(
 			case rowReject:
 				rep.Rejected++
 				return rep.reject(*r.reject, opts.Rejects)
+			case rowBid:
+				rep.BidRows++
+				return out.Bid(r.bid)
 			}
 			gaps.add(r.lot, hasBudget, hasReserve)
-			return emit(r.lot)
+			return out.Lot(r.lot)
 		})
 		if err != nil {
 			return err
@@ -341,5 +360,7 @@ func newConverter(t table, file string, opts Options) (*converter, table, error)
 			c.values[col.field] = opts.Mapping[col.header].values
 		}
 	}
+	c.validHeader = headerReading(vocab().validity, l.header(fValidity))
+	c.winHeader = headerReading(vocab().winner, l.header(fWinner))
 	return c, data, nil
 }

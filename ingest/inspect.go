@@ -50,7 +50,11 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 		for _, u := range l.unread {
 			fmt.Fprintln(w, "  "+p.T("unread: %s", u.describe(p)))
 		}
-		for _, note := range append(l.notes(p, ""), l.basisNotes(p)...) {
+		notes := l.notes(p, "")
+		if l.kind == lotRows {
+			notes = append(notes, l.basisNotes(p)...)
+		}
+		for _, note := range notes {
 			fmt.Fprintln(w, "  "+p.T("note: %s", note))
 		}
 		fmt.Fprintln(w, "  "+p.T("first rows:"))
@@ -85,6 +89,10 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 				fmt.Fprintln(w, "    "+p.T("row %d: skipped (blank, summary or note)", line))
 				continue
 			}
+			if l.kind == bidRows {
+				fmt.Fprintln(w, "    "+bidLine(conv, rec, line, p, opts.Lang))
+				continue
+			}
 			lot, rej := conv.lot(rec, line)
 			if rej != nil {
 				fmt.Fprintln(w, "    "+p.T("row %d: rejected: %s", line, rej.Text(opts.Lang)))
@@ -110,6 +118,30 @@ func Inspect(src Source, opts Options, w io.Writer, n int) error {
 	}
 	fmt.Fprintln(w, "\n"+p.T("dry run: nothing was loaded"))
 	return nil
+}
+
+// bidLine is a bid list's row as the dry run shows it: the bid it becomes, or its reject.
+func bidLine(conv *converter, rec []string, line int, p msg.Printer, lang msg.Lang) string {
+	b, rej := conv.bid(rec, line)
+	if rej != nil {
+		return p.T("row %d: rejected: %s", line, rej.Text(lang))
+	}
+	said := func(known, yes bool, yesText, noText string) string {
+		switch {
+		case !known:
+			return p.T("not said")
+		case yes:
+			return p.T(yesText)
+		}
+		return p.T(noText)
+	}
+	price := p.T("not said")
+	if b.Price != 0 {
+		price = p.T("%s yuan", b.Price.Yuan())
+	}
+	return p.T("row %d: bid for %s/%s | %s | %s | %s | price %s | %s | %s", line, b.ProjectCode, b.LotCode, b.PlaceCode, b.BidderName, b.BidderCode, price,
+		said(b.Validity != tradestat.ValidityUnknown, b.Validity == tradestat.BidValid, "valid", "rejected"),
+		said(b.Winner != tradestat.AwardUnknown, b.Winner == tradestat.AwardWon, "won", "did not win"))
 }
 
 // Check tells, from its first rows, whether src is a file the worker can read at all: CSV or

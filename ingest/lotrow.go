@@ -3,7 +3,6 @@ package ingest
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -22,6 +21,7 @@ const (
 	rowLot     rowKind = iota
 	rowReject          // not loaded; see the Reject
 	rowSkipped         // blank, a summary row (合计/总计/小计), a footer note or a repeated header
+	rowBid             // a bid of a bid list
 )
 
 // converter turns the data rows of one table into lots, by the table's layout.
@@ -47,6 +47,9 @@ type converter struct {
 	statuses memo[flagRead]
 	openings memo[flagRead]
 	remotes  memo[tradestat.Remote]
+	// validHeader and winHeader are what a bid list's validity and winner columns' headers
+	// say a plain yes means (headerReading).
+	validHeader, winHeader string
 }
 
 // flagRead is what a status or opening-mode text was read as: completed or online, or why
@@ -230,8 +233,12 @@ func (c *converter) classify(rec []string) rowKind {
 	if nonEmpty >= 2 && same && !startsLikeNumber(first) {
 		return rowSkipped // one text merged across the table: a footer, a note, a signature line
 	}
-	if amount := c.get(rec, fAmount); amount != "" && !startsLikeNumber(amount) &&
-		headerText(amount).key == headerText(c.l.header(fAmount)).key {
+	key := fAmount
+	if c.l.kind == bidRows {
+		key = fBidder
+	}
+	if cell := c.get(rec, key); cell != "" && !startsLikeNumber(cell) &&
+		headerText(cell).key == headerText(c.l.header(key)).key {
 		return rowSkipped // the header again, as paged exports repeat it
 	}
 	if !startsLikeNumber(first) && vocab().noteCell(first) {
@@ -261,37 +268,18 @@ func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }
 // either a whole lot or a reject: never half-loaded.
 func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	lot := tradestat.Lot{
-		ProjectCode: normID(c.get(rec, fProjectCode)),
-		LotCode:     normID(c.get(rec, fLotCode)),
-		Name:        c.get(rec, fName),
-		SourceFile:  c.file,
-		SourceRow:   line,
+		Name:       c.get(rec, fName),
+		SourceFile: c.file,
+		SourceRow:  line,
 	}
-	// The identity decides which rows are one lot, so it must be there and mean one thing:
-	// a row whose project code is empty (where the file has that column) would otherwise
-	// merge with every other such row of the same lot number and replace it.
-	if lot.ProjectCode == "" {
-		if deal := normID(c.get(rec, fDealCode)); deal != "" {
-			lot.LotCode = deal // a deal code identifies a lot on its own
-		} else if c.l.at[fProjectCode] >= 0 || lot.LotCode == "" {
-			if c.l.at[fProjectCode] < 0 {
-				return lot, c.rejectf(rec, line, fLotCode, "the lot code is empty: the lot cannot be identified")
-			}
-			return lot, c.rejectf(rec, line, fProjectCode, "the project code is empty: the lot cannot be identified")
-		}
-	}
-	for _, id := range []struct {
-		f field
-		v string
-	}{{fProjectCode, lot.ProjectCode}, {fLotCode, lot.LotCode}} {
-		if len(id.v) > tradestat.MaxCodeRunes && utf8.RuneCountInString(id.v) > tradestat.MaxCodeRunes {
-			return lot, c.rejectf(rec, line, id.f, "the code is longer than %d characters", tradestat.MaxCodeRunes)
-		}
+	var rej *Reject
+	if lot.ProjectCode, lot.LotCode, rej = c.identity(rec, line); rej != nil {
+		return lot, rej
 	}
 	if len(lot.Name) > tradestat.MaxNameRunes && utf8.RuneCountInString(lot.Name) > tradestat.MaxNameRunes {
 		return lot, c.rejectf(rec, line, fName, "the name is longer than %d characters", tradestat.MaxNameRunes)
 	}
-	if cur := c.get(rec, fCurrency); cur != "" && !slices.Contains(vocab().Yuan, plainValue(cur)) {
+	if cur := c.get(rec, fCurrency); cur != "" && !isYuan(cur) {
 		return lot, c.rejectf(rec, line, fCurrency, "currency %q is not 人民币 (CNY); convert before loading", cur)
 	}
 	typeText := c.cell(rec, fType)
@@ -355,22 +343,9 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 	if c.today.Before(lot.DealDate) {
 		return lot, c.rejectf(rec, line, fDate, "the completion date is after today (%s)", c.today.String())
 	}
-	rowUnit := money.Fen(0)
-	if u := c.get(rec, fPriceUnit); u != "" {
-		switch n := strings.ToLower(narrow(u)); {
-		case vocab().unitNamed(u) != 0:
-			rowUnit = vocab().unitNamed(u)
-		case c.unitCodes[n] != 0:
-			rowUnit = c.unitCodes[n]
-		case strings.Trim(n, "0123456789") == "":
-			// A unit written as a code (0, 1, 2): platforms number their units differently,
-			// and reading one's 1 (万元) as another's (元) moves an amount ten thousandfold, so
-			// a code is read only as the mapping file says.
-			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is a code, which platforms number differently: say what the codes mean in a mapping file (a line such as %s,price_unit,1=元 2=万元), or write 元 or 万元 in this column",
-				u, c.l.header(fPriceUnit))
-		default:
-			return lot, c.rejectf(rec, line, fPriceUnit, "price unit %q is not 元 or 万元", u)
-		}
+	rowUnit, rej := c.rowUnit(rec, line)
+	if rej != nil {
+		return lot, rej
 	}
 	// One column may hold the budget of tender lots and the reserve of auction lots (its
 	// header names both); a column of its own for either comes first.
@@ -385,27 +360,15 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		if c.l.at[a.f] < 0 || *a.dst != 0 {
 			continue
 		}
-		// A unit the column's own header states holds for it; a row's unit (价格单位) holds for
-		// the columns that state none, before a note above the table does.
-		unit := c.l.unit[a.f]
-		if rowUnit != 0 && !c.l.stated[a.f] {
-			unit = rowUnit
+		v, empty, rej := c.money(rec, line, a.f, rowUnit)
+		if rej != nil {
+			return lot, rej
 		}
-		v, err := parseAmount(c.get(rec, a.f), unit, c.excel)
-		if errors.Is(err, errEmpty) {
+		if empty {
 			if a.f == fAmount && !lot.Cancelled { // a lot that did not complete has no deal amount
 				return lot, c.rejectf(rec, line, a.f, "the deal amount is empty")
 			}
 			continue
-		}
-		if err != nil {
-			return lot, c.reject(rec, line, a.f, c.say(err))
-		}
-		if v < 0 {
-			return lot, c.rejectf(rec, line, a.f, "the amount is negative")
-		}
-		if v > tradestat.MaxLotAmount {
-			return lot, c.rejectf(rec, line, a.f, "the amount is above the bound of one lot (%s in 10k yuan)", tradestat.MaxLotAmount.Wan())
 		}
 		*a.dst = v
 	}
@@ -427,6 +390,77 @@ func (c *converter) lot(rec []string, line int) (tradestat.Lot, *Reject) {
 		return lot, c.reject(rec, line, fAmount, c.say(err))
 	}
 	return lot, nil
+}
+
+// identity reads a row's section: its project and lot codes, or a deal code alone. The
+// identity decides which rows are one lot (or one section's bids), so it must be there and
+// mean one thing: a row whose project code is empty (where the file has that column) would
+// otherwise merge with every other such row of the same lot number and replace it.
+func (c *converter) identity(rec []string, line int) (project, lot string, rej *Reject) {
+	project, lot = normID(c.get(rec, fProjectCode)), normID(c.get(rec, fLotCode))
+	if project == "" {
+		if deal := normID(c.get(rec, fDealCode)); deal != "" {
+			lot = deal // a deal code identifies a lot on its own
+		} else if c.l.at[fProjectCode] >= 0 || lot == "" {
+			if c.l.at[fProjectCode] < 0 {
+				return project, lot, c.rejectf(rec, line, fLotCode, "the lot code is empty: the lot cannot be identified")
+			}
+			return project, lot, c.rejectf(rec, line, fProjectCode, "the project code is empty: the lot cannot be identified")
+		}
+	}
+	for _, id := range []struct {
+		f field
+		v string
+	}{{fProjectCode, project}, {fLotCode, lot}} {
+		if len(id.v) > tradestat.MaxCodeRunes && utf8.RuneCountInString(id.v) > tradestat.MaxCodeRunes {
+			return project, lot, c.rejectf(rec, line, id.f, "the code is longer than %d characters", tradestat.MaxCodeRunes)
+		}
+	}
+	return project, lot, nil
+}
+
+// rowUnit is the unit a row's price unit cell (价格单位) states, 0 when it states none.
+func (c *converter) rowUnit(rec []string, line int) (money.Fen, *Reject) {
+	u := c.get(rec, fPriceUnit)
+	if u == "" {
+		return 0, nil
+	}
+	switch n := strings.ToLower(narrow(u)); {
+	case vocab().unitNamed(u) != 0:
+		return vocab().unitNamed(u), nil
+	case c.unitCodes[n] != 0:
+		return c.unitCodes[n], nil
+	case strings.Trim(n, "0123456789") == "":
+		// A unit written as a code (0, 1, 2): platforms number their units differently,
+		// and reading one's 1 (万元) as another's (元) moves an amount ten thousandfold, so
+		// a code is read only as the mapping file says.
+		return 0, c.rejectf(rec, line, fPriceUnit, "price unit %q is a code, which platforms number differently: say what the codes mean in a mapping file (a line such as %s,price_unit,1=元 2=万元), or write 元 or 万元 in this column",
+			u, c.l.header(fPriceUnit))
+	}
+	return 0, c.rejectf(rec, line, fPriceUnit, "price unit %q is not 元 or 万元", u)
+}
+
+// money reads money field f of a row in fen: empty when the cell is; a reject when it is not
+// an amount, negative or above the bound of one lot.
+func (c *converter) money(rec []string, line int, f field, rowUnit money.Fen) (v money.Fen, empty bool, rej *Reject) {
+	// A unit the column's own header states holds for it; a row's unit (价格单位) holds for
+	// the columns that state none, before a note above the table does.
+	unit := c.l.unit[f]
+	if rowUnit != 0 && !c.l.stated[f] {
+		unit = rowUnit
+	}
+	v, err := parseAmount(c.get(rec, f), unit, c.excel)
+	switch {
+	case errors.Is(err, errEmpty):
+		return 0, true, nil
+	case err != nil:
+		return 0, false, c.reject(rec, line, f, c.say(err))
+	case v < 0:
+		return 0, false, c.rejectf(rec, line, f, "the amount is negative")
+	case v > tradestat.MaxLotAmount:
+		return 0, false, c.rejectf(rec, line, f, "the amount is above the bound of one lot (%s in 10k yuan)", tradestat.MaxLotAmount.Wan())
+	}
+	return v, false, nil
 }
 
 // procedure reads what happened before the deal (tradestat.Procedure) from the columns the

@@ -14,6 +14,7 @@ import (
 type rowResult struct {
 	kind   rowKind
 	lot    tradestat.Lot
+	bid    tradestat.Bid
 	reject *Reject
 }
 
@@ -147,6 +148,13 @@ func convertRow(conv *converter, rec []string, line int, readErr error) rowResul
 	}
 	if rej := conv.badText(rec, line); rej != nil {
 		return rowResult{kind: rowReject, reject: rej}
+	}
+	if conv.l.kind == bidRows {
+		bid, rej := conv.bid(rec, line)
+		if rej != nil {
+			return rowResult{kind: rowReject, reject: rej}
+		}
+		return rowResult{kind: rowBid, bid: bid}
 	}
 	lot, rej := conv.lot(rec, line)
 	if rej != nil {

@@ -58,11 +58,15 @@ type Report struct {
 	// basis); over the file's valid rows.
 	NoBudget, NoReserve int
 
-	Read       int // data rows below the header row(s)
-	Loaded     int // distinct lots written
-	Rejected   int // rows not loaded, each reported as a Reject
-	Skipped    int // blank rows, summary rows (合计/总计/小计), footer notes, repeated headers
-	Duplicates int // rows of a lot that a later row of the same file replaced
+	Read   int // data rows below the header row(s)
+	Loaded int // distinct lots and bids written
+	// Bids counts the bids of bid lists among Loaded (a file may hold lots, bids or sheets of
+	// each); BidRows the rows read as bids, duplicates and bids the committer refused among
+	// them.
+	Bids, BidRows int
+	Rejected      int // rows not loaded, each reported as a Reject
+	Skipped       int // blank rows, summary rows (合计/总计/小计), footer notes, repeated headers
+	Duplicates    int // rows of a lot that a later row of the same file replaced
 	// Cancelled counts the loaded lots the file says did not complete trading (流标, 废标,
 	// 终止 …): they replace their earlier versions and count in no figure.
 	Cancelled int
@@ -151,6 +155,9 @@ func ReportText(rep Report) string {
 	p := rep.Lang.Printer()
 	var b strings.Builder
 	fmt.Fprintln(&b, rep.String())
+	if rep.BidRows > 0 {
+		fmt.Fprintln(&b, p.T("of the records loaded, %d are lots and %d are bids of bid lists (one per section and bidder)", rep.Loaded-rep.Bids, rep.Bids))
+	}
 	if rep.Cancelled > 0 {
 		fmt.Fprintln(&b, p.T("of the lots loaded, %d did not complete trading (流标, 废标, 终止 …): they replace their earlier versions and count in no figure", rep.Cancelled))
 	}

@@ -25,10 +25,11 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 	var rejects []Reject
 	opts.Rejects = func(r Reject) error { rejects = append(rejects, r); return nil }
 	var lots []tradestat.Lot
+	var bids []tradestat.Bid
 	rep := Report{File: filepath.Base(path)}
-	err := scan(context.Background(), SourceFromPath(path), opts, &rep, func(l tradestat.Lot) error {
-		lots = append(lots, l)
-		return nil
+	err := scanAll(context.Background(), SourceFromPath(path), opts, &rep, Emit{
+		Lot: func(l tradestat.Lot) error { lots = append(lots, l); return nil },
+		Bid: func(b tradestat.Bid) error { bids = append(bids, b); return nil },
 	})
 	if err != nil {
 		fmt.Fprintf(&b, "error (unreadable %v): %v\n", isUnreadable(err), opts.Lang.Say(err))
@@ -38,7 +39,11 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 	for _, l := range lots {
 		ids[l.ID()] = true
 	}
-	rep.Loaded, rep.Duplicates = len(ids), len(lots)-len(ids)
+	for _, b := range bids {
+		ids[b.ProjectCode+"|"+b.LotCode+"|"+b.BidderKey()] = true
+	}
+	rep.Bids = len(bids)
+	rep.Loaded, rep.Duplicates = len(ids), len(lots)+len(bids)-len(ids)
 	fmt.Fprintln(&b, rep.String())
 	fmt.Fprintf(&b, "format: %s; sheets: %v\n", rep.Format, rep.Sheets)
 	if !rep.Balanced() || rep.Rejected != len(rejects) {
@@ -55,6 +60,10 @@ func scanGolden(t *testing.T, path string, opts Options) string {
 	}
 	for _, r := range rejects {
 		fmt.Fprintln(&b, r.Text(rep.Lang))
+	}
+	for _, bid := range bids {
+		fmt.Fprintf(&b, "bid %s/%s row %d place %s bidder %q code %q price %s valid %d reason %q winner %d\n",
+			bid.ProjectCode, bid.LotCode, bid.SourceRow, bid.PlaceCode, bid.BidderName, bid.BidderCode, bid.Price.Yuan(), bid.Validity, bid.RejectReason, bid.Winner)
 	}
 	for _, l := range lots {
 		fmt.Fprintf(&b, "lot %s row %d %s %s region %s %s budget %s reserve %s amount %s savings %s premium %s online %v name %s\n",

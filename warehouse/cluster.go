@@ -37,6 +37,7 @@ var shardKeys = map[string]string{
 	"lots_by_place_sub":   "cityHash64(project_code, lot_code)",
 	"competition_daily":   "cityHash64(deal_date, place_code, trade_type)",
 	"competition_monthly": "cityHash64(deal_date, place_code, trade_type)",
+	"bids":                "cityHash64(project_code, lot_code)",
 }
 
 var (
