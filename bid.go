@@ -81,6 +81,23 @@ func NormalCreditCode(s string) string {
 	}, s)
 }
 
+// CreditCodeCheck is the check character of the first 17 characters of a unified social
+// credit code, 0 when one of them is not of the code's alphabet.
+func CreditCodeCheck(first17 string) byte {
+	if len(first17) != 17 {
+		return 0
+	}
+	sum := 0
+	for i := range 17 {
+		v := strings.IndexByte(creditCodeChars, first17[i])
+		if v < 0 {
+			return 0
+		}
+		sum += v * creditCodeWeights[i]
+	}
+	return creditCodeChars[(31-sum%31)%31]
+}
+
 // CheckCreditCode checks a unified social credit code (统一社会信用代码, GB 32100-2015): 18
 // characters of the code's alphabet whose last is the check character of the first 17. A
 // code mistyped by one character, or two swapped, fails it.
@@ -88,16 +105,12 @@ func CheckCreditCode(code string) error {
 	if len(code) != 18 {
 		return Fail(Invalid, "a unified social credit code has 18 characters, not %d", len([]rune(code)))
 	}
-	sum := 0
 	for i := range 17 {
-		v := strings.IndexByte(creditCodeChars, code[i])
-		if v < 0 {
+		if strings.IndexByte(creditCodeChars, code[i]) < 0 {
 			return Fail(Invalid, "character %d of a unified social credit code cannot be %q", i+1, string(code[i]))
 		}
-		sum += v * creditCodeWeights[i]
 	}
-	want := creditCodeChars[(31-sum%31)%31]
-	if code[17] != want {
+	if want := CreditCodeCheck(code[:17]); code[17] != want {
 		return Fail(Invalid, "the check character of the unified social credit code is %q, not %q: the code is mistyped", string(want), string(code[17]))
 	}
 	return nil

@@ -206,6 +206,11 @@ func (d Date) AddMonths(n int) Date { return DateOf(d.Time().AddDate(0, n, 0)) }
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// DaysUntil is the number of days from d to e (negative when e comes first).
+func (d Date) DaysUntil(e Date) int {
+	return int(time.Date(e.Year, e.Month, e.Day, 0, 0, 0, 0, time.UTC).Sub(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+}
+
 // Shanghai is Asia/Shanghai. China has had no daylight saving time since 1991, so a fixed
 // UTC+8 zone is exact for every date the product handles and needs no tzdata on the host.
 var Shanghai = time.FixedZone("Asia/Shanghai", 8*3600)

@@ -179,6 +179,7 @@ var pages = []struct {
 	{"lots-en", "/lots?year=2021&lang=en&q=BSGC", 0},
 	{"report", "/report?from=2020-01-01&to=2020-08-31&style=bulletin", 0},
 	{"competition", "/competition?year=2021", 0},
+	{"flags", "/flags?year=2021", 0},
 }
 
 func TestDashboardInBrowser(t *testing.T) {

@@ -49,7 +49,7 @@ func TestEnglishPages(t *testing.T) {
 	for _, path := range []string{
 		"/", "/?year=2021", "/?year=2021&area=530581", "/?year=2021&place=530500", "/?from=2020-01-01&to=2020-08-31&level=县区级",
 		"/lots?year=2021", "/lots?year=2021&status=cancelled", "/lots?year=2021&basis=none",
-		"/report?year=2021", "/report?year=2021&style=bulletin", "/screen?year=2021", "/seals/changes?year=2021", "/competition?year=2021",
+		"/report?year=2021", "/report?year=2021&style=bulletin", "/screen?year=2021", "/seals/changes?year=2021", "/competition?year=2021", "/flags?year=2021",
 		"/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
 	} {
 		sep := "?"

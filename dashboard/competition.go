@@ -106,7 +106,7 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		return err
 	}
 	page := competitionPage{
-		chrome:   s.chrome(c, "竞争与风险", v.LangURL("/competition"), choice{v.url("/"), "返回统计"}, choice{v.url("/report"), "报告文字"}),
+		chrome:   s.chrome(c, "竞争与风险", v.LangURL("/competition"), choice{v.url("/"), "返回统计"}, choice{v.url("/flags"), "风险提示"}, choice{v.url("/report"), "报告文字"}),
 		View:     v,
 		Figures:  competitionFigures(total),
 		Sentence: report.CompetitionSentence(v.Filter, total),

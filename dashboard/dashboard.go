@@ -185,6 +185,8 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	s.route(fiber.MethodGet, "/api/v1/seals", viewers, s.withFilter(s.sealsAPI))
 	s.route(fiber.MethodGet, "/competition", viewers, s.withView(s.competition))
 	s.route(fiber.MethodGet, "/api/v1/competition", viewers, s.withFilter(s.competitionAPI))
+	s.route(fiber.MethodGet, "/flags", viewers, s.withView(s.flags))
+	s.route(fiber.MethodGet, "/api/v1/flags", viewers, s.withFilter(s.flagsAPI))
 	s.route(fiber.MethodGet, "/seals/changes", analysts, s.withView(s.sealChanges))
 	s.route(fiber.MethodGet, "/lots", analysts, s.perAccount, s.withView(s.lots))
 	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.perAccount, s.withFilter(s.lotsAPI))

@@ -44,6 +44,8 @@ func routeParams() map[string][]string {
 		"/seals/changes":        view,
 		"/competition":          view,
 		"/api/v1/competition":   with(api, "by"),
+		"/flags":                with(view, "page", "size"),
+		"/api/v1/flags":         with(api, "page", "size"),
 		"/lots":                 with(view, lots...),
 		"/export/indicators":    with(view, "format", "by"),
 		"/export/lots":          with(with(view, "format"), lots...),

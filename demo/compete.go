@@ -85,7 +85,12 @@ func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
 
 // words are demo/procedures.yaml: the evaluation methods and failure reasons the demo writes.
 type words struct {
-	Methods  map[string][]string `yaml:"methods"`
+	Methods map[string][]string `yaml:"methods"`
+	Firms   struct {
+		Words      []string            `yaml:"words"`
+		Trades     map[string][]string `yaml:"trades"`
+		Rejections []string            `yaml:"rejections"`
+	} `yaml:"firms"`
 	Failures struct {
 		NoBidders     string `yaml:"no_bidders"`
 		TooFew        string `yaml:"too_few"`

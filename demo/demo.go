@@ -32,6 +32,7 @@ type Year struct {
 	Year   int
 	Region string // the code of the region the lots are of
 	Lots   []tradestat.Lot
+	Bids   []tradestat.Bid // the bid lists of its completed sections
 }
 
 // FileName is the name the year's lots are loaded under: demo-2021.csv for Baoshan's, as it
@@ -101,7 +102,7 @@ func Dataset(region division.Region) ([]Year, error) {
 			}
 		}
 		if len(in) > 0 {
-			years = append(years, Year{Year: y, Region: root.Code, Lots: in})
+			years = append(years, Year{Year: y, Region: root.Code, Lots: in, Bids: bidsOf(tree, y, in)})
 		}
 	}
 	sort.Slice(years, func(i, j int) bool { return years[i].Year < years[j].Year })
@@ -127,6 +128,13 @@ func Load(ctx context.Context, loader *commit.Loader, region division.Region) ([
 		}
 		rep, err := loader.Load(ctx, ingest.Source{Name: y.FileName(), Data: body, Demo: true}, ingest.Options{})
 		if err != nil {
+			return reports, err
+		}
+		reports = append(reports, rep)
+		if body, err = y.BidsCSV(); err != nil {
+			return reports, err
+		}
+		if rep, err = loader.Load(ctx, ingest.Source{Name: y.BidsFileName(), Data: body, Demo: true}, ingest.Options{}); err != nil {
 			return reports, err
 		}
 		reports = append(reports, rep)

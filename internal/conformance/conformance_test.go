@@ -204,6 +204,9 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if _, err := store.Flags(ctx, f, 1, 50); err != nil {
+			t.Fatal(err)
+		}
 		for _, q := range []query.LotQuery{
 			{Sort: query.SortDate, Page: 1, Size: 50},
 			{Sort: query.SortAmount, Asc: true, Page: 3, Size: 20},
@@ -247,7 +250,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations", "competition_daily", "competition_monthly"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations", "competition_daily", "competition_monthly", "bids"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)

@@ -3,10 +3,12 @@ package tradestattest
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 
 	"tradestat"
 	"tradestat/division"
+	"tradestat/money"
 	"tradestat/query"
 )
 
@@ -149,4 +151,131 @@ func Compete(r division.Region, lots []tradestat.Lot, f query.Filter) query.Comp
 		}
 	}
 	return c
+}
+
+// FlagCounts are the flags of the completed sections f selects, computed in Go from the lots
+// and the bid lists (each section's list: the bids naming it), independently of the SQL: how
+// many sections, how many flagged, each flag's applicable and raised counts, and the flagged
+// sections most flagged first (as query.Flags orders them).
+type FlagCounts struct {
+	Sections, Flagged, WithBids int64
+	Counts                      map[tradestat.FlagCode][2]int64
+	Ranked                      []query.FlaggedSection
+}
+
+// Flag computes FlagCounts: facts of each section from its lot and its bids, the fences of
+// every trade type and year over all the completed sections given with a winning and a
+// runner-up price.
+func Flag(r division.Region, lots []tradestat.Lot, bids []tradestat.Bid, f query.Filter) FlagCounts {
+	lists := map[string][]tradestat.Bid{}
+	for _, b := range bids {
+		lists[b.ProjectCode+"|"+b.LotCode] = append(lists[b.ProjectCode+"|"+b.LotCode], b)
+	}
+	type section struct {
+		lot   tradestat.Lot
+		day   tradestat.Date
+		facts tradestat.SectionFacts
+	}
+	var all []section
+	gaps := map[string][]int64{}
+	key := func(t tradestat.TradeType, y int) string { return fmt.Sprintf("%s %d", t, y) }
+	for _, l := range lots {
+		if l.Cancelled {
+			continue
+		}
+		s := section{lot: l, day: l.DealDate}
+		if !l.Procedure.Opening.IsZero() {
+			s.day = l.Procedure.Opening
+		}
+		ft := tradestat.SectionFacts{Type: l.Type, Amount: l.Amount, Ceiling: l.Procedure.Ceiling, Notice: l.Procedure.Notice, Deadline: l.Procedure.Deadline}
+		list := lists[l.ProjectCode+"|"+l.LotCode]
+		prices := map[money.Fen]int{}
+		for _, b := range list {
+			if b.Price > 0 {
+				prices[b.Price]++
+				ft.Priced++
+			}
+		}
+		for _, b := range list {
+			if b.Price > 0 && prices[b.Price] > 1 {
+				ft.Identical++
+			}
+			if b.Winner == tradestat.AwardWon {
+				ft.Winners++
+				ft.WinPrice = b.Price
+				continue
+			}
+			ft.Others++
+			switch b.Validity {
+			case tradestat.BidRejected:
+				ft.OthersOff++
+				continue
+			case tradestat.ValidityUnknown:
+				ft.OthersNA++
+			}
+			if b.Price > 0 && (ft.RunnerUp == 0 || b.Price < ft.RunnerUp) {
+				ft.RunnerUp = b.Price
+			}
+		}
+		switch {
+		case len(list) > 0:
+			ft.Bidders, ft.BiddersKnown = len(list), true
+		case l.Procedure.BiddersKnown:
+			ft.Bidders, ft.BiddersKnown = l.Procedure.Bidders, true
+		}
+		s.facts = ft
+		if g, ok := ft.GapBP(); ok {
+			gaps[key(l.Type, s.day.Year)] = append(gaps[key(l.Type, s.day.Year)], g)
+		}
+		all = append(all, s)
+	}
+	out := FlagCounts{Counts: map[tradestat.FlagCode][2]int64{}}
+	area := r.Root()
+	if f.Area != "" {
+		area, _ = r.Tree().Code(f.Area)
+	}
+	for _, s := range all {
+		l := s.lot
+		place, known := r.Tree().Code(l.PlaceCode)
+		if s.day.Before(f.From) || f.To.Before(s.day) || !known || !place.Within(area) ||
+			f.Place != "" && l.PlaceCode != f.Place || f.Level != "" && place.CentreLevel() != f.Level ||
+			f.Family != "" && l.Type.Family() != f.Family || f.Type != "" && l.Type != f.Type {
+			continue
+		}
+		risk := tradestat.Assess(s.facts, tradestat.FenceOf(gaps[key(l.Type, s.day.Year)]))
+		out.Sections++
+		if len(lists[l.ProjectCode+"|"+l.LotCode]) > 0 {
+			out.WithBids++
+		}
+		for _, c := range risk.Applicable {
+			n := out.Counts[c]
+			n[0]++
+			out.Counts[c] = n
+		}
+		for _, c := range risk.Raised {
+			n := out.Counts[c.Code]
+			n[1]++
+			out.Counts[c.Code] = n
+		}
+		if len(risk.Raised) > 0 {
+			out.Flagged++
+			out.Ranked = append(out.Ranked, query.FlaggedSection{ProjectCode: l.ProjectCode, LotCode: l.LotCode, Amount: l.Amount, Risk: risk})
+		}
+	}
+	sort.Slice(out.Ranked, func(i, j int) bool {
+		a, b := out.Ranked[i], out.Ranked[j]
+		sa, _ := a.ScoreBP()
+		sb, _ := b.ScoreBP()
+		if sa != sb {
+			return sa > sb
+		}
+		if len(a.Raised) != len(b.Raised) {
+			return len(a.Raised) > len(b.Raised)
+		}
+		if a.Amount != b.Amount {
+			return a.Amount > b.Amount
+		}
+		return a.ProjectCode+"\x00"+a.LotCode < b.ProjectCode+"\x00"+b.LotCode
+	})
+	return out
 }
