@@ -62,6 +62,16 @@ func (st *stage) bidTable() string { return st.table + "_bids" }
 // bidListTable holds the load's bids one per section and bidder, ready to move into bids.
 func (st *stage) bidListTable() string { return st.table + "_bidlist" }
 
+// TakesBids reports whether the loader's database takes bid lists: not in cluster mode (deals
+// a Distributed table), where a load has no stage to gather a list in yet.
+func (l *Loader) TakesBids(ctx context.Context) (bool, error) {
+	var engine string
+	if err := l.conn.QueryRow(ctx, "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'deals'").Scan(&engine); err != nil {
+		return false, fmt.Errorf("read the deals table's engine: %w", err)
+	}
+	return engine != "Distributed", nil
+}
+
 // addBid takes one bid of the load, sending a block to the stage when it is full.
 func (l *Loader) addBid(ctx context.Context, st *stage, b tradestat.Bid, version uint64) error {
 	bs := &st.bids

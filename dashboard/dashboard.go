@@ -187,6 +187,8 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	s.route(fiber.MethodGet, "/api/v1/competition", viewers, s.withFilter(s.competitionAPI))
 	s.route(fiber.MethodGet, "/flags", viewers, s.withView(s.flags))
 	s.route(fiber.MethodGet, "/api/v1/flags", viewers, s.withFilter(s.flagsAPI))
+	s.route(fiber.MethodGet, "/api/v1/bidders/:code", viewers, s.withFilter(s.bidderAPI))
+	s.route(fiber.MethodGet, "/api/v1/winners", viewers, s.withFilter(s.winnersAPI))
 	s.route(fiber.MethodGet, "/seals/changes", analysts, s.withView(s.sealChanges))
 	s.route(fiber.MethodGet, "/lots", analysts, s.perAccount, s.withView(s.lots))
 	s.route(fiber.MethodGet, "/api/v1/lots", analysts, s.perAccount, s.withFilter(s.lotsAPI))

@@ -101,7 +101,12 @@ func (s *Server) flags(c *fiber.Ctx, r viewRequest) error {
 // flagsAPI serves GET /api/v1/flags: the filter's flag counts and a page of its flagged
 // sections, each raised flag with its sentence in the request's language.
 func (s *Server) flagsAPI(c *fiber.Ctx, r viewRequest) error {
-	st, ctx, f, l := r.st, r.ctx, r.v.Filter, r.v.L.msg()
+	st, ctx, f := r.st, r.ctx, r.v.Filter
+	lg, err := parseLang(c.Query("lang"))
+	if err != nil {
+		return err
+	}
+	l := lg.msg()
 	page, size, err := flagPage(c)
 	if err != nil {
 		return err

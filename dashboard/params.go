@@ -46,6 +46,8 @@ func routeParams() map[string][]string {
 		"/api/v1/competition":   with(api, "by"),
 		"/flags":                with(view, "page", "size"),
 		"/api/v1/flags":         with(api, "page", "size"),
+		"/api/v1/bidders/:code": api,
+		"/api/v1/winners":       api,
 		"/lots":                 with(view, lots...),
 		"/export/indicators":    with(view, "format", "by"),
 		"/export/lots":          with(with(view, "format"), lots...),

@@ -120,6 +120,11 @@ func Load(ctx context.Context, loader *commit.Loader, region division.Region) ([
 	if err != nil {
 		return nil, err
 	}
+	// A cluster takes no bid lists yet: its demo has lots alone (docs/competition.md).
+	bids, err := loader.TakesBids(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var reports []ingest.Report
 	for _, y := range years {
 		body, err := y.CSV()
@@ -131,6 +136,9 @@ func Load(ctx context.Context, loader *commit.Loader, region division.Region) ([
 			return reports, err
 		}
 		reports = append(reports, rep)
+		if !bids {
+			continue
+		}
 		if body, err = y.BidsCSV(); err != nil {
 			return reports, err
 		}

@@ -1,0 +1,89 @@
+package dashboard
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"tradestat/money"
+)
+
+// Bidders and winners (docs/competition.md): what one bidder, known by its 统一社会信用代码,
+// bid and won in a view, and how concentrated the view's awards are. Both read the current bid
+// lists of the view's sections, within the account's region.
+
+type bidderPlaceJSON struct {
+	Place     string `json:"place_code"`
+	PlaceName string `json:"place_name"`
+	Bids      int64  `json:"bids"`
+	Wins      int64  `json:"wins"`
+	WonYuan   string `json:"won_yuan"`
+	WonWan    string `json:"won_wan"`
+}
+
+// bidderAPI serves GET /api/v1/bidders/:code: the bidder's bids, wins, win rate and the deal
+// amounts it won in the filter's sections, by trading place.
+func (s *Server) bidderAPI(c *fiber.Ctx, r viewRequest) error {
+	b, err := r.st.Bidder(r.ctx, r.v.Filter, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		From    string            `json:"from"`
+		To      string            `json:"to"`
+		Code    string            `json:"code"`
+		Name    string            `json:"name"`
+		Bids    int64             `json:"bids"`
+		Wins    int64             `json:"wins"`
+		WinRate *string           `json:"win_rate"`
+		WonYuan string            `json:"won_yuan"`
+		WonWan  string            `json:"won_wan"`
+		Places  []bidderPlaceJSON `json:"places"`
+	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Code: b.Code, Name: b.Name, Bids: b.Bids, Wins: b.Wins,
+		WonYuan: b.Won.Yuan(), WonWan: b.Won.Wan(), Places: []bidderPlaceJSON{}}
+	if rate, ok := b.WinRate(); ok {
+		out.WinRate = &rate
+	}
+	for _, p := range b.Places {
+		out.Places = append(out.Places, bidderPlaceJSON{p.PlaceCode, p.PlaceName, p.Bids, p.Wins, p.Won.Yuan(), p.Won.Wan()})
+	}
+	return c.JSON(out)
+}
+
+type winnerJSON struct {
+	Code    string  `json:"code,omitempty"`
+	Name    string  `json:"name"`
+	Wins    int64   `json:"wins"`
+	WonYuan string  `json:"won_yuan"`
+	Share   *string `json:"share"`
+}
+
+// winnersAPI serves GET /api/v1/winners: how the awards of the filter's sections are shared
+// among their winners — the largest ten, the shares of the largest five and ten, the winners
+// that won more than once — over the sections whose bid list marks one winner (the basis).
+func (s *Server) winnersAPI(c *fiber.Ctx, r viewRequest) error {
+	con, err := r.st.Concentration(r.ctx, r.v.Filter)
+	if err != nil {
+		return err
+	}
+	share := func(a money.Fen) *string {
+		if v, ok := con.ShareOf(a); ok {
+			return &v
+		}
+		return nil
+	}
+	out := struct {
+		From      string       `json:"from"`
+		To        string       `json:"to"`
+		Basis     int64        `json:"basis"`
+		AmountWan string       `json:"amount_wan"`
+		Winners   int64        `json:"winners"`
+		Repeat    int64        `json:"repeat_winners"`
+		Top5      *string      `json:"top5_share"`
+		Top10     *string      `json:"top10_share"`
+		Top       []winnerJSON `json:"top"`
+	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Basis: con.Sections, AmountWan: con.Amount.Wan(),
+		Winners: con.Winners, Repeat: con.Repeat, Top5: share(con.Top5), Top10: share(con.Top10), Top: []winnerJSON{}}
+	for _, w := range con.Top {
+		out.Top = append(out.Top, winnerJSON{w.Code, w.Name, w.Wins, w.Won.Yuan(), share(w.Won)})
+	}
+	return c.JSON(out)
+}

@@ -1,0 +1,180 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"tradestat"
+	"tradestat/division"
+	"tradestat/money"
+)
+
+// Bidders and winners, from the current bid lists of the sections a filter selects (every
+// section on its day, failed ones too, for a bidder's bids; completed ones for awards): what
+// one bidder, known by its 统一社会信用代码, bid and won, and how concentrated the awards are.
+
+// BidderPlace is what a bidder did at one trading place.
+type BidderPlace struct {
+	PlaceCode, PlaceName string
+	Bids, Wins           int64
+	Won                  money.Fen // the deal amounts of the sections it won
+}
+
+// Bidder is what one bidder bid and won in the sections a filter selects.
+type Bidder struct {
+	Code, Name string
+	Bids, Wins int64
+	Won        money.Fen
+	Places     []BidderPlace // by amount won, then bids
+}
+
+// WinRate is wins ÷ bids in percent with two decimals; false without a bid.
+func (b Bidder) WinRate() (string, bool) { return money.Ratio(b.Wins, b.Bids) }
+
+// sectionsOn is the SELECT of the sections f selects within r on their day (the opening
+// date, else the completion date), with their amount and whether they completed: cond narrows
+// them further ("" for all, " AND cancelled = 0" for the completed).
+func sectionsOn(f Filter, r division.Region, cond string) (string, []any) {
+	conds, args := narrowing(f, r)
+	return `SELECT project_code, lot_code, place_code AS s_place, amount_fen AS s_amount, cancelled AS s_cancelled
+		FROM (SELECT project_code, lot_code, place_code, amount_fen, cancelled,
+				if(open_date > toDate('1970-01-01'), open_date, deal_date) AS day
+			FROM deals FINAL WHERE 1` + cond + conds + `)
+		WHERE day >= toDate(?) AND day <= toDate(?)`, append(args, f.From.String(), f.To.String())
+}
+
+// Bidder reads what the bidder with credit code bid and won in the sections f selects.
+func (s *Store) Bidder(ctx context.Context, f Filter, code string) (Bidder, error) {
+	code = tradestat.NormalCreditCode(code)
+	if err := tradestat.CheckCreditCode(code); err != nil {
+		return Bidder{}, err
+	}
+	return cached(ctx, s, fmt.Sprintf("bidder %s %+v", code, f), func(ctx context.Context) (Bidder, error) {
+		out := Bidder{Code: code}
+		sections, args := sectionsOn(f, s.region, "")
+		rows, err := s.conn.Query(ctx, `SELECT s_place, toInt64(count()), toInt64(countIf(winner = 2)),
+				toInt64(sumIf(s_amount, winner = 2 AND s_cancelled = 0)), any(bidder_name)
+			FROM (SELECT project_code, lot_code, winner, bidder_name FROM bids
+				WHERE bidder_key = ? AND `+currentBids(sections)+`) AS b
+			ANY INNER JOIN (`+sections+`) AS s USING (project_code, lot_code)
+			GROUP BY s_place`, concat([]any{code}, args, args)...)
+		if err != nil {
+			return out, fmt.Errorf("bidder %s: %w", code, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p BidderPlace
+			var won int64
+			var name string
+			if err := rows.Scan(&p.PlaceCode, &p.Bids, &p.Wins, &won, &name); err != nil {
+				return out, fmt.Errorf("bidder %s: %w", code, err)
+			}
+			p.Won, p.PlaceName = money.Fen(won), s.region.NameOf(p.PlaceCode)
+			out.Bids, out.Wins, out.Won = out.Bids+p.Bids, out.Wins+p.Wins, out.Won+p.Won
+			if out.Name == "" || name < out.Name {
+				out.Name = name // one of its names, the same on every read
+			}
+			out.Places = append(out.Places, p)
+		}
+		if err := rows.Err(); err != nil {
+			return out, fmt.Errorf("bidder %s: %w", code, err)
+		}
+		sort.Slice(out.Places, func(i, j int) bool {
+			a, b := out.Places[i], out.Places[j]
+			if a.Won != b.Won {
+				return a.Won > b.Won
+			}
+			if a.Bids != b.Bids {
+				return a.Bids > b.Bids
+			}
+			return a.PlaceCode < b.PlaceCode
+		})
+		return out, nil
+	})
+}
+
+// Winner is one bidder's awards.
+type Winner struct {
+	Key, Code, Name string // Key: the credit code, else the name the lists give
+	Wins            int64
+	Won             money.Fen
+}
+
+// Concentration is how the awards of the completed sections a filter selects are shared among
+// their winners: over the sections whose current bid list marks exactly one winning bid.
+type Concentration struct {
+	Sections int64     // its basis: sections with one winner marked
+	Amount   money.Fen // their deal amounts
+	Winners  int64     // distinct winners
+	Repeat   int64     // of which won two sections or more
+	Top      []Winner  // the largest by amount won, at most TopWinners
+	Top5     money.Fen // the amount the five largest won
+	Top10    money.Fen // and the ten largest
+}
+
+// TopWinners is how many of the largest winners a Concentration lists.
+const TopWinners = 10
+
+// ShareOf is an amount's share of the awards in percent with two decimals; false without any.
+func (c Concentration) ShareOf(a money.Fen) (string, bool) {
+	return money.Ratio(int64(a), int64(c.Amount))
+}
+
+// Concentration reads the winners' shares of the awards of the sections f selects, streaming
+// the winners once and keeping the largest.
+func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, error) {
+	return cached(ctx, s, fmt.Sprintf("concentration %+v", f), func(ctx context.Context) (Concentration, error) {
+		var out Concentration
+		sections, args := sectionsOn(f, s.region, " AND cancelled = 0")
+		rows, err := s.conn.Query(ctx, `SELECT wkey, any(wcode), any(wname), toInt64(count()), toInt64(sum(s_amount))
+			FROM (SELECT project_code, lot_code, anyIf(bidder_key, winner = 2) AS wkey, anyIf(bidder_code, winner = 2) AS wcode,
+					anyIf(bidder_name, winner = 2) AS wname
+				FROM bids WHERE `+currentBids(sections)+`
+				GROUP BY project_code, lot_code HAVING countIf(winner = 2) = 1) AS w
+			ANY INNER JOIN (`+sections+`) AS s USING (project_code, lot_code)
+			GROUP BY wkey`, concat(args, args)...)
+		if err != nil {
+			return out, fmt.Errorf("concentration: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var w Winner
+			var won int64
+			if err := rows.Scan(&w.Key, &w.Code, &w.Name, &w.Wins, &won); err != nil {
+				return out, fmt.Errorf("concentration: %w", err)
+			}
+			w.Won = money.Fen(won)
+			out.Sections, out.Amount, out.Winners = out.Sections+w.Wins, out.Amount+w.Won, out.Winners+1
+			if w.Wins >= 2 {
+				out.Repeat++
+			}
+			out.Top = append(out.Top, w)
+			sort.Slice(out.Top, func(i, j int) bool { return largerWinner(out.Top[i], out.Top[j]) })
+			if len(out.Top) > TopWinners {
+				out.Top = out.Top[:TopWinners]
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return out, fmt.Errorf("concentration: %w", err)
+		}
+		for i, w := range out.Top {
+			if i < 5 {
+				out.Top5 += w.Won
+			}
+			out.Top10 += w.Won
+		}
+		return out, nil
+	})
+}
+
+// largerWinner orders winners by amount won, then wins, then key.
+func largerWinner(a, b Winner) bool {
+	if a.Won != b.Won {
+		return a.Won > b.Won
+	}
+	if a.Wins != b.Wins {
+		return a.Wins > b.Wins
+	}
+	return a.Key < b.Key
+}
