@@ -418,7 +418,7 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 	defaultPlace := opts.Place != ""
 	complete := func(l layout) bool { return l.recognised() >= 3 && len(l.missing(defaultPlace)) == 0 }
 	var tableUnit money.Fen
-	best := emptyLayout()
+	best, bestBids := emptyLayout(), emptyLayout()
 	for i, r := range rows {
 		if r.err != nil {
 			continue // a broken line above the header is a title or note, not data
@@ -453,6 +453,9 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 			// never read as bids).
 			bids := assignAs(bidRows, r.rec, opts.Mapping, tableUnit)
 			bids.headerLine, bids.headerRows = r.line, 1
+			if bids.at[fBidder] >= 0 && bids.recognised() > bestBids.recognised() {
+				bestBids = bids
+			}
 			if pairOK && pair.at[fAmount] < 0 {
 				// 投标报价 over 小写 | 大写: the pair is the header when it names more.
 				two := assignAs(bidRows, combineHeader(r.rec, rows[i+1].rec), opts.Mapping, tableUnit)
@@ -476,6 +479,10 @@ func findLayout(t table, opts Options) (layout, table, layout, error) {
 		if ts := titleTypesOf(r.rec); ts != nil {
 			titleTypes = ts
 		}
+	}
+	// A table that looks more like a bid list than like lots is told what a bid list lacks.
+	if bestBids.recognised() > best.recognised() {
+		best = bestBids
 	}
 	return layout{}, nil, best, errNoHeader
 }
