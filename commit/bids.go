@@ -177,49 +177,9 @@ func (l *Loader) rejectOutsideBids(ctx context.Context, st *stage, rep *ingest.R
 			WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM ` + table + `)
 			GROUP BY project_code, lot_code)
 		WHERE NOT has(?, p)`
-	rows, err := l.conn.Query(ctx, `SELECT source_row, project_code, lot_code FROM `+table+`
-		WHERE (project_code, lot_code) IN (`+outside+`) ORDER BY source_row`, codes)
-	if err != nil {
-		return 0, fmt.Errorf("check the load's bids against its region: %w", err)
-	}
-	defer rows.Close()
 	p := rep.Lang.Printer()
-	n := 0
-	for rows.Next() {
-		var row uint32
-		var project, lot string
-		if err := rows.Scan(&row, &project, &lot); err != nil {
-			return 0, fmt.Errorf("check the load's bids against its region: %w", err)
-		}
-		n++
-		r := ingest.Reject{File: rep.File, Row: int(row), Column: p.T("project code / lot code"), Value: project + " / " + lot,
-			Reason: p.T("a section with these codes is already loaded for a trading place outside %s; a load for %s may only give the bids of its own sections", l.region.Name(), l.region.Name())}
-		if err := rep.Refuse(r, rejects); err != nil {
-			return 0, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("check the load's bids against its region: %w", err)
-	}
-	if n == 0 {
-		return 0, nil
-	}
-	kept := table + "_kept"
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{"DROP TABLE IF EXISTS " + kept, nil},
-		{"CREATE TABLE " + kept + " AS bids", nil},
-		{"INSERT INTO " + kept + " SELECT * FROM " + table + " WHERE (project_code, lot_code) NOT IN (" + outside + ")", []any{codes}},
-		{"DROP TABLE " + table, nil},
-		{"RENAME TABLE " + kept + " TO " + table, nil},
-	} {
-		if err := l.conn.Exec(ctx, q.sql, q.args...); err != nil {
-			return 0, fmt.Errorf("set aside the bids outside the region: %w", err)
-		}
-	}
-	return n, nil
+	return l.setAside(ctx, table, "bids", outside, codes, rep, rejects,
+		p.T("a section with these codes is already loaded for a trading place outside %s; a load for %s may only give the bids of its own sections", l.region.Name(), l.region.Name()))
 }
 
 // moveBids makes the load's bids current, in one step.

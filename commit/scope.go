@@ -30,10 +30,21 @@ func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *ingest.Repor
 			WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM ` + st.table + `)
 			GROUP BY project_code, lot_code)
 		WHERE NOT has(?, p)`
-	rows, err := l.conn.Query(ctx, `SELECT source_row, project_code, lot_code FROM `+st.table+`
+	p := rep.Lang.Printer()
+	return l.setAside(ctx, st.table, "deals", outside, codes, rep, rejects,
+		p.T("a lot with these codes is already loaded for a trading place outside %s; a load for %s may only add lots in it or change its own", l.region.Name(), l.region.Name()))
+}
+
+// setAside rejects the rows of a staging table (built AS like) whose section outside (a SELECT
+// of project_code, lot_code bound to the region's place codes) names, each with reason and
+// the codes as its value, in file order, and removes them from the table. It returns how many
+// rows it rejected.
+func (l *Loader) setAside(ctx context.Context, table, like, outside string, codes []string, rep *ingest.Report,
+	rejects func(ingest.Reject) error, reason string) (int, error) {
+	rows, err := l.conn.Query(ctx, `SELECT source_row, project_code, lot_code FROM `+table+`
 		WHERE (project_code, lot_code) IN (`+outside+`) ORDER BY source_row`, codes)
 	if err != nil {
-		return 0, fmt.Errorf("check the load's lots against its region: %w", err)
+		return 0, fmt.Errorf("check the load against its region: %w", err)
 	}
 	defer rows.Close()
 	p := rep.Lang.Printer()
@@ -42,33 +53,32 @@ func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *ingest.Repor
 		var row uint32
 		var project, lot string
 		if err := rows.Scan(&row, &project, &lot); err != nil {
-			return 0, fmt.Errorf("check the load's lots against its region: %w", err)
+			return 0, fmt.Errorf("check the load against its region: %w", err)
 		}
 		n++
-		r := ingest.Reject{File: rep.File, Row: int(row), Column: p.T("project code / lot code"), Value: project + " / " + lot,
-			Reason: p.T("a lot with these codes is already loaded for a trading place outside %s; a load for %s may only add lots in it or change its own", l.region.Name(), l.region.Name())}
+		r := ingest.Reject{File: rep.File, Row: int(row), Column: p.T("project code / lot code"), Value: project + " / " + lot, Reason: reason}
 		if err := rep.Refuse(r, rejects); err != nil {
 			return 0, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("check the load's lots against its region: %w", err)
+		return 0, fmt.Errorf("check the load against its region: %w", err)
 	}
 	if n == 0 {
 		return 0, nil
 	}
 	// The stage keeps the other rows: copied into a table of their own that takes its name
 	// (a mutation of the stage would read the table it rewrites).
-	kept := st.table + "_kept"
+	kept := table + "_kept"
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
 		{"DROP TABLE IF EXISTS " + kept, nil},
-		{"CREATE TABLE " + kept + " AS deals", nil},
-		{"INSERT INTO " + kept + " SELECT * FROM " + st.table + " WHERE (project_code, lot_code) NOT IN (" + outside + ")", []any{codes}},
-		{"DROP TABLE " + st.table, nil},
-		{"RENAME TABLE " + kept + " TO " + st.table, nil},
+		{"CREATE TABLE " + kept + " AS " + like, nil},
+		{"INSERT INTO " + kept + " SELECT * FROM " + table + " WHERE (project_code, lot_code) NOT IN (" + outside + ")", []any{codes}},
+		{"DROP TABLE " + table, nil},
+		{"RENAME TABLE " + kept + " TO " + table, nil},
 	} {
 		if err := l.conn.Exec(ctx, q.sql, q.args...); err != nil {
 			return 0, fmt.Errorf("set aside the rows outside the region: %w", err)

@@ -105,11 +105,12 @@ func (y Year) BidsCSV() ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	buf.WriteString(bidHeader + "\n")
+	marks := procedureWords().Firms
 	yesNo := func(yes bool) string {
 		if yes {
-			return "是"
+			return marks.Yes
 		}
-		return "否"
+		return marks.No
 	}
 	for _, b := range y.Bids {
 		if err := w.Write([]string{b.ProjectCode, b.LotCode, b.PlaceCode, b.BidderName, b.BidderCode, b.Price.Yuan(),

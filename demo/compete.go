@@ -90,6 +90,8 @@ type words struct {
 		Words      []string            `yaml:"words"`
 		Trades     map[string][]string `yaml:"trades"`
 		Rejections []string            `yaml:"rejections"`
+		Yes        string              `yaml:"yes"`
+		No         string              `yaml:"no"`
 	} `yaml:"firms"`
 	Failures struct {
 		NoBidders     string `yaml:"no_bidders"`

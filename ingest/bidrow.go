@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"tradestat"
@@ -64,8 +63,8 @@ func (c *converter) bid(rec []string, line int) (tradestat.Bid, *Reject) {
 	if len(b.RejectReason) > tradestat.MaxNameRunes && utf8.RuneCountInString(b.RejectReason) > tradestat.MaxNameRunes {
 		return b, c.rejectf(rec, line, fBidReason, "the text is longer than %d characters", tradestat.MaxNameRunes)
 	}
-	if strings.Trim(narrow(b.RejectReason), "-—/无 ") == "" {
-		b.RejectReason = "" // a dash or 无 in a reason column: no reason
+	if vocab().blank(b.RejectReason) {
+		b.RejectReason = "" // a placeholder in a reason column: no reason
 	} else if b.Validity == tradestat.ValidityUnknown && c.l.at[fValidity] < 0 {
 		b.Validity = tradestat.BidRejected // a list that marks rejected bids by their reason alone
 	}

@@ -47,6 +47,7 @@ type vocabulary struct {
 	Nearest   []string               `yaml:"nearest_ignores"`
 	Summary   []string               `yaml:"summary_rows"`
 	Yuan      []string               `yaml:"currency_yuan"`
+	Blank     []string               `yaml:"blank_cells"`
 	Units     struct {
 		Yuan []string `yaml:"yuan"`
 		Wan  []string `yaml:"wan"`
@@ -93,7 +94,7 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
-	for _, list := range [][]string{v.Yuan, v.Units.Yuan, v.Units.Wan} {
+	for _, list := range [][]string{v.Yuan, v.Units.Yuan, v.Units.Wan, v.Blank} {
 		for i, t := range list {
 			list[i] = plainValue(t)
 		}
@@ -207,6 +208,13 @@ func (v *vocabulary) remoteEvaluation(cell string) tradestat.Remote {
 		return tradestat.RemoteYes
 	}
 	return tradestat.RemoteNo
+}
+
+// blank reports a text cell that says nothing: empty, or a placeholder (blank_cells in
+// vocabulary.yaml: a dash, a slash, 无).
+func (v *vocabulary) blank(cell string) bool {
+	p := plainValue(cell)
+	return p == "" || slices.Contains(v.Blank, p)
 }
 
 // summaryStart reports whether a trimmed cell begins with the first character of a summary
