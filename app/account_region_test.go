@@ -72,7 +72,7 @@ func TestAccountRegions(t *testing.T) {
 	}
 	// What each region's figures are, as the deployment's whole view gives them by area.
 	want := map[string]string{}
-	lotOf := map[string]string{}
+	lotOf, sectionOf := map[string]string{}, map[string]string{}
 	for _, r := range accountRegions {
 		area := r.code
 		if area == "530500" {
@@ -84,12 +84,14 @@ func TestAccountRegions(t *testing.T) {
 		var page struct {
 			Lots []struct {
 				Project string `json:"project_code"`
+				Lot     string `json:"lot_code"`
 			} `json:"lots"`
 		}
 		if err := json.Unmarshal([]byte(body), &page); err != nil || len(page.Lots) == 0 {
 			t.Fatalf("a lot of %s: %v %s", r.code, err, body)
 		}
 		lotOf[r.code] = page.Lots[0].Project
+		sectionOf[r.code] = "project=" + url.QueryEscape(page.Lots[0].Project) + "&lot=" + url.QueryEscape(page.Lots[0].Lot)
 	}
 	if want["530581"] == want["530500"] || want["530581"] == want["530502"] {
 		t.Fatal("the regions' figures do not differ: the test would prove nothing")
@@ -151,8 +153,11 @@ func TestAccountRegions(t *testing.T) {
 				continue
 			}
 			path := strings.Replace(r.Path, ":code", bidder, 1)
-			if r.Path == "/api/v1/breakdown" {
+			switch r.Path {
+			case "/api/v1/breakdown":
 				path += "?by=area"
+			case "/section", "/api/v1/section":
+				path += "?" + sectionOf[a.region]
 			}
 			sep := "?"
 			if strings.Contains(path, "?") {
@@ -178,6 +183,12 @@ func TestAccountRegions(t *testing.T) {
 			t.Errorf("%s: the city's map → %d", a.name, code)
 		}
 		if limited(a) {
+			// A sibling's section by its codes.
+			for _, p := range []string{"/section?", "/api/v1/section?"} {
+				if code, body := fetch(a.c, p+sectionOf[a.sibling]); code != http.StatusNotFound {
+					t.Errorf("%s: %s%s (the sibling's) → %d %.200s, want 404", a.name, p, sectionOf[a.sibling], code, body)
+				}
+			}
 			// A sibling's lot by its code, the sibling's lots in CSV.
 			if a.role >= auth.Analyst {
 				if _, body := fetch(a.c, "/api/v1/lots?year=2021&q="+url.QueryEscape(lotOf[a.sibling])); strings.Contains(body, lotOf[a.sibling]) {

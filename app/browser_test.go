@@ -189,7 +189,16 @@ func TestDashboardInBrowser(t *testing.T) {
 		name          string
 		width, height int64
 	}{{"desktop", 1920, 1080}, {"phone", 375, 812}} {
-		for _, pg := range pages {
+		lot, bids := demoSection(t)
+		for _, pg := range append(pages[:len(pages):len(pages)],
+			struct {
+				name, path string
+				canvases   int
+			}{"section", "/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=" + url.QueryEscape(lot.LotCode), 0},
+			struct {
+				name, path string
+				canvases   int
+			}{"bidder", "/bidders/" + bids[0].BidderCode + "?year=2021", 0}) {
 			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
 				t.Parallel() // each page in a browser of its own
 				ctx, pl := browser(t)

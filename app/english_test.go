@@ -42,15 +42,21 @@ func TestEnglishPages(t *testing.T) {
 	}
 	for _, y := range years {
 		for _, l := range y.Lots {
-			names = append(names, l.Name)
+			names = append(names, l.Name, l.Procedure.Method, l.Procedure.FailReason)
+		}
+		for _, b := range y.Bids {
+			names = append(names, b.BidderName, b.RejectReason)
 		}
 	}
+	lot, bids := demoSection(t)
+	section := "/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=" + url.QueryEscape(lot.LotCode)
+	bidder := "/bidders/" + bids[0].BidderCode + "?year=2021"
 	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
 	for _, path := range []string{
 		"/", "/?year=2021", "/?year=2021&area=530581", "/?year=2021&place=530500", "/?from=2020-01-01&to=2020-08-31&level=县区级",
 		"/lots?year=2021", "/lots?year=2021&status=cancelled", "/lots?year=2021&basis=none",
 		"/report?year=2021", "/report?year=2021&style=bulletin", "/screen?year=2021", "/seals/changes?year=2021", "/competition?year=2021", "/flags?year=2021",
-		"/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
+		section, bidder, "/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
 	} {
 		sep := "?"
 		if strings.Contains(path, "?") {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat/export"
+	"tradestat/money"
 	"tradestat/query"
 	"tradestat/report"
 )
@@ -43,7 +44,33 @@ type competitionPage struct {
 	Figures   []competitionFigure
 	Sentence  string
 	Tables    []competitionTable
+	Winners   winnersView
 	Freshness freshness
+}
+
+// winnersView is the concentration of a view's awards as its page shows it.
+type winnersView struct {
+	query.Concentration
+	Top5, Top10 string // shares in percent; "" without a basis
+	Rows        []winnerRowView
+}
+
+type winnerRowView struct {
+	query.Winner
+	URL, Share string
+}
+
+// winnersOf is the page's view of the concentration con.
+func winnersOf(v view, con query.Concentration) winnersView {
+	share := func(a money.Fen) string {
+		s, _ := con.ShareOf(a)
+		return s
+	}
+	out := winnersView{Concentration: con, Top5: share(con.Top5), Top10: share(con.Top10)}
+	for _, w := range con.Top {
+		out.Rows = append(out.Rows, winnerRowView{w, bidderURL(v, w.Code), share(w.Won)})
+	}
+	return out
 }
 
 // competitionFigures are the page's cards.
@@ -124,6 +151,11 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		}
 		page.Tables = append(page.Tables, t)
 	}
+	con, err := st.Concentration(ctx, v.Filter)
+	if err != nil {
+		return err
+	}
+	page.Winners = winnersOf(v, con)
 	lo, hi, fr, err := s.frame(r)
 	if err != nil {
 		return err

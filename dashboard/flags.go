@@ -43,6 +43,7 @@ type flaggedView struct {
 	query.FlaggedSection
 	Score   string
 	Reasons []string
+	URL     string // the section's page
 }
 
 type flagsPage struct {
@@ -78,7 +79,7 @@ func (s *Server) flags(c *fiber.Ctx, r viewRequest) error {
 	}
 	for _, row := range res.Rows {
 		score, _ := row.ScoreBP()
-		fv := flaggedView{FlaggedSection: row, Score: report.BP(score)}
+		fv := flaggedView{FlaggedSection: row, Score: report.BP(score), URL: sectionURL(v, row.ProjectCode, row.LotCode)}
 		for _, raised := range row.Raised {
 			fv.Reasons = append(fv.Reasons, report.FlagReason(v.L.msg(), raised))
 		}

@@ -26,19 +26,36 @@ type Bidder struct {
 	Code, Name string
 	Bids, Wins int64
 	Won        money.Fen
-	Places     []BidderPlace // by amount won, then bids
+	Places     []BidderPlace   // by amount won, then bids
+	Recent     []BidderSection // its latest sections, at most RecentSections
 }
 
+// BidderSection is one section a bidder bid for, with its bid.
+type BidderSection struct {
+	ProjectCode, LotCode, Name string
+	PlaceCode, PlaceName       string
+	Day                        tradestat.Date
+	Amount                     money.Fen // the section's deal amount
+	Cancelled                  bool
+	Price                      money.Fen // the bid's
+	Validity                   tradestat.Validity
+	Winner                     tradestat.Award
+}
+
+// RecentSections is how many of a bidder's sections, the latest first, a Bidder lists.
+const RecentSections = 100
+
 // WinRate is wins ÷ bids in percent with two decimals; false without a bid.
-func (b Bidder) WinRate() (string, bool) { return money.Ratio(b.Wins, b.Bids) }
+func (b Bidder) WinRate() (string, bool) { return money.Percent(b.Wins, b.Bids) }
 
 // sectionsOn is the SELECT of the sections f selects within r on their day (the opening
 // date, else the completion date), with their amount and whether they completed: cond narrows
 // them further ("" for all, " AND cancelled = 0" for the completed).
 func sectionsOn(f Filter, r division.Region, cond string) (string, []any) {
 	conds, args := narrowing(f, r)
-	return `SELECT project_code, lot_code, place_code AS s_place, amount_fen AS s_amount, cancelled AS s_cancelled
-		FROM (SELECT project_code, lot_code, place_code, amount_fen, cancelled,
+	return `SELECT project_code, lot_code, place_code AS s_place, amount_fen AS s_amount, cancelled AS s_cancelled,
+			name AS s_name, day AS s_day
+		FROM (SELECT project_code, lot_code, place_code, amount_fen, cancelled, name,
 				if(open_date > toDate('1970-01-01'), open_date, deal_date) AS day
 			FROM deals FINAL WHERE 1` + cond + conds + `)
 		WHERE day >= toDate(?) AND day <= toDate(?)`, append(args, f.From.String(), f.To.String())
@@ -80,6 +97,9 @@ func (s *Store) Bidder(ctx context.Context, f Filter, code string) (Bidder, erro
 		if err := rows.Err(); err != nil {
 			return out, fmt.Errorf("bidder %s: %w", code, err)
 		}
+		if out.Recent, err = s.bidderSections(ctx, f, code); err != nil {
+			return out, err
+		}
 		sort.Slice(out.Places, func(i, j int) bool {
 			a, b := out.Places[i], out.Places[j]
 			if a.Won != b.Won {
@@ -118,7 +138,7 @@ const TopWinners = 10
 
 // ShareOf is an amount's share of the awards in percent with two decimals; false without any.
 func (c Concentration) ShareOf(a money.Fen) (string, bool) {
-	return money.Ratio(int64(a), int64(c.Amount))
+	return money.Percent(int64(a), int64(c.Amount))
 }
 
 // Concentration reads the winners' shares of the awards of the sections f selects, streaming
@@ -177,4 +197,34 @@ func largerWinner(a, b Winner) bool {
 		return a.Wins > b.Wins
 	}
 	return a.Key < b.Key
+}
+
+// bidderSections reads the latest sections the bidder with credit code bid for among those f
+// selects, with its bids.
+func (s *Store) bidderSections(ctx context.Context, f Filter, code string) ([]BidderSection, error) {
+	sections, args := sectionsOn(f, s.region, "")
+	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code, s_name, s_place, toString(s_day), s_amount, s_cancelled,
+			price_fen, valid, winner
+		FROM (SELECT project_code, lot_code, price_fen, valid, winner FROM bids
+			WHERE bidder_key = ? AND `+currentBids(sections)+`) AS b
+		ANY INNER JOIN (`+sections+`) AS s USING (project_code, lot_code)
+		ORDER BY s_day DESC, project_code, lot_code LIMIT `+fmt.Sprint(RecentSections), concat([]any{code}, args, args)...)
+	if err != nil {
+		return nil, fmt.Errorf("bidder %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []BidderSection
+	for rows.Next() {
+		var b BidderSection
+		var day string
+		var amount, price int64
+		var cancelled, valid, winner uint8
+		if err := rows.Scan(&b.ProjectCode, &b.LotCode, &b.Name, &b.PlaceCode, &day, &amount, &cancelled, &price, &valid, &winner); err != nil {
+			return nil, fmt.Errorf("bidder %s: %w", code, err)
+		}
+		b.Day, b.Amount, b.Cancelled, b.Price = civilDate(day), money.Fen(amount), cancelled != 0, money.Fen(price)
+		b.Validity, b.Winner, b.PlaceName = tradestat.Validity(valid), tradestat.Award(winner), s.region.NameOf(b.PlaceCode)
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }

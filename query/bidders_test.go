@@ -2,7 +2,9 @@ package query_test
 
 import (
 	"context"
+	"math"
 	"sort"
+	"strconv"
 	"testing"
 
 	"tradestat"
@@ -52,11 +54,13 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 			won        money.Fen
 		}
 		by := map[string]*tally{}
+		bidOn := map[string]bool{} // bidder key and section
 		for _, b := range bids {
 			l, ok := lots[b.ProjectCode+"|"+b.LotCode]
 			if !ok || !selected(l) {
 				continue
 			}
+			bidOn[b.BidderKey()+"|"+b.ProjectCode+"|"+b.LotCode] = true
 			if by[b.BidderKey()] == nil {
 				by[b.BidderKey()] = &tally{}
 			}
@@ -92,6 +96,17 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 			if got.Bids != w.bids || got.Wins != w.wins || got.Won != w.won || got.Name == "" {
 				t.Errorf("%+v: bidder %s: %d bids, %d wins, %s won; want %d, %d, %s", f, k, got.Bids, got.Wins, got.Won.Yuan(), w.bids, w.wins, w.won.Yuan())
 			}
+			if rate, ok := got.WinRate(); !ok || !near(rate, 100*float64(w.wins)/float64(w.bids)) {
+				t.Errorf("%+v: bidder %s: win rate %s%% of %d wins in %d bids", f, k, rate, w.wins, w.bids)
+			}
+			if want := min(w.bids, query.RecentSections); int64(len(got.Recent)) != want {
+				t.Errorf("%+v: bidder %s: %d recent sections, want %d", f, k, len(got.Recent), want)
+			}
+			for i, r := range got.Recent {
+				if !bidOn[k+"|"+r.ProjectCode+"|"+r.LotCode] || i > 0 && got.Recent[i-1].Day.Before(r.Day) {
+					t.Errorf("%+v: bidder %s: recent section %d %s %s %s: not one it bid for, or not after the one before", f, k, i, r.ProjectCode, r.LotCode, r.Day)
+				}
+			}
 			var sum query.BidderPlace
 			for _, p := range got.Places {
 				sum.Bids, sum.Wins, sum.Won = sum.Bids+p.Bids, sum.Wins+p.Wins, sum.Won+p.Won
@@ -106,6 +121,9 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 		}
 		if con.Sections != sections || con.Amount != amount || con.Winners != winning || len(con.Top) == 0 || con.Top[0].Key != keys[0] {
 			t.Errorf("%+v: concentration %d sections, %s, %d winners, top %+v; want %d, %s, %d, %s", f, con.Sections, con.Amount.Yuan(), con.Winners, con.Top[:1], sections, amount.Yuan(), winning, keys[0])
+		}
+		if share, ok := con.ShareOf(con.Top5); !ok || !near(share, 100*float64(con.Top5)/float64(con.Amount)) {
+			t.Errorf("%+v: the five largest winners' share %s%% of %s in %s", f, share, con.Top5.Yuan(), con.Amount.Yuan())
 		}
 		if con.Top10 > con.Amount || con.Top5 > con.Top10 {
 			t.Errorf("%+v: the largest winners' shares exceed the whole: %+v", f, con)
@@ -138,4 +156,10 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 	if _, err := store.Bidder(ctx, tradestattest.Year(t, 2021), "91350100M000100Y44"); tradestat.KindOf(err) != tradestat.Invalid {
 		t.Errorf("a mistyped credit code: %v", err)
 	}
+}
+
+// near says whether a percentage written with two decimals is the value v rounded.
+func near(written string, v float64) bool {
+	got, err := strconv.ParseFloat(written, 64)
+	return err == nil && math.Abs(got-v) <= 0.005+1e-9
 }

@@ -77,7 +77,13 @@ func bidFacts(sections string) string {
 // awardedSections is the SELECT of the awarded sections f selects within r, on their section
 // day (the opening date, else the completion date), with their facts from deals.
 func awardedSections(f Filter, r division.Region) (string, []any) {
+	return awardedWhere(f, r, "", nil)
+}
+
+// awardedWhere is awardedSections narrowed further by cond (" AND …" with its arguments).
+func awardedWhere(f Filter, r division.Region, cond string, condArgs []any) (string, []any) {
 	conds, args := narrowing(f, r)
+	conds, args = conds+cond, append(args, condArgs...)
 	return `SELECT project_code, lot_code, name, trade_type, place_code, day, amount_fen, ceiling_fen, notice_date,
 			deadline_date, bidders
 		FROM (SELECT project_code, lot_code, name, trade_type, place_code,
@@ -111,11 +117,7 @@ func (s *Store) flags(ctx context.Context, f Filter, page, pageSize int) (FlagPa
 		return out, err
 	}
 	sections, args := awardedSections(f, s.region)
-	rows, err := s.conn.Query(ctx, `SELECT project_code, lot_code, name, toString(trade_type), place_code, toString(day), amount_fen,
-			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), bidders,
-			toInt64(nbids), toInt64(priced), toInt64(identical), toInt64(winners), toInt64(win_price), toInt64(runner_up),
-			toInt64(others), toInt64(others_off), toInt64(others_na)
-		FROM (`+sections+`) AS s ANY LEFT JOIN (`+bidFacts(sections)+`) AS b USING (project_code, lot_code)`, concat(args, args)...)
+	rows, err := s.conn.Query(ctx, sectionFacts(sections), concat(args, args)...)
 	if err != nil {
 		return out, fmt.Errorf("flags: %w", err)
 	}
@@ -170,7 +172,17 @@ func (s *Store) flags(ctx context.Context, f Filter, page, pageSize int) (FlagPa
 	return out, nil
 }
 
-// scanSection reads one row of the flags' query.
+// sectionFacts is the SELECT of the facts of each section of sections (awardedSections) that
+// scanSection reads: its lot's and its current bid list's.
+func sectionFacts(sections string) string {
+	return `SELECT project_code, lot_code, name, toString(trade_type), place_code, toString(day), amount_fen,
+			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), bidders,
+			toInt64(nbids), toInt64(priced), toInt64(identical), toInt64(winners), toInt64(win_price), toInt64(runner_up),
+			toInt64(others), toInt64(others_off), toInt64(others_na)
+		FROM (` + sections + `) AS s ANY LEFT JOIN (` + bidFacts(sections) + `) AS b USING (project_code, lot_code)`
+}
+
+// scanSection reads one row of sectionFacts.
 func scanSection(rows interface{ Scan(...any) error }) (FlaggedSection, tradestat.SectionFacts, int, error) {
 	var sec FlaggedSection
 	var facts tradestat.SectionFacts

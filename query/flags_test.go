@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -40,6 +41,18 @@ func TestFlagsByHand(t *testing.T) {
 	}
 	if text := flagText(got); text != string(want) {
 		t.Errorf("got\n%s\nwant\n%s", text, want)
+	}
+	// Each flagged section's own page raises what the list raised, with its list of bids; a
+	// county not its own does not find it.
+	for _, r := range got.Rows {
+		sec, err := store.Section(ctx, query.Filter{}, r.ProjectCode, r.LotCode)
+		if err != nil || !reflect.DeepEqual(sec.Risk, r.Risk) || len(sec.List) != r.Bids || sec.Bids != r.Bids || sec.Name != r.Name {
+			t.Errorf("section %s %s: %+v, %v; its row in the list %+v", r.ProjectCode, r.LotCode, sec, err, r)
+		}
+		other := map[bool]string{true: "530502", false: "530581"}[r.PlaceCode == "530581"]
+		if _, err := store.For(division.MustRegion(other)).Section(ctx, query.Filter{}, r.ProjectCode, r.LotCode); tradestat.KindOf(err) != tradestat.NotFound {
+			t.Errorf("section %s %s of %s, asked as %s: %v, want not found", r.ProjectCode, r.LotCode, r.PlaceCode, other, err)
+		}
 	}
 	// A page past the flagged sections is empty, and the counts stay.
 	if p2, err := store.Flags(ctx, tradestattest.Year(t, 2021), 2, 5); err != nil || len(p2.Rows) != 2 || p2.Flagged != 7 {

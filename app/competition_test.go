@@ -1,0 +1,186 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"tradestat"
+	"tradestat/demo"
+	"tradestat/division"
+)
+
+// demoSection is a section of the demo's 2021 with a bid list that marks its winner, with its
+// bids as the demo wrote them.
+func demoSection(t *testing.T) (tradestat.Lot, []tradestat.Bid) {
+	t.Helper()
+	years, err := demo.Dataset(division.MustRegion("530500"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range years {
+		lots := map[string]tradestat.Lot{}
+		for _, l := range y.Lots {
+			lots[l.ProjectCode+"|"+l.LotCode] = l
+		}
+		by := map[string][]tradestat.Bid{}
+		var order []string
+		for _, b := range y.Bids {
+			k := b.ProjectCode + "|" + b.LotCode
+			if by[k] == nil {
+				order = append(order, k)
+			}
+			by[k] = append(by[k], b)
+		}
+		for _, k := range order {
+			l, ok := lots[k]
+			if !ok || l.DealDate.Year != 2021 || len(by[k]) < 3 || l.Cancelled {
+				continue
+			}
+			for _, b := range by[k] {
+				if b.Winner == tradestat.AwardWon && b.BidderCode != "" {
+					return l, by[k]
+				}
+			}
+		}
+	}
+	t.Fatal("the demo has no 2021 section with three bids and a winner")
+	return tradestat.Lot{}, nil
+}
+
+// TestSectionAndBidderPages: a section's page and answer list its current bids as loaded and
+// the flags its row in the flags' list raises; a bidder's page says what its answer says; the
+// competition page names the largest winner; a section not there is a 404, one not named a 400.
+func TestSectionAndBidderPages(t *testing.T) {
+	t.Parallel()
+	svc := startDemo(t)
+	lot, bids := demoSection(t)
+	q := "project=" + url.QueryEscape(lot.ProjectCode) + "&lot=" + url.QueryEscape(lot.LotCode)
+	var sec struct {
+		Name   string `json:"name"`
+		Amount string `json:"amount_yuan"`
+		Raised []struct {
+			Code string `json:"code"`
+		} `json:"raised"`
+		Bids []struct {
+			Code  string `json:"credit_code"`
+			Name  string `json:"name"`
+			Price string `json:"price_yuan"`
+			Won   *bool  `json:"won"`
+		} `json:"bids"`
+	}
+	getJSON(t, svc.URL+"/api/v1/section?"+q, &sec)
+	if sec.Name != lot.Name || sec.Amount != lot.Amount.Yuan() || len(sec.Bids) != len(bids) {
+		t.Fatalf("section %s: %+v; want %s, %s yuan, %d bids", q, sec, lot.Name, lot.Amount.Yuan(), len(bids))
+	}
+	want := map[string]tradestat.Bid{}
+	for _, b := range bids {
+		want[b.BidderName] = b
+	}
+	winner := ""
+	for _, b := range sec.Bids {
+		w, ok := want[b.Name]
+		price := ""
+		if w.Price > 0 {
+			price = w.Price.Yuan()
+		}
+		if !ok || b.Code != w.BidderCode || b.Price != price || (b.Won != nil && *b.Won) != (w.Winner == tradestat.AwardWon) {
+			t.Errorf("bid %+v; the demo's %+v", b, w)
+		}
+		if b.Won != nil && *b.Won {
+			winner = b.Code
+		}
+	}
+	page := string(mustGet(t, svc.URL+"/section?"+q))
+	for _, b := range bids {
+		if !strings.Contains(page, b.BidderName) || b.BidderCode != "" && !strings.Contains(page, `href="/bidders/`+b.BidderCode) {
+			t.Errorf("the section's page does not name %s or link its page", b.BidderName)
+		}
+	}
+
+	// The flags' list, as long as it runs, raises on the section what its page raises.
+	var flags struct {
+		Rows []struct {
+			Project string `json:"project_code"`
+			Lot     string `json:"lot_code"`
+			Raised  []struct {
+				Code string `json:"code"`
+			} `json:"raised"`
+		} `json:"rows"`
+	}
+	listed := false
+	for page := 1; page == 1 || len(flags.Rows) == 500; page++ {
+		flags.Rows = nil
+		getJSON(t, svc.URL+"/api/v1/flags?year=2021&size=500&page="+itoa(int64(page)), &flags)
+		for _, r := range flags.Rows {
+			if r.Project == lot.ProjectCode && r.Lot == lot.LotCode {
+				listed = true
+				if len(r.Raised) != len(sec.Raised) {
+					t.Errorf("section %s: %d flags in the list, %d on its page", q, len(r.Raised), len(sec.Raised))
+				}
+			}
+		}
+	}
+	if !listed && len(sec.Raised) > 0 {
+		t.Errorf("section %s raises %d flags on its page and is not in the list", q, len(sec.Raised))
+	}
+
+	// The winner's page says what its answer says.
+	var bidder struct {
+		Name    string `json:"name"`
+		Bids    int64  `json:"bids"`
+		Wins    int64  `json:"wins"`
+		WonYuan string `json:"won_yuan"`
+		WonWan  string `json:"won_wan"`
+	}
+	getJSON(t, svc.URL+"/api/v1/bidders/"+winner+"?year=2021", &bidder)
+	flat := strings.Join(strings.Fields(tags.ReplaceAllString(string(mustGet(t, svc.URL+"/bidders/"+winner+"?year=2021")), "")), "")
+	for _, w := range []string{bidder.Name, bidder.WonWan + "万元", "中标次数" + itoa(bidder.Wins) + "次", lot.Name} {
+		if bidder.Wins == 0 || !strings.Contains(flat, w) {
+			t.Errorf("the winner's page lacks %q (answer %+v)", w, bidder)
+		}
+	}
+
+	// The competition page names and links the largest winner.
+	var winners struct {
+		Top []struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"top"`
+	}
+	getJSON(t, svc.URL+"/api/v1/winners?year=2021", &winners)
+	if comp := string(mustGet(t, svc.URL+"/competition?year=2021")); len(winners.Top) == 0 ||
+		!strings.Contains(comp, `href="/bidders/`+winners.Top[0].Code) || !strings.Contains(comp, winners.Top[0].Name) {
+		t.Errorf("the competition page does not list the largest winner %+v", winners.Top)
+	}
+
+	for _, c := range []struct {
+		path string
+		code int
+		says string
+	}{
+		{"/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=NO-SUCH-LOT", http.StatusNotFound, "NO-SUCH-LOT"},
+		{"/api/v1/section?project=" + url.QueryEscape(lot.ProjectCode), http.StatusBadRequest, "lot"},
+		{"/section?lot=1&project=" + strings.Repeat("x", 201), http.StatusBadRequest, "project"},
+		{"/bidders/91350100M000100Y44", http.StatusBadRequest, "统一社会信用代码"},
+	} {
+		code, body := get(t, svc.URL+c.path)
+		if code != c.code || !strings.Contains(string(body), c.says) {
+			t.Errorf("%s: %d %.200s; want %d naming %s", c.path, code, body, c.code, c.says)
+		}
+	}
+}
+
+// tags are an HTML page's tags, taken out to read its text.
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+func mustGet(t *testing.T, u string) []byte {
+	t.Helper()
+	code, body := get(t, u)
+	if code != http.StatusOK {
+		t.Fatalf("%s: %d %.300s", u, code, body)
+	}
+	return body
+}
