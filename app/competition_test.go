@@ -1,11 +1,15 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"tradestat"
 	"tradestat/demo"
@@ -134,8 +138,19 @@ func TestSectionAndBidderPages(t *testing.T) {
 		Wins    int64  `json:"wins"`
 		WonYuan string `json:"won_yuan"`
 		WonWan  string `json:"won_wan"`
+		Recent  []struct {
+			Project string `json:"project_code"`
+			Won     *bool  `json:"won"`
+		} `json:"sections"`
 	}
 	getJSON(t, svc.URL+"/api/v1/bidders/"+winner+"?year=2021", &bidder)
+	found := false
+	for _, r := range bidder.Recent {
+		found = found || r.Project == lot.ProjectCode && r.Won != nil && *r.Won
+	}
+	if !found {
+		t.Errorf("the winner's latest sections do not hold the section it won, %s: %+v", lot.ProjectCode, bidder.Recent)
+	}
 	flat := strings.Join(strings.Fields(tags.ReplaceAllString(string(mustGet(t, svc.URL+"/bidders/"+winner+"?year=2021")), "")), "")
 	for _, w := range []string{bidder.Name, bidder.WonWan + "万元", "中标次数" + itoa(bidder.Wins) + "次", lot.Name} {
 		if bidder.Wins == 0 || !strings.Contains(flat, w) {
@@ -152,8 +167,9 @@ func TestSectionAndBidderPages(t *testing.T) {
 	}
 	getJSON(t, svc.URL+"/api/v1/winners?year=2021", &winners)
 	if comp := string(mustGet(t, svc.URL+"/competition?year=2021")); len(winners.Top) == 0 ||
-		!strings.Contains(comp, `href="/bidders/`+winners.Top[0].Code) || !strings.Contains(comp, winners.Top[0].Name) {
-		t.Errorf("the competition page does not list the largest winner %+v", winners.Top)
+		!strings.Contains(comp, `href="/bidders/`+winners.Top[0].Code) || !strings.Contains(comp, winners.Top[0].Name) ||
+		!strings.Contains(comp, `href="/export/competition?format=csv&amp;year=2021"`) {
+		t.Errorf("the competition page does not list the largest winner %+v, or link its export", winners.Top)
 	}
 
 	for _, c := range []struct {
@@ -183,4 +199,108 @@ func mustGet(t *testing.T, u string) []byte {
 		t.Fatalf("%s: %d %.300s", u, code, body)
 	}
 	return body
+}
+
+// TestCompetitionExport: the workbook holds, sheet by sheet, what the answers say: the
+// competition totals by area, the flags' counts and the most flagged sections, the largest
+// winners; its CSV holds the same rows.
+func TestCompetitionExport(t *testing.T) {
+	t.Parallel()
+	svc := startDemo(t)
+	var comp struct {
+		Total struct {
+			Sections int64 `json:"sections"`
+			Failed   int64 `json:"failed"`
+		} `json:"total"`
+	}
+	getJSON(t, svc.URL+"/api/v1/competition?year=2021", &comp)
+	var flags struct {
+		Flagged int64 `json:"flagged"`
+		Flags   []struct {
+			Name       string `json:"name"`
+			Applicable int64  `json:"applicable"`
+			Raised     int64  `json:"raised"`
+		} `json:"flags"`
+		Rows []struct {
+			Project string `json:"project_code"`
+			Score   string `json:"score_percent"`
+		} `json:"rows"`
+	}
+	getJSON(t, svc.URL+"/api/v1/flags?year=2021&size=500", &flags)
+	var winners struct {
+		Top []struct {
+			Code    string `json:"code"`
+			WonYuan string `json:"won_yuan"`
+		} `json:"top"`
+	}
+	getJSON(t, svc.URL+"/api/v1/winners?year=2021", &winners)
+
+	x, err := excelize.OpenReader(bytes.NewReader(mustGet(t, svc.URL+"/export/competition?year=2021")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if sheets := strings.Join(x.GetSheetList(), ","); sheets != "按地区,按交易类型,按月份,风险提示,风险标段,中标人" {
+		t.Fatalf("sheets %s", sheets)
+	}
+	rows := func(sheet string) [][]string {
+		r, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, sheet := range []string{"按地区", "按交易类型", "按月份"} {
+		r := rows(sheet)
+		var total []string
+		for _, row := range r {
+			if len(row) > 0 && row[0] == "合计" {
+				total = row
+			}
+		}
+		if len(total) < 3 || total[1] != itoa(comp.Total.Sections) || total[2] != itoa(comp.Total.Failed) {
+			t.Errorf("%s: total %v; the answer says %d sections, %d failed", sheet, total, comp.Total.Sections, comp.Total.Failed)
+		}
+		if typ, _ := x.GetCellType(sheet, "B3"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("%s B3 is %v, not a number", sheet, typ)
+		}
+	}
+	counts := rows("风险提示")
+	for i, f := range flags.Flags {
+		if row := counts[2+i]; row[0] != f.Name || row[1] != itoa(f.Applicable) || row[2] != itoa(f.Raised) {
+			t.Errorf("flag %s: %v; the answer says %+v", f.Name, row, f)
+		}
+	}
+	list := rows("风险标段")
+	if len(flags.Rows) == 0 || len(list) < 2+len(flags.Rows) {
+		t.Fatalf("%d flagged rows in the workbook, %d in the answer", len(list)-2, len(flags.Rows))
+	}
+	for i, f := range flags.Rows {
+		if row := list[2+i]; row[0] != f.Project || row[7] != strings.TrimRight(strings.TrimRight(f.Score, "0"), ".") {
+			t.Errorf("flagged row %d: %v; the answer says %+v", i, row, f)
+		}
+	}
+	won := rows("中标人")
+	for i, w := range winners.Top {
+		if row := won[2+i]; row[1] != w.Code {
+			t.Errorf("winner %d: %v; the answer says %+v", i, row, w)
+		}
+	}
+
+	body := mustGet(t, svc.URL+"/export/competition?year=2021&format=csv")
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF"))))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, rec := range recs {
+		if len(rec) > 2 && rec[0] == "合计" && rec[1] == itoa(comp.Total.Sections) {
+			seen++
+		}
+	}
+	if seen != 3 {
+		t.Errorf("the CSV has %d totals of %d sections, want 3", seen, comp.Total.Sections)
+	}
 }

@@ -84,6 +84,7 @@ func TestEnglishPages(t *testing.T) {
 		"/export/indicators?year=2021&area=530581&by=place",
 		"/export/lots?year=2021", "/export/lots?year=2021&format=csv", "/export/lots?year=2021&basis=none",
 		"/export/evaluation?year=2021",
+		"/export/competition?year=2021", "/export/competition?year=2021&format=csv",
 	} {
 		resp, err := http.Get(svc.URL + path + "&lang=en")
 		if err != nil {

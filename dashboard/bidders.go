@@ -3,6 +3,7 @@ package dashboard
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
 	"tradestat/money"
 )
 
@@ -37,15 +38,45 @@ func (s *Server) bidderAPI(c *fiber.Ctx, r viewRequest) error {
 		WonYuan string            `json:"won_yuan"`
 		WonWan  string            `json:"won_wan"`
 		Places  []bidderPlaceJSON `json:"places"`
+		Recent  []bidderBidJSON   `json:"sections"`
 	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Code: b.Code, Name: b.Name, Bids: b.Bids, Wins: b.Wins,
-		WonYuan: b.Won.Yuan(), WonWan: b.Won.Wan(), Places: []bidderPlaceJSON{}}
+		WonYuan: b.Won.Yuan(), WonWan: b.Won.Wan(), Places: []bidderPlaceJSON{}, Recent: []bidderBidJSON{}}
 	if rate, ok := b.WinRate(); ok {
 		out.WinRate = &rate
 	}
 	for _, p := range b.Places {
 		out.Places = append(out.Places, bidderPlaceJSON{p.PlaceCode, p.PlaceName, p.Bids, p.Wins, p.Won.Yuan(), p.Won.Wan()})
 	}
+	for _, sec := range b.Recent {
+		bj := bidderBidJSON{ProjectCode: sec.ProjectCode, LotCode: sec.LotCode, Name: sec.Name, Place: sec.PlaceCode,
+			Date: sec.Day.String(), Failed: sec.Cancelled}
+		if sec.Price > 0 {
+			bj.Price = sec.Price.Yuan()
+		}
+		if sec.Validity != tradestat.ValidityUnknown {
+			valid := sec.Validity == tradestat.BidValid
+			bj.Valid = &valid
+		}
+		if sec.Winner != tradestat.AwardUnknown {
+			won := sec.Winner == tradestat.AwardWon
+			bj.Won = &won
+		}
+		out.Recent = append(out.Recent, bj)
+	}
 	return c.JSON(out)
+}
+
+// bidderBidJSON is one of a bidder's latest sections, with its bid.
+type bidderBidJSON struct {
+	ProjectCode string `json:"project_code"`
+	LotCode     string `json:"lot_code"`
+	Name        string `json:"name"`
+	Place       string `json:"place_code"`
+	Date        string `json:"date"`
+	Failed      bool   `json:"failed"`
+	Price       string `json:"price_yuan"`
+	Valid       *bool  `json:"valid"`
+	Won         *bool  `json:"won"`
 }
 
 type winnerJSON struct {

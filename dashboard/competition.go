@@ -45,6 +45,7 @@ type competitionPage struct {
 	Sentence  string
 	Tables    []competitionTable
 	Winners   winnersView
+	Exports   []choice
 	Freshness freshness
 }
 
@@ -137,6 +138,7 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		View:     v,
 		Figures:  competitionFigures(total),
 		Sentence: report.CompetitionSentence(v.Filter, total),
+		Exports:  competitionExports(v),
 	}
 	for _, d := range []query.Dimension{query.ByArea, query.ByType, query.ByMonth} {
 		rows, sum, err := st.CompetitionBreakdown(ctx, v.Filter, d)
@@ -162,6 +164,11 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 	}
 	page.Form, page.Freshness = newFilterForm("/competition", v, lo, hi, nil), fr
 	return s.render(c, "competition.html", page)
+}
+
+// competitionExports are the competition export's links of a view.
+func competitionExports(v view) []choice {
+	return []choice{{v.url("/export/competition"), "竞争与风险 Excel"}, {v.url("/export/competition", "format", "csv"), "竞争与风险 CSV"}}
 }
 
 // competitionJSON is the competition figures as the API gives them: counts as numbers, rates

@@ -198,6 +198,7 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	s.route(fiber.MethodGet, "/export/indicators", analysts, s.audited(s.withView(s.exportIndicators)))
 	s.route(fiber.MethodGet, "/export/lots", analysts, s.perAccount, s.audited(s.withView(s.exportLots)))
 	s.route(fiber.MethodGet, "/export/evaluation", analysts, s.audited(s.withView(s.exportEvaluation)))
+	s.route(fiber.MethodGet, "/export/competition", analysts, s.audited(s.withView(s.exportCompetition)))
 	s.route(fiber.MethodGet, "/admin/ingest", admins, s.withAdminPage(s.ingestStatus))
 	s.route(fiber.MethodGet, "/admin/ingest/rejects", admins, s.rejectReport)
 	s.route(fiber.MethodGet, "/admin/audit", admins, s.withAdminPage(s.auditLog))

@@ -55,6 +55,7 @@ func routeParams() map[string][]string {
 		"/export/indicators":    with(view, "format", "by"),
 		"/export/lots":          with(with(view, "format"), lots...),
 		"/export/evaluation":    with(view, "as"),
+		"/export/competition":   with(view, "format"),
 		"/api/v1/report":        with(api, "style", "as"),
 		"/api/v1/summary":       with(api, "as"),
 		"/api/v1/breakdown":     with(api, "by", "as"),

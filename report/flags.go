@@ -40,7 +40,7 @@ func FlagReason(l msg.Lang, r tradestat.Raised) string {
 	case tradestat.FlagAtCeiling:
 		return l.T("awarded at %s%% of the ceiling price (%d%% or more is at the cap)", BP(r.Value), r.Bound/100)
 	case tradestat.FlagShortSubmission:
-		return l.T("%d days from the notice to the bid deadline, under the legal minimum of %d days (招标投标法 第二十四条)", r.Value, r.Bound)
+		return l.T("%d days from the notice to the bid deadline, under the legal minimum of %d days (Tendering and Bidding Law, article 24)", r.Value, r.Bound)
 	}
 	return string(r.Code)
 }
