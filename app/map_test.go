@@ -146,6 +146,8 @@ func TestWallDisplay(t *testing.T) {
 		{1366, 768, "", "stage"},
 		{5760, 1080, "", "stage strip"},
 		{1920, 1080, "&w=5760&h=1080", "stage strip"},
+		{1920, 1080, "&cards=competition", "stage"},
+		{5760, 1080, "&cards=competition", "stage strip"},
 	} {
 		t.Run(fmt.Sprintf("%dx%d%s", vp.width, vp.height, vp.query), func(t *testing.T) {
 			ctx, pl := browser(t)
@@ -193,7 +195,19 @@ func TestWallDisplay(t *testing.T) {
 			if layout != vp.layout {
 				t.Errorf("layout %q, want %q", layout, vp.layout)
 			}
-			if vp.query == "" {
+			if vp.query == "&cards=competition" {
+				var comp string
+				if err := chromedp.Run(ctx, chromedp.Text(".centre .comp", &comp, chromedp.ByQuery)); err != nil {
+					t.Fatal(err)
+				}
+				comp = strings.Join(strings.Fields(comp), "")
+				for _, want := range []string{"开标标段1743个", "流标率5.28%", "远程异地评标289个依据1285个标段", "平均投标人数2.64家"} {
+					if !strings.Contains(comp, want) {
+						t.Errorf("the competition cards lack %s: %s", want, comp)
+					}
+				}
+			}
+			if !strings.Contains(vp.query, "w=") {
 				for _, o := range outside {
 					t.Errorf("not on the display: %s", o)
 				}

@@ -95,6 +95,8 @@ func (l lang) Unit(zhUnit string) string {
 		return ""
 	case "万元":
 		return " ×10k yuan"
+	case "家":
+		return " bidders"
 	}
 	return zhUnit
 }

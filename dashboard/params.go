@@ -39,7 +39,7 @@ func routeParams() map[string][]string {
 		"/healthz": nil, "/readyz": nil, "/metrics": nil, "/logout": nil, "/geo/:code.js": nil,
 		"/login":                {"next"},
 		"/":                     with(view, "psort"),
-		"/screen":               with(view, "w", "h"),
+		"/screen":               with(view, "w", "h", "cards"),
 		"/report":               with(view, "style", "as"),
 		"/seals/changes":        view,
 		"/competition":          view,

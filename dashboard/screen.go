@@ -26,19 +26,20 @@ const screenDeals = 20
 // the figure cards with their year-on-year change, the ranking of the subdivisions, this month
 // and this year so far, and the latest deals rolling by.
 type screenPage struct {
-	View      view
-	KPIs      []kpi
-	Map       *mapPanel // nil: the area has no subdivisions (a county): Centre is shown instead
-	Centre    chart     // the month chart, in the map's place when there is no map
-	Patches   template.JS
-	Ranking   []ranked
-	Periods   []periodFigure
-	Deals     []dealRow
-	Freshness freshness
-	Refresh   int
-	Width     int // a forced display size (?w=&h=), 0 for the browser window's
-	Height    int
-	Echarts   string
+	View        view
+	KPIs        []kpi
+	Competition []kpi     // the competition cards, under the map, when the wall link asks for them
+	Map         *mapPanel // nil: the area has no subdivisions (a county): Centre is shown instead
+	Centre      chart     // the month chart, in the map's place when there is no map
+	Patches     template.JS
+	Ranking     []ranked
+	Periods     []periodFigure
+	Deals       []dealRow
+	Freshness   freshness
+	Refresh     int
+	Width       int // a forced display size (?w=&h=), 0 for the browser window's
+	Height      int
+	Echarts     string
 }
 
 // periodFigure is this month's or this year's figures so far, up to the latest deal.
@@ -61,6 +62,10 @@ func (s *Server) screen(c *fiber.Ctx, r viewRequest) error {
 	if err != nil {
 		return err
 	}
+	competition, err := screenCards(c)
+	if err != nil {
+		return err
+	}
 	sum, prev, rows, err := s.viewFigures(ctx, st, v.Filter, query.ByMonth, query.ByArea)
 	if err != nil {
 		return err
@@ -77,6 +82,13 @@ func (s *Server) screen(c *fiber.Ctx, r viewRequest) error {
 	page := screenPage{
 		View: v, KPIs: kpis(l, sum, prev), Periods: periods, Deals: deals, Freshness: fr,
 		Refresh: screenRefresh, Width: w, Height: h, Echarts: "/" + echartsAsset,
+	}
+	if competition {
+		comp, err := st.Competition(ctx, v.Filter)
+		if err != nil {
+			return err
+		}
+		page.Competition = competitionKPIs(l, comp)
 	}
 	if page.Map, err = s.areaMap(lk, v, "/screen", rows[query.ByArea], "100%"); err != nil {
 		return err
@@ -113,6 +125,43 @@ func (s *Server) screen(c *fiber.Ctx, r viewRequest) error {
 	}
 	page.Patches = template.JS(b)
 	return s.render(c, "screen.html", page)
+}
+
+// screenCards reads ?cards=: competition adds the competition cards (sections opened, failure
+// rate, remote evaluations, mean bidders) under the map, for a deployment whose wall shows
+// them; its wall link says so.
+func screenCards(c *fiber.Ctx) (competition bool, err error) {
+	switch v := c.Query("cards"); v {
+	case "":
+		return false, nil
+	case "competition":
+		return true, nil
+	default:
+		return false, tradestat.Fail(tradestat.Invalid, "cards=%q: the wall shows the deal figures, and with cards=competition the competition figures too", truncate(v, 20))
+	}
+}
+
+// competitionKPIs are the wall's competition cards: each without a basis reads —, and one whose
+// basis is not every section says how many it counts.
+func competitionKPIs(l lang, c query.Competition) []kpi {
+	card := func(label, value string, ok bool, unit string, basis int64) kpi {
+		if !ok {
+			return kpi{Label: l.T(label), Value: "—"}
+		}
+		k := kpi{Label: l.T(label), Value: value, Unit: unit}
+		if basis < c.Sections {
+			k.Note = l.msg().T("based on %d sections", basis)
+		}
+		return k
+	}
+	rate, rok := c.FailureRate()
+	mean, mok := c.MeanBidders()
+	return []kpi{
+		card("开标标段", strconv.FormatInt(c.Sections, 10), true, l.Unit("个"), c.Sections),
+		card("流标率", rate, rok, "%", c.Sections),
+		card("远程异地评标", strconv.FormatInt(c.Remote, 10), c.RemoteKnown > 0, l.Unit("个"), c.RemoteKnown),
+		card("平均投标人数", mean, mok, l.Unit("家"), c.BiddersKnown()),
+	}
 }
 
 // forcedSize reads ?w=&h=, a display size to lay the page out for (for trying a wall's

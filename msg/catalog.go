@@ -191,6 +191,8 @@ func entries() []entry {
 		{"%s public resource trading: %s (%s, %s)", "%s公共资源交易%s（%s，%s）"},
 		{"benefit indicators", "效益指标"},
 		{"competition and risk", "竞争与风险"},
+		{"based on %d sections", "依据%d个标段"},
+		{"cards=%q: the wall shows the deal figures, and with cards=competition the competition figures too", "cards=「%s」：大屏显示交易数字，cards=competition时同时显示竞争数字"},
 		{"%d awarded sections, %d with a bid list, %d with a flag raised", "已成交标段%d个，有投标记录%d个，有风险提示%d个"},
 		{"the %d most flagged of %d flagged sections", "列出风险提示最多的%d个标段（共%d个）"},
 		{"based on %d sections whose bid lists mark one winner: %d winners, %d of them won more than once; the five largest won %s%% of the amount, the ten largest %s%%", "依据投标记录标明一家中标人的%d个标段：中标人%d家，其中多次中标%d家；前五名占中标金额%s%%，前十名占%s%%"},
