@@ -204,8 +204,23 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := store.Flags(ctx, f, 1, 50); err != nil {
+		flags, err := store.Flags(ctx, f, 1, 50)
+		if err != nil {
 			t.Fatal(err)
+		}
+		con, err := store.Concentration(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(con.Top) > 0 {
+			if _, err := store.Bidder(ctx, f, con.Top[0].Code); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(flags.Rows) > 0 {
+			if _, err := store.Section(ctx, f, flags.Rows[0].ProjectCode, flags.Rows[0].LotCode); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, q := range []query.LotQuery{
 			{Sort: query.SortDate, Page: 1, Size: 50},
