@@ -43,6 +43,8 @@ type Loader struct {
 	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
 	// load there, as a kill at that moment would.
 	afterMove func() error
+	// betweenMoves, when set, runs after a load's bids moved and before its lots do.
+	betweenMoves func() error
 }
 
 // NewLoader returns a Loader writing through conn the lots of files whose trading places lie

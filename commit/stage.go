@@ -26,6 +26,10 @@ type stage struct {
 	batch  uint64
 	loader *Loader
 	bids   bidStage
+	// pending is set while the load's bids are current and its lots not yet: past that
+	// point the load is completed, never undone, so its lots' stage must outlive a writer
+	// that stops (a SIGTERM runs drop) for the next writer to move them (complete).
+	pending bool
 }
 
 const stagePrefix = "deals_stage_"
@@ -60,7 +64,10 @@ func (st *stage) drop(ctx context.Context) {
 	if !st.staged {
 		return
 	}
-	tables := []string{st.table}
+	var tables []string
+	if !st.pending {
+		tables = append(tables, st.table)
+	}
 	if st.bids.created {
 		tables = append(tables, st.bidTable(), st.bidListTable(), st.bidTable()+"_kept")
 	}
@@ -148,11 +155,18 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	if err := l.moveBids(ctx, st); err != nil {
 		return err
 	}
+	st.pending = lots && st.bids.created
+	if l.betweenMoves != nil {
+		if err := l.betweenMoves(); err != nil {
+			return err
+		}
+	}
 	if lots {
 		if err := l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+st.table); err != nil {
 			return fmt.Errorf("move the load's lots into deals: %w", err)
 		}
 	}
+	st.pending = false
 	if l.afterMove != nil {
 		if err := l.afterMove(); err != nil {
 			return err
@@ -301,11 +315,29 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 		return fmt.Errorf("recover load %s: %w", id, err)
 	}
 	if moved == 0 && movedBids > 0 {
-		// Stopped between the moves: its lots, if it had any, are still in its stage.
-		if err := l.moveStaged(ctx, batch); err != nil {
+		// Stopped between the moves: its lots, if it had any, are still in its stage. A stage
+		// that is gone (removed by hand, or by a version that dropped it on the way out) leaves
+		// a load whose lots cannot be had: its bids are taken out again, and it is abandoned
+		// whole, rather than recorded with lots that are not there.
+		staged, err := l.moveStaged(ctx, batch)
+		if err != nil {
 			return fmt.Errorf("recover load %s: %w", id, err)
 		}
-		moved = 1
+		var lots int64
+		if err := l.conn.QueryRow(ctx, `SELECT toInt64(loaded) - toInt64(bids) FROM ingest_pending
+			WHERE batch_id = ? AND state = 'pending' LIMIT 1`, id).Scan(&lots); err != nil {
+			return fmt.Errorf("recover load %s: %w", id, err)
+		}
+		if staged || lots <= 0 {
+			moved = 1
+		} else {
+			if err := l.conn.Exec(ctx, "ALTER TABLE bids DELETE WHERE batch_id = ?", batch); err != nil {
+				return fmt.Errorf("recover load %s: %w", id, err)
+			}
+			if err := l.awaitMutations(ctx, "bids"); err != nil {
+				return fmt.Errorf("recover load %s: %w", id, err)
+			}
+		}
 	}
 	if moved == 0 {
 		// Its lots never moved: whatever versions it kept of the lots it would have replaced
@@ -355,17 +387,18 @@ func (l *Loader) complete(ctx context.Context, id string) error {
 	return nil
 }
 
-// moveStaged moves into deals the lots a stopped load left in its stage, if any.
-func (l *Loader) moveStaged(ctx context.Context, batch uint64) error {
+// moveStaged moves into deals the lots a stopped load left in its stage, saying whether it
+// found any.
+func (l *Loader) moveStaged(ctx context.Context, batch uint64) (bool, error) {
 	table := fmt.Sprintf("%s%016x", stagePrefix, batch)
 	var n uint64
 	if err := l.conn.QueryRow(ctx, "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = ?", table).Scan(&n); err != nil || n == 0 {
-		return err
+		return false, err
 	}
 	if err := l.conn.QueryRow(ctx, "SELECT count() FROM "+table).Scan(&n); err != nil || n == 0 {
-		return err
+		return false, err
 	}
-	return l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+table)
+	return true, l.conn.Exec(ctx, "ALTER TABLE deals ATTACH PARTITION tuple() FROM "+table)
 }
 
 // dropOldStages drops staging tables whose load has its record, or that nothing has written
