@@ -147,7 +147,6 @@ func TestWallDisplay(t *testing.T) {
 		{5760, 1080, "", "stage strip"},
 		{1920, 1080, "&w=5760&h=1080", "stage strip"},
 		{1920, 1080, "&cards=competition", "stage"},
-		{5760, 1080, "&cards=competition", "stage strip"},
 	} {
 		t.Run(fmt.Sprintf("%dx%d%s", vp.width, vp.height, vp.query), func(t *testing.T) {
 			ctx, pl := browser(t)
