@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
+	"tradestat/msg"
 	"tradestat/query"
 	"tradestat/report"
 )
@@ -101,6 +102,22 @@ func (s *Server) flags(c *fiber.Ctx, r viewRequest) error {
 	return s.render(c, "flags.html", out)
 }
 
+// raisedJSON is a raised flag as the answers give it: its code, its name and what it found.
+type raisedJSON struct {
+	Code   tradestat.FlagCode `json:"code"`
+	Name   string             `json:"name"`
+	Reason string             `json:"reason"`
+}
+
+// raisedOf is the raised flags of a section in l.
+func raisedOf(l msg.Lang, raised []tradestat.Raised) []raisedJSON {
+	out := []raisedJSON{}
+	for _, r := range raised {
+		out = append(out, raisedJSON{r.Code, report.FlagName(l, r.Code), report.FlagReason(l, r)})
+	}
+	return out
+}
+
 // flagsAPI serves GET /api/v1/flags: the filter's flag counts and a page of its flagged
 // sections, each raised flag with its sentence in the request's language.
 func (s *Server) flagsAPI(c *fiber.Ctx, r viewRequest) error {
@@ -117,11 +134,6 @@ func (s *Server) flagsAPI(c *fiber.Ctx, r viewRequest) error {
 	res, err := st.Flags(ctx, f, page, size)
 	if err != nil {
 		return err
-	}
-	type raisedJSON struct {
-		Code   tradestat.FlagCode `json:"code"`
-		Name   string             `json:"name"`
-		Reason string             `json:"reason"`
 	}
 	type rowJSON struct {
 		ProjectCode string               `json:"project_code"`
@@ -161,10 +173,7 @@ func (s *Server) flagsAPI(c *fiber.Ctx, r viewRequest) error {
 	for _, row := range res.Rows {
 		score, _ := row.ScoreBP()
 		rj := rowJSON{row.ProjectCode, row.LotCode, row.Name, string(row.Type), row.PlaceCode, row.PlaceName, row.Day.String(),
-			row.Amount.Yuan(), row.Bids, report.BP(score), row.Applicable, []raisedJSON{}}
-		for _, raised := range row.Raised {
-			rj.Raised = append(rj.Raised, raisedJSON{raised.Code, report.FlagName(l, raised.Code), report.FlagReason(l, raised)})
-		}
+			row.Amount.Yuan(), row.Bids, report.BP(score), row.Applicable, raisedOf(l, row.Raised)}
 		out.Rows = append(out.Rows, rj)
 	}
 	return c.JSON(out)

@@ -119,11 +119,6 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Reason string `json:"reject_reason,omitempty"`
 		Won    *bool  `json:"won"`
 	}
-	type raisedJSON struct {
-		Code   tradestat.FlagCode `json:"code"`
-		Name   string             `json:"name"`
-		Reason string             `json:"reason"`
-	}
 	out := struct {
 		ProjectCode string               `json:"project_code"`
 		LotCode     string               `json:"lot_code"`
@@ -142,7 +137,7 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Bids        []bidJSON            `json:"bids"`
 	}{ProjectCode: sec.ProjectCode, LotCode: sec.LotCode, Name: sec.Name, Type: string(sec.Type), Place: sec.PlaceCode,
 		PlaceName: sec.PlaceName, Date: sec.Day.String(), Failed: sec.Cancelled, FailReason: sec.FailReason, Amount: sec.Amount.Yuan(),
-		Applicable: append([]tradestat.FlagCode{}, sec.Applicable...), Raised: []raisedJSON{}, Bids: []bidJSON{}}
+		Applicable: append([]tradestat.FlagCode{}, sec.Applicable...), Raised: raisedOf(l, sec.Raised), Bids: []bidJSON{}}
 	if sec.Ceiling > 0 {
 		y := sec.Ceiling.Yuan()
 		out.Ceiling = &y
@@ -150,9 +145,6 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 	if score, ok := sec.ScoreBP(); ok {
 		bp := report.BP(score)
 		out.Score = &bp
-	}
-	for _, raised := range sec.Raised {
-		out.Raised = append(out.Raised, raisedJSON{raised.Code, report.FlagName(l, raised.Code), report.FlagReason(l, raised)})
 	}
 	said := func(known, yes bool) *bool {
 		if !known {
