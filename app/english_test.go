@@ -32,28 +32,10 @@ import (
 func TestEnglishPages(t *testing.T) {
 	t.Parallel()
 	svc := startDemo(t)
-	region := division.MustRegion("530500")
-	var names []string // data: division and lot names, longest first so that none hides a longer one
-	for _, d := range append(region.Root().Descendants(), region.Root()) {
-		names = append(names, d.Name)
-	}
-	years, err := demo.Dataset(region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, y := range years {
-		for _, l := range y.Lots {
-			names = append(names, l.Name, l.Procedure.Method, l.Procedure.FailReason)
-		}
-		for _, b := range y.Bids {
-			names = append(names, b.BidderName, b.RejectReason)
-		}
-	}
-	names = slices.Compact(slices.Sorted(slices.Values(names))) // bidders recur in every list
+	names := demoNames(t)
 	lot, bids := demoSection(t)
 	section := "/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=" + url.QueryEscape(lot.LotCode)
 	bidder := "/bidders/" + bids[0].BidderCode + "?year=2021"
-	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
 	for _, path := range []string{
 		"/", "/?year=2021", "/?year=2021&area=530581", "/?year=2021&place=530500", "/?from=2020-01-01&to=2020-08-31&level=县区级",
 		"/lots?year=2021", "/lots?year=2021&status=cancelled", "/lots?year=2021&basis=none",
@@ -152,6 +134,32 @@ func exportCells(t *testing.T, body []byte, isCSV bool) []string {
 	return out
 }
 
+// demoNames are the demo's data (division, lot and bidder names, methods and reasons) and
+// extra, longest first so that none hides a longer one.
+func demoNames(t *testing.T, extra ...string) []string {
+	t.Helper()
+	region := division.MustRegion("530500")
+	names := extra
+	for _, d := range append(region.Root().Descendants(), region.Root()) {
+		names = append(names, d.Name)
+	}
+	years, err := demo.Dataset(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, y := range years {
+		for _, l := range y.Lots {
+			names = append(names, l.Name, l.Procedure.Method, l.Procedure.FailReason)
+		}
+		for _, b := range y.Bids {
+			names = append(names, b.BidderName, b.RejectReason)
+		}
+	}
+	names = slices.Compact(slices.Sorted(slices.Values(names))) // bidders recur in every list
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	return names
+}
+
 // hasChinese reports Chinese in s once the data names are taken out.
 func hasChinese(s string, names []string) bool {
 	for _, name := range names {
@@ -212,11 +220,7 @@ func TestEnglishAccountPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names := []string{"道路A", "采购A", "采购B"}
-	for _, d := range append(division.MustRegion("530500").Root().Descendants(), division.MustRegion("530500").Root()) {
-		names = append(names, d.Name)
-	}
-	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	names := demoNames(t, "道路A", "采购A", "采购B")
 	walk := func(c *http.Client, path string) string {
 		t.Helper()
 		resp, err := c.Get(svc.URL + path)
@@ -262,6 +266,11 @@ func TestEnglishAccountPages(t *testing.T) {
 	}
 	for _, path := range []string{"/?year=2021&lang=en", "/report?year=2021&lang=en", "/report?year=2021&as=sealed&lang=en", "/seals/changes?year=2021&lang=en"} {
 		if page := walk(admin, path); !strings.Contains(page, "Sealed figures: projects ") || !strings.Contains(page, "Changed since the seal: projects +1, deal amount +0.09 (10k yuan)") {
+			t.Errorf("%s: the seal's mark is not said in English", path)
+		}
+	}
+	for _, path := range []string{"/competition?year=2021&lang=en", "/competition?year=2021&as=sealed&lang=en"} {
+		if page := walk(admin, path); !strings.Contains(page, "Sealed competition figures: sections opened ") {
 			t.Errorf("%s: the seal's mark is not said in English", path)
 		}
 	}

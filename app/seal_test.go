@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
@@ -251,6 +252,8 @@ func TestSeal(t *testing.T) {
 		t.Errorf("the changes since the seal: %d\n%.4000s", code, page)
 	}
 
+	checkSealedCompetition(t, get, conn)
+
 	out, code = cli("seal", "list")
 	id := summary.Seal.ID
 	if code != 0 || !strings.Contains(out, id) || !strings.Contains(out, "有效") {
@@ -338,6 +341,78 @@ func TestSeal(t *testing.T) {
 		t.Errorf("an analyst revokes a seal: %d, want 403", code)
 	}
 	waitFor(t, admin, svc.URL+"/admin/audit", "<td>seal</td><td>/seal</td>", "<td>revoke</td><td>/seal/revoke</td>")
+}
+
+// checkSealedCompetition: the seal of 2021 recorded its competition figures, and the section
+// loaded since counts in the current ones alone: the competition answer, page and export give
+// either, labelled; the flags, read from the bid lists as they are now, take no as=; a
+// seal made before competition figures were sealed says it recorded none.
+func checkSealedCompetition(t *testing.T, get func(string) (int, string), conn driver.Conn) {
+	t.Helper()
+	type answer struct {
+		As    string `json:"as"`
+		Total struct {
+			Sections int64 `json:"sections"`
+		} `json:"total"`
+		Sentence string `json:"sentence"`
+		Seal     struct {
+			Recorded bool `json:"recorded"`
+			Sealed   *struct {
+				Sections int64 `json:"sections"`
+			} `json:"sealed"`
+			Current *struct {
+				Sections int64 `json:"sections"`
+			} `json:"current"`
+		} `json:"seal"`
+	}
+	answers := map[string]answer{}
+	for _, as := range []string{"current", "sealed"} {
+		var a answer
+		code, body := get("/api/v1/competition?year=2021&as=" + as)
+		if err := json.Unmarshal([]byte(body), &a); code != 200 || err != nil || a.As != as || !a.Seal.Recorded || a.Seal.Sealed == nil ||
+			a.Seal.Current == nil || a.Seal.Current.Sections-a.Seal.Sealed.Sections != 1 {
+			t.Fatalf("/api/v1/competition as=%s: %d %v %.600s", as, code, err, body)
+		}
+		answers[as] = a
+	}
+	current, sealed := answers["current"], answers["sealed"]
+	if current.Total.Sections != current.Seal.Current.Sections || sealed.Total.Sections != sealed.Seal.Sealed.Sections {
+		t.Errorf("the competition figures are not those they are labelled: current %+v, sealed %+v", current, sealed)
+	}
+	if code, _ := get("/api/v1/competition?from=2021-01-01&to=2021-06-30&as=sealed"); code != http.StatusNotFound {
+		t.Errorf("the sealed competition of half a year: %d, want 404", code)
+	}
+	_, page := get("/competition?year=2021")
+	if page = html.UnescapeString(page); !strings.Contains(page, "定稿后数据变动：开标标段 +1个，流标 +0个") || !strings.Contains(page, "以下数字为当前数字（与定稿不同）") ||
+		!strings.Contains(page, "/competition?as=sealed&year=2021") {
+		t.Errorf("the competition page of a sealed year:\n%.3000s", page)
+	}
+	_, page = get("/competition?year=2021&as=sealed")
+	if !strings.Contains(page, "以下竞争数字为定稿数字") || !strings.Contains(page, sealed.Sentence) || strings.Contains(page, current.Sentence) ||
+		!strings.Contains(page, `name="as" value="sealed"`) || !strings.Contains(page, "export/competition?as=sealed") {
+		t.Errorf("the sealed competition page:\n%.3000s", page)
+	}
+	if _, csv := get("/export/competition?year=2021&as=sealed&format=csv"); !strings.Contains(csv, "以下竞争数字为定稿数字") ||
+		!strings.Contains(csv, "风险提示和中标人集中度按当前的投标记录计算，不随定稿保存。") {
+		t.Errorf("the sealed competition export does not say which figures it holds:\n%.600s", csv[max(0, len(csv)-600):])
+	}
+	for _, path := range []string{"/flags?year=2021&as=sealed", "/api/v1/flags?year=2021&as=sealed"} {
+		if code, body := get(path); code != http.StatusBadRequest || !strings.Contains(body, "不接受这个参数") {
+			t.Errorf("%s: %d %.300s, want 400 naming the parameter", path, code, body)
+		}
+	}
+	// A seal of 2020 as the seals made before competition figures were sealed are.
+	if err := conn.Exec(context.Background(), `INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen)
+		SELECT '00000000000000a1', 2020, '530500', '2020年度报告', now(), 'writer', '530500', 0, 0`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the server trusts the data's generation for a second
+	if code, body := get("/api/v1/competition?year=2020&as=sealed"); code != http.StatusNotFound || !strings.Contains(body, "只记录了成交数字") {
+		t.Errorf("the sealed competition of a seal that recorded none: %d %.300s, want 404 saying so", code, body)
+	}
+	if _, page := get("/competition?year=2020"); !strings.Contains(page, `id="seal-unrecorded"`) || strings.Contains(page, `id="as"`) {
+		t.Errorf("the competition page of a year sealed without its competition figures:\n%.3000s", page)
+	}
 }
 
 // TestSealInBrowser: in Chromium, the overview of a sealed year shows the 已定稿 mark with the

@@ -26,7 +26,7 @@ type Sealed struct {
 // Seal records the figures of year in area (a division within the loader's region; "" for
 // the region) for user, with note (the report they went into): every lot that counts now,
 // as its current version, into seal_lots, their sums by month, place and type into
-// seal_figures, then the seal itself, so that a seal that exists is complete. Loads wait
+// seal_figures, the year's competition figures into seal_competition, then the seal itself, so that a seal that exists is complete. Loads wait
 // meanwhile. A year of an area a seal is in force over already (its own or a wider area's)
 // is sealed again only on purpose: supersedes must name that seal (a Conflict otherwise,
 // naming it), and the new seal records it.
@@ -97,17 +97,30 @@ func (l *Loader) Seal(ctx context.Context, year int, area, note, user, supersede
 		FROM seal_lots WHERE seal_id = ? GROUP BY month, place_code, trade_type`, s.ID, tender, auction, tender, auction, s.ID); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
+	// The competition figures of the year as the rollup has them now, under the lease: a
+	// section counts in its opening year, which need not be its record's.
+	comp, _, _ := competitionSums()
+	summed := make([]string, len(comp))
+	for i, c := range comp {
+		summed[i] = "sum(" + c + ")"
+	}
+	if err := l.conn.Exec(logged, `INSERT INTO seal_competition (seal_id, deal_date, place_code, trade_type, bidders, `+strings.Join(comp, ", ")+`)
+		SELECT ?, deal_date, place_code, trade_type, bidders, `+strings.Join(summed, ", ")+`
+		FROM competition_monthly WHERE deal_date >= toDate(?) AND deal_date <= toDate(?)`+cond+`
+		GROUP BY deal_date, place_code, trade_type, bidders HAVING sum(sections) != 0`, args...); err != nil {
+		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
+	}
 	var amount int64
 	if err := l.conn.QueryRow(ctx, "SELECT count(), sum(amount_fen) FROM seal_lots WHERE seal_id = ?", s.ID).Scan(&s.Lots, &amount); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	s.Amount = money.Fen(amount)
-	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen, supersedes)")
+	b, err := l.conn.PrepareBatch(ctx, "INSERT INTO seals (seal_id, year, area, note, sealed_at, user_name, region, lots, amount_fen, supersedes, competition)")
 	if err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	defer b.Close()
-	if err := b.Append(s.ID, uint16(year), s.Area, s.Note, l.now(), user, l.region.Code(), s.Lots, amount, s.Supersedes); err != nil {
+	if err := b.Append(s.ID, uint16(year), s.Area, s.Note, l.now(), user, l.region.Code(), s.Lots, amount, s.Supersedes, uint8(1)); err != nil {
 		return s, fmt.Errorf("seal %d %s: %w", year, d.Code, err)
 	}
 	if err := b.Send(); err != nil {

@@ -47,6 +47,9 @@ type competitionPage struct {
 	Winners   winnersView
 	Exports   []choice
 	Freshness freshness
+	Seal      *competitionSeal // the seal in force over the view, if any
+	AsSealed  bool             // the figures are the seal's (as=sealed), not the current ones
+	AsURLs    []choice
 }
 
 // winnersView is the concentration of a view's awards as its page shows it.
@@ -129,19 +132,33 @@ func competitionRowOf(name string, c query.Competition) competitionRowView {
 // sentence, and tables by area, trade type and month.
 func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 	st, ctx, v := r.st, r.ctx, r.v
-	total, err := st.Competition(ctx, v.Filter)
+	figures, x, err := chosenCompetition(ctx, c, st, v)
 	if err != nil {
 		return err
+	}
+	_, total, err := figures.CompetitionBreakdown(ctx, v.Filter, query.ByType)
+	if err != nil {
+		return err
+	}
+	_, asSealed := figures.(query.Sealed)
+	as, keep := "", map[string]string(nil)
+	if asSealed {
+		as, keep = "sealed", map[string]string{"as": "sealed"}
 	}
 	page := competitionPage{
 		chrome:   s.chrome(c, "竞争与风险", v.LangURL("/competition"), choice{v.url("/"), "返回统计"}, choice{v.url("/flags"), "风险提示"}, choice{v.url("/report"), "报告文字"}),
 		View:     v,
 		Figures:  competitionFigures(total),
 		Sentence: report.CompetitionSentence(v.Filter, total),
-		Exports:  competitionExports(v),
+		Exports:  competitionExports(v, as),
+		Seal:     x,
+		AsSealed: asSealed,
+	}
+	if x != nil && x.Recorded {
+		page.AsURLs = []choice{{v.url("/competition"), "当前数字"}, {v.url("/competition", "as", "sealed"), "定稿数字"}}
 	}
 	for _, d := range []query.Dimension{query.ByArea, query.ByType, query.ByMonth} {
-		rows, sum, err := st.CompetitionBreakdown(ctx, v.Filter, d)
+		rows, sum, err := figures.CompetitionBreakdown(ctx, v.Filter, d)
 		if err != nil {
 			return err
 		}
@@ -162,13 +179,14 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 	if err != nil {
 		return err
 	}
-	page.Form, page.Freshness = newFilterForm("/competition", v, lo, hi, nil), fr
+	page.Form, page.Freshness = newFilterForm("/competition", v, lo, hi, keep), fr
 	return s.render(c, "competition.html", page)
 }
 
-// competitionExports are the competition export's links of a view.
-func competitionExports(v view) []choice {
-	return []choice{{v.url("/export/competition"), "竞争与风险 Excel"}, {v.url("/export/competition", "format", "csv"), "竞争与风险 CSV"}}
+// competitionExports are the competition export's links of a view, of the figures as (sealed
+// or "").
+func competitionExports(v view, as string) []choice {
+	return []choice{{v.url("/export/competition", "as", as), "竞争与风险 Excel"}, {v.url("/export/competition", "format", "csv", "as", as), "竞争与风险 CSV"}}
 }
 
 // competitionJSON is the competition figures as the API gives them: counts as numbers, rates
@@ -253,6 +271,14 @@ func (s *Server) competitionAPI(c *fiber.Ctx, r viewRequest) error {
 		Sentence string            `json:"sentence"`
 		Total    competitionJSON   `json:"total"`
 		Rows     []competitionJSON `json:"rows,omitempty"`
+		// As says which figures these are when a seal covers the view: current, or sealed
+		// (as=sealed); Seal says which seal and its figures beside the current ones.
+		As   string               `json:"as,omitempty"`
+		Seal *competitionSealJSON `json:"seal,omitempty"`
+	}
+	figures, x, err := chosenCompetition(ctx, c, st, r.v)
+	if err != nil {
+		return err
 	}
 	dim := query.ByType
 	if by := c.Query("by"); by != "" {
@@ -262,11 +288,12 @@ func (s *Server) competitionAPI(c *fiber.Ctx, r viewRequest) error {
 		}
 		dim = d
 	}
-	rows, total, err := st.CompetitionBreakdown(ctx, f, dim)
+	rows, total, err := figures.CompetitionBreakdown(ctx, f, dim)
 	if err != nil {
 		return err
 	}
 	out := answer{From: f.From.String(), To: f.To.String(), Sentence: report.CompetitionSentence(f, total), Total: competitionJSONOf("", "", total)}
+	out.As, out.Seal = competitionAs(figures, x)
 	if c.Query("by") != "" {
 		out.By = string(dim)
 		out.Rows = []competitionJSON{}

@@ -22,11 +22,16 @@ func (s *Server) exportCompetition(c *fiber.Ctx, r viewRequest) error {
 	if err != nil {
 		return err
 	}
+	figures, x, err := chosenCompetition(ctx, c, st, v)
+	if err != nil {
+		return err
+	}
+	_, asSealed := figures.(query.Sealed)
 	l := v.L.msg()
 	m := export.Meta{Lang: l, Title: exportTitle("competition and risk", v), At: time.Now(), Region: v.Region.Root()}
 	var sheets []export.Sheet
 	for i, d := range []query.Dimension{query.ByArea, query.ByType, query.ByMonth} {
-		rows, total, err := st.CompetitionBreakdown(ctx, v.Filter, d)
+		rows, total, err := figures.CompetitionBreakdown(ctx, v.Filter, d)
 		if err != nil {
 			return err
 		}
@@ -43,24 +48,50 @@ func (s *Server) exportCompetition(c *fiber.Ctx, r viewRequest) error {
 			sh.Notes = append(sh.Notes, report.CompetitionSentence(v.Filter, total))
 		}
 		sh.Notes = append(sh.Notes, v.L.T("每个数字只计算导出文件提供了相应数据的标段（依据），未提供的不计入；流标标段按开标日期计入，不计入任何成交统计。"))
+		if line := competitionSealLine(v, x, asSealed); line != "" {
+			sh.Notes = append(sh.Notes, line)
+		}
 		sheets = append(sheets, sh)
 	}
 	flags, err := st.Flags(ctx, v.Filter, 1, query.MaxPageSize)
 	if err != nil {
 		return err
 	}
-	sheets = append(sheets, flagSheets(v, m.Title, flags)...)
+	fs := flagSheets(v, m.Title, flags)
 	con, err := st.Concentration(ctx, v.Filter)
 	if err != nil {
 		return err
 	}
-	sheets = append(sheets, winnerSheet(v, m.Title, con))
+	fs = append(fs, winnerSheet(v, m.Title, con))
+	if asSealed {
+		for i := range fs {
+			fs[i].Notes = append(fs[i].Notes, v.L.T("风险提示和中标人集中度按当前的投标记录计算，不随定稿保存。"))
+		}
+	}
+	sheets = append(sheets, fs...)
 	var b strings.Builder
 	if err := export.WriteSheets(&b, format, m, sheets); err != nil {
 		return err
 	}
 	attach(c, format, export.Filename(m.Title, format))
 	return c.SendString(b.String())
+}
+
+// competitionSealLine is what the figures' sheets say of the seal in force over the view:
+// whether they are its figures or the current ones; "" when no seal covers the view.
+func competitionSealLine(v view, x *competitionSeal, asSealed bool) string {
+	switch {
+	case x == nil:
+		return ""
+	case asSealed:
+		return v.L.T("以下竞争数字为定稿数字") + "（" + x.Seal.At.Format("2006-01-02") + " · " + x.Seal.Note + "）"
+	case !x.Recorded:
+		return v.L.T("这个定稿早于竞争数字随定稿保存，只记录了成交数字；以下为当前数字。")
+	case x.Changed:
+		return v.L.T("以下数字为当前数字") + "（" + v.L.T("与定稿不同") + "：" + x.ChangedText(v.L) + "）"
+	default:
+		return v.L.T("以下数字为当前数字") + "（" + v.L.T("数据与定稿一致") + "）"
+	}
 }
 
 // number is a figure's cell: blank without a basis, text when it is not a number (≥30).

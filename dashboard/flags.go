@@ -75,7 +75,7 @@ func (s *Server) flags(c *fiber.Ctx, r viewRequest) error {
 		chrome:  s.chrome(c, "风险提示", v.LangURL("/flags"), choice{v.url("/competition"), "竞争与风险"}, choice{v.url("/"), "返回统计"}),
 		View:    v,
 		Result:  res,
-		Exports: competitionExports(v),
+		Exports: competitionExports(v, ""),
 	}
 	for _, fc := range res.Counts {
 		out.Counts = append(out.Counts, flagCountView{fc.Code, report.FlagName(v.L.msg(), fc.Code), fc.Applicable, fc.Raised})

@@ -92,15 +92,28 @@ func (s *Server) sealedOf(c *fiber.Ctx, v view, a *query.Against) *sealed {
 // or those of the seal in force over the view (as=sealed; a 404 when no seal covers it);
 // with the seal in force, if any, and how the current figures differ from it.
 func (s *Server) chosen(ctx context.Context, c *fiber.Ctx, st *query.Store, v view) (query.Figures, *sealed, error) {
-	as := c.Query("as")
-	if as != "" && as != "current" && as != "sealed" {
-		return nil, nil, tradestat.Fail(tradestat.Invalid, "as %q: want current or sealed", as)
+	as, err := asSealed(c)
+	if err != nil {
+		return nil, nil, err
 	}
-	figures, a, err := st.Choose(ctx, v.Filter, as == "sealed")
+	figures, a, err := st.Choose(ctx, v.Filter, as)
 	if err != nil || a == nil {
 		return figures, nil, err
 	}
 	return figures, s.sealedOf(c, v, a), nil
+}
+
+// asSealed reads as=: whether the request asks for the seal's figures (sealed) rather than
+// the current ones (current, or none).
+func asSealed(c *fiber.Ctx) (bool, error) {
+	switch as := c.Query("as"); as {
+	case "", "current":
+		return false, nil
+	case "sealed":
+		return true, nil
+	default:
+		return false, tradestat.Fail(tradestat.Invalid, "as %q: want current or sealed", as)
+	}
 }
 
 // isSealed tells whether figures are a seal's.

@@ -273,6 +273,8 @@ func entries() []entry {
 
 		{"Sealed figures: projects %d, deal amount %s (10k yuan)", "定稿数字：交易项目%d个，交易金额%s万元"},
 		{"Changed since the seal: projects %s, deal amount %s (10k yuan)", "定稿后数据变动：交易项目 %s个，交易金额 %s万元"},
+		{"Sealed competition figures: sections opened %d, failed %d", "定稿数字：开标标段%d个，流标%d个"},
+		{"Changed since the seal: sections opened %s, failed %s", "定稿后数据变动：开标标段 %s个，流标 %s个"},
 
 		// A file that cannot be read at all: nothing of it is loaded.
 		{"%s changed while it was loaded; nothing was kept", "%s 在导入过程中被改动（内容与开始时不同），未载入任何数据"},
@@ -477,6 +479,7 @@ func entries() []entry {
 		{"w=%q h=%q: give both, in pixels, from 320×240 to 16384×16384", "w=「%s」h=「%s」：两者都要给出，单位像素，从320×240到16384×16384"},
 		{"as %q: want current or sealed", "as「%s」：应为 current 或 sealed"},
 		{"no seal covers this view: seals are of a whole year of an area", "这个视图没有定稿：定稿针对某一地区的整年"},
+		{"seal %s was made before competition figures were sealed: it recorded the deal figures alone", "定稿 %s 早于竞争数字随定稿保存，只记录了成交数字"},
 		{"year %q: want a year", "year「%s」：应为年份"},
 		{"the form has expired or came from elsewhere (CSRF check failed): reload the page and try again", "表单已过期或来源不明，请刷新页面后重试"},
 		{"lang %q: want zh or en", "lang「%s」：应为 zh 或 en"},
@@ -655,6 +658,11 @@ func interfaceEntries() []entry {
 		{"current figures", "当前数字"},
 		{"The text and figures below are the sealed ones", "以下文字和数字为定稿数字"},
 		{"The text and figures below are the current ones", "以下文字和数字为当前数字"},
+		{"The competition figures below are the sealed ones", "以下竞争数字为定稿数字"},
+		{"The figures below are the current ones", "以下数字为当前数字"},
+		{"The winners' concentration is read from the bid lists as they are now: a seal does not record it.", "中标人集中度按当前的投标记录计算，不随定稿保存。"},
+		{"The red flags and the winners' concentration are read from the bid lists as they are now: a seal does not record them.", "风险提示和中标人集中度按当前的投标记录计算，不随定稿保存。"},
+		{"This seal was made before competition figures were sealed: it recorded the deal figures alone; the figures below are the current ones.", "这个定稿早于竞争数字随定稿保存，只记录了成交数字；以下为当前数字。"},
 		{"they differ from the seal", "与定稿不同"},
 		{"Sealed", "已定稿"},
 		{"sealed figures", "定稿数字"},

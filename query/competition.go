@@ -174,13 +174,19 @@ type CompetitionRow struct {
 // CompetitionBreakdown groups the filter's sections by d, every key listed as a breakdown of
 // the figures lists it, with their total.
 func (s *Store) CompetitionBreakdown(ctx context.Context, f Filter, d Dimension) ([]CompetitionRow, Competition, error) {
+	from, args := s.competitionFrom(f)
+	return s.competitionBreakdown(ctx, fmt.Sprintf("competition %s %+v", d, f), f, d, from, args)
+}
+
+// competitionBreakdown reads the competition figures of f grouped by d from from (a FROM
+// clause of rows with competition_daily's columns, args bound in it), cached under name.
+func (s *Store) competitionBreakdown(ctx context.Context, name string, f Filter, d Dimension, from string, args []any) ([]CompetitionRow, Competition, error) {
 	type result struct {
 		rows  []CompetitionRow
 		total Competition
 	}
-	r, err := cached(ctx, s, fmt.Sprintf("competition %s %+v", d, f), func(ctx context.Context) (result, error) {
+	r, err := cached(ctx, s, name, func(ctx context.Context) (result, error) {
 		key, keyArgs := d.keyExpr()
-		from, args := s.competitionFrom(f)
 		rows, err := s.conn.Query(ctx, "SELECT "+key+" AS k, bidders, "+competitionSums+" FROM "+from+" GROUP BY k, bidders",
 			concat(keyArgs, args)...)
 		if err != nil {

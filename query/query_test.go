@@ -41,6 +41,16 @@ func loadDemoConn(t *testing.T) (driver.Conn, *query.Store) {
 
 // expected sums the demo lots in Go, independently of the SQL, for the lots f selects.
 func expected(f query.Filter) query.Totals {
+	return tradestattest.Sum(division.MustRegion("530500"), demoLots(), f)
+}
+
+// expectedCompetition is the competition figures of the demo's sections f selects, computed
+// in Go.
+func expectedCompetition(f query.Filter) query.Competition {
+	return tradestattest.Compete(division.MustRegion("530500"), demoLots(), f)
+}
+
+func demoLots() []tradestat.Lot {
 	var lots []tradestat.Lot
 	years, err := demo.Dataset(division.MustRegion("530500"))
 	if err != nil {
@@ -49,7 +59,7 @@ func expected(f query.Filter) query.Totals {
 	for _, y := range years {
 		lots = append(lots, y.Lots...)
 	}
-	return tradestattest.Sum(division.MustRegion("530500"), lots, f)
+	return lots
 }
 
 func TestSummary(t *testing.T) {

@@ -26,6 +26,9 @@ type Seal struct {
 	Revoked   bool
 	RevokedAt time.Time
 	RevokedBy string
+	// Competition tells whether the seal recorded the competition figures too: the seals made
+	// before they were sealed did not.
+	Competition bool
 }
 
 // Seals lists the seals, newest first, revoked ones too: of an account's store, those of its
@@ -37,7 +40,7 @@ func (s *Store) Seals(ctx context.Context) ([]Seal, error) {
 
 func (s *Store) readSeals(ctx context.Context) ([]Seal, error) {
 	rows, err := s.conn.Query(ctx, `SELECT seal_id, year, area, note, sealed_at, user_name, lots, amount_fen,
-			seal_id GLOBAL IN (SELECT seal_id FROM seal_revocations)
+			seal_id GLOBAL IN (SELECT seal_id FROM seal_revocations), competition
 		FROM seals ORDER BY sealed_at DESC, seal_id`)
 	if err != nil {
 		return nil, fmt.Errorf("seals: %w", err)
@@ -48,11 +51,12 @@ func (s *Store) readSeals(ctx context.Context) ([]Seal, error) {
 		var x Seal
 		var year uint16
 		var amount int64
-		var revoked uint8
-		if err := rows.Scan(&x.ID, &year, &x.Area, &x.Note, &x.At, &x.User, &x.Lots, &amount, &revoked); err != nil {
+		var revoked, competition uint8
+		if err := rows.Scan(&x.ID, &year, &x.Area, &x.Note, &x.At, &x.User, &x.Lots, &amount, &revoked, &competition); err != nil {
 			return nil, fmt.Errorf("seals: %w", err)
 		}
 		x.Year, x.Amount, x.Revoked, x.At = int(year), money.Fen(amount), revoked == 1, x.At.In(tradestat.Shanghai)
+		x.Competition = competition == 1
 		if d, ok := s.region.Tree().Code(x.Area); ok && (d.Within(s.region.Root()) || s.region.Root().Within(d)) {
 			out = append(out, x)
 		}
@@ -199,12 +203,8 @@ func (x Sealed) Breakdown(ctx context.Context, f Filter, d Dimension) ([]Row, To
 // read is the sealed figures of f, by d's key ("": all in one, keyed ""). A view the seal
 // does not cover is refused: its sealed figures would be those of part of it.
 func (x Sealed) read(ctx context.Context, f Filter, d Dimension) (map[string]Totals, error) {
-	year := x.seal.Year
-	area, ok := x.s.region.Tree().Code(x.seal.Area)
-	codes, all := f.Places(x.s.region)
-	if f.From != (tradestat.Date{Year: year, Month: 1, Day: 1}) || f.To != (tradestat.Date{Year: year, Month: 12, Day: 31}) ||
-		!ok || !holds(area, x.s.region, codes, all) {
-		return nil, fmt.Errorf("seal %s covers %d of %s, not %s–%s of these places", x.seal.ID, year, x.seal.Area, f.From, f.To)
+	if err := x.covers(f); err != nil {
+		return nil, err
 	}
 	return cached(ctx, x.s, fmt.Sprintf("sealed %s %s %+v", x.seal.ID, d, f), func(ctx context.Context) (map[string]Totals, error) {
 		key, keyArgs := "''", []any(nil)
@@ -233,6 +233,84 @@ func (x Sealed) read(ctx context.Context, f Filter, d Dimension) (map[string]Tot
 		}
 		return got, nil
 	})
+}
+
+// covers refuses a view the seal does not cover: its sealed figures would be those of part
+// of it.
+func (x Sealed) covers(f Filter) error {
+	year := x.seal.Year
+	area, ok := x.s.region.Tree().Code(x.seal.Area)
+	codes, all := f.Places(x.s.region)
+	if f.From != (tradestat.Date{Year: year, Month: 1, Day: 1}) || f.To != (tradestat.Date{Year: year, Month: 12, Day: 31}) ||
+		!ok || !holds(area, x.s.region, codes, all) {
+		return fmt.Errorf("seal %s covers %d of %s, not %s–%s of these places", x.seal.ID, year, x.seal.Area, f.From, f.To)
+	}
+	return nil
+}
+
+// CompetitionFigures are the competition figures of views as the data has them now (a Store)
+// or as a seal recorded them (Sealed).
+type CompetitionFigures interface {
+	CompetitionBreakdown(ctx context.Context, f Filter, d Dimension) ([]CompetitionRow, Competition, error)
+}
+
+// Competition is the competition figures of the sections f selects as the seal recorded them.
+func (x Sealed) Competition(ctx context.Context, f Filter) (Competition, error) {
+	_, total, err := x.CompetitionBreakdown(ctx, f, ByType)
+	return total, err
+}
+
+// CompetitionBreakdown is the sealed competition figures of f grouped by d, read from
+// seal_competition as Store.CompetitionBreakdown reads the current ones; of a seal made
+// before competition figures were sealed, a NotFound failure saying so.
+func (x Sealed) CompetitionBreakdown(ctx context.Context, f Filter, d Dimension) ([]CompetitionRow, Competition, error) {
+	if err := x.covers(f); err != nil {
+		return nil, Competition{}, err
+	}
+	if !x.seal.Competition {
+		return nil, Competition{}, tradestat.Fail(tradestat.NotFound, "seal %s was made before competition figures were sealed: it recorded the deal figures alone", x.seal.ID)
+	}
+	w, args := where(f, x.s.region)
+	return x.s.competitionBreakdown(ctx, fmt.Sprintf("sealed competition %s %s %+v", x.seal.ID, d, f), f, d,
+		"seal_competition "+w+" AND seal_id = ?", append(args, x.seal.ID))
+}
+
+// CompetitionAgainst is a view's competition figures beside the seal in force over it: the
+// seal and, when it recorded them, its competition figures and the current ones.
+type CompetitionAgainst struct {
+	Seal            Seal
+	Sealed, Current Competition // both zero when the seal did not record them
+}
+
+// ChooseCompetition is the competition figures of f as asked, as Choose is the deal figures:
+// the current ones, or (sealed) those of the seal in force over f — a NotFound failure when
+// no seal covers f or the seal did not record them; with the seal in force, nil when none.
+func (s *Store) ChooseCompetition(ctx context.Context, f Filter, sealed bool) (CompetitionFigures, *CompetitionAgainst, error) {
+	x, ok, err := s.SealFor(ctx, f)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case !ok && sealed:
+		return nil, nil, tradestat.Fail(tradestat.NotFound, "no seal covers this view: seals are of a whole year of an area")
+	case !ok:
+		return s, nil, nil
+	}
+	a := &CompetitionAgainst{Seal: x}
+	if x.Competition {
+		if a.Current, err = s.Competition(ctx, f); err != nil {
+			return nil, nil, err
+		}
+		if a.Sealed, err = s.Sealed(x).Competition(ctx, f); err != nil {
+			return nil, nil, err
+		}
+	}
+	if sealed {
+		if _, err := s.Sealed(x).Competition(ctx, f); err != nil {
+			return nil, nil, err
+		}
+		return s.Sealed(x), a, nil
+	}
+	return s, a, nil
 }
 
 // LotState is a lot as a seal or the data has it, for the list of changes.

@@ -54,11 +54,19 @@ func TestSealedFigures(t *testing.T) {
 	key := func(f query.Filter, d query.Dimension) string {
 		return string(d) + " " + f.Area + f.Place + string(f.Level) + string(f.Family) + string(f.Type)
 	}
+	type competitionBreakdown struct {
+		rows  []query.CompetitionRow
+		total query.Competition
+	}
+	competitionBefore := map[string]competitionBreakdown{}
 	for _, f := range views {
 		want := expected(f)
 		got, err := sealed.Summary(ctx, f)
 		if err != nil || got != want {
 			t.Errorf("%+v: sealed %+v (%v), the lots sum to %+v", f, got, err, want)
+		}
+		if got, err := sealed.Competition(ctx, f); err != nil || got != expectedCompetition(f) {
+			t.Errorf("%+v: sealed competition %+v (%v), the sections give %+v", f, got, err, expectedCompetition(f))
 		}
 		for _, d := range dims {
 			rows, total, err := store.Breakdown(ctx, f, d)
@@ -66,6 +74,11 @@ func TestSealedFigures(t *testing.T) {
 				t.Fatal(err)
 			}
 			before[key(f, d)] = breakdown{rows, total}
+			crows, ctotal, err := store.CompetitionBreakdown(ctx, f, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			competitionBefore[key(f, d)] = competitionBreakdown{crows, ctotal}
 		}
 	}
 
@@ -92,7 +105,31 @@ func TestSealedFigures(t *testing.T) {
 			if b := before[key(f, d)]; !reflect.DeepEqual(rows, b.rows) || total != b.total {
 				t.Errorf("%s: sealed breakdown %+v / %+v, at the seal %+v / %+v", key(f, d), rows, total, b.rows, b.total)
 			}
+			crows, ctotal, err := sealed.CompetitionBreakdown(ctx, f, d)
+			if err != nil {
+				t.Fatalf("%s: %v", key(f, d), err)
+			}
+			if b := competitionBefore[key(f, d)]; !reflect.DeepEqual(crows, b.rows) || ctotal != b.total {
+				t.Errorf("%s: sealed competition %+v / %+v, at the seal %+v / %+v", key(f, d), crows, ctotal, b.rows, b.total)
+			}
 		}
+	}
+	// The late section counts in the current competition figures, not in the sealed ones.
+	figures, against, err := store.ChooseCompetition(ctx, y2021, true)
+	if err != nil || against == nil || against.Seal.ID != seal.ID || against.Current.Sections-against.Sealed.Sections != 1 {
+		t.Errorf("the sealed competition of 2021: %+v (%v), want the seal's and one section more now", against, err)
+	} else if _, ok := figures.(query.Sealed); !ok {
+		t.Errorf("as sealed, the competition figures are %T", figures)
+	}
+	// A seal made before competition figures were sealed recorded none: asked for them, it
+	// refuses by name rather than answering zeros.
+	older := seal
+	older.Competition = false
+	if _, err := store.Sealed(older).Competition(ctx, y2021); tradestat.KindOf(err) != tradestat.NotFound || !strings.Contains(err.Error(), seal.ID) {
+		t.Errorf("a seal without competition figures answered: %v", err)
+	}
+	if _, _, err := store.ChooseCompetition(ctx, tradestattest.Year(t, 2020), true); tradestat.KindOf(err) != tradestat.NotFound {
+		t.Errorf("sealed competition of a year no seal covers: %v, want NotFound", err)
 	}
 
 	// Views the seal does not cover.

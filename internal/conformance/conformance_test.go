@@ -172,6 +172,9 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 			if _, _, err := store.Sealed(seal).Breakdown(ctx, f, d); err != nil {
 				t.Fatal(err)
 			}
+			if _, _, err := store.Sealed(seal).CompetitionBreakdown(ctx, f, d); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if changes, err := store.SealChanges(ctx, seal, f); err != nil || f.Area == "" && len(changes) == 0 {
 			t.Fatalf("changes since the seal: %v %v", changes, err)
@@ -265,7 +268,7 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_revocations", "competition_daily", "competition_monthly", "bids"} {
+	for _, table := range []string{"deals", "figures_daily", "figures_monthly", "figures_yearly", "lots_by_place", "ingest_batches", "ingest_pending", "schema_migrations", "audit_log", "deal_versions", "batch_withdrawals", "seals", "seal_lots", "seal_figures", "seal_competition", "seal_revocations", "competition_daily", "competition_monthly", "bids"} {
 		structure, err := legacy(t, cfg, "SELECT arrayStringConcat(groupArray(concat(name, ' ', type)), ', ') FROM (SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '"+table+"')")
 		if err != nil {
 			t.Fatal(err)
