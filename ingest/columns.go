@@ -40,6 +40,7 @@ type vocabulary struct {
 	Fields    map[string]fieldTerms  `yaml:"fields"`
 	Derived   []string               `yaml:"derived"`
 	MoneyLike []string               `yaml:"money_like"`
+	Kinds     []string               `yaml:"kinds"`
 	Ignore    []string               `yaml:"ignore"`
 	UnitNote  []string               `yaml:"unit_note"`
 	Values    map[string]valueColumn `yaml:"values"`
@@ -94,6 +95,7 @@ var vocab = sync.OnceValue(func() *vocabulary {
 		v.byField[f] = ft
 	}
 	v.Derived, v.MoneyLike, v.Ignore, v.UnitNote = normAll(v.Derived), normAll(v.MoneyLike), normAll(v.Ignore), normAll(v.UnitNote)
+	v.Kinds = normAll(v.Kinds)
 	for _, list := range [][]string{v.Yuan, v.Units.Yuan, v.Units.Wan, v.Blank} {
 		for i, t := range list {
 			list[i] = plainValue(t)
@@ -277,7 +279,10 @@ func plainValue(s string) string {
 
 // header is a header cell reduced for matching.
 type header struct {
-	key     string    // NFKC, lower case, without spaces, brackets, separators, marks and units
+	key string // NFKC, lower case, without spaces, brackets, separators, marks and units
+	// head is key without what the cell writes in brackets: what the column is, before the
+	// values, units or notes a bracket lists (报价类型（总价、上浮、下浮） is a 报价类型).
+	head    string
 	unit    money.Fen // the unit the cell states (万元 or 元), 0 when none
 	perUnit bool      // a price per something (元/平方米): not an amount of the lot
 }
@@ -314,23 +319,50 @@ func headerText(s string) header {
 			h.unit = money.Yuan
 		}
 	}
+	h.key, h.head = s, s
 	if s != "#" && s != "no." {
-		s = unitInHeader.ReplaceAllString(s, "")
-		s = headerNoise.Replace(s)
-		s = strings.ReplaceAll(s, "单元", "")
+		h.key, h.head = reduceHeader(s), reduceHeader(withoutBrackets(s))
 	}
-	h.key = s
 	return h
+}
+
+// reduceHeader takes out of a plain header what its meaning does not depend on: a unit,
+// brackets, separators, marks.
+func reduceHeader(s string) string {
+	s = unitInHeader.ReplaceAllString(s, "")
+	s = headerNoise.Replace(s)
+	return strings.ReplaceAll(s, "单元", "")
+}
+
+// bracketed is a bracket and what it holds, innermost first.
+var bracketed = regexp.MustCompile(`\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕`)
+
+// withoutBrackets is a plain header without its bracketed parts; the header itself when it is
+// nothing but brackets.
+func withoutBrackets(s string) string {
+	for {
+		t := bracketed.ReplaceAllString(s, "")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }
 
 // score is how strongly a normalised header means field f: 100 for an exact name, 40–80 for
 // terms (higher for a term earlier in the priority list), 0 for no match.
-func (v *vocabulary) score(key string, f field) int {
-	ft := v.byField[f]
+func (v *vocabulary) score(h header, f field) int {
+	key, ft := h.key, v.byField[f]
 	if g, ok := v.exact[key]; ok && g == f {
 		return 100
 	}
-	if containsAny(key, ft.Not) >= 0 {
+	// What rules a field out is looked for in the head: a bracket qualifies the column
+	// (中标价（下浮后）is the award, after the discount) rather than making it another.
+	if containsAny(h.head, ft.Not) >= 0 {
 		return 0
 	}
 	need := containsAny(key, ft.Need)
@@ -350,6 +382,16 @@ func (v *vocabulary) score(key string, f field) int {
 		return 0
 	}
 	return 60 - min(need, 20)
+}
+
+// endsWithAny tells whether key ends with one of terms.
+func endsWithAny(key string, terms []string) bool {
+	for _, t := range terms {
+		if strings.HasSuffix(key, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // containsAny is the index of the first term key contains, -1 for none.
@@ -436,11 +478,16 @@ func assignAs(k kind, cells []string, extra Mapping, tableUnit money.Fen) layout
 		if containsAny(key, v.Ignore) >= 0 || sentence(text) {
 			continue
 		}
-		if containsAny(key, v.Derived) >= 0 && !strings.Contains(key, "税") {
+		// A header whose head names a kind (报价类型, 开标方式, 缴纳状态) classifies the row:
+		// whatever money word it or its brackets hold, it is neither an amount nor a figure
+		// computed from amounts. A derived word counts in the head alone: 成交金额（下浮后） is
+		// the deal amount, 下浮率（%） a derived figure.
+		kind := endsWithAny(roles[i].h.head, v.Kinds)
+		if !kind && containsAny(roles[i].h.head, v.Derived) >= 0 && !strings.Contains(key, "税") {
 			roles[i].derived = true
 			continue
 		}
-		budget, reserve := v.score(key, fBudget), v.score(key, fReserve)
+		budget, reserve := v.score(roles[i].h, fBudget), v.score(roles[i].h, fReserve)
 		if budget > 0 && reserve > 0 && k == lotRows { // 控制价/起拍价: one column, read by the lot's kind
 			cands = append(cands, cand{i, fBasis, max(budget, reserve)})
 			continue
@@ -449,9 +496,9 @@ func assignAs(k kind, cells []string, extra Mapping, tableUnit money.Fen) layout
 			if !k.reads(f) {
 				continue
 			}
-			if s := v.score(key, f); s > 0 {
-				if f.isMoney() && roles[i].h.perUnit {
-					continue // 单价(元/平方米) is not an amount of the lot
+			if s := v.score(roles[i].h, f); s > 0 {
+				if f.isMoney() && (roles[i].h.perUnit || kind) {
+					continue // 单价(元/平方米), 报价方式 are not amounts of the lot
 				}
 				cands = append(cands, cand{i, f, s})
 			}
@@ -521,6 +568,9 @@ func assignAs(k kind, cells []string, extra Mapping, tableUnit money.Fen) layout
 			if r.h.perUnit {
 				moneyLike = true
 			}
+			if endsWithAny(r.h.head, v.Kinds) {
+				moneyLike = false
+			}
 			l.unread = append(l.unread, unreadColumn{header: r.text, resembles: f, moneyLike: moneyLike})
 		}
 	}
@@ -531,17 +581,17 @@ func assignAs(k kind, cells []string, extra Mapping, tableUnit money.Fen) layout
 		// completion date, a ceiling price the budget); the first gives the second only when
 		// its header also means it (开标日期 is an opening date, 成交日期 is not).
 		l.share(pair[0], pair[1], true)
-		l.share(pair[1], pair[0], v.score(l.keyOf(roles, pair[0]), pair[1]) > 0)
+		l.share(pair[1], pair[0], v.score(l.headerOf(roles, pair[0]), pair[1]) > 0)
 	}
 	return l
 }
 
-// keyOf is the normalised header of the column mapped to f, "" for none.
-func (l layout) keyOf(roles []cellRole, f field) string {
+// headerOf is the normalised header of the column mapped to f, empty for none.
+func (l layout) headerOf(roles []cellRole, f field) header {
 	if i := l.at[f]; i >= 0 {
-		return roles[i].h.key
+		return roles[i].h
 	}
-	return ""
+	return header{}
 }
 
 // share gives field to the column of from, when no column gives it and ok.
