@@ -45,7 +45,7 @@ $(ECHARTS): dashboard/web/package.json dashboard/web/package-lock.json
 demo-files: build
 	bin/tradestat demo --out $(VAR)/demo
 
-## bench-ingest: tradestat ingest against clickhouse-client on 1M lots (BIG=1: 10M, > 1 GB)
+## bench-ingest: tradestat ingest against clickhouse-client on 1M lots and their 6M bids (BIG=1: 10M lots, > 1 GB; BIDS=0: lots alone)
 bench-ingest:
 	deploy/bench-ingest.sh
 

@@ -136,6 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "demo":
 		out := fs.String("out", "", "write the demo files (canonical CSV) into this directory instead of loading them")
 		scale := fs.Int("scale", 0, "instead of the calibrated dataset, N synthetic lots for measuring speed")
+		bids := fs.Bool("bids", false, "with --scale: the lots' bid lists too (about six bids a lot)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -144,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return err
 		}
 		if *scale > 0 {
-			return runScaled(ctx, cfg, r, *scale, *out, stdout, stderr)
+			return runScaled(ctx, cfg, r, *scale, *bids, *out, stdout, stderr)
 		}
 		l, err := lang()
 		if err != nil {

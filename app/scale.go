@@ -19,8 +19,9 @@ import (
 )
 
 // runScaled is `tradestat demo --scale N`: N synthetic lots, written to DIR/demo-scale-N.csv
-// with --out, else loaded through the ordinary ingest path.
-func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region, n int, out string, stdout, stderr io.Writer) error {
+// with --out, else loaded through the ordinary ingest path; with bids (--bids), their bid
+// lists too, in DIR/demo-scale-N-bids.csv, loaded after the lots.
+func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region, n int, bids bool, out string, stdout, stderr io.Writer) error {
 	dir := out
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "tradestat-scale-")
@@ -37,8 +38,24 @@ func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region
 	if err != nil {
 		return err
 	}
+	files := []string{path}
+	var bw *os.File
+	if bids {
+		files = append(files, filepath.Join(dir, fmt.Sprintf("demo-scale-%d-bids.csv", n)))
+		if bw, err = os.Create(files[1]); err != nil {
+			f.Close()
+			return err
+		}
+	}
 	progress, finish := countProgress("generating lots", n, stderr)
-	err = demo.WriteScaled(f, region, n, progress)
+	if bw != nil {
+		err = demo.WriteScaled(f, bw, region, n, progress)
+		if cerr := bw.Close(); err == nil {
+			err = cerr
+		}
+	} else {
+		err = demo.WriteScaled(f, nil, region, n, progress)
+	}
 	finish()
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -47,6 +64,9 @@ func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d lots)\n", path, n)
+	if bids {
+		fmt.Fprintf(stdout, "wrote %s (their bid lists)\n", files[1])
+	}
 	if out != "" {
 		return nil
 	}
@@ -55,7 +75,12 @@ func runScaled(ctx context.Context, cfg warehouse.Config, region division.Region
 		return err
 	}
 	defer conn.Close()
-	return ingestFile(ctx, commit.NewLoader(conn, region), path, ingest.Options{}, dir, stdout, stderr)
+	for _, p := range files {
+		if err := ingestFile(ctx, commit.NewLoader(conn, region), p, ingest.Options{}, dir, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countProgress shows progress through n items: a bar (count, rate, ETA) on a terminal,
