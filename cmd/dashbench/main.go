@@ -18,7 +18,8 @@ func main() {
 	cfg := warehouse.ConfigFromEnv(os.Getenv)
 	opts := dashbench.Options{}
 	flag.StringVar(&cfg.Database, "database", cfg.Database, "database to measure")
-	flag.IntVar(&opts.Samples, "samples", 200, "overview requests per measure")
+	flag.IntVar(&opts.Samples, "samples", 200, "page requests per measure")
+	flag.StringVar(&opts.Page, "page", "/", "the page measured: / (the overview) or /competition")
 	flag.IntVar(&opts.Clients, "clients", 32, "concurrent API clients")
 	flag.DurationVar(&opts.Duration, "duration", 10*time.Second, "length of the API load (0: none)")
 	flag.IntVar(&opts.Year, "year", 0, "the year the overview shows (0: the latest)")

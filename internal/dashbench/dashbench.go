@@ -1,5 +1,5 @@
 // Package dashbench measures the dashboard against a loaded database, for make
-// bench-dashboard: the overview page with all its panels, cold (a fresh server, nothing
+// bench-dashboard: the overview page with all its panels (or the competition overview), cold (a fresh server, nothing
 // cached) and warm, and API requests per second under concurrent clients. It drives the real
 // server over HTTP on loopback, so the times are what a browser on the same host would wait.
 package dashbench
@@ -24,12 +24,15 @@ import (
 
 // Options say how much to measure.
 type Options struct {
-	Region   division.Region // the region served
-	Area     string          // the area the overview shows; "" for the whole region
-	Year     int             // the year the overview shows; 0 for the default (the latest)
-	Samples  int             // overview requests per measure (cold and warm)
-	Clients  int             // concurrent API clients
-	Duration time.Duration   // how long the API load runs; 0 for none
+	Region  division.Region // the region served
+	Area    string          // the area the overview shows; "" for the whole region
+	Year    int             // the year the overview shows; 0 for the default (the latest)
+	Samples int             // page requests per measure (cold and warm)
+	// Page is the page measured: "/" (the overview, the default) or "/competition" (the
+	// competition overview); its lines are named overview_… or competition_….
+	Page     string
+	Clients  int           // concurrent API clients
+	Duration time.Duration // how long the API load runs; 0 for none
 }
 
 // Run measures the dashboard over the database cfg names and writes key=value lines to out.
@@ -44,7 +47,11 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 	if opts.Year != 0 {
 		q.Set("year", strconv.Itoa(opts.Year))
 	}
-	overview := "/?" + q.Encode()
+	page, name := opts.Page, "competition"
+	if page == "" || page == "/" {
+		page, name = "/", "overview"
+	}
+	overview := page + "?" + q.Encode()
 
 	// Cold: a fresh server for every request, so no result is cached.
 	var cold []time.Duration
@@ -78,8 +85,8 @@ func Run(ctx context.Context, cfg warehouse.Config, opts Options, out io.Writer)
 		warm = append(warm, d)
 	}
 
-	fmt.Fprintf(out, "overview_cold_p50_ms=%.1f\noverview_cold_p99_ms=%.1f\n", ms(pct(cold, 50)), ms(pct(cold, 99)))
-	fmt.Fprintf(out, "overview_warm_p50_ms=%.1f\noverview_warm_p99_ms=%.1f\n", ms(pct(warm, 50)), ms(pct(warm, 99)))
+	fmt.Fprintf(out, "%s_cold_p50_ms=%.1f\n%s_cold_p99_ms=%.1f\n", name, ms(pct(cold, 50)), name, ms(pct(cold, 99)))
+	fmt.Fprintf(out, "%s_warm_p50_ms=%.1f\n%s_warm_p99_ms=%.1f\n", name, ms(pct(warm, 50)), name, ms(pct(warm, 99)))
 	if opts.Duration <= 0 {
 		return nil
 	}
