@@ -26,8 +26,8 @@ type Sealed struct {
 // Seal records the figures of year in area (a division within the loader's region; "" for
 // the region) for user, with note (the report they went into): every lot that counts now,
 // as its current version, into seal_lots, their sums by month, place and type into
-// seal_figures, the year's competition figures into seal_competition, then the seal itself, so that a seal that exists is complete. Loads wait
-// meanwhile. A year of an area a seal is in force over already (its own or a wider area's)
+// seal_figures, the year's competition figures into seal_competition, then the seal itself,
+// so that a seal that exists is complete. Loads wait meanwhile. A year of an area a seal is in force over already (its own or a wider area's)
 // is sealed again only on purpose: supersedes must name that seal (a Conflict otherwise,
 // naming it), and the new seal records it.
 func (l *Loader) Seal(ctx context.Context, year int, area, note, user, supersedes string) (Sealed, error) {
