@@ -90,6 +90,7 @@ type words struct {
 		Words      []string            `yaml:"words"`
 		Trades     map[string][]string `yaml:"trades"`
 		Rejections []string            `yaml:"rejections"`
+		Generic    []string            `yaml:"generic"` // the trade of the scaled lots' firms of other types
 		Yes        string              `yaml:"yes"`
 		No         string              `yaml:"no"`
 	} `yaml:"firms"`

@@ -93,7 +93,7 @@ func newScaledBids(w io.Writer, region division.Region) *scaledBids {
 func (b *scaledBids) write(l tradestat.Lot) error {
 	trades := b.words.Firms.Trades[string(l.Type)]
 	if len(trades) == 0 {
-		trades = []string{"有限公司"}
+		trades = b.words.Firms.Generic
 	}
 	if l.Amount <= 0 {
 		return nil
