@@ -1,6 +1,7 @@
 package commit
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -116,10 +117,19 @@ func (l *Loader) sendBids(ctx context.Context, st *stage) error {
 	return nil
 }
 
+// DefaultGatherRows is how many staged bids one step of gathering a load's bids groups at
+// most: each step's memory on the server is bounded by it whatever the size of the list.
+// Grouping a list's every bid at once took 3.8 GB for six million bids.
+const DefaultGatherRows = 500000
+
 // prepareBids readies a load's bids under the lease: refuses the rows of sections outside the
 // loader's region, keeps one bid per section and bidder (the file's last row of it; the others
 // are duplicates), counts them into the account and notes the sections no load has given a lot
 // yet. It returns the bid rows refused.
+//
+// The list is gathered in steps, each the sections whose codes hash to one of n buckets, n
+// chosen so that a step holds about GatherRows bids: a section's bids all fall in one step, so
+// the steps' results are disjoint and together the whole list.
 func (l *Loader) prepareBids(ctx context.Context, st *stage, rep *ingest.Report, rejects func(ingest.Reject) error) (int, error) {
 	bs := &st.bids
 	if !bs.created {
@@ -135,23 +145,30 @@ func (l *Loader) prepareBids(ctx context.Context, st *stage, rep *ingest.Report,
 	for _, c := range cols {
 		sel += ", argMax(" + c + ", source_row)"
 	}
-	for _, q := range []string{
-		"DROP TABLE IF EXISTS " + list,
-		"CREATE TABLE " + list + " AS bids",
-		"INSERT INTO " + list + " (project_code, lot_code, bidder_key, " + strings.Join(cols, ", ") + ") SELECT project_code, lot_code, bidder_key" + sel +
-			" FROM " + bs.table + " GROUP BY project_code, lot_code, bidder_key",
-	} {
+	for _, q := range []string{"DROP TABLE IF EXISTS " + list, "CREATE TABLE " + list + " AS bids"} {
 		if err := l.conn.Exec(ctx, q); err != nil {
 			return 0, fmt.Errorf("gather the load's bids: %w", err)
 		}
 	}
+	steps := uint64(max(1, (bs.rows-refused+l.gatherRows()-1)/l.gatherRows()))
 	var kept, orphans uint64
-	if err := l.conn.QueryRow(ctx, "SELECT count() FROM "+list).Scan(&kept); err != nil {
-		return 0, fmt.Errorf("count the load's bids: %w", err)
-	}
-	if err := l.conn.QueryRow(ctx, `SELECT uniqExact(project_code, lot_code) FROM `+list+`
-		WHERE (project_code, lot_code) NOT IN (SELECT project_code, lot_code FROM deals)`).Scan(&orphans); err != nil {
-		return 0, fmt.Errorf("count the load's bids: %w", err)
+	for i := range steps {
+		in := fmt.Sprintf(" WHERE cityHash64(project_code, lot_code) %% %d = %d", steps, i)
+		if err := l.conn.Exec(ctx, "INSERT INTO "+list+" (project_code, lot_code, bidder_key, "+strings.Join(cols, ", ")+
+			") SELECT project_code, lot_code, bidder_key"+sel+" FROM "+bs.table+in+" GROUP BY project_code, lot_code, bidder_key"); err != nil {
+			return 0, fmt.Errorf("gather the load's bids: %w", err)
+		}
+		// The sections of the step that some load gave a lot: a set of the step's sections,
+		// never of every lot in deals.
+		var n, sections, given uint64
+		if err := l.conn.QueryRow(ctx, `SELECT count(), uniqExact(project_code, lot_code) FROM `+list+in).Scan(&n, &sections); err != nil {
+			return 0, fmt.Errorf("count the load's bids: %w", err)
+		}
+		if err := l.conn.QueryRow(ctx, `SELECT uniqExact(project_code, lot_code) FROM deals`+in+`
+			AND (project_code, lot_code) IN (SELECT project_code, lot_code FROM `+list+in+`)`).Scan(&given); err != nil {
+			return 0, fmt.Errorf("count the load's bids: %w", err)
+		}
+		kept, orphans = kept+n, orphans+sections-given
 	}
 	rep.Bids = int(kept)
 	if orphans > 0 {
@@ -159,6 +176,8 @@ func (l *Loader) prepareBids(ctx context.Context, st *stage, rep *ingest.Report,
 	}
 	return refused, nil
 }
+
+func (l *Loader) gatherRows() int { return cmp.Or(max(l.GatherRows, 0), DefaultGatherRows) }
 
 // rejectOutsideBids refuses the staged bids of sections whose lot, or whose current bid list,
 // lies outside the loader's region, and removes them from the stage.

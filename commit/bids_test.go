@@ -3,6 +3,10 @@ package commit_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -136,4 +140,66 @@ func figures(t *testing.T, conn driver.Conn) string {
 		out = append(out, fmt.Sprintf("%s %s %d %d %d", d, p, typ, lots, amount))
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestGatherInSteps loads random bid lists, with duplicates and sections no load has given,
+// gathering them in steps of every size from one bid up: each size keeps the same bids (the
+// file's last row of each section and bidder, as worked out here), with the same account and
+// the same note of sections not loaded.
+func TestGatherInSteps(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 31))
+	for round := range 3 {
+		file := filepath.Join(t.TempDir(), "list.csv")
+		var b strings.Builder
+		b.WriteString("项目编号,标段编号,交易地点,投标人名称,投标报价（元）,是否有效,是否中标\n")
+		last := map[string]string{} // section and bidder → the line currentBids gives
+		sections := map[string]bool{}
+		rows := 20 + rng.IntN(60)
+		for range rows {
+			p, lot, name := fmt.Sprintf("P%d", 1+rng.IntN(6)), fmt.Sprintf("%02d", 1+rng.IntN(2)), fmt.Sprintf("公司%d", rng.IntN(5))
+			price, valid := 1000+rng.IntN(100), rng.IntN(2)
+			won := valid * rng.IntN(2) // a rejected bid marked won is refused: a file's error
+			yes := func(v int) string { return map[int]string{0: "否", 1: "是"}[v] }
+			fmt.Fprintf(&b, "%s,%s,腾冲市,%s,%d,%s,%s\n", p, lot, name, price, yes(valid), yes(won))
+			last[p+"/"+lot+" 名称:"+name] = fmt.Sprintf("%s/%s 名称:%s %d v%d w%d", p, lot, name, price*100, 2-valid, 1+won)
+			sections[p+"/"+lot] = true
+		}
+		if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		keys := slices.Sorted(maps.Keys(last))
+		want := make([]string, len(keys))
+		for i, k := range keys {
+			want[i] = last[k]
+		}
+		orphans := len(sections)
+		for _, s := range []string{"P1/01", "P2/01"} {
+			if sections[s] {
+				orphans--
+			}
+		}
+		for _, size := range []int{1, 2, 7, 0} {
+			conn, _ := chtest.Open(t)
+			l := commit.NewLoader(conn, division.MustRegion("530500"))
+			l.GatherRows = size
+			if _, err := l.LoadFile(ctx, "testdata/bids/lots.csv", ingest.Options{Lang: msg.English}); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := l.LoadFile(ctx, file, ingest.Options{Lang: msg.English})
+			if err != nil {
+				t.Fatalf("round %d, steps of %d bids: %v", round, size, err)
+			}
+			if rep.Read != rows || rep.Bids != len(want) || rep.Loaded != len(want) || rep.Duplicates != rows-len(want) || !rep.Balanced() {
+				t.Errorf("round %d, steps of %d bids: %s with %d bids; want %d read, %d bids", round, size, rep, rep.Bids, rows, len(want))
+			}
+			note := fmt.Sprintf("the bids of %d sections name a section no load has given yet", orphans)
+			if has := slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, note) }); has != (orphans > 0) {
+				t.Errorf("round %d, steps of %d bids: notes %q; want %q", round, size, rep.Notes, note)
+			}
+			if got := currentBids(t, conn); got != strings.Join(want, "\n") {
+				t.Errorf("round %d, steps of %d bids: the current bids are\n%s\nwant\n%s", round, size, got, strings.Join(want, "\n"))
+			}
+		}
+	}
 }
