@@ -103,6 +103,15 @@ func (l layout) basisNotes(p msg.Printer) []string {
 	return out
 }
 
+// againField is the column whose header, met again in a data row, marks the header repeated:
+// the amount of lots, the bidder of bids.
+func (l layout) againField() field {
+	if l.kind == bidRows {
+		return fBidder
+	}
+	return fAmount
+}
+
 // header is the header text of the column mapped to f (or sharing it, sharedFields).
 func (l layout) header(f field) string {
 	for _, c := range l.columns {

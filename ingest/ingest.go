@@ -362,5 +362,6 @@ func newConverter(t table, file string, opts Options) (*converter, table, error)
 	}
 	c.validHeader = headerReading(vocab().validity, l.header(fValidity))
 	c.winHeader = headerReading(vocab().winner, l.header(fWinner))
+	c.again = headerText(l.header(l.againField())).key
 	return c, data, nil
 }

@@ -50,6 +50,9 @@ type converter struct {
 	// validHeader and winHeader are what a bid list's validity and winner columns' headers
 	// say a plain yes means (headerReading).
 	validHeader, winHeader string
+	// again is the reduced header of the column a repeated header is recognised by (the
+	// amount, or a bid list's bidder): reduced once, not on every row.
+	again string
 }
 
 // flagRead is what a status or opening-mode text was read as: completed or online, or why
@@ -233,12 +236,7 @@ func (c *converter) classify(rec []string) rowKind {
 	if nonEmpty >= 2 && same && !startsLikeNumber(first) {
 		return rowSkipped // one text merged across the table: a footer, a note, a signature line
 	}
-	key := fAmount
-	if c.l.kind == bidRows {
-		key = fBidder
-	}
-	if cell := c.get(rec, key); cell != "" && !startsLikeNumber(cell) &&
-		headerText(cell).key == headerText(c.l.header(key)).key {
+	if c.repeatsHeader(c.get(rec, c.l.againField())) {
 		return rowSkipped // the header again, as paged exports repeat it
 	}
 	if !startsLikeNumber(first) && vocab().noteCell(first) {
@@ -260,6 +258,29 @@ func (c *converter) classify(rec []string) rowKind {
 		return rowSkipped // a note below the table: 制表人, 注, 数据来源 …
 	}
 	return rowLot
+}
+
+// repeatsHeader reports whether cell, in the column of layout.againField, is that column's
+// header again. Reducing a header only takes characters out of its plain form (headerText), so
+// a cell whose plain form does not hold the header's reduction in order cannot be it: most
+// cells are ruled out without being reduced, which on a bid list is every bidder's name.
+func (c *converter) repeatsHeader(cell string) bool {
+	if cell == "" || startsLikeNumber(cell) || !inOrder(c.again, plainValue(cell)) {
+		return false
+	}
+	return headerText(cell).key == c.again
+}
+
+// inOrder reports whether the runes of sub appear in s in the same order.
+func inOrder(sub, s string) bool {
+	for _, r := range sub {
+		i := strings.IndexRune(s, r)
+		if i < 0 {
+			return false
+		}
+		s = s[i+utf8.RuneLen(r):]
+	}
+	return true
 }
 
 func startsLikeNumber(s string) bool { return s[0] >= '0' && s[0] <= '9' }

@@ -288,6 +288,7 @@ func FuzzConvertRow(f *testing.F) {
 	header := []string{"序号", "项目编号", "标段编号", "交易类型", "交易地点", "成交日期", "控制价(万元)", "起始价(元)", "成交金额(万元)", "不见面开标"}
 	l := assign(header, nil, 0)
 	conv := &converter{file: "fuzz.csv", l: l, today: tradestat.Date{Year: 2026, Month: 12, Day: 4}, p: msg.Chinese.Printer(), region: baoshan}
+	conv.again = headerText(l.header(l.againField())).key
 	f.Add("1", "P1", "01", "工程建设", "腾冲", "2021-03-01", "100", "", "95.5", "是")
 	f.Add("合计", "", "", "", "", "", "", "", "1,000", "")
 	f.Add("2", "", "", "土地出让", "530522", "44256", "", "1,000.00", "12.5万元", "")
@@ -314,3 +315,21 @@ func FuzzConvertRow(f *testing.F) {
 
 // baoshan is the region the ingest tests load for.
 var baoshan = division.MustRegion("530500")
+
+// TestInOrder: a header's reduction is found in the plain form of any cell that reduces to it,
+// and inOrder rules out exactly the cells that lack its runes in order.
+func TestInOrder(t *testing.T) {
+	for _, cell := range []string{"中标金额（万元）", "投标人名称", "【投标人 名称】", "ＡＢＣ公司（联合体）", "合计", "#", "No.", "报价 单位：元"} {
+		if key := headerText(cell).key; !inOrder(key, plainValue(cell)) {
+			t.Errorf("%q reduces to %q, which inOrder does not find in %q", cell, key, plainValue(cell))
+		}
+	}
+	for _, c := range []struct {
+		sub, s string
+		want   bool
+	}{{"", "x", true}, {"投标人", "投标人名称", true}, {"投标人", "人投标", false}, {"ab", "a", false}, {"名称", "甲名乙称", true}} {
+		if got := inOrder(c.sub, c.s); got != c.want {
+			t.Errorf("inOrder(%q, %q) = %v", c.sub, c.s, got)
+		}
+	}
+}
