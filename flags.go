@@ -42,11 +42,12 @@ const AtCeilingPercent = 98
 // SectionFacts is what the flags of one awarded section are computed from: its lot, and the
 // current bid list of the section when one was loaded.
 type SectionFacts struct {
-	Type     TradeType
-	Amount   money.Fen
-	Ceiling  money.Fen // 0: not said
-	Notice   Date
-	Deadline Date
+	Type         TradeType
+	Solicitation Solicitation // 0: not said
+	Amount       money.Fen
+	Ceiling      money.Fen // 0: not said
+	Notice       Date
+	Deadline     Date
 	// Bidders is the number of bids: the list's when there is one, else the lot's 投标人数.
 	Bidders      int
 	BiddersKnown bool
@@ -141,7 +142,9 @@ func Assess(s SectionFacts, fence Fence) Risk {
 			r.Raised = append(r.Raised, Raised{Code: code, Value: value, Bound: bound})
 		}
 	}
-	apply(FlagSingleBid, s.Type.Kind() == Tender && s.BiddersKnown && s.Bidders > 0, s.Bidders == 1, 1, 0)
+	// A single bid flags an open procedure only: an invited, negotiated or single-source one
+	// chose its bidders.
+	apply(FlagSingleBid, s.Type.Kind() == Tender && s.Solicitation.OpenOrUnknown() && s.BiddersKnown && s.Bidders > 0, s.Bidders == 1, 1, 0)
 	gap, hasGap := s.GapBP()
 	fenced := hasGap && fence.Sections >= MinFenceSections
 	low, high := fence.outside(gap)

@@ -52,7 +52,8 @@ type Procedure struct {
 	Opening      Date      // 开标时间
 	Ceiling      money.Fen // 最高投标限价 (control price), when the export has it beside a budget or alone
 	Method       string    // 评标办法 as the export writes it
-	FailReason   string    // 流标原因 of a section that did not complete
+	Solicitation Solicitation
+	FailReason   string // 流标原因 of a section that did not complete
 }
 
 // ManyBidders is the number of bidders from which the competition figures count sections
@@ -237,3 +238,40 @@ const (
 // and every sum of them in Go, stay exact (half of the Int64 range, 4.6 × 10^16 元, far above
 // the 2.2 × 10^13 元 the whole country trades in a year).
 const MaxTotal money.Fen = 1 << 62
+
+// Solicitation is how a section's bidders were sought (招标方式, 采购方式: 招标投标法 第十条,
+// 政府采购法 第二十六条, 竞争性磋商 by 财库〔2014〕214号), as far as its export says. It decides
+// whether a single bid is a red flag: in an open procedure anyone could have bid, while an
+// invitation, a negotiation or a single source names its bidders.
+type Solicitation uint8
+
+// The values of Solicitation: unknown is the zero value, a section whose export does not say.
+const (
+	SolicitUnknown      Solicitation = iota
+	SolicitOpen                      // 公开招标, 公开采购
+	SolicitInvited                   // 邀请招标
+	SolicitNegotiated                // 竞争性谈判
+	SolicitConsultation              // 竞争性磋商
+	SolicitInquiry                   // 询价
+	SolicitSingleSource              // 单一来源
+)
+
+// Solicitations lists the known procurement methods, in order.
+func Solicitations() []Solicitation {
+	return []Solicitation{SolicitOpen, SolicitInvited, SolicitNegotiated, SolicitConsultation, SolicitInquiry, SolicitSingleSource}
+}
+
+// solicitationNames are the methods' names in canonical files and the vocabulary's readings.
+var solicitationNames = [...]string{"", "open", "invited", "negotiated", "consultation", "inquiry", "single_source"}
+
+// String is the method's canonical name ("" when unknown).
+func (p Solicitation) String() string {
+	if int(p) < len(solicitationNames) {
+		return solicitationNames[p]
+	}
+	return ""
+}
+
+// OpenOrUnknown reports a section that may have been open to any bidder: an open procedure,
+// or one whose export does not say (docs/competition.md: R018).
+func (p Solicitation) OpenOrUnknown() bool { return p == SolicitUnknown || p == SolicitOpen }

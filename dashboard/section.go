@@ -55,12 +55,14 @@ type sectionBidView struct {
 
 type sectionPage struct {
 	chrome
-	View      view
-	Section   query.Section
-	Score     string
-	Reasons   []string
-	Bids      []sectionBidView
-	Freshness freshness
+	View    view
+	Section query.Section
+	Score   string
+	Reasons []string
+	// Solicitation is the section's procurement method as the page names it ("" not said).
+	Solicitation string
+	Bids         []sectionBidView
+	Freshness    freshness
 }
 
 // section serves GET /section?project=…&lot=…: one section, its flags and its bids.
@@ -76,7 +78,7 @@ func (s *Server) section(c *fiber.Ctx, r viewRequest) error {
 	}
 	out := sectionPage{
 		chrome: s.chrome(c, "标段详情", v.LangURL("/section"), choice{v.url("/flags"), "风险提示"}, choice{v.url("/competition"), "竞争与风险"}),
-		View:   v, Section: sec,
+		View:   v, Section: sec, Solicitation: solicitationNames[sec.Solicitation],
 	}
 	out.LangURL = v.url("/section", "project", project, "lot", lot, "lang", map[lang]string{en: "", zh: "en"}[v.L])
 	if score, ok := sec.ScoreBP(); ok {
@@ -129,6 +131,7 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Date        string               `json:"date"`
 		Failed      bool                 `json:"failed"`
 		FailReason  string               `json:"fail_reason,omitempty"`
+		Method      string               `json:"procurement_method,omitempty"`
 		Amount      string               `json:"amount_yuan"`
 		Ceiling     *string              `json:"ceiling_yuan"`
 		Score       *string              `json:"score_percent"`
@@ -136,7 +139,7 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Raised      []raisedJSON         `json:"raised"`
 		Bids        []bidJSON            `json:"bids"`
 	}{ProjectCode: sec.ProjectCode, LotCode: sec.LotCode, Name: sec.Name, Type: string(sec.Type), Place: sec.PlaceCode,
-		PlaceName: sec.PlaceName, Date: sec.Day.String(), Failed: sec.Cancelled, FailReason: sec.FailReason, Amount: sec.Amount.Yuan(),
+		PlaceName: sec.PlaceName, Date: sec.Day.String(), Failed: sec.Cancelled, FailReason: sec.FailReason, Method: sec.Solicitation.String(), Amount: sec.Amount.Yuan(),
 		Applicable: append([]tradestat.FlagCode{}, sec.Applicable...), Raised: raisedOf(l, sec.Raised), Bids: []bidJSON{}}
 	if sec.Ceiling > 0 {
 		y := sec.Ceiling.Yuan()
@@ -206,4 +209,15 @@ func (s *Server) bidder(c *fiber.Ctx, r viewRequest) error {
 	}
 	out.Form, out.Freshness = newFilterForm(path, v, lo, hi, nil), fr
 	return s.render(c, "bidder.html", out)
+}
+
+// solicitationNames are the procurement methods as a section's page names them (interface
+// texts of the message catalog).
+var solicitationNames = map[tradestat.Solicitation]string{
+	tradestat.SolicitOpen:         "公开招标",
+	tradestat.SolicitInvited:      "邀请招标",
+	tradestat.SolicitNegotiated:   "竞争性谈判",
+	tradestat.SolicitConsultation: "竞争性磋商",
+	tradestat.SolicitInquiry:      "询价",
+	tradestat.SolicitSingleSource: "单一来源",
 }

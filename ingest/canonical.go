@@ -35,6 +35,7 @@ const (
 	colRemote   = "remote" // 1 or 0
 	colCeiling  = "ceiling_yuan"
 	colMethod   = "eval_method"
+	colSolicit  = "procurement_method" // open, invited, negotiated, consultation, inquiry, single_source
 	colReason   = "fail_reason"
 )
 
@@ -42,7 +43,7 @@ const (
 func CanonicalColumns() []string {
 	return []string{colProjectCode, colLotCode, colName, colTradeType, colPlaceCode, colRegionCode,
 		colDealDate, colBudget, colReserve, colAmount, colOnline, colStatus, colOpening, colNotice, colDeadline,
-		colBidders, colValid, colRemote, colCeiling, colMethod, colReason}
+		colBidders, colValid, colRemote, colCeiling, colMethod, colSolicit, colReason}
 }
 
 // WriteCanonical writes lots as a canonical CSV (UTF-8, no BOM, header first).
@@ -87,7 +88,7 @@ func (c *CanonicalWriter) Write(l tradestat.Lot) error {
 		l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online,
 		status, optionalDate(p.Opening), optionalDate(p.Notice), optionalDate(p.Deadline),
 		optionalCount(p.Bidders, p.BiddersKnown), optionalCount(p.Valid, p.ValidKnown), remote,
-		optionalYuan(p.Ceiling), p.Method, p.FailReason})
+		optionalYuan(p.Ceiling), p.Method, p.Solicitation.String(), p.FailReason})
 }
 
 func optionalDate(d tradestat.Date) string {

@@ -60,6 +60,7 @@ type vocabulary struct {
 	} `yaml:"note_rows"`
 
 	status, opening, remote, trades *lexicon
+	solicits                        *lexicon
 	validity, winner                *lexicon
 	summaryFirst                    []rune           // the first characters of Summary
 	pages                           []*regexp.Regexp // NoteRows.Pages, compiled
@@ -117,9 +118,14 @@ var vocab = sync.OnceValue(func() *vocabulary {
 	v.status = columnLexicon(v.Values["status"], completed, notCompleted)
 	v.opening = columnLexicon(v.Values["opening"], online, onSite)
 	v.remote = columnLexicon(v.Values["remote"], remote, local)
+	names := make([]string, 0, len(tradestat.Solicitations()))
+	for _, m := range tradestat.Solicitations() {
+		names = append(names, m.String())
+	}
+	v.solicits = columnLexicon(v.Values["procurement_method"], names...)
 	v.validity = columnLexicon(v.Values["bid_valid"], bidValid, bidRejected)
 	v.winner = columnLexicon(v.Values["winner"], bidWon, bidLost)
-	if len(v.Values) != 5 {
+	if len(v.Values) != 6 {
 		panic("ingest: vocabulary.yaml: values of a column the code does not read")
 	}
 	v.trades = catalogueLexicon(v.Catalogue)
@@ -210,6 +216,21 @@ func (v *vocabulary) remoteEvaluation(cell string) tradestat.Remote {
 		return tradestat.RemoteYes
 	}
 	return tradestat.RemoteNo
+}
+
+// solicitation reads a procurement method cell (招标方式, 采购方式) by its words: unknown when
+// it names none of the methods, or more than one.
+func (v *vocabulary) solicitation(cell string) tradestat.Solicitation {
+	l, ok := v.solicits.read(cell).one()
+	if !ok {
+		return tradestat.SolicitUnknown
+	}
+	for _, m := range tradestat.Solicitations() {
+		if m.String() == l {
+			return m
+		}
+	}
+	return tradestat.SolicitUnknown
 }
 
 // blank reports a text cell that says nothing: empty, or a placeholder (blank_cells in

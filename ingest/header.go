@@ -43,6 +43,7 @@ const (
 	fOpening
 	fCeiling
 	fMethod
+	fSolicitation
 	fFailReason
 	// A bid list's own fields (one row per bid): a table that has them and a section's
 	// identity but not what a lot needs is read as bids.
@@ -58,14 +59,14 @@ const (
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
 	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status",
-	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "fail_reason",
+	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "procurement_method", "fail_reason",
 	"bidder", "credit_code", "bid_price", "bid_valid", "bid_reason", "winner"}
 
 func (f field) String() string { return fieldNames[f] }
 
 // categorical fields hold one of a few things, read by their words (values.go).
 func (f field) categorical() bool {
-	return f == fType || f == fStatus || f == fOnline || f == fRemote || f == fValidity || f == fWinner
+	return f == fType || f == fStatus || f == fOnline || f == fRemote || f == fSolicitation || f == fValidity || f == fWinner
 }
 
 // bidOnly fields are read from bid lists alone, lotOnly fields from lot exports alone; the
@@ -222,6 +223,8 @@ func readsAsOne(f field, s string) bool {
 		return known
 	case fRemote:
 		return v.remoteEvaluation(s) != tradestat.RemoteUnknown
+	case fSolicitation:
+		return v.solicitation(s) != tradestat.SolicitUnknown
 	}
 	return false
 }

@@ -196,7 +196,7 @@ type valueTally struct {
 
 func newValueTally(conv *converter) *valueTally {
 	v := &valueTally{conv: conv}
-	for _, f := range []field{fType, fStatus, fOnline, fRemote} {
+	for _, f := range []field{fType, fStatus, fOnline, fRemote, fSolicitation} {
 		if conv.l.at[f] >= 0 {
 			v.fields = append(v.fields, f)
 			v.seen[f] = map[string]int{}
@@ -273,6 +273,11 @@ func (v *valueTally) reading(f field, cell string, p msg.Printer) (string, bool)
 			return p.T("evaluated locally"), true
 		}
 		return p.T("says neither: in no remote-evaluation figure"), true
+	case fSolicitation:
+		if m := vocab().solicitation(mapped); m != tradestat.SolicitUnknown {
+			return p.T(solicitationReading[m]), true
+		}
+		return p.T("names no procurement method known: a single bid is flagged as in an open procedure"), true
 	default:
 		online, err := parseFlag(mapped)
 		switch {
@@ -306,4 +311,14 @@ func (v *valueTally) print(w io.Writer, p msg.Printer) {
 			fmt.Fprintln(w, "    "+p.T("… and %d rows of other values", v.more[f]))
 		}
 	}
+}
+
+// solicitationReading is how the dry run says a procurement method value reads.
+var solicitationReading = map[tradestat.Solicitation]string{
+	tradestat.SolicitOpen:         "open procedure: a single bid is a red flag",
+	tradestat.SolicitInvited:      "invited bidders: a single bid is not flagged",
+	tradestat.SolicitNegotiated:   "competitive negotiation: a single bid is not flagged",
+	tradestat.SolicitConsultation: "competitive consultation: a single bid is not flagged",
+	tradestat.SolicitInquiry:      "request for quotations: a single bid is not flagged",
+	tradestat.SolicitSingleSource: "single source: a single bid is not flagged",
 }

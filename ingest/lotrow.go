@@ -47,6 +47,8 @@ type converter struct {
 	statuses memo[flagRead]
 	openings memo[flagRead]
 	remotes  memo[tradestat.Remote]
+	// solicitations: a procurement method column holds a few values too.
+	solicitations memo[tradestat.Solicitation]
 	// validHeader and winHeader are what a bid list's validity and winner columns' headers
 	// say a plain yes means (headerReading).
 	validHeader, winHeader string
@@ -507,6 +509,9 @@ func (c *converter) procedure(rec []string, line int, p *tradestat.Procedure) *R
 	}
 	if cell := c.cell(rec, fRemote); cell != "" {
 		p.Remote = c.remotes.get(cell, vocab().remoteEvaluation)
+	}
+	if cell := c.cell(rec, fSolicitation); cell != "" {
+		p.Solicitation = c.solicitations.get(cell, vocab().solicitation)
 	}
 	for _, d := range []struct {
 		f   field

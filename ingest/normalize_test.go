@@ -333,3 +333,13 @@ func TestInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsNamed: every field has its name (mapping files, the dry run) and its label (the
+// account): the tables are indexed by field, so one left out shifts every field after it.
+func TestFieldsNamed(t *testing.T) {
+	for f := field(1); f < numFields; f++ {
+		if fieldNames[f] == "" || fieldLabels[f] == "" {
+			t.Errorf("field %d: name %q, label %q", f, fieldNames[f], fieldLabels[f])
+		}
+	}
+}

@@ -35,6 +35,19 @@ func TestProcedureColumns(t *testing.T) {
 			7: {DealDate: day(6, 30), Budget: wan(80), Procedure: tradestat.Procedure{Remote: tradestat.RemoteYes}},
 		},
 		rejects: map[int]string{5: "有效投标人数", 6: "投标人数", 8: "中标金额（万元）"},
+	}, {
+		// A procurement method is read by its words, whatever surrounds them; a cell that names
+		// none (框架协议), or says only what it is not, says nothing of it.
+		file: "procurement-methods.csv",
+		lots: func() map[int]tradestat.Lot {
+			out := map[int]tradestat.Lot{}
+			for row, m := range []tradestat.Solicitation{tradestat.SolicitOpen, tradestat.SolicitOpen, tradestat.SolicitInvited,
+				tradestat.SolicitNegotiated, tradestat.SolicitConsultation, tradestat.SolicitInquiry, tradestat.SolicitSingleSource,
+				tradestat.SolicitUnknown, tradestat.SolicitUnknown, tradestat.SolicitUnknown, tradestat.SolicitOpen} {
+				out[row+2] = tradestat.Lot{DealDate: day(3, 29), Budget: wan(120), Procedure: tradestat.Procedure{Solicitation: m}}
+			}
+			return out
+		}(),
 	}}
 	region := division.MustRegion("530500")
 	for _, tt := range tests {

@@ -85,10 +85,10 @@ func awardedWhere(f Filter, r division.Region, cond string, condArgs []any) (str
 	conds, args := narrowing(f, r)
 	conds, args = conds+cond, append(args, condArgs...)
 	return `SELECT project_code, lot_code, name, trade_type, place_code, day, amount_fen, ceiling_fen, notice_date,
-			deadline_date, bidders
+			deadline_date, bidders, solicitation
 		FROM (SELECT project_code, lot_code, name, trade_type, place_code,
 				if(open_date > toDate('1970-01-01'), open_date, deal_date) AS day, amount_fen, ceiling_fen, notice_date,
-				deadline_date, bidders
+				deadline_date, bidders, solicitation
 			FROM deals FINAL WHERE cancelled = 0` + conds + `)
 		WHERE day >= toDate(?) AND day <= toDate(?)`, append(args, f.From.String(), f.To.String())
 }
@@ -176,7 +176,7 @@ func (s *Store) flags(ctx context.Context, f Filter, page, pageSize int) (FlagPa
 // scanSection reads: its lot's and its current bid list's.
 func sectionFacts(sections string) string {
 	return `SELECT project_code, lot_code, name, toString(trade_type), place_code, toString(day), amount_fen,
-			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), bidders,
+			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), bidders, solicitation,
 			toInt64(nbids), toInt64(priced), toInt64(identical), toInt64(winners), toInt64(win_price), toInt64(runner_up),
 			toInt64(others), toInt64(others_off), toInt64(others_na)
 		FROM (` + sections + `) AS s ANY LEFT JOIN (` + bidFacts(sections) + `) AS b USING (project_code, lot_code)`
@@ -189,14 +189,15 @@ func scanSection(rows interface{ Scan(...any) error }) (FlaggedSection, tradesta
 	var typ, day string
 	var amount, ceiling, winPrice, runner int64
 	var bidders, notice, deadline int32
+	var solicitation uint8
 	var nbids, priced, identical, winners, others, off, na int64
-	if err := rows.Scan(&sec.ProjectCode, &sec.LotCode, &sec.Name, &typ, &sec.PlaceCode, &day, &amount, &ceiling, &notice, &deadline, &bidders,
+	if err := rows.Scan(&sec.ProjectCode, &sec.LotCode, &sec.Name, &typ, &sec.PlaceCode, &day, &amount, &ceiling, &notice, &deadline, &bidders, &solicitation,
 		&nbids, &priced, &identical, &winners, &winPrice, &runner, &others, &off, &na); err != nil {
 		return sec, facts, 0, err
 	}
 	sec.Type, sec.Amount, sec.Bids = tradestat.TradeType(typ), money.Fen(amount), int(nbids)
 	sec.Day = civilDate(day)
-	facts = tradestat.SectionFacts{Type: sec.Type, Amount: sec.Amount, Ceiling: money.Fen(ceiling),
+	facts = tradestat.SectionFacts{Type: sec.Type, Solicitation: tradestat.Solicitation(solicitation), Amount: sec.Amount, Ceiling: money.Fen(ceiling),
 		Notice: epochDay(notice), Deadline: epochDay(deadline),
 		Priced: int(priced), Identical: int(identical), Winners: int(winners), WinPrice: money.Fen(winPrice),
 		RunnerUp: money.Fen(runner), Others: int(others), OthersOff: int(off), OthersNA: int(na)}

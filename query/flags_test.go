@@ -54,6 +54,13 @@ func TestFlagsByHand(t *testing.T) {
 			t.Errorf("section %s %s of %s, asked as %s: %v, want not found", r.ProjectCode, r.LotCode, r.PlaceCode, other, err)
 		}
 	}
+	// A section's page says how its bidders were sought; its single bid is not flagged.
+	for code, want := range map[string]tradestat.Solicitation{"F01": tradestat.SolicitOpen, "F08": tradestat.SolicitInvited, "F09": tradestat.SolicitSingleSource, "F02": tradestat.SolicitUnknown} {
+		sec, err := store.Section(ctx, query.Filter{}, code, "01")
+		if err != nil || sec.Solicitation != want || (code != "F01" && code != "F02" && len(sec.Applicable) != 0) {
+			t.Errorf("section %s: method %v, applicable %v, %v; want method %v", code, sec.Solicitation, sec.Applicable, err, want)
+		}
+	}
 	// A page past the flagged sections is empty, and the counts stay.
 	if p2, err := store.Flags(ctx, tradestattest.Year(t, 2021), 2, 5); err != nil || len(p2.Rows) != 2 || p2.Flagged != 7 {
 		t.Errorf("page 2 of 5: %d rows, %d flagged, %v", len(p2.Rows), p2.Flagged, err)

@@ -32,6 +32,7 @@ type Section struct {
 	Deadline       tradestat.Date
 	Remote         tradestat.Remote
 	Method         string
+	Solicitation   tradestat.Solicitation
 	List           []SectionBid // lowest price first; the bids without a price last
 }
 
@@ -58,7 +59,7 @@ func (s *Store) sectionLot(ctx context.Context, scope Filter, project, lot strin
 	conds, args := narrowing(scope, s.region)
 	rows, err := s.conn.Query(ctx, `SELECT name, toString(trade_type), place_code,
 			toString(if(open_date > toDate('1970-01-01'), open_date, deal_date)), amount_fen, cancelled, fail_reason,
-			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), remote, eval_method
+			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), remote, eval_method, solicitation
 		FROM deals FINAL WHERE project_code = ? AND lot_code = ?`+conds, concat([]any{project, lot}, args)...)
 	if err != nil {
 		return out, fmt.Errorf("section %s %s: %w", project, lot, err)
@@ -72,12 +73,13 @@ func (s *Store) sectionLot(ctx context.Context, scope Filter, project, lot strin
 	}
 	var typ, day string
 	var amount, ceiling int64
-	var cancelled, remote uint8
+	var cancelled, remote, solicitation uint8
 	var notice, deadline int32
 	if err := rows.Scan(&out.Name, &typ, &out.PlaceCode, &day, &amount, &cancelled, &out.FailReason, &ceiling, &notice, &deadline,
-		&remote, &out.Method); err != nil {
+		&remote, &out.Method, &solicitation); err != nil {
 		return out, fmt.Errorf("section %s %s: %w", project, lot, err)
 	}
+	out.Solicitation = tradestat.Solicitation(solicitation)
 	out.Type, out.Day, out.Amount, out.Cancelled = tradestat.TradeType(typ), civilDate(day), money.Fen(amount), cancelled != 0
 	out.Ceiling, out.Notice, out.Deadline, out.Remote = money.Fen(ceiling), epochDay(notice), epochDay(deadline), tradestat.Remote(remote)
 	out.PlaceName = s.region.NameOf(out.PlaceCode)

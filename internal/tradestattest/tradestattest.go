@@ -187,7 +187,7 @@ func Flag(r division.Region, lots []tradestat.Lot, bids []tradestat.Bid, f query
 		if !l.Procedure.Opening.IsZero() {
 			s.day = l.Procedure.Opening
 		}
-		ft := tradestat.SectionFacts{Type: l.Type, Amount: l.Amount, Ceiling: l.Procedure.Ceiling, Notice: l.Procedure.Notice, Deadline: l.Procedure.Deadline}
+		ft := tradestat.SectionFacts{Type: l.Type, Solicitation: l.Procedure.Solicitation, Amount: l.Amount, Ceiling: l.Procedure.Ceiling, Notice: l.Procedure.Notice, Deadline: l.Procedure.Deadline}
 		list := lists[l.ProjectCode+"|"+l.LotCode]
 		prices := map[money.Fen]int{}
 		for _, b := range list {
