@@ -280,7 +280,9 @@ func inOrder(sub, s string) bool {
 		if i < 0 {
 			return false
 		}
-		s = s[i+utf8.RuneLen(r):]
+		// The width found, not r's: an invalid byte is found as utf8.RuneError, one byte wide.
+		_, w := utf8.DecodeRuneInString(s[i:])
+		s = s[i+w:]
 	}
 	return true
 }

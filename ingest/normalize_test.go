@@ -327,7 +327,7 @@ func TestInOrder(t *testing.T) {
 	for _, c := range []struct {
 		sub, s string
 		want   bool
-	}{{"", "x", true}, {"投标人", "投标人名称", true}, {"投标人", "人投标", false}, {"ab", "a", false}, {"名称", "甲名乙称", true}} {
+	}{{"", "x", true}, {"\uFFFD", "a\xff", true}, {"\uFFFDb", "a\xff", false}, {"投标人", "投标人名称", true}, {"投标人", "人投标", false}, {"ab", "a", false}, {"名称", "甲名乙称", true}} {
 		if got := inOrder(c.sub, c.s); got != c.want {
 			t.Errorf("inOrder(%q, %q) = %v", c.sub, c.s, got)
 		}
