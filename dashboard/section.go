@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/url"
+	"tradestat/msg"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -78,7 +79,7 @@ func (s *Server) section(c *fiber.Ctx, r viewRequest) error {
 	}
 	out := sectionPage{
 		chrome: s.chrome(c, "标段详情", v.LangURL("/section"), choice{v.url("/flags"), "风险提示"}, choice{v.url("/competition"), "竞争与风险"}),
-		View:   v, Section: sec, Solicitation: solicitationNames[sec.Solicitation],
+		View:   v, Section: sec, Solicitation: solicitationName(v.L.msg(), sec.Solicitation),
 	}
 	out.LangURL = v.url("/section", "project", project, "lot", lot, "lang", map[lang]string{en: "", zh: "en"}[v.L])
 	if score, ok := sec.ScoreBP(); ok {
@@ -211,13 +212,20 @@ func (s *Server) bidder(c *fiber.Ctx, r viewRequest) error {
 	return s.render(c, "bidder.html", out)
 }
 
-// solicitationNames are the procurement methods as a section's page names them (interface
-// texts of the message catalog).
+// solicitationNames are the procurement methods as a section's page names them (catalog keys).
 var solicitationNames = map[tradestat.Solicitation]string{
-	tradestat.SolicitOpen:         "公开招标",
-	tradestat.SolicitInvited:      "邀请招标",
-	tradestat.SolicitNegotiated:   "竞争性谈判",
-	tradestat.SolicitConsultation: "竞争性磋商",
-	tradestat.SolicitInquiry:      "询价",
-	tradestat.SolicitSingleSource: "单一来源",
+	tradestat.SolicitOpen:         "open tender",
+	tradestat.SolicitInvited:      "invited tender",
+	tradestat.SolicitNegotiated:   "competitive negotiation",
+	tradestat.SolicitConsultation: "competitive consultation",
+	tradestat.SolicitInquiry:      "request for quotations",
+	tradestat.SolicitSingleSource: "single source",
+}
+
+// solicitationName is the section's procurement method in language l, "" when not said.
+func solicitationName(l msg.Lang, m tradestat.Solicitation) string {
+	if key, ok := solicitationNames[m]; ok {
+		return l.T(key)
+	}
+	return ""
 }
