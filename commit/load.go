@@ -39,8 +39,11 @@ type Loader struct {
 	BatchSize  int // rows per block sent; DefaultBatchSize unless set
 	InsertRows int // rows per INSERT; DefaultInsertRows unless set
 	GatherRows int // staged bids grouped in one step; DefaultGatherRows unless set
-	now        func() time.Time
-	leases     *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
+	// RefreshSections is about how many sections one step of the winners' recomputation
+	// reads; DefaultRefreshSections unless set.
+	RefreshSections int
+	now             func() time.Time
+	leases          *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
 	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
 	// load there, as a kill at that moment would.
 	afterMove func() error

@@ -150,6 +150,11 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 	if err := le.check(ctx); err != nil {
 		return err
 	}
+	if lots || st.bids.created {
+		if err := l.markWinners(ctx, st.stagedDays(lots)); err != nil {
+			return err
+		}
+	}
 	// The bids move first: a writer stopped between the two moves leaves a load whose bids
 	// are in and whose lots the next writer moves from the stage (complete).
 	if err := l.moveBids(ctx, st); err != nil {
@@ -176,6 +181,9 @@ func (l *Loader) commit(ctx context.Context, st *stage, rec record, own totals, 
 		if err := l.refreshFigures(ctx, st.batch, first && rep.Duplicates == 0); err != nil {
 			return figuresBehind(rep, err)
 		}
+	}
+	if err := l.refreshWinners(ctx); err != nil {
+		return figuresBehind(rep, err)
 	}
 	if err := le.check(ctx); err != nil {
 		return figuresBehind(rep, err)
@@ -259,12 +267,12 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 }
 
 // Recover completes the loads that were stopped after their lots moved into deals and before
-// their batch record (a kill at the wrong moment), and drops the staging tables of loads that
-// ended or died. The worker runs it when it finds such a load; every commit, withdrawal and
+// their batch record (a kill at the wrong moment), recomputes the winners of the months a
+// stopped writer left stale, and drops the staging tables of loads that ended or died. The worker runs it when it finds such a load; every commit, withdrawal and
 // seal runs it first.
 func (l *Loader) Recover(ctx context.Context) error {
 	var open uint64
-	if err := l.conn.QueryRow(ctx, "SELECT count() FROM ("+stoppedLoads+")").Scan(&open); err != nil {
+	if err := l.conn.QueryRow(ctx, "SELECT (SELECT count() FROM ("+stoppedLoads+")) + (SELECT count() FROM winners_stale FINAL WHERE done = 0)").Scan(&open); err != nil {
 		return fmt.Errorf("recover stopped loads: %w", err)
 	}
 	if open == 0 {
@@ -296,6 +304,11 @@ func (l *Loader) recoverStopped(ctx context.Context) error {
 		if err := l.complete(ctx, id); err != nil {
 			return err
 		}
+	}
+	// A writer stopped between its marks and its recomputation (step 1 or 2 of winners.go)
+	// left months the rollups may have wrong.
+	if err := l.refreshWinners(ctx); err != nil {
+		return err
 	}
 	return l.dropOldStages(ctx)
 }

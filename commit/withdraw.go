@@ -251,6 +251,9 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return fail(err)
 	}
 	w.At, w.User = l.now(), user
+	if err := l.markWinners(ctx, withdrawnDays(), batch, batch, batch, base, batch); err != nil {
+		return fail(err)
+	}
 	if w.Bids > 0 {
 		if err := l.conn.Exec(ctx, "ALTER TABLE bids DELETE WHERE batch_id = ?", batch); err != nil {
 			return fail(fmt.Errorf("remove the load's bids: %w", err))
@@ -260,6 +263,9 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		}
 	}
 	if w.Removed+w.Restored == 0 { // a bid list alone: no lot to give back
+		if err := l.refreshWinners(ctx); err != nil {
+			return fail(err)
+		}
 		if err := l.recordWithdrawal(ctx, w, batch); err != nil {
 			return fail(fmt.Errorf("record the withdrawal: %w", err))
 		}
@@ -277,6 +283,9 @@ func (l *Loader) Withdraw(ctx context.Context, id, user string) (Withdrawal, err
 		return fail(err)
 	}
 	if err := l.recomputeDaily(ctx); err != nil {
+		return fail(err)
+	}
+	if err := l.refreshWinners(ctx); err != nil {
 		return fail(err)
 	}
 	if err := l.recordWithdrawal(ctx, w, batch); err != nil {

@@ -142,50 +142,103 @@ func (c Concentration) ShareOf(a money.Fen) (string, bool) {
 }
 
 // Concentration reads the winners' shares of the awards of the sections f selects, streaming
-// the winners once and keeping the largest.
+// the winners once and keeping the largest. It reads them from the winners rollups (migrations
+// 073–075), which commit keeps by month, unless a month of the period is marked stale (a
+// writer is changing it, or one stopped before recomputing it) or a writer marked one while
+// they were read: then from the bid lists themselves, as the rollups would hold them.
 func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, error) {
 	return cached(ctx, s, fmt.Sprintf("concentration %+v", f), func(ctx context.Context) (Concentration, error) {
-		var out Concentration
-		sections, args := sectionsOn(f, s.region, " AND cancelled = 0")
-		rows, err := s.conn.Query(ctx, `SELECT wkey, any(wcode), any(wname), toInt64(count()), toInt64(sum(s_amount))
+		marks, err := s.winnerMarks(ctx, f)
+		if err != nil {
+			return Concentration{}, err
+		}
+		if marks.stale == 0 {
+			from, args := rollupRead(f, s.region, rollupTables{"", "winners_monthly", "winners_daily", winnerColumns}, true)
+			out, err := s.concentration(ctx, `SELECT winner_key, min(winner_code), min(winner_name), toInt64(sum(w)), toInt64(sum(a))
+				FROM (SELECT winner_key, winner_code, winner_name, sum(wins) AS w, sum(won_fen) AS a FROM `+from+`
+					GROUP BY winner_key, winner_code, winner_name HAVING w != 0)
+				GROUP BY winner_key`, args)
+			if err != nil {
+				return out, err
+			}
+			after, err := s.winnerMarks(ctx, f)
+			if err != nil || after == marks {
+				return out, err
+			}
+		}
+		q, args := concentrationOfBids(f, s.region)
+		return s.concentration(ctx, q, args)
+	})
+}
+
+// winnerColumns are the columns a read takes from winners_daily and winners_monthly.
+const winnerColumns = "deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen"
+
+// winnerMarks are the newest mark of winners_stale and how many months of f's period it holds
+// stale.
+type winnerMarks struct{ newest, stale uint64 }
+
+func (s *Store) winnerMarks(ctx context.Context, f Filter) (winnerMarks, error) {
+	var m winnerMarks
+	err := s.conn.QueryRow(ctx, `SELECT (SELECT max(marked) FROM winners_stale),
+		(SELECT count() FROM winners_stale FINAL WHERE done = 0 AND month >= toStartOfMonth(toDate(?)) AND month <= toDate(?))`,
+		f.From.String(), f.To.String()).Scan(&m.newest, &m.stale)
+	if err != nil {
+		return m, fmt.Errorf("concentration: %w", err)
+	}
+	return m, nil
+}
+
+// concentrationOfBids is the SELECT of the winners of the sections f selects within r, each
+// with a code, a name, its wins and the amount it won, from the current bid lists: over the
+// completed sections whose list marks exactly one winning bid.
+func concentrationOfBids(f Filter, r division.Region) (string, []any) {
+	sections, args := sectionsOn(f, r, " AND cancelled = 0")
+	return `SELECT wkey, min(wcode), min(wname), toInt64(count()), toInt64(sum(s_amount))
 			FROM (SELECT project_code, lot_code, anyIf(bidder_key, winner = 2) AS wkey, anyIf(bidder_code, winner = 2) AS wcode,
 					anyIf(bidder_name, winner = 2) AS wname
-				FROM bids WHERE `+currentBids(sections)+`
+				FROM bids WHERE ` + currentBids(sections) + `
 				GROUP BY project_code, lot_code HAVING countIf(winner = 2) = 1) AS w
-			ANY INNER JOIN (`+sections+`) AS s USING (project_code, lot_code)
-			GROUP BY wkey`, concat(args, args)...)
-		if err != nil {
+			ANY INNER JOIN (` + sections + `) AS s USING (project_code, lot_code)
+			GROUP BY wkey`, concat(args, args)
+}
+
+// concentration streams the winners query gives (key, code, name, wins, amount won) into a
+// Concentration.
+func (s *Store) concentration(ctx context.Context, query string, args []any) (Concentration, error) {
+	var out Concentration
+	rows, err := s.conn.Query(ctx, query, args...)
+	if err != nil {
+		return out, fmt.Errorf("concentration: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w Winner
+		var won int64
+		if err := rows.Scan(&w.Key, &w.Code, &w.Name, &w.Wins, &won); err != nil {
 			return out, fmt.Errorf("concentration: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var w Winner
-			var won int64
-			if err := rows.Scan(&w.Key, &w.Code, &w.Name, &w.Wins, &won); err != nil {
-				return out, fmt.Errorf("concentration: %w", err)
-			}
-			w.Won = money.Fen(won)
-			out.Sections, out.Amount, out.Winners = out.Sections+w.Wins, out.Amount+w.Won, out.Winners+1
-			if w.Wins >= 2 {
-				out.Repeat++
-			}
-			out.Top = append(out.Top, w)
-			sort.Slice(out.Top, func(i, j int) bool { return largerWinner(out.Top[i], out.Top[j]) })
-			if len(out.Top) > TopWinners {
-				out.Top = out.Top[:TopWinners]
-			}
+		w.Won = money.Fen(won)
+		out.Sections, out.Amount, out.Winners = out.Sections+w.Wins, out.Amount+w.Won, out.Winners+1
+		if w.Wins >= 2 {
+			out.Repeat++
 		}
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("concentration: %w", err)
+		out.Top = append(out.Top, w)
+		sort.Slice(out.Top, func(i, j int) bool { return largerWinner(out.Top[i], out.Top[j]) })
+		if len(out.Top) > TopWinners {
+			out.Top = out.Top[:TopWinners]
 		}
-		for i, w := range out.Top {
-			if i < 5 {
-				out.Top5 += w.Won
-			}
-			out.Top10 += w.Won
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("concentration: %w", err)
+	}
+	for i, w := range out.Top {
+		if i < 5 {
+			out.Top5 += w.Won
 		}
-		return out, nil
-	})
+		out.Top10 += w.Won
+	}
+	return out, nil
 }
 
 // largerWinner orders winners by amount won, then wins, then key.

@@ -17,9 +17,11 @@ import (
 
 // TestBiddersEqualTheirDefinition: a bidder's bids, wins and amounts won, and the winners'
 // concentration, read through SQL, equal those computed in Go from the demo's lots and bid
-// lists; the bidders' wins add up to the sections won.
+// lists; the bidders' wins add up to the sections won. The concentration is read from the
+// winners rollups, then, with a month marked stale and its rollup rows made wrong, from the
+// bid lists: a stale month is never read from the rollups.
 func TestBiddersEqualTheirDefinition(t *testing.T) {
-	store := loadDemo(t)
+	conn, store := loadDemoConn(t)
 	ctx := context.Background()
 	region := division.MustRegion("530500")
 	years, err := demo.Dataset(region)
@@ -36,97 +38,113 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 	}
 	county := tradestattest.Year(t, 2021)
 	county.Area = "530581"
-	for _, f := range []query.Filter{tradestattest.Year(t, 2021), county, tradestattest.Period(t, "2019-01-01", "2023-12-31")} {
-		selected := func(l tradestat.Lot) bool {
-			day := l.DealDate
-			if !l.Procedure.Opening.IsZero() {
-				day = l.Procedure.Opening
+	filters := []query.Filter{tradestattest.Year(t, 2021), county, tradestattest.Period(t, "2019-01-01", "2023-12-31"),
+		tradestattest.Period(t, "2021-03-15", "2021-08-20")}
+	for pass := range 2 {
+		if pass == 1 {
+			for _, q := range []string{`INSERT INTO winners_monthly (deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen)
+				SELECT toDate('2021-05-01'), '530581', '工程建设', '名称:无此公司', '', '无此公司', toInt64(1000), toInt64(1)`,
+				`INSERT INTO winners_daily (deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen)
+				SELECT toDate('2021-05-20'), '530581', '工程建设', '名称:无此公司', '', '无此公司', toInt64(1000), toInt64(1)`,
+				"INSERT INTO winners_stale (month, marked, done) SELECT toDate('2021-05-01'), toUInt64(1000000), toUInt8(0)"} {
+				if err := conn.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
 			}
-			area := region.Root()
-			if f.Area != "" {
-				area, _ = region.Tree().Code(f.Area)
-			}
-			p, ok := region.Tree().Code(l.PlaceCode)
-			return ok && p.Within(area) && !day.Before(f.From) && !f.To.Before(day)
+			store = query.New(conn, region)
 		}
-		type tally struct {
-			bids, wins int64
-			won        money.Fen
-		}
-		by := map[string]*tally{}
-		bidOn := map[string]bool{} // bidder key and section
-		for _, b := range bids {
-			l, ok := lots[b.ProjectCode+"|"+b.LotCode]
-			if !ok || !selected(l) {
-				continue
+		for _, f := range filters {
+			selected := func(l tradestat.Lot) bool {
+				day := l.DealDate
+				if !l.Procedure.Opening.IsZero() {
+					day = l.Procedure.Opening
+				}
+				area := region.Root()
+				if f.Area != "" {
+					area, _ = region.Tree().Code(f.Area)
+				}
+				p, ok := region.Tree().Code(l.PlaceCode)
+				return ok && p.Within(area) && !day.Before(f.From) && !f.To.Before(day)
 			}
-			bidOn[b.BidderKey()+"|"+b.ProjectCode+"|"+b.LotCode] = true
-			if by[b.BidderKey()] == nil {
-				by[b.BidderKey()] = &tally{}
+			type tally struct {
+				bids, wins int64
+				won        money.Fen
 			}
-			by[b.BidderKey()].bids++
-			if b.Winner == tradestat.AwardWon {
-				by[b.BidderKey()].wins++
-				by[b.BidderKey()].won += l.Amount
+			by := map[string]*tally{}
+			bidOn := map[string]bool{} // bidder key and section
+			for _, b := range bids {
+				l, ok := lots[b.ProjectCode+"|"+b.LotCode]
+				if !ok || !selected(l) {
+					continue
+				}
+				bidOn[b.BidderKey()+"|"+b.ProjectCode+"|"+b.LotCode] = true
+				if by[b.BidderKey()] == nil {
+					by[b.BidderKey()] = &tally{}
+				}
+				by[b.BidderKey()].bids++
+				if b.Winner == tradestat.AwardWon {
+					by[b.BidderKey()].wins++
+					by[b.BidderKey()].won += l.Amount
+				}
 			}
-		}
-		var keys []string
-		var sections, winning int64
-		var amount money.Fen
-		for k, v := range by {
-			keys = append(keys, k)
-			sections += v.wins
-			amount += v.won
-			if v.wins > 0 {
-				winning++
+			var keys []string
+			var sections, winning int64
+			var amount money.Fen
+			for k, v := range by {
+				keys = append(keys, k)
+				sections += v.wins
+				amount += v.won
+				if v.wins > 0 {
+					winning++
+				}
 			}
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			return by[keys[i]].won > by[keys[j]].won || by[keys[i]].won == by[keys[j]].won && keys[i] < keys[j]
-		})
-		if len(keys) == 0 {
-			t.Fatalf("%+v: the demo has no bidder", f)
-		}
-		for _, k := range keys[:3] {
-			got, err := store.Bidder(ctx, f, k)
+			sort.Slice(keys, func(i, j int) bool {
+				return by[keys[i]].won > by[keys[j]].won || by[keys[i]].won == by[keys[j]].won && keys[i] < keys[j]
+			})
+			if len(keys) == 0 {
+				t.Fatalf("%+v: the demo has no bidder", f)
+			}
+			for _, k := range keys[:3] {
+				got, err := store.Bidder(ctx, f, k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := by[k]
+				if got.Bids != w.bids || got.Wins != w.wins || got.Won != w.won || got.Name == "" {
+					t.Errorf("%+v: bidder %s: %d bids, %d wins, %s won; want %d, %d, %s", f, k, got.Bids, got.Wins, got.Won.Yuan(), w.bids, w.wins, w.won.Yuan())
+				}
+				if rate, ok := got.WinRate(); !ok || !near(rate, 100*float64(w.wins)/float64(w.bids)) {
+					t.Errorf("%+v: bidder %s: win rate %s%% of %d wins in %d bids", f, k, rate, w.wins, w.bids)
+				}
+				if want := min(w.bids, query.RecentSections); int64(len(got.Recent)) != want {
+					t.Errorf("%+v: bidder %s: %d recent sections, want %d", f, k, len(got.Recent), want)
+				}
+				for i, r := range got.Recent {
+					if !bidOn[k+"|"+r.ProjectCode+"|"+r.LotCode] || i > 0 && got.Recent[i-1].Day.Before(r.Day) {
+						t.Errorf("%+v: bidder %s: recent section %d %s %s %s: not one it bid for, or not after the one before", f, k, i, r.ProjectCode, r.LotCode, r.Day)
+					}
+				}
+				var sum query.BidderPlace
+				for _, p := range got.Places {
+					sum.Bids, sum.Wins, sum.Won = sum.Bids+p.Bids, sum.Wins+p.Wins, sum.Won+p.Won
+				}
+				if sum.Bids != got.Bids || sum.Wins != got.Wins || sum.Won != got.Won {
+					t.Errorf("%+v: bidder %s: its places add up to %+v", f, k, sum)
+				}
+			}
+			con, err := store.Concentration(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := by[k]
-			if got.Bids != w.bids || got.Wins != w.wins || got.Won != w.won || got.Name == "" {
-				t.Errorf("%+v: bidder %s: %d bids, %d wins, %s won; want %d, %d, %s", f, k, got.Bids, got.Wins, got.Won.Yuan(), w.bids, w.wins, w.won.Yuan())
+			if con.Sections != sections || con.Amount != amount || con.Winners != winning || len(con.Top) == 0 || con.Top[0].Key != keys[0] {
+				t.Errorf("%+v: concentration %d sections, %s, %d winners, top %+v; want %d, %s, %d, %s", f, con.Sections, con.Amount.Yuan(), con.Winners, con.Top[:1], sections, amount.Yuan(), winning, keys[0])
 			}
-			if rate, ok := got.WinRate(); !ok || !near(rate, 100*float64(w.wins)/float64(w.bids)) {
-				t.Errorf("%+v: bidder %s: win rate %s%% of %d wins in %d bids", f, k, rate, w.wins, w.bids)
+			if share, ok := con.ShareOf(con.Top5); !ok || !near(share, 100*float64(con.Top5)/float64(con.Amount)) {
+				t.Errorf("%+v: the five largest winners' share %s%% of %s in %s", f, share, con.Top5.Yuan(), con.Amount.Yuan())
 			}
-			if want := min(w.bids, query.RecentSections); int64(len(got.Recent)) != want {
-				t.Errorf("%+v: bidder %s: %d recent sections, want %d", f, k, len(got.Recent), want)
+			if con.Top10 > con.Amount || con.Top5 > con.Top10 {
+				t.Errorf("%+v: the largest winners' shares exceed the whole: %+v", f, con)
 			}
-			for i, r := range got.Recent {
-				if !bidOn[k+"|"+r.ProjectCode+"|"+r.LotCode] || i > 0 && got.Recent[i-1].Day.Before(r.Day) {
-					t.Errorf("%+v: bidder %s: recent section %d %s %s %s: not one it bid for, or not after the one before", f, k, i, r.ProjectCode, r.LotCode, r.Day)
-				}
-			}
-			var sum query.BidderPlace
-			for _, p := range got.Places {
-				sum.Bids, sum.Wins, sum.Won = sum.Bids+p.Bids, sum.Wins+p.Wins, sum.Won+p.Won
-			}
-			if sum.Bids != got.Bids || sum.Wins != got.Wins || sum.Won != got.Won {
-				t.Errorf("%+v: bidder %s: its places add up to %+v", f, k, sum)
-			}
-		}
-		con, err := store.Concentration(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if con.Sections != sections || con.Amount != amount || con.Winners != winning || len(con.Top) == 0 || con.Top[0].Key != keys[0] {
-			t.Errorf("%+v: concentration %d sections, %s, %d winners, top %+v; want %d, %s, %d, %s", f, con.Sections, con.Amount.Yuan(), con.Winners, con.Top[:1], sections, amount.Yuan(), winning, keys[0])
-		}
-		if share, ok := con.ShareOf(con.Top5); !ok || !near(share, 100*float64(con.Top5)/float64(con.Amount)) {
-			t.Errorf("%+v: the five largest winners' share %s%% of %s in %s", f, share, con.Top5.Yuan(), con.Amount.Yuan())
-		}
-		if con.Top10 > con.Amount || con.Top5 > con.Top10 {
-			t.Errorf("%+v: the largest winners' shares exceed the whole: %+v", f, con)
 		}
 	}
 	// A county's account sees the bidder's bids of its county alone, as the county's filter

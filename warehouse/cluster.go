@@ -38,6 +38,9 @@ var shardKeys = map[string]string{
 	"competition_daily":   "cityHash64(deal_date, place_code, trade_type)",
 	"competition_monthly": "cityHash64(deal_date, place_code, trade_type)",
 	"bids":                "cityHash64(project_code, lot_code)",
+	"winners_daily":       "cityHash64(deal_date, place_code, trade_type)",
+	"winners_monthly":     "cityHash64(deal_date, place_code, trade_type)",
+	"winners_stale":       "cityHash64(month)",
 }
 
 var (

@@ -1,0 +1,287 @@
+package commit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"tradestat/division"
+	"tradestat/ingest"
+	"tradestat/internal/chtest"
+	"tradestat/msg"
+)
+
+// TestWinnersFollowEveryWrite runs random sequences of lot loads, bid-list loads and
+// withdrawals, some of them stopped after their moves (as a kill would stop them) and recovered
+// then or by the next writer, over a few sections whose days, places, types, amounts, failures
+// and winners change from load to load. After every step each month the rollups do not mark
+// stale holds exactly the winners worked out here from the lots and bid lists the database
+// holds, by day (winners_daily) and by month (winners_monthly); and once a writer has run after
+// a stop, no month is stale.
+func TestWinnersFollowEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	stop := errors.New("stopped")
+	withWinners := 0 // steps after which some section had a winner
+	for round := range 4 {
+		conn, _ := chtest.Open(t)
+		rng := rand.New(rand.NewPCG(uint64(round), 73))
+		l := NewLoader(conn, division.MustRegion("530500"))
+		if round%2 == 1 {
+			l.RefreshSections = 1 // a step a month
+		}
+		var done []string // completed loads not withdrawn
+		stopped := false
+		for step := range 20 {
+			l.afterMove, l.betweenMoves = nil, nil
+			op := rng.IntN(10)
+			if op >= 8 && len(done) == 0 {
+				op = 0
+			}
+			var what string
+			var err error
+			switch {
+			case op < 8:
+				bids := op >= 4
+				src := randomLots(rng, round, step)
+				if bids {
+					src = randomBids(rng, round, step)
+				}
+				what = src.Name
+				switch rng.IntN(6) {
+				case 0:
+					l.afterMove = func() error { return stop }
+					what += " (stopped after its moves)"
+				case 1:
+					l.betweenMoves = func() error { return stop }
+					what += " (stopped after its bids moved)"
+				}
+				var rep ingest.Report
+				rep, err = l.Load(ctx, src, ingest.Options{Lang: msg.English})
+				switch {
+				case errors.Is(err, stop):
+					stopped, err = true, nil
+				case err == nil:
+					done = append(done, rep.BatchID)
+					stopped = false
+				}
+			default:
+				i := rng.IntN(len(done))
+				what = "withdrawal of " + done[i]
+				_, err = l.Withdraw(ctx, done[i], "test")
+				done = slices.Delete(done, i, i+1)
+				stopped = false
+			}
+			if err != nil {
+				t.Fatalf("round %d step %d, %s: %v", round, step, what, err)
+			}
+			if stopped && rng.IntN(2) == 0 {
+				if err := l.Recover(ctx); err != nil {
+					t.Fatal(err)
+				}
+				stopped = false
+			}
+			// A load stopped after its moves was completed by recovery with a record: it
+			// can be withdrawn like any other.
+			if !stopped {
+				done = completedLoads(t, conn)
+			}
+			if checkWinners(t, conn, fmt.Sprintf("round %d step %d, after %s", round, step, what), !stopped) > 0 {
+				withWinners++
+			}
+		}
+	}
+	if withWinners < 25 {
+		t.Errorf("winners in %d steps of 80: the sequences test too little", withWinners)
+	}
+}
+
+// completedLoads are the loads with a record that were not withdrawn.
+func completedLoads(t *testing.T, conn driver.Conn) []string {
+	t.Helper()
+	out, err := stringsOf(context.Background(), conn, `SELECT batch_id FROM ingest_batches
+		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY batch_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The sections of the random loads: six projects of two sections each, at two places.
+var (
+	winnerPlaces = []string{"530581", "530502"}
+	winnerTypes  = []string{"工程建设", "政府采购"}
+	winnerFirms  = []struct{ name, code string }{{"甲公司", "91350100M000100Y43"}, {"甲建设有限公司", "91350100M000100Y43"}, {"乙公司", ""}, {"丙公司", ""}, {"丁公司", ""}}
+)
+
+func randomSection(rng *rand.Rand) (string, string) {
+	return fmt.Sprintf("P%d", 1+rng.IntN(6)), fmt.Sprintf("%02d", 1+rng.IntN(2))
+}
+
+// randomDay is a day of March to May 2021, some of them near a month's end, so that a section
+// completed a few days later falls in the next month.
+func randomDay(rng *rand.Rand) time.Time {
+	return time.Date(2021, time.Month(3+rng.IntN(3)), []int{1, 15, 28, 30}[rng.IntN(4)], 0, 0, 0, 0, time.UTC)
+}
+
+// randomLots is a file of one to six lots: each at a random place and type, opened on a random
+// day (or with no opening date given), completed a few days later for a random amount or failed.
+func randomLots(rng *rand.Rand, round, step int) ingest.Source {
+	var b strings.Builder
+	b.WriteString("项目编号,标段编号,项目名称,交易类型,交易地点,开标时间,成交日期,中标金额（元）,交易状态\n")
+	for range 1 + rng.IntN(6) {
+		p, lot := randomSection(rng)
+		day := randomDay(rng)
+		open, deal := day.Format(time.DateOnly), day.AddDate(0, 0, 5).Format(time.DateOnly)
+		if rng.IntN(4) == 0 {
+			open = ""
+		}
+		amount, status := fmt.Sprint(1000+rng.IntN(9000)), "成交"
+		if rng.IntN(5) == 0 {
+			amount, status = "", "流标"
+		}
+		fmt.Fprintf(&b, "%s,%s,工程%s,%s,%s,%s,%s,%s,%s\n", p, lot, p, winnerTypes[rng.IntN(2)], winnerPlaces[rng.IntN(2)], open, deal, amount, status)
+	}
+	return ingest.Source{Name: fmt.Sprintf("lots-%d-%d.csv", round, step), Data: []byte(b.String())}
+}
+
+// randomBids is a bid list of one to four sections, each with one to four bids marking no
+// winner, one, or now and then two.
+func randomBids(rng *rand.Rand, round, step int) ingest.Source {
+	var b strings.Builder
+	b.WriteString("项目编号,标段编号,交易地点,投标人名称,统一社会信用代码,投标报价（元）,是否有效,是否中标\n")
+	for range 1 + rng.IntN(4) {
+		p, lot := randomSection(rng)
+		winners := []int{0, 1, 1, 1, 2}[rng.IntN(5)]
+		for i := range 1 + rng.IntN(4) {
+			f := winnerFirms[rng.IntN(len(winnerFirms))]
+			won := "否"
+			if i < winners {
+				won = "是"
+			}
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%d,是,%s\n", p, lot, winnerPlaces[rng.IntN(2)], f.name, f.code, 1000+rng.IntN(9000), won)
+		}
+	}
+	return ingest.Source{Name: fmt.Sprintf("bids-%d-%d.csv", round, step), Data: []byte(b.String())}
+}
+
+// checkWinners compares the rollups with the winners worked out from deals and bids, in every
+// month not marked stale; settled says no writer was left stopped, so that none may be. It
+// returns how many groups of days, places, types and winners the lots and lists give.
+func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool) int {
+	t.Helper()
+	ctx := context.Background()
+	stale, err := stringsOf(ctx, conn, "SELECT toString(month) FROM winners_stale FINAL WHERE done = 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if settled && len(stale) > 0 {
+		t.Errorf("%s: months %v left stale", when, stale)
+	}
+	isStale := func(day string) bool { return slices.Contains(stale, day[:8]+"01") }
+	type section struct {
+		day, place, typ string
+		amount          int64
+		cancelled       bool
+	}
+	sections := map[string]section{}
+	rows, err := conn.Query(ctx, `SELECT project_code, lot_code, toString(if(toUInt16(open_date) > 0, open_date, deal_date)),
+		place_code, toString(trade_type), amount_fen, cancelled FROM deals FINAL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p, lot string
+		var s section
+		var c uint8
+		if err := rows.Scan(&p, &lot, &s.day, &s.place, &s.typ, &s.amount, &c); err != nil {
+			t.Fatal(err)
+		}
+		s.cancelled = c == 1
+		sections[p+"/"+lot] = s
+	}
+	rows.Close()
+	type list struct {
+		version uint64
+		won     []string // key|code|name of each bid marked won
+	}
+	lists := map[string]list{}
+	rows, err = conn.Query(ctx, "SELECT project_code, lot_code, version, bidder_key, bidder_code, bidder_name, winner FROM bids")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var p, lot, key, code, name string
+		var version uint64
+		var winner uint8
+		if err := rows.Scan(&p, &lot, &version, &key, &code, &name, &winner); err != nil {
+			t.Fatal(err)
+		}
+		cur := lists[p+"/"+lot]
+		if version > cur.version {
+			cur = list{version: version}
+		}
+		if version == cur.version && winner == 2 {
+			cur.won = append(cur.won, key+"|"+code+"|"+name)
+		}
+		lists[p+"/"+lot] = cur
+	}
+	rows.Close()
+	daily, monthly := map[string][2]int64{}, map[string][2]int64{}
+	for id, s := range sections {
+		w := lists[id].won
+		if s.cancelled || len(w) != 1 {
+			continue
+		}
+		for _, g := range []struct {
+			to  map[string][2]int64
+			day string
+		}{{daily, s.day}, {monthly, s.day[:8] + "01"}} {
+			k := strings.Join([]string{g.day, s.place, s.typ, w[0]}, "|")
+			v := g.to[k]
+			g.to[k] = [2]int64{v[0] + 1, v[1] + s.amount}
+		}
+	}
+	for _, table := range []struct {
+		name string
+		want map[string][2]int64
+	}{{"winners_daily", daily}, {"winners_monthly", monthly}} {
+		got := map[string][2]int64{}
+		rows, err := conn.Query(ctx, `SELECT toString(deal_date), place_code, toString(trade_type), winner_key, winner_code, winner_name,
+			sum(wins) AS w, sum(won_fen) AS a FROM `+table.name+`
+			GROUP BY deal_date, place_code, trade_type, winner_key, winner_code, winner_name HAVING w != 0 OR a != 0`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k [6]string
+			var v [2]int64
+			if err := rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &v[0], &v[1]); err != nil {
+				t.Fatal(err)
+			}
+			got[strings.Join(k[:], "|")] = v
+		}
+		rows.Close()
+		keys := slices.Sorted(maps.Keys(maps.Collect(func(yield func(string, bool) bool) {
+			for k := range got {
+				yield(k, true)
+			}
+			for k := range table.want {
+				yield(k, true)
+			}
+		})))
+		for _, k := range keys {
+			if got[k] != table.want[k] && !isStale(k) {
+				t.Errorf("%s: %s %s holds %v, the lots and lists give %v", when, table.name, k, got[k], table.want[k])
+			}
+		}
+	}
+	return len(daily)
+}
