@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"tradestat"
 	"tradestat/division"
@@ -153,11 +154,14 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 			return Concentration{}, err
 		}
 		if marks.stale == 0 {
+			// The winners by key alone, then the names of the largest: grouping every winner
+			// by its names too would cost more than the rest of the read.
 			from, args := rollupRead(f, s.region, rollupTables{"", "winners_monthly", "winners_daily", winnerColumns}, true)
-			out, err := s.concentration(ctx, `SELECT winner_key, min(winner_code), min(winner_name), toInt64(sum(w)), toInt64(sum(a))
-				FROM (SELECT winner_key, winner_code, winner_name, sum(wins) AS w, sum(won_fen) AS a FROM `+from+`
-					GROUP BY winner_key, winner_code, winner_name HAVING w != 0)
-				GROUP BY winner_key`, args)
+			out, err := s.concentration(ctx, `SELECT winner_key, '', '', toInt64(sum(wins)) AS w, toInt64(sum(won_fen))
+				FROM `+from+` GROUP BY winner_key HAVING w != 0`, args)
+			if err == nil {
+				err = s.nameWinners(ctx, out.Top, from, args)
+			}
 			if err != nil {
 				return out, err
 			}
@@ -169,6 +173,43 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 		q, args := concentrationOfBids(f, s.region)
 		return s.concentration(ctx, q, args)
 	})
+}
+
+// nameWinners gives each of top its code and name from the rollup rows of from (with args):
+// the first name in order of those its current lists give (a row whose wins add up to
+// nothing is a name no current list gives).
+func (s *Store) nameWinners(ctx context.Context, top []Winner, from string, args []any) error {
+	if len(top) == 0 {
+		return nil
+	}
+	keys := make([]any, len(top))
+	for i, w := range top {
+		keys[i] = w.Key
+	}
+	rows, err := s.conn.Query(ctx, `SELECT winner_key, min(winner_code), min(winner_name)
+		FROM (SELECT winner_key, winner_code, winner_name, sum(wins) AS w FROM `+from+`
+			WHERE winner_key IN (`+strings.Repeat("?, ", len(keys)-1)+`?)
+			GROUP BY winner_key, winner_code, winner_name HAVING w != 0)
+		GROUP BY winner_key`, concat(args, keys)...)
+	if err != nil {
+		return fmt.Errorf("concentration: %w", err)
+	}
+	defer rows.Close()
+	names := map[string][2]string{}
+	for rows.Next() {
+		var k, code, name string
+		if err := rows.Scan(&k, &code, &name); err != nil {
+			return fmt.Errorf("concentration: %w", err)
+		}
+		names[k] = [2]string{code, name}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("concentration: %w", err)
+	}
+	for i := range top {
+		top[i].Code, top[i].Name = names[top[i].Key][0], names[top[i].Key][1]
+	}
+	return nil
 }
 
 // winnerColumns are the columns a read takes from winners_daily and winners_monthly.

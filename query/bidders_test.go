@@ -142,6 +142,11 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 			if share, ok := con.ShareOf(con.Top5); !ok || !near(share, 100*float64(con.Top5)/float64(con.Amount)) {
 				t.Errorf("%+v: the five largest winners' share %s%% of %s in %s", f, share, con.Top5.Yuan(), con.Amount.Yuan())
 			}
+			for _, w := range con.Top {
+				if w.Name == "" || (tradestat.Bid{BidderCode: w.Code, BidderName: w.Name}).BidderKey() != w.Key {
+					t.Errorf("%+v: winner %s is named %q, code %q", f, w.Key, w.Name, w.Code)
+				}
+			}
 			if con.Top10 > con.Amount || con.Top5 > con.Top10 {
 				t.Errorf("%+v: the largest winners' shares exceed the whole: %+v", f, con)
 			}
