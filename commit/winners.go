@@ -217,12 +217,12 @@ func refreshWinnersSQL(months []string) []statement {
 			GROUP BY k0, k1, k2, k3, k4, k5
 			HAVING t0 != 0 OR t1 != 0`}
 	}
-	heldDaily, heldDailyArgs := inMonths("deal_date", months)
-	heldMonthly, heldMonthlyArgs := inMonths("deal_date", months)
+	// Both tables date their rows within the months: a day, or the month's first.
+	held, heldArgs := inMonths("deal_date", months)
 	return []statement{
-		withArgs(diff("winners_daily", heldDaily, winners), heldDailyArgs, dayArgs, dayArgs),
-		withArgs(diff("winners_monthly", heldMonthly, `SELECT toStartOfMonth(deal_date), `+winnerKeys+`, `+winnerSums+`
-				FROM winners_daily WHERE `+heldDaily), heldMonthlyArgs, heldDailyArgs),
+		withArgs(diff("winners_daily", held, winners), heldArgs, dayArgs, dayArgs),
+		withArgs(diff("winners_monthly", held, `SELECT toStartOfMonth(deal_date), `+winnerKeys+`, `+winnerSums+`
+				FROM winners_daily WHERE `+held), heldArgs, heldArgs),
 	}
 }
 

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"go.yaml.in/yaml/v2"
 
 	"tradestat/division"
 	"tradestat/ingest"
@@ -29,6 +31,7 @@ import (
 func TestWinnersFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	stop := errors.New("stopped")
+	words := readRandomWords(t)
 	withWinners := 0 // steps after which some section had a winner
 	for round := range 3 {
 		conn, _ := chtest.Open(t)
@@ -50,9 +53,9 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 			switch {
 			case op < 8:
 				bids := op >= 4
-				src := randomLots(rng, round, step)
+				src := randomLots(rng, words, round, step)
 				if bids {
-					src = randomBids(rng, round, step)
+					src = randomBids(rng, words, round, step)
 				}
 				what = src.Name
 				switch rng.IntN(6) {
@@ -114,12 +117,40 @@ func completedLoads(t *testing.T, conn driver.Conn) []string {
 	return out
 }
 
-// The sections of the random loads: six projects of two sections each, at two places.
-var (
-	winnerPlaces = []string{"530581", "530502"}
-	winnerTypes  = []string{"工程建设", "政府采购"}
-	winnerFirms  = []struct{ name, code string }{{"甲公司", "91350100M000100Y43"}, {"甲建设有限公司", "91350100M000100Y43"}, {"乙公司", ""}, {"丙公司", ""}, {"丁公司", ""}}
-)
+// winnerPlaces are the places of the random loads' sections (six projects of two sections each).
+var winnerPlaces = []string{"530581", "530502"}
+
+// randomWords are the words the random files are written in (testdata/winners/words.yaml).
+type randomWords struct {
+	LotHeader string   `yaml:"lot_header"`
+	BidHeader string   `yaml:"bid_header"`
+	LotName   string   `yaml:"lot_name"`
+	Types     []string `yaml:"types"`
+	Completed string   `yaml:"completed"`
+	Failed    string   `yaml:"failed"`
+	Yes       string   `yaml:"yes"`
+	No        string   `yaml:"no"`
+	Firms     []struct {
+		Name string `yaml:"name"`
+		Code string `yaml:"code"`
+	} `yaml:"firms"`
+}
+
+func readRandomWords(t *testing.T) randomWords {
+	t.Helper()
+	data, err := os.ReadFile("testdata/winners/words.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w randomWords
+	if err := yaml.UnmarshalStrict(data, &w); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Types) == 0 || len(w.Firms) == 0 {
+		t.Fatal("testdata/winners/words.yaml names no trade type or no firm")
+	}
+	return w
+}
 
 func randomSection(rng *rand.Rand) (string, string) {
 	return fmt.Sprintf("P%d", 1+rng.IntN(6)), fmt.Sprintf("%02d", 1+rng.IntN(2))
@@ -133,9 +164,9 @@ func randomDay(rng *rand.Rand) time.Time {
 
 // randomLots is a file of one to six lots: each at a random place and type, opened on a random
 // day (or with no opening date given), completed a few days later for a random amount or failed.
-func randomLots(rng *rand.Rand, round, step int) ingest.Source {
+func randomLots(rng *rand.Rand, w randomWords, round, step int) ingest.Source {
 	var b strings.Builder
-	b.WriteString("项目编号,标段编号,项目名称,交易类型,交易地点,开标时间,成交日期,中标金额（元）,交易状态\n")
+	b.WriteString(w.LotHeader + "\n")
 	for range 1 + rng.IntN(6) {
 		p, lot := randomSection(rng)
 		day := randomDay(rng)
@@ -143,30 +174,30 @@ func randomLots(rng *rand.Rand, round, step int) ingest.Source {
 		if rng.IntN(4) == 0 {
 			open = ""
 		}
-		amount, status := fmt.Sprint(1000+rng.IntN(9000)), "成交"
+		amount, status := fmt.Sprint(1000+rng.IntN(9000)), w.Completed
 		if rng.IntN(5) == 0 {
-			amount, status = "", "流标"
+			amount, status = "", w.Failed
 		}
-		fmt.Fprintf(&b, "%s,%s,工程%s,%s,%s,%s,%s,%s,%s\n", p, lot, p, winnerTypes[rng.IntN(2)], winnerPlaces[rng.IntN(2)], open, deal, amount, status)
+		fmt.Fprintf(&b, "%s,%s,%s%s,%s,%s,%s,%s,%s,%s\n", p, lot, w.LotName, p, w.Types[rng.IntN(len(w.Types))], winnerPlaces[rng.IntN(2)], open, deal, amount, status)
 	}
 	return ingest.Source{Name: fmt.Sprintf("lots-%d-%d.csv", round, step), Data: []byte(b.String())}
 }
 
 // randomBids is a bid list of one to four sections, each with one to four bids marking no
 // winner, one, or now and then two.
-func randomBids(rng *rand.Rand, round, step int) ingest.Source {
+func randomBids(rng *rand.Rand, w randomWords, round, step int) ingest.Source {
 	var b strings.Builder
-	b.WriteString("项目编号,标段编号,交易地点,投标人名称,统一社会信用代码,投标报价（元）,是否有效,是否中标\n")
+	b.WriteString(w.BidHeader + "\n")
 	for range 1 + rng.IntN(4) {
 		p, lot := randomSection(rng)
 		winners := []int{0, 1, 1, 1, 2}[rng.IntN(5)]
 		for i := range 1 + rng.IntN(4) {
-			f := winnerFirms[rng.IntN(len(winnerFirms))]
-			won := "否"
+			f := w.Firms[rng.IntN(len(w.Firms))]
+			won := w.No
 			if i < winners {
-				won = "是"
+				won = w.Yes
 			}
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%d,是,%s\n", p, lot, winnerPlaces[rng.IntN(2)], f.name, f.code, 1000+rng.IntN(9000), won)
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%d,%s,%s\n", p, lot, winnerPlaces[rng.IntN(2)], f.Name, f.Code, 1000+rng.IntN(9000), w.Yes, won)
 		}
 	}
 	return ingest.Source{Name: fmt.Sprintf("bids-%d-%d.csv", round, step), Data: []byte(b.String())}
