@@ -42,8 +42,11 @@ type Loader struct {
 	// RefreshSections is about how many sections one step of the winners' recomputation
 	// reads; DefaultRefreshSections unless set.
 	RefreshSections int
-	now             func() time.Time
-	leases          *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
+	// winnerNumber, when set, numbers the winners in place of winnerNumber: tests number
+	// them so that keys share numbers.
+	winnerNumber string
+	now          func() time.Time
+	leases       *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
 	// afterMove, when set, runs right after a load's lots moved into deals: tests stop a
 	// load there, as a kill at that moment would.
 	afterMove func() error

@@ -112,13 +112,21 @@ func (l *Loader) refreshWinners(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		rctx := rollupContext(ctx)
+		rctx, number := rollupContext(ctx), cmp.Or(l.winnerNumber, winnerNumber)
 		for _, step := range steps {
-			for _, q := range refreshWinnersSQL(step) {
+			for _, q := range refreshWinnersSQL(step, number) {
 				if err := l.conn.Exec(rctx, q.sql, q.args...); err != nil {
 					return fmt.Errorf("recompute the winners of %s to %s: %w", step[0], step[len(step)-1], err)
 				}
 			}
+		}
+		// Months holding a number two keys share are marked again, after this writer's first
+		// mark, so that the clearing below passes them by and readers keep reading them from
+		// the bid lists; every writer recomputes and checks them again.
+		held, heldArgs := inMonths("deal_date", months)
+		if err := l.conn.Exec(rctx, `INSERT INTO winners_stale (month, marked, done)
+			SELECT m, toUInt64(?), toUInt8(0) FROM (`+collidingMonths(held)+`)`, append([]any{seq + 1}, heldArgs...)...); err != nil {
+			return fmt.Errorf("look for winners sharing a number: %w", err)
 		}
 	}
 	if err := l.conn.Exec(ctx, `INSERT INTO winners_stale (month, marked, done)
@@ -179,23 +187,30 @@ func inMonths(col string, months []string) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
+// winnerNumber is the number the rollups give a winner key (the String column %s): a read
+// groups the winners by it. Two keys of one number are looked for after every recomputation
+// (collidingMonths).
+const winnerNumber = "cityHash64(%s)"
+
 // winnerKeys are the key columns of the winners rollups after deal_date; winnerSums their sums.
 const (
-	winnerKeys = "place_code, trade_type, winner_key, winner_code, winner_name"
+	winnerKeys = "place_code, trade_type, winner_id, winner_key, winner_code, winner_name"
 	winnerSums = "wins, won_fen"
 )
 
 // refreshWinnersSQL is the recomputation of months: winners_daily from the lots and the
 // current bid lists, then winners_monthly from winners_daily; each inserts the difference
 // between the months' winners and what the table holds, for the groups where they differ.
-func refreshWinnersSQL(months []string) []statement {
+// number is the SQL numbering a key (winnerNumber). A row held with another number than the
+// key's (numbered otherwise before) is taken back like any row the lists no longer give.
+func refreshWinnersSQL(months []string, number string) []statement {
 	dayIn, dayArgs := inMonths("s_day", months)
 	sections := `SELECT project_code, lot_code, day AS s_day, place_code AS s_place, trade_type AS s_type, amount_fen AS s_amount
 		FROM (SELECT project_code, lot_code, place_code, trade_type, amount_fen, cancelled, ` + sectionDay + ` AS day FROM deals FINAL)
 		WHERE cancelled = 0 AND ` + strings.ReplaceAll(dayIn, "s_day", "day")
 	// A section's current list is its newest version; it has a winner when that list marks
 	// exactly one bid won.
-	winners := `SELECT s_day, s_place, s_type, wkey, wcode, wname, toInt64(count()), sum(s_amount)
+	winners := `SELECT s_day, s_place, s_type, ` + fmt.Sprintf(number, "wkey") + `, wkey, wcode, wname, toInt64(count()), sum(s_amount)
 		FROM (SELECT project_code, lot_code, argMax(nw, version) AS n, argMax(wk, version) AS wkey,
 				argMax(wc, version) AS wcode, argMax(wn, version) AS wname
 			FROM (SELECT project_code, lot_code, version, countIf(winner = 2) AS nw, anyIf(bidder_key, winner = 2) AS wk,
@@ -208,13 +223,13 @@ func refreshWinnersSQL(months []string) []statement {
 		GROUP BY s_day, s_place, s_type, wkey, wcode, wname`
 	diff := func(table, held, fresh string) statement {
 		return statement{sql: `INSERT INTO ` + table + ` (deal_date, ` + winnerKeys + `, ` + winnerSums + `)
-			SELECT k0, k1, k2, k3, k4, k5, sum(s0) AS t0, sum(s1) AS t1 FROM (
-				SELECT deal_date AS k0, place_code AS k1, trade_type AS k2, winner_key AS k3, winner_code AS k4, winner_name AS k5,
-					-wins AS s0, -won_fen AS s1
+			SELECT k0, k1, k2, k3, k4, k5, k6, sum(s0) AS t0, sum(s1) AS t1 FROM (
+				SELECT deal_date AS k0, place_code AS k1, trade_type AS k2, winner_id AS k3, winner_key AS k4, winner_code AS k5,
+					winner_name AS k6, -wins AS s0, -won_fen AS s1
 				FROM ` + table + ` WHERE ` + held + `
 				UNION ALL
 				` + fresh + `)
-			GROUP BY k0, k1, k2, k3, k4, k5
+			GROUP BY k0, k1, k2, k3, k4, k5, k6
 			HAVING t0 != 0 OR t1 != 0`}
 	}
 	// Both tables date their rows within the months: a day, or the month's first.
@@ -224,6 +239,20 @@ func refreshWinnersSQL(months []string) []statement {
 		withArgs(diff("winners_monthly", held, `SELECT toStartOfMonth(deal_date), `+winnerKeys+`, `+winnerSums+`
 				FROM winners_daily WHERE `+held), heldArgs, heldArgs),
 	}
+}
+
+// collidingMonths is the SELECT of the months (m) that hold a number two winner keys of
+// the rollups share, among the numbers of the months recomputed (their condition held, args
+// heldArgs): summed as one winner by a read, such months are kept stale.
+func collidingMonths(held string) string {
+	return `SELECT DISTINCT m FROM (
+			SELECT deal_date AS m FROM winners_monthly WHERE winner_id IN (
+				SELECT winner_id FROM (
+					SELECT winner_id, winner_key FROM winners_monthly
+					WHERE winner_id IN (SELECT winner_id FROM winners_monthly WHERE ` + held + `)
+					GROUP BY winner_id, winner_key HAVING sum(wins) != 0 OR sum(won_fen) != 0)
+				GROUP BY winner_id HAVING count() > 1)
+			GROUP BY deal_date, winner_id, winner_key HAVING sum(wins) != 0 OR sum(won_fen) != 0)`
 }
 
 // withArgs is s with args bound in order, list after list.

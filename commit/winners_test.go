@@ -26,19 +26,27 @@ import (
 // then or by the next writer, over a few sections whose days, places, types, amounts, failures
 // and winners change from load to load. After every step each month the rollups do not mark
 // stale holds exactly the winners worked out here from the lots and bid lists the database
-// holds, by day (winners_daily) and by month (winners_monthly); and once a writer has run after
-// a stop, no month is stale.
+// holds, by day (winners_daily) and by month (winners_monthly), each winner under its key's
+// number; and once a writer has run after a stop, the months stale are exactly those holding a
+// number two keys share. The second round numbers the keys so that some share one (modulo 2 of
+// the usual number) and must see such months and others.
 func TestWinnersFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	stop := errors.New("stopped")
 	words := readRandomWords(t)
-	withWinners := 0 // steps after which some section had a winner
+	withWinners := 0      // steps after which some section had a winner
+	var shared, apart int // settled steps of the second round with a month holding a shared number, and with one holding only others
 	for round := range 3 {
 		conn, _ := chtest.Open(t)
 		rng := rand.New(rand.NewPCG(uint64(round), 73))
 		l := NewLoader(conn, division.MustRegion("530500"))
 		if round%2 == 1 {
 			l.RefreshSections = 1 // a step a month
+		}
+		number := winnerNumber
+		if round == 1 {
+			number = "modulo(" + winnerNumber + ", 2)"
+			l.winnerNumber = number
 		}
 		var done []string // completed loads not withdrawn
 		stopped := false
@@ -96,13 +104,21 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 			if !stopped {
 				done = completedLoads(t, conn)
 			}
-			if checkWinners(t, conn, fmt.Sprintf("round %d step %d, after %s", round, step, what), !stopped) > 0 {
+			got := checkWinners(t, conn, fmt.Sprintf("round %d step %d, after %s", round, step, what), !stopped, number)
+			if got.groups > 0 {
 				withWinners++
+			}
+			if round == 1 && !stopped {
+				shared += min(got.shared, 1)
+				apart += min(got.apart, 1)
 			}
 		}
 	}
 	if withWinners < 18 {
 		t.Errorf("winners in %d steps of 60: the sequences test too little", withWinners)
+	}
+	if shared < 3 || apart < 3 {
+		t.Errorf("of the second round's settled steps, %d had a month holding a shared number and %d one holding others alone: the round tests too little", shared, apart)
 	}
 }
 
@@ -203,27 +219,42 @@ func randomBids(rng *rand.Rand, w randomWords, round, step int) ingest.Source {
 	return ingest.Source{Name: fmt.Sprintf("bids-%d-%d.csv", round, step), Data: []byte(b.String())}
 }
 
+// checked is what checkWinners saw: the groups of days, places, types and winners the lots and
+// lists give, and the months with winners that hold a number two keys share, and that do not.
+type checked struct{ groups, shared, apart int }
+
 // checkWinners compares the rollups with the winners worked out from deals and bids, in every
-// month not marked stale; settled says no writer was left stopped, so that none may be. It
-// returns how many groups of days, places, types and winners the lots and lists give.
-func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool) int {
+// month not marked stale, each winner under its key's number (the SQL number, over a String);
+// settled says no writer was left stopped, so that the months stale must be those that hold a
+// number two keys share.
+func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, number string) checked {
 	t.Helper()
 	ctx := context.Background()
-	stale, err := stringsOf(ctx, conn, "SELECT toString(month) FROM winners_stale FINAL WHERE done = 0")
+	stale, err := stringsOf(ctx, conn, "SELECT toString(month) FROM winners_stale FINAL WHERE done = 0 ORDER BY month")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if settled && len(stale) > 0 {
-		t.Errorf("%s: months %v left stale", when, stale)
-	}
 	isStale := func(day string) bool { return slices.Contains(stale, day[:8]+"01") }
+	numbers := map[string]string{}
+	rows, err := conn.Query(ctx, "SELECT bidder_key, toString("+fmt.Sprintf(number, "bidder_key")+") FROM bids GROUP BY bidder_key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k, n string
+		if err := rows.Scan(&k, &n); err != nil {
+			t.Fatal(err)
+		}
+		numbers[k] = n
+	}
+	rows.Close()
 	type section struct {
 		day, place, typ string
 		amount          int64
 		cancelled       bool
 	}
 	sections := map[string]section{}
-	rows, err := conn.Query(ctx, `SELECT project_code, lot_code, toString(if(toUInt16(open_date) > 0, open_date, deal_date)),
+	rows, err = conn.Query(ctx, `SELECT project_code, lot_code, toString(if(toUInt16(open_date) > 0, open_date, deal_date)),
 		place_code, toString(trade_type), amount_fen, cancelled FROM deals FINAL`)
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +272,7 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool) int
 	rows.Close()
 	type list struct {
 		version uint64
-		won     []string // key|code|name of each bid marked won
+		won     [][2]string // key and key|code|name of each bid marked won
 	}
 	lists := map[string]list{}
 	rows, err = conn.Query(ctx, "SELECT project_code, lot_code, version, bidder_key, bidder_code, bidder_name, winner FROM bids")
@@ -260,41 +291,65 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool) int
 			cur = list{version: version}
 		}
 		if version == cur.version && winner == 2 {
-			cur.won = append(cur.won, key+"|"+code+"|"+name)
+			cur.won = append(cur.won, [2]string{key, numbers[key] + "|" + key + "|" + code + "|" + name})
 		}
 		lists[p+"/"+lot] = cur
 	}
 	rows.Close()
 	daily, monthly := map[string][2]int64{}, map[string][2]int64{}
+	keysOf := map[string]map[string]bool{}    // the keys of each number with a winner
+	numbersIn := map[string]map[string]bool{} // the numbers of each month with a winner
 	for id, s := range sections {
 		w := lists[id].won
 		if s.cancelled || len(w) != 1 {
 			continue
 		}
+		month, n := s.day[:8]+"01", numbers[w[0][0]]
+		if keysOf[n] == nil {
+			keysOf[n] = map[string]bool{}
+		}
+		if numbersIn[month] == nil {
+			numbersIn[month] = map[string]bool{}
+		}
+		keysOf[n][w[0][0]], numbersIn[month][n] = true, true
 		for _, g := range []struct {
 			to  map[string][2]int64
 			day string
-		}{{daily, s.day}, {monthly, s.day[:8] + "01"}} {
-			k := strings.Join([]string{g.day, s.place, s.typ, w[0]}, "|")
+		}{{daily, s.day}, {monthly, month}} {
+			k := strings.Join([]string{g.day, s.place, s.typ, w[0][1]}, "|")
 			v := g.to[k]
 			g.to[k] = [2]int64{v[0] + 1, v[1] + s.amount}
 		}
+	}
+	out := checked{groups: len(daily)}
+	var sharing []string
+	for month, ns := range numbersIn {
+		if slices.ContainsFunc(slices.Collect(maps.Keys(ns)), func(n string) bool { return len(keysOf[n]) > 1 }) {
+			sharing = append(sharing, month)
+			out.shared++
+		} else {
+			out.apart++
+		}
+	}
+	slices.Sort(sharing)
+	if settled && !slices.Equal(stale, sharing) {
+		t.Errorf("%s: months %v stale; those holding a number two keys share are %v", when, stale, sharing)
 	}
 	for _, table := range []struct {
 		name string
 		want map[string][2]int64
 	}{{"winners_daily", daily}, {"winners_monthly", monthly}} {
 		got := map[string][2]int64{}
-		rows, err := conn.Query(ctx, `SELECT toString(deal_date), place_code, toString(trade_type), winner_key, winner_code, winner_name,
-			sum(wins) AS w, sum(won_fen) AS a FROM `+table.name+`
-			GROUP BY deal_date, place_code, trade_type, winner_key, winner_code, winner_name HAVING w != 0 OR a != 0`)
+		rows, err := conn.Query(ctx, `SELECT toString(deal_date), place_code, toString(trade_type), toString(winner_id), winner_key, winner_code,
+			winner_name, sum(wins) AS w, sum(won_fen) AS a FROM `+table.name+`
+			GROUP BY deal_date, place_code, trade_type, winner_id, winner_key, winner_code, winner_name HAVING w != 0 OR a != 0`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var k [6]string
+			var k [7]string
 			var v [2]int64
-			if err := rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &v[0], &v[1]); err != nil {
+			if err := rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &k[6], &v[0], &v[1]); err != nil {
 				t.Fatal(err)
 			}
 			got[strings.Join(k[:], "|")] = v
@@ -314,5 +369,5 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool) int
 			}
 		}
 	}
-	return len(daily)
+	return out
 }

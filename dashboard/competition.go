@@ -1,10 +1,13 @@
 package dashboard
 
 import (
+	"cmp"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
+	"tradestat"
 	"tradestat/export"
 	"tradestat/money"
 	"tradestat/query"
@@ -129,17 +132,37 @@ func competitionRowOf(name string, c query.Competition) competitionRowView {
 }
 
 // competition serves GET /competition: the view's competition figures as cards, the bulletin
-// sentence, and tables by area, trade type and month.
+// sentence, and tables by area, trade type and month. Its reads do not depend on one another
+// (the winners and the page's frame are the same whichever figures a seal makes shown), so
+// they run side by side: a cold page waits for its slowest read, not for their sum.
 func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 	st, ctx, v := r.st, r.ctx, r.v
+	var (
+		con              query.Concentration
+		lo, hi           tradestat.Date
+		fr               freshness
+		errCon, errFrame error
+		wg               sync.WaitGroup
+	)
+	wg.Go(func() { con, errCon = st.Concentration(ctx, v.Filter) })
+	wg.Go(func() { lo, hi, fr, errFrame = s.frame(r) })
 	figures, x, err := chosenCompetition(ctx, c, st, v)
-	if err != nil {
+	dims := []query.Dimension{query.ByArea, query.ByType, query.ByMonth}
+	rows, sums := make([][]query.CompetitionRow, len(dims)), make([]query.Competition, len(dims))
+	if err == nil {
+		errs := make([]error, len(dims))
+		var each sync.WaitGroup
+		for i, d := range dims {
+			each.Go(func() { rows[i], sums[i], errs[i] = figures.CompetitionBreakdown(ctx, v.Filter, d) })
+		}
+		each.Wait()
+		err = cmp.Or(errs...)
+	}
+	wg.Wait()
+	if err := cmp.Or(err, errCon, errFrame); err != nil {
 		return err
 	}
-	_, total, err := figures.CompetitionBreakdown(ctx, v.Filter, query.ByType)
-	if err != nil {
-		return err
-	}
+	total := sums[1] // the view's total, as the breakdown by type gives it
 	_, asSealed := figures.(query.Sealed)
 	as, keep := "", map[string]string(nil)
 	if asSealed {
@@ -153,31 +176,19 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		Exports:  competitionExports(v, as),
 		Seal:     x,
 		AsSealed: asSealed,
+		Winners:  winnersOf(v, con),
 	}
 	if x != nil && x.Recorded {
 		page.AsURLs = []choice{{v.url("/competition"), "当前数字"}, {v.url("/competition", "as", "sealed"), "定稿数字"}}
 	}
-	for _, d := range []query.Dimension{query.ByArea, query.ByType, query.ByMonth} {
-		rows, sum, err := figures.CompetitionBreakdown(ctx, v.Filter, d)
-		if err != nil {
-			return err
-		}
-		t := competitionTable{Title: export.DimensionName(v.L.msg(), d), Total: competitionRowOf(v.L.T("合计"), sum)}
-		for _, row := range rows {
+	for i, d := range dims {
+		t := competitionTable{Title: export.DimensionName(v.L.msg(), d), Total: competitionRowOf(v.L.T("合计"), sums[i])}
+		for _, row := range rows[i] {
 			if row.Sections > 0 || d == query.ByMonth {
 				t.Rows = append(t.Rows, competitionRowOf(v.L.rowName(query.Row{Key: row.Key, Name: row.Name}), row.Competition))
 			}
 		}
 		page.Tables = append(page.Tables, t)
-	}
-	con, err := st.Concentration(ctx, v.Filter)
-	if err != nil {
-		return err
-	}
-	page.Winners = winnersOf(v, con)
-	lo, hi, fr, err := s.frame(r)
-	if err != nil {
-		return err
 	}
 	page.Form, page.Freshness = newFilterForm("/competition", v, lo, hi, keep), fr
 	return s.render(c, "competition.html", page)

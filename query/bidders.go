@@ -1,10 +1,13 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"tradestat"
 	"tradestat/division"
@@ -142,11 +145,11 @@ func (c Concentration) ShareOf(a money.Fen) (string, bool) {
 	return money.Percent(int64(a), int64(c.Amount))
 }
 
-// Concentration reads the winners' shares of the awards of the sections f selects, streaming
-// the winners once and keeping the largest. It reads them from the winners rollups (migrations
-// 073–075), which commit keeps by month, unless a month of the period is marked stale (a
-// writer is changing it, or one stopped before recomputing it) or a writer marked one while
-// they were read: then from the bid lists themselves, as the rollups would hold them.
+// Concentration reads the winners' shares of the awards of the sections f selects. It reads
+// them from the winners rollups (migrations 078–081), which commit keeps by month, unless a
+// month of the period is marked stale (a writer is changing it, one stopped before recomputing
+// it, or it holds a number two winners share) or a writer marked one while they were read:
+// then from the bid lists themselves, as the rollups would hold them.
 func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, error) {
 	return cached(ctx, s, fmt.Sprintf("concentration %+v", f), func(ctx context.Context) (Concentration, error) {
 		marks, err := s.winnerMarks(ctx, f)
@@ -154,14 +157,8 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 			return Concentration{}, err
 		}
 		if marks.stale == 0 {
-			// The winners by key alone, then the names of the largest: grouping every winner
-			// by its names too would cost more than the rest of the read.
 			from, args := rollupRead(f, s.region, rollupTables{"", "winners_monthly", "winners_daily", winnerColumns}, true)
-			out, err := s.concentration(ctx, `SELECT winner_key, '', '', toInt64(sum(wins)) AS w, toInt64(sum(won_fen))
-				FROM `+from+` GROUP BY winner_key HAVING w != 0`, args)
-			if err == nil {
-				err = s.nameWinners(ctx, out.Top, from, args)
-			}
+			out, err := s.numberedWinners(ctx, from, args)
 			if err != nil {
 				return out, err
 			}
@@ -175,45 +172,103 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 	})
 }
 
-// nameWinners gives each of top its code and name from the rollup rows of from (with args):
-// the first name in order of those its current lists give (a row whose wins add up to
-// nothing is a name no current list gives).
-func (s *Store) nameWinners(ctx context.Context, top []Winner, from string, args []any) error {
+// numberedWinners is the Concentration of the rollup rows of from (with args). The server
+// groups them by the winners' numbers, which is much faster than by their keys' text, and
+// answers with the totals and the largest winners alone; only those are named, by the rows of
+// their numbers. A period's winners number in the hundreds of thousands at national scale, too
+// many to send to be counted here.
+func (s *Store) numberedWinners(ctx context.Context, from string, args []any) (Concentration, error) {
+	var out Concentration
+	byNumber := `SELECT winner_id, toInt64(sum(wins)) AS w, toInt64(sum(won_fen)) AS a FROM ` + from + ` GROUP BY winner_id HAVING w != 0`
+	var top []numbered
+	var errTotals, errTop error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errTotals = s.conn.QueryRow(ctx, `SELECT toInt64(count()), toInt64(countIf(w >= 2)), toInt64(sum(w)), toInt64(sum(a)) FROM (`+byNumber+`)`, args...).
+			Scan(&out.Winners, &out.Repeat, &out.Sections, (*int64)(&out.Amount))
+	})
+	// One more than are kept: a tie at the last place is read whole below, as the largest are
+	// ordered by key among equals.
+	wg.Go(func() {
+		top, errTop = s.numbered(ctx, `SELECT * FROM (`+byNumber+`) ORDER BY a DESC, w DESC LIMIT ?`, concat(args, []any{TopWinners + 1}))
+	})
+	wg.Wait()
+	if err := cmp.Or(errTotals, errTop); err != nil {
+		return out, fmt.Errorf("concentration: %w", err)
+	}
+	if len(top) > TopWinners {
+		last := top[TopWinners-1]
+		if top[TopWinners].wins == last.wins && top[TopWinners].won == last.won {
+			tied, err := s.numbered(ctx, `SELECT * FROM (`+byNumber+`) WHERE a = ? AND w = ?`, concat(args, []any{last.won, last.wins}))
+			if err != nil {
+				return out, fmt.Errorf("concentration: %w", err)
+			}
+			top = append(slices.DeleteFunc(top, func(n numbered) bool { return n.wins == last.wins && n.won == last.won }), tied...)
+		}
+	}
 	if len(top) == 0 {
-		return nil
+		return out, nil
 	}
-	keys := make([]any, len(top))
-	for i, w := range top {
-		keys[i] = w.Key
+	ids := make([]any, len(top))
+	for i, n := range top {
+		ids[i] = n.id
 	}
-	rows, err := s.conn.Query(ctx, `SELECT winner_key, min(winner_code), min(winner_name)
-		FROM (SELECT winner_key, winner_code, winner_name, sum(wins) AS w FROM `+from+`
-			WHERE winner_key IN (`+strings.Repeat("?, ", len(keys)-1)+`?)
-			GROUP BY winner_key, winner_code, winner_name HAVING w != 0)
-		GROUP BY winner_key`, concat(args, keys)...)
+	rows, err := s.conn.Query(ctx, `SELECT winner_id, min(winner_key), min(winner_code), min(winner_name)
+		FROM (SELECT winner_id, winner_key, winner_code, winner_name, sum(wins) AS w FROM `+from+`
+			WHERE winner_id IN (`+strings.Repeat("?, ", len(ids)-1)+`?)
+			GROUP BY winner_id, winner_key, winner_code, winner_name HAVING w != 0)
+		GROUP BY winner_id`, concat(args, ids)...)
 	if err != nil {
-		return fmt.Errorf("concentration: %w", err)
+		return out, fmt.Errorf("concentration: %w", err)
 	}
 	defer rows.Close()
-	names := map[string][2]string{}
+	names := map[uint64]Winner{}
 	for rows.Next() {
-		var k, code, name string
-		if err := rows.Scan(&k, &code, &name); err != nil {
-			return fmt.Errorf("concentration: %w", err)
+		var id uint64
+		var w Winner
+		if err := rows.Scan(&id, &w.Key, &w.Code, &w.Name); err != nil {
+			return out, fmt.Errorf("concentration: %w", err)
 		}
-		names[k] = [2]string{code, name}
+		names[id] = w
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("concentration: %w", err)
+		return out, fmt.Errorf("concentration: %w", err)
 	}
-	for i := range top {
-		top[i].Code, top[i].Name = names[top[i].Key][0], names[top[i].Key][1]
+	for _, n := range top {
+		w := names[n.id]
+		w.Wins, w.Won = n.wins, money.Fen(n.won)
+		out.Top = append(out.Top, w)
 	}
-	return nil
+	out.keepLargest()
+	return out, nil
+}
+
+// numbered is a winner as the rollups number it, with its wins and the amount it won.
+type numbered struct {
+	id        uint64
+	wins, won int64
+}
+
+// numbered reads the winners query gives (number, wins, amount won).
+func (s *Store) numbered(ctx context.Context, query string, args []any) ([]numbered, error) {
+	rows, err := s.conn.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []numbered
+	for rows.Next() {
+		var n numbered
+		if err := rows.Scan(&n.id, &n.wins, &n.won); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // winnerColumns are the columns a read takes from winners_daily and winners_monthly.
-const winnerColumns = "deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen"
+const winnerColumns = "deal_date, place_code, trade_type, winner_id, winner_key, winner_code, winner_name, wins, won_fen"
 
 // winnerMarks are the newest mark of winners_stale and how many months of f's period it holds
 // stale.
@@ -265,21 +320,37 @@ func (s *Store) concentration(ctx context.Context, query string, args []any) (Co
 			out.Repeat++
 		}
 		out.Top = append(out.Top, w)
-		sort.Slice(out.Top, func(i, j int) bool { return largerWinner(out.Top[i], out.Top[j]) })
-		if len(out.Top) > TopWinners {
-			out.Top = out.Top[:TopWinners]
+		if len(out.Top) > 4*TopWinners {
+			out.keepLargest()
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("concentration: %w", err)
 	}
-	for i, w := range out.Top {
-		if i < 5 {
-			out.Top5 += w.Won
-		}
-		out.Top10 += w.Won
-	}
+	out.keepLargest()
 	return out, nil
+}
+
+// keepLargest keeps the TopWinners largest of c.Top, largest first, and adds up the shares of
+// the first five and ten.
+func (c *Concentration) keepLargest() {
+	slices.SortFunc(c.Top, func(a, b Winner) int {
+		if largerWinner(a, b) {
+			return -1
+		}
+		if largerWinner(b, a) {
+			return 1
+		}
+		return 0
+	})
+	c.Top = c.Top[:min(len(c.Top), TopWinners)]
+	c.Top5, c.Top10 = 0, 0
+	for i, w := range c.Top {
+		if i < 5 {
+			c.Top5 += w.Won
+		}
+		c.Top10 += w.Won
+	}
 }
 
 // largerWinner orders winners by amount won, then wins, then key.

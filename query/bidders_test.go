@@ -3,6 +3,7 @@ package query_test
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"tradestat"
 	"tradestat/demo"
 	"tradestat/division"
+	"tradestat/internal/chtest"
 	"tradestat/internal/tradestattest"
 	"tradestat/money"
 	"tradestat/query"
@@ -185,4 +187,36 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 func near(written string, v float64) bool {
 	got, err := strconv.ParseFloat(written, 64)
 	return err == nil && math.Abs(got-v) <= 0.005+1e-9
+}
+
+// TestLargestWinnersTiedAtTheLastPlace: the rollups' winners are grouped by number on the
+// server, yet winners tied at the last place kept are chosen by key, as a read of the bid
+// lists chooses them, whatever their numbers; the totals count every winner.
+func TestLargestWinnersTiedAtTheLastPlace(t *testing.T) {
+	conn, _ := chtest.Open(t)
+	ctx := context.Background()
+	// Eight winners of 10 down to 3 sections, 100.00 yuan a section, then fifty of one section
+	// of 1.00 yuan, numbered against the order of their keys.
+	if err := conn.Exec(ctx, `INSERT INTO winners_monthly (deal_date, place_code, winner_id, winner_key, winner_code, winner_name, wins, won_fen)
+		SELECT toDate('2021-05-01'), '530502', 100 - number, concat('K', toString(number + 10)), '', concat('N', toString(number + 10)),
+			toInt64(if(number < 8, 10 - number, 1)), toInt64(if(number < 8, 10000 * (10 - number), 100))
+		FROM system.numbers LIMIT 58`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := query.New(conn, division.MustRegion("530500")).Concentration(ctx, tradestattest.Year(t, 2021))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, w := range got.Top {
+		keys = append(keys, w.Key)
+	}
+	want := []string{"K10", "K11", "K12", "K13", "K14", "K15", "K16", "K17", "K18", "K19"}
+	if !slices.Equal(keys, want) || got.Top[9].Name != "N19" {
+		t.Errorf("largest winners %v, want %v", keys, want)
+	}
+	if got.Winners != 58 || got.Repeat != 8 || got.Sections != 102 || got.Amount != 525000 || got.Top10 != 520200 || got.Top5 != 400000 {
+		t.Errorf("winners %d, repeat %d, sections %d, amount %d, top 10 %d, top 5 %d; want 58, 8, 102, 525000, 520200, 400000",
+			got.Winners, got.Repeat, got.Sections, got.Amount, got.Top10, got.Top5)
+	}
 }
