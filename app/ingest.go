@@ -102,7 +102,10 @@ func runIngest(ctx context.Context, cfg *warehouse.Config, fs *flag.FlagSet, arg
 			return fmt.Errorf("--reports %s: %w", *reports, err)
 		}
 	}
-	conn, err := warehouse.Open(ctx, *cfg)
+	// A writer's statements (a country's figures recomputed, a month's winners) may each take
+	// minutes: the connection waits for them as the worker's does, rather than give up on a
+	// load halfway.
+	conn, err := warehouse.Open(ctx, cfg.Writing())
 	if err != nil {
 		return err
 	}
