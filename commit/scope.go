@@ -31,15 +31,15 @@ func (l *Loader) rejectOutside(ctx context.Context, st *stage, rep *ingest.Repor
 			GROUP BY project_code, lot_code)
 		WHERE NOT has(?, p)`
 	p := rep.Lang.Printer()
-	return l.setAside(ctx, st.table, "deals", outside, codes, rep, rejects,
+	return l.setAside(ctx, st.table, outside, codes, rep, rejects,
 		p.T("a lot with these codes is already loaded for a trading place outside %s; a load for %s may only add lots in it or change its own", l.region.Name(), l.region.Name()))
 }
 
-// setAside rejects the rows of a staging table (built AS like) whose section outside (a SELECT
+// setAside rejects the rows of a staging table whose section outside (a SELECT
 // of project_code, lot_code bound to the region's place codes) names, each with reason and
 // the codes as its value, in file order, and removes them from the table. It returns how many
 // rows it rejected.
-func (l *Loader) setAside(ctx context.Context, table, like, outside string, codes []string, rep *ingest.Report,
+func (l *Loader) setAside(ctx context.Context, table, outside string, codes []string, rep *ingest.Report,
 	rejects func(ingest.Reject) error, reason string) (int, error) {
 	rows, err := l.conn.Query(ctx, `SELECT source_row, project_code, lot_code FROM `+table+`
 		WHERE (project_code, lot_code) IN (`+outside+`) ORDER BY source_row`, codes)
@@ -67,15 +67,15 @@ func (l *Loader) setAside(ctx context.Context, table, like, outside string, code
 	if n == 0 {
 		return 0, nil
 	}
-	// The stage keeps the other rows: copied into a table of their own that takes its name
-	// (a mutation of the stage would read the table it rewrites).
+	// The stage keeps the other rows: copied into a table of their own, made as the stage
+	// was, that takes its name (a mutation of the stage would read the table it rewrites).
 	kept := table + "_kept"
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
 		{"DROP TABLE IF EXISTS " + kept, nil},
-		{"CREATE TABLE " + kept + " AS " + like, nil},
+		{"CREATE TABLE " + kept + " AS " + table, nil},
 		{"INSERT INTO " + kept + " SELECT * FROM " + table + " WHERE (project_code, lot_code) NOT IN (" + outside + ")", []any{codes}},
 		{"DROP TABLE " + table, nil},
 		{"RENAME TABLE " + kept + " TO " + table, nil},
