@@ -122,11 +122,12 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 	}
 }
 
-// completedLoads are the loads with a record that were not withdrawn.
+// completedLoads are the loads with a record that were not withdrawn, in the order of their
+// files' names: load IDs are random, and a sequence's withdrawals must not depend on them.
 func completedLoads(t *testing.T, conn driver.Conn) []string {
 	t.Helper()
 	out, err := stringsOf(context.Background(), conn, `SELECT batch_id FROM ingest_batches
-		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY batch_id`)
+		WHERE batch_id GLOBAL NOT IN (SELECT batch_id FROM batch_withdrawals) ORDER BY file_name`)
 	if err != nil {
 		t.Fatal(err)
 	}
