@@ -42,8 +42,8 @@ type Loader struct {
 	// RefreshSections is about how many sections one step of the winners' recomputation
 	// reads; DefaultRefreshSections unless set.
 	RefreshSections int
-	// winnerNumber, when set, numbers the winners in place of winnerNumber: tests number
-	// them so that keys share numbers.
+	// winnerNumber, when set, is the SQL that numbers a winner key in place of the
+	// constant winnerNumber (cityHash64): tests number keys so that some share a number.
 	winnerNumber string
 	now          func() time.Time
 	leases       *leases // one commit, withdrawal, seal or recovery at a time, shared by the loaders of For
