@@ -167,6 +167,7 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	}
 	s.metrics = m
 	s.app.Use(s.countRequests)
+	s.app.Use(headOnly)
 	s.app.Use(s.secure)
 	s.app.Use(s.limitBody)
 	s.app.Use(checkParams)
@@ -261,6 +262,19 @@ func (s *Server) secure(c *fiber.Ctx) error {
 }
 
 type nonceKey struct{}
+
+// headOnly drops, from an answer to HEAD, a body streamed without a known length. fasthttp
+// sends such a body chunked and, even when HEAD skips the body, still writes the chunked
+// trailer's empty line; the client then reads that line as the start of its next answer on
+// the same connection and fails. The headers, including Transfer-Encoding, stay as GET's.
+func headOnly(c *fiber.Ctx) error {
+	err := c.Next()
+	r := c.Response()
+	if c.Method() == fiber.MethodHead && r.IsBodyStream() && r.Header.ContentLength() < 0 {
+		r.ResetBody()
+	}
+	return err
+}
 
 // withNonce lets the chart scripts go-echarts wrote run under the response's CSP.
 func withNonce(c *fiber.Ctx, charts []chart) {
