@@ -9,17 +9,18 @@ import (
 	"tradestat"
 )
 
-// The winners rollups (winners_daily, winners_monthly: migrations 073, 074) hold, by section
-// day, place, type and winner, the awards of the completed sections whose current bid list
-// marks exactly one winning bid: what the concentration of awards reads, rather than every bid
-// of the period. A section's winner changes with a bid list, and its day, place, type, amount
+// The winners rollups (winners_daily, winners_monthly, winners_yearly: migrations 078, 080,
+// 082) hold, by section day (month, year), place, type and winner, the awards of the completed
+// sections whose current bid list marks exactly one winning bid: what the concentration of
+// awards reads, rather than every bid of the period. A section's winner changes with a bid list, and its day, place, type, amount
 // or failure with a lot; so every write that changes either, a load or a withdrawal, takes the
 // same three steps under the write lease:
 //
 //  1. before it changes anything, it marks stale (winners_stale) the months of every section
 //     it may change, as the section is now and as it will be;
 //  2. it makes its change;
-//  3. it recomputes the stale months from the lots and the current bid lists, and clears them.
+//  3. it recomputes the stale months from the lots and the current bid lists, then the years
+//     of those months from their months, and clears the months.
 //
 // A month's recomputation inserts the difference between its winners as the lots and lists
 // give them and what the table holds, so it is right whatever the table held, and running it
@@ -120,6 +121,11 @@ func (l *Loader) refreshWinners(ctx context.Context) error {
 				}
 			}
 		}
+		for _, q := range refreshYearsSQL(months) {
+			if err := l.conn.Exec(rctx, q.sql, q.args...); err != nil {
+				return fmt.Errorf("recompute the winners of the years of %s to %s: %w", months[0], months[len(months)-1], err)
+			}
+		}
 		// Months holding a number two keys share are marked again, after this writer's first
 		// mark, so that the clearing below passes them by and readers keep reading them from
 		// the bid lists; every writer recomputes and checks them again.
@@ -200,7 +206,7 @@ const (
 
 // refreshWinnersSQL is the recomputation of months: winners_daily from the lots and the
 // current bid lists, then winners_monthly from winners_daily; each inserts the difference
-// between the months' winners and what the table holds, for the groups where they differ.
+// between the months' winners and what the table holds (winnersDiff).
 // number is the SQL numbering a key (winnerNumber). A row held with another number than the
 // key's (numbered otherwise before) is taken back like any row the lists no longer give.
 func refreshWinnersSQL(months []string, number string) []statement {
@@ -221,24 +227,49 @@ func refreshWinnersSQL(months []string, number string) []statement {
 			HAVING n = 1) AS w
 		ANY INNER JOIN (` + sections + `) AS s USING (project_code, lot_code)
 		GROUP BY s_day, s_place, s_type, wkey, wcode, wname`
-	diff := func(table, held, fresh string) statement {
-		return statement{sql: `INSERT INTO ` + table + ` (deal_date, ` + winnerKeys + `, ` + winnerSums + `)
-			SELECT k0, k1, k2, k3, k4, k5, k6, sum(s0) AS t0, sum(s1) AS t1 FROM (
-				SELECT deal_date AS k0, place_code AS k1, trade_type AS k2, winner_id AS k3, winner_key AS k4, winner_code AS k5,
-					winner_name AS k6, -wins AS s0, -won_fen AS s1
-				FROM ` + table + ` WHERE ` + held + `
-				UNION ALL
-				` + fresh + `)
-			GROUP BY k0, k1, k2, k3, k4, k5, k6
-			HAVING t0 != 0 OR t1 != 0`}
-	}
 	// Both tables date their rows within the months: a day, or the month's first.
 	held, heldArgs := inMonths("deal_date", months)
 	return []statement{
-		withArgs(diff("winners_daily", held, winners), heldArgs, dayArgs, dayArgs),
-		withArgs(diff("winners_monthly", held, `SELECT toStartOfMonth(deal_date), `+winnerKeys+`, `+winnerSums+`
+		withArgs(winnersDiff("winners_daily", held, winners), heldArgs, dayArgs, dayArgs),
+		withArgs(winnersDiff("winners_monthly", held, `SELECT toStartOfMonth(deal_date), `+winnerKeys+`, `+winnerSums+`
 				FROM winners_daily WHERE `+held), heldArgs, heldArgs),
 	}
+}
+
+// refreshYearsSQL is the recomputation of winners_yearly for the years of months, from
+// winners_monthly, once every month of those years is right: a year whole, as its months may
+// have been recomputed in several steps.
+func refreshYearsSQL(months []string) []statement {
+	var out []statement
+	var last int
+	for _, m := range months {
+		d, _ := tradestat.ParseDate(m)
+		if d.Year == last {
+			continue
+		}
+		last = d.Year
+		from, to := tradestat.Date{Year: d.Year, Month: 1, Day: 1}.String(), tradestat.Date{Year: d.Year, Month: 12, Day: 31}.String()
+		held := "deal_date BETWEEN toDate(?) AND toDate(?)"
+		out = append(out, withArgs(winnersDiff("winners_yearly", held, `SELECT toStartOfYear(deal_date), `+winnerKeys+`, `+winnerSums+`
+			FROM winners_monthly WHERE `+held), []any{from, to}, []any{from, to}))
+	}
+	return out
+}
+
+// winnersDiff is the insertion into table, a winners rollup, of the difference between the
+// rows fresh selects (its columns in the table's order) and the rows the table holds where
+// held (a condition on deal_date) is true, for the groups where they differ: what makes the
+// table's rows there sum to fresh's whatever it held. Its arguments are held's, then fresh's.
+func winnersDiff(table, held, fresh string) statement {
+	return statement{sql: `INSERT INTO ` + table + ` (deal_date, ` + winnerKeys + `, ` + winnerSums + `)
+		SELECT k0, k1, k2, k3, k4, k5, k6, sum(s0) AS t0, sum(s1) AS t1 FROM (
+			SELECT deal_date AS k0, place_code AS k1, trade_type AS k2, winner_id AS k3, winner_key AS k4, winner_code AS k5,
+				winner_name AS k6, -wins AS s0, -won_fen AS s1
+			FROM ` + table + ` WHERE ` + held + `
+			UNION ALL
+			` + fresh + `)
+		GROUP BY k0, k1, k2, k3, k4, k5, k6
+		HAVING t0 != 0 OR t1 != 0`}
 }
 
 // collidingMonths is the SELECT of the months (m) that hold a number two winner keys of

@@ -26,7 +26,7 @@ import (
 // then or by the next writer, over a few sections whose days, places, types, amounts, failures
 // and winners change from load to load. After every step each month the rollups do not mark
 // stale holds exactly the winners worked out here from the lots and bid lists the database
-// holds, by day (winners_daily) and by month (winners_monthly), each winner under its key's
+// holds, by day, month and year (winners_daily, _monthly, _yearly), each winner under its key's
 // number; and once a writer has run after a stop, the months stale are exactly those holding a
 // number two keys share. The second round numbers the keys so that some share one (modulo 2 of
 // the usual number) and must see such months and others.
@@ -173,10 +173,11 @@ func randomSection(rng *rand.Rand) (string, string) {
 	return fmt.Sprintf("P%d", 1+rng.IntN(6)), fmt.Sprintf("%02d", 1+rng.IntN(2))
 }
 
-// randomDay is a day of March to May 2021, some of them near a month's end, so that a section
-// completed a few days later falls in the next month.
+// randomDay is a day of March to May 2021 or of December 2021, some of them near a month's end,
+// so that a section completed a few days later falls in the next month, and in the next year
+// from December.
 func randomDay(rng *rand.Rand) time.Time {
-	return time.Date(2021, time.Month(3+rng.IntN(3)), []int{1, 15, 28, 30}[rng.IntN(4)], 0, 0, 0, 0, time.UTC)
+	return time.Date(2021, time.Month([]int{3, 4, 5, 12}[rng.IntN(4)]), []int{1, 15, 28, 30}[rng.IntN(4)], 0, 0, 0, 0, time.UTC)
 }
 
 // randomLots is a file of one to six lots: each at a random place and type, opened on a random
@@ -236,6 +237,9 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 		t.Fatal(err)
 	}
 	isStale := func(day string) bool { return slices.Contains(stale, day[:8]+"01") }
+	yearStale := func(day string) bool { // a year is read from its months while one is stale
+		return slices.ContainsFunc(stale, func(m string) bool { return m[:4] == day[:4] })
+	}
 	numbers := map[string]string{}
 	rows, err := conn.Query(ctx, "SELECT bidder_key, toString("+fmt.Sprintf(number, "bidder_key")+") FROM bids GROUP BY bidder_key")
 	if err != nil {
@@ -297,7 +301,7 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 		lists[p+"/"+lot] = cur
 	}
 	rows.Close()
-	daily, monthly := map[string][2]int64{}, map[string][2]int64{}
+	daily, monthly, yearly := map[string][2]int64{}, map[string][2]int64{}, map[string][2]int64{}
 	keysOf := map[string]map[string]bool{}    // the keys of each number with a winner
 	numbersIn := map[string]map[string]bool{} // the numbers of each month with a winner
 	for id, s := range sections {
@@ -316,7 +320,7 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 		for _, g := range []struct {
 			to  map[string][2]int64
 			day string
-		}{{daily, s.day}, {monthly, month}} {
+		}{{daily, s.day}, {monthly, month}, {yearly, s.day[:5] + "01-01"}} {
 			k := strings.Join([]string{g.day, s.place, s.typ, w[0][1]}, "|")
 			v := g.to[k]
 			g.to[k] = [2]int64{v[0] + 1, v[1] + s.amount}
@@ -337,9 +341,10 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 		t.Errorf("%s: months %v stale; those holding a number two keys share are %v", when, stale, sharing)
 	}
 	for _, table := range []struct {
-		name string
-		want map[string][2]int64
-	}{{"winners_daily", daily}, {"winners_monthly", monthly}} {
+		name  string
+		want  map[string][2]int64
+		stale func(string) bool
+	}{{"winners_daily", daily, isStale}, {"winners_monthly", monthly, isStale}, {"winners_yearly", yearly, yearStale}} {
 		got := map[string][2]int64{}
 		rows, err := conn.Query(ctx, `SELECT toString(deal_date), place_code, toString(trade_type), toString(winner_id), winner_key, winner_code,
 			winner_name, sum(wins) AS w, sum(won_fen) AS a FROM `+table.name+`
@@ -365,7 +370,7 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 			}
 		})))
 		for _, k := range keys {
-			if got[k] != table.want[k] && !isStale(k) {
+			if got[k] != table.want[k] && !table.stale(k) {
 				t.Errorf("%s: %s %s holds %v, the lots and lists give %v", when, table.name, k, got[k], table.want[k])
 			}
 		}

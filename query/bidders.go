@@ -146,7 +146,8 @@ func (c Concentration) ShareOf(a money.Fen) (string, bool) {
 }
 
 // Concentration reads the winners' shares of the awards of the sections f selects. It reads
-// them from the winners rollups (migrations 078–081), which commit keeps by month, unless a
+// them from the winners rollups (migrations 078–083), which commit keeps by day, month and
+// year (whole years read a year's rows, the rest months and days as figures do), unless a
 // month of the period is marked stale (a writer is changing it, one stopped before recomputing
 // it, or it holds a number two winners share) or a writer marked one while they were read:
 // then from the bid lists themselves, as the rollups would hold them.
@@ -157,7 +158,7 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 			return Concentration{}, err
 		}
 		if marks.stale == 0 {
-			from, args := rollupRead(f, s.region, rollupTables{"", "winners_monthly", "winners_daily", winnerColumns}, true)
+			from, args := rollupRead(f, s.region, rollupTables{"winners_yearly", "winners_monthly", "winners_daily", winnerColumns}, false)
 			out, err := s.numberedWinners(ctx, from, args)
 			if err != nil {
 				return out, err
@@ -267,7 +268,7 @@ func (s *Store) numbered(ctx context.Context, query string, args []any) ([]numbe
 	return out, rows.Err()
 }
 
-// winnerColumns are the columns a read takes from winners_daily and winners_monthly.
+// winnerColumns are the columns a read takes from the winners rollups.
 const winnerColumns = "deal_date, place_code, trade_type, winner_id, winner_key, winner_code, winner_name, wins, won_fen"
 
 // winnerMarks are the newest mark of winners_stale and how many months of f's period it holds

@@ -48,6 +48,8 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 				SELECT toDate('2021-05-01'), '530581', '工程建设', '名称:无此公司', '', '无此公司', toInt64(1000), toInt64(1)`,
 				`INSERT INTO winners_daily (deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen)
 				SELECT toDate('2021-05-20'), '530581', '工程建设', '名称:无此公司', '', '无此公司', toInt64(1000), toInt64(1)`,
+				`INSERT INTO winners_yearly (deal_date, place_code, trade_type, winner_key, winner_code, winner_name, wins, won_fen)
+				SELECT toDate('2021-01-01'), '530581', '工程建设', '名称:无此公司', '', '无此公司', toInt64(1000), toInt64(1)`,
 				"INSERT INTO winners_stale (month, marked, done) SELECT toDate('2021-05-01'), toUInt64(1000000), toUInt8(0)"} {
 				if err := conn.Exec(ctx, q); err != nil {
 					t.Fatal(err)
@@ -196,27 +198,32 @@ func TestLargestWinnersTiedAtTheLastPlace(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
 	// Eight winners of 10 down to 3 sections, 100.00 yuan a section, then fifty of one section
-	// of 1.00 yuan, numbered against the order of their keys.
-	if err := conn.Exec(ctx, `INSERT INTO winners_monthly (deal_date, place_code, winner_id, winner_key, winner_code, winner_name, wins, won_fen)
-		SELECT toDate('2021-05-01'), '530502', 100 - number, concat('K', toString(number + 10)), '', concat('N', toString(number + 10)),
-			toInt64(if(number < 8, 10 - number, 1)), toInt64(if(number < 8, 10000 * (10 - number), 100))
-		FROM system.numbers LIMIT 58`); err != nil {
-		t.Fatal(err)
+	// of 1.00 yuan, numbered against the order of their keys: in May's rows and in the year's,
+	// read by a period of months and by the whole year.
+	for _, table := range []struct{ name, day string }{{"winners_monthly", "2021-05-01"}, {"winners_yearly", "2021-01-01"}} {
+		if err := conn.Exec(ctx, `INSERT INTO `+table.name+` (deal_date, place_code, winner_id, winner_key, winner_code, winner_name, wins, won_fen)
+			SELECT toDate(?), '530502', 100 - number, concat('K', toString(number + 10)), '', concat('N', toString(number + 10)),
+				toInt64(if(number < 8, 10 - number, 1)), toInt64(if(number < 8, 10000 * (10 - number), 100))
+			FROM system.numbers LIMIT 58`, table.day); err != nil {
+			t.Fatal(err)
+		}
 	}
-	got, err := query.New(conn, division.MustRegion("530500")).Concentration(ctx, tradestattest.Year(t, 2021))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for _, w := range got.Top {
-		keys = append(keys, w.Key)
-	}
-	want := []string{"K10", "K11", "K12", "K13", "K14", "K15", "K16", "K17", "K18", "K19"}
-	if !slices.Equal(keys, want) || got.Top[9].Name != "N19" {
-		t.Errorf("largest winners %v, want %v", keys, want)
-	}
-	if got.Winners != 58 || got.Repeat != 8 || got.Sections != 102 || got.Amount != 525000 || got.Top10 != 520200 || got.Top5 != 400000 {
-		t.Errorf("winners %d, repeat %d, sections %d, amount %d, top 10 %d, top 5 %d; want 58, 8, 102, 525000, 520200, 400000",
-			got.Winners, got.Repeat, got.Sections, got.Amount, got.Top10, got.Top5)
+	for _, f := range []query.Filter{tradestattest.Period(t, "2021-04-01", "2021-06-30"), tradestattest.Year(t, 2021)} {
+		got, err := query.New(conn, division.MustRegion("530500")).Concentration(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, w := range got.Top {
+			keys = append(keys, w.Key)
+		}
+		want := []string{"K10", "K11", "K12", "K13", "K14", "K15", "K16", "K17", "K18", "K19"}
+		if !slices.Equal(keys, want) || got.Top[9].Name != "N19" {
+			t.Errorf("%s to %s: largest winners %v, want %v", f.From, f.To, keys, want)
+		}
+		if got.Winners != 58 || got.Repeat != 8 || got.Sections != 102 || got.Amount != 525000 || got.Top10 != 520200 || got.Top5 != 400000 {
+			t.Errorf("%s to %s: winners %d, repeat %d, sections %d, amount %d, top 10 %d, top 5 %d; want 58, 8, 102, 525000, 520200, 400000",
+				f.From, f.To, got.Winners, got.Repeat, got.Sections, got.Amount, got.Top10, got.Top5)
+		}
 	}
 }

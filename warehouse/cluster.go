@@ -40,6 +40,7 @@ var shardKeys = map[string]string{
 	"bids":                "cityHash64(project_code, lot_code)",
 	"winners_daily":       "cityHash64(deal_date, place_code, trade_type)",
 	"winners_monthly":     "cityHash64(deal_date, place_code, trade_type)",
+	"winners_yearly":      "cityHash64(deal_date, place_code, trade_type)",
 	"winners_stale":       "cityHash64(month)",
 }
 
