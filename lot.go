@@ -54,6 +54,8 @@ type Procedure struct {
 	Method       string    // 评标办法 as the export writes it
 	Solicitation Solicitation
 	FailReason   string // 流标原因 of a section that did not complete
+	// Buyer is who put the section out (招标人, 采购人, 出让人, 转让方 …) as the export writes it.
+	Buyer string
 }
 
 // ManyBidders is the number of bidders from which the competition figures count sections

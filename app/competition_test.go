@@ -14,6 +14,7 @@ import (
 	"tradestat"
 	"tradestat/demo"
 	"tradestat/division"
+	"tradestat/query"
 )
 
 // demoSection is a section of the demo's 2021 with a bid list that marks its winner, with its
@@ -142,6 +143,14 @@ func TestSectionAndBidderPages(t *testing.T) {
 			Project string `json:"project_code"`
 			Won     *bool  `json:"won"`
 		} `json:"sections"`
+		Buyers []struct {
+			Name     string  `json:"name"`
+			Wins     int64   `json:"wins"`
+			WonYuan  string  `json:"won_yuan"`
+			Sections int64   `json:"buyer_sections"`
+			Share    *string `json:"share_percent"`
+		} `json:"buyers"`
+		Unnamed int64 `json:"wins_naming_no_buyer"`
 	}
 	getJSON(t, svc.URL+"/api/v1/bidders/"+winner+"?year=2021", &bidder)
 	found := false
@@ -152,7 +161,25 @@ func TestSectionAndBidderPages(t *testing.T) {
 		t.Errorf("the winner's latest sections do not hold the section it won, %s: %+v", lot.ProjectCode, bidder.Recent)
 	}
 	flat := strings.Join(strings.Fields(tags.ReplaceAllString(string(mustGet(t, svc.URL+"/bidders/"+winner+"?year=2021")), "")), "")
-	for _, w := range []string{bidder.Name, bidder.WonWan + "万元", "中标次数" + itoa(bidder.Wins) + "次", lot.Name} {
+	says := []string{bidder.Name, bidder.WonWan + "万元", "中标次数" + itoa(bidder.Wins) + "次", lot.Name}
+	// The buyers it won from: the one of the section it won among them, its wins there no
+	// more than the buyer's awards, and each on the page with its share.
+	var fromBuyers int64
+	listedBuyer := false
+	for _, b := range bidder.Buyers {
+		fromBuyers += b.Wins
+		listedBuyer = listedBuyer || b.Name == lot.Procedure.Buyer
+		if b.Wins > b.Sections || b.Share == nil {
+			t.Errorf("the winner won %d of buyer %s's %d awarded sections, share %v", b.Wins, b.Name, b.Sections, b.Share)
+			continue
+		}
+		says = append(says, b.Name+itoa(b.Wins), *b.Share+"%")
+	}
+	if !listedBuyer && len(bidder.Buyers) < query.TopBuyers || fromBuyers+bidder.Unnamed > bidder.Wins {
+		t.Errorf("the winner's buyers %+v (%d wins naming none) lack %q, the buyer of %s, or exceed its %d wins",
+			bidder.Buyers, bidder.Unnamed, lot.Procedure.Buyer, lot.ProjectCode, bidder.Wins)
+	}
+	for _, w := range says {
 		if bidder.Wins == 0 || !strings.Contains(flat, w) {
 			t.Errorf("the winner's page lacks %q (answer %+v)", w, bidder)
 		}

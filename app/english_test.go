@@ -149,7 +149,7 @@ func demoNames(t *testing.T, extra ...string) []string {
 	}
 	for _, y := range years {
 		for _, l := range y.Lots {
-			names = append(names, l.Name, l.Procedure.Method, l.Procedure.FailReason)
+			names = append(names, l.Name, l.Procedure.Method, l.Procedure.FailReason, l.Procedure.Buyer)
 		}
 		for _, b := range y.Bids {
 			names = append(names, b.BidderName, b.RejectReason)

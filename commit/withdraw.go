@@ -24,7 +24,7 @@ import (
 func keptColumns() []string {
 	return []string{"name", "trade_type", "place_code", "region_code", "deal_date",
 		"budget_fen", "reserve_fen", "amount_fen", "savings_fen", "premium_fen", "online", "batch_id", "source_row", "cancelled", "sub_type",
-		"bidders", "valid_bidders", "remote", "notice_date", "deadline_date", "open_date", "ceiling_fen", "eval_method", "fail_reason", "solicitation"}
+		"bidders", "valid_bidders", "remote", "notice_date", "deadline_date", "open_date", "ceiling_fen", "eval_method", "fail_reason", "solicitation", "buyer"}
 }
 
 // versionColumns are the columns of a lot version, as deals and deal_versions hold them.

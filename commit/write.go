@@ -21,7 +21,7 @@ import (
 const dealsColumns = `(project_code, lot_code, name, trade_type, place_code,
 	region_code, deal_date, budget_fen, reserve_fen, amount_fen, savings_fen, premium_fen, online,
 	batch_id, source_row, version, cancelled, sub_type, bidders, valid_bidders, remote, notice_date, deadline_date,
-	open_date, ceiling_fen, eval_method, fail_reason, solicitation)`
+	open_date, ceiling_fen, eval_method, fail_reason, solicitation, buyer)`
 
 // chunk is a batch of lots held column by column, so that it is sent with one columnar
 // append per column instead of one reflective append per row (docs/domain.md, ClickHouse:
@@ -40,7 +40,7 @@ type chunk struct {
 	remote, solicitations        []uint8
 	notices, deadlines, openings []time.Time
 	ceiling                      []int64
-	methods, reasons             []string
+	methods, reasons, buyers     []string
 }
 
 func newChunk(n int) *chunk {
@@ -53,7 +53,7 @@ func newChunk(n int) *chunk {
 		versions: make([]uint64, 0, n), subTypes: make([]string, 0, n),
 		bidders: make([]int32, 0, n), valid: make([]int32, 0, n), remote: make([]uint8, 0, n),
 		notices: make([]time.Time, 0, n), deadlines: make([]time.Time, 0, n), openings: make([]time.Time, 0, n),
-		ceiling: make([]int64, 0, n), methods: make([]string, 0, n), reasons: make([]string, 0, n),
+		ceiling: make([]int64, 0, n), methods: make([]string, 0, n), reasons: make([]string, 0, n), buyers: make([]string, 0, n),
 		solicitations: make([]uint8, 0, n),
 	}
 }
@@ -62,11 +62,11 @@ func (c *chunk) len() int { return len(c.projects) }
 
 // reset empties the chunk for reuse, dropping its strings so that it keeps no file data alive.
 func (c *chunk) reset() {
-	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.subTypes, c.methods, c.reasons} {
+	for _, col := range [][]string{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.subTypes, c.methods, c.reasons, c.buyers} {
 		clear(col)
 	}
 	c.methods, c.reasons, c.bidders, c.valid, c.remote = c.methods[:0], c.reasons[:0], c.bidders[:0], c.valid[:0], c.remote[:0]
-	c.solicitations = c.solicitations[:0]
+	c.solicitations, c.buyers = c.solicitations[:0], c.buyers[:0]
 	c.notices, c.deadlines, c.openings, c.ceiling = c.notices[:0], c.deadlines[:0], c.openings[:0], c.ceiling[:0]
 	c.projects, c.lots, c.names, c.types, c.places, c.regions = c.projects[:0], c.lots[:0], c.names[:0], c.types[:0], c.places[:0], c.regions[:0]
 	c.subTypes = c.subTypes[:0]
@@ -108,6 +108,7 @@ func (c *chunk) add(l tradestat.Lot, batch, version uint64) {
 	c.methods = append(c.methods, p.Method)
 	c.reasons = append(c.reasons, p.FailReason)
 	c.solicitations = append(c.solicitations, uint8(p.Solicitation))
+	c.buyers = append(c.buyers, p.Buyer)
 }
 
 // count is a number of bidders as deals holds it: -1 when the export did not say.
@@ -151,7 +152,7 @@ func (in *inserter) write(ctx context.Context, c *chunk) error {
 	}
 	cols := []any{c.projects, c.lots, c.names, c.types, c.places, c.regions, c.dates, c.budget,
 		c.reserve, c.amount, c.savings, c.premium, c.online, c.batches, c.rows, c.versions, c.cancelled, c.subTypes,
-		c.bidders, c.valid, c.remote, c.notices, c.deadlines, c.openings, c.ceiling, c.methods, c.reasons, c.solicitations}
+		c.bidders, c.valid, c.remote, c.notices, c.deadlines, c.openings, c.ceiling, c.methods, c.reasons, c.solicitations, c.buyers}
 	for i, col := range cols {
 		if err := in.batch.Column(i).Append(col); err != nil {
 			return fmt.Errorf("insert deals, column %d: %w", i, err)

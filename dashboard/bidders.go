@@ -38,14 +38,25 @@ func (s *Server) bidderAPI(c *fiber.Ctx, r viewRequest) error {
 		WonYuan string            `json:"won_yuan"`
 		WonWan  string            `json:"won_wan"`
 		Places  []bidderPlaceJSON `json:"places"`
-		Recent  []bidderBidJSON   `json:"sections"`
+		Buyers  []bidderBuyerJSON `json:"buyers"`
+		// UnnamedWins: its wins of sections that name no buyer, which buyers leaves out.
+		UnnamedWins int64           `json:"wins_naming_no_buyer"`
+		Recent      []bidderBidJSON `json:"sections"`
 	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Code: b.Code, Name: b.Name, Bids: b.Bids, Wins: b.Wins,
-		WonYuan: b.Won.Yuan(), WonWan: b.Won.Wan(), Places: []bidderPlaceJSON{}, Recent: []bidderBidJSON{}}
+		WonYuan: b.Won.Yuan(), WonWan: b.Won.Wan(), Places: []bidderPlaceJSON{}, Buyers: []bidderBuyerJSON{}, UnnamedWins: b.UnnamedWins,
+		Recent: []bidderBidJSON{}}
 	if rate, ok := b.WinRate(); ok {
 		out.WinRate = &rate
 	}
 	for _, p := range b.Places {
 		out.Places = append(out.Places, bidderPlaceJSON{p.PlaceCode, p.PlaceName, p.Bids, p.Wins, p.Won.Yuan(), p.Won.Wan()})
+	}
+	for _, by := range b.Buyers {
+		bj := bidderBuyerJSON{Name: by.Name, Wins: by.Wins, WonYuan: by.Won.Yuan(), Sections: by.Sections, AmountYuan: by.Amount.Yuan()}
+		if share, ok := by.Share(); ok {
+			bj.Share = &share
+		}
+		out.Buyers = append(out.Buyers, bj)
 	}
 	for _, sec := range b.Recent {
 		bj := bidderBidJSON{ProjectCode: sec.ProjectCode, LotCode: sec.LotCode, Name: sec.Name, Place: sec.PlaceCode,
@@ -64,6 +75,17 @@ func (s *Server) bidderAPI(c *fiber.Ctx, r viewRequest) error {
 		out.Recent = append(out.Recent, bj)
 	}
 	return c.JSON(out)
+}
+
+// bidderBuyerJSON is a buyer the bidder won from: its wins there, and the buyer's awards (its
+// completed sections whose list marks one winner) with the bidder's share of their amount.
+type bidderBuyerJSON struct {
+	Name       string  `json:"name"`
+	Wins       int64   `json:"wins"`
+	WonYuan    string  `json:"won_yuan"`
+	Sections   int64   `json:"buyer_sections"`
+	AmountYuan string  `json:"buyer_amount_yuan"`
+	Share      *string `json:"share_percent"`
 }
 
 // bidderBidJSON is one of a bidder's latest sections, with its bid.

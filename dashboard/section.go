@@ -133,6 +133,7 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Failed      bool                 `json:"failed"`
 		FailReason  string               `json:"fail_reason,omitempty"`
 		Method      string               `json:"procurement_method,omitempty"`
+		Buyer       string               `json:"buyer,omitempty"`
 		Amount      string               `json:"amount_yuan"`
 		Ceiling     *string              `json:"ceiling_yuan"`
 		Score       *string              `json:"score_percent"`
@@ -140,7 +141,7 @@ func (s *Server) sectionAPI(c *fiber.Ctx, r viewRequest) error {
 		Raised      []raisedJSON         `json:"raised"`
 		Bids        []bidJSON            `json:"bids"`
 	}{ProjectCode: sec.ProjectCode, LotCode: sec.LotCode, Name: sec.Name, Type: string(sec.Type), Place: sec.PlaceCode,
-		PlaceName: sec.PlaceName, Date: sec.Day.String(), Failed: sec.Cancelled, FailReason: sec.FailReason, Method: sec.Solicitation.String(), Amount: sec.Amount.Yuan(),
+		PlaceName: sec.PlaceName, Date: sec.Day.String(), Failed: sec.Cancelled, FailReason: sec.FailReason, Method: sec.Solicitation.String(), Buyer: sec.Buyer, Amount: sec.Amount.Yuan(),
 		Applicable: append([]tradestat.FlagCode{}, sec.Applicable...), Raised: raisedOf(l, sec.Raised), Bids: []bidJSON{}}
 	if sec.Ceiling > 0 {
 		y := sec.Ceiling.Yuan()
@@ -180,7 +181,14 @@ type bidderPage struct {
 	Bidder    query.Bidder
 	WinRate   string
 	Recent    []bidderSectionView
+	Buyers    []bidderBuyerView
 	Freshness freshness
+}
+
+// bidderBuyerView is a buyer the bidder won from, with the bidder's share of its awards.
+type bidderBuyerView struct {
+	query.BidderBuyer
+	Share string // "" when the buyer's awards sum to nothing
 }
 
 // bidder serves GET /bidders/:code: what one bidder bid and won in the view.
@@ -198,6 +206,10 @@ func (s *Server) bidder(c *fiber.Ctx, r viewRequest) error {
 	}
 	if rate, ok := b.WinRate(); ok {
 		out.WinRate = rate
+	}
+	for _, by := range b.Buyers {
+		share, _ := by.Share()
+		out.Buyers = append(out.Buyers, bidderBuyerView{by, share})
 	}
 	for _, sec := range b.Recent {
 		bid := query.SectionBid{Validity: sec.Validity, Winner: sec.Winner}

@@ -2,12 +2,15 @@ package demo
 
 import (
 	_ "embed"
+	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"sync"
 
 	"go.yaml.in/yaml/v2"
 
 	"tradestat"
+	"tradestat/division"
 )
 
 // What happened before the demo's deals: each lot's bidders, evaluation, notice, deadline and
@@ -86,6 +89,7 @@ func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
 // words are demo/procedures.yaml: the evaluation methods and failure reasons the demo writes.
 type words struct {
 	Methods map[string][]string `yaml:"methods"`
+	Buyers  map[string][]string `yaml:"buyers"`
 	Firms   struct {
 		Words      []string            `yaml:"words"`
 		Trades     map[string][]string `yaml:"trades"`
@@ -113,6 +117,23 @@ var procedureWords = sync.OnceValue(func() words {
 	}
 	return w
 })
+
+// buyerOf is who put l out: its place's name and one of the buyers of its type, chosen by its
+// codes rather than drawn, so that the random streams, and every figure drawn from them, stay
+// as they were.
+func buyerOf(tree *division.Tree, l tradestat.Lot) string {
+	buyers := procedureWords().Buyers[string(l.Type)]
+	if len(buyers) == 0 {
+		return ""
+	}
+	place := l.PlaceCode
+	if d, ok := tree.Code(place); ok {
+		place = d.Name
+	}
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s %s", l.ProjectCode, l.LotCode)
+	return place + buyers[h.Sum32()%uint32(len(buyers))]
+}
 
 // bidders draws a section's number of bidders: construction draws the most, sales the fewest.
 func bidders(rng *rand.Rand, t tradestat.TradeType) int {

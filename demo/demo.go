@@ -98,6 +98,7 @@ func Dataset(region division.Region) ([]Year, error) {
 		var in []tradestat.Lot
 		for _, l := range lots {
 			if p, ok := tree.Code(l.PlaceCode); ok && p.Within(root) {
+				l.Procedure.Buyer = buyerOf(tree, l)
 				in = append(in, l)
 			}
 		}

@@ -17,7 +17,7 @@ var fieldLabels = [numFields]string{"-", "project code", "lot code", "deal code"
 	"project region", "completion date", "budget or ceiling price", "reserve price", "budget or reserve price",
 	"deal amount", "online bid opening", "price unit", "currency", "serial number", "status",
 	"number of bidders", "number of valid bidders", "remote evaluation", "notice date", "bid deadline", "opening date",
-	"ceiling price", "evaluation method", "procurement method", "failure reason",
+	"ceiling price", "evaluation method", "procurement method", "failure reason", "buyer",
 	"bidder", "unified social credit code", "bid price", "bid valid or rejected", "reason the bid was rejected", "winner mark"}
 
 func (f field) label(p msg.Printer) string { return p.T(fieldLabels[f]) }

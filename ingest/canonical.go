@@ -37,13 +37,14 @@ const (
 	colMethod   = "eval_method"
 	colSolicit  = "procurement_method" // open, invited, negotiated, consultation, inquiry, single_source
 	colReason   = "fail_reason"
+	colBuyer    = "buyer"
 )
 
 // CanonicalColumns lists the canonical header in the order WriteCanonical writes it.
 func CanonicalColumns() []string {
 	return []string{colProjectCode, colLotCode, colName, colTradeType, colPlaceCode, colRegionCode,
 		colDealDate, colBudget, colReserve, colAmount, colOnline, colStatus, colOpening, colNotice, colDeadline,
-		colBidders, colValid, colRemote, colCeiling, colMethod, colSolicit, colReason}
+		colBidders, colValid, colRemote, colCeiling, colMethod, colSolicit, colReason, colBuyer}
 }
 
 // WriteCanonical writes lots as a canonical CSV (UTF-8, no BOM, header first).
@@ -88,7 +89,7 @@ func (c *CanonicalWriter) Write(l tradestat.Lot) error {
 		l.DealDate.String(), optionalYuan(l.Budget), optionalYuan(l.Reserve), l.Amount.Yuan(), online,
 		status, optionalDate(p.Opening), optionalDate(p.Notice), optionalDate(p.Deadline),
 		optionalCount(p.Bidders, p.BiddersKnown), optionalCount(p.Valid, p.ValidKnown), remote,
-		optionalYuan(p.Ceiling), p.Method, p.Solicitation.String(), p.FailReason})
+		optionalYuan(p.Ceiling), p.Method, p.Solicitation.String(), p.FailReason, p.Buyer})
 }
 
 func optionalDate(d tradestat.Date) string {

@@ -45,6 +45,7 @@ const (
 	fMethod
 	fSolicitation
 	fFailReason
+	fBuyer
 	// A bid list's own fields (one row per bid): a table that has them and a section's
 	// identity but not what a lot needs is read as bids.
 	fBidder
@@ -59,7 +60,7 @@ const (
 // fieldNames are the names mapping files and --dry-run use for the fields.
 var fieldNames = [numFields]string{"", "project_code", "lot_code", "deal_code", "name", "trade_type",
 	"place", "region", "deal_date", "budget", "reserve", "budget_or_reserve", "amount", "online", "price_unit", "currency", "serial", "status",
-	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "procurement_method", "fail_reason",
+	"bidders", "valid_bidders", "remote", "notice_date", "deadline", "open_date", "ceiling", "eval_method", "procurement_method", "fail_reason", "buyer",
 	"bidder", "credit_code", "bid_price", "bid_valid", "bid_reason", "winner"}
 
 func (f field) String() string { return fieldNames[f] }

@@ -534,7 +534,7 @@ func (c *converter) procedure(rec []string, line int, p *tradestat.Procedure) *R
 	for _, t := range []struct {
 		f   field
 		dst *string
-	}{{fMethod, &p.Method}, {fFailReason, &p.FailReason}} {
+	}{{fMethod, &p.Method}, {fFailReason, &p.FailReason}, {fBuyer, &p.Buyer}} {
 		v := c.get(rec, t.f)
 		if len(v) > tradestat.MaxNameRunes && utf8.RuneCountInString(v) > tradestat.MaxNameRunes {
 			return c.rejectf(rec, line, t.f, "the text is longer than %d characters", tradestat.MaxNameRunes)

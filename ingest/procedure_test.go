@@ -14,8 +14,9 @@ import (
 
 // TestProcedureColumns: what happened before the deal is read from the columns an export has
 // (counts with their counter words, dates with times, an evaluation place by its words, a
-// ceiling price beside the budget, a failed section's opening date and reason), and a cell that
-// cannot be what its column holds is a reject naming it.
+// ceiling price beside the budget, a failed section's opening date and reason, its buyer and
+// not the buyer's agent), and a cell that cannot be what its column holds is a reject naming
+// it.
 func TestProcedureColumns(t *testing.T) {
 	day := func(m, d int) tradestat.Date { return tradestat.Date{Year: 2021, Month: month(m), Day: d} }
 	wan := func(v int64) money.Fen { return money.Fen(v) * money.Wan }
@@ -27,9 +28,9 @@ func TestProcedureColumns(t *testing.T) {
 		file: "opening-records.csv",
 		lots: map[int]tradestat.Lot{
 			2: {DealDate: day(3, 29), Budget: wan(120), Procedure: tradestat.Procedure{Bidders: 5, BiddersKnown: true, Valid: 4, ValidKnown: true,
-				Remote: tradestat.RemoteYes, Notice: day(3, 1), Deadline: day(3, 22), Opening: day(3, 22), Ceiling: wan(110), Method: "综合评估法"}},
+				Remote: tradestat.RemoteYes, Notice: day(3, 1), Deadline: day(3, 22), Opening: day(3, 22), Ceiling: wan(110), Method: "综合评估法", Buyer: "腾冲市住房和城乡建设局"}},
 			3: {DealDate: day(4, 25), Budget: wan(50), Procedure: tradestat.Procedure{Bidders: 3, BiddersKnown: true, Valid: 3, ValidKnown: true,
-				Notice: day(4, 1), Deadline: day(4, 21), Opening: day(4, 21), Method: "最低评标价法"}},
+				Notice: day(4, 1), Deadline: day(4, 21), Opening: day(4, 21), Method: "最低评标价法", Buyer: "保山市隆阳区教育局（本级）"}},
 			4: {DealDate: day(5, 21), Budget: wan(80), Cancelled: true, Procedure: tradestat.Procedure{Bidders: 2, BiddersKnown: true, Valid: 1, ValidKnown: true,
 				Remote: tradestat.RemoteNo, Notice: day(5, 1), Deadline: day(5, 21), Opening: day(5, 21), Ceiling: wan(80), Method: "综合评估法", FailReason: "有效投标人不足三家"}},
 			7: {DealDate: day(6, 30), Budget: wan(80), Procedure: tradestat.Procedure{Remote: tradestat.RemoteYes}},

@@ -32,7 +32,30 @@ type Bidder struct {
 	Won        money.Fen
 	Places     []BidderPlace   // by amount won, then bids
 	Recent     []BidderSection // its latest sections, at most RecentSections
+	Buyers     []BidderBuyer   // the buyers it won from, by amount won, at most TopBuyers
+	// UnnamedWins are its wins of completed sections whose export names no buyer: the
+	// buyers' basis is the wins less these.
+	UnnamedWins int64
 }
+
+// BidderBuyer is a buyer (招标人/采购人) a bidder won from, and the bidder's share of the
+// buyer's awards: over the buyer's completed sections whose current bid list marks exactly
+// one winning bid (as the concentration of awards counts them), of which the bidder won Wins
+// for Won.
+type BidderBuyer struct {
+	Name     string
+	Wins     int64
+	Won      money.Fen
+	Sections int64     // the buyer's sections so awarded
+	Amount   money.Fen // and their deal amounts
+}
+
+// TopBuyers is how many of the buyers a bidder won from, the largest first, a Bidder lists.
+const TopBuyers = 20
+
+// Share is the bidder's share of the buyer's awarded amount in percent with two decimals;
+// false when the buyer's awards sum to nothing.
+func (b BidderBuyer) Share() (string, bool) { return money.Percent(int64(b.Won), int64(b.Amount)) }
 
 // BidderSection is one section a bidder bid for, with its bid.
 type BidderSection struct {
@@ -58,8 +81,8 @@ func (b Bidder) WinRate() (string, bool) { return money.Percent(b.Wins, b.Bids) 
 func sectionsOn(f Filter, r division.Region, cond string) (string, []any) {
 	conds, args := narrowing(f, r)
 	return `SELECT project_code, lot_code, place_code AS s_place, amount_fen AS s_amount, cancelled AS s_cancelled,
-			name AS s_name, day AS s_day
-		FROM (SELECT project_code, lot_code, place_code, amount_fen, cancelled, name,
+			name AS s_name, day AS s_day, buyer AS s_buyer
+		FROM (SELECT project_code, lot_code, place_code, amount_fen, cancelled, name, buyer,
 				if(open_date > toDate('1970-01-01'), open_date, deal_date) AS day
 			FROM deals FINAL WHERE 1` + cond + conds + `)
 		WHERE day >= toDate(?) AND day <= toDate(?)`, append(args, f.From.String(), f.To.String())
@@ -102,6 +125,9 @@ func (s *Store) Bidder(ctx context.Context, f Filter, code string) (Bidder, erro
 			return out, fmt.Errorf("bidder %s: %w", code, err)
 		}
 		if out.Recent, err = s.bidderSections(ctx, f, code); err != nil {
+			return out, err
+		}
+		if out.Buyers, out.UnnamedWins, err = s.bidderBuyers(ctx, f, code); err != nil {
 			return out, err
 		}
 		sort.Slice(out.Places, func(i, j int) bool {
@@ -363,6 +389,85 @@ func largerWinner(a, b Winner) bool {
 		return a.Wins > b.Wins
 	}
 	return a.Key < b.Key
+}
+
+// bidderBuyers reads the buyers the bidder with credit code won from among the sections f
+// selects, the largest TopBuyers by amount won, each with its awards; and the bidder's wins
+// of sections that name no buyer. A win here is as the concentration counts it: a completed
+// section whose current list marks exactly one winning bid, the bidder's.
+func (s *Store) bidderBuyers(ctx context.Context, f Filter, code string) ([]BidderBuyer, int64, error) {
+	// The awarded sections of f with their winner's key: all of them, or those of names.
+	awarded := func(names []any) (string, []any) {
+		cond := " AND cancelled = 0"
+		if len(names) > 0 {
+			cond += " AND buyer IN (" + strings.Repeat("?, ", len(names)-1) + "?)"
+		}
+		sections, args := sectionsOn(f, s.region, cond)
+		args = concat(names, args)
+		return `SELECT s_buyer, s_amount, wkey
+			FROM (SELECT project_code, lot_code, anyIf(bidder_key, winner = 2) AS wkey FROM bids WHERE ` + currentBids(sections) + `
+				GROUP BY project_code, lot_code HAVING countIf(winner = 2) = 1) AS w
+			ANY INNER JOIN (` + sections + `) AS s USING (project_code, lot_code)`, concat(args, args)
+	}
+	fail := func(err error) ([]BidderBuyer, int64, error) { return nil, 0, fmt.Errorf("bidder %s: %w", code, err) }
+	won, args := awarded(nil)
+	rows, err := s.conn.Query(ctx, `SELECT s_buyer, toInt64(count()) AS w, toInt64(sum(s_amount)) AS a FROM (`+won+`)
+		WHERE wkey = ? GROUP BY s_buyer ORDER BY s_buyer != '', a DESC, w DESC, s_buyer LIMIT ?`, concat(args, []any{code, TopBuyers + 1})...)
+	if err != nil {
+		return fail(err)
+	}
+	defer rows.Close()
+	var out []BidderBuyer
+	var unnamed int64
+	for rows.Next() {
+		var b BidderBuyer
+		var amount int64
+		if err := rows.Scan(&b.Name, &b.Wins, &amount); err != nil {
+			return fail(err)
+		}
+		b.Won = money.Fen(amount)
+		if b.Name == "" {
+			unnamed = b.Wins
+			continue
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	if len(out) > TopBuyers {
+		out = out[:TopBuyers]
+	}
+	if len(out) == 0 {
+		return nil, unnamed, nil
+	}
+	names := make([]any, len(out))
+	for i, b := range out {
+		names[i] = b.Name
+	}
+	all, args := awarded(names)
+	totals := map[string][2]int64{}
+	rows, err = s.conn.Query(ctx, `SELECT s_buyer, toInt64(count()), toInt64(sum(s_amount)) FROM (`+all+`) GROUP BY s_buyer`, args...)
+	if err != nil {
+		return fail(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var t [2]int64
+		if err := rows.Scan(&name, &t[0], &t[1]); err != nil {
+			return fail(err)
+		}
+		totals[name] = t
+	}
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	for i := range out {
+		t := totals[out[i].Name]
+		out[i].Sections, out[i].Amount = t[0], money.Fen(t[1])
+	}
+	return out, unnamed, nil
 }
 
 // bidderSections reads the latest sections the bidder with credit code bid for among those f

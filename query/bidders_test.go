@@ -1,6 +1,7 @@
 package query_test
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -91,6 +92,35 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 					by[b.BidderKey()].won += l.Amount
 				}
 			}
+			// The awards by the definition: each completed section whose list marks one winner,
+			// with its buyer; each buyer's awards, and each winner's by buyer.
+			type award struct {
+				sections int64
+				amount   money.Fen
+			}
+			marked := map[string][]string{} // section: the keys of its bids marked won
+			for _, b := range bids {
+				l, ok := lots[b.ProjectCode+"|"+b.LotCode]
+				if ok && selected(l) && !l.Cancelled && b.Winner == tradestat.AwardWon {
+					marked[b.ProjectCode+"|"+b.LotCode] = append(marked[b.ProjectCode+"|"+b.LotCode], b.BidderKey())
+				}
+			}
+			buyerAwards, wonFrom := map[string]award{}, map[string]map[string]award{}
+			for id, ks := range marked {
+				if len(ks) != 1 {
+					continue
+				}
+				l := lots[id]
+				add := func(m map[string]award) {
+					a := m[l.Procedure.Buyer]
+					m[l.Procedure.Buyer] = award{a.sections + 1, a.amount + l.Amount}
+				}
+				add(buyerAwards)
+				if wonFrom[ks[0]] == nil {
+					wonFrom[ks[0]] = map[string]award{}
+				}
+				add(wonFrom[ks[0]])
+			}
 			var keys []string
 			var sections, winning int64
 			var amount money.Fen
@@ -134,6 +164,27 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 				}
 				if sum.Bids != got.Bids || sum.Wins != got.Wins || sum.Won != got.Won {
 					t.Errorf("%+v: bidder %s: its places add up to %+v", f, k, sum)
+				}
+				var want []query.BidderBuyer
+				for name, a := range wonFrom[k] {
+					if name != "" {
+						all := buyerAwards[name]
+						want = append(want, query.BidderBuyer{Name: name, Wins: a.sections, Won: a.amount, Sections: all.sections, Amount: all.amount})
+					}
+				}
+				slices.SortFunc(want, func(a, b query.BidderBuyer) int {
+					return cmp.Or(cmp.Compare(b.Won, a.Won), cmp.Compare(b.Wins, a.Wins), cmp.Compare(a.Name, b.Name))
+				})
+				if len(want) > query.TopBuyers {
+					want = want[:query.TopBuyers]
+				}
+				if len(want) == 0 || !slices.Equal(got.Buyers, want) || got.UnnamedWins != wonFrom[k][""].sections {
+					t.Errorf("%+v: bidder %s: buyers %+v, %d wins naming none;\nwant %+v, %d", f, k, got.Buyers, got.UnnamedWins, want, wonFrom[k][""].sections)
+				}
+				for _, b := range got.Buyers {
+					if share, ok := b.Share(); !ok || !near(share, 100*float64(b.Won)/float64(b.Amount)) || b.Won > b.Amount {
+						t.Errorf("%+v: bidder %s: share %s%% of %s's awards", f, k, share, b.Name)
+					}
 				}
 			}
 			con, err := store.Concentration(ctx, f)

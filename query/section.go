@@ -33,6 +33,7 @@ type Section struct {
 	Remote         tradestat.Remote
 	Method         string
 	Solicitation   tradestat.Solicitation
+	Buyer          string       // who put it out, as its export says; "" when it does not
 	List           []SectionBid // lowest price first; the bids without a price last
 }
 
@@ -59,7 +60,7 @@ func (s *Store) sectionLot(ctx context.Context, scope Filter, project, lot strin
 	conds, args := narrowing(scope, s.region)
 	rows, err := s.conn.Query(ctx, `SELECT name, toString(trade_type), place_code,
 			toString(if(open_date > toDate('1970-01-01'), open_date, deal_date)), amount_fen, cancelled, fail_reason,
-			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), remote, eval_method, solicitation
+			ceiling_fen, toInt32(notice_date), toInt32(deadline_date), remote, eval_method, solicitation, buyer
 		FROM deals FINAL WHERE project_code = ? AND lot_code = ?`+conds, concat([]any{project, lot}, args)...)
 	if err != nil {
 		return out, fmt.Errorf("section %s %s: %w", project, lot, err)
@@ -76,7 +77,7 @@ func (s *Store) sectionLot(ctx context.Context, scope Filter, project, lot strin
 	var cancelled, remote, solicitation uint8
 	var notice, deadline int32
 	if err := rows.Scan(&out.Name, &typ, &out.PlaceCode, &day, &amount, &cancelled, &out.FailReason, &ceiling, &notice, &deadline,
-		&remote, &out.Method, &solicitation); err != nil {
+		&remote, &out.Method, &solicitation, &out.Buyer); err != nil {
 		return out, fmt.Errorf("section %s %s: %w", project, lot, err)
 	}
 	out.Solicitation = tradestat.Solicitation(solicitation)
