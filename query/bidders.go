@@ -396,21 +396,18 @@ func largerWinner(a, b Winner) bool {
 // of sections that name no buyer. A win here is as the concentration counts it: a completed
 // section whose current list marks exactly one winning bid, the bidder's.
 func (s *Store) bidderBuyers(ctx context.Context, f Filter, code string) ([]BidderBuyer, int64, error) {
-	// The awarded sections of f with their winner's key: all of them, or those of names.
-	awarded := func(names []any) (string, []any) {
-		cond := " AND cancelled = 0"
-		if len(names) > 0 {
-			cond += " AND buyer IN (" + strings.Repeat("?, ", len(names)-1) + "?)"
-		}
-		sections, args := sectionsOn(f, s.region, cond)
-		args = concat(names, args)
+	// The awarded sections of f that cond (with condArgs) selects, with their winner's key.
+	awarded := func(cond string, condArgs []any) (string, []any) {
+		sections, args := sectionsOn(f, s.region, " AND cancelled = 0"+cond)
+		args = concat(condArgs, args)
 		return `SELECT s_buyer, s_amount, wkey
 			FROM (SELECT project_code, lot_code, anyIf(bidder_key, winner = 2) AS wkey FROM bids WHERE ` + currentBids(sections) + `
 				GROUP BY project_code, lot_code HAVING countIf(winner = 2) = 1) AS w
 			ANY INNER JOIN (` + sections + `) AS s USING (project_code, lot_code)`, concat(args, args)
 	}
 	fail := func(err error) ([]BidderBuyer, int64, error) { return nil, 0, fmt.Errorf("bidder %s: %w", code, err) }
-	won, args := awarded(nil)
+	// Those the bidder bid for, of which its wins.
+	won, args := awarded(" AND (project_code, lot_code) IN (SELECT project_code, lot_code FROM bids WHERE bidder_key = ?)", []any{code})
 	rows, err := s.conn.Query(ctx, `SELECT s_buyer, toInt64(count()) AS w, toInt64(sum(s_amount)) AS a FROM (`+won+`)
 		WHERE wkey = ? GROUP BY s_buyer ORDER BY s_buyer != '', a DESC, w DESC, s_buyer LIMIT ?`, concat(args, []any{code, TopBuyers + 1})...)
 	if err != nil {
@@ -445,7 +442,7 @@ func (s *Store) bidderBuyers(ctx context.Context, f Filter, code string) ([]Bidd
 	for i, b := range out {
 		names[i] = b.Name
 	}
-	all, args := awarded(names)
+	all, args := awarded(" AND buyer IN ("+strings.Repeat("?, ", len(names)-1)+"?)", names)
 	totals := map[string][2]int64{}
 	rows, err = s.conn.Query(ctx, `SELECT s_buyer, toInt64(count()), toInt64(sum(s_amount)) FROM (`+all+`) GROUP BY s_buyer`, args...)
 	if err != nil {
