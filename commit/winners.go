@@ -12,9 +12,9 @@ import (
 // The winners rollups (winners_daily, winners_monthly, winners_yearly: migrations 078, 080,
 // 082) hold, by section day (month, year), place, type and winner, the awards of the completed
 // sections whose current bid list marks exactly one winning bid: what the concentration of
-// awards reads, rather than every bid of the period. A section's winner changes with a bid list, and its day, place, type, amount
-// or failure with a lot; so every write that changes either, a load or a withdrawal, takes the
-// same three steps under the write lease:
+// awards reads, rather than every bid of the period. A section's winner changes with a bid
+// list, and its day, place, type, amount or failure with a lot; so every write that changes
+// either, a load or a withdrawal, takes the same three steps under the write lease:
 //
 //  1. before it changes anything, it marks stale (winners_stale) the months of every section
 //     it may change, as the section is now and as it will be;

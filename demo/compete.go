@@ -86,7 +86,8 @@ func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
 	}
 }
 
-// words are demo/procedures.yaml: the evaluation methods and failure reasons the demo writes.
+// words are demo/procedures.yaml: the evaluation methods, buyers, firms and failure reasons the
+// demo writes.
 type words struct {
 	Methods map[string][]string `yaml:"methods"`
 	Buyers  map[string][]string `yaml:"buyers"`
