@@ -33,8 +33,8 @@ type Bidder struct {
 	Places     []BidderPlace   // by amount won, then bids
 	Recent     []BidderSection // its latest sections, at most RecentSections
 	Buyers     []BidderBuyer   // the buyers it won from, by amount won, at most TopBuyers
-	// UnnamedWins are its wins of completed sections whose export names no buyer: the
-	// buyers' basis is the wins less these.
+	// UnnamedWins are its wins, counted as Buyers counts them (completed sections whose list
+	// marks it alone as the winner), of sections whose export names no buyer.
 	UnnamedWins int64
 }
 
