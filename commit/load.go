@@ -42,6 +42,9 @@ type Loader struct {
 	// RefreshSections is about how many sections one step of the winners' recomputation
 	// reads; DefaultRefreshSections unless set.
 	RefreshSections int
+	// HeadWinners is how many of a year's largest winners its head keeps; DefaultHeadWinners
+	// unless set.
+	HeadWinners int
 	// winnerNumber, when set, is the SQL that numbers a winner key in place of the
 	// constant winnerNumber (cityHash64): tests number keys so that some share a number.
 	winnerNumber string

@@ -268,12 +268,12 @@ func (l *Loader) checkTotals(ctx context.Context, own totals) error {
 
 // Recover completes the loads that were stopped after their lots moved into deals and before
 // their batch record (a kill at the wrong moment), recomputes the winners of the months a
-// stopped writer left stale, and drops the staging tables of loads that ended or died. The
-// worker runs it when it finds such a load or such a month; every commit, withdrawal and seal
-// runs it first.
+// stopped writer left stale and the heads of the years that have none, and drops the staging
+// tables of loads that ended or died. The worker runs it when it finds such a load, month or
+// year; every commit, withdrawal and seal runs it first.
 func (l *Loader) Recover(ctx context.Context) error {
 	var open uint64
-	if err := l.conn.QueryRow(ctx, "SELECT (SELECT count() FROM ("+stoppedLoads+")) + (SELECT count() FROM winners_stale FINAL WHERE done = 0)").Scan(&open); err != nil {
+	if err := l.conn.QueryRow(ctx, "SELECT (SELECT count() FROM ("+stoppedLoads+")) + (SELECT count() FROM winners_stale FINAL WHERE done = 0) + (SELECT count() FROM ("+missingHeads+"))").Scan(&open); err != nil {
 		return fmt.Errorf("recover stopped loads: %w", err)
 	}
 	if open == 0 {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"tradestat"
@@ -20,7 +22,8 @@ import (
 //     it may change, as the section is now and as it will be;
 //  2. it makes its change;
 //  3. it recomputes the stale months from the lots and the current bid lists, then the years
-//     of those months from their months, and clears the months.
+//     of those months from their months and the years' heads (winners_heads: their totals
+//     and largest winners), and clears the months.
 //
 // A month's recomputation inserts the difference between its winners as the lots and lists
 // give them and what the table holds, so it is right whatever the table held, and running it
@@ -99,7 +102,7 @@ func (l *Loader) refreshWinners(ctx context.Context) error {
 		return fmt.Errorf("read the stale months: %w", err)
 	}
 	if len(months) == 0 {
-		return nil
+		return l.refreshHeads(ctx, nil, seq+1)
 	}
 	// Without a bid list, and nothing in the rollups, there is nothing to recompute: so it is
 	// in cluster mode, which takes no bid lists, and in a database of lots alone.
@@ -125,6 +128,9 @@ func (l *Loader) refreshWinners(ctx context.Context) error {
 			if err := l.conn.Exec(rctx, q.sql, q.args...); err != nil {
 				return fmt.Errorf("recompute the winners of the years of %s to %s: %w", months[0], months[len(months)-1], err)
 			}
+		}
+		if err := l.refreshHeads(rctx, months, seq+1); err != nil {
+			return err
 		}
 		// Months holding a number two keys share are marked again, after this writer's first
 		// mark, so that the clearing below passes them by and readers keep reading them from
@@ -254,6 +260,48 @@ func refreshYearsSQL(months []string) []statement {
 			FROM winners_monthly WHERE `+held), []any{from, to}, []any{from, to}))
 	}
 	return out
+}
+
+// DefaultHeadWinners is how many of a year's largest winners its head (winners_heads) keeps:
+// more than a read lists, so that a read sees whether the last it lists shares its place.
+const DefaultHeadWinners = 32
+
+// missingHeads is the SELECT of the years winners_yearly holds with no head: those of a
+// database made before the heads were, which the next writer or Recover fills.
+const missingHeads = `SELECT DISTINCT toString(deal_date) FROM winners_yearly WHERE deal_date NOT IN (SELECT year FROM winners_heads)`
+
+// refreshHeads recomputes the heads of the years of months and of the years missing one, from
+// winners_yearly once those years are right, as the newest (mark) of each year.
+func (l *Loader) refreshHeads(ctx context.Context, months []string, mark uint64) error {
+	years, err := l.strings(ctx, missingHeads)
+	if err != nil {
+		return fmt.Errorf("read the years with no head of winners: %w", err)
+	}
+	for _, m := range months {
+		years = append(years, m[:4]+"-01-01")
+	}
+	slices.Sort(years)
+	for _, y := range slices.Compact(years) {
+		if err := l.conn.Exec(ctx, headSQL(cmp.Or(max(l.HeadWinners, 0), DefaultHeadWinners)), y, mark, y, y, y); err != nil {
+			return fmt.Errorf("recompute the head of the winners of %s: %w", y[:4], err)
+		}
+	}
+	return nil
+}
+
+// headSQL is the insertion of a year's head: its places, its winners' totals as a read of the
+// year groups them (by number, the winners whose wins do not sum to nought) and the
+// n largest by amount won, then by wins. Its arguments are the year's first day, the mark, and
+// the first day three times more.
+func headSQL(n int) string {
+	byNumber := `SELECT winner_id, toInt64(sum(wins)) AS w, toInt64(sum(won_fen)) AS a FROM winners_yearly
+		WHERE deal_date = toDate(?) GROUP BY winner_id HAVING w != 0`
+	return `INSERT INTO winners_heads (year, marked, places, winners, repeat, sections, amount_fen, top_ids, top_wins, top_won)
+		SELECT toDate(?), toUInt64(?), (SELECT groupUniqArray(place_code) FROM winners_yearly WHERE deal_date = toDate(?)),
+			n, r, s, t, ids, ws, won
+		FROM (SELECT toInt64(count()) AS n, toInt64(countIf(w >= 2)) AS r, toInt64(sum(w)) AS s, toInt64(sum(a)) AS t FROM (` + byNumber + `)) AS totals
+		CROSS JOIN (SELECT groupArray(winner_id) AS ids, groupArray(w) AS ws, groupArray(a) AS won
+			FROM (SELECT * FROM (` + byNumber + `) ORDER BY a DESC, w DESC LIMIT ` + strconv.Itoa(n) + `)) AS largest`
 }
 
 // winnersDiff is the insertion into table, a winners rollup, of the difference between the

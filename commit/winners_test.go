@@ -1,6 +1,7 @@
 package commit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,12 +37,16 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 	words := readRandomWords(t)
 	withWinners := 0      // steps after which some section had a winner
 	var shared, apart int // settled steps of the second round with a month holding a shared number, and with one holding only others
+	chosen := 0           // heads checked that kept fewer winners than their years have
 	for round := range 3 {
 		conn, _ := chtest.Open(t)
 		rng := rand.New(rand.NewPCG(uint64(round), 73))
 		l := NewLoader(conn, division.MustRegion("530500"))
 		if round%2 == 1 {
 			l.RefreshSections = 1 // a step a month
+		}
+		if round == 2 {
+			l.HeadWinners = 1 // fewer than the winners, so that the heads choose the largest
 		}
 		number := winnerNumber
 		if round == 1 {
@@ -104,10 +109,11 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 			if !stopped {
 				done = completedLoads(t, conn)
 			}
-			got := checkWinners(t, conn, fmt.Sprintf("round %d step %d, after %s", round, step, what), !stopped, number)
+			got := checkWinners(t, conn, fmt.Sprintf("round %d step %d, after %s", round, step, what), !stopped, number, cmp.Or(l.HeadWinners, DefaultHeadWinners))
 			if got.groups > 0 {
 				withWinners++
 			}
+			chosen += got.chosen
 			if round == 1 && !stopped {
 				shared += min(got.shared, 1)
 				apart += min(got.apart, 1)
@@ -116,6 +122,9 @@ func TestWinnersFollowEveryWrite(t *testing.T) {
 	}
 	if withWinners < 18 {
 		t.Errorf("winners in %d steps of 60: the sequences test too little", withWinners)
+	}
+	if chosen < 3 {
+		t.Errorf("%d heads checked kept fewer winners than their years have: the third round tests too little", chosen)
 	}
 	if shared < 3 || apart < 3 {
 		t.Errorf("of the second round's settled steps, %d had a month holding a shared number and %d one holding others alone: the round tests too little", shared, apart)
@@ -222,14 +231,15 @@ func randomBids(rng *rand.Rand, w randomWords, round, step int) ingest.Source {
 }
 
 // checked is what checkWinners saw: the groups of days, places, types and winners the lots and
-// lists give, and the months with winners that hold a number two keys share, and that do not.
-type checked struct{ groups, shared, apart int }
+// lists give, the months with winners that hold a number two keys share, and that do not, and
+// the years whose heads it checked kept fewer winners than the years have.
+type checked struct{ groups, shared, apart, chosen int }
 
 // checkWinners compares the rollups with the winners worked out from deals and bids, in every
 // month not marked stale, each winner under its key's number (the SQL number, over a String);
 // settled says no writer was left stopped, so that the months stale must be those that hold a
 // number two keys share.
-func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, number string) checked {
+func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, number string, headWinners int) checked {
 	t.Helper()
 	ctx := context.Background()
 	stale, err := stringsOf(ctx, conn, "SELECT toString(month) FROM winners_stale FINAL WHERE done = 0 ORDER BY month")
@@ -375,5 +385,102 @@ func checkWinners(t *testing.T, conn driver.Conn, when string, settled bool, num
 			}
 		}
 	}
+	out.chosen = checkHeads(t, conn, when, yearly, yearStale, headWinners)
 	return out
+}
+
+// checkHeads checks that each year's head (winners_heads) that no stale month excuses holds
+// the year's winners as yearly (the worked-out winners_yearly) gives them, grouped by number:
+// their count, those with two wins or more, their wins and amounts, the year's places, and
+// its headWinners largest by amount, then wins; and that a year with winners has one once its
+// writer settled. It counts the heads checked that kept fewer winners than their years have.
+func checkHeads(t *testing.T, conn driver.Conn, when string, yearly map[string][2]int64, yearStale func(string) bool, headWinners int) (chosen int) {
+	t.Helper()
+	type year struct {
+		places  map[string]bool
+		numbers map[string][2]int64
+	}
+	want := map[string]*year{}
+	for k, v := range yearly {
+		f := strings.Split(k, "|") // day, place, type, number, key, code, name
+		y := want[f[0]]
+		if y == nil {
+			y = &year{map[string]bool{}, map[string][2]int64{}}
+			want[f[0]] = y
+		}
+		y.places[f[1]] = true
+		n := y.numbers[f[3]]
+		y.numbers[f[3]] = [2]int64{n[0] + v[0], n[1] + v[1]}
+	}
+	rows, err := conn.Query(context.Background(), `SELECT toString(year), places, winners, repeat, sections, amount_fen,
+		arrayMap(x -> toString(x), top_ids), top_wins, top_won FROM winners_heads FINAL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	headed := map[string]bool{}
+	for rows.Next() {
+		var day string
+		var places, ids []string
+		var winners, repeat, sections, amount int64
+		var wins, won []int64
+		if err := rows.Scan(&day, &places, &winners, &repeat, &sections, &amount, &ids, &wins, &won); err != nil {
+			t.Fatal(err)
+		}
+		headed[day] = true
+		if yearStale(day) {
+			continue
+		}
+		y := want[day]
+		if y == nil {
+			y = &year{map[string]bool{}, map[string][2]int64{}}
+		}
+		var w [4]int64
+		for _, n := range y.numbers {
+			if n[0] != 0 {
+				w[0], w[2], w[3] = w[0]+1, w[2]+n[0], w[3]+n[1]
+				if n[0] >= 2 {
+					w[1]++
+				}
+			}
+		}
+		if got := [4]int64{winners, repeat, sections, amount}; got != w {
+			t.Errorf("%s: the head of %s holds winners, repeat, sections, amount %v; the lots and lists give %v", when, day, got, w)
+		}
+		for p := range y.places {
+			if !slices.Contains(places, p) {
+				t.Errorf("%s: the head of %s lists places %v, without %s", when, day, places, p)
+			}
+		}
+		if len(ids) != int(min(w[0], int64(headWinners))) || len(wins) != len(ids) || len(won) != len(ids) {
+			t.Errorf("%s: the head of %s keeps %d, %d, %d winners of %d (at most %d)", when, day, len(ids), len(wins), len(won), w[0], headWinners)
+			continue
+		}
+		if w[0] > int64(headWinners) {
+			chosen++
+		}
+		least := [2]int64{-1, -1} // the smallest kept, by amount then wins
+		for i, id := range ids {
+			if got, n := [2]int64{wins[i], won[i]}, y.numbers[id]; got != n {
+				t.Errorf("%s: the head of %s keeps winner %s with wins and amount %v; the lots and lists give %v", when, day, id, got, n)
+			}
+			if least[0] < 0 || won[i] < least[1] || won[i] == least[1] && wins[i] < least[0] {
+				least = [2]int64{wins[i], won[i]}
+			}
+		}
+		for id, n := range y.numbers {
+			if n[0] != 0 && !slices.Contains(ids, id) && (n[1] > least[1] || n[1] == least[1] && n[0] > least[0]) {
+				t.Errorf("%s: the head of %s leaves out winner %s with %v, larger than the least it keeps %v", when, day, id, n, least)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for day, y := range want {
+		if !headed[day] && !yearStale(day) && slices.ContainsFunc(slices.Collect(maps.Values(y.numbers)), func(n [2]int64) bool { return n[0] != 0 }) {
+			t.Errorf("%s: %s has winners and no head", when, day)
+		}
+	}
+	return chosen
 }

@@ -185,7 +185,7 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 		}
 		if marks.stale == 0 {
 			from, args := rollupRead(f, s.region, rollupTables{"winners_yearly", "winners_monthly", "winners_daily", winnerColumns}, false)
-			out, err := s.numberedWinners(ctx, from, args)
+			out, err := s.numberedWinners(ctx, f, from, args)
 			if err != nil {
 				return out, err
 			}
@@ -199,29 +199,35 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 	})
 }
 
-// numberedWinners is the Concentration of the rollup rows of from (with args). The server
-// groups them by the winners' numbers, which is much faster than by their keys' text, and
-// answers with the totals and the largest winners alone; only those are named, by the rows of
-// their numbers. A period's winners number in the hundreds of thousands at national scale, too
-// many to send to be counted here.
-func (s *Store) numberedWinners(ctx context.Context, from string, args []any) (Concentration, error) {
-	var out Concentration
+// numberedWinners is the Concentration of the rollup rows of from (with args), which hold the
+// sections f selects. Its totals and largest winners come from the year's head when f is one
+// whole year the head serves (yearHead), else from the rows: the server groups them by the
+// winners' numbers, which is much faster than by their keys' text, and answers with the totals
+// and the largest winners alone. A period's winners number in the hundreds of thousands at
+// national scale, too many to send to be counted here, and the grouping is most of a cold
+// page's work at the root. Only the largest are named, by the rows of their numbers.
+func (s *Store) numberedWinners(ctx context.Context, f Filter, from string, args []any) (Concentration, error) {
 	byNumber := `SELECT winner_id, toInt64(sum(wins)) AS w, toInt64(sum(won_fen)) AS a FROM ` + from + ` GROUP BY winner_id HAVING w != 0`
-	var top []numbered
-	var errTotals, errTop error
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		errTotals = s.conn.QueryRow(ctx, `SELECT toInt64(count()), toInt64(countIf(w >= 2)), toInt64(sum(w)), toInt64(sum(a)) FROM (`+byNumber+`)`, args...).
-			Scan(&out.Winners, &out.Repeat, &out.Sections, (*int64)(&out.Amount))
-	})
-	// One more than are kept: a tie at the last place is read whole below, as the largest are
-	// ordered by key among equals.
-	wg.Go(func() {
-		top, errTop = s.numbered(ctx, `SELECT * FROM (`+byNumber+`) ORDER BY a DESC, w DESC LIMIT ?`, concat(args, []any{TopWinners + 1}))
-	})
-	wg.Wait()
-	if err := cmp.Or(errTotals, errTop); err != nil {
+	out, top, ok, err := s.yearHead(ctx, f)
+	if err != nil {
 		return out, fmt.Errorf("concentration: %w", err)
+	}
+	if !ok {
+		var errTotals, errTop error
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			errTotals = s.conn.QueryRow(ctx, `SELECT toInt64(count()), toInt64(countIf(w >= 2)), toInt64(sum(w)), toInt64(sum(a)) FROM (`+byNumber+`)`, args...).
+				Scan(&out.Winners, &out.Repeat, &out.Sections, (*int64)(&out.Amount))
+		})
+		// One more than are kept: a tie at the last place is read whole below, as the largest
+		// are ordered by key among equals.
+		wg.Go(func() {
+			top, errTop = s.numbered(ctx, `SELECT * FROM (`+byNumber+`) ORDER BY a DESC, w DESC LIMIT ?`, concat(args, []any{TopWinners + 1}))
+		})
+		wg.Wait()
+		if err := cmp.Or(errTotals, errTop); err != nil {
+			return out, fmt.Errorf("concentration: %w", err)
+		}
 	}
 	if len(top) > TopWinners {
 		last := top[TopWinners-1]
@@ -268,6 +274,52 @@ func (s *Store) numberedWinners(ctx context.Context, from string, args []any) (C
 	}
 	out.keepLargest()
 	return out, nil
+}
+
+// yearHead is the totals and the largest winners (at least TopWinners+1 of them, or all, in
+// order) of f from the head of its year (winners_heads) when it serves f: f is one whole
+// year of every type, the head holds enough winners, and f admits every place the year's
+// winners are at, as the head counts them all. false when it does not; a read of the rows
+// then stands in.
+func (s *Store) yearHead(ctx context.Context, f Filter) (Concentration, []numbered, bool, error) {
+	var out Concentration
+	if f.Type != "" || f.Family != "" || f.From != (tradestat.Date{Year: f.From.Year, Month: 1, Day: 1}) ||
+		f.To != (tradestat.Date{Year: f.From.Year, Month: 12, Day: 31}) {
+		return out, nil, false, nil
+	}
+	var places []string
+	var ids []uint64
+	var wins, won []int64
+	rows, err := s.conn.Query(ctx, `SELECT places, winners, repeat, sections, amount_fen, top_ids, top_wins, top_won
+		FROM winners_heads FINAL WHERE year = toDate(?)`, f.From.String())
+	if err != nil {
+		return out, nil, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() { // a year no writer has headed yet
+		return out, nil, false, rows.Err()
+	}
+	if err := rows.Scan(&places, &out.Winners, &out.Repeat, &out.Sections, (*int64)(&out.Amount), &ids, &wins, &won); err != nil {
+		return out, nil, false, err
+	}
+	if codes, all := f.Places(s.region); !all {
+		admitted := map[string]bool{}
+		for _, c := range codes {
+			admitted[c] = true
+		}
+		if slices.ContainsFunc(places, func(p string) bool { return !admitted[p] }) {
+			return out, nil, false, nil
+		}
+	}
+	if len(ids) != len(wins) || len(ids) != len(won) || int64(len(ids)) < min(TopWinners+1, out.Winners) {
+		return out, nil, false, nil
+	}
+	top := make([]numbered, len(ids))
+	for i := range ids {
+		top[i] = numbered{ids[i], wins[i], won[i]}
+	}
+	slices.SortFunc(top, func(a, b numbered) int { return cmp.Or(cmp.Compare(b.won, a.won), cmp.Compare(b.wins, a.wins)) })
+	return out, top[:min(len(top), TopWinners+1)], true, nil
 }
 
 // numbered is a winner as the rollups number it, with its wins and the amount it won.

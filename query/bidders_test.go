@@ -3,6 +3,7 @@ package query_test
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -190,6 +191,32 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 			con, err := store.Concentration(ctx, f)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The winners by the definition: each of the sections marking one winner.
+			won := map[string]query.Winner{}
+			for id, ks := range marked {
+				if len(ks) == 1 {
+					w := won[ks[0]]
+					w.Key, w.Wins, w.Won = ks[0], w.Wins+1, w.Won+lots[id].Amount
+					won[ks[0]] = w
+				}
+			}
+			largest := slices.SortedFunc(maps.Values(won), func(a, b query.Winner) int {
+				return cmp.Or(cmp.Compare(b.Won, a.Won), cmp.Compare(b.Wins, a.Wins), cmp.Compare(a.Key, b.Key))
+			})
+			repeat := int64(0)
+			for _, w := range won {
+				if w.Wins >= 2 {
+					repeat++
+				}
+			}
+			largest = largest[:min(len(largest), query.TopWinners)]
+			gotLargest := make([]query.Winner, len(con.Top))
+			for i, w := range con.Top {
+				gotLargest[i] = query.Winner{Key: w.Key, Wins: w.Wins, Won: w.Won}
+			}
+			if con.Winners != int64(len(won)) || con.Repeat != repeat || !slices.Equal(gotLargest, largest) {
+				t.Errorf("%+v: concentration %d winners, %d of them twice or more, largest %+v;\nwant %d, %d, %+v", f, con.Winners, con.Repeat, gotLargest, len(won), repeat, largest)
 			}
 			if con.Sections != sections || con.Amount != amount || con.Winners != winning || len(con.Top) == 0 || con.Top[0].Key != keys[0] {
 				t.Errorf("%+v: concentration %d sections, %s, %d winners, top %+v; want %d, %s, %d, %s", f, con.Sections, con.Amount.Yuan(), con.Winners, con.Top[:1], sections, amount.Yuan(), winning, keys[0])

@@ -42,6 +42,7 @@ var shardKeys = map[string]string{
 	"winners_monthly":     "cityHash64(deal_date, place_code, trade_type)",
 	"winners_yearly":      "cityHash64(deal_date, place_code, trade_type)",
 	"winners_stale":       "cityHash64(month)",
+	"winners_heads":       "cityHash64(year)",
 }
 
 var (
