@@ -72,7 +72,7 @@ func TestAccountRegions(t *testing.T) {
 	}
 	// What each region's figures are, as the deployment's whole view gives them by area.
 	want := map[string]string{}
-	lotOf, sectionOf := map[string]string{}, map[string]string{}
+	lotOf, sectionOf, buyerOf := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, r := range accountRegions {
 		area := r.code
 		if area == "530500" {
@@ -92,6 +92,13 @@ func TestAccountRegions(t *testing.T) {
 		}
 		lotOf[r.code] = page.Lots[0].Project
 		sectionOf[r.code] = "project=" + url.QueryEscape(page.Lots[0].Project) + "&lot=" + url.QueryEscape(page.Lots[0].Lot)
+		var sec struct {
+			Buyer string `json:"buyer"`
+		}
+		if _, body := fetch(root, "/api/v1/section?"+sectionOf[r.code]); json.Unmarshal([]byte(body), &sec) != nil || sec.Buyer == "" {
+			t.Fatalf("the buyer of a section of %s: %s", r.code, body)
+		}
+		buyerOf[r.code] = "name=" + url.QueryEscape(sec.Buyer)
 	}
 	if want["530581"] == want["530500"] || want["530581"] == want["530502"] {
 		t.Fatal("the regions' figures do not differ: the test would prove nothing")
@@ -158,6 +165,8 @@ func TestAccountRegions(t *testing.T) {
 				path += "?by=area"
 			case "/section", "/api/v1/section":
 				path += "?" + sectionOf[a.region]
+			case "/buyer":
+				path += "?" + buyerOf[a.region]
 			}
 			sep := "?"
 			if strings.Contains(path, "?") {

@@ -198,7 +198,11 @@ func TestDashboardInBrowser(t *testing.T) {
 			struct {
 				name, path string
 				canvases   int
-			}{"bidder", "/bidders/" + bids[0].BidderCode + "?year=2021", 0}) {
+			}{"bidder", "/bidders/" + bids[0].BidderCode + "?year=2021", 0},
+			struct {
+				name, path string
+				canvases   int
+			}{"buyer", "/buyer?year=2021&name=" + url.QueryEscape(lot.Procedure.Buyer), 0}) {
 			t.Run(vp.name+"/"+pg.name, func(t *testing.T) {
 				t.Parallel() // each page in a browser of its own
 				ctx, pl := browser(t)

@@ -199,11 +199,40 @@ func TestSectionAndBidderPages(t *testing.T) {
 		t.Errorf("the competition page does not list the largest winner %+v, or link its export", winners.Top)
 	}
 
+	// The section's buyer: linked from the section's page and the winner's, its page says what
+	// the answer for its awards says.
+	buyer := lot.Procedure.Buyer
+	var awards struct {
+		Buyer   string `json:"buyer"`
+		Basis   int64  `json:"basis"`
+		Winners int64  `json:"winners"`
+		Top5    string `json:"top5_share"`
+		Top     []struct {
+			Code string `json:"code"`
+			Name string `json:"name"`
+		} `json:"top"`
+	}
+	getJSON(t, svc.URL+"/api/v1/winners?year=2021&buyer="+url.QueryEscape(buyer), &awards)
+	link := `href="/buyer?name=` + url.QueryEscape(buyer)
+	if buyer == "" || awards.Buyer != buyer || awards.Basis == 0 || len(awards.Top) == 0 || !strings.Contains(page, link) ||
+		!strings.Contains(string(mustGet(t, svc.URL+"/bidders/"+winner+"?year=2021")), link) {
+		t.Errorf("buyer %q of %s: awards %+v; or its page is not linked from the section's and the winner's", buyer, lot.ProjectCode, awards)
+	} else {
+		flat := strings.Join(strings.Fields(tags.ReplaceAllString(string(mustGet(t, svc.URL+"/buyer?year=2021&name="+url.QueryEscape(buyer))), "")), "")
+		for _, w := range []string{buyer, "依据" + itoa(awards.Basis) + "个标段", "中标人数" + itoa(awards.Winners) + "家", awards.Top5 + "%", awards.Top[0].Name} {
+			if !strings.Contains(flat, w) {
+				t.Errorf("the buyer's page lacks %q (answer %+v)", w, awards)
+			}
+		}
+	}
+
 	for _, c := range []struct {
 		path string
 		code int
 		says string
 	}{
+		{"/buyer?year=2021&name=%20", http.StatusBadRequest, "招标人"},
+		{"/api/v1/winners?buyer=", http.StatusBadRequest, "招标人"},
 		{"/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=NO-SUCH-LOT", http.StatusNotFound, "NO-SUCH-LOT"},
 		{"/api/v1/section?project=" + url.QueryEscape(lot.ProjectCode), http.StatusBadRequest, "lot"},
 		{"/section?lot=1&project=" + strings.Repeat("x", 201), http.StatusBadRequest, "project"},

@@ -36,11 +36,12 @@ func TestEnglishPages(t *testing.T) {
 	lot, bids := demoSection(t)
 	section := "/section?project=" + url.QueryEscape(lot.ProjectCode) + "&lot=" + url.QueryEscape(lot.LotCode)
 	bidder := "/bidders/" + bids[0].BidderCode + "?year=2021"
+	buyer := "/buyer?year=2021&name=" + url.QueryEscape(lot.Procedure.Buyer)
 	for _, path := range []string{
 		"/", "/?year=2021", "/?year=2021&area=530581", "/?year=2021&place=530500", "/?from=2020-01-01&to=2020-08-31&level=县区级",
 		"/lots?year=2021", "/lots?year=2021&status=cancelled", "/lots?year=2021&basis=none",
 		"/report?year=2021", "/report?year=2021&style=bulletin", "/screen?year=2021", "/seals/changes?year=2021", "/competition?year=2021", "/flags?year=2021",
-		section, bidder, "/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
+		section, bidder, buyer, "/admin/ingest", "/admin/audit", "/?year=abc", "/no-such-page",
 	} {
 		sep := "?"
 		if strings.Contains(path, "?") {

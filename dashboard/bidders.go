@@ -1,10 +1,13 @@
 package dashboard
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"tradestat"
 	"tradestat/money"
+	"tradestat/query"
 )
 
 // Bidders and winners (docs/competition.md): what one bidder, known by its 统一社会信用代码,
@@ -111,9 +114,17 @@ type winnerJSON struct {
 
 // winnersAPI serves GET /api/v1/winners: how the awards of the filter's sections are shared
 // among their winners — the largest ten, the shares of the largest five and ten, the winners
-// that won more than once — over the sections whose bid list marks one winner (the basis).
+// that won more than once — over the sections whose bid list marks one winner (the basis);
+// with buyer=NAME, the awards of that buyer (招标人/采购人) alone.
 func (s *Server) winnersAPI(c *fiber.Ctx, r viewRequest) error {
-	con, err := r.st.Concentration(r.ctx, r.v.Filter)
+	var con query.Concentration
+	var err error
+	buyer, byBuyer := c.Queries()["buyer"]
+	if byBuyer {
+		con, err = r.st.BuyerConcentration(r.ctx, r.v.Filter, buyer)
+	} else {
+		con, err = r.st.Concentration(r.ctx, r.v.Filter)
+	}
 	if err != nil {
 		return err
 	}
@@ -126,6 +137,7 @@ func (s *Server) winnersAPI(c *fiber.Ctx, r viewRequest) error {
 	out := struct {
 		From      string       `json:"from"`
 		To        string       `json:"to"`
+		Buyer     string       `json:"buyer,omitempty"`
 		Basis     int64        `json:"basis"`
 		AmountWan string       `json:"amount_wan"`
 		Winners   int64        `json:"winners"`
@@ -133,7 +145,7 @@ func (s *Server) winnersAPI(c *fiber.Ctx, r viewRequest) error {
 		Top5      *string      `json:"top5_share"`
 		Top10     *string      `json:"top10_share"`
 		Top       []winnerJSON `json:"top"`
-	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Basis: con.Sections, AmountWan: con.Amount.Wan(),
+	}{From: r.v.Filter.From.String(), To: r.v.Filter.To.String(), Buyer: strings.TrimSpace(buyer), Basis: con.Sections, AmountWan: con.Amount.Wan(),
 		Winners: con.Winners, Repeat: con.Repeat, Top5: share(con.Top5), Top10: share(con.Top10), Top: []winnerJSON{}}
 	for _, w := range con.Top {
 		out.Top = append(out.Top, winnerJSON{w.Code, w.Name, w.Wins, w.Won.Yuan(), share(w.Won)})

@@ -60,6 +60,8 @@ type winnersView struct {
 	query.Concentration
 	Top5, Top10 string // shares in percent; "" without a basis
 	Rows        []winnerRowView
+	L           lang
+	Empty       string // what the page says without a basis (an interface text)
 }
 
 type winnerRowView struct {
@@ -67,13 +69,13 @@ type winnerRowView struct {
 	URL, Share string
 }
 
-// winnersOf is the page's view of the concentration con.
-func winnersOf(v view, con query.Concentration) winnersView {
+// winnersOf is the page's view of the concentration con, saying empty without a basis.
+func winnersOf(v view, con query.Concentration, empty string) winnersView {
 	share := func(a money.Fen) string {
 		s, _ := con.ShareOf(a)
 		return s
 	}
-	out := winnersView{Concentration: con, Top5: share(con.Top5), Top10: share(con.Top10)}
+	out := winnersView{Concentration: con, Top5: share(con.Top5), Top10: share(con.Top10), L: v.L, Empty: empty}
 	for _, w := range con.Top {
 		out.Rows = append(out.Rows, winnerRowView{w, bidderURL(v, w.Code), share(w.Won)})
 	}
@@ -176,7 +178,7 @@ func (s *Server) competition(c *fiber.Ctx, r viewRequest) error {
 		Exports:  competitionExports(v, as),
 		Seal:     x,
 		AsSealed: asSealed,
-		Winners:  winnersOf(v, con),
+		Winners:  winnersOf(v, con, "本期没有标明中标人的投标记录"),
 	}
 	if x != nil && x.Recorded {
 		page.AsURLs = []choice{{v.url("/competition"), "当前数字"}, {v.url("/competition", "as", "sealed"), "定稿数字"}}

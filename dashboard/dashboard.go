@@ -191,6 +191,7 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 	s.route(fiber.MethodGet, "/api/v1/bidders/:code", viewers, s.withFilter(s.bidderAPI))
 	s.route(fiber.MethodGet, "/api/v1/winners", viewers, s.withFilter(s.winnersAPI))
 	s.route(fiber.MethodGet, "/bidders/:code", viewers, s.withView(s.bidder))
+	s.route(fiber.MethodGet, "/buyer", viewers, s.withView(s.buyer))
 	s.route(fiber.MethodGet, "/section", viewers, s.withView(s.section))
 	s.route(fiber.MethodGet, "/api/v1/section", viewers, s.withFilter(s.sectionAPI))
 	s.route(fiber.MethodGet, "/seals/changes", analysts, s.withView(s.sealChanges))

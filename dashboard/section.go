@@ -56,10 +56,11 @@ type sectionBidView struct {
 
 type sectionPage struct {
 	chrome
-	View    view
-	Section query.Section
-	Score   string
-	Reasons []string
+	View     view
+	Section  query.Section
+	BuyerURL string
+	Score    string
+	Reasons  []string
 	// Solicitation is the section's procurement method as the page names it ("" not said).
 	Solicitation string
 	Bids         []sectionBidView
@@ -79,7 +80,7 @@ func (s *Server) section(c *fiber.Ctx, r viewRequest) error {
 	}
 	out := sectionPage{
 		chrome: s.chrome(c, "标段详情", v.LangURL("/section"), choice{v.url("/flags"), "风险提示"}, choice{v.url("/competition"), "竞争与风险"}),
-		View:   v, Section: sec, Solicitation: solicitationName(v.L.msg(), sec.Solicitation),
+		View:   v, Section: sec, Solicitation: solicitationName(v.L.msg(), sec.Solicitation), BuyerURL: buyerURL(v, sec.Buyer),
 	}
 	out.LangURL = v.url("/section", "project", project, "lot", lot, "lang", map[lang]string{en: "", zh: "en"}[v.L])
 	if score, ok := sec.ScoreBP(); ok {
@@ -189,6 +190,7 @@ type bidderPage struct {
 type bidderBuyerView struct {
 	query.BidderBuyer
 	Share string // "" when the buyer's awards sum to nothing
+	URL   string // the buyer's page
 }
 
 // bidder serves GET /bidders/:code: what one bidder bid and won in the view.
@@ -209,7 +211,7 @@ func (s *Server) bidder(c *fiber.Ctx, r viewRequest) error {
 	}
 	for _, by := range b.Buyers {
 		share, _ := by.Share()
-		out.Buyers = append(out.Buyers, bidderBuyerView{by, share})
+		out.Buyers = append(out.Buyers, bidderBuyerView{by, share, buyerURL(v, by.Name)})
 	}
 	for _, sec := range b.Recent {
 		bid := query.SectionBid{Validity: sec.Validity, Winner: sec.Winner}

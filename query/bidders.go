@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"tradestat"
 	"tradestat/division"
@@ -194,7 +195,28 @@ func (s *Store) Concentration(ctx context.Context, f Filter) (Concentration, err
 				return out, err
 			}
 		}
-		q, args := concentrationOfBids(f, s.region)
+		q, args := concentrationOfBids(f, s.region, "")
+		return s.concentration(ctx, q, args)
+	})
+}
+
+// MaxBuyerName is the longest name of a buyer a read takes, in characters.
+const MaxBuyerName = 200
+
+// BuyerConcentration is how the awards of one buyer (招标人/采购人, its name as the exports
+// write it) among the sections f selects are shared among their winners, as Concentration
+// shares a period's. It reads the bid lists of the buyer's sections: the rollups do not keep
+// buyers, and one buyer's sections are few beside a period's.
+func (s *Store) BuyerConcentration(ctx context.Context, f Filter, buyer string) (Concentration, error) {
+	buyer = strings.TrimSpace(buyer)
+	if buyer == "" || utf8.RuneCountInString(buyer) > MaxBuyerName {
+		return Concentration{}, tradestat.Fail(tradestat.Invalid, "buyer: give the name of a tenderer or purchaser, at most %d characters", MaxBuyerName)
+	}
+	return cached(ctx, s, fmt.Sprintf("buyer concentration %q %+v", buyer, f), func(ctx context.Context) (Concentration, error) {
+		// The keys of the buyer's lots, read first without FINAL, let the read of their
+		// current rows skip the rest of deals by its sort key: at national scale this is the
+		// difference between reading every lot and reading the buyer's.
+		q, args := concentrationOfBids(f, s.region, " AND buyer = ? AND (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE buyer = ?)", buyer, buyer)
 		return s.concentration(ctx, q, args)
 	})
 }
@@ -364,11 +386,13 @@ func (s *Store) winnerMarks(ctx context.Context, f Filter) (winnerMarks, error) 
 	return m, nil
 }
 
-// concentrationOfBids is the SELECT of the winners of the sections f selects within r, each
-// with a code, a name, its wins and the amount it won, from the current bid lists: over the
-// completed sections whose list marks exactly one winning bid.
-func concentrationOfBids(f Filter, r division.Region) (string, []any) {
-	sections, args := sectionsOn(f, r, " AND cancelled = 0")
+// concentrationOfBids is the SELECT of the winners of the sections f selects within r (and
+// cond, a condition on deals with condArgs, narrows), each with a code, a name, its wins and
+// the amount it won, from the current bid lists: over the completed sections whose list marks
+// exactly one winning bid.
+func concentrationOfBids(f Filter, r division.Region, cond string, condArgs ...any) (string, []any) {
+	sections, args := sectionsOn(f, r, " AND cancelled = 0"+cond)
+	args = concat(condArgs, args)
 	return `SELECT wkey, min(wcode), min(wname), toInt64(count()), toInt64(sum(s_amount))
 			FROM (SELECT project_code, lot_code, anyIf(bidder_key, winner = 2) AS wkey, anyIf(bidder_code, winner = 2) AS wcode,
 					anyIf(bidder_name, winner = 2) AS wname

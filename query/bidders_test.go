@@ -192,31 +192,51 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// The winners by the definition: each of the sections marking one winner.
-			won := map[string]query.Winner{}
-			for id, ks := range marked {
-				if len(ks) == 1 {
-					w := won[ks[0]]
-					w.Key, w.Wins, w.Won = ks[0], w.Wins+1, w.Won+lots[id].Amount
-					won[ks[0]] = w
+			// The winners by the definition, of the sections marking one winner that keep
+			// selects: their count, those with two wins or more, and the largest.
+			sameWinners := func(what string, con query.Concentration, keep func(tradestat.Lot) bool) {
+				t.Helper()
+				won := map[string]query.Winner{}
+				for id, ks := range marked {
+					if len(ks) == 1 && keep(lots[id]) {
+						w := won[ks[0]]
+						w.Key, w.Wins, w.Won = ks[0], w.Wins+1, w.Won+lots[id].Amount
+						won[ks[0]] = w
+					}
+				}
+				largest := slices.SortedFunc(maps.Values(won), func(a, b query.Winner) int {
+					return cmp.Or(cmp.Compare(b.Won, a.Won), cmp.Compare(b.Wins, a.Wins), cmp.Compare(a.Key, b.Key))
+				})
+				repeat := int64(0)
+				for _, w := range won {
+					if w.Wins >= 2 {
+						repeat++
+					}
+				}
+				largest = largest[:min(len(largest), query.TopWinners)]
+				gotLargest := make([]query.Winner, len(con.Top))
+				for i, w := range con.Top {
+					gotLargest[i] = query.Winner{Key: w.Key, Wins: w.Wins, Won: w.Won}
+				}
+				if con.Winners != int64(len(won)) || con.Repeat != repeat || !slices.Equal(gotLargest, largest) {
+					t.Errorf("%+v: %s: %d winners, %d of them twice or more, largest %+v;\nwant %d, %d, %+v", f, what, con.Winners, con.Repeat, gotLargest, len(won), repeat, largest)
 				}
 			}
-			largest := slices.SortedFunc(maps.Values(won), func(a, b query.Winner) int {
-				return cmp.Or(cmp.Compare(b.Won, a.Won), cmp.Compare(b.Wins, a.Wins), cmp.Compare(a.Key, b.Key))
+			sameWinners("concentration", con, func(tradestat.Lot) bool { return true })
+			// The largest buyers' awards, and one no section names.
+			buyers := slices.SortedFunc(maps.Keys(buyerAwards), func(a, b string) int {
+				return cmp.Or(cmp.Compare(buyerAwards[b].amount, buyerAwards[a].amount), cmp.Compare(a, b))
 			})
-			repeat := int64(0)
-			for _, w := range won {
-				if w.Wins >= 2 {
-					repeat++
+			named := slices.DeleteFunc(buyers, func(b string) bool { return b == "" })
+			for _, name := range append(named[:min(len(named), 3)], "no such buyer") {
+				got, err := store.BuyerConcentration(ctx, f, " "+name+" ")
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			largest = largest[:min(len(largest), query.TopWinners)]
-			gotLargest := make([]query.Winner, len(con.Top))
-			for i, w := range con.Top {
-				gotLargest[i] = query.Winner{Key: w.Key, Wins: w.Wins, Won: w.Won}
-			}
-			if con.Winners != int64(len(won)) || con.Repeat != repeat || !slices.Equal(gotLargest, largest) {
-				t.Errorf("%+v: concentration %d winners, %d of them twice or more, largest %+v;\nwant %d, %d, %+v", f, con.Winners, con.Repeat, gotLargest, len(won), repeat, largest)
+				if a := buyerAwards[name]; got.Sections != a.sections || got.Amount != a.amount {
+					t.Errorf("%+v: buyer %s: %d sections, %s awarded; want %d, %s", f, name, got.Sections, got.Amount.Yuan(), a.sections, a.amount.Yuan())
+				}
+				sameWinners("buyer "+name, got, func(l tradestat.Lot) bool { return l.Procedure.Buyer == name })
 			}
 			if con.Sections != sections || con.Amount != amount || con.Winners != winning || len(con.Top) == 0 || con.Top[0].Key != keys[0] {
 				t.Errorf("%+v: concentration %d sections, %s, %d winners, top %+v; want %d, %s, %d, %s", f, con.Sections, con.Amount.Yuan(), con.Winners, con.Top[:1], sections, amount.Yuan(), winning, keys[0])
@@ -257,6 +277,35 @@ func TestBiddersEqualTheirDefinition(t *testing.T) {
 				t.Errorf("bidder %s as 腾冲市 sees its bids at %s", b.BidderCode, p.PlaceCode)
 			}
 		}
+	}
+	// And a buyer's awards in its county alone, whichever county the buyer's sections are in.
+	seen, outside := map[string]bool{}, 0
+	for _, l := range lots {
+		name := l.Procedure.Buyer
+		if name == "" || seen[name] || l.DealDate.Year != 2021 {
+			continue
+		}
+		seen[name] = true
+		got, err := tc.BuyerConcentration(ctx, tradestattest.Year(t, 2021), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := store.BuyerConcentration(ctx, county, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Sections != want.Sections || got.Amount != want.Amount || got.Winners != want.Winners {
+			t.Errorf("buyer %s as 腾冲市: %d sections, %s, %d winners; the city's view of 腾冲市 %d, %s, %d", name, got.Sections, got.Amount.Yuan(), got.Winners, want.Sections, want.Amount.Yuan(), want.Winners)
+		}
+		if l.PlaceCode != "530581" {
+			outside++
+		}
+	}
+	if outside == 0 || len(seen) == outside {
+		t.Errorf("of %d buyers, %d have sections outside 腾冲市: the check tests too little", len(seen), outside)
+	}
+	if _, err := store.BuyerConcentration(ctx, county, " "); tradestat.KindOf(err) != tradestat.Invalid {
+		t.Errorf("a blank buyer: %v", err)
 	}
 	if _, err := store.Bidder(ctx, tradestattest.Year(t, 2021), "91350100M000100Y44"); tradestat.KindOf(err) != tradestat.Invalid {
 		t.Errorf("a mistyped credit code: %v", err)

@@ -221,8 +221,14 @@ func TestSameResultsOnCurrentClickHouse(t *testing.T) {
 			}
 		}
 		if len(flags.Rows) > 0 {
-			if _, err := store.Section(ctx, f, flags.Rows[0].ProjectCode, flags.Rows[0].LotCode); err != nil {
+			sec, err := store.Section(ctx, f, flags.Rows[0].ProjectCode, flags.Rows[0].LotCode)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if sec.Buyer != "" {
+				if _, err := store.BuyerConcentration(ctx, f, sec.Buyer); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		for _, q := range []query.LotQuery{
