@@ -268,7 +268,7 @@ const DefaultHeadWinners = 32
 
 // missingHeads is the SELECT of the years winners_yearly holds with no head: those of a
 // database made before the heads were, which the next writer or Recover fills.
-const missingHeads = `SELECT DISTINCT toString(deal_date) FROM winners_yearly WHERE deal_date NOT IN (SELECT year FROM winners_heads)`
+const missingHeads = `SELECT DISTINCT toString(deal_date) FROM winners_yearly WHERE deal_date GLOBAL NOT IN (SELECT year FROM winners_heads)`
 
 // refreshHeads recomputes the heads of the years of months and of the years missing one, from
 // winners_yearly once those years are right, as the newest (mark) of each year.

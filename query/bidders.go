@@ -216,7 +216,7 @@ func (s *Store) BuyerConcentration(ctx context.Context, f Filter, buyer string) 
 		// The keys of the buyer's lots, read first without FINAL, let the read of their
 		// current rows skip the rest of deals by its sort key: at national scale this is the
 		// difference between reading every lot and reading the buyer's.
-		q, args := concentrationOfBids(f, s.region, " AND buyer = ? AND (project_code, lot_code) IN (SELECT project_code, lot_code FROM deals WHERE buyer = ?)", buyer, buyer)
+		q, args := concentrationOfBids(f, s.region, " AND buyer = ? AND (project_code, lot_code) GLOBAL IN (SELECT project_code, lot_code FROM deals WHERE buyer = ?)", buyer, buyer)
 		return s.concentration(ctx, q, args)
 	})
 }

@@ -54,8 +54,8 @@ const MaxFlagPages = 40
 // currentBids is the IN condition of the bids of the current lists of the sections sections
 // (a SELECT of project_code, lot_code): a list is its section's newest load's.
 func currentBids(sections string) string {
-	return `(project_code, lot_code, version) IN (SELECT project_code, lot_code, max(version) FROM bids
-		WHERE (project_code, lot_code) IN (SELECT project_code, lot_code FROM (` + sections + `)) GROUP BY project_code, lot_code)`
+	return `(project_code, lot_code, version) GLOBAL IN (SELECT project_code, lot_code, max(version) FROM bids
+		WHERE (project_code, lot_code) GLOBAL IN (SELECT project_code, lot_code FROM (` + sections + `)) GROUP BY project_code, lot_code)`
 }
 
 // bidFacts is the SELECT of the bid facts of each section of sections with a current list:
