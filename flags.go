@@ -8,8 +8,8 @@ import (
 
 // Red flags: the signs in a section's bids and dates that a supervisor looks at first. Each
 // follows a published definition (docs/competition.md names the source of each: the Open
-// Contracting Partnership's Cardinal rules R018, R024, R028, R035, R058, and the 招标投标法 for
-// the submission period). A flag applies to a section only when the section has what it
+// Contracting Partnership's Cardinal rules R018, R024, R028, R035, R058, and for the submission
+// period the law that sets the section's minimum, periods.yaml). A flag applies to a section only when the section has what it
 // needs; a section's risk score is the share of its applicable flags raised, and is never
 // given without the flags it counts.
 
@@ -113,6 +113,8 @@ type Raised struct {
 	// points), the bids with one price (R028), the bids rejected (R035), the award's share of
 	// the ceiling in basis points (CAP), the days and the minimum (SHORT).
 	Value, Bound int64
+	// Minimum is the legal minimum a SHORT flag found the section under, with its rule.
+	Minimum SubmissionMinimum
 }
 
 // Risk is what the flags say of one section.
@@ -133,14 +135,16 @@ func (r Risk) ScoreBP() (int64, bool) {
 // Assess applies every flag to a section, with the fence of its trade type and year.
 func Assess(s SectionFacts, fence Fence) Risk {
 	var r Risk
-	apply := func(code FlagCode, applies, raised bool, value, bound int64) {
+	apply := func(code FlagCode, applies, raised bool, value, bound int64) *Raised {
 		if !applies {
-			return
+			return nil
 		}
 		r.Applicable = append(r.Applicable, code)
-		if raised {
-			r.Raised = append(r.Raised, Raised{Code: code, Value: value, Bound: bound})
+		if !raised {
+			return nil
 		}
+		r.Raised = append(r.Raised, Raised{Code: code, Value: value, Bound: bound})
+		return &r.Raised[len(r.Raised)-1]
 	}
 	// A single bid flags an open procedure only: an invited, negotiated or single-source one
 	// chose its bidders.
@@ -159,7 +163,9 @@ func Assess(s SectionFacts, fence Fence) Risk {
 	}
 	apply(FlagAtCeiling, s.Ceiling > 0 && s.Amount > 0, s.Amount*100 >= s.Ceiling*AtCeilingPercent, share, AtCeilingPercent*100)
 	days, ok := s.SubmissionDays()
-	minDays := minSubmission()[s.Type]
-	apply(FlagShortSubmission, ok && minDays > 0, days < minDays, int64(days), int64(minDays))
+	least, limited := MinSubmission(s.Type, s.Solicitation)
+	if short := apply(FlagShortSubmission, ok && limited, days < least.Days, int64(days), int64(least.Days)); short != nil {
+		short.Minimum = least
+	}
 	return r
 }

@@ -289,8 +289,9 @@ func competitorsKey() string {
 }
 
 // competitionSums are the summed columns of the competition rollups (migration 062), their
-// aggregates over a group of deals' rows, and the values bound in them: each trade type's
-// legal minimum submission period (tradestat.MinSubmissionDays). Periods are whole days;
+// aggregates over a group of deals' rows, and the values bound in them: the legal minimum
+// submission period of each trade type and procurement method that has one
+// (tradestat.SubmissionMinimums; 0, which no period is under, for the others). Periods are whole days;
 // one of 0 days or less, or over a year, is a typing error rather than a period and counts in
 // no period figure (docs/competition.md).
 func competitionSums() ([]string, string, func() []any) {
@@ -299,21 +300,15 @@ func competitionSums() ([]string, string, func() []any) {
 	decision := "(toInt32(deal_date) - toInt32(open_date))"
 	decided := "cancelled = 0 AND toUInt16(open_date) > 0 AND " + decision + " BETWEEN 1 AND 365"
 	capped := "cancelled = 0 AND ceiling_fen > 0 AND amount_fen > 0 AND amount_fen <= ceiling_fen"
-	mins := tradestat.MinSubmissionDays()
-	var types []tradestat.TradeType
-	for _, t := range tradestat.TradeTypes() {
-		if _, ok := mins[t]; ok {
-			types = append(types, t)
-		}
-	}
+	mins := tradestat.SubmissionMinimums()
 	minimum := "0"
-	if len(types) > 0 {
-		minimum = "multiIf(" + strings.Repeat("trade_type = ?, ?, ", len(types)) + "0)"
+	if len(mins) > 0 {
+		minimum = "multiIf(" + strings.Repeat("trade_type = ? AND solicitation = ?, ?, ", len(mins)) + "0)"
 	}
 	args := func() []any {
 		var out []any
-		for _, t := range types {
-			out = append(out, string(t), mins[t])
+		for _, m := range mins {
+			out = append(out, string(m.Type), uint8(m.Solicitation), m.Days)
 		}
 		return out
 	}

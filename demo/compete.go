@@ -91,7 +91,13 @@ func procedureOf(rng *rand.Rand, l *tradestat.Lot) {
 type words struct {
 	Methods map[string][]string `yaml:"methods"`
 	Buyers  map[string][]string `yaml:"buyers"`
-	Firms   struct {
+	// Solicitations are each type's procurement methods, their shares and periods.
+	Solicitations map[string][]struct {
+		Method string `yaml:"method"`
+		Share  int    `yaml:"share"`
+		Period int    `yaml:"period"`
+	} `yaml:"solicitations"`
+	Firms struct {
 		Words      []string            `yaml:"words"`
 		Trades     map[string][]string `yaml:"trades"`
 		Rejections []string            `yaml:"rejections"`
@@ -134,6 +140,34 @@ func buyerOf(tree *division.Tree, l tradestat.Lot) string {
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%s %s", l.ProjectCode, l.LotCode)
 	return place + buyers[h.Sum32()%uint32(len(buyers))]
+}
+
+// seek gives l the procurement method of its type (procedures.yaml) its codes choose — chosen,
+// as buyerOf chooses, so that the random streams stay as they were — and the submission period
+// of that method: the one drawn for it, shortened by the method's share of an open tender's.
+func seek(l *tradestat.Lot) {
+	methods := procedureWords().Solicitations[string(l.Type)]
+	if len(methods) == 0 {
+		return
+	}
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s %s", l.ProjectCode, l.LotCode)
+	n := int(h.Sum32() % 100)
+	for _, m := range methods {
+		if n -= m.Share; n >= 0 {
+			continue
+		}
+		for _, s := range tradestat.Solicitations() {
+			if s.String() == m.Method {
+				l.Procedure.Solicitation = s
+			}
+		}
+		p := &l.Procedure
+		if !p.Notice.IsZero() && !p.Deadline.IsZero() {
+			p.Notice = p.Deadline.AddDays(-max(1, p.Notice.DaysUntil(p.Deadline)*m.Period/100))
+		}
+		return
+	}
 }
 
 // bidders draws a section's number of bidders: construction draws the most, sales the fewest.

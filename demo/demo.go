@@ -99,6 +99,7 @@ func Dataset(region division.Region) ([]Year, error) {
 		for _, l := range lots {
 			if p, ok := tree.Code(l.PlaceCode); ok && p.Within(root) {
 				l.Procedure.Buyer = buyerOf(tree, l)
+				seek(&l)
 				in = append(in, l)
 			}
 		}

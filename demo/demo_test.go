@@ -125,6 +125,9 @@ func TestPlausible(t *testing.T) {
 		t.Fatalf("years: got %d starting %d", len(years), years[0].Year)
 	}
 	ids := map[string]bool{}
+	// Each year's 政府采购 sections are sought in every way procedures.yaml lists, and some are
+	// short for their method; no other type says its method.
+	methods, short := map[tradestat.Solicitation]int{}, map[tradestat.Solicitation]int{}
 	for _, y := range years {
 		if n := len(y.Lots); n < 1500 || n > 2500 {
 			t.Errorf("%d: %d lots, want 1500–2500", y.Year, n)
@@ -142,6 +145,13 @@ func TestPlausible(t *testing.T) {
 				t.Errorf("lot %s dated %s is in year %d", l.ID(), l.DealDate, y.Year)
 			}
 			p := l.Procedure
+			if (p.Solicitation != tradestat.SolicitUnknown) != (l.Type == tradestat.Procurement) {
+				t.Errorf("lot %s of %s: method %v", l.ID(), l.Type, p.Solicitation)
+			}
+			methods[p.Solicitation]++
+			if m, ok := tradestat.MinSubmission(l.Type, p.Solicitation); ok && p.Notice.DaysUntil(p.Deadline) < m.Days {
+				short[p.Solicitation]++
+			}
 			if !p.BiddersKnown || !p.ValidKnown || p.Valid > p.Bidders || !p.Notice.Before(p.Deadline) || p.Deadline != p.Opening ||
 				l.DealDate.Before(p.Opening) || p.Opening.Month != l.DealDate.Month {
 				t.Errorf("lot %s completed %s: implausible procedure %+v", l.ID(), l.DealDate, p)
@@ -168,6 +178,12 @@ func TestPlausible(t *testing.T) {
 		}
 		if len(places) != 6 || len(months) != 12 || len(types) < 7 {
 			t.Errorf("%d: %d places, %d months, %d types; want all 6, all 12 and ≥7", y.Year, len(places), len(months), len(types))
+		}
+	}
+	for _, m := range tradestat.Solicitations() {
+		_, limited := tradestat.MinSubmission(tradestat.Procurement, m)
+		if m != tradestat.SolicitInvited && (methods[m] == 0 || limited && short[m] == 0) {
+			t.Errorf("method %v: %d sections, %d short", m, methods[m], short[m])
 		}
 	}
 }

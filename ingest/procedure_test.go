@@ -5,7 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
-	gotime "time"
+
+	"go.yaml.in/yaml/v2"
 
 	"tradestat"
 	"tradestat/division"
@@ -16,56 +17,25 @@ import (
 // (counts with their counter words, dates with times, an evaluation place by its words, a
 // ceiling price beside the budget, a failed section's opening date and reason, its buyer and
 // not the buyer's agent), and a cell that cannot be what its column holds is a reject naming
-// it.
+// it (testdata/procedure: each file with what it must give beside it).
 func TestProcedureColumns(t *testing.T) {
-	day := func(m, d int) tradestat.Date { return tradestat.Date{Year: 2021, Month: month(m), Day: d} }
-	wan := func(v int64) money.Fen { return money.Fen(v) * money.Wan }
-	tests := []struct {
-		file    string
-		lots    map[int]tradestat.Lot // by source row: the fields this test is about
-		rejects map[int]string        // by source row: the column named
-	}{{
-		file: "opening-records.csv",
-		lots: map[int]tradestat.Lot{
-			2: {DealDate: day(3, 29), Budget: wan(120), Procedure: tradestat.Procedure{Bidders: 5, BiddersKnown: true, Valid: 4, ValidKnown: true,
-				Remote: tradestat.RemoteYes, Notice: day(3, 1), Deadline: day(3, 22), Opening: day(3, 22), Ceiling: wan(110), Method: "综合评估法", Buyer: "腾冲市住房和城乡建设局"}},
-			3: {DealDate: day(4, 25), Budget: wan(50), Procedure: tradestat.Procedure{Bidders: 3, BiddersKnown: true, Valid: 3, ValidKnown: true,
-				Notice: day(4, 1), Deadline: day(4, 21), Opening: day(4, 21), Method: "最低评标价法", Buyer: "保山市隆阳区教育局（本级）"}},
-			4: {DealDate: day(5, 21), Budget: wan(80), Cancelled: true, Procedure: tradestat.Procedure{Bidders: 2, BiddersKnown: true, Valid: 1, ValidKnown: true,
-				Remote: tradestat.RemoteNo, Notice: day(5, 1), Deadline: day(5, 21), Opening: day(5, 21), Ceiling: wan(80), Method: "综合评估法", FailReason: "有效投标人不足三家"}},
-			7: {DealDate: day(6, 30), Budget: wan(80), Procedure: tradestat.Procedure{Remote: tradestat.RemoteYes}},
-		},
-		rejects: map[int]string{5: "有效投标人数", 6: "投标人数", 8: "中标金额（万元）"},
-	}, {
-		// A procurement method is read by its words, whatever surrounds them; a cell that names
-		// none (框架协议), or says only what it is not, says nothing of it.
-		file: "procurement-methods.csv",
-		lots: func() map[int]tradestat.Lot {
-			out := map[int]tradestat.Lot{}
-			for row, m := range []tradestat.Solicitation{tradestat.SolicitOpen, tradestat.SolicitOpen, tradestat.SolicitInvited,
-				tradestat.SolicitNegotiated, tradestat.SolicitConsultation, tradestat.SolicitInquiry, tradestat.SolicitSingleSource,
-				tradestat.SolicitUnknown, tradestat.SolicitUnknown, tradestat.SolicitUnknown, tradestat.SolicitOpen} {
-				out[row+2] = tradestat.Lot{DealDate: day(3, 29), Budget: wan(120), Procedure: tradestat.Procedure{Solicitation: m}}
-			}
-			return out
-		}(),
-	}}
 	region := division.MustRegion("530500")
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			data, err := os.ReadFile("testdata/procedure/" + tt.file)
+	for _, file := range []string{"opening-records.csv", "procurement-methods.csv"} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/procedure/" + file)
 			if err != nil {
 				t.Fatal(err)
 			}
+			expected := expectedProcedures(t, "testdata/procedure/"+strings.TrimSuffix(file, ".csv")+".yaml")
 			got := map[int]tradestat.Lot{}
 			var rep Report
-			if err := scan(context.Background(), Source{Name: tt.file, Data: data}, Options{Region: region}, &rep, func(l tradestat.Lot) error {
+			if err := scan(context.Background(), Source{Name: file, Data: data}, Options{Region: region}, &rep, func(l tradestat.Lot) error {
 				got[l.SourceRow] = l
 				return nil
 			}); err != nil {
 				t.Fatal(err)
 			}
-			for row, want := range tt.lots {
+			for row, want := range expected.lots {
 				l, ok := got[row]
 				if !ok {
 					t.Errorf("row %d not loaded", row)
@@ -76,11 +46,11 @@ func TestProcedureColumns(t *testing.T) {
 						row, l.DealDate, l.Budget, l.Cancelled, l.Procedure, want.DealDate, want.Budget, want.Cancelled, want.Procedure)
 				}
 			}
-			if len(rep.FirstRejects) != len(tt.rejects) {
-				t.Errorf("rejects %+v, want rows %v", rep.FirstRejects, tt.rejects)
+			if len(rep.FirstRejects) != len(expected.rejects) {
+				t.Errorf("rejects %+v, want rows %v", rep.FirstRejects, expected.rejects)
 			}
 			for _, r := range rep.FirstRejects {
-				if col, ok := tt.rejects[r.Row]; !ok || r.Column != col || strings.TrimSpace(r.Reason) == "" {
+				if col, ok := expected.rejects[r.Row]; !ok || r.Column != col || strings.TrimSpace(r.Reason) == "" {
 					t.Errorf("reject %+v, want column %q", r, col)
 				}
 			}
@@ -91,4 +61,66 @@ func TestProcedureColumns(t *testing.T) {
 	}
 }
 
-func month(m int) gotime.Month { return gotime.Month(m) }
+// procedures is what a file of testdata/procedure must give (its .yaml beside it): the lots by
+// source row, with the fields the test checks, and the rejects by row with the column named.
+type procedures struct {
+	lots    map[int]tradestat.Lot
+	rejects map[int]string
+}
+
+func expectedProcedures(t *testing.T, path string) procedures {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Lots map[int]struct {
+			Date, Notice, Deadline, Opening string
+			Budget, Ceiling                 int64 // 万元
+			Cancelled                       bool
+			Bidders, Valid                  *int
+			Remote                          string
+			Method, Buyer                   string
+			FailReason                      string `yaml:"fail_reason"`
+			Solicitation                    string
+		}
+		Rejects map[int]string
+	}
+	if err := yaml.UnmarshalStrict(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	date := func(s string) tradestat.Date {
+		if s == "" {
+			return tradestat.Date{}
+		}
+		d, err := tradestat.ParseDate(s)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return d
+	}
+	methods := map[string]tradestat.Solicitation{"": tradestat.SolicitUnknown}
+	for _, m := range tradestat.Solicitations() {
+		methods[m.String()] = m
+	}
+	remotes := map[string]tradestat.Remote{"": tradestat.RemoteUnknown, "remote": tradestat.RemoteYes, "local": tradestat.RemoteNo}
+	out := procedures{lots: map[int]tradestat.Lot{}, rejects: file.Rejects}
+	for row, l := range file.Lots {
+		method, okMethod := methods[l.Solicitation]
+		remote, okRemote := remotes[l.Remote]
+		if !okMethod || !okRemote {
+			t.Fatalf("%s row %d: method %q, remote %q", path, row, l.Solicitation, l.Remote)
+		}
+		p := tradestat.Procedure{Remote: remote, Notice: date(l.Notice), Deadline: date(l.Deadline), Opening: date(l.Opening),
+			Ceiling: money.Fen(l.Ceiling) * money.Wan, Method: l.Method, Buyer: l.Buyer, FailReason: l.FailReason, Solicitation: method}
+		if l.Bidders != nil {
+			p.Bidders, p.BiddersKnown = *l.Bidders, true
+		}
+		if l.Valid != nil {
+			p.Valid, p.ValidKnown = *l.Valid, true
+		}
+		out.lots[row] = tradestat.Lot{DealDate: date(l.Date), Budget: money.Fen(l.Budget) * money.Wan, Cancelled: l.Cancelled, Procedure: p}
+	}
+	return out
+}

@@ -28,7 +28,7 @@ type Competition struct {
 
 	SubmissionKnown int64 // sections with a notice and a deadline 1–365 days apart
 	SubmissionDays  int64 // their days, added up
-	SubmissionShort int64 // of which under the legal minimum of their type (tradestat.MinSubmissionDays)
+	SubmissionShort int64 // of which under the legal minimum of their type and method (tradestat.MinSubmission)
 
 	DecisionKnown int64 // completed sections with an opening and a deal 1–365 days apart
 	DecisionDays  int64

@@ -104,8 +104,9 @@ func TestCompetitionByHand(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tt.name, tt.got, tt.want)
 		}
 	}
-	if c.SubmissionShort != 1 {
-		t.Errorf("%d sections under the legal minimum, want 1 (14 days for 工程建设)", c.SubmissionShort)
+	// 14 days for 工程建设 (20) and for 政府采购 by open tender (20).
+	if c.SubmissionShort != 2 {
+		t.Errorf("%d sections under the legal minimum, want 2", c.SubmissionShort)
 	}
 	if none, _ := query.New(conn, region).Competition(ctx, tradestattest.Year(t, 2020)); none != (query.Competition{}) {
 		t.Errorf("2020 has no section: %+v", none)

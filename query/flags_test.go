@@ -62,7 +62,7 @@ func TestFlagsByHand(t *testing.T) {
 		}
 	}
 	// A page past the flagged sections is empty, and the counts stay.
-	if p2, err := store.Flags(ctx, tradestattest.Year(t, 2021), 2, 5); err != nil || len(p2.Rows) != 2 || p2.Flagged != 7 {
+	if p2, err := store.Flags(ctx, tradestattest.Year(t, 2021), 2, 5); err != nil || len(p2.Rows) != 4 || p2.Flagged != 9 {
 		t.Errorf("page 2 of 5: %d rows, %d flagged, %v", len(p2.Rows), p2.Flagged, err)
 	}
 	if _, err := store.Flags(ctx, tradestattest.Year(t, 2021), query.MaxFlagPages+1, 5); err == nil {
@@ -80,7 +80,11 @@ func flagText(p query.FlagPage) string {
 		score, _ := r.ScoreBP()
 		var raised []string
 		for _, f := range r.Raised {
-			raised = append(raised, fmt.Sprintf("%s(%d/%d)", f.Code, f.Value, f.Bound))
+			rule := ""
+			if f.Minimum.Days > 0 {
+				rule = " " + f.Minimum.Rule.Key()
+			}
+			raised = append(raised, fmt.Sprintf("%s(%d/%d%s)", f.Code, f.Value, f.Bound, rule))
 		}
 		fmt.Fprintf(&b, "%s/%s score %d raised %s\n", r.ProjectCode, r.LotCode, score, strings.Join(raised, " "))
 	}

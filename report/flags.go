@@ -40,7 +40,10 @@ func FlagReason(l msg.Lang, r tradestat.Raised) string {
 	case tradestat.FlagAtCeiling:
 		return l.T("awarded at %s%% of the ceiling price (%d%% or more is at the cap)", BP(r.Value), r.Bound/100)
 	case tradestat.FlagShortSubmission:
-		return l.T("%d days from the notice to the bid deadline, under the legal minimum of %d days (Tendering and Bidding Law, article 24)", r.Value, r.Bound)
+		if r.Minimum.WorkingDays {
+			return l.T("%d days from the notice to the deadline for responses, under the legal minimum of %d working days (%s)", r.Value, r.Bound, r.Minimum.Rule)
+		}
+		return l.T("%d days from the notice to the bid deadline, under the legal minimum of %d days (%s)", r.Value, r.Bound, r.Minimum.Rule)
 	}
 	return string(r.Code)
 }

@@ -221,17 +221,32 @@ func Migrations() ([]Migration, error) {
 
 // domainRules fills in the domain's rules a migration names, so that SQL states them no
 // more than the Go that reads the data: {{tender_types}} and {{auction_types}} are the trade
-// types with savings and with a premium, as SQL tuples of string literals.
+// types with savings and with a premium, as SQL tuples of string literals;
+// {{submission_minimum}} is the legal minimum submission period of a row of deals, by its
+// trade type and procurement method (tradestat.SubmissionMinimums, 0 where none is set);
+// {{many_bidders}} is the number of bidders from which the competition rollups group
+// sections together (tradestat.ManyBidders).
 func domainRules() *strings.Replacer {
+	quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "\\'") + "'" }
 	tuple := func(names []string) string {
 		quoted := make([]string, len(names))
 		for i, n := range names {
-			quoted[i] = "'" + strings.ReplaceAll(n, "'", "\\'") + "'"
+			quoted[i] = quote(n)
 		}
 		return "(" + strings.Join(quoted, ", ") + ")"
 	}
+	minimum := "0"
+	if mins := tradestat.SubmissionMinimums(); len(mins) > 0 {
+		minimum = "multiIf("
+		for _, m := range mins {
+			minimum += fmt.Sprintf("trade_type = %s AND solicitation = %d, %d, ", quote(string(m.Type)), m.Solicitation, m.Days)
+		}
+		minimum += "0)"
+	}
 	return strings.NewReplacer("{{tender_types}}", tuple(tradestat.TypeNames(tradestat.Tender)),
-		"{{auction_types}}", tuple(tradestat.TypeNames(tradestat.Auction)))
+		"{{auction_types}}", tuple(tradestat.TypeNames(tradestat.Auction)),
+		"{{submission_minimum}}", minimum,
+		"{{many_bidders}}", strconv.Itoa(tradestat.ManyBidders))
 }
 
 // Migrate applies the migrations the database has not had yet. Each file holds one statement

@@ -128,7 +128,7 @@ func Compete(r division.Region, lots []tradestat.Lot, f query.Filter) query.Comp
 			if d := days(p.Notice, p.Deadline); d >= 1 && d <= 365 {
 				c.SubmissionKnown++
 				c.SubmissionDays += int64(d)
-				if least, ok := tradestat.MinSubmissionDays()[l.Type]; ok && d < least {
+				if least, ok := tradestat.MinSubmission(l.Type, p.Solicitation); ok && d < least.Days {
 					c.SubmissionShort++
 				}
 			}
