@@ -90,6 +90,7 @@ func entries() []entry {
 		{"awarded at %s%% of the ceiling price (%d%% or more is at the cap)", "中标价为最高投标限价的%s%%（达到%d%%即为贴近限价）"},
 		{"%d days from the notice to the bid deadline, under the legal minimum of %d days (%s)", "从公告发布到投标截止仅%d天，少于法定最短%d天（%s）"},
 		{"%d days from the notice to the deadline for responses, under the legal minimum of %d working days (%s)", "从公告发布到响应文件提交截止仅%d天，少于法定最短%d个工作日（%s）"},
+		{"%d days from the notice to the deadline for responses, under the legal minimum of %d days (%s)", "从公告发布到响应文件提交截止仅%d天，少于法定最短%d天（%s）"},
 		// The rules periods.yaml names for its minimum submission periods.
 		{"Tendering and Bidding Law, article 24", "《招标投标法》第二十四条"},
 		{"Government Procurement Law, article 35", "《政府采购法》第三十五条"},

@@ -40,8 +40,14 @@ func FlagReason(l msg.Lang, r tradestat.Raised) string {
 	case tradestat.FlagAtCeiling:
 		return l.T("awarded at %s%% of the ceiling price (%d%% or more is at the cap)", BP(r.Value), r.Bound/100)
 	case tradestat.FlagShortSubmission:
-		if r.Minimum.WorkingDays {
+		// A tender has bids; a consultation, negotiation or inquiry has responses.
+		tender := r.Minimum.Solicitation == tradestat.SolicitUnknown || r.Minimum.Solicitation == tradestat.SolicitOpen ||
+			r.Minimum.Solicitation == tradestat.SolicitInvited
+		switch {
+		case r.Minimum.WorkingDays:
 			return l.T("%d days from the notice to the deadline for responses, under the legal minimum of %d working days (%s)", r.Value, r.Bound, r.Minimum.Rule)
+		case !tender:
+			return l.T("%d days from the notice to the deadline for responses, under the legal minimum of %d days (%s)", r.Value, r.Bound, r.Minimum.Rule)
 		}
 		return l.T("%d days from the notice to the bid deadline, under the legal minimum of %d days (%s)", r.Value, r.Bound, r.Minimum.Rule)
 	}
