@@ -68,8 +68,9 @@ bench-screen:
 bench-seal:
 	deploy/bench-seal.sh
 
-## loadtest: 60 s of mixed traffic from 100 clients against serve over 10M lots (targets: no
-## errors, p99 <= 200 ms, RSS growth <= 10%)
+## loadtest: 60 s of mixed traffic from 100 clients against serve over 10M lots, then each kind
+## alone (targets: no errors, p99 <= 200 ms, RSS growth <= 10%, <= 8 ms CPU a request);
+## THINK=0 also finds the knee (the rate at which p99 crosses 200 ms)
 loadtest:
 	deploy/loadtest.sh
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,6 +45,16 @@ func TestReadyAndMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// The second and third summaries were kept: at least two lookups hit, at least one computed.
+	for result, least := range map[string]int{"hit": 2, "computed": 1} {
+		n := -1
+		if m := regexp.MustCompile(`(?m)^tradestat_cache_lookups_total\{result="` + result + `"\} (\d+)$`).FindSubmatch(body); m != nil {
+			n, _ = strconv.Atoi(string(m[1]))
+		}
+		if n < least {
+			t.Errorf("/metrics: %d cache lookups %s, want at least %d", n, result, least)
 		}
 	}
 	if m := regexp.MustCompile(`(?m)^tradestat_ingest_files (\d+)$`).FindSubmatch(body); m == nil || string(m[1]) == "0" {

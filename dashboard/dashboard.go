@@ -107,7 +107,7 @@ func New(conn driver.Conn, region division.Region, log *slog.Logger, opts ...Opt
 		return nil, fmt.Errorf("the ECharts asset is missing from this build (%s): build with `make build`, which installs it from the npm registry", echartsAsset)
 	}
 	m := newMetrics()
-	store := query.New(conn, region, query.Trust(time.Second), query.Observed(m.observeQuery))
+	store := query.New(conn, region, query.Trust(time.Second), query.Observed(m.observeQuery), query.Counted(m.countLookup))
 	m.watch(store)
 	regionName := region.Name()
 	pages, err := template.New("").Funcs(template.FuncMap{

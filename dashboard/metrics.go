@@ -24,6 +24,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	queries  *prometheus.HistogramVec
+	lookups  *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -40,8 +41,11 @@ func newMetrics() *metrics {
 			Name: "tradestat_query_duration_seconds", Help: "Time of the reads computed from ClickHouse (cached results cost none), by kind.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .2, .5, 1, 2.5, 5, 15},
 		}, []string{"kind"}),
+		lookups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tradestat_cache_lookups_total", Help: "Lookups of a cached read, by result: hit (kept) or computed (read from ClickHouse, or awaited from a read under way).",
+		}, []string{"result"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.queries,
+	m.reg.MustRegister(m.requests, m.latency, m.queries, m.lookups,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -49,6 +53,15 @@ func newMetrics() *metrics {
 // observeQuery records a read the query layer computed (query.Observed).
 func (m *metrics) observeQuery(kind string, took time.Duration) {
 	m.queries.WithLabelValues(kind).Observe(took.Seconds())
+}
+
+// countLookup records a lookup of a cached read (query.Counted).
+func (m *metrics) countLookup(hit bool) {
+	result := "computed"
+	if hit {
+		result = "hit"
+	}
+	m.lookups.WithLabelValues(result).Inc()
 }
 
 // watch has the ingest totals read from store.

@@ -14,6 +14,12 @@
 # theirs in turn, and every figure (API summary, breakdown) answered to a limited account is
 # compared after the run with the whole region's figure for that division; any difference is
 # a leak, and the target "every account answered its region's figures only" is not met.
+# The cost of a request: the CPU time serve and the ClickHouse server spent over the measured
+# window (from /proc), per request answered, and the share of cached reads found kept (serve's
+# /metrics); then each kind of traffic runs alone for ALONE (default 15s; 0 skips it) with the
+# same clients, for its own CPU per request and cache hits. Target: at most 8 ms of CPU a
+# request over the mix. With THINK=0, the knee: 1, 2, 4 … CLIENTS clients with no pause, KNEE
+# (default 10s) each, and the highest rate whose p99 stays within 200 ms.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -23,6 +29,9 @@ clients=${CLIENTS:-100}
 duration=${DURATION:-60s}
 warmup=${WARMUP:-2m}
 think=${THINK:-1s}
+alone=${ALONE:-15s}
+knee=${KNEE:-10s}
+case $think in 0|0s|0ms) ;; *) knee=0 ;; esac
 if [ "$region" = 000000 ]; then regions=${REGIONS-530000,530500,530581}; else regions=${REGIONS-530581,530502}; fi
 port=${LOADTEST_PORT:-18090}
 make --no-print-directory build >/dev/null
@@ -30,7 +39,9 @@ go build -o bin/loadtest ./cmd/loadtest
 started=
 if ! deploy/clickhouse/local.sh status >/dev/null 2>&1; then deploy/clickhouse/local.sh start; started=1; fi
 . deploy/bench-data.sh
-ensure_lots "$lots" "$region"
+# The lots with their bid lists: the dataset bench-dashboard's competition figures read, so that
+# one national database of 10M lots serves both.
+ensure_lots "$lots" "$region" bids
 
 dir=var/loadtest
 rm -rf "$dir" && mkdir -p "$dir"
@@ -43,6 +54,15 @@ TRADESTAT_DATABASE=$bench_db TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTA
   bin/tradestat serve --region "$region" --addr 127.0.0.1:$port --users "$dir/users" >"$dir/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; [ -z "$started" ] || deploy/clickhouse/local.sh stop' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+# serve brings the database up to this build's migrations before it listens, which over 10M lots
+# can take a minute: wait while it runs, and say why if it stops.
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
+  kill -0 $server 2>/dev/null || { echo "loadtest: serve stopped:" >&2; tail -n 5 "$dir/serve.log" >&2; exit 1; }
+  sleep 0.2
+done
+# The ClickHouse server's process, for its CPU time: the one local.sh started, else the oldest
+# clickhouse-server running (a server started by other means).
+db_pid=$(cat var/clickhouse/server.pid 2>/dev/null || pgrep -o -f clickhouse-server || echo 0)
 LOADTEST_PASSWORD=$password bin/loadtest --url "http://127.0.0.1:$port" --clients "$clients" --duration "$duration" \
-  --warmup "$warmup" --think "$think" --user analyst --regions "$regions" --pid "$server" | tee "$dir/result.txt"
+  --warmup "$warmup" --think "$think" --user analyst --regions "$regions" --pid "$server" --db-pid "$db_pid" \
+  --alone "$alone" --knee "$knee" | tee "$dir/result.txt"

@@ -208,7 +208,9 @@ func cached[T any](ctx context.Context, s *Store, key string, compute func(conte
 		return zero, err
 	}
 	c := &s.cache
-	if v, ok := c.get(gen, key); ok {
+	v, ok := c.get(gen, key)
+	s.count(ok)
+	if ok {
 		return v.(T), nil
 	}
 	return shared[T](ctx, c.flights.DoChan(gen+"\x00"+key, func() (any, error) {

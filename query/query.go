@@ -25,6 +25,7 @@ type Store struct {
 	heavy   chan struct{}                      // a place among the lot lists that read the lots themselves
 	exports chan struct{}                      // a place among the lot exports
 	observe func(kind string, d time.Duration) // told how long each computation took (metrics)
+	counted func(hit bool)                     // told of each lookup of a result: kept or not (metrics)
 	// smallList is smallList, but for tests.
 	smallList int
 	// noCubes has views of some places read by a query each, for tests.
@@ -55,6 +56,19 @@ func Trust(d time.Duration) Option { return func(s *Store) { s.trust = d } }
 // none), by kind: summary, breakdown, lots, export and so on.
 func Observed(f func(kind string, took time.Duration)) Option {
 	return func(s *Store) { s.observe = f }
+}
+
+// Counted has f told of each lookup of a result the Store caches: hit when the result was
+// kept, and not when it had to be computed (or was being computed for another request).
+func Counted(f func(hit bool)) Option {
+	return func(s *Store) { s.counted = f }
+}
+
+// count reports a lookup of a cached result.
+func (s *Store) count(hit bool) {
+	if s.counted != nil {
+		s.counted(hit)
+	}
 }
 
 // took reports a computation of kind that started at start.
@@ -88,7 +102,7 @@ func New(conn driver.Conn, region division.Region, opts ...Option) *Store {
 // deployment's): a result cache of its own, so that no result read for one region ever
 // answers another; the same lanes, so that the bound on heavy reads holds for the server.
 func (s *Store) For(region division.Region) *Store {
-	return &Store{conn: s.conn, region: region, heavy: s.heavy, exports: s.exports, observe: s.observe,
+	return &Store{conn: s.conn, region: region, heavy: s.heavy, exports: s.exports, observe: s.observe, counted: s.counted,
 		smallList: s.smallList, noCubes: s.noCubes, trust: s.trust, scoped: true, whole: s.wholeStore()}
 }
 

@@ -253,12 +253,19 @@ func domainRules() *strings.Replacer {
 // written to be idempotent (IF NOT EXISTS), so two processes migrating at once do no harm.
 func Migrate(ctx context.Context, conn driver.Conn) error { return migrate(ctx, conn, Config{}) }
 
+// migrationMemory is how much a migration's GROUP BY may hold in memory before it spills to
+// disk, as a load's refresh of the rollups may.
+const migrationMemory = 1 << 30
+
 // migrate is Migrate for cfg's cluster, if any, and database.
 func migrate(ctx context.Context, conn driver.Conn, cfg Config) error {
 	ms, err := Migrations()
 	if err != nil {
 		return err
 	}
+	// A migration that groups every lot (a fill, a recount) holds a country's groups: past
+	// migrationMemory bytes the server groups on disk rather than refuse the migration.
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_bytes_before_external_group_by": migrationMemory}))
 	run := func(m Migration) error {
 		stmts := []string{m.SQL}
 		if cfg.Cluster != "" {

@@ -21,8 +21,11 @@ func main() {
 	flag.DurationVar(&o.Duration, "duration", time.Minute, "how long to measure")
 	flag.DurationVar(&o.Warmup, "warmup", 2*time.Minute, "traffic before measuring")
 	flag.StringVar(&o.User, "user", "", "sign in as this analyst (password from LOADTEST_PASSWORD)")
-	flag.IntVar(&o.PID, "pid", 0, "the server's process ID, for its memory")
+	flag.IntVar(&o.PID, "pid", 0, "the server's process ID, for its memory and CPU time")
+	flag.IntVar(&o.DatabasePID, "db-pid", 0, "the ClickHouse server's process ID, for its CPU time")
+	flag.DurationVar(&o.Alone, "alone", 0, "run each kind of traffic alone this long after the mix, for its own cost (0: not)")
 	flag.DurationVar(&o.Think, "think", time.Second, "mean pause between a client's requests (0: none)")
+	flag.DurationVar(&o.Knee, "knee", 0, "with -think 0: find the rate at which p99 crosses the target, 1, 2, 4 … clients this long each (0: not)")
 	regions := flag.String("regions", "", "comma-separated division codes with an analyst account USER-CODE each (same password), limited to that region")
 	flag.Parse()
 	if *regions != "" {

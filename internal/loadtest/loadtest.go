@@ -30,6 +30,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/procfs"
+
 	"tradestat"
 )
 
@@ -45,11 +49,21 @@ type Options struct {
 	// limited client is answered is checked after the run against the whole region's
 	// account's answer for that region (Result.Checked, Leaks).
 	Regions []string
-	PID     int // the server's process, for its resident memory; 0 skips it
+	PID     int // the server's process, for its resident memory and CPU time; 0 skips them
+	// DatabasePID is the ClickHouse server's process, for its CPU time (0: the cost counts
+	// serve's alone).
+	DatabasePID int
+	// Alone is how long each kind of traffic runs alone after the mix, so that its own cost
+	// (CPU per request, cache hits) is measured rather than apportioned (0: not run).
+	Alone time.Duration
 	// Think is the mean pause between a client's answer and its next request (uniform from
 	// half to one and a half times it), as a person reads a page before the next click;
 	// 0 sends the next at once, which holds the server at Clients requests in flight.
 	Think time.Duration
+	// Knee, with Think 0, is how long each step of the knee's search runs: 1, 2, 4 … Clients
+	// clients with no pause, after the mix, to find the rate at which p99 crosses MaxP99
+	// (0: not searched).
+	Knee time.Duration
 }
 
 // Class is a kind of request, as the results are grouped.
@@ -62,6 +76,9 @@ const (
 	LotList  Class = "lot list"
 	Export   Class = "export"
 )
+
+// Classes lists the classes in the order the results show them.
+func Classes() []Class { return []Class{Overview, API, LotList, Export} }
 
 // Stats are the measured requests of one class (or all).
 type Stats struct {
@@ -80,6 +97,103 @@ type Result struct {
 	// the whole region's answer for that region; Leaks lists those that differed.
 	Checked int
 	Leaks   []string
+	// Cost is what the measured mix cost; Alone what each kind cost run alone (Options.Alone).
+	Cost  Cost
+	Alone map[Class]Cost
+	// Steps are the knee's search (Options.Knee): each number of clients with no pause, its
+	// rate and p99.
+	Steps []Step
+}
+
+// Step is a number of clients sending with no pause, and what they measured.
+type Step struct {
+	Clients   int
+	PerSecond float64
+	P99       time.Duration
+}
+
+// KneeRate is the highest rate among the steps whose p99 stays within MaxP99 (0: none did).
+func (r Result) KneeRate() float64 {
+	best := 0.0
+	for _, st := range r.Steps {
+		if st.P99 <= MaxP99 && st.PerSecond > best {
+			best = st.PerSecond
+		}
+	}
+	return best
+}
+
+// Cost is the CPU time serve and the ClickHouse server spent over a measured window, and the
+// lookups of cached reads serve made in it, with the requests answered.
+type Cost struct {
+	Requests        int
+	Serve, Database time.Duration
+	Hits, Lookups   float64
+	P50, P99        time.Duration
+}
+
+// PerRequest is the CPU milliseconds of serve and ClickHouse together per request answered.
+func (c Cost) PerRequest() float64 {
+	return c.per(c.Serve + c.Database)
+}
+
+func (c Cost) per(d time.Duration) float64 {
+	if c.Requests == 0 {
+		return 0
+	}
+	return float64(d.Microseconds()) / 1000 / float64(c.Requests)
+}
+
+// HitPercent is the share of the lookups of cached reads that found their result kept.
+func (c Cost) HitPercent() float64 {
+	if c.Lookups == 0 {
+		return 0
+	}
+	return 100 * c.Hits / c.Lookups
+}
+
+// meter reads what a window costs: the processes' CPU time and serve's lookup counters,
+// before and after.
+type meter struct {
+	serve, database int
+	metrics         func() (hits, lookups float64, err error)
+}
+
+type reading struct {
+	serve, database time.Duration
+	hits, lookups   float64
+}
+
+func (m meter) read() (reading, error) {
+	var r reading
+	var err error
+	if r.serve, err = cpuTime(m.serve); err != nil {
+		return r, err
+	}
+	if r.database, err = cpuTime(m.database); err != nil {
+		return r, err
+	}
+	r.hits, r.lookups, err = m.metrics()
+	return r, err
+}
+
+// window runs load for d and says what it cost.
+func (m meter) window(ctx context.Context, clients []*client, base string, d, think time.Duration, only Class) ([]sample, Cost, error) {
+	before, err := m.read()
+	if err != nil {
+		return nil, Cost{}, err
+	}
+	samples, err := load(ctx, clients, base, d, think, only)
+	if err != nil {
+		return nil, Cost{}, err
+	}
+	after, err := m.read()
+	if err != nil {
+		return nil, Cost{}, err
+	}
+	st := stats(samples)
+	return samples, Cost{Requests: st.Requests, Serve: after.serve - before.serve, Database: after.database - before.database,
+		Hits: after.hits - before.hits, Lookups: after.lookups - before.lookups, P50: st.P50, P99: st.P99}, nil
 }
 
 // views are the periods and filters the traffic asks about, read from the server itself.
@@ -150,16 +264,18 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if res.RSSBefore, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	if _, err := load(ctx, clients, o.URL, o.Warmup, o.Think); err != nil {
+	if _, err := load(ctx, clients, o.URL, o.Warmup, o.Think, ""); err != nil {
 		return res, err
 	}
 	if res.RSSStart, err = rss(o.PID); err != nil {
 		return res, err
 	}
-	samples, err := load(ctx, clients, o.URL, o.Duration, o.Think)
+	m := meter{serve: o.PID, database: o.DatabasePID, metrics: func() (float64, float64, error) { return lookups(clients[0].Client, o.URL) }}
+	samples, cost, err := m.window(ctx, clients, o.URL, o.Duration, o.Think, "")
 	if err != nil {
 		return res, err
 	}
+	res.Cost = cost
 	if res.RSSEnd, err = rss(o.PID); err != nil {
 		return res, err
 	}
@@ -177,7 +293,31 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	res.All = stats(samples)
 	res.PerSecond = float64(len(samples)) / o.Duration.Seconds()
 	res.Checked, res.Leaks, err = compare(clients[0].Client, o.URL, seen)
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	if o.Alone > 0 {
+		res.Alone = map[Class]Cost{}
+		for _, c := range Classes() {
+			if _, res.Alone[c], err = m.window(ctx, clients, o.URL, o.Alone, o.Think, c); err != nil {
+				return res, err
+			}
+		}
+	}
+	if o.Think == 0 && o.Knee > 0 {
+		for n := 1; ; n = min(2*n, len(clients)) {
+			ss, err := load(ctx, clients[:n], o.URL, o.Knee, 0, "")
+			if err != nil {
+				return res, err
+			}
+			st := stats(ss)
+			res.Steps = append(res.Steps, Step{Clients: n, PerSecond: float64(st.Requests) / o.Knee.Seconds(), P99: st.P99})
+			if n == len(clients) {
+				break
+			}
+		}
+	}
+	return res, nil
 }
 
 func user(name, region string) string {
@@ -241,8 +381,9 @@ type sample struct {
 	err   string
 }
 
-// load runs every client for d and returns every request it made.
-func load(ctx context.Context, clients []*client, base string, d, think time.Duration) ([]sample, error) {
+// load runs every client for d and returns every request it made: of the kind only, or of
+// every kind in the users' mix ("").
+func load(ctx context.Context, clients []*client, base string, d, think time.Duration, only Class) ([]sample, error) {
 	deadline := time.Now().Add(d)
 	var mu sync.Mutex
 	var all []sample
@@ -255,6 +396,9 @@ func load(ctx context.Context, clients []*client, base string, d, think time.Dur
 			var mine []sample
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				class, path := c.views.next(rng)
+				for only != "" && class != only {
+					class, path = c.views.next(rng)
+				}
 				start := time.Now()
 				err := c.fetch(base, path)
 				s := sample{class: class, took: time.Since(start)}
@@ -445,6 +589,50 @@ func rss(pid int) (int64, error) {
 	return 0, fmt.Errorf("server memory: no VmRSS in /proc/%d/status", pid)
 }
 
+// cpuTime is the CPU time process pid has spent, user and system (procfs, from
+// /proc/PID/stat); 0 for pid 0.
+func cpuTime(pid int) (time.Duration, error) {
+	if pid == 0 {
+		return 0, nil
+	}
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return 0, fmt.Errorf("CPU time of process %d: %w", pid, err)
+	}
+	st, err := p.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("CPU time of process %d: %w", pid, err)
+	}
+	return time.Duration(st.CPUTime() * float64(time.Second)), nil
+}
+
+// lookups reads serve's counts of lookups of cached reads from its /metrics: those that hit,
+// and all of them.
+func lookups(c *http.Client, base string) (hits, all float64, err error) {
+	resp, err := c.Get(base + "/metrics")
+	if err != nil {
+		return 0, 0, fmt.Errorf("metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return 0, 0, fmt.Errorf("metrics: %w", err)
+	}
+	if f := families["tradestat_cache_lookups_total"]; f != nil {
+		for _, m := range f.GetMetric() {
+			n := m.GetCounter().GetValue()
+			all += n
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "result" && l.GetValue() == "hit" {
+					hits += n
+				}
+			}
+		}
+	}
+	return hits, all, nil
+}
+
 func stats(ss []sample) Stats {
 	var st Stats
 	ds := make([]time.Duration, 0, len(ss))
@@ -464,10 +652,13 @@ func stats(ss []sample) Stats {
 	return st
 }
 
-// Targets: no errors, p99 at most 200 ms, memory growing at most 10%.
+// Targets: no errors, p99 at most 200 ms, memory growing at most 10%, and at most 8 ms of CPU
+// (serve's and ClickHouse's together) per request of the mix, so that a hundred clients use
+// under half of two cores.
 const (
-	MaxP99    = 200 * time.Millisecond
-	MaxGrowth = 0.10
+	MaxP99           = 200 * time.Millisecond
+	MaxGrowth        = 0.10
+	MaxCPUPerRequest = 8.0 // milliseconds
 )
 
 // Write prints the result as a table, then key=value lines and whether the targets are met.
@@ -476,7 +667,7 @@ func (r Result) Write(w io.Writer, o Options) {
 	fmt.Fprintf(w, "%d clients (pausing %s on average between requests), %s measured after %s of warm-up, against %s\n\n",
 		o.Clients, o.Think, o.Duration, o.Warmup, o.URL)
 	fmt.Fprintf(w, "%-10s %10s %10s %10s %10s %8s\n", "traffic", "requests", "req/s", "p50 ms", "p99 ms", "errors")
-	for _, c := range []Class{Overview, API, LotList, Export} {
+	for _, c := range Classes() {
 		s := r.Classes[c]
 		fmt.Fprintf(w, "%-10s %10d %10.0f %10s %10s %8d\n", c, s.Requests, float64(s.Requests)/o.Duration.Seconds(), ms(s.P50), ms(s.P99), s.Errors)
 	}
@@ -501,8 +692,46 @@ func (r Result) Write(w io.Writer, o Options) {
 			fmt.Fprintln(w, "differs:", l)
 		}
 	}
+	costed := o.PID != 0
+	if costed {
+		c := r.Cost
+		fmt.Fprintf(w, "\nCPU over the measured mix: serve %s, ClickHouse %s, for %d requests: %.2f ms a request (serve %.2f, ClickHouse %.2f); cached reads found kept: %.1f%% of %.0f lookups\n",
+			c.Serve.Round(time.Millisecond), c.Database.Round(time.Millisecond), c.Requests, c.PerRequest(), c.per(c.Serve), c.per(c.Database), c.HitPercent(), c.Lookups)
+		if o.DatabasePID == 0 {
+			fmt.Fprintln(w, "(no ClickHouse process given: its CPU time is not counted)")
+		}
+	}
+	if len(r.Alone) > 0 {
+		fmt.Fprintf(w, "\neach kind of traffic alone, %s each after the mix (same clients and pauses; CPU measured, not apportioned):\n", o.Alone)
+		fmt.Fprintf(w, "%-10s %10s %10s %12s %10s %12s %10s %10s %10s\n", "traffic", "requests", "req/s", "CPU ms/req", "serve", "ClickHouse", "cache hit%", "p50 ms", "p99 ms")
+		for _, k := range Classes() {
+			c := r.Alone[k]
+			fmt.Fprintf(w, "%-10s %10d %10.0f %12.2f %10.2f %12.2f %10.1f %10s %10s\n", k, c.Requests, float64(c.Requests)/o.Alone.Seconds(),
+				c.PerRequest(), c.per(c.Serve), c.per(c.Database), c.HitPercent(), ms(c.P50), ms(c.P99))
+		}
+	}
+	if len(r.Steps) > 0 {
+		fmt.Fprintf(w, "\nthe knee: clients sending with no pause, %s each step\n%-10s %10s %10s\n", o.Knee, "clients", "req/s", "p99 ms")
+		for _, st := range r.Steps {
+			fmt.Fprintf(w, "%-10d %10.0f %10s\n", st.Clients, st.PerSecond, ms(st.P99))
+		}
+		fmt.Fprintf(w, "the highest rate with p99 <= %s ms: %.0f req/s\n", ms(MaxP99), r.KneeRate())
+	}
 	fmt.Fprintf(w, "\nrequests_per_second=%.0f\np50_ms=%s\np99_ms=%s\nerrors=%d\nrss_start_mb=%.1f\nrss_end_mb=%.1f\nrss_growth_percent=%.1f\n",
 		r.PerSecond, ms(r.All.P50), ms(r.All.P99), r.All.Errors, float64(r.RSSStart)/1e6, float64(r.RSSEnd)/1e6, growth*100)
+	if len(r.Steps) > 0 {
+		fmt.Fprintf(w, "knee_requests_per_second=%.0f\n", r.KneeRate())
+	}
+	if costed {
+		fmt.Fprintf(w, "cpu_ms_per_request=%.2f\nserve_cpu_ms_per_request=%.2f\nclickhouse_cpu_ms_per_request=%.2f\ncache_hit_percent=%.1f\n",
+			r.Cost.PerRequest(), r.Cost.per(r.Cost.Serve), r.Cost.per(r.Cost.Database), r.Cost.HitPercent())
+		for _, k := range Classes() {
+			if c, ok := r.Alone[k]; ok {
+				key := strings.ReplaceAll(string(k), " ", "_")
+				fmt.Fprintf(w, "cpu_ms_per_request_%s=%.2f\ncache_hit_percent_%s=%.1f\n", key, c.PerRequest(), key, c.HitPercent())
+			}
+		}
+	}
 	met := func(ok bool) string {
 		if ok {
 			return "met"
@@ -511,6 +740,9 @@ func (r Result) Write(w io.Writer, o Options) {
 	}
 	fmt.Fprintf(w, "targets: zero errors %s; p99 <= %s %s; RSS growth <= %.0f%% %s",
 		met(r.All.Errors == 0), ms(MaxP99)+" ms", met(r.All.P99 <= MaxP99), MaxGrowth*100, met(growth <= MaxGrowth))
+	if costed {
+		fmt.Fprintf(w, "; CPU <= %.0f ms a request %s", MaxCPUPerRequest, met(r.Cost.PerRequest() <= MaxCPUPerRequest))
+	}
 	if len(o.Regions) > 0 {
 		fmt.Fprintf(w, "; every account answered its region's figures only %s", met(len(r.Leaks) == 0 && r.Checked > 0))
 	}
