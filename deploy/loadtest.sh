@@ -50,6 +50,14 @@ echo "$password" | bin/tradestat user --users "$dir/users" add analyst analyst >
 for code in ${regions//,/ }; do
   echo "$password" | bin/tradestat user --users "$dir/users" add "analyst-$code" analyst --region "$code" >/dev/null
 done
+# Each client is a person with an account of their own (the server limits the lot lists and
+# exports one account has in progress): client i takes the whole region's account or a
+# region's in turn, as analyst-i or analyst-CODE-i.
+kinds=("" ${regions//,/ })
+for ((i = 0; i < clients; i++)); do
+  code=${kinds[i % ${#kinds[@]}]}
+  echo "$password" | bin/tradestat user --users "$dir/users" add "analyst${code:+-$code}-$i" analyst ${code:+--region "$code"} >/dev/null
+done
 TRADESTAT_DATABASE=$bench_db TRADESTAT_CLICKHOUSE_USER=tradestat_reader TRADESTAT_WRITER_USER=tradestat_writer \
   bin/tradestat serve --region "$region" --addr 127.0.0.1:$port --users "$dir/users" >"$dir/serve.log" 2>&1 &
 server=$!
@@ -64,5 +72,5 @@ done
 # clickhouse-server running (a server started by other means).
 db_pid=$(cat var/clickhouse/server.pid 2>/dev/null || pgrep -o -f clickhouse-server || echo 0)
 LOADTEST_PASSWORD=$password bin/loadtest --url "http://127.0.0.1:$port" --clients "$clients" --duration "$duration" \
-  --warmup "$warmup" --think "$think" --user analyst --regions "$regions" --pid "$server" --db-pid "$db_pid" \
+  --warmup "$warmup" --think "$think" --user analyst --regions "$regions" --own-accounts --pid "$server" --db-pid "$db_pid" \
   --alone "$alone" --knee "$knee" | tee "$dir/result.txt"

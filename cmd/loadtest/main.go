@@ -26,6 +26,7 @@ func main() {
 	flag.DurationVar(&o.Alone, "alone", 0, "run each kind of traffic alone this long after the mix, for its own cost (0: not)")
 	flag.DurationVar(&o.Think, "think", time.Second, "mean pause between a client's requests (0: none)")
 	flag.DurationVar(&o.Knee, "knee", 0, "with -think 0: find the rate at which p99 crosses the target, 1, 2, 4 … clients this long each (0: not)")
+	flag.BoolVar(&o.OwnAccounts, "own-accounts", false, "client i signs in as USER-i (USER-CODE-i for a region's), an account of its own")
 	regions := flag.String("regions", "", "comma-separated division codes with an analyst account USER-CODE each (same password), limited to that region")
 	flag.Parse()
 	if *regions != "" {

@@ -49,7 +49,11 @@ type Options struct {
 	// limited client is answered is checked after the run against the whole region's
 	// account's answer for that region (Result.Checked, Leaks).
 	Regions []string
-	PID     int // the server's process, for its resident memory and CPU time; 0 skips them
+	// OwnAccounts has each client sign in as an account of its own, as each person has one:
+	// client i as User-i, or User-CODE-i for a region's (the server limits what one account
+	// may have in progress, and clients sharing an account would be refused for it).
+	OwnAccounts bool
+	PID         int // the server's process, for its resident memory and CPU time; 0 skips them
 	// DatabasePID is the ClickHouse server's process, for its CPU time (0: the cost counts
 	// serve's alone).
 	DatabasePID int
@@ -243,11 +247,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		}
 		c := &client{Client: &http.Client{Transport: tr, Jar: jar, Timeout: 60 * time.Second}, region: accounts[i%len(accounts)]}
 		if o.User != "" {
-			user := o.User
-			if c.region != "" {
-				user += "-" + c.region
+			name := user(o.User, c.region)
+			if o.OwnAccounts {
+				name += "-" + strconv.Itoa(i)
 			}
-			if err := signIn(c.Client, o.URL, user, o.Password); err != nil {
+			if err := signIn(c.Client, o.URL, name, o.Password); err != nil {
 				return res, err
 			}
 		}
