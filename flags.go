@@ -9,9 +9,9 @@ import (
 // Red flags: the signs in a section's bids and dates that a supervisor looks at first. Each
 // follows a published definition (docs/competition.md names the source of each: the Open
 // Contracting Partnership's Cardinal rules R018, R024, R028, R035, R058, and for the submission
-// period the law that sets the section's minimum, periods.yaml). A flag applies to a section only when the section has what it
-// needs; a section's risk score is the share of its applicable flags raised, and is never
-// given without the flags it counts.
+// period the law that sets the section's minimum, periods.yaml). A flag applies to a section
+// only when the section has what it needs; a section's risk score is the share of its
+// applicable flags raised, and is never given without the flags it counts.
 
 // FlagCode names a red flag.
 type FlagCode string

@@ -291,9 +291,9 @@ func competitorsKey() string {
 // competitionSums are the summed columns of the competition rollups (migration 062), their
 // aggregates over a group of deals' rows, and the values bound in them: the legal minimum
 // submission period of each trade type and procurement method that has one
-// (tradestat.SubmissionMinimums; 0, which no period is under, for the others). Periods are whole days;
-// one of 0 days or less, or over a year, is a typing error rather than a period and counts in
-// no period figure (docs/competition.md).
+// (tradestat.SubmissionMinimums; 0, which no period is under, for the others). Periods are
+// whole days; one of 0 days or less, or over a year, is a typing error rather than a period
+// and counts in no period figure (docs/competition.md).
 func competitionSums() ([]string, string, func() []any) {
 	submission := "(toInt32(deadline_date) - toInt32(notice_date))"
 	submitted := "toUInt16(notice_date) > 0 AND toUInt16(deadline_date) > 0 AND " + submission + " BETWEEN 1 AND 365"
