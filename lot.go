@@ -274,6 +274,17 @@ func (p Solicitation) String() string {
 	return ""
 }
 
+// SolicitationNamed is the method of a canonical name (String); "" is SolicitUnknown, and a
+// name no method has is not ok.
+func SolicitationNamed(name string) (Solicitation, bool) {
+	for i, n := range solicitationNames {
+		if n == name {
+			return Solicitation(i), true
+		}
+	}
+	return SolicitUnknown, false
+}
+
 // OpenOrUnknown reports a section that may have been open to any bidder: an open procedure,
 // or one whose export does not say (docs/competition.md: R018).
 func (p Solicitation) OpenOrUnknown() bool { return p == SolicitUnknown || p == SolicitOpen }

@@ -66,10 +66,6 @@ var submissionMinimums = sync.OnceValue(func() minimums {
 	if err := yaml.UnmarshalStrict(periodsYAML, &file); err != nil {
 		panic("tradestat: periods.yaml: " + err.Error())
 	}
-	methods := map[string]Solicitation{unsaidMethod: SolicitUnknown}
-	for _, s := range Solicitations() {
-		methods[s.String()] = s
-	}
 	out := minimums{by: map[minimumKey]SubmissionMinimum{}}
 	for name, byMethod := range file.Days {
 		t, err := ParseTradeType(name)
@@ -77,7 +73,9 @@ var submissionMinimums = sync.OnceValue(func() minimums {
 			panic("tradestat: periods.yaml: " + name)
 		}
 		for method, e := range byMethod {
-			s, ok := methods[method]
+			// A method unsaid is named so here, never "" (SolicitationNamed's unknown).
+			s, ok := SolicitationNamed(method)
+			ok = ok && method != "" || method == unsaidMethod
 			if !ok || e.Days <= 0 || e.Rule == "" {
 				panic(fmt.Sprintf("tradestat: periods.yaml: %s %s: want a known method, days > 0 and a rule", name, method))
 			}

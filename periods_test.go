@@ -30,10 +30,6 @@ func TestShortSubmission(t *testing.T) {
 	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
 		t.Fatal(err)
 	}
-	methods := map[string]tradestat.Solicitation{"": tradestat.SolicitUnknown}
-	for _, s := range tradestat.Solicitations() {
-		methods[s.String()] = s
-	}
 	date := func(s string) tradestat.Date {
 		if s == "" {
 			return tradestat.Date{}
@@ -45,7 +41,7 @@ func TestShortSubmission(t *testing.T) {
 		return d
 	}
 	for _, c := range cases {
-		method, ok := methods[c.Method]
+		method, ok := tradestat.SolicitationNamed(c.Method)
 		if !ok {
 			t.Fatalf("%+v: no such method", c)
 		}

@@ -157,11 +157,7 @@ func seek(l *tradestat.Lot) {
 		if n -= m.Share; n >= 0 {
 			continue
 		}
-		for _, s := range tradestat.Solicitations() {
-			if s.String() == m.Method {
-				l.Procedure.Solicitation = s
-			}
-		}
+		l.Procedure.Solicitation, _ = tradestat.SolicitationNamed(m.Method)
 		p := &l.Procedure
 		if !p.Notice.IsZero() && !p.Deadline.IsZero() {
 			p.Notice = p.Deadline.AddDays(-max(1, p.Notice.DaysUntil(p.Deadline)*m.Period/100))

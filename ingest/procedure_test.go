@@ -100,14 +100,10 @@ func expectedProcedures(t *testing.T, path string) procedures {
 		}
 		return d
 	}
-	methods := map[string]tradestat.Solicitation{"": tradestat.SolicitUnknown}
-	for _, m := range tradestat.Solicitations() {
-		methods[m.String()] = m
-	}
 	remotes := map[string]tradestat.Remote{"": tradestat.RemoteUnknown, "remote": tradestat.RemoteYes, "local": tradestat.RemoteNo}
 	out := procedures{lots: map[int]tradestat.Lot{}, rejects: file.Rejects}
 	for row, l := range file.Lots {
-		method, okMethod := methods[l.Solicitation]
+		method, okMethod := tradestat.SolicitationNamed(l.Solicitation)
 		remote, okRemote := remotes[l.Remote]
 		if !okMethod || !okRemote {
 			t.Fatalf("%s row %d: method %q, remote %q", path, row, l.Solicitation, l.Remote)
