@@ -141,7 +141,7 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 		dir = "ASC"
 	}
 	order := ` ORDER BY ` + sortExpr + ` ` + dir + `, project_code, lot_code`
-	if !narrowed && s.someOf(f) {
+	if !narrowed && s.placesOnly(f) {
 		lots, err := s.placesPage(ctx, f, q, order, totals)
 		if err != nil {
 			return page, fmt.Errorf("lot list: %w", err)
@@ -205,11 +205,20 @@ func (s *Store) lots(ctx context.Context, f Filter, q LotQuery) (LotPage, error)
 // not yet cancelled out), so nothing the filter selects is lost; the filter itself, the
 // WHERE after FINAL, keeps exactly the current lots.
 func (s *Store) byPlace(f Filter) (string, []any) {
-	if !s.someOf(f) {
+	if !s.placesOnly(f) {
 		return "", nil
 	}
 	where, args := where(f, s.region)
 	return "PREWHERE project_code IN (SELECT project_code FROM lots_by_place " + where + ") ", args
+}
+
+// placesOnly tells whether f selects the lots of some of the database's places only: a view of
+// some places, or any view of an account whose region is smaller than the deployment's. Their
+// lists are read from lots_by_place, ordered by place and day, which holds those places' lots
+// together; a read of deals would go through every place's rows to find them, since deals is
+// ordered by lot identity.
+func (s *Store) placesOnly(f Filter) bool {
+	return s.someOf(f) || s.region.Code() != s.wholeStore().region.Code()
 }
 
 // byPlaceSettings end a read of deals with byPlace's subquery. In cluster mode both tables are
@@ -248,7 +257,7 @@ func (s *Store) pageSpan(ctx context.Context, f Filter, q LotQuery, many bool) (
 
 // placesPage reads a page of the lots of a filter of some places from lots_by_place, which
 // holds every column a list shows, ordered by place and day: a county's or a province's lots
-// are read without the rest of the region's, in one query. Until the table has merged a
+// are read without the rest of the region's (twoStepPage). Until the table has merged a
 // replaced lot's rows away, its earlier version is there with its +1 and its -1, so the rows
 // are summed by version; rows that are all +1 hold each current lot once and need no sum,
 // which is worth a look first when they are many (a province's year in amount order).
@@ -275,9 +284,87 @@ func (s *Store) placesPage(ctx context.Context, f Filter, q LotQuery, order stri
 	}
 	src := "lots_by_place " + where
 	if grouped {
-		src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
+		src = "(SELECT " + lotSortKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotSortKey + " HAVING n > 0)"
 	}
-	rows, err := s.conn.Query(ctx, `SELECT `+lotColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
+	lots, ok, err := s.twoStepPage(ctx, src, where, args, order, offset, q.Size)
+	if ok || err != nil {
+		return lots, err
+	}
+	src = "(SELECT " + lotIndexKey + ", sum(lots) AS n FROM lots_by_place " + where + " GROUP BY " + lotIndexKey + " HAVING n > 0)"
+	return s.readLots(ctx, `SELECT `+lotColumns+` FROM `+src+order+` LIMIT ?, ?`, append(args, offset, q.Size)...)
+}
+
+// twoStepPage reads a page of the lots of lots_by_place's rows where (args its arguments) in
+// two steps: the page's lots from src (those rows, or their sums by lotSortKey), by the columns
+// a list sorts on, then the rest of their columns for those lots alone. Sorting a province's
+// year, or summing a province's day, reads every row it selects, and the names and the other
+// wide columns would be most of that read. Summed by lotSortKey, the rows of a lot's versions
+// that differ in a wide column only (a name corrected) add up to the lot once. It reports false
+// when a load changed some of the page's lots between the two reads: the caller reads them as
+// a whole.
+func (s *Store) twoStepPage(ctx context.Context, src, where string, args []any, order string, offset, size int) ([]LotRow, bool, error) {
+	rows, err := s.conn.Query(ctx, `SELECT `+listedColumns+` FROM `+src+order+` LIMIT ?, ?`,
+		append(args, offset, size)...)
+	if err != nil {
+		return nil, false, err
+	}
+	var page []listed
+	places, days, projects := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for rows.Next() {
+		var l listed
+		if err := rows.Scan(&l.project, &l.lot, &l.place, &l.date, &l.typ, &l.amount, &l.savings, &l.premium); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		page = append(page, l)
+		places[l.place], days[l.date], projects[l.project] = true, true, true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(page) == 0 {
+		return nil, err == nil, err
+	}
+	// The table's key begins with place, day and project: the server reads the granules that
+	// hold the page's lots and no others. The rows are summed by version, as a load may have
+	// replaced a lot since the first read.
+	found, err := s.readLots(ctx, `SELECT `+lotColumns+` FROM (SELECT `+lotIndexKey+`, sum(lots) AS n FROM lots_by_place `+where+
+		` AND place_code IN ? AND deal_date IN ? AND project_code IN ? GROUP BY `+lotIndexKey+` HAVING n > 0)`,
+		append(args, groupSet(places), groupSet(days), groupSet(projects))...)
+	if err != nil {
+		return nil, false, err
+	}
+	type identity struct{ project, lot string }
+	at := make(map[identity]LotRow, len(found))
+	for _, r := range found {
+		id := identity{r.ProjectCode, r.LotCode}
+		if _, twice := at[id]; twice {
+			return nil, false, nil
+		}
+		at[id] = r
+	}
+	out := make([]LotRow, 0, len(page))
+	for _, l := range page {
+		r, ok := at[identity{l.project, l.lot}]
+		if !ok || r.Place != l.place || r.Date.String() != l.date || string(r.Type) != l.typ ||
+			int64(r.Amount) != l.amount || int64(r.Savings) != l.savings || int64(r.Premium) != l.premium {
+			return nil, false, nil
+		}
+		out = append(out, r)
+	}
+	return out, true, nil
+}
+
+// groupSet is the set of m's keys as one argument of an IN.
+func groupSet(m map[string]bool) clickhouse.GroupSet {
+	v := make([]any, 0, len(m))
+	for k := range m {
+		v = append(v, k)
+	}
+	return clickhouse.GroupSet{Value: v}
+}
+
+// readLots runs query, a SELECT of lotColumns, and reads every lot it returns.
+func (s *Store) readLots(ctx context.Context, query string, args ...any) ([]LotRow, error) {
+	rows, err := s.conn.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -332,8 +419,11 @@ func (s *Store) regionPage(ctx context.Context, f Filter, q LotQuery, order stri
 // costs less than the look, for a province's (tens of thousands) several times more.
 const smallList = 5000
 
+// lotSortKey begins lotIndexKey: a lot's identity, place and day and the values a list sorts on.
+const lotSortKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen`
+
 // lotIndexKey is the sorting key of lots_by_place: a lot version's row.
-const lotIndexKey = `place_code, deal_date, project_code, lot_code, trade_type, amount_fen, savings_fen, premium_fen,
+const lotIndexKey = lotSortKey + `,
 	name, region_code, budget_fen, reserve_fen, online, sub_type`
 
 // onlyCurrent tells whether every row of deals that the filter selects is the current
@@ -436,7 +526,7 @@ func (s *Store) pageDays(ctx context.Context, f Filter, q LotQuery) (from, to tr
 		// lots_by_place finds a few places' days in their own rows; the whole region's are fewer
 		// rows in figures_daily, a group per day × place × type rather than per lot.
 		table := "figures_daily"
-		if s.someOf(f) {
+		if s.placesOnly(f) {
 			table = "lots_by_place"
 		}
 		where, args := where(f, s.region)

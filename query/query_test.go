@@ -333,8 +333,8 @@ func TestLots(t *testing.T) {
 
 	// In every order, page after page, largest or smallest first: the lots in the order of the
 	// whole list, read independently through the export's stream, for one place (read in date
-	// order at once, and as a province's lots are, looking first whether the rows need a sum)
-	// and for the whole region.
+	// order at once, and as a province's lots are, looking first whether the rows need a sum),
+	// for the whole region and for the whole region of an account limited to part of it.
 	looking := query.New(conn, division.MustRegion("530500"))
 	query.SetSmallList(looking, 0)
 	region := f
@@ -344,7 +344,10 @@ func TestLots(t *testing.T) {
 		store *query.Store
 		f     query.Filter
 		sizes []int
-	}{{"one place", store, f, []int{7}}, {"one place, looking first", looking, f, []int{13, 50}}, {"the region", store, region, []int{50}}} {
+	}{{"one place", store, f, []int{7}}, {"one place, looking first", looking, f, []int{13, 50}}, {"the region", store, region, []int{50}},
+		// An account's whole region is some of the database's places: read as they are.
+		{"a county account's region", store.For(division.MustRegion("530581")), region, []int{9}},
+		{"a district account's region, looking first", looking.For(division.MustRegion("530502")), region, []int{11}}} {
 		var all []query.LotRow
 		if err := c.store.EachLot(ctx, c.f, "", false, func(l query.LotRow) error { all = append(all, l); return nil }); err != nil {
 			t.Fatal(err)
@@ -472,10 +475,10 @@ func TestPinned(t *testing.T) {
 
 // TestLotsReadAroundOlderVersions: the lot list and the lot export read without FINAL only
 // when no older version of a lot is among the rows a filter selects. With merges stopped, a
-// reload that moves a lot to another year and changes another's amount leaves the older
-// rows in place, in deals and (with their -1) in lots_by_place: the lists of every place and
-// of one place must still show each lot once, as it is now, in code and in date order; after
-// the merge (when the cheap reads apply) they must show the same.
+// reload that moves a lot to another year, renames another and changes a third one's amount
+// leaves the older rows in place, in deals and (with their -1) in lots_by_place: the lists of
+// every place and of one place must still show each lot once, as it is now, in code and in date
+// order; after the merge (when the cheap reads apply) they must show the same.
 func TestLotsReadAroundOlderVersions(t *testing.T) {
 	conn, _ := chtest.Open(t)
 	ctx := context.Background()
@@ -493,6 +496,7 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 		"P3,001,出让,土地使用权出让,530502,2020-05-01,900.00,,800.00,否\n"
 	second := header +
 		"P1,002,二标段（更正）,工程建设,530502,2020-12-30,210.00,220.00,,否\n" + // moved to 2020
+		"P1,003,三标段（更名）,工程建设,530502,2021-03-03,300.00,330.00,,否\n" + // a new name only
 		"P2,001,采购（更正）,政府采购,530581,2021-04-01,55.00,60.00,,是\n" // new amount
 	loader := commit.NewLoader(conn, division.MustRegion("530500"))
 	for i, body := range []string{first, second} {
@@ -507,10 +511,10 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 	if err := conn.QueryRow(ctx, "SELECT count() FROM deals FINAL").Scan(&lots); err != nil {
 		t.Fatal(err)
 	}
-	if rows != 7 || lots != 5 {
+	if rows != 8 || lots != 5 {
 		t.Fatalf("deals holds %d rows for %d lots; the test needs the older versions unmerged", rows, lots)
 	}
-	if err := conn.QueryRow(ctx, "SELECT count() FROM lots_by_place").Scan(&rows); err != nil || rows != 9 {
+	if err := conn.QueryRow(ctx, "SELECT count() FROM lots_by_place").Scan(&rows); err != nil || rows != 11 {
 		t.Fatalf("lots_by_place holds %d rows (%v); the test needs the replaced versions' +1 and -1 unmerged", rows, err)
 	}
 	// By year, of every place (read from deals) and of one place (read through lots_by_place),
@@ -520,9 +524,9 @@ func TestLotsReadAroundOlderVersions(t *testing.T) {
 		area       string
 		code, date string
 	}{
-		{2021, "", "P1/001 100.00 一标段, P1/003 300.00 三标段, P2/001 55.00 采购（更正）", "P2/001 55.00 采购（更正）, P1/003 300.00 三标段, P1/001 100.00 一标段"},
+		{2021, "", "P1/001 100.00 一标段, P1/003 300.00 三标段（更名）, P2/001 55.00 采购（更正）", "P2/001 55.00 采购（更正）, P1/003 300.00 三标段（更名）, P1/001 100.00 一标段"},
 		{2020, "", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让"},
-		{2021, "530502", "P1/001 100.00 一标段, P1/003 300.00 三标段", "P1/003 300.00 三标段, P1/001 100.00 一标段"},
+		{2021, "530502", "P1/001 100.00 一标段, P1/003 300.00 三标段（更名）", "P1/003 300.00 三标段（更名）, P1/001 100.00 一标段"},
 		{2020, "530502", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让", "P1/002 210.00 二标段（更正）, P3/001 900.00 出让"},
 		{2021, "530581", "P2/001 55.00 采购（更正）", "P2/001 55.00 采购（更正）"},
 	}
