@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v2"
 
 	"tradestat"
+	"tradestat/internal/tradestattest"
 	"tradestat/msg"
 )
 
@@ -30,16 +31,7 @@ func TestShortSubmission(t *testing.T) {
 	if err := yaml.UnmarshalStrict(data, &cases); err != nil {
 		t.Fatal(err)
 	}
-	date := func(s string) tradestat.Date {
-		if s == "" {
-			return tradestat.Date{}
-		}
-		d, err := tradestat.ParseDate(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
+	date := func(s string) tradestat.Date { return tradestattest.Date(t, s) }
 	for _, c := range cases {
 		method, ok := tradestat.SolicitationNamed(c.Method)
 		if !ok {

@@ -10,6 +10,7 @@ import (
 
 	"tradestat"
 	"tradestat/division"
+	"tradestat/internal/tradestattest"
 	"tradestat/money"
 )
 
@@ -90,16 +91,7 @@ func expectedProcedures(t *testing.T, path string) procedures {
 	if err := yaml.UnmarshalStrict(data, &file); err != nil {
 		t.Fatal(err)
 	}
-	date := func(s string) tradestat.Date {
-		if s == "" {
-			return tradestat.Date{}
-		}
-		d, err := tradestat.ParseDate(s)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		return d
-	}
+	date := func(s string) tradestat.Date { return tradestattest.Date(t, s) }
 	remotes := map[string]tradestat.Remote{"": tradestat.RemoteUnknown, "remote": tradestat.RemoteYes, "local": tradestat.RemoteNo}
 	out := procedures{lots: map[int]tradestat.Lot{}, rejects: file.Rejects}
 	for row, l := range file.Lots {

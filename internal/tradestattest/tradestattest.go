@@ -12,6 +12,19 @@ import (
 	"tradestat/query"
 )
 
+// Date reads a date a test's table gives (2021-06-18); "" is no date.
+func Date(t testing.TB, s string) tradestat.Date {
+	t.Helper()
+	if s == "" {
+		return tradestat.Date{}
+	}
+	d, err := tradestat.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // Year is the filter for one calendar year.
 func Year(t testing.TB, y int) query.Filter {
 	t.Helper()
